@@ -1,0 +1,22 @@
+// Bundles each entry point with esbuild: the CLI (and, as they arrive, the extension and the language server).
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+await Promise.all([
+  build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
+]);

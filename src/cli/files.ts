@@ -1,0 +1,115 @@
+/**
+ * Reads manifest files for the CLI: folders are walked for `.yaml` and `.yml` files, every file is decoded
+ * strictly as UTF-8, and anything unreadable becomes a problem naming the file, never an exception.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifests';
+
+export interface LoadedFiles {
+  readonly manifests: ParsedManifest[];
+  /** Files that could not be read at all (missing, binary, not UTF-8). */
+  readonly unreadable: ManifestProblem[];
+}
+
+/** Folders a walk never enters: tool state and dependencies, not manifests. */
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+
+export function collectManifestFiles(paths: readonly string[]): { files: string[]; unreadable: ManifestProblem[] } {
+  const files: string[] = [];
+  const unreadable: ManifestProblem[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      unreadable.push(fileProblem(dir, `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(full);
+      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) files.push(full);
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      unreadable.push(fileProblem(p, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message));
+      continue;
+    }
+    if (st.isDirectory()) walk(p);
+    else files.push(p);
+  }
+  return { files, unreadable };
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function loadManifests(paths: readonly string[], cwd = process.cwd()): LoadedFiles {
+  const { files, unreadable } = collectManifestFiles(paths);
+  const manifests: ParsedManifest[] = [];
+  for (const file of files) {
+    const shown = displayPath(file, cwd);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      unreadable.push(fileProblem(shown, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      continue;
+    }
+    const nul = bytes.indexOf(0);
+    if (nul >= 0) {
+      unreadable.push(fileProblem(shown, `binary content (a NUL byte at offset ${nul}); not a YAML manifest`, lineColumn(bytes, nul)));
+      continue;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      const bad = firstInvalidUtf8(bytes);
+      unreadable.push(fileProblem(shown, `not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16)} at offset ${bad})`, lineColumn(bytes, bad)));
+      continue;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    manifests.push(parseManifest(shown, text));
+  }
+  return { manifests, unreadable };
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, resolve(file));
+  return rel && !rel.startsWith('..') ? rel : resolve(file);
+}
+
+function fileProblem(uri: string, message: string, pos = { line: 1, column: 1, offset: 0 }): ManifestProblem {
+  return { uri, code: 'not-text', severity: 'error', message, offset: pos.offset, line: pos.line, column: pos.column };
+}
+
+function lineColumn(bytes: Buffer, offset: number): { line: number; column: number; offset: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1, offset };
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return 0;
+}

@@ -1,0 +1,153 @@
+/**
+ * Multi-document YAML manifests, parsed once with source positions kept. A document that fails to parse is
+ * reported with its line and column and left out; every other document of the file is kept.
+ */
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import type { SourceRef } from './model';
+
+export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'invalid-value' | 'not-text';
+
+export interface ManifestProblem {
+  readonly uri: string;
+  readonly code: ProblemCode;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly offset: number;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+/** A Kubernetes object declared in a manifest: a document, or an item of a `kind: List` document. */
+export interface ManifestObject {
+  readonly uri: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** `metadata.namespace` as written; undefined when the manifest leaves it to the default. */
+  readonly namespace: string | undefined;
+  readonly source: SourceRef;
+  /** The node of the object in its document (for positions of fields). */
+  readonly node: YamlNode;
+  /** The object as plain data, converted on first use. */
+  value(): Record<string, unknown>;
+}
+
+export interface ParsedManifest {
+  readonly uri: string;
+  readonly text: string;
+  readonly documents: readonly Document.Parsed[];
+  readonly objects: readonly ManifestObject[];
+  readonly problems: readonly ManifestProblem[];
+  /** Documents that are not Kubernetes objects (no `apiVersion` and `kind`), including empty ones. */
+  readonly skipped: number;
+  readonly lineCounter: LineCounter;
+}
+
+/** Aliases a document may expand before it is refused: enough for real manifests, far too few for a bomb. */
+export const MAX_ALIAS_COUNT = 1000;
+
+export function parseManifest(uri: string, text: string): ParsedManifest {
+  const lineCounter = new LineCounter();
+  const problems: ManifestProblem[] = [];
+  const objects: ManifestObject[] = [];
+  let skipped = 0;
+  const problem = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number): void => {
+    const pos = lineCounter.linePos(offset);
+    problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col });
+  };
+
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  for (const doc of documents) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);
+      continue;
+    }
+    const root = doc.contents;
+    if (!isMap(root)) {
+      skipped++;
+      continue;
+    }
+    const apiVersion = scalarString(root.get('apiVersion', true));
+    const kind = scalarString(root.get('kind', true));
+    if (apiVersion === undefined || kind === undefined) {
+      skipped++;
+      continue;
+    }
+    if (kind.endsWith('List') && isSeq(root.get('items', true))) {
+      const items = root.get('items', true);
+      if (isSeq(items)) {
+        for (const item of items.items) {
+          if (!isMap(item)) continue;
+          const obj = objectOf(uri, doc, item as YamlNode, problem);
+          if (obj) objects.push(obj);
+          else skipped++;
+        }
+      }
+      continue;
+    }
+    const obj = objectOf(uri, doc, root, problem);
+    if (obj) objects.push(obj);
+    else skipped++;
+  }
+  return { uri, text, documents, objects, problems, skipped, lineCounter };
+}
+
+type Report = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number) => void;
+
+function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Report): ManifestObject | undefined {
+  if (!isMap(node)) return undefined;
+  const apiVersion = scalarString(node.get('apiVersion', true));
+  const kind = scalarString(node.get('kind', true));
+  if (apiVersion === undefined || kind === undefined) return undefined;
+  const metadata = node.get('metadata', true);
+  const nameNode = isMap(metadata) ? metadata.get('name', true) : undefined;
+  const name = scalarString(nameNode) ?? '';
+  const namespace = isMap(metadata) ? scalarString(metadata.get('namespace', true)) : undefined;
+  const range = node.range ?? [0, 0, 0];
+  const nameRange = isScalar(nameNode) && nameNode.range ? nameNode.range : range;
+  const source: SourceRef = { uri, start: range[0], end: range[2], nameStart: nameRange[0], nameEnd: nameRange[1] };
+  let cached: Record<string, unknown> | undefined;
+  return {
+    uri,
+    apiVersion,
+    kind,
+    name,
+    namespace: namespace === '' ? undefined : namespace,
+    source,
+    node,
+    value() {
+      if (cached) return cached;
+      try {
+        const js: unknown = node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+        cached = js !== null && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {};
+      } catch (e) {
+        // An alias bomb (or an alias to nothing) must not take the process down: refuse this object alone.
+        report('alias-limit', 'error', `${kind} ${name || '(unnamed)'}: ${firstLine(String((e as Error).message ?? e))}`, range[0]);
+        cached = {};
+      }
+      return cached;
+    },
+  };
+}
+
+function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  const i = message.indexOf('\n');
+  return i < 0 ? message : message.slice(0, i);
+}
+
+/** 1-based line and column of an offset in a parsed manifest. */
+export function positionOf(manifest: ParsedManifest, offset: number): { line: number; column: number } {
+  const p = manifest.lineCounter.linePos(offset);
+  return { line: p.line, column: p.col };
+}

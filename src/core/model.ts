@@ -1,0 +1,162 @@
+/**
+ * The cluster objects NetLens reasons about, reduced to what DNS and reachability need. Both the live model
+ * (watches) and the workspace model (manifests) produce these records; everything else reads them.
+ *
+ * IP strings are canonical (see ip.ts). Optional fields are absent rather than empty where the difference
+ * matters to an answer: a Service without `selector` has hand-managed endpoints, one with `{}` selects nothing.
+ */
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+export type IPFamilyName = 'IPv4' | 'IPv6';
+export type Labels = Readonly<Record<string, string>>;
+
+/** Where an object was declared: a document of a manifest file, as offsets into the file's text. */
+export interface SourceRef {
+  readonly uri: string;
+  /** Offset of the document's first character. */
+  readonly start: number;
+  readonly end: number;
+  /** Offsets of the `metadata.name` value, the place a "go to definition" lands on. */
+  readonly nameStart: number;
+  readonly nameEnd: number;
+}
+
+export interface ObjectRef {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface Namespace {
+  readonly name: string;
+  readonly source?: SourceRef;
+}
+
+export interface ServicePort {
+  /** Empty when the port is unnamed (allowed only when the Service has a single port). */
+  readonly name: string;
+  readonly port: number;
+  /** A number, or the name of a container port. Defaults to `port`. */
+  readonly targetPort: number | string;
+  readonly protocol: Protocol;
+  readonly nodePort?: number;
+  readonly appProtocol?: string;
+}
+
+export interface LoadBalancerIngress {
+  readonly ip?: string;
+  readonly hostname?: string;
+}
+
+export interface Service {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: ServiceType;
+  /** `spec.clusterIP: None`. */
+  readonly headless: boolean;
+  /**
+   * Allocated cluster IPs, primary first. Empty for headless and ExternalName Services, and for a declared
+   * Service that leaves the choice to the API server (then `clusterIPPending` is true).
+   */
+  readonly clusterIPs: readonly string[];
+  /** The API server would allocate the cluster IP: the manifest does not say it. */
+  readonly clusterIPPending: boolean;
+  readonly ipFamilies: readonly IPFamilyName[];
+  readonly ports: readonly ServicePort[];
+  /** Absent (or empty, which the API server stores as absent): endpoints are managed by hand. */
+  readonly selector?: Labels;
+  readonly externalName?: string;
+  readonly publishNotReadyAddresses: boolean;
+  readonly externalIPs: readonly string[];
+  readonly loadBalancerIngress: readonly LoadBalancerIngress[];
+  readonly source?: SourceRef;
+}
+
+export interface EndpointPort {
+  /** Empty when unnamed. */
+  readonly name: string;
+  /** Undefined when the slice says "all ports" (a nil port). */
+  readonly port: number | undefined;
+  readonly protocol: Protocol;
+  readonly appProtocol?: string;
+}
+
+/** An endpoint that stands for replicas the cluster has not created yet (workspace model only). */
+export interface PendingReplicas {
+  readonly workload: ObjectRef;
+  readonly replicas: number;
+}
+
+export interface Endpoint {
+  /** Canonical IPs (or names, in an FQDN slice). Empty when `pending`. */
+  readonly addresses: readonly string[];
+  readonly hostname?: string;
+  readonly nodeName?: string;
+  readonly targetRef?: ObjectRef;
+  /** EndpointSlice conditions, with the API's defaults applied (ready: nil means true). */
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  readonly pending?: PendingReplicas;
+}
+
+export type AddressType = 'IPv4' | 'IPv6' | 'FQDN';
+
+export interface EndpointSlice {
+  readonly namespace: string;
+  readonly name: string;
+  /** The `kubernetes.io/service-name` label: the Service this slice belongs to. */
+  readonly serviceName: string | undefined;
+  readonly addressType: AddressType;
+  readonly endpoints: readonly Endpoint[];
+  readonly ports: readonly EndpointPort[];
+  readonly source?: SourceRef;
+}
+
+export interface ContainerPort {
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  readonly container: string;
+}
+
+export interface Pod {
+  readonly namespace: string;
+  readonly name: string;
+  /** Canonical pod IPs, primary first. Empty until the cluster allocates them. */
+  readonly ips: readonly string[];
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly labels: Labels;
+  readonly nodeName?: string;
+  /** Pending, Running, Succeeded, Failed or Unknown; undefined for a pod that exists only as a template. */
+  readonly phase?: string;
+  readonly ready: boolean;
+  readonly hostNetwork: boolean;
+  /** The pod is being deleted (`metadata.deletionTimestamp` is set). */
+  readonly terminating: boolean;
+  readonly ports: readonly ContainerPort[];
+  /** The workload whose template this pod comes from, in the workspace model. */
+  readonly template?: PendingReplicas;
+  readonly source?: SourceRef;
+}
+
+export interface NodeAddress {
+  readonly type: string;
+  readonly address: string;
+}
+
+export interface Node {
+  readonly name: string;
+  readonly addresses: readonly NodeAddress[];
+}
+
+/** Everything a snapshot is built from. */
+export interface ClusterObjects {
+  readonly namespaces: readonly Namespace[];
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+  readonly pods: readonly Pod[];
+  readonly nodes: readonly Node[];
+}

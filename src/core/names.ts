@@ -1,0 +1,107 @@
+/**
+ * DNS name syntax: normalisation of what a person types into the lower-case, dot-terminated form that DNS
+ * compares, with the limits of RFC 1035 (63-octet labels, 255-octet names, so 253 characters of text).
+ */
+
+export const DEFAULT_ZONE = 'cluster.local';
+
+export const MAX_NAME_LENGTH = 253;
+export const MAX_LABEL_LENGTH = 63;
+
+export type NameErrorCode = 'empty' | 'too-long' | 'label-too-long' | 'empty-label' | 'non-ascii' | 'invalid-character';
+
+export interface NameError {
+  readonly code: NameErrorCode;
+  readonly message: string;
+  /** Offset in the input of the first offending character, when there is one. */
+  readonly offset?: number;
+}
+
+export interface NormalizedName {
+  /** Lower case, ending in a dot. */
+  readonly fqdn: string;
+  /** The input ended in a dot, so a resolver uses it as is, without the search path. */
+  readonly absolute: boolean;
+  /** Number of dots in the input, not counting a trailing one (what `ndots` compares). */
+  readonly dots: number;
+}
+
+export type NameResult = { readonly ok: true; readonly name: NormalizedName } | { readonly ok: false; readonly error: NameError };
+
+/**
+ * Normalises a name as a stub resolver would before sending it. Letters, digits, `-`, `_` (SRV labels) and
+ * `*` are accepted in labels; anything else is an error with a message a person can act on.
+ */
+export function normalizeName(input: string): NameResult {
+  const text = input.trim();
+  if (text === '') return fail('empty', 'The name is empty.');
+  if (text === '.') return { ok: true, name: { fqdn: '.', absolute: true, dots: 0 } };
+  const absolute = text.endsWith('.');
+  const body = absolute ? text.slice(0, -1) : text;
+  const lead = input.indexOf(text);
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c > 0x7f) {
+      return fail(
+        'non-ascii',
+        `The name contains the non-ASCII character "${body[i]}" at position ${i + 1}; DNS names are ASCII (use the punycode form).`,
+        lead + i,
+      );
+    }
+    const ok =
+      (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x2a;
+    if (!ok) {
+      return fail('invalid-character', `The name contains ${JSON.stringify(body[i])} at position ${i + 1}, which no DNS name holds.`, lead + i);
+    }
+  }
+  if (body.length > MAX_NAME_LENGTH) {
+    return fail('too-long', `The name is ${body.length} characters long; DNS allows at most ${MAX_NAME_LENGTH}.`);
+  }
+  let dots = 0;
+  let start = 0;
+  for (let i = 0; i <= body.length; i++) {
+    if (i === body.length || body.charCodeAt(i) === 0x2e) {
+      const len = i - start;
+      if (len === 0) return fail('empty-label', `The name has an empty label at position ${i + 1} (two dots in a row, or a leading dot).`, lead + i);
+      if (len > MAX_LABEL_LENGTH) {
+        return fail('label-too-long', `The label "${body.slice(start, i)}" is ${len} characters long; DNS allows at most ${MAX_LABEL_LENGTH}.`, lead + start);
+      }
+      if (i < body.length) dots++;
+      start = i + 1;
+    }
+  }
+  return { ok: true, name: { fqdn: `${body.toLowerCase()}.`, absolute, dots } };
+}
+
+/** Normalises a zone parameter (`cluster.local`, `Cluster.Local.`) to lower case without the trailing dot. */
+export function normalizeZone(zone: string): string {
+  const result = normalizeName(zone);
+  if (!result.ok) throw new Error(`Invalid cluster domain "${zone}": ${result.error.message}`);
+  return result.name.fqdn === '.' ? '' : result.name.fqdn.slice(0, -1);
+}
+
+/**
+ * Whether `label` is a valid RFC 1123 label, the rule Kubernetes applies to Namespace and Service names
+ * (Service names must also start with a letter: see `isDns1035Label`).
+ */
+export function isDns1123Label(label: string): boolean {
+  return label.length > 0 && label.length <= MAX_LABEL_LENGTH && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(label);
+}
+
+/** RFC 1035 label: Service names. */
+export function isDns1035Label(label: string): boolean {
+  return label.length > 0 && label.length <= MAX_LABEL_LENGTH && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(label);
+}
+
+/** If `fqdn` lies in `zone` (both normalised: fqdn with its dot, zone without), the labels before the zone. */
+export function labelsUnder(fqdn: string, zone: string): string[] | undefined {
+  if (zone === '') return fqdn === '.' ? [] : fqdn.slice(0, -1).split('.');
+  const suffix = `${zone}.`;
+  if (fqdn === suffix) return [];
+  if (!fqdn.endsWith(`.${suffix}`)) return undefined;
+  return fqdn.slice(0, -suffix.length - 1).split('.');
+}
+
+function fail(code: NameErrorCode, message: string, offset?: number): NameResult {
+  return { ok: false, error: offset === undefined ? { code, message } : { code, message, offset } };
+}
