@@ -159,7 +159,10 @@ export class Resolver {
     const steps: SearchStep[] = tried.map((a) => ({ name: a.qname, rcode: a.rcode, answers: a.answers.length }));
     let matched = tried.findIndex((a) => a.answers.length > 0);
     if (matched < 0) matched = tried.findIndex((a) => a.rcode === 'NOERROR');
-    const chosen = tried[matched < 0 ? 0 : matched]!;
+    // Found nowhere: explain with the name as written when it lies in a zone we serve (the writer meant it
+    // whole), else with the first search step (the writer meant a Service of the pod's namespace).
+    const asIs = tried.find((a) => a.qname === fqdn && a.rcode !== 'REFUSED');
+    const chosen = matched >= 0 ? tried[matched]! : (asIs ?? tried[0]!);
     const details = [...chosen.explanation.details];
     if (matched >= 0 && chosen.answers.length > 0) {
       const nodataBefore = tried.slice(0, matched).findIndex((a) => a.rcode === 'NOERROR');
