@@ -11,19 +11,25 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { QUERY_TYPES, Resolver, type PodRecordsMode, type QueryType } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
+import { KubeconfigError } from '../cluster/kubeconfig';
+import { LiveModel } from '../cluster/live-model';
 import { loadManifests } from './files';
 import { answerJson, answerText, problemText } from './format';
 
 const USAGE = `Usage:
-  netlens resolve NAME_OR_IP -f PATH [-f PATH]... [options]
-  netlens resolve --batch FILE|- -f PATH [-f PATH]... [options]
+  netlens resolve NAME_OR_IP [-f PATH]... [options]
+  netlens resolve --batch FILE|- [-f PATH]... [options]
 
-Answers as the cluster's DNS would, from the Kubernetes manifests under each PATH
-(files or folders, searched recursively for .yaml and .yml).
+Answers as the cluster's DNS would: from the Kubernetes manifests under each PATH (files or
+folders, searched recursively for .yaml and .yml), or without -f from the live cluster of the
+current kubeconfig context (KUBECONFIG, else ~/.kube/config).
 
 Options:
   -f, --file PATH           a manifest file or folder (repeatable)
-  -n, --namespace NS        the namespace of the asking pod, and of objects that name none (default: default)
+      --context NAME        the kubeconfig context to read (default: the current context)
+      --kubeconfig PATH     the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)
+  -n, --namespace NS        the namespace of the asking pod, and of manifests that name none
+                            (default: the context's namespace, else default)
       --zone ZONE           the cluster domain (default: cluster.local)
   -t, --type TYPE           ${QUERY_TYPES.join('|')} (default: A; PTR for an IP)
       --pod-records MODE    disabled|insecure|verified, as CoreDNS's "pods" option (default: insecure, as kubeadm's Corefile)
@@ -33,6 +39,8 @@ Options:
 `;
 
 class UsageError extends Error {}
+/** Input that cannot be read: a kubeconfig, a cluster. Exit status 2 without the usage text. */
+class InputError extends Error {}
 
 interface Context {
   readonly resolver: Resolver;
@@ -56,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       type: { type: 'string', short: 't' },
       'pod-records': { type: 'string' },
       batch: { type: 'string' },
+      context: { type: 'string' },
+      kubeconfig: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,33 +87,70 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.batch !== undefined && positionals.length > 0) throw new UsageError('--batch takes its questions from the file, not from arguments');
   const files = values.file ?? [];
-  if (files.length === 0) throw new UsageError('give the manifests to read with -f PATH');
-
-  const namespace = values.namespace ?? 'default';
-  const loaded = loadManifests(files);
-  for (const p of loaded.unreadable) process.stderr.write(`netlens: ${problemText(p)}\n`);
-  if (loaded.unreadable.length > 0) return 2;
-  const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: namespace });
-  for (const p of model.report.problems) process.stderr.write(`netlens: ${problemText(p)}\n`);
-  let resolver: Resolver;
-  try {
-    resolver = new Resolver(model.snapshot, {
-      ...(values.zone !== undefined ? { zone: values.zone } : {}),
-      podRecords: podRecords as PodRecordsMode,
-      sourceName: 'the manifests',
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  if (files.length > 0 && (values.context !== undefined || values.kubeconfig !== undefined)) {
+    throw new UsageError('-f reads manifests; --context and --kubeconfig read a live cluster: give one or the other');
   }
-  const ctx: Context = { resolver, namespace };
-  if (values.batch !== undefined) return batch(ctx, values.batch);
+  const options = {
+    ...(values.zone !== undefined ? { zone: values.zone } : {}),
+    podRecords: podRecords as PodRecordsMode,
+  };
+  let namespace = values.namespace ?? 'default';
+  let resolver: Resolver;
+  let live: LiveModel | undefined;
+  try {
+    if (files.length > 0) {
+      const loaded = loadManifests(files);
+      for (const p of loaded.unreadable) process.stderr.write(`netlens: ${problemText(p)}\n`);
+      if (loaded.unreadable.length > 0) return 2;
+      const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: namespace });
+      for (const p of model.report.problems) process.stderr.write(`netlens: ${problemText(p)}\n`);
+      resolver = new Resolver(model.snapshot, { ...options, sourceName: 'the manifests' });
+    } else {
+      live = await connect(values.context, values.kubeconfig);
+      namespace = values.namespace ?? live.kubeconfig.namespace;
+      resolver = new Resolver(live.snapshot(), { ...options, sourceName: `the cluster of context ${live.kubeconfig.context}` });
+    }
+  } catch (e) {
+    live?.stop();
+    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    throw e;
+  }
+  try {
+    const ctx: Context = { resolver, namespace };
+    if (values.batch !== undefined) return await batch(ctx, values.batch);
+    return answerOne(ctx, positionals[0]!, qtype, values.json === true);
+  } finally {
+    live?.stop();
+  }
+}
 
-  const result = resolver.resolve(positionals[0]!, { namespace, ...(qtype ? { qtype: qtype as QueryType } : {}) });
+/** Reads the cluster of a kubeconfig context once: lists everything, then answers from that snapshot. */
+async function connect(context: string | undefined, kubeconfig: string | undefined): Promise<LiveModel> {
+  let live: LiveModel;
+  try {
+    live = new LiveModel({ ...(context ? { context } : {}), ...(kubeconfig ? { path: kubeconfig } : {}) });
+  } catch (e) {
+    if (e instanceof KubeconfigError) throw new InputError(e.message);
+    throw e;
+  }
+  live.start();
+  const status = await live.whenSettled(60_000);
+  if (status.state !== 'ready') {
+    live.stop();
+    const why = status.error?.message ?? `the cluster did not answer within 60 seconds`;
+    throw new InputError(`cannot read the cluster of context "${status.context}" (${status.server}): ${why}`);
+  }
+  for (const note of status.notes) process.stderr.write(`netlens: ${note}\n`);
+  return live;
+}
+
+function answerOne(ctx: Context, input: string, qtype: string | undefined, json: boolean): number {
+  const result = ctx.resolver.resolve(input, { namespace: ctx.namespace, ...(qtype ? { qtype: qtype as QueryType } : {}) });
   if (!result.ok) {
-    process.stderr.write(`netlens: "${positionals[0]}" is not a name or an IP address: ${result.error.message}\n`);
+    process.stderr.write(`netlens: "${input}" is not a name or an IP address: ${result.error.message}\n`);
     return 2;
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(answerJson(result.answer))}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(answerJson(result.answer))}\n`);
   else process.stdout.write(`${answerText(result.answer, process.stdout.isTTY === true)}\n`);
   return 0;
 }
@@ -170,6 +217,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
+    if (e instanceof InputError) {
+      process.stderr.write(`netlens: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`netlens: ${(e as Error).message}\n\n${USAGE}`);
       process.exitCode = 2;
