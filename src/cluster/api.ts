@@ -163,10 +163,13 @@ export class ApiClient {
           reject(e);
         }
       });
-      res.on('error', (e) => {
+      const onError = (e: unknown) => {
         if (!failed) reject(classify(e, this.server));
         failed = true;
-      });
+      };
+      // readline re-emits its input's errors: both need a listener, or an aborted watch crashes the process.
+      res.on('error', onError);
+      lines.on('error', onError);
       res.on('aborted', () => {
         if (!failed) reject(new ApiError('unreachable', `The watch of ${path} was cut off by ${this.server}.`));
         failed = true;

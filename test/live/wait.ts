@@ -1,0 +1,33 @@
+/** Waiting on events, with a deadline: the model's change events, or (for a server with no events) a probe. */
+import type { LiveModel } from '../../src/cluster/live-model';
+import type { ClusterSnapshot } from '../../src/core/snapshot';
+
+/** Resolves when `predicate` holds for the model's snapshot, checked now and at each change event. */
+export function untilModel(model: LiveModel, predicate: (s: ClusterSnapshot) => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate(model.snapshot())) return resolve();
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the model did not reach the expected state within ${timeoutMs} ms; status: ${JSON.stringify(model.status())}`));
+    }, timeoutMs);
+    const off = model.onChange((snapshot) => {
+      if (predicate(snapshot)) {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/**
+ * Resolves when `probe` returns true. CoreDNS emits no event when its cache catches up, so this asks it again
+ * every 100 ms until the deadline.
+ */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
