@@ -339,9 +339,17 @@ export class LiveModel {
         notes.push(`You may not list ${r}; answers that need them are incomplete.`);
       }
     }
+    const streams = [...this.streams.values()];
+    if (streams.length > 0 && streams.every((s) => s.denied)) {
+      // Nothing at all may be read: that is a failure to explain, not an empty cluster.
+      fatal = streams[0]!.error ?? new ApiError('forbidden', 'Every list is forbidden.');
+      allSynced = false;
+      notes.length = 0;
+      notes.push(`The user of context ${this.kubeconfig.context} may not list anything NetLens needs (namespaces, services, endpointslices, pods, nodes) in namespace ${this.kubeconfig.namespace} or across the cluster.`);
+    }
     let state: ModelState = allSynced ? (anyStale ? 'stale' : 'ready') : fatal ? 'failed' : 'connecting';
     if (state === 'ready' && [...this.streams.values()].some((s) => s.error && !s.denied)) state = 'stale';
-    const shown = fatal ?? [...this.streams.values()].find((s) => s.error && !s.denied)?.error;
+    const shown = fatal ?? streams.find((s) => s.error && !s.denied)?.error;
     return {
       state,
       context: this.kubeconfig.context,
