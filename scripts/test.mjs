@@ -1,11 +1,16 @@
 // The project's test command. `npm test` runs every tier; `npm test -- unit` (or `npm run test:unit`) one.
-// Tiers: unit (pure code, no server; fast).
+// Tiers:
+//   unit  pure code, no server; seconds.
+//   live  a real control plane (etcd, kube-apiserver, kube-controller-manager, CoreDNS) on loopback, built
+//         from the Go module proxy on first use and cached (test/cluster/build.sh); the differential test
+//         against CoreDNS and the fault tests. A plane already running is reused; one started here is stopped.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit'];
+const tiers = ['unit', 'live'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -17,17 +22,40 @@ const run = wanted.length > 0 ? wanted : tiers;
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n== ${title}`);
+  const started = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  console.log(`== ${title}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (r.status !== 0) {
     console.error(`\n${title}: failed (exit ${r.status ?? r.signal}).`);
-    process.exit(r.status || 1);
+    return false;
   }
+  return true;
 }
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-step('Type-check and compile', process.execPath, [tsc, '-p', '.']);
-step('Check that src/core uses no Node, vscode or client-node API', process.execPath, [tsc, '-p', 'src/core']);
-step('Bundle', process.execPath, ['scripts/build.mjs']);
+/** The compiled test files of a tier (helpers beside them are not tests). */
+const testFiles = (tier) =>
+  readdirSync(join(root, 'out', 'test', tier))
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => join('out', 'test', tier, f));
+const ok =
+  step('Type-check and compile', process.execPath, [tsc, '-p', '.']) &&
+  step('Check that src/core uses no Node, vscode or client-node API', process.execPath, [tsc, '-p', 'src/core']) &&
+  step('Bundle', process.execPath, ['scripts/build.mjs']);
+if (!ok) process.exit(1);
+
+let failed = false;
 if (run.includes('unit')) {
-  step('Unit tests', process.execPath, ['--test', '--test-reporter=spec', 'out/test/unit/']);
+  failed = !step('Unit tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('unit')]) || failed;
 }
+if (run.includes('live')) {
+  const up = join(root, 'test', 'cluster', 'up.sh');
+  const alreadyUp = spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
+  if (step('Control plane (build on first use, then start)', 'bash', [up], {})) {
+    failed = !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) || failed;
+  } else {
+    failed = true;
+  }
+  if (!alreadyUp) step('Stop the control plane', 'bash', [join(root, 'test', 'cluster', 'down.sh')]);
+}
+process.exit(failed ? 1 : 0);

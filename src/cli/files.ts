@@ -99,7 +99,10 @@ function lineColumn(bytes: Buffer, offset: number): { line: number; column: numb
       start = i + 1;
     }
   }
-  return { line, column: offset - start + 1, offset };
+  // The column counts characters (UTF-16 code units, as editors and the YAML parser do), not bytes: a line with
+  // "é" before the bad byte must not point one column too far.
+  const column = new TextDecoder('utf-8').decode(bytes.subarray(start, offset)).length + 1;
+  return { line, column, offset };
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {
@@ -108,7 +111,13 @@ function firstInvalidUtf8(bytes: Buffer): number {
     const b = bytes[i]!;
     const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (need < 0) return i;
-    for (let k = 1; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    // The second byte's range is narrower after some lead bytes (RFC 3629 section 4): E0 and F0 exclude overlong
+    // forms, ED excludes UTF-16 surrogates, F4 excludes code points above U+10FFFF. The strict decoder refuses
+    // these, so the scan must too, or it finds nothing and reports offset 0.
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (need > 0 && (i + 1 >= bytes.length || bytes[i + 1]! < lo || bytes[i + 1]! > hi)) return i;
+    for (let k = 2; k <= need; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
     i += need + 1;
   }
   return 0;

@@ -96,6 +96,8 @@ interface Item {
   readonly port: number;
   /** The owner name of the record (SRV target, PTR data). */
   readonly target: string;
+  /** For a null host: which address-to-be it stands for, so that one address repeated per port counts once. */
+  readonly pendingKey?: string;
 }
 
 interface Lookup {
@@ -342,6 +344,9 @@ export class Resolver {
       }
       if (itemFamily(item) !== family) continue;
       if (item.host === null) {
+        const key = `pending ${item.pendingKey}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         records.push({ name, type: qtype, data: null });
         continue;
       }
@@ -374,7 +379,7 @@ export class Resolver {
         answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${item.target}` });
       }
       const fam = itemFamily(item);
-      const extraKey = `${item.target} ${item.host ?? `pending${additional.length}`}`;
+      const extraKey = `${item.target} ${item.host ?? `pending ${item.pendingKey}`}`;
       if (!seenExtra.has(extraKey) && fam !== 0) {
         seenExtra.add(extraKey);
         additional.push({ name: item.target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : canonicalIP(item.host)! });
@@ -517,18 +522,20 @@ export class Resolver {
             continue;
           }
           const addresses: (string | null)[] = ep.pending ? Array.from({ length: ep.pending.replicas }, () => null) : [...ep.addresses];
-          for (const address of addresses) {
+          for (const [replica, address] of addresses.entries()) {
             const host = address === null ? ep.hostname : endpointHostname(ep, address);
             if (endpoint !== '' && host !== endpoint) continue;
             if (address === null) pendingEndpoints = true;
             ready++;
             for (const p of ports) {
               if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
+              const family = slice.addressType === 'IPv6' ? 6 : 4;
               items.push({
                 host: address,
-                family: slice.addressType === 'IPv6' ? 6 : 4,
+                family,
                 port: p.port ?? -1,
                 target: host === undefined ? base : `${host}.${base}`,
+                ...(address === null ? { pendingKey: `${ep.targetRef?.name ?? ''}/${replica}/${family}` } : {}),
               });
             }
           }
@@ -561,7 +568,7 @@ export class Resolver {
       if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
       matched = true;
       if (svc.clusterIPPending) {
-        for (const f of svc.ipFamilies) items.push({ host: null, family: f === 'IPv6' ? 6 : 4, port: p.port, target: base });
+        for (const f of svc.ipFamilies) items.push({ host: null, family: f === 'IPv6' ? 6 : 4, port: p.port, target: base, pendingKey: f });
       }
       for (const ip of svc.clusterIPs) items.push({ host: ip, family: 0, port: p.port, target: base });
     }

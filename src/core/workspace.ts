@@ -59,7 +59,6 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const latest = new Map<string, ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
   for (const m of manifests) {
-    problems.push(...m.problems);
     skipped += m.skipped;
     lineOf.set(m.uri, m);
     for (const obj of m.objects) {
@@ -129,10 +128,13 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
   for (const o of latest.values()) if (o.kind !== 'Namespace' && o.kind !== 'Node') used.add(o.namespace ?? defaultNamespace);
   const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes };
+  // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
+  // bomb refused by `value()`, and copying them before that would leave it out of the report.
+  const parseProblems = manifests.flatMap((m) => m.problems);
   return {
     snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
     objects,
-    report: { objects: counts, skipped, problems },
+    report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
   };
 }
 
@@ -148,11 +150,12 @@ export function deriveEndpointSlices(services: readonly Service[], pods: readonl
     if (list) list.push(p);
     else podsByNamespace.set(p.namespace, [p]);
   }
-  const withSelector = new Set<string>();
+  // Services whose Endpoints the endpointslice-mirroring controller copies: those that exist and have no selector.
+  const mirrored = new Set<string>();
   const out: EndpointSlice[] = [];
   for (const svc of services) {
+    if (svc.selector === undefined) mirrored.add(`${svc.namespace}/${svc.name}`);
     if (svc.type === 'ExternalName' || svc.selector === undefined) continue;
-    withSelector.add(`${svc.namespace}/${svc.name}`);
     const selector = Object.entries(svc.selector);
     const groups = new Map<string, { family: IPFamilyName; ports: EndpointPort[]; endpoints: Endpoint[] }>();
     for (const pod of podsByNamespace.get(svc.namespace) ?? []) {
@@ -172,7 +175,9 @@ export function deriveEndpointSlices(services: readonly Service[], pods: readonl
         }
         const endpoint: Endpoint = {
           addresses: ip === undefined ? [] : [ip],
-          ready: pod.ready || svc.publishNotReadyAddresses,
+          // As the EndpointSlice controller (podToEndpoint): a terminating pod is never ready, unless the Service
+          // publishes not-ready addresses; it may still be serving.
+          ready: svc.publishNotReadyAddresses || (pod.ready && !pod.terminating),
           serving: pod.ready,
           terminating: pod.terminating,
           targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
@@ -195,9 +200,11 @@ export function deriveEndpointSlices(services: readonly Service[], pods: readonl
       });
     }
   }
-  // The endpointslice-mirroring controller copies Endpoints only for Services without a selector.
+  // The endpointslice-mirroring controller copies Endpoints only for a Service without a selector; Endpoints
+  // without any Service get no slices (otherwise their addresses would answer PTR queries for a Service that
+  // does not exist).
   for (const slice of endpoints) {
-    if (!withSelector.has(`${slice.namespace}/${slice.serviceName}`)) out.push(slice);
+    if (mirrored.has(`${slice.namespace}/${slice.serviceName}`)) out.push(slice);
   }
   return out;
 }

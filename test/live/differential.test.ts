@@ -15,7 +15,7 @@ import { ask } from './dns-client';
 import { createPod, loadFixtures, NAMESPACES, NODES, podIPs, type FixturePod } from './fixtures';
 import { Kube } from './kube';
 import { startPlane, type Plane } from './plane';
-import { untilModel, eventually } from './wait';
+import { endpointsSettled, eventually, untilModel } from './wait';
 
 const Z = 'cluster.local.';
 
@@ -84,21 +84,6 @@ export function questions(snapshot: ClusterSnapshot): Question[] {
   add(`a.b.c.web.shop.svc.${Z}`, 'A');
   add(`0.244.10.in-addr.arpa.`, 'PTR');
   return qs;
-}
-
-/** Every selector Service's EndpointSlices hold exactly the IPs of the pods it selects (what the controller converges to). */
-export function endpointsSettled(s: ClusterSnapshot): boolean {
-  for (const svc of s.services()) {
-    if (!svc.selector || svc.type === 'ExternalName') continue;
-    const want = new Set<string>();
-    for (const p of s.podsIn(svc.namespace)) {
-      if (p.terminating || !Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v)) continue;
-      for (const ip of p.ips) if (svc.ipFamilies.includes(ip.includes(':') ? 'IPv6' : 'IPv4')) want.add(ip);
-    }
-    const have = new Set(s.slicesOf(svc.namespace, svc.name).flatMap((sl) => sl.endpoints.flatMap((e) => [...e.addresses])));
-    if (want.size !== have.size || [...want].some((ip) => !have.has(ip))) return false;
-  }
-  return true;
 }
 
 function show(records: readonly DnsRecord[]): string[] {

@@ -31,3 +31,18 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Every selector Service's EndpointSlices hold exactly the IPs of the pods it selects (what the controller converges to). */
+export function endpointsSettled(s: ClusterSnapshot): boolean {
+  for (const svc of s.services()) {
+    if (!svc.selector || svc.type === 'ExternalName') continue;
+    const want = new Set<string>();
+    for (const p of s.podsIn(svc.namespace)) {
+      if (p.terminating || !Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v)) continue;
+      for (const ip of p.ips) if (svc.ipFamilies.includes(ip.includes(':') ? 'IPv6' : 'IPv4')) want.add(ip);
+    }
+    const have = new Set(s.slicesOf(svc.namespace, svc.name).flatMap((sl) => sl.endpoints.flatMap((e) => [...e.addresses])));
+    if (want.size !== have.size || [...want].some((ip) => !have.has(ip))) return false;
+  }
+  return true;
+}

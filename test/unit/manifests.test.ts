@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_ALIAS_COUNT, parseManifest, positionOf, type ParsedManifest } from '../../src/core/manifests';
+
+/** 1-based line and column of the first occurrence of `needle` in `text`, counted by hand. */
+function lineColOf(text: string, needle: string, from = 0): { line: number; column: number; offset: number } {
+  const offset = text.indexOf(needle, from);
+  assert.ok(offset >= 0, `${JSON.stringify(needle)} is not in the text`);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column, offset };
+}
+
+function names(m: ParsedManifest): string[] {
+  return m.objects.map((o) => o.name);
+}
+
+/** A billion-laughs document: `levels` anchors, each a list of ten aliases of the one before. */
+function aliasBomb(name: string, levels: number): string {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', `  a0: &a0 [${Array(10).fill('"lol"').join(', ')}]`];
+  for (let i = 1; i <= levels; i++) lines.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('parseManifest: multi-document files keep positions', () => {
+  const text = [
+    '# Licensed under the Apache License, Version 2.0',
+    '# a header comment before the first document',
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    '  name: alpha',
+    '  namespace: one',
+    'spec:',
+    '  ports: [{port: 80}]',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: "beta", labels: {app: beta}}',
+    'spec: {replicas: 2}',
+    '--- # a comment after the marker',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  labels:',
+    '    name: not-this-one',
+    '  name: gamma',
+    'data:',
+    '  name: nor-this-one',
+    '',
+  ].join('\n');
+  const m = parseManifest('file:///w/app.yaml', text);
+
+  it('finds every object, in order, with kind, apiVersion, name and namespace', () => {
+    assert.deepEqual(
+      m.objects.map((o) => [o.apiVersion, o.kind, o.name, o.namespace]),
+      [
+        ['v1', 'Service', 'alpha', 'one'],
+        ['apps/v1', 'Deployment', 'beta', undefined],
+        ['v1', 'ConfigMap', 'gamma', undefined],
+      ],
+    );
+    assert.deepEqual(m.problems, []);
+    assert.equal(m.skipped, 0);
+    for (const o of m.objects) assert.equal(o.uri, 'file:///w/app.yaml');
+  });
+
+  it('the document range of each object is its own text', () => {
+    const [a, b, c] = m.objects;
+    assert.equal(a!.source.start, text.indexOf('apiVersion: v1'));
+    assert.ok(text.slice(a!.source.start, a!.source.end).startsWith('apiVersion: v1\nkind: Service'));
+    assert.ok(!text.slice(a!.source.start, a!.source.end).includes('---'), 'the first range stops before the next marker');
+    assert.equal(b!.source.start, text.indexOf('apiVersion: apps/v1'));
+    assert.ok(text.slice(b!.source.start, b!.source.end).includes('replicas: 2'));
+    assert.ok(!text.slice(b!.source.start, b!.source.end).includes('ConfigMap'));
+    assert.equal(c!.source.start, text.indexOf('apiVersion: v1', text.indexOf('--- # a comment')));
+    assert.ok(a!.source.end <= b!.source.start && b!.source.end <= c!.source.start);
+  });
+
+  it('the name range covers metadata.name, not another "name" key', () => {
+    for (const o of m.objects) {
+      const raw = text.slice(o.source.nameStart, o.source.nameEnd);
+      assert.equal(raw.replace(/^"|"$/g, ''), o.name, `${o.kind} name range`);
+    }
+    const gamma = m.objects[2]!;
+    assert.equal(gamma.source.nameStart, text.indexOf('gamma'));
+    assert.deepEqual(positionOf(m, gamma.source.nameStart), { line: 21, column: 9 });
+    const alpha = m.objects[0]!;
+    const expected = lineColOf(text, 'alpha');
+    assert.deepEqual(positionOf(m, alpha.source.nameStart), { line: expected.line, column: expected.column });
+  });
+
+  it('keeps positions with CRLF line ends', () => {
+    const crlf = 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: b\r\n';
+    const p = parseManifest('crlf.yaml', crlf);
+    assert.deepEqual(names(p), ['a', 'b']);
+    for (const o of p.objects) assert.equal(crlf.slice(o.source.nameStart, o.source.nameEnd), o.name);
+    assert.deepEqual(positionOf(p, p.objects[1]!.source.nameStart), { line: 9, column: 9 });
+  });
+
+  it('reads an empty metadata.namespace as "not given"', () => {
+    const p = parseManifest('ns.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ""}\n');
+    assert.equal(p.objects[0]!.namespace, undefined);
+  });
+
+  it('value() gives the object as plain data, converted once', () => {
+    const a = m.objects[0]!;
+    const v = a.value();
+    assert.deepEqual(v.spec, { ports: [{ port: 80 }] });
+    assert.equal(a.value(), v);
+    assert.deepEqual(m.objects[2]!.value().data, { name: 'nor-this-one' });
+  });
+});
+
+describe('parseManifest: malformed YAML', () => {
+  it('reports the line and column of a bad document and keeps the others', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: before}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '\tname: tabbed',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: after}',
+      '',
+    ].join('\n');
+    const m = parseManifest('bad.yaml', text);
+    assert.deepEqual(names(m), ['before', 'after']);
+    assert.ok(m.problems.length >= 1);
+    const p = m.problems[0]!;
+    assert.equal(p.code, 'yaml-syntax');
+    assert.equal(p.severity, 'error');
+    assert.equal(p.uri, 'bad.yaml');
+    assert.deepEqual([p.line, p.column], [8, 1]);
+    assert.equal(p.offset, text.indexOf('\tname'));
+    assert.match(p.message, /^YAML syntax: /);
+    assert.ok(!p.message.includes('\n'), 'one line per problem');
+  });
+
+  it('a duplicate key points at the second key', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\n';
+    const m = parseManifest('dup.yaml', text);
+    assert.deepEqual(names(m), ['c']);
+    const at = lineColOf(text, 'name: b');
+    assert.deepEqual(
+      m.problems.map((p) => [p.code, p.line, p.column]),
+      [['yaml-syntax', at.line, at.column]],
+    );
+  });
+
+  it('an unclosed flow sequence is reported inside its document, which is dropped', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: good1}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [bad\n  x: y\n---\napiVersion: v1\nkind: Service\nmetadata: {name: good2}\n';
+    const m = parseManifest('flow.yaml', text);
+    assert.deepEqual(names(m), ['good1', 'good2']);
+    assert.ok(m.problems.length > 0);
+    for (const p of m.problems) {
+      assert.equal(p.code, 'yaml-syntax');
+      assert.ok(p.line >= 5 && p.line <= 9, `line ${p.line} lies in the second document`);
+      assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
+    }
+  });
+});
+
+describe('parseManifest: what is not a Kubernetes object', () => {
+  it('skips and counts documents without apiVersion and kind', () => {
+    const text = [
+      'just: data',
+      '---',
+      '- a',
+      '- list',
+      '---',
+      'a plain scalar',
+      '---',
+      'apiVersion: v1',
+      'metadata: {name: no-kind}',
+      '---',
+      'kind: Service',
+      'metadata: {name: no-api-version}',
+      '---',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: real}',
+      '',
+    ].join('\n');
+    const m = parseManifest('mixed.yaml', text);
+    assert.deepEqual(names(m), ['real']);
+    assert.equal(m.skipped, 6);
+    assert.deepEqual(m.problems, []);
+  });
+
+  it('an object without metadata.name is kept with an empty name', () => {
+    const m = parseManifest('noname.yaml', 'apiVersion: v1\nkind: Service\nspec: {}\n');
+    assert.equal(m.objects.length, 1);
+    assert.equal(m.objects[0]!.name, '');
+  });
+});
+
+describe('parseManifest: kind List', () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Service',
+    '  metadata: {name: listed-svc, namespace: n1}',
+    '  spec: {ports: [{port: 53, protocol: UDP}]}',
+    '- apiVersion: apps/v1',
+    '  kind: Deployment',
+    '  metadata:',
+    '    name: listed-deploy',
+    '- not: an object',
+    '',
+  ].join('\n');
+  const m = parseManifest('list.yaml', text);
+
+  it('turns each item into an object, with its own range and name position', () => {
+    assert.deepEqual(
+      m.objects.map((o) => [o.kind, o.name, o.namespace]),
+      [
+        ['Service', 'listed-svc', 'n1'],
+        ['Deployment', 'listed-deploy', undefined],
+      ],
+    );
+    assert.ok(!m.objects.some((o) => o.kind === 'List'), 'the List itself is not an object');
+    const [svc, deploy] = m.objects;
+    assert.ok(text.slice(svc!.source.start, svc!.source.end).includes('listed-svc'));
+    assert.ok(!text.slice(svc!.source.start, svc!.source.end).includes('listed-deploy'));
+    assert.equal(text.slice(deploy!.source.nameStart, deploy!.source.nameEnd), 'listed-deploy');
+    assert.deepEqual(positionOf(m, deploy!.source.nameStart), { line: 11, column: 11 });
+  });
+
+  it('an item value() is the item alone', () => {
+    const v = m.objects[0]!.value();
+    assert.equal(v.kind, 'Service');
+    assert.equal(v.items, undefined);
+    assert.deepEqual(v.spec, { ports: [{ port: 53, protocol: 'UDP' }] });
+  });
+
+  it('counts an item that is not a Kubernetes object as skipped', () => {
+    assert.equal(m.skipped, 1);
+  });
+
+  it('typed lists (ServiceList) are read the same way', () => {
+    const p = parseManifest('sl.yaml', 'apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: x}}\n- {apiVersion: v1, kind: Service, metadata: {name: y}}\n');
+    assert.deepEqual(names(p), ['x', 'y']);
+  });
+});
+
+describe('parseManifest: aliases', () => {
+  it('expands ordinary aliases', () => {
+    const m = parseManifest('alias.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: web}\nspec:\n  selector: *l\n');
+    assert.deepEqual(m.objects[0]!.value().spec, { selector: { app: 'web' } });
+    assert.deepEqual(m.problems, []);
+  });
+
+  it('refuses an alias bomb quickly in value(), reports alias-limit and keeps the other documents', () => {
+    assert.ok(MAX_ALIAS_COUNT > 0);
+    // 10^40 strings if it were expanded: only a refusal can finish.
+    const text = `${aliasBomb('lol', 40)}---\napiVersion: v1\nkind: Service\nmetadata: {name: fine}\nspec: {ports: [{port: 80}]}\n`;
+    const started = performance.now();
+    const m = parseManifest('bomb.yaml', text);
+    assert.deepEqual(names(m), ['lol', 'fine']);
+    let value: Record<string, unknown> | undefined;
+    assert.doesNotThrow(() => {
+      value = m.objects[0]!.value();
+    });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 5000, `took ${elapsed.toFixed(0)} ms`);
+    assert.deepEqual(value, {});
+    const refused = m.problems.filter((p) => p.code === 'alias-limit');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0]!.uri, 'bomb.yaml');
+    assert.equal(refused[0]!.severity, 'error');
+    assert.deepEqual([refused[0]!.line, refused[0]!.column], [1, 1]);
+    assert.match(refused[0]!.message, /ConfigMap lol/);
+    // Asking again neither throws nor reports twice.
+    assert.deepEqual(m.objects[0]!.value(), {});
+    assert.equal(m.problems.filter((p) => p.code === 'alias-limit').length, 1);
+    assert.deepEqual(m.objects[1]!.value().spec, { ports: [{ port: 80 }] });
+  });
+
+  it('many uses of one small anchor stay under the limit', () => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: many}', 'data:', '  base: &b "1"'];
+    for (let i = 0; i < 200; i++) lines.push(`  k${i}: *b`);
+    const m = parseManifest('many.yaml', `${lines.join('\n')}\n`);
+    const data = m.objects[0]!.value().data as Record<string, string>;
+    assert.equal(Object.keys(data).length, 201);
+    assert.equal(data.k199, '1');
+    assert.deepEqual(m.problems, []);
+  });
+});
+
+describe('parseManifest: empty input', () => {
+  for (const text of ['', '\n\n', '   ', '# only a comment\n', '---\n', '---\n---\n...\n']) {
+    it(`${JSON.stringify(text)} gives no objects and no problems`, () => {
+      const m = parseManifest('empty.yaml', text);
+      assert.deepEqual(m.objects, []);
+      assert.deepEqual(m.problems, []);
+      assert.equal(m.text, text);
+    });
+  }
+});
