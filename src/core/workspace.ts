@@ -6,24 +6,8 @@
  */
 import { canonicalIP, ipFamily } from './ip';
 import type { ManifestObject, ManifestProblem, ParsedManifest } from './manifests';
-import type {
-  ClusterObjects,
-  ContainerPort,
-  Endpoint,
-  EndpointPort,
-  EndpointSlice,
-  IPFamilyName,
-  LoadBalancerIngress,
-  Namespace,
-  Node,
-  ObjectRef,
-  PendingReplicas,
-  Pod,
-  Protocol,
-  Service,
-  ServicePort,
-  ServiceType,
-} from './model';
+import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
+import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -223,40 +207,10 @@ function endpointPorts(svc: Service, pod: Pod): EndpointPort[] {
   return ports;
 }
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-function int(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return undefined;
-}
-function stringMap(v: unknown): Record<string, string> | undefined {
-  const o = obj(v);
-  if (!o) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(o)) {
-    if (typeof val === 'string') out[k] = val;
-    else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
-  }
-  return out;
-}
-function protocol(v: unknown): Protocol {
-  return v === 'UDP' || v === 'SCTP' ? v : 'TCP';
-}
-
-const SERVICE_TYPES = new Set<ServiceType>(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
-
 /** Reads the fields NetLens needs from plain objects, tolerating any shape and reporting what it must drop. */
 class ObjectReader {
+  private readonly intern = new Interner();
+
   constructor(
     private readonly defaultNamespace: string,
     private readonly warn: (obj: ManifestObject, message: string) => void,
@@ -266,145 +220,25 @@ class ObjectReader {
     return o.namespace ?? this.defaultNamespace;
   }
 
-  private ips(o: ManifestObject, values: unknown[], what: string): string[] {
-    const out: string[] = [];
-    for (const v of values) {
-      const ip = typeof v === 'string' ? canonicalIP(v) : undefined;
-      if (ip) out.push(ip);
-      else this.warn(o, `${o.kind} ${o.name}: ${what} ${JSON.stringify(v)} is not an IP address; ignored.`);
-    }
-    return out;
+  private warner(o: ManifestObject): (message: string) => void {
+    return (message) => this.warn(o, message);
   }
 
   service(o: ManifestObject): Service {
-    const v = o.value();
-    const spec = obj(v.spec) ?? {};
-    const rawType = str(spec.type) as ServiceType | undefined;
-    const type: ServiceType = rawType && SERVICE_TYPES.has(rawType) ? rawType : 'ClusterIP';
-    if (rawType && !SERVICE_TYPES.has(rawType)) this.warn(o, `Service ${o.name}: unknown type ${JSON.stringify(rawType)}; read as ClusterIP.`);
-    const clusterIP = str(spec.clusterIP);
-    const headless = clusterIP === 'None';
-    let clusterIPs: string[] = [];
-    if (!headless && type !== 'ExternalName') {
-      const listed = arr(spec.clusterIPs).length > 0 ? arr(spec.clusterIPs) : clusterIP ? [clusterIP] : [];
-      clusterIPs = this.ips(o, listed, 'cluster IP');
-    }
-    const clusterIPPending = !headless && type !== 'ExternalName' && clusterIPs.length === 0;
-    let ipFamilies = arr(spec.ipFamilies).filter((f): f is IPFamilyName => f === 'IPv4' || f === 'IPv6');
-    if (ipFamilies.length === 0) {
-      ipFamilies = clusterIPs.length > 0 ? clusterIPs.map((ip) => (ipFamily(ip) === 6 ? 'IPv6' : 'IPv4')) : ['IPv4'];
-    }
-    const ports: ServicePort[] = [];
-    for (const p of arr(spec.ports)) {
-      const po = obj(p);
-      const port = po ? int(po.port) : undefined;
-      if (!po || port === undefined) {
-        this.warn(o, `Service ${o.name}: a port without a numeric "port" is ignored.`);
-        continue;
-      }
-      const tp = po.targetPort;
-      const targetPort = typeof tp === 'string' && !/^\d+$/.test(tp) ? tp : (int(tp) ?? port);
-      const nodePort = int(po.nodePort);
-      const appProtocol = str(po.appProtocol);
-      ports.push({
-        name: str(po.name) ?? '',
-        port,
-        targetPort,
-        protocol: protocol(po.protocol),
-        ...(nodePort !== undefined ? { nodePort } : {}),
-        ...(appProtocol ? { appProtocol } : {}),
-      });
-    }
-    const selector = stringMap(spec.selector);
-    const externalName = str(spec.externalName);
-    const status = obj(v.status);
-    const ingress: LoadBalancerIngress[] = [];
-    for (const i of arr(obj(status?.loadBalancer)?.ingress)) {
-      const io = obj(i);
-      if (!io) continue;
-      const ip = str(io.ip) ? canonicalIP(str(io.ip)!) : undefined;
-      const hostname = str(io.hostname);
-      ingress.push({ ...(ip ? { ip } : {}), ...(hostname ? { hostname } : {}) });
-    }
-    return {
-      namespace: this.ns(o),
-      name: o.name,
-      type,
-      headless,
-      clusterIPs,
-      clusterIPPending,
-      ipFamilies,
-      ports,
-      // The API server stores an empty selector as none: the Service gets no managed endpoints.
-      ...(selector && Object.keys(selector).length > 0 ? { selector } : {}),
-      ...(type === 'ExternalName' && externalName ? { externalName } : {}),
-      publishNotReadyAddresses: spec.publishNotReadyAddresses === true,
-      externalIPs: this.ips(o, arr(spec.externalIPs), 'external IP'),
-      loadBalancerIngress: ingress,
-      source: o.source,
-    };
+    return { ...reduceService(o.value(), this.intern, this.warner(o), this.ns(o)), source: o.source };
   }
 
-  private containerPorts(podSpec: Json): ContainerPort[] {
-    const out: ContainerPort[] = [];
-    for (const c of [...arr(podSpec.containers), ...arr(podSpec.initContainers)]) {
-      const co = obj(c);
-      if (!co) continue;
-      for (const p of arr(co.ports)) {
-        const po = obj(p);
-        const containerPort = po ? int(po.containerPort) : undefined;
-        if (!po || containerPort === undefined) continue;
-        out.push({ name: str(po.name) ?? '', containerPort, protocol: protocol(po.protocol), container: str(co.name) ?? '' });
-      }
-    }
-    return out;
-  }
-
+  /** A Pod object: as the API server reports it when the manifest holds its status, else a pod still to be created. */
   pod(o: ManifestObject): Pod {
-    const v = o.value();
-    const spec = obj(v.spec) ?? {};
-    const status = obj(v.status) ?? {};
-    const listed = arr(status.podIPs).map((p) => obj(p)?.ip);
-    const ips = this.ips(o, listed.length > 0 ? listed : status.podIP ? [status.podIP] : [], 'pod IP');
-    const conditions = arr(status.conditions).map(obj);
-    const ready = ips.length === 0 || conditions.some((c) => c?.type === 'Ready' && c.status === 'True');
-    const phase = str(status.phase);
-    return this.podRecord(o, o.name, obj(obj(v.metadata)?.labels), spec, {
-      ips,
-      ready,
-      ...(phase ? { phase } : {}),
-      terminating: obj(v.metadata)?.deletionTimestamp !== undefined,
-      ...(ips.length === 0 ? { template: { workload: { kind: 'Pod', namespace: this.ns(o), name: o.name }, replicas: 1 } } : {}),
-    });
+    const pod = reducePod(o.value(), this.intern, this.warner(o), this.ns(o));
+    if (pod.ips.length > 0) return { ...pod, source: o.source };
+    return { ...pod, ready: true, template: { workload: { kind: 'Pod', namespace: pod.namespace, name: o.name }, replicas: 1 }, source: o.source };
   }
 
-  private podRecord(
-    o: ManifestObject,
-    name: string,
-    labels: Json | undefined,
-    spec: Json,
-    state: Pick<Pod, 'ips' | 'ready' | 'phase' | 'terminating' | 'template'>,
-    identity: { hostname?: string; subdomain?: string } = {},
-  ): Pod {
-    const hostname = identity.hostname ?? str(spec.hostname);
-    const subdomain = identity.subdomain ?? str(spec.subdomain);
-    const nodeName = str(spec.nodeName);
-    return {
-      namespace: this.ns(o),
-      name,
-      ips: state.ips,
-      labels: stringMap(labels) ?? {},
-      ready: state.ready,
-      hostNetwork: spec.hostNetwork === true,
-      terminating: state.terminating,
-      ports: this.containerPorts(spec),
-      ...(hostname ? { hostname } : {}),
-      ...(subdomain ? { subdomain } : {}),
-      ...(nodeName ? { nodeName } : {}),
-      ...(state.phase ? { phase: state.phase } : {}),
-      ...(state.template ? { template: state.template } : {}),
-      source: o.source,
-    };
+  /** A pod of a workload's template, as the controller would create it (before the cluster gives it an IP). */
+  private templatePod(o: ManifestObject, name: string, labels: Record<string, string>, spec: Json, template: PendingReplicas): Pod {
+    const pod = reducePod({ metadata: { name, namespace: this.ns(o), labels }, spec }, this.intern, this.warner(o), this.ns(o));
+    return { ...pod, ready: true, template, source: o.source };
   }
 
   /** The pods a workload would run: one record per StatefulSet replica (their names are known), else one for the template. */
@@ -415,81 +249,36 @@ class ObjectReader {
     const template = obj(templateHolder?.template);
     if (!template) return [];
     const podSpec = obj(template.spec) ?? {};
-    const labels = obj(obj(template.metadata)?.labels);
+    const labels = stringMap(obj(template.metadata)?.labels) ?? {};
     const workload: ObjectRef = { kind: o.kind, namespace: this.ns(o), name: o.name };
     let replicas = 1;
     if (o.kind === 'Job') replicas = int(spec.parallelism) ?? 1;
     else if (o.kind === 'CronJob') replicas = int(templateHolder?.parallelism) ?? 1;
     else if (o.kind !== 'DaemonSet') replicas = int(spec.replicas) ?? 1;
-    const state = { ips: [], ready: true, terminating: false };
     if (o.kind === 'StatefulSet') {
       const serviceName = str(spec.serviceName);
       const pods: Pod[] = [];
       for (let i = 0; i < replicas; i++) {
         const name = `${o.name}-${i}`;
-        const pending: PendingReplicas = { workload, replicas: 1 };
-        // The StatefulSet controller adds these labels; per-pod Services select on the first.
+        // The StatefulSet controller names each pod's host after the pod, under the governing Service, and adds
+        // these labels; per-pod Services select on the first.
         const podLabels = { ...labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) };
-        pods.push(
-          this.podRecord(o, name, podLabels, podSpec, { ...state, template: pending }, { hostname: name, ...(serviceName ? { subdomain: serviceName } : {}) }),
-        );
+        const identity = { ...podSpec, hostname: name, subdomain: serviceName };
+        pods.push(this.templatePod(o, name, podLabels, identity, { workload, replicas: 1 }));
       }
       return pods;
     }
     if (replicas === 0) return [];
-    return [this.podRecord(o, o.name, labels, podSpec, { ...state, template: { workload, replicas } })];
+    return [this.templatePod(o, o.name, labels, podSpec, { workload, replicas })];
   }
 
   node(o: ManifestObject): Node {
-    const status = obj(o.value().status) ?? {};
-    const addresses = arr(status.addresses)
-      .map(obj)
-      .filter((a): a is Json => !!a && typeof a.address === 'string' && typeof a.type === 'string')
-      .map((a) => ({ type: a.type as string, address: canonicalIP(a.address as string) ?? (a.address as string) }));
-    return { name: o.name, addresses };
+    return reduceNode(o.value(), this.intern);
   }
 
   endpointSlice(o: ManifestObject): EndpointSlice | undefined {
-    const v = o.value();
-    const addressType = str(v.addressType);
-    if (addressType !== 'IPv4' && addressType !== 'IPv6' && addressType !== 'FQDN') {
-      this.warn(o, `EndpointSlice ${o.name}: addressType ${JSON.stringify(v.addressType)} is not IPv4, IPv6 or FQDN; ignored.`);
-      return undefined;
-    }
-    const namespace = this.ns(o);
-    const endpoints: Endpoint[] = [];
-    for (const e of arr(v.endpoints)) {
-      const eo = obj(e);
-      if (!eo) continue;
-      const cond = obj(eo.conditions) ?? {};
-      const ready = cond.ready !== false;
-      const addresses = addressType === 'FQDN' ? arr(eo.addresses).filter((a): a is string => typeof a === 'string') : this.ips(o, arr(eo.addresses), 'address');
-      const tr = obj(eo.targetRef);
-      const hostname = str(eo.hostname);
-      const nodeName = str(eo.nodeName);
-      endpoints.push({
-        addresses,
-        ready,
-        serving: typeof cond.serving === 'boolean' ? cond.serving : ready,
-        terminating: cond.terminating === true,
-        ...(hostname ? { hostname } : {}),
-        ...(nodeName ? { nodeName } : {}),
-        ...(tr && str(tr.name) ? { targetRef: { kind: str(tr.kind) ?? 'Pod', namespace: str(tr.namespace) ?? namespace, name: str(tr.name)! } } : {}),
-      });
-    }
-    const ports: EndpointPort[] = arr(v.ports)
-      .map(obj)
-      .filter((p): p is Json => !!p)
-      .map((p) => ({ name: str(p.name) ?? '', port: int(p.port), protocol: protocol(p.protocol) }));
-    return {
-      namespace,
-      name: o.name,
-      serviceName: stringMap(obj(v.metadata)?.labels)?.['kubernetes.io/service-name'],
-      addressType,
-      endpoints,
-      ports,
-      source: o.source,
-    };
+    const slice = reduceEndpointSlice(o.value(), this.intern, this.warner(o), this.ns(o));
+    return slice && { ...slice, source: o.source };
   }
 
   /** An Endpoints object as the slices the mirroring controller would write: one per subset and family. */
