@@ -13,12 +13,14 @@ import { QUERY_TYPES, Resolver, type PodRecordsMode, type QueryType } from '../c
 import { buildWorkspaceModel } from '../core/workspace';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
+import { runCheck } from './check';
 import { loadManifests } from './files';
 import { answerJson, answerText, problemText } from './format';
 
 const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
   netlens resolve --batch FILE|- [-f PATH]... [options]
+  netlens check PATH... [--format text|json|sarif] [--namespace NS] [--zone ZONE]
 
 Answers as the cluster's DNS would: from the Kubernetes manifests under each PATH (files or
 folders, searched recursively for .yaml and .yml), or without -f from the live cluster of the
@@ -35,6 +37,10 @@ Options:
       --pod-records MODE    disabled|insecure|verified, as CoreDNS's "pods" option (default: insecure, as kubeadm's Corefile)
       --batch FILE          answer one JSON question per line ({"qname": ..., "qtype": ..., "namespace": ...}); - for stdin
       --json                print the answer as JSON
+      --format FORMAT       check: text (default), json or sarif (SARIF 2.1.0)
+
+check reports broken references in manifests (codes NL001-NL011, see the README); it exits 1
+when a finding is an error.
   -h, --help                show this help
 `;
 
@@ -53,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'check') return checkCommand(rest);
   if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({
     args: rest,
@@ -121,6 +128,39 @@ async function main(argv: string[]): Promise<number> {
     return answerOne(ctx, positionals[0]!, qtype, values.json === true);
   } finally {
     live?.stop();
+  }
+}
+
+function checkCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
+      zone: { type: 'string' },
+      'pod-records': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif; got "${format}"`);
+  if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
+  const podRecords = values['pod-records'] ?? 'insecure';
+  if (!['disabled', 'insecure', 'verified'].includes(podRecords)) throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
+  try {
+    return runCheck(
+      { paths: positionals, format, namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode },
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+    );
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    throw e;
   }
 }
 

@@ -42,6 +42,11 @@ export interface Reference {
   readonly namespace: string;
   /** For a structured reference: the namespace it names explicitly. */
   readonly serviceNamespace?: string;
+  /**
+   * A reference whose target may rightly be absent: a StatefulSet works without its governing Service (only
+   * its pods' DNS names are missing), so a missing one is not reported.
+   */
+  readonly optional?: boolean;
   /** Where it was found, for messages: `Deployment web, env API_URL`. */
   readonly context: string;
   /** The object holding it. */
@@ -88,7 +93,7 @@ function scanObject(text: string, obj: ManifestObject, options: ScanOptions, emi
     if (obj.kind === 'StatefulSet') {
       const serviceName = getIn(node, ['spec', 'serviceName']);
       if (isScalar(serviceName) && typeof serviceName.value === 'string') {
-        emitService(serviceName, undefined, undefined, { ...base, context: `${label}, serviceName` }, emit);
+        emitService(serviceName, undefined, undefined, { ...base, context: `${label}, serviceName`, optional: true }, emit);
       }
     }
     return;
@@ -196,7 +201,7 @@ function emitService(
   name: Scalar,
   port: Scalar | undefined,
   serviceNamespace: string | undefined,
-  where: Where & { context: string; defaultPort?: number },
+  where: Where & { context: string; defaultPort?: number; optional?: boolean },
   emit: Emit,
 ): void {
   const [start, end] = valueRange(name);
@@ -213,6 +218,7 @@ function emitService(
     ...(portRange ? { portStart: portRange[0], portEnd: portRange[1] } : {}),
     namespace: where.namespace,
     ...(serviceNamespace ? { serviceNamespace } : {}),
+    ...(where.optional ? { optional: true } : {}),
     context: where.context,
     object: where.object,
   });
