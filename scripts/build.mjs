@@ -1,4 +1,4 @@
-// Bundles each entry point with esbuild: the CLI and the extension.
+// Bundles each entry point with esbuild: the CLI, the extension and the language server.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,4 +20,5 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  build({ ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
 ]);

@@ -25,9 +25,10 @@ export interface Analysis {
   readonly truncated: boolean;
 }
 
-export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOptions): Analysis {
+/** Analyses a parsed file; `scanned` are its references when the caller has them already (an incremental parse). */
+export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOptions, scanned?: readonly Reference[]): Analysis {
   const max = options.maxReferences ?? 20_000;
-  const references = scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
+  const references = scanned ? scanned.slice(0, max) : scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
   const findings = [...checkReferences(references, options.sources, options)];
   if (options.workspace) {
     const declared = [...options.workspace.services()].filter((s) => s.source?.uri === manifest.uri);

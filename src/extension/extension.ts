@@ -1,18 +1,16 @@
 /**
- * The VS Code face of NetLens. For now: resolve a name or an IP against the Kubernetes manifests of the
- * workspace, from the command palette, with the answer and its explanation in the NetLens output channel.
+ * The VS Code face of NetLens: starts the language server (hover, inlay hints, diagnostics and quick fixes in
+ * YAML manifests) and offers palette lookups through it. The server holds the models: the live cluster (one
+ * set of watches) and the workspace manifests.
  */
 import * as vscode from 'vscode';
-import { parseManifest, type ParsedManifest } from '../core/manifests';
-import { QUERY_TYPES, Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../core/resolver';
-import { buildWorkspaceModel } from '../core/workspace';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { DnsAnswer, QueryType } from '../core/resolver';
+import { ResolveRequest } from '../protocol/requests';
 
-const MANIFEST_GLOB = '**/*.{yaml,yml}';
-const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**}';
-/** Manifests larger than this are left out of the workspace model rather than slowing every lookup. */
-const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+let client: LanguageClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('NetLens', { log: true });
   context.subscriptions.push(output);
   const register = (id: string, run: () => Promise<void>) =>
@@ -26,12 +24,46 @@ export function activate(context: vscode.ExtensionContext): void {
         }
       }),
     );
+
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const config = vscode.workspace.getConfiguration('netlens');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+    synchronize: { configurationSection: 'netlens' },
+    outputChannel: output,
+    initializationOptions: {
+      cluster: userSetting<boolean>(config, 'cluster.enabled') ?? true,
+      // Only the user's own settings may name a kubeconfig: a workspace must not choose which credentials
+      // (or exec plugins) run when a folder is opened.
+      ...(userSetting<string>(config, 'kubeconfig') ? { kubeconfig: userSetting<string>(config, 'kubeconfig') } : {}),
+    },
+  };
+  client = new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (e) {
+    output.error(`The NetLens language server did not start: ${(e as Error).stack ?? e}`);
+    void vscode.window.showErrorMessage('NetLens: the language server did not start; see the NetLens output.');
+  }
   register('netlens.resolve', () => resolveCommand(output));
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+/** A setting's value from user (global) settings only, never from a workspace. */
+function userSetting<T>(config: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  return config.inspect<T>(key)?.globalValue;
+}
 
 async function resolveCommand(output: vscode.LogOutputChannel): Promise<void> {
+  if (!client) throw new Error('the language server is not running');
   const input = await vscode.window.showInputBox({
     title: 'NetLens: Resolve Name or IP',
     prompt: 'A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address',
@@ -40,59 +72,26 @@ async function resolveCommand(output: vscode.LogOutputChannel): Promise<void> {
     validateInput: (value) => (value.trim() === '' ? 'Type a name or an IP address.' : undefined),
   });
   if (input === undefined) return;
-  const config = vscode.workspace.getConfiguration('netlens');
-  const namespace = config.get<string>('defaultNamespace', 'default');
-  const manifests = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'NetLens: reading manifests' },
-    () => readWorkspaceManifests(output),
-  );
-  const model = buildWorkspaceModel(manifests, { defaultNamespace: namespace });
-  for (const p of model.report.problems) output.warn(`${p.uri}:${p.line}:${p.column}: ${p.message}`);
-  const resolver = new Resolver(model.snapshot, {
-    zone: config.get<string>('clusterDomain', 'cluster.local'),
-    podRecords: config.get<PodRecordsMode>('podRecords', 'insecure'),
-    sourceName: 'the workspace manifests',
-  });
-  const qtype = config.get<string>('defaultQueryType', 'A').toUpperCase();
-  const result = resolver.resolve(input, { namespace, qtype: (QUERY_TYPES as readonly string[]).includes(qtype) ? (qtype as QueryType) : 'A' });
+  const qtype = vscode.workspace.getConfiguration('netlens').get<string>('defaultQueryType', 'A').toUpperCase() as QueryType;
+  const result = await client.sendRequest(ResolveRequest, { input, qtype });
   if (!result.ok) {
-    void vscode.window.showWarningMessage(`NetLens: "${input}" is not a name or an IP address. ${result.error.message}`);
+    void vscode.window.showWarningMessage(`NetLens: "${input}" is not a name or an IP address. ${result.message}`);
     return;
   }
-  output.info(describe(result.answer));
+  output.info(describe(result.answer, result.source));
   output.show(true);
-  const first = result.answer.answers[0];
+  const a = result.answer;
   const headline =
-    result.answer.rcode !== 'NOERROR'
-      ? `${result.answer.qname}: ${result.answer.rcode}`
-      : first
-        ? `${result.answer.qname} → ${result.answer.answers.map((r) => r.data ?? '(allocated by the cluster)').join(', ')}`
-        : `${result.answer.qname}: no ${result.answer.qtype} records`;
-  void vscode.window.showInformationMessage(`NetLens: ${headline}`);
+    a.rcode !== 'NOERROR'
+      ? `${a.qname}: ${a.rcode}`
+      : a.answers.length > 0
+        ? `${a.qname} → ${a.answers.map((r) => r.data ?? '(allocated by the cluster)').join(', ')}`
+        : `${a.qname}: no ${a.qtype} records`;
+  void vscode.window.showInformationMessage(`NetLens: ${headline} (${result.source})`);
 }
 
-async function readWorkspaceManifests(output: vscode.LogOutputChannel): Promise<ParsedManifest[]> {
-  const uris = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB, 10_000);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const manifests: ParsedManifest[] = [];
-  for (const uri of uris) {
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_MANIFEST_BYTES) {
-        output.warn(`${uri.fsPath}: ${stat.size} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit for manifests; left out.`);
-        continue;
-      }
-      const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
-      manifests.push(parseManifest(vscode.workspace.asRelativePath(uri), text));
-    } catch (e) {
-      output.warn(`${uri.fsPath}: not read (${(e as Error).message}).`);
-    }
-  }
-  return manifests;
-}
-
-function describe(answer: DnsAnswer): string {
-  const lines = [`${answer.qname} ${answer.qtype}: ${answer.rcode}${answer.rcode === 'NOERROR' && answer.answers.length === 0 ? ' (no records)' : ''}`];
+function describe(answer: DnsAnswer, source: string): string {
+  const lines = [`${answer.qname} ${answer.qtype}: ${answer.rcode}${answer.rcode === 'NOERROR' && answer.answers.length === 0 ? ' (no records)' : ''} — ${source}`];
   for (const r of [...answer.answers, ...answer.additional]) lines.push(`  ${r.name} ${r.type} ${r.data ?? '(allocated by the cluster)'}`);
   lines.push(answer.explanation.summary, ...answer.explanation.details.map((d) => `  ${d}`));
   for (const s of answer.explanation.search ?? []) lines.push(`  tried ${s.name}: ${s.rcode}${s.answers > 0 ? `, ${s.answers} records` : ''}`);

@@ -54,7 +54,7 @@ pkg_of() {
   esac
 }
 k8s_ldflags() {
-  local v=${K8S_VERSION#v} date=${1:-1970-01-01T00:00:00Z} f="-s -w" p key val
+  local v=${K8S_VERSION#v} date=${1:-1970-01-01T00:00:00Z} f="-s -w" p key
   local major=${v%%.*} rest=${v#*.}
   local minor=${rest%%.*}
   for p in k8s.io/client-go/pkg/version k8s.io/component-base/version; do

@@ -53,7 +53,7 @@ fi
 case "$D" in
   /|"$HOME"|/tmp|/root|/home) die "refusing to delete $D" ;;
 esac
-if [ -e "$D/.netlens-cluster" ] || [ -z "$(ls -A "$D" | grep -v '^\.lock$' || true)" ]; then
+if [ -e "$D/.netlens-cluster" ] || [ -z "$(find "$D" -mindepth 1 -maxdepth 1 ! -name .lock -print -quit)" ]; then
   rm -rf "$D"
   log "stopped; removed $D"
 else

@@ -9,6 +9,7 @@ NETLENS_CACHE=${NETLENS_CACHE:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)
 NETLENS_BIN_DIR=$NETLENS_CACHE/bin
 NETLENS_CLUSTER_DIR=$(realpath -m "${NETLENS_CLUSTER_DIR:-/tmp/netlens-cluster}")   # absolute, no trailing /
 
+# shellcheck disable=SC2034  # used by the scripts that source this file
 NETLENS_BINARIES=(etcd kube-apiserver kube-controller-manager kubectl coredns)
 
 log() { printf '[%s %s] %s\n' "$(basename "$0" .sh)" "$(date +%H:%M:%S)" "$*" >&2; }

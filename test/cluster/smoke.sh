@@ -131,14 +131,14 @@ K -n "$NS" patch pod web --subresource=status --type=merge -p "$(cat <<EOF
 EOF
 )" >/dev/null
 PHASE=$(K -n "$NS" get pod web -o jsonpath='{.status.phase} {.status.podIPs[*].ip} ready={.status.conditions[?(@.type=="Ready")].status}')
-[ "$PHASE" = "Running $POD_IP $POD_IP6 ready=True" ] && ok "pod status patched: $PHASE" || bad "pod status: $PHASE"
+if [ "$PHASE" = "Running $POD_IP $POD_IP6 ready=True" ]; then ok "pod status patched: $PHASE"; else bad "pod status: $PHASE"; fi
 
 SVC_IPS=$(K -n "$NS" get svc web -o jsonpath='{.spec.clusterIPs[*]}')
 SVC_IP4=$(tr ' ' '\n' <<< "$SVC_IPS" | grep -v : | head -1 || true)
 SVC_IP6=$(tr ' ' '\n' <<< "$SVC_IPS" | grep : | head -1 || true)
 echo "    service web clusterIPs: $SVC_IPS"
-[[ $SVC_IP4 == 10.96.* ]] && ok "service web got IPv4 clusterIP $SVC_IP4 from 10.96.0.0/16" || bad "service web IPv4 clusterIP: '$SVC_IP4'"
-[[ $SVC_IP6 == fd00:10:96:* ]] && ok "service web got IPv6 clusterIP $SVC_IP6 (dual-stack)" || bad "service web IPv6 clusterIP: '$SVC_IP6'"
+if [[ $SVC_IP4 == 10.96.* ]]; then ok "service web got IPv4 clusterIP $SVC_IP4 from 10.96.0.0/16"; else bad "service web IPv4 clusterIP: '$SVC_IP4'"; fi
+if [[ $SVC_IP6 == fd00:10:96:* ]]; then ok "service web got IPv6 clusterIP $SVC_IP6 (dual-stack)"; else bad "service web IPv6 clusterIP: '$SVC_IP6'"; fi
 
 # ---------- EndpointSlice from kube-controller-manager ----------
 slices() {
@@ -173,7 +173,7 @@ else
   bad "user limited: unexpected error: $ERR"
 fi
 WHO=$(K --context limited auth whoami -o jsonpath='{.status.userInfo.username}' 2>&1 || true)
-[ "$WHO" = limited ] && ok "token of user limited authenticates as '$WHO'" || bad "whoami as limited: $WHO"
+if [ "$WHO" = limited ]; then ok "token of user limited authenticates as '$WHO'"; else bad "whoami as limited: $WHO"; fi
 
 # ---------- deletion: namespace controller + endpointslice cleanup ----------
 K -n "$NS" delete pod web --grace-period=0 --force >/dev/null 2>&1

@@ -103,6 +103,9 @@ start() {
 
 # ---------- reuse ----------
 
+if [ "$CHECK_ONLY" = 1 ] && [ ! -f "$D/cluster.env" ]; then
+  exit 1   # nothing there; --check must not create the state dir
+fi
 mkdir -p "$D"
 exec 9> "$D/.lock"
 flock -w 300 9 || die "another up.sh/down.sh holds $D/.lock"

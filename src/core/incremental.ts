@@ -1,0 +1,96 @@
+/**
+ * Incremental parsing of large multi-document files: the text is cut at document separators (`---` at the
+ * start of a line), each piece is parsed and scanned once and cached by its text, and an edit re-parses only
+ * the pieces it touched. Positions are shifted back to offsets in the whole file.
+ */
+import { LineCounter } from 'yaml';
+import { parseManifest, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
+import { scanReferences, type Reference, type ScanOptions } from './references';
+
+interface Piece {
+  readonly text: string;
+  readonly manifest: ParsedManifest;
+  readonly references: readonly Reference[];
+}
+
+export interface ChunkedManifest {
+  readonly uri: string;
+  readonly text: string;
+  /** The file as one manifest, positions in the whole text (for the workspace model and the checks). */
+  readonly manifest: ParsedManifest;
+  readonly references: readonly Reference[];
+  /** Pieces parsed for this version (the others came from the cache). */
+  readonly parsedPieces: number;
+  readonly pieces: number;
+}
+
+const SEPARATOR = /^---(?=[ \t]*(?:#.*)?$)/gm;
+
+export class ManifestCache {
+  private pieces = new Map<string, Piece>();
+
+  constructor(private readonly scan: ScanOptions) {}
+
+  /** Parses a file, reusing the pieces whose text did not change since the last call for this cache. */
+  parse(uri: string, text: string): ChunkedManifest {
+    const cuts = [0];
+    for (const m of text.matchAll(SEPARATOR)) if (m.index! > 0) cuts.push(m.index!);
+    cuts.push(text.length);
+    const next = new Map<string, Piece>();
+    const objects: ManifestObject[] = [];
+    const problems: ManifestProblem[] = [];
+    const references: Reference[] = [];
+    const documents: ParsedManifest['documents'][number][] = [];
+    const lineCounter = new LineCounter();
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    let skipped = 0;
+    let parsedPieces = 0;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const start = cuts[i]!;
+      const pieceText = text.slice(start, cuts[i + 1]);
+      let piece = this.pieces.get(pieceText) ?? next.get(pieceText);
+      if (!piece) {
+        const manifest = parseManifest(uri, pieceText);
+        piece = { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
+        parsedPieces++;
+      }
+      next.set(pieceText, piece);
+      skipped += piece.manifest.skipped;
+      documents.push(...piece.manifest.documents);
+      for (const o of piece.manifest.objects) objects.push(shiftObject(o, start));
+      for (const p of piece.manifest.problems) {
+        const pos = lineCounter.linePos(p.offset + start);
+        problems.push({ ...p, offset: p.offset + start, line: pos.line, column: pos.col });
+      }
+      for (const r of piece.references) references.push(shiftReference(r, start));
+    }
+    this.pieces = next;
+    return {
+      uri,
+      text,
+      manifest: { uri, text, documents, objects, problems, skipped, lineCounter },
+      references,
+      parsedPieces,
+      pieces: cuts.length - 1,
+    };
+  }
+}
+
+function shiftObject(o: ManifestObject, by: number): ManifestObject {
+  if (by === 0) return o;
+  const s = o.source;
+  return { ...o, value: o.value, source: { ...s, start: s.start + by, end: s.end + by, nameStart: s.nameStart + by, nameEnd: s.nameEnd + by } };
+}
+
+function shiftReference(r: Reference, by: number): Reference {
+  if (by === 0) return r;
+  return {
+    ...r,
+    start: r.start + by,
+    end: r.end + by,
+    hostStart: r.hostStart + by,
+    hostEnd: r.hostEnd + by,
+    ...(r.portStart !== undefined ? { portStart: r.portStart + by, portEnd: r.portEnd! + by } : {}),
+  };
+}

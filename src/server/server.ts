@@ -1,0 +1,382 @@
+/**
+ * The language server's logic, independent of the connection: documents in, diagnostics, hovers, inlay hints,
+ * code actions and definitions out. Everything it needs from the outside (publishing, logging, reading the
+ * workspace, the live model) is passed in, so tests drive it without a socket.
+ *
+ * Only Kubernetes documents (with `apiVersion` and `kind`) yield results. The models: the live cluster when
+ * one is configured and readable, and the workspace's manifests; answers come from the cluster first and the
+ * workspace as fallback, each naming its source.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  InlayHintKind,
+  MarkupKind,
+  type CodeAction,
+  type Diagnostic,
+  type Hover,
+  type InlayHint,
+  type Location,
+  type Range,
+} from 'vscode-languageserver';
+import { analyzeManifest, type Analysis } from '../core/analyze';
+import { DIAGNOSTICS, type CheckSource, type DiagnosticCode, type Severity } from '../core/check';
+import { ManifestCache, type ChunkedManifest } from '../core/incremental';
+import type { ParsedManifest } from '../core/manifests';
+import type { Reference } from '../core/references';
+import { Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../core/resolver';
+import type { ClusterSnapshot } from '../core/snapshot';
+import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
+import { hoverMarkdown, inlayText, type Answered } from './present';
+
+export interface ServerSettings {
+  readonly clusterDomain: string;
+  readonly defaultNamespace: string;
+  readonly podRecords: PodRecordsMode;
+  readonly inlayHints: boolean;
+  readonly severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  clusterDomain: 'cluster.local',
+  defaultNamespace: 'default',
+  podRecords: 'insecure',
+  inlayHints: true,
+  severities: {},
+};
+
+/** What the server needs from its connection. */
+export interface ServerClient {
+  publishDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** A live cluster model, as the server sees it: a snapshot when there is one, and its name. */
+export interface LiveSource {
+  /** The current snapshot, or undefined while none can be trusted (connecting, failed). */
+  snapshot(): ClusterSnapshot | undefined;
+  readonly name: string;
+}
+
+/** Files larger than this are analysed up to the budget of references and say so. */
+export const MAX_REFERENCES = 20_000;
+
+interface DocState {
+  document: TextDocument;
+  cache: ManifestCache;
+  parsed?: ChunkedManifest;
+  analysis?: Analysis;
+  /** References sorted by start, for lookups by offset. */
+  sorted?: readonly Reference[];
+}
+
+export class NetLensServer {
+  private readonly docs = new Map<string, DocState>();
+  /** Workspace files read from disk, by URI (open documents take precedence). */
+  private readonly disk = new Map<string, ParsedManifest>();
+  private workspace: WorkspaceModel | undefined;
+  private workspaceResolver: Resolver | undefined;
+  private live: LiveSource | undefined;
+  private liveResolver: { snapshot: ClusterSnapshot; resolver: Resolver } | undefined;
+
+  constructor(
+    private readonly client: ServerClient,
+    private settings: ServerSettings = DEFAULT_SETTINGS,
+  ) {}
+
+  updateSettings(settings: ServerSettings): void {
+    this.settings = settings;
+    this.workspace = undefined;
+    this.liveResolver = undefined;
+    for (const d of this.docs.values()) d.cache = new ManifestCache(this.scanOptions());
+    this.revalidateAll();
+  }
+
+  setLive(live: LiveSource | undefined): void {
+    this.live = live;
+    this.liveResolver = undefined;
+  }
+
+  /** The live model changed: answers and diagnostics follow. */
+  liveChanged(): void {
+    this.liveResolver = undefined;
+    this.revalidateAll();
+  }
+
+  /** Sets the workspace files read from disk (uri → text); open documents override them. */
+  setWorkspaceFiles(files: ReadonlyMap<string, string>): void {
+    this.disk.clear();
+    const cache = new ManifestCache(this.scanOptions());
+    for (const [uri, text] of files) this.disk.set(uri, cache.parse(uri, text).manifest);
+    this.workspace = undefined;
+    this.revalidateAll();
+  }
+
+  open(uri: string, text: string, version: number): void {
+    const state: DocState = { document: TextDocument.create(uri, 'yaml', version, text), cache: new ManifestCache(this.scanOptions()) };
+    this.docs.set(uri, state);
+    this.workspace = undefined;
+    this.validate(uri);
+  }
+
+  change(uri: string, text: string, version: number): void {
+    const state = this.docs.get(uri);
+    if (!state) return this.open(uri, text, version);
+    state.document = TextDocument.create(uri, 'yaml', version, text);
+    state.parsed = undefined;
+    state.analysis = undefined;
+    this.workspace = undefined;
+    this.validate(uri);
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+    this.workspace = undefined;
+    this.client.publishDiagnostics(uri, undefined, []);
+  }
+
+  /** Diagnostics of one open document, computed and published. */
+  validate(uri: string): Diagnostic[] {
+    const state = this.docs.get(uri);
+    if (!state) return [];
+    try {
+      const analysis = this.analysis(state);
+      const doc = state.document;
+      const diagnostics: Diagnostic[] = analysis.findings.map((f) => ({
+        range: { start: doc.positionAt(f.start), end: doc.positionAt(f.end) },
+        severity: toSeverity(f.severity),
+        code: f.code,
+        source: 'netlens',
+        message: f.message,
+        data: { fixes: f.fixes },
+      }));
+      for (const p of state.parsed!.manifest.problems) {
+        // YAML errors are the YAML extension's to report; alias bombs are ours to explain.
+        if (p.code !== 'alias-limit') continue;
+        diagnostics.push({ range: { start: doc.positionAt(p.offset), end: doc.positionAt(p.offset + 1) }, severity: DiagnosticSeverity.Warning, source: 'netlens', message: p.message });
+      }
+      if (analysis.truncated) {
+        const last = analysis.references[analysis.references.length - 1]!;
+        diagnostics.push({
+          range: { start: doc.positionAt(last.end), end: doc.positionAt(last.end) },
+          severity: DiagnosticSeverity.Information,
+          source: 'netlens',
+          message: `NetLens analysed the first ${MAX_REFERENCES} references of this file and stopped here; the rest is not checked.`,
+        });
+      }
+      this.client.publishDiagnostics(uri, doc.version, diagnostics);
+      return diagnostics;
+    } catch (e) {
+      this.client.log('error', `Analysis of ${uri} failed: ${(e as Error).stack ?? e}`);
+      this.client.publishDiagnostics(uri, state.document.version, []);
+      return [];
+    }
+  }
+
+  hover(uri: string, offset: number): Hover | null {
+    const found = this.referenceAt(uri, offset);
+    if (!found) return null;
+    const { state, ref } = found;
+    const answered = this.answer(ref);
+    if (!answered) return null;
+    const doc = state.document;
+    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ref, answered) }, range: { start: doc.positionAt(ref.start), end: doc.positionAt(ref.end) } };
+  }
+
+  inlayHints(uri: string, range: Range): InlayHint[] {
+    if (!this.settings.inlayHints) return [];
+    const state = this.docs.get(uri);
+    if (!state) return [];
+    const doc = state.document;
+    const from = doc.offsetAt(range.start);
+    const to = doc.offsetAt(range.end);
+    const refs = this.sorted(state);
+    const hints: InlayHint[] = [];
+    for (let i = lowerBound(refs, from); i < refs.length && refs[i]!.start <= to; i++) {
+      const ref = refs[i]!;
+      if (ref.kind === 'service' && ref.object.kind === 'StatefulSet') continue;
+      const answered = this.answer(ref);
+      const label = answered && inlayText(ref, answered);
+      if (label) hints.push({ position: doc.positionAt(ref.end), label, kind: InlayHintKind.Type, paddingLeft: true });
+    }
+    return hints;
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const state = this.docs.get(uri);
+    if (!state) return [];
+    const doc = state.document;
+    const actions: CodeAction[] = [];
+    for (const d of diagnostics) {
+      if (d.source !== 'netlens') continue;
+      const fixes = (d.data as { fixes?: { title: string; edits: { start: number; end: number; newText: string }[] }[] } | undefined)?.fixes ?? [];
+      fixes.forEach((fix, i) => {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: i === 0,
+          edit: { changes: { [uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } },
+        });
+      });
+    }
+    void range;
+    return actions;
+  }
+
+  definition(uri: string, offset: number): Location | null {
+    const found = this.referenceAt(uri, offset);
+    if (!found) return null;
+    const answered = this.answer(found.ref);
+    const info = answered?.answer.explanation.service;
+    const svc = info && this.workspaceModel().snapshot.service(info.namespace, info.name);
+    const source = svc?.source;
+    if (!source) return null;
+    const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
+    if (text === undefined) return null;
+    const doc = TextDocument.create(source.uri, 'yaml', 0, text);
+    return { uri: source.uri, range: { start: doc.positionAt(source.nameStart), end: doc.positionAt(source.nameEnd) } };
+  }
+
+  /** Resolves what a person typed (a name or an IP), from the first source that knows it. */
+  resolveInput(input: string, namespace: string | undefined, qtype: QueryType | undefined): { ok: true; answer: DnsAnswer; source: string } | { ok: false; message: string } {
+    let first: { ok: true; answer: DnsAnswer; source: string } | undefined;
+    for (const s of this.sources()) {
+      const r = s.resolver.resolve(input, { namespace: namespace ?? this.settings.defaultNamespace, ...(qtype ? { qtype } : {}) });
+      if (!r.ok) return { ok: false, message: r.error.message };
+      const a = { ok: true as const, answer: r.answer, source: s.name };
+      if (!first) first = a;
+      if (r.answer.answers.length > 0 || (r.answer.explanation.owners?.length ?? 0) > 0) return a;
+    }
+    return first!;
+  }
+
+  /** The answer to a reference from the first source that knows its target. */
+  answer(ref: Reference): Answered | undefined {
+    const sources = this.sources();
+    let first: Answered | undefined;
+    for (const s of sources) {
+      const answer = this.resolveRef(ref, s.resolver);
+      if (!answer) return undefined;
+      const a = { answer, source: s.name, snapshot: s.resolver.snapshot };
+      if (!first) first = a;
+      if (answer.rcode === 'NOERROR' && (answer.answers.length > 0 || ref.kind === 'ip' || ref.kind === 'service')) return a;
+      if (ref.kind === 'ip' && (answer.explanation.owners?.length ?? 0) > 0) return a;
+    }
+    return first;
+  }
+
+  private resolveRef(ref: Reference, resolver: Resolver) {
+    if (ref.kind === 'service') {
+      const ns = ref.serviceNamespace ?? ref.namespace;
+      return resolver.query(`${ref.host}.${ns}.svc.${resolver.zone}.`, 'A');
+    }
+    const r = resolver.resolve(ref.host, { namespace: ref.namespace, qtype: 'A' });
+    return r.ok ? r.answer : undefined;
+  }
+
+  private sources(): CheckSource[] {
+    const out: CheckSource[] = [];
+    const liveSnapshot = this.live?.snapshot();
+    if (this.live && liveSnapshot) {
+      if (!this.liveResolver || this.liveResolver.snapshot !== liveSnapshot) {
+        this.liveResolver = { snapshot: liveSnapshot, resolver: new Resolver(liveSnapshot, this.resolverOptions(this.live.name)) };
+      }
+      out.push({ name: this.live.name, resolver: this.liveResolver.resolver, live: true });
+    }
+    this.workspaceModel();
+    out.push({ name: 'the workspace manifests', resolver: this.workspaceResolver!, live: false });
+    return out;
+  }
+
+  private resolverOptions(sourceName: string) {
+    return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName };
+  }
+
+  private workspaceModel(): WorkspaceModel {
+    if (!this.workspace) {
+      const manifests: ParsedManifest[] = [];
+      for (const [uri, m] of this.disk) if (!this.docs.has(uri)) manifests.push(m);
+      for (const state of this.docs.values()) manifests.push(this.parsed(state).manifest);
+      this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace });
+      this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions('the workspace manifests'));
+      for (const d of this.docs.values()) d.analysis = undefined;
+    }
+    return this.workspace;
+  }
+
+  private parsed(state: DocState): ChunkedManifest {
+    if (!state.parsed) state.parsed = state.cache.parse(state.document.uri, state.document.getText());
+    return state.parsed;
+  }
+
+  private analysis(state: DocState): Analysis {
+    const parsed = this.parsed(state);
+    const sources = this.sources();
+    if (!state.analysis) {
+      state.analysis = analyzeManifest(
+        parsed.manifest,
+        {
+          zone: this.settings.clusterDomain,
+          defaultNamespace: this.settings.defaultNamespace,
+          sources,
+          workspace: this.workspace!.snapshot,
+          severities: this.settings.severities,
+          maxReferences: MAX_REFERENCES,
+        },
+        parsed.references,
+      );
+      state.sorted = [...state.analysis.references].sort((a, b) => a.start - b.start);
+    }
+    return state.analysis;
+  }
+
+  private sorted(state: DocState): readonly Reference[] {
+    this.analysis(state);
+    return state.sorted!;
+  }
+
+  private referenceAt(uri: string, offset: number): { state: DocState; ref: Reference } | undefined {
+    const state = this.docs.get(uri);
+    if (!state) return undefined;
+    const refs = this.sorted(state);
+    // The last reference starting at or before the offset, if it covers it.
+    let i = lowerBound(refs, offset + 1) - 1;
+    for (; i >= 0 && i >= lowerBound(refs, offset + 1) - 3; i--) {
+      const r = refs[i]!;
+      if (r.start <= offset && offset <= r.end) return { state, ref: r };
+    }
+    return undefined;
+  }
+
+  private revalidateAll(): void {
+    for (const uri of this.docs.keys()) {
+      const state = this.docs.get(uri)!;
+      state.analysis = undefined;
+      this.validate(uri);
+    }
+  }
+
+  private scanOptions() {
+    return { zone: this.settings.clusterDomain, defaultNamespace: this.settings.defaultNamespace, maxReferences: MAX_REFERENCES };
+  }
+}
+
+function lowerBound(refs: readonly Reference[], offset: number): number {
+  let lo = 0;
+  let hi = refs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (refs[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function toSeverity(s: Severity): DiagnosticSeverity {
+  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : s === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
+}
+
+/** The codes, for settings validation. */
+export const DIAGNOSTIC_CODES = Object.keys(DIAGNOSTICS) as DiagnosticCode[];
