@@ -1,6 +1,13 @@
 /**
  * An immutable picture of a cluster with the indexes that make every question a hash probe: objects by
  * namespace and name, EndpointSlices by Service, and owners by IP.
+ *
+ * The indexes that grow with the number of pods (pods by name, pods by IP, endpoints by IP) are open-addressing
+ * hash tables of 32-bit positions into the snapshot's own arrays: the key is not stored, since the object at
+ * that position holds it, and a probe compares it there. At cluster scale (150,000 pods) this costs about
+ * 7 bytes per entry where a Map costs about 37, and it lets an IP lead straight to its endpoint instead of to
+ * a slice that would then be scanned. The smaller indexes (Services, slices, nodes, namespaces) stay Maps.
+ * The snapshot keeps its own copies of the pod and slice lists, so a caller may go on changing its arrays.
  */
 import { canonicalIP } from './ip';
 import type { ClusterObjects, Endpoint, EndpointSlice, Namespace, Node, Pod, Service } from './model';
@@ -49,17 +56,89 @@ function nested<T>(outer: Map<string, Map<string, T>>, ns: string): Map<string, 
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a over the UTF-16 code units of `s`, continuing from `h`. */
+function fnv(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** The final mix (murmur3's), so that similar keys (IPs differing in one digit) spread over the table. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function hashKey(s: string): number {
+  return mix(fnv(s, FNV_OFFSET));
+}
+
+function hashPair(a: string, b: string): number {
+  return mix(fnv(b, Math.imul(fnv(a, FNV_OFFSET) ^ 0x2f, 0x01000193)));
+}
+
+/**
+ * An open-addressing hash table with linear probing whose slots hold positions (+ 1; 0 is empty) into one of the
+ * snapshot's arrays. The capacity is a power of two with the load at most 0.7, so a probe ends after a few slots.
+ * The top 8 bits of a slot keep 8 bits of the key's hash, so that most slots of other keys are passed over
+ * without reading their object; tables over arrays of 2^24 or more (far beyond any cluster) go without them.
+ */
+class PositionTable {
+  readonly slots: Int32Array;
+  readonly mask: number;
+  readonly tagMask: number;
+  readonly positionMask: number;
+
+  /** `positions`: the length of the array the positions point into. */
+  constructor(entries: number, positions: number) {
+    let capacity = 8;
+    while (capacity * 0.7 < entries) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    const tagged = positions < 0xffffff;
+    this.tagMask = tagged ? 0xff000000 | 0 : 0;
+    this.positionMask = tagged ? 0xffffff : 0x7fffffff;
+  }
+
+  insert(hash: number, position: number): void {
+    const { slots, mask } = this;
+    let i = hash & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = (hash & this.tagMask) | (position + 1);
+  }
+}
+
+const NO_TABLE = new PositionTable(0, 0);
+
+/** Sorts positions found along a probe sequence back into the order of the snapshot's arrays. */
+function inOrder(positions: number[]): number[] {
+  return positions.length > 1 ? positions.sort((a, b) => a - b) : positions;
+}
+
 export class ClusterSnapshot {
   private readonly namespaceMap = new Map<string, Namespace | undefined>();
   private readonly serviceMap = new Map<string, Map<string, Service>>();
   private readonly sliceMap = new Map<string, Map<string, EndpointSlice[]>>();
-  private readonly podMap = new Map<string, Map<string, Pod>>();
   private readonly nodeMap = new Map<string, Node>();
   private readonly serviceIPs = new Map<string, OneOrMany<Service>>();
   private readonly serviceExternalIPs = new Map<string, OneOrMany<Service>>();
-  private readonly podIPs = new Map<string, OneOrMany<Pod>>();
-  private readonly endpointIPs = new Map<string, OneOrMany<EndpointSlice>>();
   private readonly nodeIPs = new Map<string, OneOrMany<Node>>();
+  /** The pods given, in order (a duplicate namespace/name keeps its place here; the later one wins by name). */
+  private podList: readonly Pod[] = EMPTY;
+  /** Positions in `podList` by namespace and name. */
+  private podByName = NO_TABLE;
+  /** Positions in `podList` by pod IP, one entry per IP of a pod. */
+  private podByIP = NO_TABLE;
+  /** The winners by name, grouped by namespace (namespaces in order of their first pod), for iteration. */
+  private podOrder: Int32Array = new Int32Array(0);
+  private podRanges = new Map<string, readonly [number, number]>();
+  /** The slices given, in order, and the position of each one's first endpoint in the numbering of all endpoints. */
+  private sliceList: readonly EndpointSlice[] = EMPTY;
+  private endpointStart: Int32Array = new Int32Array(1);
+  /** Endpoint numbers by address, one entry per address of an endpoint of an IPv4 or IPv6 slice. */
+  private endpointByIP = NO_TABLE;
   private counts = { namespaces: 0, services: 0, endpointSlices: 0, pods: 0, nodes: 0 };
 
   static build(objects: ClusterObjects, options: SnapshotOptions = {}): ClusterSnapshot {
@@ -72,20 +151,8 @@ export class ClusterSnapshot {
       for (const ip of svc.externalIPs) add(s.serviceExternalIPs, ip, svc);
       for (const ing of svc.loadBalancerIngress) if (ing.ip) add(s.serviceExternalIPs, ing.ip, svc);
     }
-    for (const slice of objects.endpointSlices) {
-      if (slice.serviceName !== undefined) {
-        const bySvc = nested(s.sliceMap, slice.namespace);
-        const list = bySvc.get(slice.serviceName);
-        if (list) list.push(slice);
-        else bySvc.set(slice.serviceName, [slice]);
-      }
-      if (slice.addressType === 'FQDN') continue;
-      for (const ep of slice.endpoints) for (const ip of ep.addresses) add(s.endpointIPs, ip, slice);
-    }
-    for (const pod of objects.pods) {
-      nested(s.podMap, pod.namespace).set(pod.name, pod);
-      for (const ip of pod.ips) add(s.podIPs, ip, pod);
-    }
+    s.indexSlices(objects.endpointSlices);
+    s.indexPods(objects.pods);
     for (const node of objects.nodes) {
       s.nodeMap.set(node.name, node);
       for (const a of node.addresses) {
@@ -101,6 +168,135 @@ export class ClusterSnapshot {
       nodes: objects.nodes.length,
     };
     return s;
+  }
+
+  private indexSlices(given: readonly EndpointSlice[]): void {
+    const slices = given.slice();
+    const start = new Int32Array(slices.length + 1);
+    let endpoints = 0;
+    let addresses = 0;
+    for (let i = 0; i < slices.length; i++) {
+      const slice = slices[i]!;
+      start[i] = endpoints;
+      endpoints += slice.endpoints.length;
+      if (slice.addressType !== 'FQDN') for (const ep of slice.endpoints) addresses += ep.addresses.length;
+      if (slice.serviceName !== undefined) {
+        const bySvc = nested(this.sliceMap, slice.namespace);
+        const list = bySvc.get(slice.serviceName);
+        if (list) list.push(slice);
+        else bySvc.set(slice.serviceName, [slice]);
+      }
+    }
+    start[slices.length] = endpoints;
+    const byIP = new PositionTable(addresses, endpoints);
+    for (let i = 0; i < slices.length; i++) {
+      const slice = slices[i]!;
+      if (slice.addressType === 'FQDN') continue;
+      const eps = slice.endpoints;
+      for (let e = 0; e < eps.length; e++) {
+        const list = eps[e]!.addresses;
+        for (let a = 0; a < list.length; a++) {
+          // An address listed twice by one endpoint is indexed once.
+          if (list.indexOf(list[a]!) === a) byIP.insert(hashKey(list[a]!), start[i]! + e);
+        }
+      }
+    }
+    this.sliceList = slices;
+    this.endpointStart = start;
+    this.endpointByIP = byIP;
+  }
+
+  private indexPods(given: readonly Pod[]): void {
+    const pods = given.slice();
+    const byName = new PositionTable(pods.length, pods.length);
+    const { slots, mask, tagMask, positionMask } = byName;
+    /** For each pod that holds a name in the index, the position of the first pod with that name. */
+    const firstOf = new Int32Array(pods.length);
+    let ips = 0;
+    for (let p = 0; p < pods.length; p++) {
+      const pod = pods[p]!;
+      ips += pod.ips.length;
+      // As Map.set: a later pod of the same namespace and name replaces the earlier one, in its place.
+      const hash = hashPair(pod.namespace, pod.name);
+      const tag = hash & tagMask;
+      let i = hash & mask;
+      for (;;) {
+        const slot = slots[i]!;
+        if (slot === 0) {
+          slots[i] = tag | (p + 1);
+          firstOf[p] = p;
+          break;
+        }
+        if ((slot & tagMask) === tag) {
+          const q = (slot & positionMask) - 1;
+          const other = pods[q]!;
+          if (other.name === pod.name && other.namespace === pod.namespace) {
+            slots[i] = tag | (p + 1);
+            firstOf[p] = firstOf[q]!;
+            break;
+          }
+        }
+        i = (i + 1) & mask;
+      }
+    }
+    const byIP = new PositionTable(ips, pods.length);
+    for (let p = 0; p < pods.length; p++) {
+      const list = pods[p]!.ips;
+      for (let a = 0; a < list.length; a++) if (list.indexOf(list[a]!) === a) byIP.insert(hashKey(list[a]!), p);
+    }
+    // Iteration order, as the nested Maps it replaces: namespaces by their first pod, then each name at the
+    // place of its first pod, with the pod that won it.
+    const winnerAt = new Int32Array(pods.length).fill(-1);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot === 0) continue;
+      const w = (slot & positionMask) - 1;
+      winnerAt[firstOf[w]!] = w;
+    }
+    const nsIndex = new Map<string, number>();
+    const nsOf = new Int32Array(pods.length);
+    const perNs: number[] = [];
+    for (let p = 0; p < pods.length; p++) {
+      const ns = pods[p]!.namespace;
+      let n = nsIndex.get(ns);
+      if (n === undefined) {
+        n = perNs.length;
+        nsIndex.set(ns, n);
+        perNs.push(0);
+      }
+      nsOf[p] = n;
+      if (winnerAt[p]! >= 0) perNs[n]!++;
+    }
+    const offsets: number[] = [];
+    let total = 0;
+    for (const c of perNs) {
+      offsets.push(total);
+      total += c;
+    }
+    const order = new Int32Array(total);
+    const fill = offsets.slice();
+    for (let p = 0; p < pods.length; p++) if (winnerAt[p]! >= 0) order[fill[nsOf[p]!]!++] = winnerAt[p]!;
+    const ranges = new Map<string, readonly [number, number]>();
+    for (const [ns, n] of nsIndex) if (perNs[n]! > 0) ranges.set(ns, [offsets[n]!, offsets[n]! + perNs[n]!]);
+    this.podList = pods;
+    this.podByName = byName;
+    this.podByIP = byIP;
+    this.podOrder = order;
+    this.podRanges = ranges;
+  }
+
+  /** The slice that holds endpoint number `n`: a binary search over the first endpoint of each slice. */
+  private sliceOfEndpoint(n: number): number {
+    const start = this.endpointStart;
+    let lo = 0;
+    let hi = start.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (start[mid]! <= n) lo = mid;
+      else hi = mid - 1;
+    }
+    // Slices without endpoints share their start with the next one: the one holding `n` is the last of them.
+    return lo;
   }
 
   get size(): Readonly<typeof this.counts> {
@@ -138,15 +334,28 @@ export class ClusterSnapshot {
   }
 
   pod(namespace: string, name: string): Pod | undefined {
-    return this.podMap.get(namespace)?.get(name);
+    const { slots, mask, tagMask, positionMask } = this.podByName;
+    const hash = hashPair(namespace, name);
+    const tag = hash & tagMask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) return undefined;
+      if ((slot & tagMask) !== tag) continue;
+      const pod = this.podList[(slot & positionMask) - 1]!;
+      if (pod.name === name && pod.namespace === namespace) return pod;
+    }
   }
 
   podsIn(namespace: string): Iterable<Pod> {
-    return this.podMap.get(namespace)?.values() ?? EMPTY;
+    const range = this.podRanges.get(namespace);
+    if (!range) return EMPTY;
+    const out: Pod[] = [];
+    for (let i = range[0]; i < range[1]; i++) out.push(this.podList[this.podOrder[i]!]!);
+    return out;
   }
 
   *pods(): Iterable<Pod> {
-    for (const inner of this.podMap.values()) yield* inner.values();
+    for (let i = 0; i < this.podOrder.length; i++) yield this.podList[this.podOrder[i]!]!;
   }
 
   node(name: string): Node | undefined {
@@ -164,15 +373,50 @@ export class ClusterSnapshot {
 
   /** Pods whose pod IPs include `ip` (canonical text). Host-network pods share their node's IP. */
   podsWithIP(ip: string): readonly Pod[] {
-    return all(this.podIPs.get(ip));
+    const { slots, mask, tagMask, positionMask } = this.podByIP;
+    const hash = hashKey(ip);
+    const tag = hash & tagMask;
+    let found: number[] | undefined;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) break;
+      if ((slot & tagMask) !== tag) continue;
+      const p = (slot & positionMask) - 1;
+      if (this.podList[p]!.ips.includes(ip) && !(found ??= []).includes(p)) found.push(p);
+    }
+    if (found === undefined) return EMPTY;
+    const out: Pod[] = [];
+    for (const p of inOrder(found)) {
+      const pod = this.podList[p]!;
+      if (!out.includes(pod)) out.push(pod);
+    }
+    return out;
   }
 
-  /** Endpoints with this address, with their slices and Services. */
+  /** Endpoints with this address, with their slices and Services, in the order of the slices and their endpoints. */
   endpointsWithIP(ip: string): { slice: EndpointSlice; endpoint: Endpoint; service: Service | undefined }[] {
+    const { slots, mask, tagMask, positionMask } = this.endpointByIP;
+    const hash = hashKey(ip);
+    const tag = hash & tagMask;
+    let found: number[] | undefined;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) break;
+      if ((slot & tagMask) !== tag) continue;
+      const n = (slot & positionMask) - 1;
+      const s = this.sliceOfEndpoint(n);
+      if (this.sliceList[s]!.endpoints[n - this.endpointStart[s]!]!.addresses.includes(ip) && !(found ??= []).includes(n)) found.push(n);
+    }
     const out: { slice: EndpointSlice; endpoint: Endpoint; service: Service | undefined }[] = [];
-    for (const slice of all(this.endpointIPs.get(ip))) {
+    if (found === undefined) return out;
+    for (const n of inOrder(found)) {
+      const s = this.sliceOfEndpoint(n);
+      const slice = this.sliceList[s]!;
+      const endpoint = slice.endpoints[n - this.endpointStart[s]!]!;
+      // The same slice given twice counts once.
+      if (out.some((o) => o.slice === slice && o.endpoint === endpoint)) continue;
       const service = slice.serviceName === undefined ? undefined : this.service(slice.namespace, slice.serviceName);
-      for (const endpoint of slice.endpoints) if (endpoint.addresses.includes(ip)) out.push({ slice, endpoint, service });
+      out.push({ slice, endpoint, service });
     }
     return out;
   }
@@ -187,7 +431,7 @@ export class ClusterSnapshot {
       if (service.externalIPs.includes(ip)) owners.push({ kind: 'ExternalIP', service });
       if (service.loadBalancerIngress.some((i) => i.ip === ip)) owners.push({ kind: 'LoadBalancerIngress', service });
     }
-    for (const pod of all(this.podIPs.get(ip))) owners.push({ kind: 'Pod', pod });
+    for (const pod of this.podsWithIP(ip)) owners.push({ kind: 'Pod', pod });
     for (const node of all(this.nodeIPs.get(ip))) {
       for (const a of node.addresses) if (canonicalIP(a.address) === ip) owners.push({ kind: 'Node', node, addressType: a.type });
     }
