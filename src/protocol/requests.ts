@@ -1,7 +1,7 @@
 /**
  * The custom requests between the extension and the language server, each declared once and imported by both.
  */
-import { RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { DnsAnswer, QueryType } from '../core/resolver';
 
 export interface ResolveParams {
@@ -17,3 +17,84 @@ export type ResolveResult =
 
 /** Resolves a name or an IP as the cluster's DNS would, from the live cluster first, then the workspace. */
 export const ResolveRequest = new RequestType<ResolveParams, ResolveResult, void>('netlens/resolve');
+
+/** A model's state as the tree shows it. */
+export interface ModelInfo {
+  /** `cluster`: a live cluster; `workspace`: the workspace manifests only. */
+  readonly kind: 'cluster' | 'workspace';
+  /** The kubeconfig context, when there is one. */
+  readonly context?: string;
+  readonly server?: string;
+  /** connecting | ready | stale | failed (cluster); ready (workspace). */
+  readonly state: 'connecting' | 'ready' | 'stale' | 'failed' | 'none';
+  /** For a failed or stale cluster: unauthorized, forbidden, unreachable, tls, credentials, config, … */
+  readonly errorKind?: string;
+  readonly message?: string;
+  readonly notes: readonly string[];
+  readonly namespaces: readonly { readonly name: string; readonly services: number; readonly pods: number }[];
+}
+
+export interface EndpointView {
+  readonly addresses: readonly string[];
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  readonly hostname?: string;
+  readonly nodeName?: string;
+  readonly pod?: string;
+  /** Replicas whose addresses the cluster allocates when created (workspace model). */
+  readonly pending?: number;
+  /** The endpoint's port for each Service port name. */
+  readonly ports: readonly { readonly name: string; readonly port?: number; readonly protocol: string }[];
+}
+
+export interface ServiceView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly fqdn: string;
+  readonly type: string;
+  readonly headless: boolean;
+  readonly clusterIPs: readonly string[];
+  readonly clusterIPPending: boolean;
+  readonly externalName?: string;
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly ports: readonly { readonly name: string; readonly port: number; readonly targetPort: number | string; readonly protocol: string; readonly nodePort?: number }[];
+  readonly endpoints: readonly EndpointView[];
+}
+
+export interface PodView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly ips: readonly string[];
+  readonly node?: string;
+  readonly phase?: string;
+  readonly ready: boolean;
+  readonly terminating: boolean;
+  readonly ports: readonly { readonly name: string; readonly containerPort: number; readonly protocol: string }[];
+  /** DNS names that reach this pod: its pod record and, with hostname and subdomain, its endpoint name. */
+  readonly dnsNames: readonly string[];
+  /** Services whose endpoints include this pod. */
+  readonly services: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  /** Workload template (workspace model): replicas the cluster has not created. */
+  readonly pending?: { readonly kind: string; readonly name: string; readonly replicas: number };
+}
+
+export interface NamespaceView {
+  readonly namespace: string;
+  readonly services: readonly ServiceView[];
+  /** Pods from `offset`, at most `limit`; `total` says how many there are. */
+  readonly pods: readonly PodView[];
+  readonly total: number;
+}
+
+/** The model the tree and the status bar show: cluster or workspace, its state and its namespaces. */
+export const ModelInfoRequest = new RequestType0<ModelInfo, void>('netlens/modelInfo');
+/** One namespace's Services and (a page of) its Pods. */
+export const NamespaceRequest = new RequestType<{ readonly namespace: string; readonly offset?: number; readonly limit?: number }, NamespaceView, void>('netlens/namespace');
+/** The contexts of the kubeconfig, and the current one. */
+export const ContextsRequest = new RequestType0<{ readonly contexts: readonly string[]; readonly current?: string; readonly error?: string }, void>('netlens/contexts');
+/** Switches the live model to another kubeconfig context. */
+export const SwitchContextRequest = new RequestType<{ readonly context: string }, ModelInfo, void>('netlens/switchContext');
+/** The model changed (objects or state): views should ask again. */
+export const ModelChangedNotification = new NotificationType0('netlens/modelChanged');

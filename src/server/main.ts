@@ -8,8 +8,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocumentSyncKind, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { KubeconfigError, loadKubeconfig } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
-import { ResolveRequest } from '../protocol/requests';
+import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ResolveRequest, SwitchContextRequest } from '../protocol/requests';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, NetLensServer, type ServerSettings } from './server';
 
 /** Options the client passes at start. The kubeconfig comes from the user's own settings or the environment only. */
@@ -72,18 +73,45 @@ connection.onInitialized(() => {
   connection.onDidChangeConfiguration(() => void refreshSettings());
 });
 
+let liveOptions: InitOptions = {};
+let liveError: { kind: string; message: string } | undefined;
+
 function startLive(init: InitOptions): void {
+  liveOptions = init;
+  live?.stop();
+  live = undefined;
+  liveError = undefined;
   try {
     live = new LiveModel({ ...(init.kubeconfig ? { path: init.kubeconfig } : {}), ...(init.context ? { context: init.context } : {}), log });
   } catch (e) {
-    // No kubeconfig, or a broken one: the workspace manifests are the model, and the log says why.
+    // No kubeconfig, or a broken one: the workspace manifests are the model, and the views say why.
+    liveError = { kind: e instanceof KubeconfigError ? `config:${e.code}` : 'config', message: (e as Error).message };
     log('info', `No live cluster: ${(e as Error).message}`);
+    server.setLive(undefined);
     return;
   }
-  const name = `cluster ${live.kubeconfig.context}`;
-  server.setLive({ name, snapshot: () => (live && live.status().state === 'ready' ? live.snapshot() : undefined) });
-  live.onChange(() => server.liveChanged());
-  live.start();
+  const model = live;
+  const name = `cluster ${model.kubeconfig.context}`;
+  server.setLive({
+    name,
+    snapshot: () => (model.status().state === 'ready' ? model.snapshot() : undefined),
+    latest: () => (model.status().state === 'ready' || model.status().state === 'stale' ? model.snapshot() : undefined),
+    info: () => {
+      const st = model.status();
+      return {
+        context: st.context,
+        server: st.server,
+        state: st.state,
+        ...(st.error ? { errorKind: st.error.kind, message: st.error.message } : {}),
+        notes: st.notes,
+      };
+    },
+  });
+  model.onChange(() => {
+    server.liveChanged();
+    void connection.sendNotification(ModelChangedNotification);
+  });
+  model.start();
 }
 
 async function refreshSettings(): Promise<void> {
@@ -157,6 +185,25 @@ connection.onDefinition(guard('definition', (p) => {
   return doc ? server.definition(p.textDocument.uri, doc.offsetAt(p.position)) : null;
 }, null));
 connection.onRequest(ResolveRequest, guard('resolve', (p) => server.resolveInput(p.input, p.namespace, p.qtype), { ok: false as const, message: 'NetLens failed to resolve it; see the NetLens log.' }));
+connection.onRequest(ModelInfoRequest, guard('model info', () => {
+  const info = server.modelInfo();
+  return liveError && info.kind === 'workspace' ? { ...info, errorKind: liveError.kind, message: liveError.message } : info;
+}, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
+connection.onRequest(NamespaceRequest, guard('namespace', (p) => server.namespace(p.namespace, p.offset, p.limit), { namespace: '', services: [], pods: [], total: 0 }));
+connection.onRequest(ContextsRequest, guard('contexts', (): { contexts: string[]; current?: string; error?: string } => {
+  try {
+    const k = loadKubeconfig({ ...(liveOptions.kubeconfig ? { path: liveOptions.kubeconfig } : {}) });
+    return { contexts: k.kubeConfig.getContexts().map((c) => c.name), current: live?.kubeconfig.context ?? k.context };
+  } catch (e) {
+    return { contexts: [], error: (e as Error).message };
+  }
+}, { contexts: [] }));
+connection.onRequest(SwitchContextRequest, guard('switch context', (p) => {
+  startLive({ ...liveOptions, context: p.context });
+  server.liveChanged();
+  void connection.sendNotification(ModelChangedNotification);
+  return server.modelInfo();
+}, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
 connection.onShutdown(() => live?.stop());
 
 process.on('uncaughtException', (e) => log('error', `Uncaught: ${e.stack ?? e}`));

@@ -28,7 +28,9 @@ import type { Reference } from '../core/references';
 import { Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
+import type { ModelInfo, NamespaceView } from '../protocol/requests';
 import { hoverMarkdown, inlayText, type Answered } from './present';
+import { namespaceCounts, namespaceView } from './views';
 
 export interface ServerSettings {
   readonly clusterDomain: string;
@@ -57,6 +59,10 @@ export interface LiveSource {
   /** The current snapshot, or undefined while none can be trusted (connecting, failed). */
   snapshot(): ClusterSnapshot | undefined;
   readonly name: string;
+  /** The model's state, for the views. */
+  info?(): Omit<ModelInfo, 'namespaces' | 'kind'>;
+  /** The snapshot to show even when it may be stale (the views mark it). */
+  latest?(): ClusterSnapshot | undefined;
 }
 
 /** Files larger than this are analysed up to the budget of references and say so. */
@@ -237,6 +243,25 @@ export class NetLensServer {
     if (text === undefined) return null;
     const doc = TextDocument.create(source.uri, 'yaml', 0, text);
     return { uri: source.uri, range: { start: doc.positionAt(source.nameStart), end: doc.positionAt(source.nameEnd) } };
+  }
+
+  /** What the views show: the live cluster when there is one, else the workspace manifests. */
+  modelInfo(): ModelInfo {
+    const shown = this.shownSnapshot();
+    const info = this.live?.info?.();
+    if (this.live && info) return { kind: 'cluster', ...info, namespaces: shown ? namespaceCounts(shown) : [] };
+    return { kind: 'workspace', state: 'ready', notes: [], namespaces: namespaceCounts(shown!) };
+  }
+
+  namespace(namespace: string, offset?: number, limit?: number): NamespaceView {
+    const shown = this.shownSnapshot();
+    if (!shown) return { namespace, services: [], pods: [], total: 0 };
+    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit);
+  }
+
+  private shownSnapshot(): ClusterSnapshot | undefined {
+    if (this.live) return this.live.latest?.() ?? this.live.snapshot();
+    return this.workspaceModel().snapshot;
   }
 
   /** Resolves what a person typed (a name or an IP), from the first source that knows it. */

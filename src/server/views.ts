@@ -1,0 +1,85 @@
+/** The tree's and the map's views of a snapshot: plain data for the protocol, one namespace at a time. */
+import { dashedIP } from '../core/ip';
+import type { Pod, Service } from '../core/model';
+import type { ClusterSnapshot } from '../core/snapshot';
+import type { NamespaceView, PodView, ServiceView } from '../protocol/requests';
+
+export function namespaceCounts(snapshot: ClusterSnapshot): { name: string; services: number; pods: number }[] {
+  return snapshot.namespaceNames().map((name) => {
+    let services = 0;
+    let pods = 0;
+    for (const _ of snapshot.servicesIn(name)) services++;
+    for (const _ of snapshot.podsIn(name)) pods++;
+    return { name, services, pods };
+  });
+}
+
+export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace: string, offset = 0, limit = 500): NamespaceView {
+  const services = [...snapshot.servicesIn(namespace)].sort((a, b) => a.name.localeCompare(b.name));
+  const serviceViews = services.map((s) => serviceView(snapshot, zone, s));
+  // Which Services each pod is an endpoint of, from the EndpointSlices (not from selectors: what the cluster did).
+  const podServices = new Map<string, string[]>();
+  for (const v of serviceViews) {
+    for (const e of v.endpoints) {
+      if (!e.pod) continue;
+      const list = podServices.get(e.pod) ?? [];
+      if (!list.includes(v.name)) list.push(v.name);
+      podServices.set(e.pod, list);
+    }
+  }
+  const pods = [...snapshot.podsIn(namespace)].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    namespace,
+    services: serviceViews,
+    pods: pods.slice(offset, offset + limit).map((p) => podView(p, zone, podServices.get(p.name) ?? [])),
+    total: pods.length,
+  };
+}
+
+function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): ServiceView {
+  const endpoints = snapshot.slicesOf(s.namespace, s.name).flatMap((slice) =>
+    slice.endpoints.map((e) => ({
+      addresses: e.addresses,
+      ready: e.ready,
+      serving: e.serving,
+      terminating: e.terminating,
+      ...(e.hostname ? { hostname: e.hostname } : {}),
+      ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+      ...(e.targetRef?.kind === 'Pod' ? { pod: e.targetRef.name } : {}),
+      ...(e.pending ? { pending: e.pending.replicas } : {}),
+      ports: slice.ports.map((p) => ({ name: p.name, ...(p.port !== undefined ? { port: p.port } : {}), protocol: p.protocol })),
+    })),
+  );
+  return {
+    namespace: s.namespace,
+    name: s.name,
+    fqdn: `${s.name}.${s.namespace}.svc.${zone}`,
+    type: s.type,
+    headless: s.headless,
+    clusterIPs: s.clusterIPs,
+    clusterIPPending: s.clusterIPPending,
+    ...(s.externalName ? { externalName: s.externalName } : {}),
+    ...(s.selector ? { selector: s.selector } : {}),
+    ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) })),
+    endpoints,
+  };
+}
+
+function podView(p: Pod, zone: string, services: string[]): PodView {
+  const dnsNames = p.ips.map((ip) => `${dashedIP(ip)}.${p.namespace}.pod.${zone}`);
+  if (p.hostname && p.subdomain) dnsNames.push(`${p.hostname}.${p.subdomain}.${p.namespace}.svc.${zone}`);
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    ips: p.ips,
+    ...(p.nodeName ? { node: p.nodeName } : {}),
+    ...(p.phase ? { phase: p.phase } : {}),
+    ready: p.ready,
+    terminating: p.terminating,
+    ports: p.ports.map((c) => ({ name: c.name, containerPort: c.containerPort, protocol: c.protocol })),
+    dnsNames,
+    services,
+    labels: p.labels,
+    ...(p.template ? { pending: { kind: p.template.workload.kind, name: p.template.workload.name, replicas: p.template.replicas } } : {}),
+  };
+}
