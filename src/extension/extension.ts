@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { DnsAnswer, QueryType } from '../core/resolver';
-import { ResolveRequest } from '../protocol/requests';
+import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
+import { copyValue, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -49,7 +50,86 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output.error(`The NetLens language server did not start: ${(e as Error).stack ?? e}`);
     void vscode.window.showErrorMessage('NetLens: the language server did not start; see the NetLens output.');
   }
-  register('netlens.resolve', () => resolveCommand(output));
+  const tree = new NetLensTree(() => client);
+  const view = vscode.window.createTreeView('netlens.tree', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(view);
+  const status = vscode.window.createStatusBarItem('netlens.context', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'NetLens context';
+  status.command = 'netlens.switchContext';
+  context.subscriptions.push(status);
+
+  /** Redraws the tree and the status bar, and sets the context keys the welcome views and menus read. */
+  const refreshViews = async () => {
+    tree.refresh();
+    const info = await tree.modelInfo().catch(() => undefined);
+    await updateState(info, status, view);
+  };
+  client?.onNotification(ModelChangedNotification, () => void refreshViews());
+  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews());
+
+  register('netlens.resolve', () => resolveCommand(output, 'name'));
+  register('netlens.findOwner', () => resolveCommand(output, 'ip'));
+  register('netlens.refresh', () => refreshViews());
+  register('netlens.showOutput', async () => output.show());
+  register('netlens.switchContext', async () => {
+    if (!client) throw new Error('the language server is not running');
+    const { contexts, current, error } = await client.sendRequest(ContextsRequest);
+    if (error) {
+      void vscode.window.showWarningMessage(`NetLens: ${error}`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) })),
+      { title: 'NetLens: Switch Context', placeHolder: 'The kubeconfig context to read' },
+    );
+    if (!pick || pick.label === current) return;
+    await client.sendRequest(SwitchContextRequest, { context: pick.label });
+    await refreshViews();
+  });
+  register('netlens.copyDnsName', async () => {
+    const info = await tree.modelInfo();
+    const items: vscode.QuickPickItem[] = [];
+    for (const ns of info?.namespaces ?? []) {
+      for (const node of await tree.getChildren({ kind: 'group', namespace: ns.name, group: 'services', count: ns.services })) {
+        if (node.kind === 'service') items.push({ label: node.service.fqdn, description: `${node.service.type} ${node.service.clusterIPs.join(', ')}` });
+      }
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: 'NetLens: Copy DNS Name', placeHolder: 'A Service', matchOnDescription: true });
+    if (pick) await copy(pick.label);
+  });
+  context.subscriptions.push(
+    vscode.commands.registerCommand('netlens.copyFqdn', (node: Node) => copy(copyValue(node, 'fqdn'))),
+    vscode.commands.registerCommand('netlens.copyIp', (node: Node) => copy(copyValue(node, 'ip'))),
+    vscode.commands.registerCommand('netlens.showMorePods', (namespace: string) => tree.showMore(namespace)),
+  );
+}
+
+async function copy(value: string | undefined): Promise<void> {
+  if (!value) return;
+  await vscode.env.clipboard.writeText(value);
+  void vscode.window.setStatusBarMessage(`NetLens: copied ${value}`, 3000);
+}
+
+/** The status bar and the context keys that choose the welcome view and enable commands. */
+async function updateState(info: ModelInfo | undefined, status: vscode.StatusBarItem, view: vscode.TreeView<Node>): Promise<void> {
+  let state = 'none';
+  if (info?.kind === 'cluster') state = info.state === 'failed' ? `failed.${info.errorKind ?? 'unknown'}` : info.state;
+  else if (info?.kind === 'workspace') state = info.errorKind?.startsWith('config:not-found') ? 'noKubeconfig' : info.errorKind ? 'badKubeconfig' : 'workspace';
+  await vscode.commands.executeCommand('setContext', 'netlens.state', state);
+  await vscode.commands.executeCommand('setContext', 'netlens.forbidden', state === 'failed.forbidden');
+  await vscode.commands.executeCommand('setContext', 'netlens.unreachable', /^failed\.(unreachable|tls|unauthorized|credentials|timeout|http)/.test(state));
+  await vscode.commands.executeCommand('setContext', 'netlens.noCluster', state === 'noKubeconfig' || state === 'badKubeconfig');
+  await vscode.commands.executeCommand('setContext', 'netlens.hasCluster', info?.kind === 'cluster');
+  if (info?.kind === 'cluster') {
+    const icon = info.state === 'ready' ? '$(cloud)' : info.state === 'failed' ? '$(error)' : '$(sync~spin)';
+    status.text = `${icon} ${info.context ?? ''}`;
+    status.tooltip = `NetLens: context ${info.context ?? ''} (${info.server ?? ''}), ${info.state}${info.message ? `: ${info.message}` : ''}. Click to switch.`;
+    view.message = info.state === 'failed' ? undefined : info.state === 'connecting' ? 'Reading the cluster…' : undefined;
+  } else {
+    status.text = '$(file-code) NetLens: workspace';
+    status.tooltip = `NetLens answers from the workspace manifests${info?.message ? ` (no cluster: ${info.message})` : ''}. Click to choose a context.`;
+  }
+  status.show();
 }
 
 export async function deactivate(): Promise<void> {
@@ -62,14 +142,25 @@ function userSetting<T>(config: vscode.WorkspaceConfiguration, key: string): T |
   return config.inspect<T>(key)?.globalValue;
 }
 
-async function resolveCommand(output: vscode.LogOutputChannel): Promise<void> {
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?)$/;
+
+async function resolveCommand(output: vscode.LogOutputChannel, mode: 'name' | 'ip'): Promise<void> {
   if (!client) throw new Error('the language server is not running');
   const input = await vscode.window.showInputBox({
-    title: 'NetLens: Resolve Name or IP',
-    prompt: 'A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address',
-    placeHolder: 'web.shop',
+    title: mode === 'ip' ? 'NetLens: Find Owner of IP' : 'NetLens: Resolve Name or IP',
+    prompt:
+      mode === 'ip'
+        ? 'An IPv4 or IPv6 address: NetLens names the Service, pod, node or endpoint it belongs to'
+        : 'A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address',
+    placeHolder: mode === 'ip' ? '10.96.0.10' : 'web.shop',
     ignoreFocusOut: true,
-    validateInput: (value) => (value.trim() === '' ? 'Type a name or an IP address.' : undefined),
+    validateInput: (value) => {
+      const v = value.trim();
+      if (v === '') return mode === 'ip' ? 'Type an IP address.' : 'Type a name or an IP address.';
+      if (mode === 'ip' && !IP.test(v)) return 'This is not an IP address.';
+      if (/\s/.test(v)) return 'A name has no spaces.';
+      return undefined;
+    },
   });
   if (input === undefined) return;
   const qtype = vscode.workspace.getConfiguration('netlens').get<string>('defaultQueryType', 'A').toUpperCase() as QueryType;
@@ -81,6 +172,11 @@ async function resolveCommand(output: vscode.LogOutputChannel): Promise<void> {
   output.info(describe(result.answer, result.source));
   output.show(true);
   const a = result.answer;
+  const owners = a.explanation.owners;
+  if (mode === 'ip' || owners) {
+    void vscode.window.showInformationMessage(`NetLens: ${a.explanation.summary} (${result.source})`);
+    return;
+  }
   const headline =
     a.rcode !== 'NOERROR'
       ? `${a.qname}: ${a.rcode}`
