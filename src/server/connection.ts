@@ -1,0 +1,219 @@
+/**
+ * Wires an LSP connection to NetLensServer: documents, requests, settings, the workspace files and the live
+ * model. `main.ts` creates the real connection; benchmarks pass an in-memory one.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { KubeconfigError, loadKubeconfig } from '../cluster/kubeconfig';
+import { LiveModel } from '../cluster/live-model';
+import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ResolveRequest, SwitchContextRequest } from '../protocol/requests';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, NetLensServer, type LiveSource, type ServerSettings } from './server';
+
+/** Options the client passes at start. The kubeconfig comes from the user's own settings or the environment only. */
+interface InitOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly cluster?: boolean;
+}
+
+const MAX_WORKSPACE_FILES = 5000;
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+
+export interface ServeHooks {
+  /** A live model to use instead of one read from the kubeconfig (benchmarks, tests). */
+  readonly live?: LiveSource;
+}
+
+/** Serves LSP on `connection` until it closes. */
+export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensServer {
+  const documents = new TextDocuments(TextDocument);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    if (level === 'error') connection.console.error(message);
+    else if (level === 'warn') connection.console.warn(message);
+    else connection.console.info(message);
+  };
+  const server = new NetLensServer({
+    publishDiagnostics: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics }),
+    log,
+  });
+  let live: LiveModel | undefined;
+  let folders: string[] = [];
+
+  /** A handler that fails logs the failure and answers nothing, and the server goes on. */
+  function guard<A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback: R): (...args: A) => R {
+    return (...args: A) => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        log('error', `${name} failed: ${(e as Error).stack ?? e}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams) => {
+    folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    if (folders.length === 0 && params.rootUri?.startsWith('file:')) folders = [fileURLToPath(params.rootUri)];
+    const init = (params.initializationOptions ?? {}) as InitOptions;
+    if (hooks.live) server.setLive(hooks.live);
+    else if (init.cluster !== false) startLive(init);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        definitionProvider: true,
+      },
+      serverInfo: { name: 'netlens-lsp', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void refreshSettings();
+    void readWorkspace();
+    connection.onDidChangeConfiguration(() => void refreshSettings());
+  });
+
+  let liveOptions: InitOptions = {};
+  let liveError: { kind: string; message: string } | undefined;
+
+  function startLive(init: InitOptions): void {
+    liveOptions = init;
+    live?.stop();
+    live = undefined;
+    liveError = undefined;
+    try {
+      live = new LiveModel({ ...(init.kubeconfig ? { path: init.kubeconfig } : {}), ...(init.context ? { context: init.context } : {}), log });
+    } catch (e) {
+      // No kubeconfig, or a broken one: the workspace manifests are the model, and the views say why.
+      liveError = { kind: e instanceof KubeconfigError ? `config:${e.code}` : 'config', message: (e as Error).message };
+      log('info', `No live cluster: ${(e as Error).message}`);
+      server.setLive(undefined);
+      return;
+    }
+    const model = live;
+    const name = `cluster ${model.kubeconfig.context}`;
+    server.setLive({
+      name,
+      snapshot: () => (model.status().state === 'ready' ? model.snapshot() : undefined),
+      latest: () => (model.status().state === 'ready' || model.status().state === 'stale' ? model.snapshot() : undefined),
+      info: () => {
+        const st = model.status();
+        return {
+          context: st.context,
+          server: st.server,
+          state: st.state,
+          ...(st.error ? { errorKind: st.error.kind, message: st.error.message } : {}),
+          notes: st.notes,
+        };
+      },
+    });
+    model.onChange(() => {
+      server.liveChanged();
+      void connection.sendNotification(ModelChangedNotification);
+    });
+    model.start();
+  }
+
+  async function refreshSettings(): Promise<void> {
+    try {
+      const c = (await connection.workspace.getConfiguration('netlens')) as Record<string, unknown> | null;
+      if (!c) return;
+      const severities: ServerSettings['severities'] = {};
+      const configured = (c.diagnostics as { severity?: Record<string, string> } | undefined)?.severity ?? {};
+      for (const [code, s] of Object.entries(configured)) {
+        if ((DIAGNOSTIC_CODES as string[]).includes(code) && ['error', 'warning', 'information', 'hint', 'off'].includes(s)) {
+          (severities as Record<string, string>)[code] = s;
+        }
+      }
+      server.updateSettings({
+        clusterDomain: typeof c.clusterDomain === 'string' && c.clusterDomain ? c.clusterDomain : DEFAULT_SETTINGS.clusterDomain,
+        defaultNamespace: typeof c.defaultNamespace === 'string' && c.defaultNamespace ? c.defaultNamespace : DEFAULT_SETTINGS.defaultNamespace,
+        podRecords: c.podRecords === 'disabled' || c.podRecords === 'verified' || c.podRecords === 'insecure' ? c.podRecords : DEFAULT_SETTINGS.podRecords,
+        inlayHints: (c.inlayHints as { enabled?: boolean } | undefined)?.enabled !== false,
+        severities,
+      });
+    } catch (e) {
+      log('warn', `Settings could not be read: ${(e as Error).message}`);
+    }
+  }
+
+  /** Reads the YAML files of the workspace folders, within bounds, for the workspace model. */
+  async function readWorkspace(): Promise<void> {
+    const files = new Map<string, string>();
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const walk = async (dir: string): Promise<void> => {
+      if (files.size >= MAX_WORKSPACE_FILES) return;
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name)) await walk(full);
+        } else if (e.isFile() && /\.ya?ml$/i.test(e.name) && files.size < MAX_WORKSPACE_FILES) {
+          try {
+            if ((await stat(full)).size > MAX_FILE_BYTES) continue;
+            const bytes = await readFile(full);
+            if (bytes.includes(0)) continue;
+            files.set(pathToFileURL(full).toString(), decoder.decode(bytes));
+          } catch {
+            /* unreadable or not UTF-8: not a manifest NetLens can use */
+          }
+        }
+      }
+    };
+    for (const f of folders) await walk(f);
+    guard('reading the workspace', () => server.setWorkspaceFiles(files), undefined)();
+    log('info', `Workspace: ${files.size} YAML files read.`);
+  }
+
+  documents.onDidOpen(guard('open', (e) => server.open(e.document.uri, e.document.getText(), e.document.version), undefined));
+  documents.onDidChangeContent(guard('change', (e) => server.change(e.document.uri, e.document.getText(), e.document.version), undefined));
+  documents.onDidClose(guard('close', (e) => server.close(e.document.uri), undefined));
+
+  connection.onHover(guard('hover', (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? server.hover(p.textDocument.uri, doc.offsetAt(p.position)) : null;
+  }, null));
+  connection.languages.inlayHint.on(guard('inlay hints', (p) => server.inlayHints(p.textDocument.uri, p.range), []));
+  connection.onCodeAction(guard('code actions', (p) => server.codeActions(p.textDocument.uri, p.range, p.context.diagnostics), []));
+  connection.onDefinition(guard('definition', (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? server.definition(p.textDocument.uri, doc.offsetAt(p.position)) : null;
+  }, null));
+  connection.onRequest(ResolveRequest, guard('resolve', (p) => server.resolveInput(p.input, p.namespace, p.qtype), { ok: false as const, message: 'NetLens failed to resolve it; see the NetLens log.' }));
+  connection.onRequest(ModelInfoRequest, guard('model info', () => {
+    const info = server.modelInfo();
+    return liveError && info.kind === 'workspace' ? { ...info, errorKind: liveError.kind, message: liveError.message } : info;
+  }, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
+  connection.onRequest(NamespaceRequest, guard('namespace', (p) => server.namespace(p.namespace, p.offset, p.limit), { namespace: '', services: [], pods: [], total: 0 }));
+  connection.onRequest(ContextsRequest, guard('contexts', (): { contexts: string[]; current?: string; error?: string } => {
+    try {
+      const k = loadKubeconfig({ ...(liveOptions.kubeconfig ? { path: liveOptions.kubeconfig } : {}) });
+      return { contexts: k.kubeConfig.getContexts().map((c) => c.name), current: live?.kubeconfig.context ?? k.context };
+    } catch (e) {
+      return { contexts: [], error: (e as Error).message };
+    }
+  }, { contexts: [] }));
+  connection.onRequest(SwitchContextRequest, guard('switch context', (p) => {
+    startLive({ ...liveOptions, context: p.context });
+    server.liveChanged();
+    void connection.sendNotification(ModelChangedNotification);
+    return server.modelInfo();
+  }, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
+  connection.onShutdown(() => live?.stop());
+
+  documents.listen(connection);
+  connection.listen();
+  return server;
+}
