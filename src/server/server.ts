@@ -85,6 +85,8 @@ export class NetLensServer {
   private workspaceResolver: Resolver | undefined;
   private live: LiveSource | undefined;
   private liveResolver: { snapshot: ClusterSnapshot; resolver: Resolver } | undefined;
+  /** Answers already computed for references, until a model changes. */
+  private answers = new WeakMap<Reference, Answered | null>();
 
   constructor(
     private readonly client: ServerClient,
@@ -277,9 +279,17 @@ export class NetLensServer {
     return first!;
   }
 
-  /** The answer to a reference from the first source that knows its target. */
+  /** The answer to a reference from the first source that knows its target (cached until a model changes). */
   answer(ref: Reference): Answered | undefined {
     const sources = this.sources();
+    const cached = this.answers.get(ref);
+    if (cached !== undefined) return cached ?? undefined;
+    const computed = this.computeAnswer(ref, sources);
+    this.answers.set(ref, computed ?? null);
+    return computed;
+  }
+
+  private computeAnswer(ref: Reference, sources: CheckSource[]): Answered | undefined {
     let first: Answered | undefined;
     for (const s of sources) {
       const answer = this.resolveRef(ref, s.resolver);
@@ -307,6 +317,7 @@ export class NetLensServer {
     if (this.live && liveSnapshot) {
       if (!this.liveResolver || this.liveResolver.snapshot !== liveSnapshot) {
         this.liveResolver = { snapshot: liveSnapshot, resolver: new Resolver(liveSnapshot, this.resolverOptions(this.live.name)) };
+        this.answers = new WeakMap();
       }
       out.push({ name: this.live.name, resolver: this.liveResolver.resolver, live: true });
     }
@@ -326,6 +337,7 @@ export class NetLensServer {
       for (const state of this.docs.values()) manifests.push(this.parsed(state).manifest);
       this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace });
       this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions('the workspace manifests'));
+      this.answers = new WeakMap();
       for (const d of this.docs.values()) d.analysis = undefined;
     }
     return this.workspace;
