@@ -54,14 +54,21 @@ export function protocol(v: unknown): Protocol {
 const EMPTY: readonly never[] = Object.freeze([]);
 const NO_LABELS: Labels = Object.freeze({});
 
-/** Shares equal strings and structures between the objects of one model. */
+/**
+ * Shares equal strings and structures between the objects of one model. The tables are bounded: a live model
+ * runs for days while pods come and go with new names and label sets, so past a size they start afresh (the
+ * objects already made keep what they share; only later sharing starts over).
+ */
 export class Interner {
-  private readonly strings = new Map<string, string>();
-  private readonly structures = new Map<string, unknown>();
+  private strings = new Map<string, string>();
+  private structures = new Map<string, unknown>();
+
+  constructor(private readonly limit = 200_000) {}
 
   s(value: string): string {
     const found = this.strings.get(value);
     if (found !== undefined) return found;
+    if (this.strings.size >= this.limit) this.strings = new Map();
     this.strings.set(value, value);
     return value;
   }
@@ -85,6 +92,7 @@ export class Interner {
   private structure<T>(key: string, make: () => T): T {
     const found = this.structures.get(key);
     if (found !== undefined) return found as T;
+    if (this.structures.size >= this.limit) this.structures = new Map();
     const made = make();
     this.structures.set(key, made);
     return made;
@@ -100,14 +108,16 @@ function meta(o: Json): { name: string; namespace: string; labels: Json | undefi
   return { name: str(m.name) ?? '', namespace: str(m.namespace) ?? '', labels: obj(m.labels) };
 }
 
-function ips(values: unknown[], what: string, warn: Warn, intern: Interner): string[] {
+function ips(values: unknown[], what: string, warn: Warn): readonly string[] {
   const out: string[] = [];
   for (const v of values) {
     const ip = typeof v === 'string' ? canonicalIP(v) : undefined;
-    if (ip) out.push(intern.s(ip));
+    if (ip) out.push(ip);
     else warn(`${what} ${JSON.stringify(v)} is not an IP address; ignored.`);
   }
-  return out;
+  // A pushed array keeps spare capacity (V8 gives a one-element one 17 slots); a copy is exact-size. IPs are not
+  // interned: nearly every one is unique, and the intern table would only grow with pod churn.
+  return out.length === 0 ? EMPTY : out.slice();
 }
 
 export function reduceNamespace(o: Json): Namespace {
@@ -123,10 +133,10 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
   if (rawType && !SERVICE_TYPES.has(rawType)) warn(`Service ${m.name}: unknown type ${JSON.stringify(rawType)}; read as ClusterIP.`);
   const clusterIP = str(spec.clusterIP);
   const headless = clusterIP === 'None';
-  let clusterIPs: string[] = [];
+  let clusterIPs: readonly string[] = [];
   if (!headless && type !== 'ExternalName') {
     const listed = arr(spec.clusterIPs).length > 0 ? arr(spec.clusterIPs) : clusterIP ? [clusterIP] : [];
-    clusterIPs = ips(listed, `Service ${m.name}: cluster IP`, warn, intern);
+    clusterIPs = ips(listed, `Service ${m.name}: cluster IP`, warn);
   }
   const clusterIPPending = !headless && type !== 'ExternalName' && clusterIPs.length === 0;
   let ipFamilies = arr(spec.ipFamilies).filter((f): f is IPFamilyName => f === 'IPv4' || f === 'IPv6');
@@ -175,7 +185,7 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
     ...(selector && Object.keys(selector).length > 0 ? { selector: intern.labels(selector) } : {}),
     ...(type === 'ExternalName' && externalName ? { externalName } : {}),
     publishNotReadyAddresses: spec.publishNotReadyAddresses === true,
-    externalIPs: ips(arr(spec.externalIPs), `Service ${m.name}: external IP`, warn, intern),
+    externalIPs: ips(arr(spec.externalIPs), `Service ${m.name}: external IP`, warn),
     loadBalancerIngress: ingress,
   };
 }
@@ -205,7 +215,7 @@ export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, names
     const cond = obj(eo.conditions) ?? {};
     const ready = cond.ready !== false;
     const addresses =
-      addressType === 'FQDN' ? arr(eo.addresses).filter((a): a is string => typeof a === 'string') : ips(arr(eo.addresses), `EndpointSlice ${m.name}: address`, warn, intern);
+      addressType === 'FQDN' ? arr(eo.addresses).filter((a): a is string => typeof a === 'string') : ips(arr(eo.addresses), `EndpointSlice ${m.name}: address`, warn);
     const tr = obj(eo.targetRef);
     const hostname = str(eo.hostname);
     const nodeName = str(eo.nodeName);
@@ -252,7 +262,7 @@ export function reducePod(o: Json, intern: Interner, warn: Warn, namespace?: str
   const spec = obj(o.spec) ?? {};
   const status = obj(o.status) ?? {};
   const listed = arr(status.podIPs).map((p) => obj(p)?.ip);
-  const podIPs = ips(listed.length > 0 ? listed : status.podIP ? [status.podIP] : [], `Pod ${m.name}: pod IP`, warn, intern);
+  const podIPs = ips(listed.length > 0 ? listed : status.podIP ? [status.podIP] : [], `Pod ${m.name}: pod IP`, warn);
   const ready = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True');
   const phase = str(status.phase);
   const hostname = str(spec.hostname);

@@ -585,9 +585,7 @@ export class Resolver {
   private readyEndpoints(svc: Service): number | undefined {
     const slices = this.snapshot.slicesOf(svc.namespace, svc.name);
     if (slices.length === 0 && svc.selector === undefined) return undefined;
-    let n = 0;
-    for (const s of slices) for (const e of s.endpoints) if (e.ready) n += e.pending ? e.pending.replicas : e.addresses.length;
-    return n;
+    return this.snapshot.readyAddresses(svc.namespace, svc.name);
   }
 
   private endpointNames(svc: Service): string[] {

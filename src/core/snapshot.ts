@@ -333,6 +333,20 @@ export class ClusterSnapshot {
     return this.sliceMap.get(namespace)?.get(serviceName) ?? EMPTY;
   }
 
+  private readonly readyCounts = new Map<EndpointSlice[] | readonly never[], number>();
+
+  /** The ready endpoint addresses of a Service (pending replicas counted), computed once per snapshot. */
+  readyAddresses(namespace: string, serviceName: string): number {
+    const slices = this.slicesOf(namespace, serviceName);
+    let n = this.readyCounts.get(slices as EndpointSlice[]);
+    if (n === undefined) {
+      n = 0;
+      for (const s of slices) for (const e of s.endpoints) if (e.ready) n += e.pending ? e.pending.replicas : e.addresses.length;
+      if (slices.length > 0) this.readyCounts.set(slices as EndpointSlice[], n);
+    }
+    return n;
+  }
+
   pod(namespace: string, name: string): Pod | undefined {
     const { slots, mask, tagMask, positionMask } = this.podByName;
     const hash = hashPair(namespace, name);

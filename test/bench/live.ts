@@ -138,9 +138,3 @@ export async function runLiveBench(): Promise<void> {
   console.log(`  retained heap per pod, objects and snapshot indexes   ${((withSnapshot - before) / pods).toFixed(0)} bytes`);
 }
 
-if (require.main === module) {
-  runLiveBench().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
