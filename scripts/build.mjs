@@ -1,4 +1,4 @@
-// Bundles each entry point with esbuild: the CLI, the extension and the language server.
+// Bundles each entry point with esbuild: the CLI, the extension, the language server and the map's webview.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,4 +21,17 @@ await Promise.all([
   build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
   build({ ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
+  // The network map's webview: browser code, one script (the page's CSP allows no other).
+  build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+  }),
 ]);

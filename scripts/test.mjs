@@ -4,13 +4,16 @@
 //   live  a real control plane (etcd, kube-apiserver, kube-controller-manager, CoreDNS) on loopback, built
 //         from the Go module proxy on first use and cached (test/cluster/build.sh); the differential test
 //         against CoreDNS and the fault tests. A plane already running is reused; one started here is stopped.
+//   e2e   real VS Code in the browser: the packaged extension (npm run package) in code-server, driven by
+//         Playwright in Debian's Chromium (test/e2e). code-server is installed from npm on first use and cached
+//         (~/.cache/netlens/code-server-*), Chromium with apt. Screenshots go to test-results/e2e/.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'live'];
+const tiers = ['unit', 'live', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -57,5 +60,15 @@ if (run.includes('live')) {
     failed = true;
   }
   if (!alreadyUp) step('Stop the control plane', 'bash', [join(root, 'test', 'cluster', 'down.sh')]);
+}
+if (run.includes('e2e')) {
+  const ready =
+    step('Package the extension (npm run package)', 'npm', ['run', '--silent', 'package']) &&
+    step('code-server and Chromium (installed on first use, then cached)', process.execPath, [join('out', 'test', 'e2e', 'vscode.js'), 'install']);
+  if (ready) {
+    failed = !step('End-to-end tests (code-server, Playwright, Chromium)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('e2e')]) || failed;
+  } else {
+    failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);

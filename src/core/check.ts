@@ -143,6 +143,11 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
   } else if (labels.length === 1) {
     service = labels[0];
     namespace = ref.namespace;
+  } else if (labels.length === 2 && !snapshot.hasNamespace(labels[1]!) && snapshot.service(ref.namespace, labels[1]!)) {
+    // `redis-5.redis`: a pod's name under a Service of the asking pod's namespace, as the search path completes it
+    // (`redis-5.redis.<namespace>.svc.<zone>`). Read as <service>.<namespace>, it was never reported at all.
+    [endpoint, service] = labels;
+    namespace = ref.namespace;
   } else if (labels.length === 2) {
     [service, namespace] = labels;
     if (!snapshot.hasNamespace(namespace!) && !closeNamespace(snapshot, namespace!) && !serviceNamedAnywhere(snapshot, service!)) {
@@ -151,6 +156,9 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
   } else if (labels.length === 3 && labels[2] === 'svc') {
     [service, namespace] = labels;
   } else if (labels.length === 3 && snapshot.hasNamespace(labels[2]!)) {
+    [endpoint, service, namespace] = labels;
+  } else if (labels.length === 4 && labels[3] === 'svc') {
+    // `redis-5.redis.shop.svc`: the same pod name, qualified up to the zone.
     [endpoint, service, namespace] = labels;
   } else {
     return undefined;

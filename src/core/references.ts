@@ -251,12 +251,20 @@ function scanFreeText(text: string, node: Scalar, options: ScanOptions, where: W
   // In a double-quoted scalar, escapes (`\n`, `\"`, `\u00e9`) are not part of any name.
   if (node.type === 'QUOTE_DOUBLE') masked = masked.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (m) => ' '.repeat(m.length));
   masked = masked.replace(/(^|\n)([ \t]*)(#|\/\/|;)[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
-  const taken: [number, number][] = [];
-  const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && b > x);
+  // The characters already claimed by a reference, as a mask: a list of ranges searched for every match made the
+  // scan quadratic, and one embedded file with tens of thousands of names (a generated upstream list) held the
+  // event loop for seconds before the reference budget could apply.
+  const taken = new Uint8Array(source.length);
+  let found = 0;
+  const overlaps = (a: number, b: number) => {
+    for (let k = a; k < b; k++) if (taken[k] === 1) return true;
+    return false;
+  };
   const zone = options.zone.toLowerCase();
   const base = { namespace: where.namespace, context: where.context, object: where.object };
   const push = (r: Omit<Reference, 'namespace' | 'context' | 'object'>) => {
-    taken.push([r.start - start, r.end - start]);
+    taken.fill(1, r.start - start, r.end - start);
+    found++;
     emit({ ...r, ...base });
   };
   // A template glued to a token makes the whole token a template (`${SERVICE}-announce-0.${NAMESPACE}.svc`).
@@ -301,6 +309,8 @@ function scanFreeText(text: string, node: Scalar, options: ScanOptions, where: W
       portEnd: start + i + m[0].length,
     });
   }
+  // Trimmed once: trimming the whole value for every dotted word was quadratic too.
+  const wholeValue = masked.trim();
   for (const m of masked.matchAll(DOTTED)) {
     const i = m.index!;
     const name = m[1]!;
@@ -314,7 +324,7 @@ function scanFreeText(text: string, node: Scalar, options: ScanOptions, where: W
     // Free text is full of dotted words (file names, versions, Java packages): only cluster-looking names count,
     // and any dotted name in a host position.
     const clusterish = lower.endsWith(`.${zone}`) || /\.(svc|pod)(\.|$)/.test(lower) || /\.(svc|pod)s?\.cluster\.local$|\.services?\.cluster\.local$/.test(lower);
-    if (!clusterish && !(hostPosition && masked.trim() === m[0])) continue;
+    if (!clusterish && !(hostPosition && wholeValue === m[0])) continue;
     push({ kind: 'name', start: start + i, end: start + i + len, hostStart: start + i, hostEnd: start + i + name.length, host: name });
   }
   for (const m of masked.matchAll(IPV6)) {
@@ -322,7 +332,7 @@ function scanFreeText(text: string, node: Scalar, options: ScanOptions, where: W
     if (overlaps(i, i + m[0].length) || !parseIP(m[1]!)) continue;
     push({ kind: 'ip', start: start + i, end: start + i + m[0].length, hostStart: start + i, hostEnd: start + i + m[0].length, host: m[1]! });
   }
-  if (hostPosition && taken.length === 0) {
+  if (hostPosition && found === 0) {
     // A bare short name in a host position: the whole value.
     const trimmed = masked.trim();
     if (/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/.test(trimmed) && !/^\d+$/.test(trimmed) && trimmed === source.trim()) {

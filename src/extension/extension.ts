@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
+import { MAP_VIEW_TYPE } from '../protocol/webview';
+import { MapPanel } from './map';
+import { mapTargets } from './map-data';
 import { copyValue, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
@@ -57,10 +60,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.name = 'NetLens context';
   status.command = 'netlens.switchContext';
   context.subscriptions.push(status);
+  const map = new MapPanel({
+    extensionUri: context.extensionUri,
+    client: () => client,
+    log: output,
+    reveal: async (id) => {
+      const node = await tree.findNode(id);
+      if (node) await view.reveal(node, { select: true, focus: true, expand: node.kind === 'namespace' });
+    },
+  });
+  context.subscriptions.push(map, vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, map));
 
-  /** Redraws the tree and the status bar, and sets the context keys the welcome views and menus read. */
+  /** Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read. */
   const refreshViews = async () => {
     tree.refresh();
+    map.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
     await updateState(info, status, view);
   };
@@ -71,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('netlens.findOwner', () => resolveCommand(output, 'ip'));
   register('netlens.refresh', () => refreshViews());
   register('netlens.showOutput', async () => output.show());
+  register('netlens.showMap', async () => map.show());
   register('netlens.switchContext', async () => {
     if (!client) throw new Error('the language server is not running');
     const { contexts, current, error } = await client.sendRequest(ContextsRequest);
@@ -101,6 +116,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('netlens.copyFqdn', (node: Node) => copy(copyValue(node, 'fqdn'))),
     vscode.commands.registerCommand('netlens.copyIp', (node: Node) => copy(copyValue(node, 'ip'))),
     vscode.commands.registerCommand('netlens.showMorePods', (namespace: string) => tree.showMore(namespace)),
+    vscode.commands.registerCommand('netlens.revealInMap', (node: Node) => {
+      if (node.kind === 'service') map.show(mapTargets({ kind: 'service', namespace: node.service.namespace, name: node.service.name }));
+      else if (node.kind === 'pod') map.show(mapTargets({ kind: 'pod', namespace: node.pod.namespace, name: node.pod.name, services: node.pod.services }));
+      else map.show();
+    }),
   );
 }
 

@@ -120,6 +120,58 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     }
   }
 
+  /**
+   * The parent of a node, for `TreeView.reveal`: a Service's or a Pod's is its namespace's group, a group's its
+   * namespace, a port's its Service. Other nodes are not revealed, and answer none.
+   */
+  async getParent(node: Node): Promise<Node | undefined> {
+    switch (node.kind) {
+      case 'group':
+        return this.namespaceNode(node.namespace);
+      case 'service':
+        return this.groupNode(node.service.namespace, 'services');
+      case 'pod':
+        return this.groupNode(node.pod.namespace, 'pods');
+      case 'more':
+        return this.groupNode(node.namespace, 'pods');
+      case 'port':
+        return { kind: 'service', service: node.service };
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The node with this tree item id (`ns/<ns>`, `ns/<ns>/services`, `ns/<ns>/pods`, `svc/<ns>/<name>` or
+   * `pod/<ns>/<name>`); a pod beyond the pages shown is found as its namespace's pod group.
+   */
+  async findNode(id: string): Promise<Node | undefined> {
+    const [kind, namespace, name] = id.split('/');
+    if (!namespace) return undefined;
+    if (kind === 'ns') return name === 'services' || name === 'pods' ? this.groupNode(namespace, name) : this.namespaceNode(namespace);
+    if (!name || (await this.namespaceNode(namespace)) === undefined) return undefined;
+    const view = await this.namespace(namespace);
+    if (kind === 'svc') {
+      const service = view.services.find((s) => s.name === name);
+      return service ? { kind: 'service', service } : this.groupNode(namespace, 'services');
+    }
+    if (kind === 'pod') {
+      const pod = view.pods.find((p) => p.name === name);
+      return pod ? { kind: 'pod', pod } : this.groupNode(namespace, 'pods');
+    }
+    return undefined;
+  }
+
+  private async namespaceNode(name: string): Promise<Node | undefined> {
+    const ns = (await this.modelInfo())?.namespaces.find((n) => n.name === name);
+    return ns ? { kind: 'namespace', ...ns } : undefined;
+  }
+
+  private async groupNode(namespace: string, group: 'services' | 'pods'): Promise<Node | undefined> {
+    const ns = (await this.modelInfo())?.namespaces.find((n) => n.name === namespace);
+    return ns ? { kind: 'group', namespace, group, count: group === 'services' ? ns.services : ns.pods } : undefined;
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
       case 'namespace': {

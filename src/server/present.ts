@@ -4,7 +4,7 @@
  */
 import type { DnsAnswer } from '../core/resolver';
 import type { Reference } from '../core/references';
-import type { Service } from '../core/model';
+import type { Endpoint, Service } from '../core/model';
 import type { ClusterSnapshot } from '../core/snapshot';
 
 /** Escapes text for markdown: every character that could start markup or HTML. */
@@ -66,7 +66,7 @@ function serviceLines(svc: Service, snapshot: ClusterSnapshot, ref: Reference): 
   if (endpoints.length > 0) {
     const ready = endpoints.filter((e) => e.ready);
     const notReady = endpoints.filter((e) => !e.ready);
-    out.push('', `Endpoints: ${ready.length} ready${notReady.length > 0 ? `, ${notReady.length} not ready` : ''}`);
+    out.push('', `Endpoints: ${podCount(ready)} ready${notReady.length > 0 ? `, ${podCount(notReady)} not ready` : ''}`);
     for (const e of endpoints.slice(0, 10)) {
       const who = e.pending
         ? `${e.pending.replicas} × ${e.pending.workload.kind} ${e.pending.workload.name} (IPs allocated by the cluster)`
@@ -95,10 +95,29 @@ export function inlayText(ref: Reference, a: Answered): string | undefined {
   const svc = answer.explanation.service && snapshot.service(answer.explanation.service.namespace, answer.explanation.service.name);
   if (svc && svc.type !== 'ExternalName') {
     const eps = snapshot.slicesOf(svc.namespace, svc.name).flatMap((s) => s.endpoints);
-    const ready = eps.filter((e) => e.ready).reduce((n, e) => n + (e.pending ? e.pending.replicas : e.addresses.length), 0);
+    const ready = podCount(eps.filter((e) => e.ready));
     text += ` · ${ready} ready`;
   }
   return text;
+}
+
+/**
+ * How many pods stand behind endpoints. A workspace endpoint of a workload stands for all its replicas (the hover
+ * counted endpoint records, "1 ready" for a Deployment of 3, while the inlay hint counted replicas), and a
+ * dual-stack Service lists each pod once per address family (counted twice: "6 ready" for 3 pods).
+ */
+function podCount(endpoints: readonly Endpoint[]): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const e of endpoints) {
+    const pod = e.targetRef ? `${e.targetRef.namespace}/${e.targetRef.name}` : undefined;
+    if (pod !== undefined) {
+      if (seen.has(pod)) continue;
+      seen.add(pod);
+    }
+    n += e.pending ? e.pending.replicas : pod !== undefined ? 1 : e.addresses.length;
+  }
+  return n;
 }
 
 function ownerText(answer: DnsAnswer): string | undefined {

@@ -104,11 +104,15 @@ export class NetLensServer {
   setLive(live: LiveSource | undefined): void {
     this.live = live;
     this.liveResolver = undefined;
+    // Answers cached from the previous cluster must not outlive it.
+    this.answers = new WeakMap();
   }
 
   /** The live model changed: answers and diagnostics follow. */
   liveChanged(): void {
     this.liveResolver = undefined;
+    // The cache was dropped only when a new snapshot arrived: a cluster that went away kept answering hovers.
+    this.answers = new WeakMap();
     this.revalidateAll();
   }
 
@@ -126,6 +130,7 @@ export class NetLensServer {
     this.docs.set(uri, state);
     this.workspace = undefined;
     this.validate(uri);
+    this.revalidateOthers(uri);
   }
 
   change(uri: string, text: string, version: number): void {
@@ -136,12 +141,14 @@ export class NetLensServer {
     state.analysis = undefined;
     this.workspace = undefined;
     this.validate(uri);
+    this.revalidateOthers(uri);
   }
 
   close(uri: string): void {
     this.docs.delete(uri);
     this.workspace = undefined;
     this.client.publishDiagnostics(uri, undefined, []);
+    this.revalidateOthers(uri);
   }
 
   /** Diagnostics of one open document, computed and published. */
@@ -320,6 +327,10 @@ export class NetLensServer {
         this.answers = new WeakMap();
       }
       out.push({ name: this.live.name, resolver: this.liveResolver.resolver, live: true });
+    } else if (this.liveResolver) {
+      // The cluster went away (failed, stale) without a change event: drop its resolver and the answers it gave.
+      this.liveResolver = undefined;
+      this.answers = new WeakMap();
     }
     this.workspaceModel();
     out.push({ name: 'the workspace manifests', resolver: this.workspaceResolver!, live: false });
@@ -385,6 +396,15 @@ export class NetLensServer {
       if (r.start <= offset && offset <= r.end) return { state, ref: r };
     }
     return undefined;
+  }
+
+  /**
+   * A document opened, changed or closed changes the workspace model, and with it the findings of the other open
+   * documents (a Service renamed in one file breaks the references in another): they are published again, or
+   * their diagnostics would stay stale until they are edited.
+   */
+  private revalidateOthers(uri: string): void {
+    for (const other of this.docs.keys()) if (other !== uri) this.validate(other);
   }
 
   private revalidateAll(): void {

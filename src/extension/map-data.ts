@@ -1,0 +1,349 @@
+/**
+ * The network map without VS Code: which namespaces to fetch and how, the graph built from the language server's
+ * namespace views (which Service port reaches which pod, with readiness, aggregated beyond a bound), and the
+ * webview's page. Plain data in and out, so the tests run it without an editor.
+ */
+import type { ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
+import type { MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode } from '../protocol/webview';
+
+export interface MapBounds {
+  /** Pods drawn one by one, at most. Beyond, the largest namespaces draw each Service's pods as one node. */
+  readonly pods: number;
+  /** Services a namespace may draw; beyond, it is one collapsed node until the user opens it. */
+  readonly namespaceServices: number;
+}
+
+export const MAP_BOUNDS: MapBounds = { pods: 1000, namespaceServices: 200 };
+
+/** How one namespace is drawn, and how many of its pods to ask the server for. */
+export interface NamespacePlan {
+  readonly name: string;
+  readonly mode: MapNamespace['mode'];
+  readonly limit: number;
+}
+
+/**
+ * Chooses how each namespace is drawn. Namespaces with more Services than the bound collapse (unless opened);
+ * the others draw their pods one by one, smallest namespace first, while the pods drawn stay within the bound;
+ * the rest draw each Service's pods as one node, so the pods never need to be fetched.
+ */
+export function planMap(
+  namespaces: readonly { readonly name: string; readonly services: number; readonly pods: number }[],
+  bounds: MapBounds = MAP_BOUNDS,
+  expanded: readonly string[] = [],
+): NamespacePlan[] {
+  const open = new Set(expanded);
+  const modes = new Map<string, MapNamespace['mode']>();
+  for (const ns of namespaces) if (ns.services > bounds.namespaceServices && !open.has(ns.name)) modes.set(ns.name, 'collapsed');
+  let budget = bounds.pods;
+  for (const ns of [...namespaces].filter((n) => !modes.has(n.name)).sort((a, b) => a.pods - b.pods || a.name.localeCompare(b.name))) {
+    if (ns.pods <= budget) {
+      modes.set(ns.name, 'pods');
+      budget -= ns.pods;
+    } else {
+      // Once one namespace does not fit, none larger does: keep the smaller ones whole rather than half of a big one.
+      budget = -1;
+      modes.set(ns.name, 'aggregate');
+    }
+  }
+  return namespaces.map((ns) => {
+    const mode = modes.get(ns.name)!;
+    // A little slack for pods created between the count and the fetch.
+    return { name: ns.name, mode, limit: mode === 'pods' ? ns.pods + 50 : 0 };
+  });
+}
+
+export interface MapOptions {
+  readonly bounds?: MapBounds;
+  /** Collapsed namespaces the user opened. */
+  readonly expanded?: readonly string[];
+  /** How each namespace is drawn; planned from the views when absent. */
+  readonly plan?: readonly NamespacePlan[];
+  readonly title?: string;
+  readonly message?: string;
+}
+
+/** The map of these namespaces: Services, their ports and the pods behind them, with what is broken marked. */
+export function buildMapGraph(views: readonly NamespaceView[], options: MapOptions = {}): MapGraph {
+  const bounds = options.bounds ?? MAP_BOUNDS;
+  const plan = options.plan ?? planMap(views.map((v) => ({ name: v.namespace, services: v.services.length, pods: v.total })), bounds, options.expanded);
+  const modes = new Map(plan.map((p) => [p.name, p.mode]));
+  const namespaces: MapNamespace[] = [];
+  const empty: string[] = [];
+  let services = 0;
+  let pods = 0;
+  let podNodes = 0;
+  for (const view of [...views].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
+    services += view.services.length;
+    pods += view.total;
+    if (view.services.length === 0 && view.total === 0) {
+      empty.push(view.namespace);
+      continue;
+    }
+    const ns = namespaceGraph(view, modes.get(view.namespace) ?? 'aggregate');
+    podNodes += ns.nodes.filter((n) => n.kind === 'pod').length;
+    namespaces.push(ns);
+  }
+  return {
+    title: options.title ?? 'NetLens',
+    ...(options.message ? { message: options.message } : {}),
+    namespaces,
+    empty,
+    totals: { services, pods, podNodes },
+    podBound: bounds.pods,
+  };
+}
+
+function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNamespace {
+  const ns = view.namespace;
+  const serviceNodes = view.services.map((s) => serviceNode(s, mode === 'pods' ? view : undefined));
+  const broken = serviceNodes.filter((s) => s.problem).length;
+  const base = { id: `ns/${ns}`, name: ns, services: view.services.length, pods: view.total, broken, mode };
+  if (mode === 'collapsed') return { ...base, nodes: [], edges: [] };
+  const nodes = new Map<string, MapNode>();
+  const edges = new Map<string, MapEdge>();
+  for (const s of serviceNodes) nodes.set(s.id, s);
+
+  if (mode === 'pods') {
+    const podNode = new Map<string, MapPodNode>();
+    for (const p of view.pods) {
+      podNode.set(p.name, {
+        kind: 'pod',
+        id: `pod/${ns}/${p.name}`,
+        namespace: ns,
+        reveal: `pod/${ns}/${p.name}`,
+        search: searchText(p.name, ns, ...p.ips, p.node, p.pending ? p.pending.name : undefined),
+        name: p.name,
+        ips: p.ips,
+        ...(p.node ? { node: p.node } : {}),
+        ...(p.phase ? { phase: p.phase } : {}),
+        ready: p.ready,
+        terminating: p.terminating,
+        ...(p.pending ? { replicas: p.pending.replicas } : {}),
+      });
+    }
+    view.services.forEach((s, i) => {
+      const service = serviceNodes[i]!;
+      for (const e of s.endpoints) {
+        const targets: string[] = [];
+        if (e.pod) {
+          // A pod beyond the page fetched still gets a node, from what its endpoint says.
+          let pod = podNode.get(e.pod);
+          if (!pod) {
+            pod = {
+              kind: 'pod',
+              id: `pod/${ns}/${e.pod}`,
+              namespace: ns,
+              reveal: `pod/${ns}/${e.pod}`,
+              search: searchText(e.pod, ns, ...e.addresses, e.nodeName),
+              name: e.pod,
+              ips: e.addresses,
+              ...(e.nodeName ? { node: e.nodeName } : {}),
+              ready: e.ready,
+              terminating: e.terminating,
+              ...(e.pending !== undefined ? { replicas: e.pending } : {}),
+            };
+            podNode.set(e.pod, pod);
+          }
+          targets.push(pod.id);
+        } else {
+          for (const address of e.addresses) {
+            const id = `addr/${ns}/${address}`;
+            if (!nodes.has(id)) nodes.set(id, { kind: 'address', id, namespace: ns, reveal: service.reveal, search: searchText(address, ns), address, ready: e.ready });
+            targets.push(id);
+          }
+        }
+        for (const target of targets) {
+          for (const link of portLinks(s, service, e.ports)) {
+            const id = `${link.sourcePort ?? service.id}>${target}`;
+            const old = edges.get(id);
+            // A dual-stack pod is an endpoint of two slices: one edge, ready if either says so.
+            edges.set(id, { id, source: service.id, ...(link.sourcePort ? { sourcePort: link.sourcePort } : {}), target, ...(link.targetPort !== undefined ? { targetPort: link.targetPort } : {}), ready: e.ready || (old?.ready ?? false) });
+          }
+        }
+      }
+    });
+    for (const pod of [...podNode.values()].sort((a, b) => a.name.localeCompare(b.name))) nodes.set(pod.id, pod);
+  } else {
+    const behindServices = new Set<string>();
+    view.services.forEach((s, i) => {
+      const service = serviceNodes[i]!;
+      if (s.endpoints.length === 0) return;
+      const id = `pods/${ns}/${s.name}`;
+      const members = new Map<string, { ready: boolean; weight: number }>();
+      const perPort = new Map<string, { link: PortLink; count: number; ready: number }>();
+      for (const e of s.endpoints) {
+        const key = e.pod ?? e.addresses.join(',');
+        if (e.pod) behindServices.add(e.pod);
+        const weight = e.pending ?? 1;
+        const was = members.get(key);
+        members.set(key, { ready: e.ready || (was?.ready ?? false), weight });
+        for (const link of portLinks(s, service, e.ports)) {
+          const portKey = link.sourcePort ?? service.id;
+          const agg = perPort.get(portKey) ?? { link, count: 0, ready: 0 };
+          if (!was) {
+            agg.count += weight;
+            if (e.ready) agg.ready += weight;
+          }
+          perPort.set(portKey, agg);
+        }
+      }
+      let count = 0;
+      let ready = 0;
+      for (const m of members.values()) {
+        count += m.weight;
+        if (m.ready) ready += m.weight;
+      }
+      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: service.reveal, search: searchText(s.name, ns, 'pods'), count, ready, service: s.name });
+      for (const [portKey, agg] of perPort) {
+        const edgeId = `${portKey}>${id}`;
+        edges.set(edgeId, {
+          id: edgeId,
+          source: service.id,
+          ...(agg.link.sourcePort ? { sourcePort: agg.link.sourcePort } : {}),
+          target: id,
+          ...(agg.link.targetPort !== undefined ? { targetPort: agg.link.targetPort } : {}),
+          ready: agg.ready > 0,
+          count: agg.count,
+          readyCount: agg.ready,
+        });
+      }
+    });
+    const others = view.total - behindServices.size;
+    if (others > 0) {
+      const id = `pods/${ns}/`;
+      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: `ns/${ns}/pods`, search: searchText(ns, 'pods'), count: others });
+    }
+  }
+  return { ...base, nodes: [...nodes.values()], edges: [...edges.values()] };
+}
+
+interface PortLink {
+  readonly sourcePort?: string;
+  readonly targetPort?: number;
+}
+
+/** The Service ports an endpoint serves (matched by port name, as the EndpointSlice controller writes them). */
+function portLinks(s: ServiceView, service: MapServiceNode, endpointPorts: ServiceView['endpoints'][number]['ports']): PortLink[] {
+  if (s.ports.length === 0) return [{}];
+  const out: PortLink[] = [];
+  s.ports.forEach((sp, i) => {
+    const ep = endpointPorts.find((p) => p.name === sp.name);
+    // An endpoint whose slice lists ports, but not this one, does not serve it.
+    if (endpointPorts.length > 0 && !ep) return;
+    out.push({ sourcePort: service.ports[i]!.id, ...(ep?.port !== undefined ? { targetPort: ep.port } : {}) });
+  });
+  return out;
+}
+
+function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServiceNode {
+  const id = `svc/${s.namespace}/${s.name}`;
+  const ports: MapPort[] = s.ports.map((p, i) => ({ id: `${id}#${i}`, name: p.name, port: p.port, protocol: p.protocol, targetPort: String(p.targetPort) }));
+  let endpoints = 0;
+  let ready = 0;
+  for (const e of s.endpoints) {
+    endpoints += e.pending ?? 1;
+    if (e.ready) ready += e.pending ?? 1;
+  }
+  const address =
+    s.type === 'ExternalName' ? `→ ${s.externalName ?? ''}` : s.headless ? 'headless' : s.clusterIPPending ? 'IP allocated by the cluster' : s.clusterIPs.join(', ') || 'no IP';
+  const problem = serviceProblem(s, endpoints, ready, view);
+  return {
+    kind: 'service',
+    id,
+    namespace: s.namespace,
+    reveal: id,
+    search: searchText(s.name, s.namespace, s.fqdn, s.type, ...s.clusterIPs, s.externalName),
+    name: s.name,
+    type: s.type,
+    address,
+    ports,
+    ready,
+    endpoints,
+    ...(problem ? { problem } : {}),
+  };
+}
+
+/** Why a Service reaches nothing, if it does not; `view` holds every pod of the namespace when known. */
+function serviceProblem(s: ServiceView, endpoints: number, ready: number, view: NamespaceView | undefined): MapProblem | undefined {
+  if (s.type === 'ExternalName') return undefined;
+  if (endpoints === 0) {
+    if (!s.selector) return { code: 'no-endpoints', message: 'no selector, no endpoints' };
+    const selector = Object.entries(s.selector);
+    const matching = view && view.pods.length === view.total ? view.pods.filter((p) => selector.every(([k, v]) => p.labels[k] === v)).length : 0;
+    if (matching > 0) return { code: 'no-ready-endpoints', message: `${matching} matching ${matching === 1 ? 'pod has' : 'pods have'} no address` };
+    return { code: 'selector-matches-nothing', message: 'selector matches no pod' };
+  }
+  if (ready === 0) return { code: 'no-ready-endpoints', message: `no ready endpoint (${endpoints} not ready)` };
+  return undefined;
+}
+
+function searchText(...parts: (string | undefined)[]): string {
+  return parts
+    .filter((p): p is string => Boolean(p))
+    .join(' ')
+    .toLowerCase();
+}
+
+/** The little the map needs of the language server. */
+export interface MapSource {
+  modelInfo(): Promise<ModelInfo>;
+  namespace(name: string, limit: number): Promise<NamespaceView>;
+}
+
+/** Asks the server for the model and each namespace (only as many pods as the plan draws), and builds the map. */
+export async function loadMapGraph(source: MapSource, options: { readonly bounds?: MapBounds; readonly expanded?: readonly string[] } = {}): Promise<MapGraph> {
+  const bounds = options.bounds ?? MAP_BOUNDS;
+  const info = await source.modelInfo();
+  const plan = planMap(info.namespaces, bounds, options.expanded);
+  const views = await Promise.all(plan.map((p) => source.namespace(p.name, p.limit)));
+  const title = info.kind === 'cluster' ? `context ${info.context ?? '(none)'}` : 'workspace manifests';
+  const message =
+    info.kind === 'cluster' && info.state === 'failed'
+      ? `The cluster cannot be read: ${info.message ?? info.errorKind ?? 'unknown error'}`
+      : info.state === 'connecting'
+        ? 'Reading the cluster…'
+        : info.state === 'stale'
+          ? `Reconnecting: ${info.message ?? 'the cluster does not answer'}. What is shown may be out of date.`
+          : info.namespaces.length === 0
+            ? 'No namespaces: the model has no Services or pods.'
+            : undefined;
+  return buildMapGraph(views, { bounds, plan, title, ...(message ? { message } : {}) });
+}
+
+/** The ids a tree item may have on the map, best first: its own node, then the aggregate or namespace it is in. */
+export function mapTargets(item: { readonly kind: 'service' | 'pod'; readonly namespace: string; readonly name: string; readonly services?: readonly string[] }): string[] {
+  if (item.kind === 'service') return [`svc/${item.namespace}/${item.name}`, `pods/${item.namespace}/${item.name}`, `ns/${item.namespace}`];
+  return [`pod/${item.namespace}/${item.name}`, ...(item.services ?? []).map((s) => `pods/${item.namespace}/${s}`), `pods/${item.namespace}/`, `ns/${item.namespace}`];
+}
+
+/**
+ * The webview's page: a Content-Security-Policy that allows nothing but the one nonce-tagged script and the
+ * extension's own styles, images and fonts; no inline style or script, no remote URL.
+ */
+export function mapHtml(p: { readonly cspSource: string; readonly scriptUri: string; readonly styleUri: string; readonly nonce: string }): string {
+  const csp = mapCsp(p.cspSource, p.nonce);
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    `<link rel="stylesheet" href="${attr(p.styleUri)}">`,
+    '<title>NetLens: Network Map</title>',
+    '</head>',
+    '<body>',
+    `<script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>`,
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+export function mapCsp(cspSource: string, nonce: string): string {
+  return `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${cspSource}; img-src ${cspSource}; font-src ${cspSource}`;
+}
+
+function attr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,182 @@
+/**
+ * The network map panel: one webview panel, reused, that draws which Service reaches which pods on which ports.
+ * The host builds the map's data from the language server (map-data.ts) and sends it as typed messages
+ * (../protocol/webview.ts); the webview (../webview/main.ts) lays it out and draws it. The panel comes back after
+ * a window reload through its serializer, with the view state the webview kept.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ModelInfoRequest, NamespaceRequest } from '../protocol/requests';
+import { MAP_VIEW_TYPE, type HostMessage, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
+import { loadMapGraph, mapHtml, type MapSource } from './map-data';
+
+/** How long the map waits for the model to settle before it is built again (a live cluster changes in bursts). */
+const REFRESH_DELAY_MS = 750;
+
+export interface MapPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly client: () => LanguageClient | undefined;
+  /** Reveals the tree item with this id (a click on a node). */
+  readonly reveal: (id: string) => Promise<void>;
+  readonly log: vscode.LogOutputChannel;
+}
+
+export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerializer<MapViewState> {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly panelDisposables: vscode.Disposable[] = [];
+  private state: MapViewState | undefined;
+  /** The last map sent, as JSON: an unchanged map is not sent again (the webview would lay it out again). */
+  private sent: string | undefined;
+  /** Ids to select once the webview is ready. */
+  private pendingSelect: readonly string[] | undefined;
+  private ready = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Counts builds, so that an older build finishing late does not replace a newer one. */
+  private generation = 0;
+
+  constructor(private readonly deps: MapPanelDeps) {}
+
+  /** Opens the map (or brings it forward), and selects the first of `select` that the map has. */
+  show(select?: readonly string[]): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+    } else {
+      const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, 'Network Map', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
+      this.attach(panel);
+    }
+    if (select) this.select(select);
+  }
+
+  /** The model changed: build the map again, soon, if it is open. */
+  refresh(): void {
+    if (!this.panel) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.update(), REFRESH_DELAY_MS);
+  }
+
+  /** Brings the map back after a window reload, with the state the webview kept. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: MapViewState | undefined): Promise<void> {
+    if (this.panel) {
+      // One map at a time: a second restored panel closes.
+      panel.dispose();
+      return;
+    }
+    this.state = state ?? undefined;
+    panel.webview.options = this.options();
+    this.attach(panel);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.panel?.dispose();
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'media'), vscode.Uri.joinPath(this.deps.extensionUri, 'dist')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.sent = undefined;
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'netlens.svg');
+    const webview = panel.webview;
+    webview.html = mapHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'map.css')).toString(),
+      nonce: randomBytes(18).toString('base64'),
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage((m: WebviewMessage) => void this.receive(m)),
+      // Without retainContextWhenHidden the webview starts again when shown: it says `ready`, and gets the map again.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) {
+          this.ready = false;
+          this.sent = undefined;
+        }
+      }),
+      panel.onDidDispose(() => {
+        clearTimeout(this.timer);
+        this.panel = undefined;
+        this.ready = false;
+        this.sent = undefined;
+        for (const d of this.panelDisposables.splice(0)) d.dispose();
+      }),
+    );
+  }
+
+  private async receive(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.sent = undefined;
+        await this.update();
+        if (this.pendingSelect) this.select(this.pendingSelect);
+        return;
+      case 'reveal':
+        try {
+          await this.deps.reveal(m.id);
+        } catch (e) {
+          this.deps.log.warn(`Network map: cannot reveal ${m.id} in the tree: ${(e as Error).message}`);
+        }
+        return;
+      case 'state': {
+        const opened = JSON.stringify(this.state?.expanded ?? []) !== JSON.stringify(m.state.expanded);
+        this.state = m.state;
+        if (opened) await this.update();
+        return;
+      }
+    }
+  }
+
+  private select(ids: readonly string[]): void {
+    if (!this.ready) {
+      this.pendingSelect = ids;
+      return;
+    }
+    this.pendingSelect = undefined;
+    this.post({ type: 'select', ids });
+  }
+
+  /** Builds the map and sends it, unless it is the same as the one sent. */
+  private async update(): Promise<void> {
+    if (!this.panel || !this.ready) return;
+    const generation = ++this.generation;
+    const started = Date.now();
+    let graph: MapGraph;
+    try {
+      const client = this.deps.client();
+      if (!client) throw new Error('the language server is not running');
+      graph = await loadMapGraph(source(client), { expanded: this.state?.expanded ?? [] });
+    } catch (e) {
+      if (generation !== this.generation) return;
+      this.deps.log.error(`Network map: ${(e as Error).stack ?? String(e)}`);
+      this.sent = undefined;
+      this.post({ type: 'error', message: `The map could not be built: ${(e as Error).message}` });
+      return;
+    }
+    if (generation !== this.generation) return;
+    const json = JSON.stringify(graph);
+    if (json === this.sent) return;
+    this.sent = json;
+    this.deps.log.info(`Network map: ${graph.namespaces.length} namespaces, ${graph.totals.services} services, ${graph.totals.pods} pods (${graph.totals.podNodes} drawn), built in ${Date.now() - started} ms`);
+    this.post({ type: 'graph', graph });
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel?.webview.postMessage(message);
+  }
+}
+
+function source(client: LanguageClient): MapSource {
+  return {
+    modelInfo: () => client.sendRequest(ModelInfoRequest),
+    namespace: (namespace, limit) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit }),
+  };
+}

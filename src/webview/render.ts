@@ -1,0 +1,201 @@
+/**
+ * Draws a laid-out map as SVG with DOM calls only. Colours are not set here: each element gets classes, and
+ * media/map.css gives them the theme's colours through VS Code's CSS variables.
+ */
+import type { MapEdge, MapNamespace, MapNode } from '../protocol/webview';
+import { svg, tooltip, type TextMeasure } from './dom';
+import { METRICS, namespaceMeta, podSubtitle, podsSubtitle, podsTitle, podTitle, portLabel, portY, serviceSubtitle, type Box, type Layout, type PlacedNamespace } from './layout';
+
+/** A drawn node, with its box in map coordinates. */
+export interface DrawnNode {
+  readonly id: string;
+  readonly el: SVGGElement;
+  /** The map node, or none for a collapsed namespace. */
+  readonly node?: MapNode;
+  readonly ns: MapNamespace;
+  readonly box: Box;
+  readonly search: string;
+  readonly broken: boolean;
+  readonly edges: DrawnEdge[];
+}
+
+export interface DrawnEdge {
+  readonly edge: MapEdge;
+  readonly el: SVGGElement;
+}
+
+export interface Drawing {
+  readonly root: SVGGElement;
+  readonly nodes: ReadonlyMap<string, DrawnNode>;
+  readonly namespaces: ReadonlyMap<string, { readonly el: SVGGElement; readonly ns: MapNamespace; readonly box: Box }>;
+  readonly edges: readonly DrawnEdge[];
+}
+
+export function draw(layout: Layout, measure: TextMeasure): Drawing {
+  const root = svg('g', { class: 'map' });
+  const nodes = new Map<string, DrawnNode>();
+  const namespaces = new Map<string, { el: SVGGElement; ns: MapNamespace; box: Box }>();
+  const edges: DrawnEdge[] = [];
+  for (const placed of layout.namespaces) {
+    const el = drawNamespace(placed, measure, nodes, edges);
+    namespaces.set(placed.ns.id, { el, ns: placed.ns, box: placed.box });
+    root.append(el);
+  }
+  return { root, nodes, namespaces, edges };
+}
+
+function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map<string, DrawnNode>, edges: DrawnEdge[]): SVGGElement {
+  const M = METRICS;
+  const { ns, box } = placed;
+  const g = svg('g', { class: `namespace ${ns.mode}${ns.broken > 0 ? ' has-broken' : ''}`, transform: `translate(${box.x},${box.y})` });
+  if (ns.mode === 'collapsed') {
+    g.classList.add('node', 'collapsed-ns');
+    g.setAttribute('data-id', ns.id);
+    setInteractive(g, `Namespace ${ns.name}, collapsed: ${namespaceMeta(ns)}. Open it.`);
+    g.append(
+      svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }),
+      svg('text', { class: 'ns-title', x: 12, y: 22 }, measure.fit(ns.name, M.titleFont, box.width - 24, true)),
+      svg('text', { class: 'ns-meta', x: 12, y: 40 }, namespaceMeta(ns)),
+      svg('text', { class: 'ns-hint', x: 12, y: 56 }, 'Too large to draw whole: click to open'),
+    );
+    tooltip(g, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
+    nodes.set(ns.id, { id: ns.id, el: g, ns, box, search: ns.name.toLowerCase(), broken: ns.broken > 0, edges: [] });
+    return g;
+  }
+  const title = measure.fit(ns.name, M.titleFont, Math.max(60, box.width - 200), true);
+  const header = svg('g', { class: 'ns-header', 'data-ns': ns.id });
+  const titleText = svg('text', { class: 'ns-title', x: 12, y: 20 }, title);
+  const meta = svg('text', { class: 'ns-meta', x: 12 + measure.width(title, M.titleFont, true) + 12, y: 20 }, namespaceMeta(ns));
+  header.append(titleText, meta);
+  tooltip(header, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
+  g.append(svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }), svg('line', { class: 'ns-rule', x1: 0, x2: box.width, y1: M.nsHeader, y2: M.nsHeader }), header);
+
+  const edgeLayer = svg('g', { class: 'edges' });
+  const nodeLayer = svg('g', { class: 'nodes' });
+  g.append(edgeLayer, nodeLayer);
+  const drawnHere = new Map<string, DrawnNode>();
+  for (const { node, box: b } of placed.nodes) {
+    const el = drawNode(node, b, measure);
+    nodeLayer.append(el);
+    const absolute = { x: box.x + b.x, y: box.y + b.y, width: b.width, height: b.height };
+    const drawn: DrawnNode = { id: node.id, el, node, ns, box: absolute, search: node.search, broken: node.kind === 'service' && node.problem !== undefined, edges: [] };
+    drawnHere.set(node.id, drawn);
+    nodes.set(node.id, drawn);
+  }
+  for (const { edge, points } of placed.edges) {
+    const el = drawEdge(edge, points, drawnHere);
+    edgeLayer.append(el);
+    const drawn = { edge, el };
+    edges.push(drawn);
+    drawnHere.get(edge.source)?.edges.push(drawn);
+    drawnHere.get(edge.target)?.edges.push(drawn);
+  }
+  return g;
+}
+
+function setInteractive(g: SVGGElement, label: string): void {
+  g.setAttribute('tabindex', '0');
+  g.setAttribute('role', 'button');
+  g.setAttribute('aria-label', label);
+}
+
+function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
+  const M = METRICS;
+  const inner = b.width - 2 * M.padX;
+  const g = svg('g', { class: `node ${node.kind}`, transform: `translate(${b.x},${b.y})`, 'data-id': node.id });
+  switch (node.kind) {
+    case 'service': {
+      if (node.problem) g.classList.add('broken');
+      else if (node.ready < node.endpoints) g.classList.add('degraded');
+      setInteractive(g, `Service ${node.namespace}/${node.name}${node.problem ? `: ${node.problem.message}` : ''}`);
+      g.append(
+        svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
+        svg('text', { class: 'title', x: M.padX, y: 17 }, measure.fit(node.name, M.titleFont, inner, true)),
+        svg('text', { class: 'subtitle', x: M.padX, y: 33 }, measure.fit(serviceSubtitle(node), M.font, inner)),
+      );
+      node.ports.forEach((p, i) => {
+        const y = portY(i);
+        g.append(
+          svg('line', { class: 'port-rule', x1: 0, x2: b.width, y1: y - M.row / 2, y2: y - M.row / 2 }),
+          svg('text', { class: 'port-label', x: b.width - M.padX - 2, y: y + 4, 'text-anchor': 'end' }, measure.fit(portLabel(p), M.font, inner - M.portSize)),
+          svg('circle', { class: 'port', cx: b.width, cy: y, r: M.portSize / 2 }),
+        );
+      });
+      if (node.problem) {
+        const y = M.header + node.ports.length * M.row + 14;
+        g.append(svg('text', { class: 'problem', x: M.padX, y }, measure.fit(`⚠ ${node.problem.message}`, M.font, inner, true)));
+      }
+      const lines = [
+        `Service ${node.namespace}/${node.name} (${node.type})`,
+        `address: ${node.address}`,
+        ...node.ports.map((p) => `port ${portLabel(p)}`),
+        `${node.ready} ready of ${node.endpoints} endpoints`,
+        ...(node.problem ? [`problem: ${node.problem.message}`] : []),
+      ];
+      tooltip(g, lines.join('\n'));
+      break;
+    }
+    case 'pod': {
+      g.classList.add(node.replicas !== undefined ? 'pending' : node.terminating ? 'terminating' : node.ready ? 'ready' : 'not-ready');
+      setInteractive(g, `Pod ${node.namespace}/${node.name}, ${podSubtitle(node)}`);
+      g.append(
+        svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
+        svg('circle', { class: 'status', cx: M.padX + 3, cy: 14, r: 4 }),
+        svg('text', { class: 'title', x: M.padX + 12, y: 17 }, measure.fit(podTitle(node), M.font, inner - 12, true)),
+        svg('text', { class: 'subtitle', x: M.padX + 12, y: 31 }, measure.fit(podSubtitle(node), M.font, inner - 12)),
+      );
+      tooltip(g, [`Pod ${node.namespace}/${node.name}`, podSubtitle(node), node.node ? `node: ${node.node}` : '', node.replicas !== undefined ? `stands for ${node.replicas} replicas not created yet` : ''].filter(Boolean).join('\n'));
+      break;
+    }
+    case 'pods': {
+      g.classList.add(node.ready === undefined ? 'unknown' : node.ready === node.count ? 'ready' : node.ready === 0 ? 'not-ready' : 'partly-ready');
+      setInteractive(g, `${podsTitle(node)} in ${node.namespace}${node.service ? ` behind Service ${node.service}` : ''}: ${podsSubtitle(node)}`);
+      g.append(
+        svg('rect', { class: 'box stack', x: 4, y: 4, width: b.width, height: b.height, rx: 4 }),
+        svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
+        svg('circle', { class: 'status', cx: M.padX + 3, cy: 14, r: 4 }),
+        svg('text', { class: 'title', x: M.padX + 12, y: 17 }, measure.fit(podsTitle(node), M.font, inner - 12, true)),
+        svg('text', { class: 'subtitle', x: M.padX + 12, y: 31 }, measure.fit(podsSubtitle(node), M.font, inner - 12)),
+      );
+      tooltip(g, `${podsTitle(node)} in namespace ${node.namespace}${node.service ? `, endpoints of Service ${node.service}` : ''}\n${podsSubtitle(node)}\n(grouped: the map draws pods one by one up to a bound)`);
+      break;
+    }
+    case 'address': {
+      g.classList.add(node.ready ? 'ready' : 'not-ready');
+      setInteractive(g, `Endpoint address ${node.address}`);
+      g.append(svg('rect', { class: 'box', width: b.width, height: b.height, rx: 13 }), svg('circle', { class: 'status', cx: M.padX + 3, cy: b.height / 2, r: 4 }), svg('text', { class: 'title', x: M.padX + 12, y: b.height / 2 + 4 }, node.address));
+      tooltip(g, `Endpoint ${node.address} (no pod)${node.ready ? ', ready' : ', not ready'}`);
+      break;
+    }
+  }
+  return g;
+}
+
+function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], nodes: ReadonlyMap<string, DrawnNode>): SVGGElement {
+  const g = svg('g', { class: `edge ${edge.ready ? 'ready' : 'not-ready'}`, 'data-source': edge.source, 'data-target': edge.target });
+  const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  g.append(svg('path', { class: 'hit', d }), svg('path', { class: 'line', d, 'marker-end': `url(#arrow-${edge.ready ? 'ready' : 'not-ready'})` }));
+  const end = points[points.length - 1]!;
+  const source = nodes.get(edge.source)?.node;
+  const target = nodes.get(edge.target)?.node;
+  const port = source?.kind === 'service' ? source.ports.find((p) => p.id === edge.sourcePort) : undefined;
+  // The endpoint's port is worth a label only where the Service's port row does not say it already (a named target port).
+  const resolved = edge.targetPort !== undefined && port?.targetPort !== String(edge.targetPort) ? `:${edge.targetPort}` : '';
+  const label = edge.count !== undefined ? `${resolved ? `${resolved} · ` : ''}${edge.readyCount ?? 0}/${edge.count} ready` : resolved;
+  if (label) g.append(svg('text', { class: 'edge-label', x: end.x - 10, y: end.y - 4, 'text-anchor': 'end' }, label));
+  const from = source?.kind === 'service' ? `${source.name}${port ? ` ${portLabel(port)}` : ''}` : edge.source;
+  const to = target ? (target.kind === 'pod' ? target.name : target.kind === 'pods' ? podsTitle(target) : target.kind === 'address' ? target.address : target.name) : edge.target;
+  tooltip(g, `${from} → ${to}${edge.targetPort !== undefined ? `:${edge.targetPort}` : ''}${edge.count !== undefined ? ` (${edge.readyCount ?? 0} of ${edge.count} ready)` : edge.ready ? ' (ready)' : ' (not ready)'}`);
+  return g;
+}
+
+/** The arrowheads, one per edge state, so that CSS can colour them. */
+export function markers(): SVGDefsElement {
+  const defs = svg('defs');
+  for (const state of ['ready', 'not-ready']) {
+    const marker = svg('marker', { id: `arrow-${state}`, class: `arrow ${state}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
+    marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
+    defs.append(marker);
+  }
+  return defs;
+}

@@ -1,0 +1,131 @@
+/**
+ * Playwright helpers for VS Code's web workbench (served by code-server) in Debian's Chromium: launching the
+ * browser, opening the workbench, Quick Open, Go to Line, hovering a piece of editor text, screenshots.
+ * Every wait is on a selector or a condition in the page, bounded by a timeout.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, repoRoot } from './vscode';
+
+/** Where screenshots go (gitignored): test-results/e2e/. */
+export const RESULTS_DIR = join(repoRoot(), 'test-results', 'e2e');
+
+export async function launchBrowser(): Promise<Browser> {
+  ensureChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Opens the workbench at url and waits for it; returns the time to `.monaco-workbench`, in ms. */
+export async function openWorkbench(page: Page, url: string, timeoutMs = 90_000): Promise<number> {
+  const started = Date.now();
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  const ms = Date.now() - started;
+  // The explorer shows the folder once the remote file system answered.
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return ms;
+}
+
+const ctrl = 'Control';
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab to be active. */
+export async function quickOpen(page: Page, fileName: string, timeoutMs = 30_000): Promise<Locator> {
+  await focusWorkbench(page);
+  await page.keyboard.press(`${ctrl}+P`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(fileName);
+  // The file search answers asynchronously; wait for the row that names the file, then take it.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+  const tab = page.locator('.tabs-container .tab.active', { hasText: fileName });
+  await tab.waitFor({ state: 'visible', timeout: timeoutMs });
+  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+  await editor.waitFor({ state: 'visible', timeout: timeoutMs });
+  return editor;
+}
+
+/** Moves the cursor of the active editor to a 1-based line (Ctrl+G), which scrolls it into view. */
+export async function goToLine(page: Page, line: number, timeoutMs = 15_000): Promise<void> {
+  await page.keyboard.press(`${ctrl}+G`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+async function focusWorkbench(page: Page): Promise<void> {
+  // Keyboard shortcuts need the focus inside the workbench, not on the page body.
+  const active = await page.evaluate(() => {
+    const d = (globalThis as any).document;
+    return Boolean(d.activeElement && d.activeElement !== d.body);
+  });
+  if (!active) await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => undefined);
+}
+
+/** Screen coordinates of the middle of the first occurrence of text in the visible lines of the active editor. */
+export async function textPosition(page: Page, text: string): Promise<{ x: number; y: number } | undefined> {
+  return page.evaluate((needle) => {
+    const d = (globalThis as any).document;
+    const lines = d.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    for (const line of Array.from(lines) as any[]) {
+      const full: string = line.textContent ?? '';
+      const at = full.indexOf(needle);
+      if (at < 0) continue;
+      // Find the text node and offset of the needle's middle character.
+      const mid = at + Math.floor(needle.length / 2);
+      const walker = d.createTreeWalker(line, 4 /* NodeFilter.SHOW_TEXT */);
+      let seen = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const len = node.textContent.length;
+        if (mid < seen + len) {
+          const range = d.createRange();
+          range.setStart(node, mid - seen);
+          range.setEnd(node, mid - seen + 1);
+          const r = range.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+        seen += len;
+      }
+    }
+    return undefined;
+  }, text);
+}
+
+/**
+ * Hovers over text in the active editor until a hover whose text contains `expect` shows (the language server may
+ * still be starting at the first attempt, and an empty hover is not asked again until the mouse moves); returns
+ * the hover's text.
+ */
+export async function hoverText(page: Page, text: string, expect: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect });
+  let last = '';
+  while (Date.now() < deadline) {
+    const at = await textPosition(page, text);
+    if (!at) throw new Error(`"${text}" is not on screen in the active editor`);
+    // Away first (an earlier hover hidden), so that the hover is asked for again.
+    await page.mouse.move(1, 1);
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await page.mouse.move(at.x - 3, at.y);
+    await page.mouse.move(at.x, at.y, { steps: 3 });
+    try {
+      await hover.first().waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1, deadline - Date.now())) });
+      return (await hover.first().innerText()).trim();
+    } catch {
+      last = (await page.locator('.monaco-hover:not(.hidden)').allInnerTexts().catch(() => [])).join(' | ');
+    }
+  }
+  throw new Error(`no hover containing "${expect}" over "${text}" within ${timeoutMs / 1000} s${last ? `; last hover: ${last}` : ''}`);
+}
+
+/** Saves a full-page screenshot as test-results/e2e/<name>.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

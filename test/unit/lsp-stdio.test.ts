@@ -1,0 +1,333 @@
+// The language server as an editor runs it: `node dist/server.js --stdio`, spoken to by a real LSP client over
+// the child's stdin and stdout. Every wait is for a message, never for time.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import {
+  CodeActionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DefinitionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InlayHintRequest,
+  LogMessageNotification,
+  MessageType,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ConfigurationParams,
+  type Diagnostic,
+  type Location,
+  type LogMessageParams,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { ResolveRequest } from '../../src/protocol/requests';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
+    dir = up;
+  }
+}
+
+const root = repoRoot();
+const bundle = join(root, 'dist', 'server.js');
+
+/** Messages of one kind as they arrive; a test awaits the first one from a mark on that meets a condition. */
+class Inbox<T> {
+  private readonly items: T[] = [];
+  private readonly waiting: { from: number; test: (item: T) => boolean; resolve: (item: T) => void }[] = [];
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  all(): readonly T[] {
+    return this.items;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+    const index = this.items.length - 1;
+    for (const w of [...this.waiting]) {
+      if (index >= w.from && w.test(item)) {
+        this.waiting.splice(this.waiting.indexOf(w), 1);
+        w.resolve(item);
+      }
+    }
+  }
+
+  /** The first message at or after index `from` that meets `test`, received already or still to come. */
+  next(test: (item: T) => boolean, from = 0): Promise<T> {
+    const found = this.items.slice(from).find(test);
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiting.push({ from, test, resolve }));
+  }
+}
+
+const SERVICES = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+spec:
+  clusterIP: 10.96.4.2
+  selector: {app: api}
+  ports: [{name: http, port: 8080, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: example/api, ports: [{name: http, containerPort: 8080}]}]
+`;
+
+const CLIENT = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: front, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: front
+          env:
+            - name: API_ADDR
+              value: "api.shop:8080"
+            - name: ORDERS_ADDR
+              value: "api.shop:9999"
+            - name: LEGACY_ADDR
+              value: "nosuch:80"
+`;
+
+/** The line and character of the first occurrence of `needle` (plus `delta` characters) in CLIENT. */
+function at(needle: string, delta = 0): { line: number; character: number } {
+  const i = CLIENT.indexOf(needle);
+  assert.ok(i >= 0, needle);
+  const before = CLIENT.slice(0, i + delta).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+interface Settings {
+  diagnostics: { severity: Record<string, string> };
+  inlayHints: { enabled: boolean };
+}
+
+describe('netlens-lsp over stdio', () => {
+  let tmp = '';
+  let child: ChildProcessWithoutNullStreams;
+  let connection: ProtocolConnection;
+  const stdout: Buffer[] = [];
+  let stderr = '';
+  const diagnostics = new Inbox<PublishDiagnosticsParams>();
+  const configurations = new Inbox<ConfigurationParams>();
+  const logs = new Inbox<LogMessageParams>();
+  const exited = new Inbox<{ code: number | null; signal: NodeJS.Signals | null }>();
+  // The settings the client answers `workspace/configuration` with: NL001 switched off.
+  let settings: Settings = { diagnostics: { severity: { NL001: 'off' } }, inlayHints: { enabled: true } };
+
+  before(() => {
+    if (!existsSync(bundle)) {
+      const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, `bundling failed: ${r.stderr}`);
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'netlens-lsp-'));
+    writeFileSync(join(tmp, 'services.yaml'), SERVICES);
+    // A kubeconfig that does not exist: even if the option were ignored, no real cluster is read.
+    child = spawn(process.execPath, [bundle, '--stdio'], { cwd: tmp, env: { ...process.env, KUBECONFIG: join(tmp, 'no-kubeconfig') } });
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('exit', (code, signal) => exited.push({ code, signal }));
+    connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
+    connection.onNotification(LogMessageNotification.type, (p) => logs.push(p));
+    connection.onRequest(ConfigurationRequest.type, (p) => {
+      configurations.push(p);
+      return p.items.map((item) => (item.section === 'netlens' ? settings : null));
+    });
+    connection.listen();
+  });
+
+  after(() => {
+    connection?.dispose();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const clientUri = () => pathToFileURL(join(tmp, 'front.yaml')).href;
+  const codes = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => d.code);
+
+  it('initializes without a cluster and with the temporary folder as workspace', async () => {
+    const result = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true },
+        textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { versionSupport: true }, inlayHint: {}, codeAction: {}, definition: {} },
+      },
+      initializationOptions: { cluster: false },
+      workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
+    });
+    assert.equal(result.serverInfo?.name, 'netlens-lsp');
+    assert.equal(result.capabilities.hoverProvider, true);
+    assert.equal(result.capabilities.inlayHintProvider, true);
+    assert.equal(result.capabilities.definitionProvider, true);
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    await connection.sendNotification(InitializedNotification.type, {});
+  });
+
+  it('asks for the netlens settings, reads the workspace folder, and publishes the diagnostics of an opened manifest', async () => {
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: clientUri(), languageId: 'yaml', version: 1, text: CLIENT } });
+    const asked = await configurations.next((p) => p.items.some((i) => i.section === 'netlens'));
+    assert.ok(asked);
+    // Only NL003 once both the settings (NL001 off) and the workspace folder (Service shop/api) are in.
+    const published = await diagnostics.next((p) => p.uri === clientUri() && codes(p).join() === 'NL003');
+    assert.equal(published.version, 1);
+    const [d] = published.diagnostics;
+    assert.deepEqual(d!.range, { start: at('9999'), end: at('9999', 4) });
+    assert.equal(d!.source, 'netlens');
+    assert.match(d!.message, /Service shop\/api does not expose port 9999/);
+  });
+
+  it('answers a hover with the Service, its port and its source', async () => {
+    const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 2) });
+    assert.ok(hover);
+    const value = (hover.contents as { kind: string; value: string }).value.replace(/\\(.)/g, '$1');
+    assert.equal((hover.contents as { kind: string }).kind, 'markdown');
+    assert.match(value, /\*\*Service shop\/api\*\* · ClusterIP · 10\.96\.4\.2/);
+    assert.match(value, /\| 8080 ← \| http \| TCP \| http \|/);
+    assert.match(value, /_Source: the workspace manifests_/);
+    assert.deepEqual(hover.range, { start: at('api.shop:8080'), end: at('api.shop:8080', 'api.shop:8080'.length) });
+  });
+
+  it('answers inlay hints', async () => {
+    const hints = await connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: clientUri() },
+      range: { start: { line: 0, character: 0 }, end: { line: CLIENT.split('\n').length, character: 0 } },
+    });
+    assert.ok(hints);
+    assert.deepEqual(
+      hints.map((h) => ({ position: h.position, label: h.label })),
+      [
+        { position: at('api.shop:8080', 'api.shop:8080'.length), label: '→ 10.96.4.2:8080 · 2 ready' },
+        { position: at('api.shop:9999', 'api.shop:9999'.length), label: '→ 10.96.4.2:9999 · 2 ready' },
+        { position: at('nosuch:80', 'nosuch:80'.length), label: '→ NXDOMAIN' },
+      ],
+    );
+  });
+
+  it('answers code actions with the quick fix of a diagnostic', async () => {
+    const published = await diagnostics.next((p) => p.uri === clientUri() && codes(p).join() === 'NL003');
+    const d: Diagnostic = published.diagnostics[0]!;
+    const actions = await connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: clientUri() }, range: d.range, context: { diagnostics: [d] } });
+    assert.ok(actions);
+    const [fix] = actions as { title: string; kind: string; isPreferred: boolean; edit: { changes: Record<string, { range: unknown; newText: string }[]> } }[];
+    assert.equal(fix!.title, 'Change the port to 8080');
+    assert.equal(fix!.kind, 'quickfix');
+    assert.equal(fix!.isPreferred, true);
+    assert.deepEqual(fix!.edit.changes[clientUri()], [{ range: d.range, newText: '8080' }]);
+  });
+
+  it('answers go to definition with the Service in the workspace folder', async () => {
+    const location = (await connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 1) })) as Location | null;
+    assert.ok(location);
+    assert.equal(location.uri, pathToFileURL(join(tmp, 'services.yaml')).href);
+    const line = SERVICES.split('\n').indexOf('  name: api');
+    assert.deepEqual(location.range, { start: { line, character: 8 }, end: { line, character: 11 } });
+  });
+
+  it('answers the netlens/resolve request', async () => {
+    const result = await connection.sendRequest(ResolveRequest, { input: 'api.shop', namespace: 'default' });
+    assert.equal(result.ok, true);
+    if (!result.ok) return;
+    assert.equal(result.source, 'the workspace manifests');
+    assert.equal(result.answer.rcode, 'NOERROR');
+    assert.deepEqual(
+      result.answer.answers.map((a) => [a.type, a.data]),
+      [['A', '10.96.4.2']],
+    );
+    const bad = await connection.sendRequest(ResolveRequest, { input: 'not a name!' });
+    assert.equal(bad.ok, false);
+  });
+
+  it('an incremental edit updates the diagnostics, at the new version', async () => {
+    const from = diagnostics.count;
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: clientUri(), version: 2 },
+      contentChanges: [{ range: { start: at('9999'), end: at('9999', 4) }, text: '8080' }],
+    });
+    const published = await diagnostics.next((p) => p.uri === clientUri() && p.version === 2, from);
+    assert.deepEqual(published.diagnostics, []);
+  });
+
+  it('asks for the settings again when they change, and applies them', async () => {
+    settings = { diagnostics: { severity: {} }, inlayHints: { enabled: false } };
+    const asked = configurations.count;
+    const from = diagnostics.count;
+    await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await configurations.next(() => true, asked);
+    const published = await diagnostics.next((p) => p.uri === clientUri(), from);
+    assert.deepEqual(codes(published), ['NL001'], 'NL001 is back on');
+    const hints = await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: clientUri() }, range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } } });
+    assert.deepEqual(hints, [], 'inlay hints are off');
+  });
+
+  it('shuts down and exits with status 0; it wrote nothing but LSP to stdout and logged no error', async () => {
+    await connection.sendRequest(ShutdownRequest.type);
+    await connection.sendNotification(ExitNotification.type);
+    const { code, signal } = await exited.next(() => true);
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 0, stderr);
+
+    // stdout, read as the raw bytes: only Content-Length framed JSON-RPC messages, back to back.
+    const raw = Buffer.concat(stdout);
+    let offset = 0;
+    let messages = 0;
+    while (offset < raw.length) {
+      const headerEnd = raw.indexOf('\r\n\r\n', offset);
+      assert.ok(headerEnd > offset, `a header at byte ${offset}: ${JSON.stringify(raw.subarray(offset, offset + 80).toString())}`);
+      const header = raw.subarray(offset, headerEnd).toString('ascii');
+      const length = /^Content-Length: (\d+)$/im.exec(header);
+      assert.ok(length, `a Content-Length header: ${JSON.stringify(header)}`);
+      for (const line of header.split('\r\n')) assert.match(line, /^Content-(Length|Type): /, `an LSP header: ${line}`);
+      const start = headerEnd + 4;
+      const body = raw.subarray(start, start + Number(length[1]));
+      assert.equal(body.length, Number(length[1]), 'the whole body is there');
+      assert.equal((JSON.parse(body.toString('utf8')) as { jsonrpc?: string }).jsonrpc, '2.0');
+      offset = start + body.length;
+      messages++;
+    }
+    assert.ok(messages >= 10, `${messages} messages`);
+    assert.deepEqual(
+      logs.all().filter((l) => l.type === MessageType.Error).map((l) => l.message),
+      [],
+    );
+    const said = logs.all().map((l) => l.message);
+    assert.ok(said.includes('Workspace: 1 YAML files read.'), said.join('\n'));
+    assert.ok(!said.some((m) => /kubeconfig|live cluster/i.test(m)), `with cluster: false no kubeconfig is read: ${said.join('\n')}`);
+  });
+});
