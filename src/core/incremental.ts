@@ -38,7 +38,7 @@ export class ManifestCache {
     cuts.push(text.length);
     const next = new Map<string, Piece>();
     const objects: ManifestObject[] = [];
-    const problems: ManifestProblem[] = [];
+    const placed: { piece: Piece; start: number }[] = [];
     const references: Reference[] = [];
     const documents: ParsedManifest['documents'][number][] = [];
     const lineCounter = new LineCounter();
@@ -59,17 +59,32 @@ export class ManifestCache {
       skipped += piece.manifest.skipped;
       documents.push(...piece.manifest.documents);
       for (const o of piece.manifest.objects) objects.push(shiftObject(o, start));
-      for (const p of piece.manifest.problems) {
-        const pos = lineCounter.linePos(p.offset + start);
-        problems.push({ ...p, offset: p.offset + start, line: pos.line, column: pos.col });
-      }
+      placed.push({ piece, start });
       for (const r of piece.references) references.push(shiftReference(r, start));
     }
     this.pieces = next;
     return {
       uri,
       text,
-      manifest: { uri, text, documents, objects, problems, skipped, lineCounter },
+      manifest: {
+        uri,
+        text,
+        documents,
+        objects,
+        // Read when asked: converting an object to data (value()) may report a problem after the parse.
+        get problems(): ManifestProblem[] {
+          const problems: ManifestProblem[] = [];
+          for (const { piece, start } of placed) {
+            for (const p of piece.manifest.problems) {
+              const pos = lineCounter.linePos(p.offset + start);
+              problems.push({ ...p, offset: p.offset + start, line: pos.line, column: pos.col });
+            }
+          }
+          return problems;
+        },
+        skipped,
+        lineCounter,
+      },
       references,
       parsedPieces,
       pieces: cuts.length - 1,
