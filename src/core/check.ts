@@ -336,7 +336,7 @@ export function checkServices(services: readonly Service[], snapshot: ClusterSna
     }
     if (!svc.selector) continue;
     const selector = Object.entries(svc.selector);
-    const pods = [...snapshot.podsIn(svc.namespace)].filter((p) => selector.every(([k, v]) => p.labels[k] === v));
+    const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
     if (pods.length === 0) {
       findings.push(
         finding('NL005', at[0], at[1], `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches no pod or workload template in namespace ${svc.namespace}.`),

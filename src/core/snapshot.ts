@@ -10,7 +10,8 @@
  * The snapshot keeps its own copies of the pod and slice lists, so a caller may go on changing its arrays.
  */
 import { canonicalIP } from './ip';
-import type { ClusterObjects, Endpoint, EndpointSlice, Namespace, Node, Pod, Service } from './model';
+import { LabelIndex } from './labels';
+import type { ClusterObjects, Endpoint, EndpointSlice, Labels, Namespace, Node, Pod, Service } from './model';
 
 export interface SnapshotOptions {
   /**
@@ -334,6 +335,13 @@ export class ClusterSnapshot {
   }
 
   private readonly readyCounts = new Map<EndpointSlice[] | readonly never[], number>();
+  private labelIndex: LabelIndex<Pod> | undefined;
+
+  /** The pods of `namespace` a label selector selects (the index is built on first use). */
+  podsSelectedBy(namespace: string, selector: Labels): Pod[] {
+    this.labelIndex ??= new LabelIndex(this.pods());
+    return this.labelIndex.select(namespace, selector);
+  }
 
   /** The ready endpoint addresses of a Service (pending replicas counted), computed once per snapshot. */
   readyAddresses(namespace: string, serviceName: string): number {

@@ -8,6 +8,7 @@ import { canonicalIP, ipFamily } from './ip';
 import type { ManifestObject, ManifestProblem, ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
 import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
+import { LabelIndex } from './labels';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -128,23 +129,16 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
  * controller groups them); for a Service without one, its Endpoints object mirrored.
  */
 export function deriveEndpointSlices(services: readonly Service[], pods: readonly Pod[], endpoints: readonly EndpointSlice[]): EndpointSlice[] {
-  const podsByNamespace = new Map<string, Pod[]>();
-  for (const p of pods) {
-    const list = podsByNamespace.get(p.namespace);
-    if (list) list.push(p);
-    else podsByNamespace.set(p.namespace, [p]);
-  }
+  const index = new LabelIndex(pods);
   // Services whose Endpoints the endpointslice-mirroring controller copies: those that exist and have no selector.
   const mirrored = new Set<string>();
   const out: EndpointSlice[] = [];
   for (const svc of services) {
     if (svc.selector === undefined) mirrored.add(`${svc.namespace}/${svc.name}`);
     if (svc.type === 'ExternalName' || svc.selector === undefined) continue;
-    const selector = Object.entries(svc.selector);
     const groups = new Map<string, { family: IPFamilyName; ports: EndpointPort[]; endpoints: Endpoint[] }>();
-    for (const pod of podsByNamespace.get(svc.namespace) ?? []) {
+    for (const pod of index.select(svc.namespace, svc.selector)) {
       if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-      if (!selector.every(([k, v]) => pod.labels[k] === v)) continue;
       const ports = endpointPorts(svc, pod);
       const portKey = ports.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(',');
       for (const family of svc.ipFamilies) {
