@@ -3,8 +3,9 @@
  * binaries on first use and prints `KUBECONFIG=...` and `DNS=...` last.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../support/repo';
 
 export interface Plane {
   readonly kubeconfig: string;
@@ -14,14 +15,6 @@ export interface Plane {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The repository: the nearest folder above this file (compiled or bundled) with NetLens's package.json. */
-function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-  }
-  throw new Error(`no NetLens package.json above ${__dirname}`);
-}
 const root = repoRoot();
 
 export function startPlane(): Plane {

@@ -11,17 +11,8 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode, type 
 import { runCheck, type CheckArgs, type Located } from '../../src/cli/check';
 import { DIAGNOSTICS } from '../../src/core/check';
 import { DEFAULT_SETTINGS, NetLensServer } from '../../src/server/server';
+import { repoRoot } from '../support/repo';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'cli.js');

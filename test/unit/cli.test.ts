@@ -1,21 +1,12 @@
 // The `netlens` command, run as a user runs it: the bundled dist/cli.js in a child process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { repoRoot } from '../support/repo';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'cli.js');

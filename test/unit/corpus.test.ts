@@ -1,23 +1,14 @@
 // The real manifests of ../shared/corpus (third-party YAML, read-only: only read here, never written).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifest, type ManifestObject, type ParsedManifest } from '../../src/core/manifests';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
+import { repoRoot } from '../support/repo';
 
 /** The repository root: the nearest folder above this file with the project's package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 const corpus = join(repoRoot(), '..', 'shared', 'corpus');
 const boutiqueDir = join(corpus, 'online-boutique');

@@ -2,9 +2,9 @@
 // the child's stdin and stdout. Every wait is for a message, never for time.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -34,17 +34,8 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { ResolveRequest } from '../../src/protocol/requests';
+import { repoRoot } from '../support/repo';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 const root = repoRoot();
 const bundle = join(root, 'dist', 'server.js');

@@ -2,7 +2,7 @@
 // inlay hints, code actions and definitions out. Fixtures mark the cursor with `|`.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it, mock } from 'node:test';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode, type Scalar } from 'yaml';
 import { DiagnosticSeverity, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver';
@@ -11,6 +11,7 @@ import { ManifestCache, type ChunkedManifest } from '../../src/core/incremental'
 import { parseManifest } from '../../src/core/manifests';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 import { DEFAULT_SETTINGS, MAX_REFERENCES, NetLensServer, type LiveSource, type ServerClient, type ServerSettings } from '../../src/server/server';
+import { repoRoot } from '../support/repo';
 
 // ---- harness ----
 
@@ -1139,16 +1140,6 @@ ${padding}
 
 // ---- the corpus ----
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no netlens package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 const boutique = join(repoRoot(), '..', 'shared', 'corpus', 'online-boutique');
 const skipBoutique = existsSync(join(boutique, 'kubernetes-manifests.yaml')) ? false : `the corpus is not at ${boutique}`;
