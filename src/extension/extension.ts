@@ -65,8 +65,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client: () => client,
     log: output,
     reveal: async (id) => {
-      const node = await tree.findNode(id);
-      if (node) await view.reveal(node, { select: true, focus: true, expand: node.kind === 'namespace' });
+      let node = await tree.findNode(id);
+      if (!node) {
+        // The tree's copy of the model may be older than the map's: read it again, once.
+        tree.refresh();
+        node = await tree.findNode(id);
+      }
+      if (!node) throw new Error('the tree has no such item');
+      await view.reveal(node, { select: true, focus: true, expand: node.kind === 'namespace' });
     },
   });
   context.subscriptions.push(map, vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, map));
