@@ -103,6 +103,21 @@ class PositionTable {
     this.positionMask = tagged ? 0xffffff : 0x7fffffff;
   }
 
+  /** The positions stored under `hash` for which `matches` holds, each once, in ascending order. */
+  find(hash: number, matches: (position: number) => boolean): number[] | undefined {
+    const { slots, mask, tagMask, positionMask } = this;
+    const tag = hash & tagMask;
+    let found: number[] | undefined;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) break;
+      if ((slot & tagMask) !== tag) continue;
+      const p = (slot & positionMask) - 1;
+      if (matches(p) && !(found ??= []).includes(p)) found.push(p);
+    }
+    return found && inOrder(found);
+  }
+
   insert(hash: number, position: number): void {
     const { slots, mask } = this;
     let i = hash & mask;
@@ -395,20 +410,10 @@ export class ClusterSnapshot {
 
   /** Pods whose pod IPs include `ip` (canonical text). Host-network pods share their node's IP. */
   podsWithIP(ip: string): readonly Pod[] {
-    const { slots, mask, tagMask, positionMask } = this.podByIP;
-    const hash = hashKey(ip);
-    const tag = hash & tagMask;
-    let found: number[] | undefined;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = slots[i]!;
-      if (slot === 0) break;
-      if ((slot & tagMask) !== tag) continue;
-      const p = (slot & positionMask) - 1;
-      if (this.podList[p]!.ips.includes(ip) && !(found ??= []).includes(p)) found.push(p);
-    }
+    const found = this.podByIP.find(hashKey(ip), (p) => this.podList[p]!.ips.includes(ip));
     if (found === undefined) return EMPTY;
     const out: Pod[] = [];
-    for (const p of inOrder(found)) {
+    for (const p of found) {
       const pod = this.podList[p]!;
       if (!out.includes(pod)) out.push(pod);
     }
@@ -417,21 +422,13 @@ export class ClusterSnapshot {
 
   /** Endpoints with this address, with their slices and Services, in the order of the slices and their endpoints. */
   endpointsWithIP(ip: string): { slice: EndpointSlice; endpoint: Endpoint; service: Service | undefined }[] {
-    const { slots, mask, tagMask, positionMask } = this.endpointByIP;
-    const hash = hashKey(ip);
-    const tag = hash & tagMask;
-    let found: number[] | undefined;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = slots[i]!;
-      if (slot === 0) break;
-      if ((slot & tagMask) !== tag) continue;
-      const n = (slot & positionMask) - 1;
+    const found = this.endpointByIP.find(hashKey(ip), (n) => {
       const s = this.sliceOfEndpoint(n);
-      if (this.sliceList[s]!.endpoints[n - this.endpointStart[s]!]!.addresses.includes(ip) && !(found ??= []).includes(n)) found.push(n);
-    }
+      return this.sliceList[s]!.endpoints[n - this.endpointStart[s]!]!.addresses.includes(ip);
+    });
     const out: { slice: EndpointSlice; endpoint: Endpoint; service: Service | undefined }[] = [];
     if (found === undefined) return out;
-    for (const n of inOrder(found)) {
+    for (const n of found) {
       const s = this.sliceOfEndpoint(n);
       const slice = this.sliceList[s]!;
       const endpoint = slice.endpoints[n - this.endpointStart[s]!]!;
