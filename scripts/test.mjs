@@ -3,7 +3,8 @@
 //   unit  pure code, no server; seconds.
 //   live  a real control plane (etcd, kube-apiserver, kube-controller-manager, CoreDNS) on loopback, built
 //         from the Go module proxy on first use and cached (test/cluster/build.sh); the differential test
-//         against CoreDNS and the fault tests. A plane already running is reused; one started here is stopped.
+//         against CoreDNS, the fault tests, live objects. A plane already running is reused; one started here
+//         (by this tier or the e2e tier) is stopped at the end.
 //   e2e   real VS Code in the browser: the packaged extension (npm run package) in code-server, driven by
 //         Playwright in Debian's Chromium (test/e2e). code-server is installed from npm on first use and cached
 //         (~/.cache/netlens/code-server-*), Chromium with apt. Screenshots go to test-results/e2e/.
@@ -44,6 +45,8 @@ const testFiles = (tier) =>
 const ok =
   step('Type-check and compile', process.execPath, [tsc, '-p', '.']) &&
   step('Check that src/core uses no Node, vscode or client-node API', process.execPath, [tsc, '-p', 'src/core']) &&
+  step('Type-check the extension with its own settings', process.execPath, [tsc, '-p', 'src/extension']) &&
+  step('Type-check the webview (DOM, no Node)', process.execPath, [tsc, '-p', 'src/webview']) &&
   step('Bundle', process.execPath, ['scripts/build.mjs']);
 if (!ok) process.exit(1);
 
@@ -51,15 +54,15 @@ let failed = false;
 if (run.includes('unit')) {
   failed = !step('Unit tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('unit')]) || failed;
 }
+// A control plane already running is reused and left running; one started by a tier here is stopped at the end.
+const up = join(root, 'test', 'cluster', 'up.sh');
+const planeWasUp = spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
 if (run.includes('live')) {
-  const up = join(root, 'test', 'cluster', 'up.sh');
-  const alreadyUp = spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
   if (step('Control plane (build on first use, then start)', 'bash', [up], {})) {
     failed = !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) || failed;
   } else {
     failed = true;
   }
-  if (!alreadyUp) step('Stop the control plane', 'bash', [join(root, 'test', 'cluster', 'down.sh')]);
 }
 if (run.includes('e2e')) {
   const ready =
@@ -70,5 +73,8 @@ if (run.includes('e2e')) {
   } else {
     failed = true;
   }
+}
+if (!planeWasUp && spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0) {
+  step('Stop the control plane', 'bash', [join(root, 'test', 'cluster', 'down.sh')]);
 }
 process.exit(failed ? 1 : 0);

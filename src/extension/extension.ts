@@ -9,6 +9,7 @@ import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { MapPanel } from './map';
+import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { mapTargets } from './map-data';
 import { copyValue, NetLensTree, type Node } from './tree';
 
@@ -35,9 +36,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const config = vscode.workspace.getConfiguration('netlens');
+  // Manifests changed outside the editor (a checkout, a generator) reach the workspace model too.
+  const manifests = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  context.subscriptions.push(manifests);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
-    synchronize: { configurationSection: 'netlens' },
+    synchronize: { configurationSection: 'netlens', fileEvents: manifests },
     outputChannel: output,
     initializationOptions: {
       cluster: userSetting<boolean>(config, 'cluster.enabled') ?? true,
@@ -77,10 +81,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   context.subscriptions.push(map, vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, map));
 
+  const objects = new LiveObjects(() => client, output);
+  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, objects));
+
   /** Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read. */
   const refreshViews = async () => {
     tree.refresh();
     map.refresh();
+    objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
     await updateState(info, status, view);
   };
@@ -121,6 +129,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('netlens.copyFqdn', (node: Node) => copy(copyValue(node, 'fqdn'))),
     vscode.commands.registerCommand('netlens.copyIp', (node: Node) => copy(copyValue(node, 'ip'))),
+    vscode.commands.registerCommand('netlens.openObject', async (node: Node) => {
+      const ref =
+        node.kind === 'service'
+          ? { kind: 'Service' as const, namespace: node.service.namespace, name: node.service.name }
+          : node.kind === 'pod'
+            ? { kind: 'Pod' as const, namespace: node.pod.namespace, name: node.pod.name }
+            : node.kind === 'namespace'
+              ? { kind: 'Namespace' as const, name: node.name }
+              : undefined;
+      if (!ref) return;
+      try {
+        await objects.open(ref);
+      } catch (e) {
+        output.error(`netlens.openObject: ${(e as Error).stack ?? String(e)}`);
+        void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
+      }
+    }),
     vscode.commands.registerCommand('netlens.showMorePods', (namespace: string) => tree.showMore(namespace)),
     vscode.commands.registerCommand('netlens.revealInMap', (node: Node) => {
       if (node.kind === 'service') map.show(mapTargets({ kind: 'service', namespace: node.service.namespace, name: node.service.name }));

@@ -98,3 +98,21 @@ export const ContextsRequest = new RequestType0<{ readonly contexts: readonly st
 export const SwitchContextRequest = new RequestType<{ readonly context: string }, ModelInfo, void>('netlens/switchContext');
 /** The model changed (objects or state): views should ask again. */
 export const ModelChangedNotification = new NotificationType0('netlens/modelChanged');
+
+/** An object of the model, by kind, namespace and name. */
+export interface ObjectParams {
+  readonly kind: 'Namespace' | 'Service' | 'Pod';
+  /** Absent for a Namespace. */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export type ObjectResult =
+  /** The live object as the API server returns it now (a Service with its EndpointSlices), as YAML. */
+  | { readonly ok: true; readonly from: 'cluster'; readonly yaml: string }
+  /** The manifest that declares it in the workspace, at its `metadata.name`. */
+  | { readonly ok: true; readonly from: 'workspace'; readonly uri: string; readonly range: { readonly start: { readonly line: number; readonly character: number }; readonly end: { readonly line: number; readonly character: number } } }
+  | { readonly ok: false; readonly message: string };
+
+/** An object's YAML: read from the cluster when the views show one, else where the workspace declares it. */
+export const ObjectRequest = new RequestType<ObjectParams, ObjectResult, void>('netlens/object');

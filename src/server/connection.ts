@@ -5,12 +5,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
+import { FileChangeType, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KubeconfigError, loadKubeconfig } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
-import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ResolveRequest, SwitchContextRequest } from '../protocol/requests';
+import { objectYaml } from '../cluster/objects';
+import { ApiError } from '../cluster/api';
+import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ObjectRequest, ResolveRequest, SwitchContextRequest, type ObjectResult } from '../protocol/requests';
 import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, NetLensServer, type LiveSource, type ServerSettings } from './server';
 
 /** Options the client passes at start. The kubeconfig comes from the user's own settings or the environment only. */
@@ -23,6 +25,8 @@ interface InitOptions {
 const MAX_WORKSPACE_FILES = 5000;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+/** Bursts of workspace changes (typing, a checkout) reach the views as one notification. */
+const WORKSPACE_NOTIFY_MS = 250;
 
 export interface ServeHooks {
   /** A live model to use instead of one read from the kubeconfig (benchmarks, tests). */
@@ -37,9 +41,16 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     else if (level === 'warn') connection.console.warn(message);
     else connection.console.info(message);
   };
+  let notifyTimer: NodeJS.Timeout | undefined;
   const server = new NetLensServer({
     publishDiagnostics: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics }),
     log,
+    workspaceChanged: () => {
+      notifyTimer ??= setTimeout(() => {
+        notifyTimer = undefined;
+        void connection.sendNotification(ModelChangedNotification);
+      }, WORKSPACE_NOTIFY_MS);
+    },
   });
   let live: LiveModel | undefined;
   let folders: string[] = [];
@@ -147,7 +158,6 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
   /** Reads the YAML files of the workspace folders, within bounds, for the workspace model. */
   async function readWorkspace(): Promise<void> {
     const files = new Map<string, string>();
-    const decoder = new TextDecoder('utf-8', { fatal: true });
     const walk = async (dir: string): Promise<void> => {
       if (files.size >= MAX_WORKSPACE_FILES) return;
       let entries;
@@ -161,14 +171,8 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
         if (e.isDirectory()) {
           if (!SKIPPED_DIRS.has(e.name)) await walk(full);
         } else if (e.isFile() && /\.ya?ml$/i.test(e.name) && files.size < MAX_WORKSPACE_FILES) {
-          try {
-            if ((await stat(full)).size > MAX_FILE_BYTES) continue;
-            const bytes = await readFile(full);
-            if (bytes.includes(0)) continue;
-            files.set(pathToFileURL(full).toString(), decoder.decode(bytes));
-          } catch {
-            /* unreadable or not UTF-8: not a manifest NetLens can use */
-          }
+          const text = await readManifest(full);
+          if (text !== undefined) files.set(pathToFileURL(full).toString(), text);
         }
       }
     };
@@ -176,6 +180,30 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     guard('reading the workspace', () => server.setWorkspaceFiles(files), undefined)();
     log('info', `Workspace: ${files.size} YAML files read.`);
   }
+
+  connection.onDidChangeWatchedFiles(async (params) => {
+    for (const change of params.changes) {
+      if (!change.uri.startsWith('file:') || !/\.ya?ml$/i.test(change.uri)) continue;
+      const text = change.type === FileChangeType.Deleted ? undefined : await readManifest(fileURLToPath(change.uri));
+      guard('file change', () => server.setDiskFile(change.uri, text), undefined)();
+    }
+  });
+  connection.onRequest(ObjectRequest, async (p): Promise<ObjectResult> => {
+    try {
+      if (server.showsCluster && live) {
+        if (live.status().state === 'failed') return { ok: false, message: `The cluster cannot be read: ${live.status().error?.message ?? 'see the NetLens log'}` };
+        return { ok: true, from: 'cluster', yaml: await objectYaml(live.api, p, live.kubeconfig.context) };
+      }
+      const at = server.declaration(p.kind, p.namespace, p.name);
+      if (at) return { ok: true, from: 'workspace', ...at };
+      return { ok: false, message: `No manifest in the workspace declares ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}.` };
+    } catch (e) {
+      if (e instanceof ApiError && e.kind === 'not-found') return { ok: false, message: `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} no longer exists in the cluster.` };
+      if (e instanceof ApiError) return { ok: false, message: e.message };
+      log('error', `object failed: ${(e as Error).stack ?? e}`);
+      return { ok: false, message: 'NetLens could not read the object; see the NetLens log.' };
+    }
+  });
 
   documents.onDidOpen(guard('open', (e) => server.open(e.document.uri, e.document.getText(), e.document.version), undefined));
   documents.onDidChangeContent(guard('change', (e) => server.change(e.document.uri, e.document.getText(), e.document.version), undefined));
@@ -211,9 +239,24 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     void connection.sendNotification(ModelChangedNotification);
     return server.modelInfo();
   }, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
-  connection.onShutdown(() => live?.stop());
+  connection.onShutdown(() => {
+    clearTimeout(notifyTimer);
+    live?.stop();
+  });
 
   documents.listen(connection);
   connection.listen();
   return server;
+}
+
+/** A workspace file's text, or undefined when it is too large, binary, not UTF-8 or unreadable. */
+async function readManifest(path: string): Promise<string | undefined> {
+  try {
+    if ((await stat(path)).size > MAX_FILE_BYTES) return undefined;
+    const bytes = await readFile(path);
+    if (bytes.includes(0)) return undefined;
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

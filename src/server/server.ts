@@ -52,6 +52,11 @@ export const DEFAULT_SETTINGS: ServerSettings = {
 export interface ServerClient {
   publishDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * The workspace model changed (a file read, opened, edited or closed) while it is the model the views show
+   * (no live cluster): the views should ask again.
+   */
+  workspaceChanged?(): void;
 }
 
 /** A live cluster model, as the server sees it: a snapshot when there is one, and its name. */
@@ -95,7 +100,7 @@ export class NetLensServer {
 
   updateSettings(settings: ServerSettings): void {
     this.settings = settings;
-    this.workspace = undefined;
+    this.workspaceInvalidated();
     this.liveResolver = undefined;
     for (const d of this.docs.values()) d.cache = new ManifestCache(this.scanOptions());
     this.revalidateAll();
@@ -121,14 +126,32 @@ export class NetLensServer {
     this.disk.clear();
     const cache = new ManifestCache(this.scanOptions());
     for (const [uri, text] of files) this.disk.set(uri, cache.parse(uri, text).manifest);
-    this.workspace = undefined;
+    this.workspaceInvalidated();
     this.revalidateAll();
+  }
+
+  /** A workspace file changed on disk (`text`) or was deleted (`undefined`); an open document still overrides it. */
+  setDiskFile(uri: string, text: string | undefined): void {
+    if (text === undefined) {
+      if (!this.disk.delete(uri)) return;
+    } else {
+      this.disk.set(uri, new ManifestCache(this.scanOptions()).parse(uri, text).manifest);
+    }
+    if (this.docs.has(uri)) return;
+    this.workspaceInvalidated();
+    this.revalidateAll();
+  }
+
+  /** The workspace model must be built again; the views follow when it is what they show. */
+  private workspaceInvalidated(): void {
+    this.workspace = undefined;
+    if (!this.live) this.client.workspaceChanged?.();
   }
 
   open(uri: string, text: string, version: number): void {
     const state: DocState = { document: TextDocument.create(uri, 'yaml', version, text), cache: new ManifestCache(this.scanOptions()) };
     this.docs.set(uri, state);
-    this.workspace = undefined;
+    this.workspaceInvalidated();
     this.validate(uri);
     this.revalidateOthers(uri);
   }
@@ -139,14 +162,14 @@ export class NetLensServer {
     state.document = TextDocument.create(uri, 'yaml', version, text);
     state.parsed = undefined;
     state.analysis = undefined;
-    this.workspace = undefined;
+    this.workspaceInvalidated();
     this.validate(uri);
     this.revalidateOthers(uri);
   }
 
   close(uri: string): void {
     this.docs.delete(uri);
-    this.workspace = undefined;
+    this.workspaceInvalidated();
     this.client.publishDiagnostics(uri, undefined, []);
     this.revalidateOthers(uri);
   }
@@ -245,13 +268,27 @@ export class NetLensServer {
     if (!found) return null;
     const answered = this.answer(found.ref);
     const info = answered?.answer.explanation.service;
-    const svc = info && this.workspaceModel().snapshot.service(info.namespace, info.name);
-    const source = svc?.source;
-    if (!source) return null;
+    return (info && this.declaration('Service', info.namespace, info.name)) ?? null;
+  }
+
+  /**
+   * Where the workspace declares an object (its `metadata.name`), or undefined: a pod made from a workload's
+   * template points at the workload.
+   */
+  declaration(kind: 'Namespace' | 'Service' | 'Pod', namespace: string | undefined, name: string): Location | undefined {
+    const snapshot = this.workspaceModel().snapshot;
+    const object = kind === 'Namespace' ? snapshot.namespace(name) : kind === 'Service' ? snapshot.service(namespace ?? '', name) : snapshot.pod(namespace ?? '', name);
+    const source = object?.source;
+    if (!source) return undefined;
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
-    if (text === undefined) return null;
+    if (text === undefined) return undefined;
     const doc = TextDocument.create(source.uri, 'yaml', 0, text);
     return { uri: source.uri, range: { start: doc.positionAt(source.nameStart), end: doc.positionAt(source.nameEnd) } };
+  }
+
+  /** Whether the views show a live cluster (else the workspace manifests). */
+  get showsCluster(): boolean {
+    return this.live !== undefined;
   }
 
   /** What the views show: the live cluster when there is one, else the workspace manifests. */

@@ -2,7 +2,7 @@
 // the child's stdin and stdout. Every wait is for a message, never for time.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,9 +13,11 @@ import {
   createProtocolConnection,
   DefinitionRequest,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  FileChangeType,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
@@ -33,7 +35,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ResolveRequest } from '../../src/protocol/requests';
+import { ModelChangedNotification, NamespaceRequest, ObjectRequest, ResolveRequest } from '../../src/protocol/requests';
 import { repoRoot } from '../support/repo';
 
 
@@ -138,6 +140,7 @@ describe('netlens-lsp over stdio', () => {
   const configurations = new Inbox<ConfigurationParams>();
   const logs = new Inbox<LogMessageParams>();
   const exited = new Inbox<{ code: number | null; signal: NodeJS.Signals | null }>();
+  const modelChanges = new Inbox<true>();
   // The settings the client answers `workspace/configuration` with: NL001 switched off.
   let settings: Settings = { diagnostics: { severity: { NL001: 'off' } }, inlayHints: { enabled: true } };
 
@@ -156,6 +159,7 @@ describe('netlens-lsp over stdio', () => {
     connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
     connection.onNotification(LogMessageNotification.type, (p) => logs.push(p));
+    connection.onNotification(ModelChangedNotification, () => modelChanges.push(true));
     connection.onRequest(ConfigurationRequest.type, (p) => {
       configurations.push(p);
       return p.items.map((item) => (item.section === 'netlens' ? settings : null));
@@ -285,6 +289,39 @@ describe('netlens-lsp over stdio', () => {
     assert.deepEqual(codes(published), ['NL001'], 'NL001 is back on');
     const hints = await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: clientUri() }, range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } } });
     assert.deepEqual(hints, [], 'inlay hints are off');
+  });
+
+  it('answers netlens/object with the manifest that declares the object, and says when none does', async () => {
+    const found = await connection.sendRequest(ObjectRequest, { kind: 'Service', namespace: 'shop', name: 'api' });
+    assert.equal(found.ok && found.from, 'workspace');
+    if (!found.ok || found.from !== 'workspace') return;
+    assert.equal(found.uri, pathToFileURL(join(tmp, 'services.yaml')).href);
+    const line = SERVICES.split('\n').indexOf('  name: api');
+    assert.deepEqual(found.range, { start: { line, character: 8 }, end: { line, character: 11 } });
+    const ns = await connection.sendRequest(ObjectRequest, { kind: 'Namespace', name: 'shop' });
+    assert.equal(ns.ok && ns.from === 'workspace' && ns.range.start.line, 2);
+    const missing = await connection.sendRequest(ObjectRequest, { kind: 'Pod', namespace: 'shop', name: 'nosuch' });
+    assert.deepEqual(missing, { ok: false, message: 'No manifest in the workspace declares Pod shop/nosuch.' });
+  });
+
+  it('a manifest written or deleted on disk reaches the model, and the views are told', async () => {
+    const file = join(tmp, 'cache.yaml');
+    const uri = pathToFileURL(file).href;
+    writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: cache, namespace: shop}\nspec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}\n');
+    let from = modelChanges.count;
+    await connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Created }] });
+    await modelChanges.next(() => true, from);
+    const view = await connection.sendRequest(NamespaceRequest, { namespace: 'shop' });
+    assert.deepEqual(view.services.map((s) => s.name), ['api', 'cache']);
+    const added = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });
+    assert.deepEqual(added.ok && added.answer.answers.map((a) => a.data), ['10.96.7.7']);
+
+    unlinkSync(file);
+    from = modelChanges.count;
+    await connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Deleted }] });
+    await modelChanges.next(() => true, from);
+    const gone = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });
+    assert.equal(gone.ok && gone.answer.rcode, 'NXDOMAIN');
   });
 
   it('shuts down and exits with status 0; it wrote nothing but LSP to stdout and logged no error', async () => {

@@ -25,6 +25,12 @@ interface Published {
 class FakeClient implements ServerClient {
   readonly published: Published[] = [];
   readonly logs: { level: 'info' | 'warn' | 'error'; message: string }[] = [];
+  /** How many times the server said the workspace model (the one the views show) changed. */
+  workspaceChanges = 0;
+
+  workspaceChanged(): void {
+    this.workspaceChanges++;
+  }
 
   publishDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
     this.published.push({ uri, version, diagnostics });
@@ -890,6 +896,69 @@ describe('server: documents that change', () => {
     server.close(uri);
     assert.deepEqual(client.last(uri), { uri, version: undefined, diagnostics: [] });
     assert.equal(server.hover(uri, 0), null);
+  });
+});
+
+describe('server: workspace files that change on disk', () => {
+  const CACHE = `apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: shop}
+spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
+`;
+
+  it('a file written, changed and deleted on disk changes the answers and the diagnostics of open documents', () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    const uri = 'file:///ws/front.yaml';
+    server.open(uri, workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 1);
+    assert.deepEqual(client.last(uri).diagnostics.map((d) => d.code), ['NL001']);
+    server.setDiskFile('file:///ws/cache.yaml', CACHE);
+    assert.deepEqual(client.last(uri).diagnostics, []);
+    server.setDiskFile('file:///ws/cache.yaml', CACHE.replace('port: 6379', 'port: 6380'));
+    assert.deepEqual(client.last(uri).diagnostics.map((d) => d.code), ['NL003']);
+    server.setDiskFile('file:///ws/cache.yaml', undefined);
+    assert.deepEqual(client.last(uri).diagnostics.map((d) => d.code), ['NL001']);
+    assert.equal(server.declaration('Service', 'shop', 'cache'), undefined);
+  });
+
+  it('an open document overrides its file on disk until it is closed', () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    const cacheUri = 'file:///ws/cache.yaml';
+    server.open(cacheUri, CACHE, 1);
+    server.setDiskFile(cacheUri, CACHE.replace('name: cache', 'name: other'));
+    assert.ok(server.declaration('Service', 'shop', 'cache'), 'the open text is the model');
+    assert.equal(server.declaration('Service', 'shop', 'other'), undefined);
+    server.close(cacheUri);
+    assert.ok(server.declaration('Service', 'shop', 'other'), 'closed: the disk is the model');
+  });
+
+  it('tells the views when the workspace model changes, but not while a live cluster is what they show', () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    server.setWorkspaceFiles(new Map([['file:///ws/cache.yaml', CACHE]]));
+    const afterRead = client.workspaceChanges;
+    assert.ok(afterRead >= 1);
+    server.open('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 1);
+    server.change('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6380'), 2);
+    server.setDiskFile('file:///ws/new.yaml', CACHE.replace('name: cache', 'name: new'));
+    assert.ok(client.workspaceChanges >= afterRead + 3, `${client.workspaceChanges}`);
+    const snapshot = buildWorkspaceModel([], { defaultNamespace: 'default' }).snapshot;
+    server.setLive({ name: 'cluster test', snapshot: () => snapshot });
+    const withLive = client.workspaceChanges;
+    server.change('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 3);
+    server.setDiskFile('file:///ws/new.yaml', undefined);
+    assert.equal(client.workspaceChanges, withLive);
+  });
+
+  it('finds where the workspace declares a Service, a Namespace and a pod of a workload', () => {
+    const { server } = shopServer();
+    const svc = server.declaration('Service', 'shop', 'api');
+    assert.ok(svc);
+    assert.equal(svc.uri, SHOP_URI);
+    assert.equal(textAt(SHOP, svc.range), 'api');
+    assert.equal(server.declaration('Service', 'other', 'api'), undefined);
+    assert.equal(server.declaration('Pod', 'shop', 'nosuch'), undefined);
   });
 });
 
