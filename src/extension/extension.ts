@@ -10,10 +10,14 @@ import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContex
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { MapPanel } from './map';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
+import { throttle } from './throttle';
 import { mapTargets } from './map-data';
 import { copyValue, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
+
+/** The least time between two redraws of the views that model changes cause. */
+const VIEW_REFRESH_MS = 1000;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('NetLens', { log: true });
@@ -84,20 +88,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const objects = new LiveObjects(() => client, output);
   context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, objects));
 
-  /** Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read. */
-  const refreshViews = async () => {
-    tree.refresh();
+  /**
+   * Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read.
+   * `force` (the Refresh command) reads everything again; a model change redraws what changed.
+   */
+  const refreshViews = async (force: boolean) => {
+    if (force) tree.refresh();
+    else await tree.update().catch((e: Error) => output.warn(`Tree update: ${e.message}`));
     map.refresh();
     objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
     await updateState(info, status, view);
   };
-  client?.onNotification(ModelChangedNotification, () => void refreshViews());
-  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews());
+  // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once.
+  const onModelChanged = throttle(() => refreshViews(false), VIEW_REFRESH_MS);
+  context.subscriptions.push(onModelChanged);
+  client?.onNotification(ModelChangedNotification, () => onModelChanged.run());
+  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews(true));
 
   register('netlens.resolve', () => resolveCommand(output, 'name'));
   register('netlens.findOwner', () => resolveCommand(output, 'ip'));
-  register('netlens.refresh', () => refreshViews());
+  register('netlens.refresh', () => refreshViews(true));
   register('netlens.showOutput', async () => output.show());
   register('netlens.showMap', async () => map.show());
   register('netlens.switchContext', async () => {
@@ -113,7 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
     if (!pick || pick.label === current) return;
     await client.sendRequest(SwitchContextRequest, { context: pick.label });
-    await refreshViews();
+    await refreshViews(true);
   });
   register('netlens.copyDnsName', async () => {
     const info = await tree.modelInfo();

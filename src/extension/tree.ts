@@ -31,6 +31,8 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
   /** How many pods to show per namespace (grows with "show more"). */
   private readonly shown = new Map<string, number>();
   private loading: Promise<ModelInfo> | undefined;
+  /** Updates run one after another. */
+  private updating: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly client: () => LanguageClient | undefined) {}
 
@@ -38,11 +40,41 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     return this.info;
   }
 
-  /** Forgets what was fetched, and redraws: the model changed. */
+  /** Forgets what was fetched, and redraws everything (the Refresh command). */
   refresh(): void {
     this.info = undefined;
     this.namespaces.clear();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * The model changed: reads again what the tree shows, and redraws only when that differs. A busy cluster
+   * changes all the time, mostly in ways the tree does not show; redrawing anyway would drop a click or a hover
+   * under way. Resolves with whether the tree was redrawn.
+   */
+  update(): Promise<boolean> {
+    const run = this.updating.then(() => this.updateNow());
+    this.updating = run.catch(() => false);
+    return run;
+  }
+
+  private async updateNow(): Promise<boolean> {
+    const client = this.client();
+    if (!client) return false;
+    const info = await client.sendRequest(ModelInfoRequest);
+    const names = [...this.namespaces.keys()].filter((name) => info.namespaces.some((n) => n.name === name));
+    const views = await Promise.all(names.map((namespace) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit: this.shown.get(namespace) ?? POD_PAGE })));
+    const same =
+      this.info !== undefined &&
+      JSON.stringify(info) === JSON.stringify(this.info) &&
+      names.length === this.namespaces.size &&
+      views.every((v, i) => JSON.stringify(v) === JSON.stringify(this.namespaces.get(names[i]!)));
+    if (same) return false;
+    this.info = info;
+    this.namespaces.clear();
+    names.forEach((name, i) => this.namespaces.set(name, views[i]!));
+    this.changed.fire(undefined);
+    return true;
   }
 
   showMore(namespace: string): void {

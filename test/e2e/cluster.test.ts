@@ -246,6 +246,51 @@ test('a pod added to the cluster appears in the tree without a refresh', { timeo
   assert.equal(await treeRow(ns).first().getAttribute('aria-expanded'), 'true');
 }));
 
+test('Open YAML on a pod shows the live object read-only, and follows it when it changes', { timeout: TEST_TIMEOUT }, step('open-yaml', async () => {
+  const pod = pods[0]!;
+  const row = treeRow(pod.name).first();
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  const t = Date.now();
+  const tab = page.locator('.tabs-container .tab', { hasText: `${pod.name}.yaml` }).first();
+  // A redraw of the tree (the cluster still settling after the previous test) can swallow a click: try again.
+  for (let attempt = 1; ; attempt++) {
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open YAML"]').click({ timeout: WAIT });
+    const opened = await tab.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : WAIT }).then(() => true, () => false);
+    if (opened) break;
+    if (attempt >= 3) throw new Error('Open YAML opened no editor');
+  }
+  const editorText = async () => (await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+  await page.waitForFunction(
+    (name) => ((globalThis as any).document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes(`name: ${name}`),
+    pod.name,
+    { timeout: WAIT },
+  );
+  figures.push(`Open YAML (click → text shown): ${Date.now() - t} ms`);
+  const before = await editorText();
+  assert.match(before, new RegExp(`^# Pod ${ns}/${pod.name}, as the API server of context`, 'm'));
+  assert.match(before, /^kind: Pod$/m);
+  assert.match(before, new RegExp(`^  nodeName: ${pod.node.name}$`, 'm'));
+  assert.doesNotMatch(before, /^\s*managedFields:/m, 'managedFields are left out');
+  await screenshot(page, 'cluster-open-yaml');
+
+  // Read-only: typing changes nothing, and the editor says so.
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.type('zzz');
+  await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor({ state: 'visible', timeout: WAIT });
+  assert.ok(!(await editorText()).includes('zzz'), 'the text did not change');
+
+  // The object changes in the cluster: the open document follows without being opened again.
+  await kube!.must('PATCH', `/api/v1/namespaces/${ns}/pods/${pod.name}`, { metadata: { labels: { tier: 'reviewed' } } }, 'application/merge-patch+json');
+  await page.waitForFunction(
+    () => ((globalThis as any).document.querySelector('.editor-group-container.active .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('tier: reviewed'),
+    undefined,
+    { timeout: WAIT },
+  );
+  await screenshot(page, 'cluster-open-yaml-updated');
+  await page.keyboard.press('Escape');
+}));
+
 test('a hover on the Service name in the manifest shows its ClusterIP from the cluster', { timeout: TEST_TIMEOUT }, step('hover', async () => {
   await quickOpen(page, manifestName, WAIT);
   const needle = `web.${ns}.svc.cluster.local`;
