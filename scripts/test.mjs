@@ -67,7 +67,7 @@ if (run.includes('live')) {
 if (run.includes('e2e')) {
   const ready =
     step('Package the extension (npm run package)', 'npm', ['run', '--silent', 'package']) &&
-    step('code-server and Chromium (installed on first use, then cached)', process.execPath, [join('out', 'test', 'e2e', 'vscode.js'), 'install']);
+    step('code-server and Chromium (installed on first use, then cached)', process.execPath, [join('out', 'test', 'e2e', 'install.js')]);
   if (ready) {
     failed = !step('End-to-end tests (code-server, Playwright, Chromium)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('e2e')]) || failed;
   } else {

@@ -395,19 +395,29 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
     .map(([c]) => c);
 }
 
-/** Levenshtein distance, giving up early past `limit`. */
+/**
+ * Edit distance with swapped neighbours as one edit (optimal string alignment: `wbe` is one edit from `web`),
+ * giving up early past `limit`.
+ */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let prevBest = 0;
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]!);
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      cur[j] = d;
+      best = Math.min(best, d);
     }
-    if (best > limit) return limit + 1;
+    // A row can fall below the one before it only through a swap, which reaches back two rows.
+    if (best > limit && prevBest >= limit) return limit + 1;
+    before = prev;
     prev = cur;
+    prevBest = best;
   }
   return prev[b.length]!;
 }

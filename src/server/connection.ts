@@ -27,6 +27,7 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
 /** Bursts of workspace changes (typing, a checkout) reach the views as one notification. */
 const WORKSPACE_NOTIFY_MS = 250;
+const HINT_REFRESH_MS = 500;
 
 export interface ServeHooks {
   /** A live model to use instead of one read from the kubeconfig (benchmarks, tests). */
@@ -48,10 +49,21 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     workspaceChanged: () => {
       notifyTimer ??= setTimeout(() => {
         notifyTimer = undefined;
-        void connection.sendNotification(ModelChangedNotification);
+        if (!server.showsCluster) void connection.sendNotification(ModelChangedNotification);
+        refreshInlayHints();
       }, WORKSPACE_NOTIFY_MS);
     },
   });
+  let inlayRefresh = false;
+  let hintTimer: NodeJS.Timeout | undefined;
+  /** Asks the client for the inlay hints of every document again, at most twice a second: a model they come from changed. */
+  const refreshInlayHints = () => {
+    if (!inlayRefresh) return;
+    hintTimer ??= setTimeout(() => {
+      hintTimer = undefined;
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
+    }, HINT_REFRESH_MS);
+  };
   let live: LiveModel | undefined;
   let folders: string[] = [];
 
@@ -71,6 +83,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     if (folders.length === 0 && params.rootUri?.startsWith('file:')) folders = [fileURLToPath(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as InitOptions;
+    inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     if (hooks.live) server.setLive(hooks.live);
     else if (init.cluster !== false) startLive(init);
     return {
@@ -128,6 +141,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     model.onChange(() => {
       server.liveChanged();
       void connection.sendNotification(ModelChangedNotification);
+      refreshInlayHints();
     });
     model.start();
   }
@@ -241,6 +255,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
   }, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
   connection.onShutdown(() => {
     clearTimeout(notifyTimer);
+    clearTimeout(hintTimer);
     live?.stop();
   });
 

@@ -53,8 +53,8 @@ export interface ServerClient {
   publishDiagnostics(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /**
-   * The workspace model changed (a file read, opened, edited or closed) while it is the model the views show
-   * (no live cluster): the views should ask again.
+   * The workspace model changed (a file read, opened, edited or closed): inlay hints of other documents may have
+   * changed, and the views too when they show the workspace (see `showsCluster`).
    */
   workspaceChanged?(): void;
 }
@@ -142,10 +142,10 @@ export class NetLensServer {
     this.revalidateAll();
   }
 
-  /** The workspace model must be built again; the views follow when it is what they show. */
+  /** The workspace model must be built again; the client is told. */
   private workspaceInvalidated(): void {
     this.workspace = undefined;
-    if (!this.live) this.client.workspaceChanged?.();
+    this.client.workspaceChanged?.();
   }
 
   open(uri: string, text: string, version: number): void {

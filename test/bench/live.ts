@@ -10,6 +10,7 @@ import { LiveModel } from '../../src/cluster/live-model';
 import { Kube } from '../live/kube';
 import { NODES } from '../live/fixtures';
 import { startPlane } from '../live/plane';
+import { median } from './stats';
 
 const NAMESPACES = 10;
 const SERVICES_PER_NAMESPACE = 100;
@@ -20,13 +21,8 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 /** Creates the bench cluster unless it is already there (a second run reuses it). */
-async function ensureCluster(kube: Kube): Promise<void> {
+export async function ensureCluster(kube: Kube): Promise<void> {
   const want = NAMESPACES * SERVICES_PER_NAMESPACE * PODS_PER_SERVICE;
   const probe = await kube.must('GET', `/api/v1/pods?labelSelector=${LABEL}&limit=1`);
   const have = (probe.items?.length ?? 0) + Number(probe.metadata?.remainingItemCount ?? 0);
@@ -74,7 +70,7 @@ async function ensureCluster(kube: Kube): Promise<void> {
   console.log(`bench cluster: ${pods.length} pods and ${services.length} Services loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function kubectl(binary: string, kubeconfig: string): Promise<number> {
+export function kubectl(binary: string, kubeconfig: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(binary, ['--kubeconfig', kubeconfig, 'get', 'pods,services,endpointslices', '-A', '-o', 'json'], { stdio: ['ignore', 'ignore', 'inherit'] });

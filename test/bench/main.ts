@@ -8,13 +8,14 @@
  * Runs under `node --expose-gc` (scripts/bench.mjs bundles and starts it). Options:
  *   --seed=N            the generator's seed (default 20240501)
  *   --queries=N         timed resolutions (default 1000000)
- *   --only=LIST         memory,resolve,parse,lsp,live (default all; live starts the local control plane and
- *                       loads 10,000 pods into it the first time, a few minutes)
+ *   --only=LIST         memory,resolve,parse,lsp,live,ui (default all; live starts the local control plane and
+ *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
+ *                       code-server and Chromium on that cluster)
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
  *   --repo-root=PATH    where package.json is (default: the working directory)
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
@@ -28,6 +29,7 @@ import { buildQueryMix } from './queries';
 import { Rng } from './prng';
 import { runLiveBench } from './live';
 import { runLspBench } from './lsp';
+import { runUiBench } from './ui';
 import { against, bytes, figureTable, info, mean, median, percentile, table, type Row } from './stats';
 
 const GOAL_BYTES_PER_POD = 400;
@@ -49,7 +51,7 @@ function options(argv: readonly string[]): Options {
   return {
     seed: Number(get('seed') ?? 20240501),
     queries: Number(get('queries') ?? 1_000_000),
-    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'lsp', 'live']),
+    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'lsp', 'live', 'ui']),
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
   };
@@ -451,13 +453,22 @@ async function main(): Promise<void> {
   out(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   out(`Total ${((performance.now() - started) / 1000).toFixed(1)} s; heap in use at the end ${bytes(process.memoryUsage().heapUsed)}, peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}.`);
 
-  // The language server, and the live model on the local control plane (started here when it can be).
+  // The language server, and the live model on the local control plane (started here when it can be): a plane
+  // of its own, so that the 10,000 pods it holds stay out of the tests' plane, and the tests' objects out of it.
+  process.env.NETLENS_CLUSTER_DIR ||= join(tmpdir(), 'netlens-bench-cluster');
   if (opts.only.has('lsp')) await runLspBench(opts.repoRoot, opts.seed);
   if (opts.only.has('live')) {
     try {
       await runLiveBench();
     } catch (e) {
       out(`\nLive model: not measured: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (opts.only.has('ui')) {
+    try {
+      await runUiBench(opts.repoRoot);
+    } catch (e) {
+      out(`\nThe extension in VS Code: not measured: ${(e as Error).message.split('\n')[0]}`);
     }
   }
 }

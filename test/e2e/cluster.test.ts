@@ -20,7 +20,7 @@ import { NODES } from '../live/fixtures';
 import { Kube } from '../live/kube';
 import { startPlane, type Plane } from '../live/plane';
 import { startCodeServer, type CodeServer } from './vscode';
-import { goToLine, hoverText, launchBrowser, openWorkbench, quickOpen, screenshot, textPosition } from './workbench';
+import { expandTreeRow, goToLine, hoverText, launchBrowser, mapFrame, openNetLensView, openWorkbench, quickOpen, runCommand as runCommandIn, screenshot, textPosition, treeRow as treeRowOf } from './workbench';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(1)</script>';
@@ -176,33 +176,9 @@ function step(name: string, body: () => Promise<void>): (t: TestContext) => Prom
   };
 }
 
-/** The rows of the NetLens tree view. */
-const treeRows = () => page.locator('.pane-body .monaco-list-row');
-/** The NetLens tree row whose label is exactly `label`. */
-const treeRow = (label: string) => treeRows().filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
-
-async function expand(label: string): Promise<void> {
-  const row = treeRow(label).first();
-  await row.waitFor({ state: 'visible', timeout: WAIT });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
-    await row.click();
-    await page.waitForFunction(
-      (l) => Array.from((globalThis as any).document.querySelectorAll('.pane-body .monaco-list-row')).some((r: any) => r.querySelector('.label-name')?.textContent === l && r.getAttribute('aria-expanded') === 'true'),
-      label,
-      { timeout: WAIT },
-    );
-  }
-}
-
-async function runCommand(title: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: WAIT });
-  await page.keyboard.press('Enter');
-}
+const treeRow = (label: string) => treeRowOf(page, label);
+const expand = (label: string) => expandTreeRow(page, label, WAIT);
+const runCommand = (title: string) => runCommandIn(page, title, WAIT);
 
 async function assertNoScript(): Promise<void> {
   assert.deepEqual(dialogs, [], 'no dialog (alert) opened');
@@ -214,7 +190,7 @@ test('the NetLens view lists the namespace, its Service and its pods with their 
   const started = Date.now();
   const ms = await openWorkbench(page, server!.url, WAIT);
   figures.push(`workbench visible: ${ms} ms`);
-  await page.locator('.activitybar .action-item a[aria-label^="NetLens"], .activitybar .action-item[aria-label^="NetLens"]').first().click({ timeout: WAIT });
+  await openNetLensView(page, WAIT);
   await treeRow(ns).first().waitFor({ state: 'visible', timeout: WAIT });
   const populated = Date.now() - started;
   figures.push(`activation to populated tree (workbench URL opened → namespace ${ns} visible): ${populated} ms`);
@@ -399,19 +375,9 @@ test('the network map renders, and a click on a pod node reveals it in the tree'
   if ((await nsRow.getAttribute('aria-expanded')) === 'true') await nsRow.click();
   await runCommand('NetLens: Show Network Map');
   const t = Date.now();
-  let frame: import('playwright-core').Frame | undefined;
-  await page.waitForFunction(() => true); // let the webview frames attach
-  const deadline = Date.now() + WAIT;
-  while (!frame) {
-    for (const f of page.frames()) {
-      if (await f.locator('svg.canvas g.node').first().isVisible().catch(() => false)) frame = f;
-    }
-    if (frame) break;
-    if (Date.now() > deadline) throw new Error('no webview frame with a drawn map');
-    await page.waitForEvent('framenavigated', { timeout: 2000 }).catch(() => undefined);
-  }
+  const frame = await mapFrame(page, WAIT);
   figures.push(`map first render (command → nodes drawn): ${Date.now() - t} ms`);
-  const podNode = () => frame!.locator(`svg.canvas g.node.pod[data-id="pod/${ns}/${pod.name}"]`).first();
+  const podNode = () => frame.locator(`svg.canvas g.node.pod[data-id="pod/${ns}/${pod.name}"]`).first();
   let node = podNode();
   if (!(await node.isVisible().catch(() => false))) {
     // A collapsed namespace in the map: open it first.

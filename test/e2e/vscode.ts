@@ -11,7 +11,7 @@
  * startCodeServer() installs a .vsix into a fresh extensions folder, writes user settings and starts code-server
  * on a workspace folder, on a free loopback port without authentication; it resolves once the server answers.
  *
- * Run directly (`node out/test/e2e/vscode.js install`) it installs code-server and Debian's Chromium.
+ * `node out/test/e2e/install.js` installs code-server and Debian's Chromium ahead of the tests.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,20 +19,14 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { repoRoot } from '../support/repo';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags this machine's closed network needs (without the background-networking ones, Chromium's connections are refused, many at a time). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** The repository: the nearest folder above this file (compiled or not) with NetLens's package.json. */
-export function repoRoot(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'netlens') return dir;
-  }
-  throw new Error(`no NetLens package.json above ${__dirname}`);
-}
+export { repoRoot };
 
 export function cacheRoot(): string {
   return process.env.NETLENS_CACHE || join(homedir(), '.cache', 'netlens');
@@ -191,6 +185,8 @@ export interface CodeServer {
   readonly process: ChildProcess;
   /** The ends of code-server's log and of the extension host's and NetLens's logs, for a failure message. */
   logs(lines?: number): string;
+  /** When the extension host activated an extension (from its log), in ms since the epoch; undefined if not yet. */
+  activatedAt(extensionId: string): number | undefined;
   /** Stops code-server and everything it started (its process group); deletes a temporary dataDir. */
   stop(): Promise<void>;
 }
@@ -327,7 +323,16 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   }
   const url = `${base}/?folder=${encodeURI(opts.workspace)}`;
   const logs = (lines = 40) => tails([logFile, ...findFiles(join(userDataDir, 'logs'), /^(remoteexthost|NetLens)\.log$/)], lines);
-  return { url, port, dataDir, logFile, process: child, logs, stop };
+  const activatedAt = (extensionId: string) => {
+    for (const f of findFiles(join(userDataDir, 'logs'), /^remoteexthost\.log$/)) {
+      const line = readFileSync(f, 'utf8').split('\n').find((l) => l.includes(`_doActivateExtension ${extensionId},`));
+      // `2026-11-26 10:12:24.784 [info] ExtensionService#_doActivateExtension netlens.netlens, ...`, local time.
+      const m = line && /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(line);
+      if (m) return new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime();
+    }
+    return undefined;
+  };
+  return { url, port, dataDir, logFile, process: child, logs, activatedAt, stop };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -345,17 +350,4 @@ export function copyWorkspace(from = join(repoRoot(), 'test', 'sample-workspace'
   rmSync(dest, { recursive: true, force: true });
   cpSync(from, dest, { recursive: true });
   return dest;
-}
-
-if (require.main === module) {
-  const what = process.argv[2] ?? 'install';
-  if (what !== 'install') {
-    console.error('usage: node out/test/e2e/vscode.js install   (code-server into the cache, and Debian chromium)');
-    process.exit(2);
-  }
-  const t0 = Date.now();
-  const dir = installCodeServer();
-  console.log(`code-server ${CODE_SERVER_VERSION}: ${dir} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-  const t1 = Date.now();
-  console.log(`chromium: ${ensureChromium()} (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, repoRoot } from './vscode';
 
 /** Where screenshots go (gitignored): test-results/e2e/. */
@@ -128,4 +128,59 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** The rows of the NetLens tree view. */
+export function treeRows(page: Page): Locator {
+  return page.locator('.pane-body .monaco-list-row');
+}
+
+/** The NetLens tree rows whose label is exactly `label`. */
+export function treeRow(page: Page, label: string): Locator {
+  return treeRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+}
+
+/** Opens the NetLens view from the activity bar. */
+export async function openNetLensView(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.locator('.activitybar .action-item a[aria-label^="NetLens"], .activitybar .action-item[aria-label^="NetLens"]').first().click({ timeout: timeoutMs });
+}
+
+/** Expands the first tree row labelled `label`, and waits until it is expanded. */
+export async function expandTreeRow(page: Page, label: string, timeoutMs = 90_000): Promise<void> {
+  const row = treeRow(page, label).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    await row.click();
+    await page.waitForFunction(
+      (l) => Array.from((globalThis as any).document.querySelectorAll('.pane-body .monaco-list-row')).some((r: any) => r.querySelector('.label-name')?.textContent === l && r.getAttribute('aria-expanded') === 'true'),
+      label,
+      { timeout: timeoutMs },
+    );
+  }
+}
+
+/** Runs a command by its palette title (F1). */
+export async function runCommand(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The webview frame of the network map once it has drawn (its canvas is `data-state="ready"`). Webview frames
+ * attach as the panel opens; each navigation is an event to look again on.
+ */
+export async function mapFrame(page: Page, timeoutMs = 90_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.locator('svg.canvas[data-state="ready"] g.node').first().isVisible().catch(() => false)) return f;
+    }
+    if (Date.now() > deadline) throw new Error('no webview frame with a drawn map');
+    await page.waitForEvent('framenavigated', { timeout: 2000 }).catch(() => undefined);
+  }
 }

@@ -21,6 +21,7 @@ import {
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
+  InlayHintRefreshRequest,
   InlayHintRequest,
   LogMessageNotification,
   MessageType,
@@ -141,6 +142,7 @@ describe('netlens-lsp over stdio', () => {
   const logs = new Inbox<LogMessageParams>();
   const exited = new Inbox<{ code: number | null; signal: NodeJS.Signals | null }>();
   const modelChanges = new Inbox<true>();
+  const hintRefreshes = new Inbox<true>();
   // The settings the client answers `workspace/configuration` with: NL001 switched off.
   let settings: Settings = { diagnostics: { severity: { NL001: 'off' } }, inlayHints: { enabled: true } };
 
@@ -160,6 +162,10 @@ describe('netlens-lsp over stdio', () => {
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
     connection.onNotification(LogMessageNotification.type, (p) => logs.push(p));
     connection.onNotification(ModelChangedNotification, () => modelChanges.push(true));
+    connection.onRequest(InlayHintRefreshRequest.type, () => {
+      hintRefreshes.push(true);
+      return null;
+    });
     connection.onRequest(ConfigurationRequest.type, (p) => {
       configurations.push(p);
       return p.items.map((item) => (item.section === 'netlens' ? settings : null));
@@ -181,7 +187,7 @@ describe('netlens-lsp over stdio', () => {
       processId: process.pid,
       rootUri: null,
       capabilities: {
-        workspace: { configuration: true, workspaceFolders: true },
+        workspace: { configuration: true, workspaceFolders: true, inlayHint: { refreshSupport: true } },
         textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { versionSupport: true }, inlayHint: {}, codeAction: {}, definition: {} },
       },
       initializationOptions: { cluster: false },
@@ -309,8 +315,11 @@ describe('netlens-lsp over stdio', () => {
     const uri = pathToFileURL(file).href;
     writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: {name: cache, namespace: shop}\nspec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}\n');
     let from = modelChanges.count;
+    const hintsFrom = hintRefreshes.count;
     await connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Created }] });
     await modelChanges.next(() => true, from);
+    // Inlay hints in other documents may now answer differently: the client is asked to fetch them again.
+    await hintRefreshes.next(() => true, hintsFrom);
     const view = await connection.sendRequest(NamespaceRequest, { namespace: 'shop' });
     assert.deepEqual(view.services.map((s) => s.name), ['api', 'cache']);
     const added = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });

@@ -523,6 +523,7 @@ describe('server: diagnostics and their quick fixes', () => {
   const CASES: FixCase[] = [
     { code: 'NL001', why: 'unknown Service, did you mean', namespace: 'shop', env: 'API_ADDR', value: 'apu:8080', covers: 'apu', fix: 'Change to api', fixed: 'api:8080', message: /No Service "apu" in namespace shop .*did you mean api\?/ },
     { code: 'NL001', why: 'a short name that crosses namespaces', namespace: 'default', env: 'API_ADDR', value: 'api:8080', covers: 'api', fix: 'Qualify as api.shop (Service shop/api)', fixed: 'api.shop:8080', message: /a Service of that name is in namespace shop/ },
+    { code: 'NL001', why: 'unknown Service, two letters swapped', namespace: 'shop', env: 'API_ADDR', value: 'aip.shop:8080', covers: 'aip.shop', fix: 'Change to api.shop', fixed: 'api.shop:8080', message: /No Service "aip" in namespace shop .*did you mean api\?/ },
     { code: 'NL002', why: 'unknown namespace', namespace: 'shop', env: 'API_ADDR', value: 'api.shopp:8080', covers: 'api.shopp', fix: 'Change the namespace to shop', fixed: 'api.shop:8080', message: /no namespace "shopp".*did you mean shop\?/ },
     { code: 'NL003', why: 'a port the Service lacks', namespace: 'shop', env: 'API_ADDR', value: 'api.shop:9999', covers: '9999', fix: 'Change the port to 8080', fixed: 'api.shop:8080', message: /does not expose port 9999; it exposes http 8080\/TCP, metrics 9090\/TCP/ },
     { code: 'NL003', why: 'the target port instead of the port', namespace: 'shop', env: 'WEB_ADDR', value: 'web:8080', covers: '8080', fix: 'Change the port to 80', fixed: 'web:80', message: /8080 is the target port of its port http: clients connect to 80/ },
@@ -933,7 +934,7 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
     assert.ok(server.declaration('Service', 'shop', 'other'), 'closed: the disk is the model');
   });
 
-  it('tells the views when the workspace model changes, but not while a live cluster is what they show', () => {
+  it('tells the client when the workspace model changes, and whether the views show it', () => {
     const client = new FakeClient();
     const server = new NetLensServer(client);
     server.setWorkspaceFiles(new Map([['file:///ws/cache.yaml', CACHE]]));
@@ -943,12 +944,13 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
     server.change('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6380'), 2);
     server.setDiskFile('file:///ws/new.yaml', CACHE.replace('name: cache', 'name: new'));
     assert.ok(client.workspaceChanges >= afterRead + 3, `${client.workspaceChanges}`);
+    assert.equal(server.showsCluster, false);
     const snapshot = buildWorkspaceModel([], { defaultNamespace: 'default' }).snapshot;
     server.setLive({ name: 'cluster test', snapshot: () => snapshot });
+    assert.equal(server.showsCluster, true);
     const withLive = client.workspaceChanges;
-    server.change('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 3);
     server.setDiskFile('file:///ws/new.yaml', undefined);
-    assert.equal(client.workspaceChanges, withLive);
+    assert.equal(client.workspaceChanges, withLive + 1, 'inlay hints still depend on the workspace');
   });
 
   it('finds where the workspace declares a Service, a Namespace and a pod of a workload', () => {

@@ -1,0 +1,119 @@
+/**
+ * The extension in real VS Code (code-server and Chromium, as the e2e tier runs them) on the 10,000-pod cluster of
+ * the live benchmark: from opening the NetLens view (which activates the extension) to a populated tree, the
+ * first page of a 1,000-pod namespace, and the network map's first render (1,000 pods drawn one by one, the other
+ * namespaces aggregated). The baseline, measured in the same run against the same API server, is
+ * `kubectl get pods,services,endpointslices -A -o json`. Prints figures; never fails on them.
+ *
+ * Run by `npm run bench -- --only=ui` (it packages the extension, starts the control plane and loads the
+ * cluster the first time, a few minutes).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { expandTreeRow, launchBrowser, mapFrame, openNetLensView, openWorkbench, runCommand, screenshot, treeRow } from '../e2e/workbench';
+import { installCodeServer, startCodeServer, type CodeServer } from '../e2e/vscode';
+import { Kube } from '../live/kube';
+import { startPlane } from '../live/plane';
+import { ensureCluster, kubectl } from './live';
+import { median } from './stats';
+
+const RUNS = 3;
+const WAIT = 300_000;
+
+interface Run {
+  readonly workbenchMs: number;
+  readonly treeMs: number;
+  /** From the extension host's activation of NetLens (its log) to the namespaces listed. */
+  readonly activationMs: number | undefined;
+  readonly podsPageMs: number;
+  readonly map?: { readonly ms: number; readonly layoutMs: number; readonly renderMs: number; readonly nodes: number; readonly podNodes: number };
+}
+
+async function once(kubeconfig: string, withMap: boolean): Promise<Run> {
+  const workspace = mkdtempSync(join(tmpdir(), 'netlens-ui-bench-'));
+  writeFileSync(join(workspace, 'client.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: client, namespace: bench-00}\ndata:\n  UPSTREAM: http://svc-000.bench-00:80\n');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startCodeServer({ workspace, kubeconfig, settings: { 'netlens.cluster.enabled': true } });
+    browser = await launchBrowser();
+    const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const workbenchMs = await openWorkbench(page, server.url, WAIT);
+    // The extension activates when its view opens: from the click to the namespaces of the cluster listed.
+    let t = Date.now();
+    await openNetLensView(page, WAIT);
+    await treeRow(page, 'bench-09').first().waitFor({ state: 'visible', timeout: WAIT });
+    const listed = Date.now();
+    const treeMs = listed - t;
+    const activated = server.activatedAt('netlens.netlens');
+    const activationMs = activated === undefined ? undefined : listed - activated;
+    await expandTreeRow(page, 'bench-00', WAIT);
+    t = Date.now();
+    await expandTreeRow(page, 'Pods', WAIT);
+    await treeRow(page, 'svc-000-0').first().waitFor({ state: 'visible', timeout: WAIT });
+    const podsPageMs = Date.now() - t;
+    let map: Run['map'];
+    if (withMap) {
+      t = Date.now();
+      await runCommand(page, 'NetLens: Show Network Map', WAIT);
+      const frame = await mapFrame(page, WAIT);
+      const ms = Date.now() - t;
+      const canvas = frame.locator('svg.canvas').first();
+      map = {
+        ms,
+        layoutMs: Number(await canvas.getAttribute('data-layout-ms')),
+        renderMs: Number(await canvas.getAttribute('data-render-ms')),
+        nodes: Number(await canvas.getAttribute('data-nodes')),
+        podNodes: await frame.locator('svg.canvas g.node.pod').count(),
+      };
+      await screenshot(page, 'bench-map-10000');
+    }
+    await screenshot(page, 'bench-tree-10000');
+    return { workbenchMs, treeMs, activationMs, podsPageMs, ...(map ? { map } : {}) };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+export async function runUiBench(repoRoot: string): Promise<void> {
+  const pkg = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (pkg.status !== 0) throw new Error('npm run package failed');
+  installCodeServer();
+  const plane = startPlane();
+  const kube = new Kube(plane.kubeconfig);
+  try {
+    await ensureCluster(kube);
+  } finally {
+    kube.close();
+  }
+  const kubectlMs: number[] = [];
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    kubectlMs.push(await kubectl(plane.env.KUBECTL!, plane.kubeconfig));
+    runs.push(await once(plane.kubeconfig, i === 0));
+  }
+  const k = median(kubectlMs);
+  const tree = median(runs.map((r) => r.treeMs));
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  console.log('');
+  console.log('The extension in VS Code (code-server, Chromium) on the live benchmark cluster (10,000 pods, 1,000 Services)');
+  console.log(`  kubectl get pods,services,endpointslices -A -o json   median ${k.toFixed(0)} ms  (runs: ${list(kubectlMs)})`);
+  console.log(`  workbench loaded                                      median ${median(runs.map((r) => r.workbenchMs)).toFixed(0)} ms`);
+  const activation = runs.map((r) => r.activationMs).filter((x): x is number => x !== undefined);
+  console.log(`  NetLens view clicked → namespaces listed              median ${tree.toFixed(0)} ms  (runs: ${list(runs.map((r) => r.treeMs))})`);
+  if (activation.length > 0) {
+    const a = median(activation);
+    console.log(`  extension activated → namespaces listed               median ${a.toFixed(0)} ms  (runs: ${list(activation)})`);
+    console.log(`  ratio activation-to-tree / kubectl                    ${(a / k).toFixed(2)}x`);
+  }
+  console.log(`  a 1,000-pod namespace: Pods expanded → first page     median ${median(runs.map((r) => r.podsPageMs)).toFixed(0)} ms`);
+  const map = runs[0]!.map;
+  if (map) {
+    console.log(`  network map, command → drawn                          ${map.ms} ms  (${map.podNodes} pods drawn one by one, ${map.nodes} nodes in all; layout ${map.layoutMs} ms, layout and drawing ${map.renderMs} ms)`);
+  }
+}
