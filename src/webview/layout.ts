@@ -113,83 +113,140 @@ export function podsSubtitle(p: Extract<MapNode, { kind: 'pods' }>): string {
   return p.ready === undefined ? 'not drawn one by one' : `${p.ready} ready${p.ready < p.count ? ` · ${p.count - p.ready} not ready` : ''}`;
 }
 
-export async function layoutGraph(graph: MapGraph, measure: TextMeasure, aspectRatio: number): Promise<Layout> {
+/** A namespace laid out on its own: its size and its nodes' and edges' places inside it. */
+interface LaidNamespace {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: readonly PlacedNode[];
+  readonly edges: readonly PlacedEdge[];
+}
+
+/**
+ * Namespaces laid out before, by id, with the content they were laid out for: a live update that changes one
+ * namespace lays out that one again, not the thousands of nodes of the others.
+ */
+const laidNamespaces = new Map<string, { readonly key: string; readonly laid: LaidNamespace }>();
+
+export interface LayoutProgress {
+  /** Called before each namespace that has to be laid out (not one from the cache). */
+  onNamespace?(name: string, done: number, total: number): void;
+  /** Called between namespaces; when it returns true the layout stops (a newer map arrived), and resolves undefined. */
+  cancelled?(): boolean;
+}
+
+/**
+ * Lays out each namespace with ELK's layered algorithm (one at a time, giving the page the thread between them,
+ * and reusing the layout of a namespace whose content did not change), then packs the namespaces as rectangles.
+ */
+export async function layoutGraph(graph: MapGraph, measure: TextMeasure, aspectRatio: number, progress: LayoutProgress = {}): Promise<Layout | undefined> {
   const M = METRICS;
-  const byId = new Map<string, MapNode>();
-  const children: ElkNode[] = graph.namespaces.map((ns) => {
-    if (ns.mode === 'collapsed') return { id: ns.id, width: M.collapsedWidth, height: M.collapsedHeight };
-    const nodes: ElkNode[] = ns.nodes.map((node) => {
-      byId.set(node.id, node);
-      const size = nodeSize(node, measure);
-      if (node.kind !== 'service' || node.ports.length === 0) return { id: node.id, ...size };
-      return {
-        id: node.id,
-        ...size,
-        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
-        ports: node.ports.map((p, i) => ({
-          id: p.id,
-          x: size.width - M.portSize / 2,
-          y: portY(i) - M.portSize / 2,
-          width: M.portSize,
-          height: M.portSize,
-          layoutOptions: { 'elk.port.side': 'EAST' },
-        })),
-      };
-    });
-    const edges: ElkExtendedEdge[] = ns.edges.map((e) => ({ id: e.id, sources: [e.sourcePort ?? e.source], targets: [e.target] }));
-    const titleWidth = measure.width(ns.name, M.titleFont, true) + measure.width(namespaceMeta(ns), M.font) + 40;
-    return {
-      id: ns.id,
-      children: nodes,
-      edges,
-      layoutOptions: {
-        'elk.algorithm': 'layered',
-        'elk.direction': 'RIGHT',
-        'elk.padding': `[top=${M.nsHeader + 10},left=14,bottom=14,right=14]`,
-        'elk.spacing.nodeNode': '10',
-        'elk.spacing.componentComponent': '24',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '70',
-        'elk.layered.spacing.edgeNodeBetweenLayers': '16',
-        'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-        // A Service and its pods form a star, where crossings are few: the least effort is enough, and several times faster.
-        'elk.layered.thoroughness': '1',
-        'elk.nodeSize.minimum': `(${Math.ceil(titleWidth)},0)`,
-        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-        'elk.aspectRatio': '1.6',
-      },
-    };
-  });
-  const root: ElkNode = {
+  const laid = new Map<string, LaidNamespace>();
+  const toLay = graph.namespaces.filter((ns) => ns.mode !== 'collapsed' && laidNamespaces.get(ns.id)?.key !== namespaceKey(ns));
+  let done = 0;
+  for (const ns of graph.namespaces) {
+    if (ns.mode === 'collapsed') {
+      laid.set(ns.id, { width: M.collapsedWidth, height: M.collapsedHeight, nodes: [], edges: [] });
+      continue;
+    }
+    const key = namespaceKey(ns);
+    const cached = laidNamespaces.get(ns.id);
+    if (cached?.key === key) {
+      laid.set(ns.id, cached.laid);
+      continue;
+    }
+    progress.onNamespace?.(ns.name, done, toLay.length);
+    // Give the page the thread between namespaces: it paints, and answers the search box and the mouse.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (progress.cancelled?.()) return undefined;
+    const result = await layoutNamespace(ns, measure);
+    laidNamespaces.set(ns.id, { key, laid: result });
+    laid.set(ns.id, result);
+    done++;
+  }
+  // Forget namespaces that are gone.
+  const present = new Set(graph.namespaces.map((ns) => ns.id));
+  for (const id of [...laidNamespaces.keys()]) if (!present.has(id)) laidNamespaces.delete(id);
+
+  const packed: ElkNode = await elk.layout({
     id: 'root',
-    children,
+    children: graph.namespaces.map((ns) => ({ id: ns.id, width: laid.get(ns.id)!.width, height: laid.get(ns.id)!.height })),
     layoutOptions: {
       'elk.algorithm': 'rectpacking',
       'elk.aspectRatio': String(aspectRatio),
       'elk.spacing.nodeNode': '28',
       'elk.padding': '[top=20,left=20,bottom=20,right=20]',
     },
-  };
-  const laid = await elk.layout(root);
-  const namespaces: PlacedNamespace[] = [];
-  const placedById = new Map((laid.children ?? []).map((c) => [c.id, c]));
-  for (const ns of graph.namespaces) {
-    const c = placedById.get(ns.id);
-    if (!c) continue;
-    const nodes: PlacedNode[] = [];
-    for (const child of c.children ?? []) {
-      const node = byId.get(child.id);
-      if (node) nodes.push({ node, box: { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 } });
-    }
-    const edgeById = new Map(ns.edges.map((e) => [e.id, e]));
-    const edges: PlacedEdge[] = [];
-    for (const e of c.edges ?? []) {
-      const edge = edgeById.get(e.id);
-      const section = (e as ElkExtendedEdge).sections?.[0];
-      if (edge && section) edges.push({ edge, points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] });
-    }
-    namespaces.push({ ns, box: { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 }, nodes, edges });
+  });
+  const placed = new Map((packed.children ?? []).map((c) => [c.id, c]));
+  const namespaces: PlacedNamespace[] = graph.namespaces.map((ns) => {
+    const l = laid.get(ns.id)!;
+    const c = placed.get(ns.id);
+    return { ns, box: { x: c?.x ?? 0, y: c?.y ?? 0, width: l.width, height: l.height }, nodes: l.nodes, edges: l.edges };
+  });
+  return { namespaces, width: packed.width ?? 0, height: packed.height ?? 0 };
+}
+
+/** What a namespace's layout depends on: its nodes, their text and its edges. */
+function namespaceKey(ns: MapNamespace): string {
+  return JSON.stringify([ns.mode, ns.name, ns.nodes, ns.edges, namespaceMeta(ns)]);
+}
+
+async function layoutNamespace(ns: MapNamespace, measure: TextMeasure): Promise<LaidNamespace> {
+  const M = METRICS;
+  const byId = new Map<string, MapNode>();
+  const nodes: ElkNode[] = ns.nodes.map((node) => {
+    byId.set(node.id, node);
+    const size = nodeSize(node, measure);
+    if (node.kind !== 'service' || node.ports.length === 0) return { id: node.id, ...size };
+    return {
+      id: node.id,
+      ...size,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+      ports: node.ports.map((p, i) => ({
+        id: p.id,
+        x: size.width - M.portSize / 2,
+        y: portY(i) - M.portSize / 2,
+        width: M.portSize,
+        height: M.portSize,
+        layoutOptions: { 'elk.port.side': 'EAST' },
+      })),
+    };
+  });
+  const titleWidth = measure.width(ns.name, M.titleFont, true) + measure.width(namespaceMeta(ns), M.font) + 40;
+  const c: ElkNode = await elk.layout({
+    id: ns.id,
+    children: nodes,
+    edges: ns.edges.map((e): ElkExtendedEdge => ({ id: e.id, sources: [e.sourcePort ?? e.source], targets: [e.target] })),
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.padding': `[top=${M.nsHeader + 10},left=14,bottom=14,right=14]`,
+      'elk.spacing.nodeNode': '10',
+      'elk.spacing.componentComponent': '24',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '16',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      // A Service and its pods form a star, where crossings are few: the least effort is enough, and several times faster.
+      'elk.layered.thoroughness': '1',
+      'elk.nodeSize.minimum': `(${Math.ceil(titleWidth)},0)`,
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.aspectRatio': '1.6',
+    },
+  });
+  const placedNodes: PlacedNode[] = [];
+  for (const child of c.children ?? []) {
+    const node = byId.get(child.id);
+    if (node) placedNodes.push({ node, box: { x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 } });
   }
-  return { namespaces, width: laid.width ?? 0, height: laid.height ?? 0 };
+  const edgeById = new Map(ns.edges.map((e) => [e.id, e]));
+  const edges: PlacedEdge[] = [];
+  for (const e of c.edges ?? []) {
+    const edge = edgeById.get(e.id);
+    const section = (e as ElkExtendedEdge).sections?.[0];
+    if (edge && section) edges.push({ edge, points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] });
+  }
+  // The graph's size includes its padding; its title must fit too (a minimum size applies to compound nodes only).
+  return { width: Math.max(c.width ?? 0, Math.ceil(titleWidth)), height: c.height ?? 0, nodes: placedNodes, edges };
 }
 
 export function namespaceMeta(ns: MapNamespace): string {

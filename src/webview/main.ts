@@ -244,6 +244,8 @@ let layoutSize: { width: number; height: number } | undefined;
 let pendingSelect: readonly string[] | undefined;
 let latest: MapGraph | undefined;
 let busy = false;
+/** Maps drawn so far (the canvas carries it with the last one's timings, for tests and benchmarks). */
+let renders = 0;
 
 function showBanner(text: string | undefined, kind: 'info' | 'error' = 'info'): void {
   banner.hidden = !text;
@@ -262,12 +264,15 @@ async function render(graph: MapGraph): Promise<void> {
       latest = undefined;
       const started = performance.now();
       const nodes = g.namespaces.reduce((n, ns) => n + Math.max(1, ns.nodes.length), 0);
-      busyText.textContent = `Laying out ${nodes.toLocaleString('en-US')} nodes…`;
-      // Let the page paint the notice first: the layout holds the thread until it is done.
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
       const rect = canvas.getBoundingClientRect();
-      const layout = await layoutGraph(g, measure, rect.height > 0 ? Math.max(0.5, rect.width / rect.height) : 1.6);
-      if (latest) continue;
+      const layout = await layoutGraph(g, measure, rect.height > 0 ? Math.max(0.5, rect.width / rect.height) : 1.6, {
+        onNamespace: (name, done, total) => {
+          busyText.textContent = `Laying out ${nodes.toLocaleString('en-US')} nodes: namespace ${name} (${done + 1} of ${total})…`;
+        },
+        // A newer map arrived: this one is not worth finishing.
+        cancelled: () => latest !== undefined,
+      });
+      if (!layout || latest) continue;
       const laidOut = performance.now();
       const first = drawing === undefined;
       const next = draw(layout, measure);
@@ -286,6 +291,7 @@ async function render(graph: MapGraph): Promise<void> {
       canvas.setAttribute('data-layout-ms', String(Math.round(laidOut - started)));
       canvas.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
       canvas.setAttribute('data-nodes', String(drawing.nodes.size));
+      canvas.setAttribute('data-renders', String(++renders));
     }
     canvas.setAttribute('data-state', 'ready');
     busyText.textContent = '';

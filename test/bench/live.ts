@@ -24,8 +24,16 @@ function gc(): void {
 /** Creates the bench cluster unless it is already there (a second run reuses it). */
 export async function ensureCluster(kube: Kube): Promise<void> {
   const want = NAMESPACES * SERVICES_PER_NAMESPACE * PODS_PER_SERVICE;
-  const probe = await kube.must('GET', `/api/v1/pods?labelSelector=${LABEL}&limit=1`);
-  const have = (probe.items?.length ?? 0) + Number(probe.metadata?.remainingItemCount ?? 0);
+  // remainingItemCount is left out of lists with a label selector: count each bench namespace's pods instead.
+  let have = 0;
+  for (let i = 0; i < NAMESPACES; i++) {
+    const r = await kube.request('GET', `/api/v1/namespaces/bench-${String(i).padStart(2, '0')}/pods?limit=1`);
+    if (r.status !== 200) break;
+    const items = (r.body as { items?: { status?: { podIP?: string } }[] }).items ?? [];
+    // The pods get their IPs last; an unset IP means an interrupted load.
+    if (!items[0]?.status?.podIP) break;
+    have += items.length + Number((r.body as { metadata?: { remainingItemCount?: number } }).metadata?.remainingItemCount ?? 0);
+  }
   if (have >= want) {
     console.log(`bench cluster: ${have} pods already loaded`);
     return;

@@ -192,9 +192,10 @@ test('the NetLens view lists the namespace, its Service and its pods with their 
   figures.push(`workbench visible: ${ms} ms`);
   await openNetLensView(page, WAIT);
   await treeRow(ns).first().waitFor({ state: 'visible', timeout: WAIT });
-  const populated = Date.now() - started;
-  figures.push(`activation to populated tree (workbench URL opened → namespace ${ns} visible): ${populated} ms`);
-  console.log(`# activation to populated tree: ${populated} ms`);
+  const listed = Date.now();
+  const activated = server!.activatedAt('netlens.netlens');
+  figures.push(`workbench URL opened → namespace ${ns} in the tree: ${listed - started} ms`);
+  if (activated !== undefined) figures.push(`extension activated → namespace in the tree: ${listed - activated} ms`);
   assert.match(await treeRow(ns).first().innerText(), /1 services · 3 pods|2 services · 3 pods/);
   await expand(ns);
   await expand('Services');
