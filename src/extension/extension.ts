@@ -9,10 +9,11 @@ import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { MapPanel } from './map';
+import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { throttle } from './throttle';
 import { mapTargets } from './map-data';
-import { copyValue, NetLensTree, type Node } from './tree';
+import { copyValue, namespaceCounts, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -61,7 +62,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output.error(`The NetLens language server did not start: ${(e as Error).stack ?? e}`);
     void vscode.window.showErrorMessage('NetLens: the language server did not start; see the NetLens output.');
   }
-  const tree = new NetLensTree(() => client);
+  // The namespaces each context shows, kept per workspace: `filterKey` → names (absent: all).
+  const FILTERS = 'netlens.namespaceFilter';
+  const filterOf = (info: Pick<ModelInfo, 'kind' | 'context'> | undefined) => context.workspaceState.get<Record<string, string[]>>(FILTERS, {})[filterKey(info)];
+  const tree = new NetLensTree(() => client, filterOf);
   const view = vscode.window.createTreeView('netlens.tree', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(view);
   const status = vscode.window.createStatusBarItem('netlens.context', vscode.StatusBarAlignment.Left, 50);
@@ -72,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     extensionUri: context.extensionUri,
     client: () => client,
     log: output,
+    filter: filterOf,
     reveal: async (id) => {
       let node = await tree.findNode(id);
       if (!node) {
@@ -98,7 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     map.refresh();
     objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
-    await updateState(info, status, view);
+    await updateState(info, status, view, describeFilter(filterOf(info)));
   };
   // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once.
   const onModelChanged = throttle(() => refreshViews(false), VIEW_REFRESH_MS);
@@ -114,16 +119,45 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('netlens.switchContext', async () => {
     if (!client) throw new Error('the language server is not running');
     const { contexts, current, error } = await client.sendRequest(ContextsRequest);
-    if (error) {
+    if (error && !(tree.model?.namespaces.length)) {
       void vscode.window.showWarningMessage(`NetLens: ${error}`);
       return;
     }
+    const filterItem: vscode.QuickPickItem = { label: '$(filter) Filter Namespaces…', description: describeFilter(filterOf(tree.model)) || 'all namespaces shown' };
     const pick = await vscode.window.showQuickPick(
-      contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) })),
+      [
+        ...(error ? [{ label: '$(warning) No context to switch to', detail: error }] : contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) }))),
+        { label: '', kind: vscode.QuickPickItemKind.Separator },
+        filterItem,
+      ],
       { title: 'NetLens: Switch Context', placeHolder: 'The kubeconfig context to read' },
     );
-    if (!pick || pick.label === current) return;
+    if (pick === filterItem) {
+      await vscode.commands.executeCommand('netlens.filterNamespaces');
+      return;
+    }
+    if (!pick || error || pick.label === current) return;
     await client.sendRequest(SwitchContextRequest, { context: pick.label });
+    await refreshViews(true);
+  });
+  register('netlens.filterNamespaces', async () => {
+    const info = await tree.modelInfo();
+    if (!info || info.namespaces.length === 0) {
+      void vscode.window.showInformationMessage('NetLens: there are no namespaces to choose from yet.');
+      return;
+    }
+    const current = filterOf(info);
+    const all = info.namespaces.map((n) => n.name);
+    const picks = await vscode.window.showQuickPick(
+      info.namespaces.map((n) => ({ label: n.name, description: namespaceCounts(n), picked: !current || current.includes(n.name) })),
+      { title: `NetLens: Namespaces to Show${info.kind === 'cluster' ? ` (context ${info.context ?? ''})` : ''}`, placeHolder: 'Choose none or all to show every namespace', canPickMany: true, matchOnDescription: true },
+    );
+    if (!picks) return;
+    const filters = { ...context.workspaceState.get<Record<string, string[]>>(FILTERS, {}) };
+    const chosen = chosenFilter(picks.map((p) => p.label), all);
+    if (chosen) filters[filterKey(info)] = chosen;
+    else delete filters[filterKey(info)];
+    await context.workspaceState.update(FILTERS, filters);
     await refreshViews(true);
   });
   register('netlens.copyDnsName', async () => {
@@ -173,7 +207,7 @@ async function copy(value: string | undefined): Promise<void> {
 }
 
 /** The status bar and the context keys that choose the welcome view and enable commands. */
-async function updateState(info: ModelInfo | undefined, status: vscode.StatusBarItem, view: vscode.TreeView<Node>): Promise<void> {
+async function updateState(info: ModelInfo | undefined, status: vscode.StatusBarItem, view: vscode.TreeView<Node>, filter: string): Promise<void> {
   let state = 'none';
   if (info?.kind === 'cluster') state = info.state === 'failed' ? `failed.${info.errorKind ?? 'unknown'}` : info.state;
   else if (info?.kind === 'workspace') state = info.errorKind?.startsWith('config:not-found') ? 'noKubeconfig' : info.errorKind ? 'badKubeconfig' : 'workspace';
@@ -184,11 +218,11 @@ async function updateState(info: ModelInfo | undefined, status: vscode.StatusBar
   await vscode.commands.executeCommand('setContext', 'netlens.hasCluster', info?.kind === 'cluster');
   if (info?.kind === 'cluster') {
     const icon = info.state === 'ready' ? '$(cloud)' : info.state === 'failed' ? '$(error)' : '$(sync~spin)';
-    status.text = `${icon} ${info.context ?? ''}`;
-    status.tooltip = `NetLens: context ${info.context ?? ''} (${info.server ?? ''}), ${info.state}${info.message ? `: ${info.message}` : ''}. Click to switch.`;
+    status.text = `${icon} ${info.context ?? ''}${filter ? ` · ${filter}` : ''}`;
+    status.tooltip = `NetLens: context ${info.context ?? ''} (${info.server ?? ''}), ${info.state}${info.message ? `: ${info.message}` : ''}${filter ? `; showing ${filter}` : ''}. Click to switch context or filter namespaces.`;
     view.message = info.state === 'failed' ? undefined : info.state === 'connecting' ? 'Reading the cluster…' : undefined;
   } else {
-    status.text = '$(file-code) NetLens: workspace';
+    status.text = `$(file-code) NetLens: workspace${filter ? ` · ${filter}` : ''}`;
     status.tooltip = `NetLens answers from the workspace manifests${info?.message ? ` (no cluster: ${info.message})` : ''}. Click to choose a context.`;
   }
   status.show();

@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ModelInfoRequest, NamespaceRequest } from '../protocol/requests';
+import { ModelInfoRequest, NamespaceRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE, type HostMessage, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
 import { loadMapGraph, mapHtml, type MapSource } from './map-data';
+import { filterModel } from './namespace-filter';
 
 /** How long the map waits for the model to settle before it is built again (a live cluster changes in bursts). */
 const REFRESH_DELAY_MS = 750;
@@ -20,6 +21,8 @@ export interface MapPanelDeps {
   /** Reveals the tree item with this id (a click on a node). */
   readonly reveal: (id: string) => Promise<void>;
   readonly log: vscode.LogOutputChannel;
+  /** The namespaces to show (all when undefined), for the model of this state. */
+  readonly filter?: (info: ModelInfo) => readonly string[] | undefined;
 }
 
 export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerializer<MapViewState> {
@@ -153,7 +156,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     try {
       const client = this.deps.client();
       if (!client) throw new Error('the language server is not running');
-      graph = await loadMapGraph(source(client), { expanded: this.state?.expanded ?? [] });
+      graph = await loadMapGraph(source(client, this.deps.filter), { expanded: this.state?.expanded ?? [] });
     } catch (e) {
       if (generation !== this.generation) return;
       this.deps.log.error(`Network map: ${(e as Error).stack ?? String(e)}`);
@@ -174,9 +177,12 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   }
 }
 
-function source(client: LanguageClient): MapSource {
+function source(client: LanguageClient, filter: MapPanelDeps['filter']): MapSource {
   return {
-    modelInfo: () => client.sendRequest(ModelInfoRequest),
+    modelInfo: async () => {
+      const info = await client.sendRequest(ModelInfoRequest);
+      return filter ? filterModel(info, filter(info)) : info;
+    },
     namespace: (namespace, limit) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit }),
   };
 }

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelInfoRequest, NamespaceRequest, type EndpointView, type ModelInfo, type NamespaceView, type PodView, type ServiceView } from '../protocol/requests';
+import { filterModel } from './namespace-filter';
 
 /** Pods shown per page under a namespace. */
 export const POD_PAGE = 200;
@@ -21,7 +22,7 @@ export type Node =
   | { readonly kind: 'pod'; readonly pod: PodView }
   | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description?: string; readonly icon: string; readonly copy?: string }
   | { readonly kind: 'more'; readonly namespace: string; readonly offset: number; readonly total: number }
-  | { readonly kind: 'message'; readonly id: string; readonly label: string; readonly tooltip?: string; readonly icon: string };
+  | { readonly kind: 'message'; readonly id: string; readonly label: string; readonly tooltip?: string; readonly icon: string; readonly command?: string };
 
 export class NetLensTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -34,7 +35,11 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
   /** Updates run one after another. */
   private updating: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly client: () => LanguageClient | undefined) {}
+  constructor(
+    private readonly client: () => LanguageClient | undefined,
+    /** The namespaces to show (all when undefined), for the model of this state. */
+    private readonly filter: (info: ModelInfo) => readonly string[] | undefined = () => undefined,
+  ) {}
 
   get model(): ModelInfo | undefined {
     return this.info;
@@ -115,7 +120,11 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
       if (info.kind === 'workspace' && info.namespaces.length === 0) return [];
       const notes: Node[] = info.notes.map((n, i) => ({ kind: 'message', id: `note/${i}`, label: n, tooltip: n, icon: 'info' }));
       if (info.state === 'stale') notes.unshift({ kind: 'message', id: 'stale', label: `Reconnecting: ${info.message ?? 'the cluster does not answer'}`, tooltip: 'What is shown may be out of date.', icon: 'warning' });
-      return [...notes, ...info.namespaces.map((n): Node => ({ kind: 'namespace', ...n }))];
+      const shown = filterModel(info, this.filter(info)).namespaces;
+      if (shown.length < info.namespaces.length) {
+        notes.push({ kind: 'message', id: 'filter', label: `Showing ${shown.length} of ${info.namespaces.length} namespaces`, tooltip: 'Filter Namespaces… chooses which (in the view title, or from the status bar).', icon: 'filter', command: 'netlens.filterNamespaces' });
+      }
+      return [...notes, ...shown.map((n): Node => ({ kind: 'namespace', ...n }))];
     }
     switch (node.kind) {
       case 'namespace':
@@ -210,7 +219,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ns/${node.name}`;
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-        item.description = `${node.services} services · ${node.pods} pods`;
+        item.description = namespaceCounts(node);
         item.contextValue = 'namespace';
         return item;
       }
@@ -267,6 +276,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon(node.icon);
         if (node.tooltip) item.tooltip = node.tooltip;
+        if (node.command) item.command = { command: node.command, title: node.label };
         return item;
       }
     }
@@ -374,4 +384,10 @@ export function copyValue(node: Node, what: 'fqdn' | 'ip'): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** `1 service · 3 pods`. */
+export function namespaceCounts(ns: { readonly services: number; readonly pods: number }): string {
+  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${count(ns.services, 'service', 'services')} · ${count(ns.pods, 'pod', 'pods')}`;
 }

@@ -305,7 +305,8 @@ async function render(graph: MapGraph): Promise<void> {
 }
 
 function summarize(g: MapGraph): void {
-  const parts = [g.title, `${g.namespaces.length} namespaces`, `${g.totals.services} services`, `${g.totals.pods} pods`];
+  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const parts = [g.title, count(g.namespaces.length, 'namespace', 'namespaces'), count(g.totals.services, 'service', 'services'), count(g.totals.pods, 'pod', 'pods')];
   if (g.totals.podNodes < g.totals.pods) parts.push(`${g.totals.podNodes} drawn one by one (bound ${g.podBound})`);
   summary.textContent = parts.join(' · ');
   const empty = g.empty.length > 0 ? `Not shown, having no Services or pods: ${g.empty.join(', ')}.` : '';

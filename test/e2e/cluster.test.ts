@@ -196,7 +196,7 @@ test('the NetLens view lists the namespace, its Service and its pods with their 
   const activated = server!.activatedAt('netlens.netlens');
   figures.push(`workbench URL opened → namespace ${ns} in the tree: ${listed - started} ms`);
   if (activated !== undefined) figures.push(`extension activated → namespace in the tree: ${listed - activated} ms`);
-  assert.match(await treeRow(ns).first().innerText(), /1 services · 3 pods|2 services · 3 pods/);
+  assert.match(await treeRow(ns).first().innerText(), /2 services · 3 pods/);
   await expand(ns);
   await expand('Services');
   await expand('Pods');
@@ -392,4 +392,41 @@ test('the network map renders, and a click on a pod node reveals it in the tree'
   await selected.waitFor({ state: 'visible', timeout: WAIT });
   await screenshot(page, 'cluster-map-reveal');
   await assertNoScript();
+}));
+
+test('the status bar shows the context; from it, a namespace filter narrows the tree and shows in the status bar', { timeout: TEST_TIMEOUT }, step('filter', async () => {
+  await page.keyboard.press('Escape');
+  const item = page.locator('.statusbar-item', { hasText: 'admin' }).first();
+  await item.waitFor({ state: 'visible', timeout: WAIT });
+  await item.click();
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'admin' }).first().waitFor({ state: 'visible', timeout: WAIT });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Filter Namespaces' }).first().click();
+  // A multi-select pick with every namespace checked: uncheck all, then check ours.
+  const toggleAll = page.locator('.quick-input-widget [aria-label="Toggle all checkboxes"]').first();
+  await page.locator('.quick-input-widget', { hasText: 'Namespaces to Show' }).waitFor({ state: 'visible', timeout: WAIT });
+  await toggleAll.click();
+  await input.fill(ns);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: ns }).first().click();
+  await page.keyboard.press('Enter');
+  const filterNote = page.locator('.pane-body .monaco-list-row', { hasText: /Showing 1 of \d+ namespaces/ });
+  await filterNote.first().waitFor({ state: 'visible', timeout: WAIT });
+  await treeRow(ns).first().waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await treeRow('default').count(), 0, 'other namespaces are filtered out');
+  await page.locator('.statusbar-item', { hasText: `admin · ${ns}` }).first().waitFor({ state: 'visible', timeout: WAIT });
+  // The map, still open from the test before, follows the filter.
+  const map = await mapFrame(page, WAIT);
+  const mapNamespace = (name: string) => map.locator(`svg.canvas [data-ns="ns/${name}"], svg.canvas [data-id="ns/${name}"]`);
+  assert.ok((await mapNamespace('default').count()) > 0, 'the map shows namespace default before');
+  await mapNamespace('default').first().waitFor({ state: 'detached', timeout: WAIT });
+  assert.ok((await mapNamespace(ns).count()) > 0, 'the map keeps the chosen namespace');
+  await screenshot(page, 'cluster-filter');
+
+  // All namespaces again: check all.
+  await runCommand('NetLens: Filter Namespaces');
+  await page.locator('.quick-input-widget', { hasText: 'Namespaces to Show' }).waitFor({ state: 'visible', timeout: WAIT });
+  await toggleAll.click();
+  await page.keyboard.press('Enter');
+  await treeRow('default').first().waitFor({ state: 'visible', timeout: WAIT });
+  assert.equal(await filterNote.count(), 0);
 }));
