@@ -12,6 +12,7 @@ import { MapPanel } from './map';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { throttle } from './throttle';
+import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
 import { mapTargets } from './map-data';
 import { copyValue, namespaceCounts, NetLensTree, type Node } from './tree';
 
@@ -68,6 +69,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new NetLensTree(() => client, filterOf);
   const view = vscode.window.createTreeView('netlens.tree', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(view);
+  /** Reveals and selects the tree item with this id (`svc/<ns>/<name>`, `pod/<ns>/<name>`, `ns/<ns>`). */
+  const revealInTree = async (id: string) => {
+    let node = await tree.findNode(id);
+    if (!node) {
+      // The tree's copy of the model may be older than the caller's: read it again, once.
+      tree.refresh();
+      node = await tree.findNode(id);
+    }
+    if (!node) throw new Error('the tree has no such item');
+    await view.reveal(node, { select: true, focus: true, expand: node.kind === 'namespace' });
+  };
   const status = vscode.window.createStatusBarItem('netlens.context', vscode.StatusBarAlignment.Left, 50);
   status.name = 'NetLens context';
   status.command = 'netlens.switchContext';
@@ -77,16 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client: () => client,
     log: output,
     filter: filterOf,
-    reveal: async (id) => {
-      let node = await tree.findNode(id);
-      if (!node) {
-        // The tree's copy of the model may be older than the map's: read it again, once.
-        tree.refresh();
-        node = await tree.findNode(id);
-      }
-      if (!node) throw new Error('the tree has no such item');
-      await view.reveal(node, { select: true, focus: true, expand: node.kind === 'namespace' });
-    },
+    reveal: (id) => revealInTree(id),
   });
   context.subscriptions.push(map, vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, map));
 
@@ -111,8 +114,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client?.onNotification(ModelChangedNotification, () => onModelChanged.run());
   void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews(true));
 
-  register('netlens.resolve', () => resolveCommand(output, 'name'));
-  register('netlens.findOwner', () => resolveCommand(output, 'ip'));
+  const answerActions: AnswerActions = {
+    copy,
+    reveal: (t) => revealInTree(targetId(t)),
+    showInMap: (t) => map.show(mapTargets(t)),
+  };
+  register('netlens.resolve', () => resolveCommand(output, 'name', answerActions));
+  register('netlens.findOwner', () => resolveCommand(output, 'ip', answerActions));
   register('netlens.refresh', () => refreshViews(true));
   register('netlens.showOutput', async () => output.show());
   register('netlens.showMap', async () => map.show());
@@ -240,7 +248,13 @@ function userSetting<T>(config: vscode.WorkspaceConfiguration, key: string): T |
 
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?)$/;
 
-async function resolveCommand(output: vscode.LogOutputChannel, mode: 'name' | 'ip'): Promise<void> {
+interface AnswerActions {
+  copy(value: string): Promise<void>;
+  reveal(target: AnswerTarget): Promise<void>;
+  showInMap(target: AnswerTarget): void;
+}
+
+async function resolveCommand(output: vscode.LogOutputChannel, mode: 'name' | 'ip', actions: AnswerActions): Promise<void> {
   if (!client) throw new Error('the language server is not running');
   const input = await vscode.window.showInputBox({
     title: mode === 'ip' ? 'NetLens: Find Owner of IP' : 'NetLens: Resolve Name or IP',
@@ -266,20 +280,26 @@ async function resolveCommand(output: vscode.LogOutputChannel, mode: 'name' | 'i
     return;
   }
   output.info(describe(result.answer, result.source));
-  output.show(true);
   const a = result.answer;
   const owners = a.explanation.owners;
-  if (mode === 'ip' || owners) {
-    void vscode.window.showInformationMessage(`NetLens: ${a.explanation.summary} (${result.source})`);
-    return;
-  }
   const headline =
-    a.rcode !== 'NOERROR'
-      ? `${a.qname}: ${a.rcode}`
-      : a.answers.length > 0
-        ? `${a.qname} → ${a.answers.map((r) => r.data ?? '(allocated by the cluster)').join(', ')}`
-        : `${a.qname}: no ${a.qtype} records`;
-  void vscode.window.showInformationMessage(`NetLens: ${headline} (${result.source})`);
+    mode === 'ip' || owners
+      ? a.explanation.summary
+      : a.rcode !== 'NOERROR'
+        ? `${a.qname}: ${a.rcode}`
+        : a.answers.length > 0
+          ? `${a.qname} → ${a.answers.map((r) => r.data ?? '(allocated by the cluster)').join(', ')}`
+          : `${a.qname}: no ${a.qtype} records`;
+  // The answer, with what can be done with it; the whole explanation is in the output.
+  const target = answerTarget(a);
+  const value = answerCopyValue(a);
+  const buttons = [...(value ? ['Copy'] : []), ...(target ? ['Reveal in Tree', 'Show in Map'] : []), 'Explain'];
+  const show = a.rcode === 'NOERROR' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const chosen = await show(`NetLens: ${headline} (${result.source})`, ...buttons);
+  if (chosen === 'Copy' && value) await actions.copy(value);
+  else if (chosen === 'Reveal in Tree' && target) await actions.reveal(target);
+  else if (chosen === 'Show in Map' && target) actions.showInMap(target);
+  else if (chosen === 'Explain') output.show(true);
 }
 
 function describe(answer: DnsAnswer, source: string): string {

@@ -332,6 +332,9 @@ test('Find Owner of IP names the pod that holds the IP', { timeout: TEST_TIMEOUT
   const text = await toast.innerText();
   await screenshot(page, 'cluster-find-owner');
   assert.match(text, new RegExp(`pod ${ns}/${pod.name}`));
+  // The answer's actions: Reveal in Tree selects the pod.
+  await toast.locator('.monaco-button', { hasText: 'Reveal in Tree' }).click();
+  await treeRow(pod.name).and(page.locator('[aria-selected="true"]')).first().waitFor({ state: 'visible', timeout: WAIT });
 }));
 
 test('hostile cluster and manifest strings render as text, and no script runs', { timeout: TEST_TIMEOUT }, step('hostile', async () => {
