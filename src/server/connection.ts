@@ -191,8 +191,13 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
       }
     };
     for (const f of folders) await walk(f);
-    guard('reading the workspace', () => server.setWorkspaceFiles(files), undefined)();
-    log('info', `Workspace: ${files.size} YAML files read.`);
+    const started = Date.now();
+    try {
+      await server.loadWorkspaceFiles(files, () => new Promise((resolve) => setImmediate(resolve)));
+    } catch (e) {
+      log('error', `reading the workspace failed: ${(e as Error).stack ?? e}`);
+    }
+    log('info', `Workspace: ${files.size} YAML file${files.size === 1 ? '' : 's'} read in ${Date.now() - started} ms.`);
   }
 
   connection.onDidChangeWatchedFiles(async (params) => {

@@ -86,6 +86,8 @@ export class NetLensServer {
   private readonly docs = new Map<string, DocState>();
   /** Workspace files read from disk, by URI (open documents take precedence). */
   private readonly disk = new Map<string, ParsedManifest>();
+  /** While `loadWorkspaceFiles` runs: the files that changed on disk meanwhile. */
+  private changedDuringLoad: Set<string> | undefined;
   private workspace: WorkspaceModel | undefined;
   private workspaceResolver: Resolver | undefined;
   private live: LiveSource | undefined;
@@ -130,8 +132,32 @@ export class NetLensServer {
     this.revalidateAll();
   }
 
+  /**
+   * Reads the workspace files (uri → text) into the model a file at a time, awaiting `pause` after each so that
+   * the requests that come meanwhile (hovers, edits of open documents) are answered, not queued behind the whole
+   * workspace; the model takes the files at the end, all at once. A file changed on disk while they were read
+   * (`setDiskFile`) keeps its newer text.
+   */
+  async loadWorkspaceFiles(files: ReadonlyMap<string, string>, pause: () => Promise<void>): Promise<void> {
+    const loaded = new Map<string, ParsedManifest>();
+    const changed = new Set<string>();
+    this.changedDuringLoad = changed;
+    try {
+      for (const [uri, text] of files) {
+        loaded.set(uri, new ManifestCache(this.scanOptions()).parse(uri, text).manifest);
+        await pause();
+      }
+    } finally {
+      this.changedDuringLoad = undefined;
+    }
+    for (const [uri, manifest] of loaded) if (!changed.has(uri)) this.disk.set(uri, manifest);
+    this.workspaceInvalidated();
+    this.revalidateAll();
+  }
+
   /** A workspace file changed on disk (`text`) or was deleted (`undefined`); an open document still overrides it. */
   setDiskFile(uri: string, text: string | undefined): void {
+    this.changedDuringLoad?.add(uri);
     if (text === undefined) {
       if (!this.disk.delete(uri)) return;
     } else {

@@ -953,6 +953,32 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
     assert.equal(client.workspaceChanges, withLive + 1, 'inlay hints still depend on the workspace');
   });
 
+  it('reads the workspace a file at a time: requests are answered between files, and the model takes them at the end', async () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    const { text, offset } = cursor(workload('shop', 'CACHE_ADDR', 'ca|che.shop:6379'));
+    server.open('file:///ws/front.yaml', text, 1);
+    const files = new Map<string, string>();
+    for (let i = 0; i < 5; i++) files.set(`file:///ws/other-${i}.yaml`, CACHE.replace('name: cache', `name: other-${i}`));
+    files.set('file:///ws/cache.yaml', CACHE);
+    files.set('file:///ws/late.yaml', CACHE.replace('name: cache', 'name: late'));
+    const between: (string | undefined)[] = [];
+    let pauses = 0;
+    await server.loadWorkspaceFiles(files, async () => {
+      pauses++;
+      // A hover while the workspace loads: answered at once, from the model as it was.
+      between.push((server.hover('file:///ws/front.yaml', offset)?.contents as { value: string } | undefined)?.value);
+      // A file deleted on disk while the load runs stays deleted.
+      if (pauses === 2) server.setDiskFile('file:///ws/late.yaml', undefined);
+    });
+    assert.equal(pauses, files.size);
+    assert.ok(between.every((h) => h !== undefined && /NXDOMAIN/.test(plain(h))), 'hovers answered meanwhile, before the files are in');
+    assert.ok(server.declaration('Service', 'shop', 'cache'), 'the model has the files at the end');
+    assert.ok(server.declaration('Service', 'shop', 'other-4'));
+    assert.equal(server.declaration('Service', 'shop', 'late'), undefined, 'a file deleted during the load is not brought back');
+    assert.deepEqual(client.last('file:///ws/front.yaml').diagnostics, [], 'diagnostics follow the loaded model');
+  });
+
   it('finds where the workspace declares a Service, a Namespace and a pod of a workload', () => {
     const { server } = shopServer();
     const svc = server.declaration('Service', 'shop', 'api');
