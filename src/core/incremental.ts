@@ -26,6 +26,18 @@ export interface ChunkedManifest {
 
 const SEPARATOR = /^---(?=[ \t]*(?:#.*)?$)/gm;
 
+/**
+ * A piece that is one CustomResourceDefinition: a schema, whose text (descriptions, examples) names nothing a
+ * pod reaches. CRDs are the largest documents in real manifests (Argo CD's ApplicationSet CRD is 1.4 MB, parsed
+ * in half a second), so they are recognised by their top-level keys and not parsed.
+ */
+const CRD_KIND = /^kind:[ \t]*(["']?)CustomResourceDefinition\1[ \t]*(?:#.*)?$/m;
+const CRD_API = /^apiVersion:[ \t]*(["']?)apiextensions\.k8s\.io\/v1(?:beta1)?\1[ \t]*(?:#.*)?$/m;
+
+export function isCustomResourceDefinition(piece: string): boolean {
+  return CRD_KIND.test(piece) && CRD_API.test(piece) && piece.indexOf('\n---', 1) === -1;
+}
+
 export class ManifestCache {
   private pieces = new Map<string, Piece>();
 
@@ -51,8 +63,13 @@ export class ManifestCache {
       const pieceText = text.slice(start, cuts[i + 1]);
       let piece = this.pieces.get(pieceText) ?? next.get(pieceText);
       if (!piece) {
-        const manifest = parseManifest(uri, pieceText);
-        piece = { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
+        if (isCustomResourceDefinition(pieceText)) {
+          const lines = new LineCounter();
+          piece = { text: pieceText, manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: lines }, references: [] };
+        } else {
+          const manifest = parseManifest(uri, pieceText);
+          piece = { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
+        }
         parsedPieces++;
       }
       next.set(pieceText, piece);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
 import { describe, it } from 'node:test';
 import { MAX_ALIAS_COUNT, parseManifest, positionOf, type ParsedManifest } from '../../src/core/manifests';
 
@@ -306,4 +307,51 @@ describe('parseManifest: empty input', () => {
       assert.equal(m.text, text);
     });
   }
+});
+
+describe('ManifestCache: CustomResourceDefinitions are recognised, not parsed', () => {
+  const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  versions:
+    - name: v1
+      schema:
+        openAPIV3Schema:
+          description: "Points at web.shop.svc.cluster.local:8080 and 10.96.0.10, which reach nothing from here."
+`;
+  const SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  ports: [{port: 80}]
+  # kind: CustomResourceDefinition
+`;
+  const CLIENT = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: client, namespace: shop}
+data:
+  URL: http://web.shop.svc.cluster.local:80
+  KIND_NOTE: |
+    kind: CustomResourceDefinition
+`;
+
+  it('a CRD piece yields no object and no reference; the pieces around it are parsed as before', () => {
+    assert.equal(isCustomResourceDefinition(CRD), true);
+    const cache = new ManifestCache({ zone: 'cluster.local', defaultNamespace: 'default', maxReferences: 1000 });
+    const text = `${SERVICE}---\n${CRD}---\n${CLIENT}`;
+    const chunked = cache.parse('file:///ws/all.yaml', text);
+    assert.equal(chunked.pieces, 3);
+    assert.deepEqual(chunked.manifest.objects.map((o) => `${o.kind}/${o.name}`), ['Service/web', 'ConfigMap/client']);
+    assert.equal(chunked.manifest.skipped, 1);
+    assert.deepEqual(chunked.references.map((r) => text.slice(r.start, r.end)), ['http://web.shop.svc.cluster.local:80'], 'the URL in the ConfigMap; none from the CRD');
+  });
+
+  it('only a document whose top-level kind and apiVersion say so is taken for a CRD', () => {
+    assert.equal(isCustomResourceDefinition(SERVICE), false, 'a commented-out kind');
+    assert.equal(isCustomResourceDefinition(CLIENT), false, 'a kind inside a block scalar');
+    assert.equal(isCustomResourceDefinition(CRD.replace('apiextensions.k8s.io/v1', 'example.com/v1')), false, 'another API group');
+    assert.equal(isCustomResourceDefinition(CRD.replace('kind: CustomResourceDefinition', 'kind: "CustomResourceDefinition"')), true, 'a quoted kind');
+  });
 });
