@@ -3,7 +3,7 @@
  * model. `main.ts` creates the real connection; benchmarks pass an in-memory one.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
@@ -203,7 +203,11 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
   connection.onDidChangeWatchedFiles(async (params) => {
     for (const change of params.changes) {
       if (!change.uri.startsWith('file:') || !/\.ya?ml$/i.test(change.uri)) continue;
-      const text = change.type === FileChangeType.Deleted ? undefined : await readManifest(fileURLToPath(change.uri));
+      const path = fileURLToPath(change.uri);
+      // The same files as the first reading: inside a workspace folder, not under node_modules, .git and the like.
+      const folder = folders.find((f) => path.startsWith(f.endsWith(sep) ? f : f + sep));
+      if (!folder || relative(folder, path).split(sep).some((part) => SKIPPED_DIRS.has(part))) continue;
+      const text = change.type === FileChangeType.Deleted ? undefined : await readManifest(path);
       guard('file change', () => server.setDiskFile(change.uri, text), undefined)();
     }
   });

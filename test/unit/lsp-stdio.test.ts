@@ -2,7 +2,7 @@
 // the child's stdin and stdout. Every wait is for a message, never for time.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -331,6 +331,23 @@ describe('netlens-lsp over stdio', () => {
     await modelChanges.next(() => true, from);
     const gone = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });
     assert.equal(gone.ok && gone.answer.rcode, 'NXDOMAIN');
+
+    // Files under node_modules (or outside the workspace folders) are not read, as in the first reading.
+    mkdirSync(join(tmp, 'node_modules', 'pkg'), { recursive: true });
+    const hidden = join(tmp, 'node_modules', 'pkg', 'svc.yaml');
+    const outside = join(tmpdir(), `netlens-outside-${process.pid}.yaml`);
+    const visible = join(tmp, 'queue.yaml');
+    writeFileSync(hidden, 'apiVersion: v1\nkind: Service\nmetadata: {name: hidden, namespace: shop}\nspec: {clusterIP: 10.96.7.8, ports: [{port: 1}]}\n');
+    writeFileSync(outside, 'apiVersion: v1\nkind: Service\nmetadata: {name: outside, namespace: shop}\nspec: {clusterIP: 10.96.7.9, ports: [{port: 1}]}\n');
+    writeFileSync(visible, 'apiVersion: v1\nkind: Service\nmetadata: {name: queue, namespace: shop}\nspec: {clusterIP: 10.96.7.10, ports: [{port: 5672}]}\n');
+    from = modelChanges.count;
+    await connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [hidden, outside, visible].map((f) => ({ uri: pathToFileURL(f).href, type: FileChangeType.Created })),
+    });
+    await modelChanges.next(() => true, from);
+    rmSync(outside, { force: true });
+    const names = (await connection.sendRequest(NamespaceRequest, { namespace: 'shop' })).services.map((s) => s.name);
+    assert.deepEqual(names, ['api', 'queue']);
   });
 
   it('shuts down and exits with status 0; it wrote nothing but LSP to stdout and logged no error', async () => {
