@@ -8,12 +8,12 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
+import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
 import { MapPanel } from './map';
+import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { throttle } from './throttle';
-import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
-import { mapTargets } from './map-data';
 import { copyValue, namespaceCounts, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
