@@ -207,6 +207,9 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
       // The same files as the first reading: inside a workspace folder, not under node_modules, .git and the like.
       const folder = folders.find((f) => path.startsWith(f.endsWith(sep) ? f : f + sep));
       if (!folder || relative(folder, path).split(sep).some((part) => SKIPPED_DIRS.has(part))) continue;
+      const known = server.diskFiles(change.uri);
+      // The bound of the first reading holds for files created later too.
+      if (change.type !== FileChangeType.Deleted && !known.has && known.count >= MAX_WORKSPACE_FILES) continue;
       const text = change.type === FileChangeType.Deleted ? undefined : await readManifest(path);
       guard('file change', () => server.setDiskFile(change.uri, text), undefined)();
     }

@@ -155,6 +155,11 @@ export class NetLensServer {
     this.revalidateAll();
   }
 
+  /** How many workspace files the model holds from disk, and whether it holds this one. */
+  diskFiles(uri?: string): { count: number; has: boolean } {
+    return { count: this.disk.size, has: uri !== undefined && this.disk.has(uri) };
+  }
+
   /** A workspace file changed on disk (`text`) or was deleted (`undefined`); an open document still overrides it. */
   setDiskFile(uri: string, text: string | undefined): void {
     this.changedDuringLoad?.add(uri);
