@@ -38,16 +38,44 @@ export function isCustomResourceDefinition(piece: string): boolean {
   return CRD_KIND.test(piece) && CRD_API.test(piece) && piece.indexOf('\n---', 1) === -1;
 }
 
+/** Where the pieces of a file start (at each document separator but the first character), and its length. */
+function cutsOf(text: string): number[] {
+  const cuts = [0];
+  for (const m of text.matchAll(SEPARATOR)) if (m.index! > 0) cuts.push(m.index!);
+  cuts.push(text.length);
+  return cuts;
+}
+
 export class ManifestCache {
   private pieces = new Map<string, Piece>();
 
   constructor(private readonly scan: ScanOptions) {}
 
+  /**
+   * Parses the pieces of a file that this cache does not hold yet, one at a time, awaiting `pause` after each:
+   * a large file is made ready for `parse` without holding the thread for all of it at once.
+   */
+  async prepare(uri: string, text: string, pause: () => Promise<void>): Promise<void> {
+    const cuts = cutsOf(text);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const pieceText = text.slice(cuts[i]!, cuts[i + 1]);
+      if (this.pieces.has(pieceText)) continue;
+      this.pieces.set(pieceText, this.piece(uri, pieceText));
+      await pause();
+    }
+  }
+
+  private piece(uri: string, pieceText: string): Piece {
+    if (isCustomResourceDefinition(pieceText)) {
+      return { text: pieceText, manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: new LineCounter() }, references: [] };
+    }
+    const manifest = parseManifest(uri, pieceText);
+    return { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
+  }
+
   /** Parses a file, reusing the pieces whose text did not change since the last call for this cache. */
   parse(uri: string, text: string): ChunkedManifest {
-    const cuts = [0];
-    for (const m of text.matchAll(SEPARATOR)) if (m.index! > 0) cuts.push(m.index!);
-    cuts.push(text.length);
+    const cuts = cutsOf(text);
     const next = new Map<string, Piece>();
     const objects: ManifestObject[] = [];
     const placed: { piece: Piece; start: number }[] = [];
@@ -63,13 +91,7 @@ export class ManifestCache {
       const pieceText = text.slice(start, cuts[i + 1]);
       let piece = this.pieces.get(pieceText) ?? next.get(pieceText);
       if (!piece) {
-        if (isCustomResourceDefinition(pieceText)) {
-          const lines = new LineCounter();
-          piece = { text: pieceText, manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: lines }, references: [] };
-        } else {
-          const manifest = parseManifest(uri, pieceText);
-          piece = { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
-        }
+        piece = this.piece(uri, pieceText);
         parsedPieces++;
       }
       next.set(pieceText, piece);

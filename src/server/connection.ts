@@ -28,6 +28,8 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 've
 /** Bursts of workspace changes (typing, a checkout) reach the views as one notification. */
 const WORKSPACE_NOTIFY_MS = 250;
 const HINT_REFRESH_MS = 500;
+/** Documents at least this large are parsed a piece at a time before they are opened. */
+const PREPARE_BYTES = 256 * 1024;
 
 export interface ServeHooks {
   /** A live model to use instead of one read from the kubeconfig (benchmarks, tests). */
@@ -42,6 +44,14 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     else if (level === 'warn') connection.console.warn(message);
     else connection.console.info(message);
   };
+  /** Tells the client that the model changed; a connection already closed is no reason to fail. */
+  const modelChanged = () => {
+    try {
+      void connection.sendNotification(ModelChangedNotification).catch(() => undefined);
+    } catch {
+      /* the connection is gone */
+    }
+  };
   let notifyTimer: NodeJS.Timeout | undefined;
   const server = new NetLensServer({
     publishDiagnostics: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics }),
@@ -49,7 +59,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     workspaceChanged: () => {
       notifyTimer ??= setTimeout(() => {
         notifyTimer = undefined;
-        if (!server.showsCluster) void connection.sendNotification(ModelChangedNotification);
+        if (!server.showsCluster) modelChanged();
         refreshInlayHints();
       }, WORKSPACE_NOTIFY_MS);
     },
@@ -61,7 +71,11 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     if (!inlayRefresh) return;
     hintTimer ??= setTimeout(() => {
       hintTimer = undefined;
-      void connection.languages.inlayHint.refresh().catch(() => undefined);
+      try {
+        void connection.languages.inlayHint.refresh().catch(() => undefined);
+      } catch {
+        /* the connection is gone */
+      }
     }, HINT_REFRESH_MS);
   };
   let live: LiveModel | undefined;
@@ -140,7 +154,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     });
     model.onChange(() => {
       server.liveChanged();
-      void connection.sendNotification(ModelChangedNotification);
+      modelChanged();
       refreshInlayHints();
     });
     model.start();
@@ -231,8 +245,24 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     }
   });
 
-  documents.onDidOpen(guard('open', (e) => server.open(e.document.uri, e.document.getText(), e.document.version), undefined));
-  documents.onDidChangeContent(guard('change', (e) => server.change(e.document.uri, e.document.getText(), e.document.version), undefined));
+  // A large document is parsed a piece at a time before it is opened, answering requests in between; edits that
+  // come meanwhile wait for the open, which takes the latest text.
+  const preparing = new Set<string>();
+  documents.onDidOpen(async (e) => {
+    const { uri } = e.document;
+    if (e.document.getText().length < PREPARE_BYTES) return guard('open', () => server.open(uri, e.document.getText(), e.document.version), undefined)();
+    preparing.add(uri);
+    try {
+      const cache = await server.prepare(uri, e.document.getText(), () => new Promise((resolve) => setImmediate(resolve)));
+      const latest = documents.get(uri);
+      if (latest) guard('open', () => server.open(uri, latest.getText(), latest.version, cache), undefined)();
+    } catch (err) {
+      log('error', `open failed: ${(err as Error).stack ?? err}`);
+    } finally {
+      preparing.delete(uri);
+    }
+  });
+  documents.onDidChangeContent(guard('change', (e) => (preparing.has(e.document.uri) ? undefined : server.change(e.document.uri, e.document.getText(), e.document.version)), undefined));
   documents.onDidClose(guard('close', (e) => server.close(e.document.uri), undefined));
 
   connection.onHover(guard('hover', (p) => {
@@ -262,7 +292,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
   connection.onRequest(SwitchContextRequest, guard('switch context', (p) => {
     startLive({ ...liveOptions, context: p.context });
     server.liveChanged();
-    void connection.sendNotification(ModelChangedNotification);
+    modelChanged();
     return server.modelInfo();
   }, { kind: 'workspace' as const, state: 'none' as const, notes: [], namespaces: [] }));
   connection.onShutdown(() => {

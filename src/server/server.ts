@@ -179,8 +179,18 @@ export class NetLensServer {
     this.client.workspaceChanged?.();
   }
 
-  open(uri: string, text: string, version: number): void {
-    const state: DocState = { document: TextDocument.create(uri, 'yaml', version, text), cache: new ManifestCache(this.scanOptions()) };
+  /**
+   * Parses a large document's pieces ahead of `open`, a piece at a time with `pause` between them, into a cache
+   * that `open` then uses: opening a 2 MB file does not hold the server for the whole parse.
+   */
+  async prepare(uri: string, text: string, pause: () => Promise<void>): Promise<ManifestCache> {
+    const cache = new ManifestCache(this.scanOptions());
+    await cache.prepare(uri, text, pause);
+    return cache;
+  }
+
+  open(uri: string, text: string, version: number, prepared?: ManifestCache): void {
+    const state: DocState = { document: TextDocument.create(uri, 'yaml', version, text), cache: prepared ?? new ManifestCache(this.scanOptions()) };
     this.docs.set(uri, state);
     this.workspaceInvalidated();
     this.validate(uri);

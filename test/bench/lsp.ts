@@ -68,11 +68,48 @@ function incremental(text: string, rows: Row[]): void {
     void diagnostics;
     edits.push(ms(t));
   }
-  rows.push(info('open install.yaml (1.9 MB) in the server: parse, model, diagnostics', `${first.toFixed(0)} ms`));
+  rows.push(info('open install.yaml (1.9 MB) as one synchronous call (server.open): parse, model, diagnostics', `${first.toFixed(0)} ms`));
   rows.push(info('after a one-value edit: re-validation (median of 5)', `${median(edits).toFixed(0)} ms`));
   rows.push(info('edit / open', `${(median(edits) / first).toFixed(3)}×`));
-  rows.push(against('longest handler: the first open of install.yaml, one synchronous step', first, 50, 'ms', 0));
   rows.push(against('an edit handler on the same file', Math.max(...edits), 50, 'ms', 0));
+}
+
+/** A client, the server of `serve` and in-memory streams with the real LSP framing between them. */
+async function lspPair(hooks: Parameters<typeof serve>[1]) {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const serverConnection = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  serve(serverConnection, hooks);
+  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  client.onRequest('workspace/configuration', () => [null]);
+  client.onNotification('window/logMessage', () => {});
+  client.listen();
+  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { cluster: false } });
+  client.sendNotification('initialized', {});
+  return {
+    client,
+    dispose: () => {
+      client.dispose();
+      serverConnection.dispose();
+    },
+  };
+}
+
+/** The first open of install.yaml as an editor sends it: the longest the server holds the thread until its diagnostics are out. */
+async function openOverLsp(text: string, rows: Row[]): Promise<void> {
+  const { client, dispose } = await lspPair({});
+  const uri = 'file:///bench/install.yaml';
+  const published = new Promise<void>((resolve) => client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const t = process.hrtime.bigint();
+  client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  await published;
+  const total = ms(t);
+  delay.disable();
+  rows.push(info('open install.yaml over JSON-RPC: until its diagnostics are published', `${total.toFixed(0)} ms`));
+  rows.push(against('longest event-loop block during that open (pieces parsed one at a time)', delay.max / 1e6, 50, 'ms', 0));
+  dispose();
 }
 
 /** Hover latency over JSON-RPC (in-memory streams, the real LSP framing) on a 150,000-pod snapshot. */
@@ -91,16 +128,7 @@ async function hoverOverLsp(seed: number, rows: Row[]): Promise<void> {
   });
   const text = lines.join('\n') + '\n';
 
-  const up = new PassThrough();
-  const down = new PassThrough();
-  const serverConnection = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  serve(serverConnection, { live: { name: 'cluster bench', snapshot: () => snapshot } });
-  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
-  client.onRequest('workspace/configuration', () => [null]);
-  client.onNotification('window/logMessage', () => {});
-  client.listen();
-  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { cluster: false } });
-  client.sendNotification('initialized', {});
+  const { client, dispose } = await lspPair({ live: { name: 'cluster bench', snapshot: () => snapshot } });
   const uri = 'file:///bench/client.yaml';
   const published = new Promise<void>((resolve) => client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()));
   client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
@@ -122,8 +150,7 @@ async function hoverOverLsp(seed: number, rows: Row[]): Promise<void> {
   rows.push(against('hover p99', percentile(times, 99), 5, 'ms', 2));
   rows.push(info('hovers without a Service in their answer (should be 0)', String(misses)));
   rows.push(against('longest event-loop block during the hovers', delay.max / 1e6, 50, 'ms', 1));
-  client.dispose();
-  serverConnection.dispose();
+  dispose();
 }
 
 export async function runLspBench(repoRoot: string, seed: number): Promise<void> {
@@ -133,6 +160,7 @@ export async function runLspBench(repoRoot: string, seed: number): Promise<void>
     const text = readFileSync(file, 'utf8');
     checkVersusParse(text, rows);
     incremental(text, rows);
+    await openOverLsp(text, rows);
   } else {
     console.log(`(skipping the Argo CD figures: ${file} is missing)`);
   }

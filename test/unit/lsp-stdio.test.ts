@@ -15,6 +15,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   FileChangeType,
@@ -295,6 +296,27 @@ describe('netlens-lsp over stdio', () => {
     assert.deepEqual(codes(published), ['NL001'], 'NL001 is back on');
     const hints = await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: clientUri() }, range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } } });
     assert.deepEqual(hints, [], 'inlay hints are off');
+  });
+
+  it('a large document is parsed a piece at a time; an edit sent while it is prepared wins', async () => {
+    const uri = pathToFileURL(join(tmp, 'big.yaml')).href;
+    const filler = Array.from({ length: 300 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: shop}\ndata: {TEXT: "${'x'.repeat(1000)}"}\n`).join('---\n');
+    const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: shop}\ndata: {API: "api.shop:9999"}\n---\n';
+    const text = head + filler;
+    assert.ok(text.length > 256 * 1024);
+    const from = diagnostics.count;
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const at = head.indexOf('9999');
+    const line = head.slice(0, at).split('\n').length - 1;
+    const character = at - head.lastIndexOf('\n', at) - 1;
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 4 } }, text: '8080' }],
+    });
+    const published = await diagnostics.next((p) => p.uri === uri, from);
+    assert.equal(published.version, 2, 'the first diagnostics are those of the edited text');
+    assert.deepEqual(published.diagnostics, []);
+    await connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   });
 
   it('answers netlens/object with the manifest that declares the object, and says when none does', async () => {

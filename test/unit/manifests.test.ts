@@ -355,3 +355,20 @@ data:
     assert.equal(isCustomResourceDefinition(CRD.replace('kind: CustomResourceDefinition', 'kind: "CustomResourceDefinition"')), true, 'a quoted kind');
   });
 });
+
+describe('ManifestCache.prepare: a large file parsed a piece at a time', () => {
+  it('parses each new piece once, pausing after each; parse then parses nothing again', async () => {
+    const docs = Array.from({ length: 5 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: shop}\ndata: {URL: "http://web.shop:${8000 + i}"}\n`);
+    const text = docs.join('---\n');
+    const cache = new ManifestCache({ zone: 'cluster.local', defaultNamespace: 'default', maxReferences: 1000 });
+    let pauses = 0;
+    await cache.prepare('file:///ws/big.yaml', text, async () => void pauses++);
+    assert.equal(pauses, 5);
+    const chunked = cache.parse('file:///ws/big.yaml', text);
+    assert.equal(chunked.parsedPieces, 0, 'every piece was prepared');
+    assert.equal(chunked.pieces, 5);
+    assert.deepEqual(chunked.references.map((r) => text.slice(r.start, r.end)), docs.map((_, i) => `http://web.shop:${8000 + i}`));
+    await cache.prepare('file:///ws/big.yaml', text, async () => void pauses++);
+    assert.equal(pauses, 5, 'nothing left to prepare');
+  });
+});
