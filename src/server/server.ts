@@ -337,7 +337,11 @@ export class NetLensServer {
     const shown = this.shownSnapshot();
     const info = this.live?.info?.();
     if (this.live && info) return { kind: 'cluster', ...info, namespaces: shown ? namespaceCounts(shown) : [] };
-    return { kind: 'workspace', state: 'ready', notes: [], namespaces: namespaceCounts(shown!) };
+    // The workspace model knows default and kube-* without a manifest (a reference to them is not broken); the
+    // views show only namespaces the manifests declare or put something in.
+    const snapshot = shown!;
+    const namespaces = namespaceCounts(snapshot).filter((n) => n.services + n.pods > 0 || snapshot.namespace(n.name)?.source !== undefined);
+    return { kind: 'workspace', state: 'ready', notes: [], namespaces };
   }
 
   namespace(namespace: string, offset?: number, limit?: number): NamespaceView {

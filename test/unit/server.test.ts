@@ -990,6 +990,16 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
   });
 });
 
+describe('server: what the views show of the workspace', () => {
+  it('only namespaces that the manifests declare or put something in, none without manifests', () => {
+    const server = new NetLensServer(new FakeClient());
+    assert.deepEqual(server.modelInfo(), { kind: 'workspace', state: 'ready', notes: [], namespaces: [] }, 'default and kube-* are known, but not shown');
+    server.open('file:///ws/front.yaml', workload('shop', 'API_ADDR', 'api.shop:8080'), 1);
+    server.open('file:///ws/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: empty}\n', 1);
+    assert.deepEqual(server.modelInfo().namespaces.map((n) => n.name).sort(), ['empty', 'shop']);
+  });
+});
+
 describe('server: a live cluster first, the workspace as fallback', () => {
   it('each answer names its source, and a cluster that goes away leaves the workspace answering', () => {
     const snapshot = buildWorkspaceModel([
