@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import { parseAllDocuments } from 'yaml';
+import { corpusDir } from '../support/repo';
 import { analyzeManifest } from '../../src/core/analyze';
 import { parseManifest } from '../../src/core/manifests';
 import { Resolver } from '../../src/core/resolver';
@@ -153,9 +154,9 @@ async function hoverOverLsp(seed: number, rows: Row[]): Promise<void> {
   dispose();
 }
 
-export async function runLspBench(repoRoot: string, seed: number): Promise<void> {
+export async function runLspBench(seed: number): Promise<void> {
   const rows: Row[] = [];
-  const file = join(repoRoot, '..', 'shared', 'corpus', 'argo-cd-ha', 'install.yaml');
+  const file = join(corpusDir(), 'argo-cd-ha', 'install.yaml');
   if (existsSync(file)) {
     const text = readFileSync(file, 'utf8');
     checkVersusParse(text, rows);

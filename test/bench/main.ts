@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
+import { corpusDir } from '../support/repo';
 import { parseManifest } from '../../src/core/manifests';
 import type { ClusterObjects } from '../../src/core/model';
 import { Resolver } from '../../src/core/resolver';
@@ -318,8 +319,8 @@ async function resolutions(cluster: IndexedCluster, opts: Options, rows: Row[]):
 // ---------------------------------------------------------------------------------------------------------------
 // 3. Parse and index a real manifest
 
-function parsing(opts: Options, rows: Row[]): void {
-  const file = join(opts.repoRoot, '..', 'shared', 'corpus', 'argo-cd-ha', 'install.yaml');
+function parsing(rows: Row[]): void {
+  const file = join(corpusDir(), 'argo-cd-ha', 'install.yaml');
   if (!existsSync(file)) {
     out(`Parse: ${file} is missing; skipped.`);
     out();
@@ -444,7 +445,7 @@ async function main(): Promise<void> {
   if (opts.only.has('resolve') && cluster) await resolutions(cluster, opts, rows);
   // The parse runs on a heap of its own size, not one that holds the cluster.
   cluster = undefined;
-  if (opts.only.has('parse')) parsing(opts, rows);
+  if (opts.only.has('parse')) parsing(rows);
 
   out('Figures');
   out();
@@ -456,7 +457,7 @@ async function main(): Promise<void> {
   // The language server, and the live model on the local control plane (started here when it can be): a plane
   // of its own, so that the 10,000 pods it holds stay out of the tests' plane, and the tests' objects out of it.
   process.env.NETLENS_CLUSTER_DIR ||= join(tmpdir(), 'netlens-bench-cluster');
-  if (opts.only.has('lsp')) await runLspBench(opts.repoRoot, opts.seed);
+  if (opts.only.has('lsp')) await runLspBench(opts.seed);
   if (opts.only.has('live')) {
     try {
       await runLiveBench();

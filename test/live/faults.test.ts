@@ -14,7 +14,7 @@ import { Resolver } from '../../src/core/resolver';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
 import { startPlane, type Plane } from './plane';
-import { untilModel } from './wait';
+import { eventually, untilModel } from './wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-faults-'));
 
@@ -161,7 +161,16 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
       writeFileSync(pidFile, `${child.pid}\n`);
       // Changes made right after the restart must reach the model; nothing from before may linger twice.
       await untilModel(model, () => model.status().state === 'ready', 120_000);
-      await kube.create({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'quiet', name: 'after-restart' }, spec: { ports: [{ port: 80 }] } });
+      // The API server lists before its service IP allocator has caught up ("range is full" until then): wait
+      // until it says it is ready, and give the allocator the moment it may still need.
+      await eventually(async () => (await kube.request('GET', '/readyz')).status === 200, 60_000);
+      const afterRestart = { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'quiet', name: 'after-restart' }, spec: { ports: [{ port: 80 }] } };
+      await eventually(async () => {
+        const r = await kube.request('POST', '/api/v1/namespaces/quiet/services', afterRestart);
+        if (r.status === 201 || r.status === 409) return true;
+        if (r.status === 500 && /range is full/.test(JSON.stringify(r.body))) return false;
+        throw new Error(`POST after-restart: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      }, 30_000);
       await kube.delete({ kind: 'Service', metadata: { namespace: 'edge', name: 'np' } });
       await untilModel(model, (s) => s.service('quiet', 'after-restart') !== undefined && s.service('edge', 'np') === undefined, 60_000);
       const names = (resource: 'pods' | 'services' | 'endpointSlices') => model.objects()[resource].map((o) => `${o.namespace}/${o.name}`).sort();

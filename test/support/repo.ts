@@ -11,7 +11,11 @@ export function repoRoot(): string {
   throw new Error(`no NetLens package.json above ${__dirname}`);
 }
 
-/** The shared corpus of real third-party manifests, beside the repository (read-only). */
+/**
+ * The corpus of real third-party manifests (read-only): `../shared/corpus` beside the repository when it is
+ * there, else the copy in test/corpus, so that the tests that use it run on any clone.
+ */
 export function corpusDir(): string {
-  return join(repoRoot(), '..', 'shared', 'corpus');
+  const shared = join(repoRoot(), '..', 'shared', 'corpus');
+  return existsSync(join(shared, 'argo-cd-ha', 'install.yaml')) ? shared : join(repoRoot(), 'test', 'corpus');
 }

@@ -11,12 +11,12 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode, type 
 import { runCheck, type CheckArgs, type Located } from '../../src/cli/check';
 import { DIAGNOSTICS } from '../../src/core/check';
 import { DEFAULT_SETTINGS, NetLensServer } from '../../src/server/server';
-import { repoRoot } from '../support/repo';
+import { corpusDir, repoRoot } from '../support/repo';
 
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'cli.js');
-const corpus = join(root, '..', 'shared', 'corpus');
+const corpus = corpusDir();
 const boutique = join(corpus, 'online-boutique', 'kubernetes-manifests.yaml');
 const assistant = join(corpus, 'online-boutique', 'shoppingassistantservice.yaml');
 const argo = join(corpus, 'argo-cd-ha', 'install.yaml');

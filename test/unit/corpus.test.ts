@@ -6,11 +6,11 @@ import { describe, it } from 'node:test';
 import { parseManifest, type ManifestObject, type ParsedManifest } from '../../src/core/manifests';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
-import { repoRoot } from '../support/repo';
+import { corpusDir } from '../support/repo';
 
 /** The repository root: the nearest folder above this file with the project's package.json. */
 
-const corpus = join(repoRoot(), '..', 'shared', 'corpus');
+const corpus = corpusDir();
 const boutiqueDir = join(corpus, 'online-boutique');
 const argoDir = join(corpus, 'argo-cd-ha');
 const skipBoutique = existsSync(join(boutiqueDir, 'kubernetes-manifests.yaml')) ? false : `the corpus is not at ${boutiqueDir} (a clone with shared/ beside it is needed)`;

@@ -11,7 +11,7 @@ import { ManifestCache, type ChunkedManifest } from '../../src/core/incremental'
 import { parseManifest } from '../../src/core/manifests';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 import { DEFAULT_SETTINGS, MAX_REFERENCES, NetLensServer, type LiveSource, type ServerClient, type ServerSettings } from '../../src/server/server';
-import { repoRoot } from '../support/repo';
+import { corpusDir } from '../support/repo';
 
 // ---- harness ----
 
@@ -1248,7 +1248,7 @@ ${padding}
 // ---- the corpus ----
 
 
-const boutique = join(repoRoot(), '..', 'shared', 'corpus', 'online-boutique');
+const boutique = join(corpusDir(), 'online-boutique');
 const skipBoutique = existsSync(join(boutique, 'kubernetes-manifests.yaml')) ? false : `the corpus is not at ${boutique}`;
 
 /** Every `*_ADDR` env value of a multi-document file, as scalars with their ranges (found by walking the YAML). */
