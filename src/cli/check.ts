@@ -31,22 +31,26 @@ export interface Located {
 
 /** Runs the checks; returns the exit status. */
 export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
-  const loaded = loadManifests(args.paths);
+  const loaded = loadManifests(args.paths, { zone: args.zone ?? 'cluster.local', defaultNamespace: args.namespace });
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
   if (loaded.unreadable.length > 0) return 2;
   const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: args.namespace });
   for (const p of model.report.problems) err(`netlens: ${problemText(p)}\n`);
   const resolver = new Resolver(model.snapshot, { ...(args.zone ? { zone: args.zone } : {}), podRecords: args.podRecords, sourceName: 'the manifests' });
   const located: Located[] = [];
-  for (const manifest of loaded.manifests) {
-    const analysis = analyzeManifest(manifest, {
-      zone: resolver.zone,
-      defaultNamespace: args.namespace,
-      sources: [{ name: 'the manifests', resolver, live: false }],
-      workspace: model.snapshot,
-    });
+  loaded.manifests.forEach((manifest, i) => {
+    const analysis = analyzeManifest(
+      manifest,
+      {
+        zone: resolver.zone,
+        defaultNamespace: args.namespace,
+        sources: [{ name: 'the manifests', resolver, live: false }],
+        workspace: model.snapshot,
+      },
+      loaded.references[i],
+    );
     for (const f of analysis.findings) located.push(locate(manifest, f));
-  }
+  });
   if (args.format === 'json') out(`${JSON.stringify(located, null, 2)}\n`);
   else if (args.format === 'sarif') out(`${JSON.stringify(sarif(located), null, 2)}\n`);
   else {

@@ -4,10 +4,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseManifest, type ManifestProblem, type ParsedManifest } from '../core/manifests';
+import { ManifestCache } from '../core/incremental';
+import type { ManifestProblem, ParsedManifest } from '../core/manifests';
+import type { Reference, ScanOptions } from '../core/references';
 
 export interface LoadedFiles {
   readonly manifests: ParsedManifest[];
+  /** The references of each manifest, found as the language server finds them. */
+  readonly references: (readonly Reference[])[];
   /** Files that could not be read at all (missing, binary, not UTF-8). */
   readonly unreadable: ManifestProblem[];
 }
@@ -50,9 +54,14 @@ export function collectManifestFiles(paths: readonly string[]): { files: string[
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function loadManifests(paths: readonly string[], cwd = process.cwd()): LoadedFiles {
+/**
+ * Reads and parses the manifests as the language server does (a piece per document, CustomResourceDefinitions
+ * recognised and not parsed), and finds their references with `scan`.
+ */
+export function loadManifests(paths: readonly string[], scan: ScanOptions, cwd = process.cwd()): LoadedFiles {
   const { files, unreadable } = collectManifestFiles(paths);
   const manifests: ParsedManifest[] = [];
+  const references: (readonly Reference[])[] = [];
   for (const file of files) {
     const shown = displayPath(file, cwd);
     let bytes: Buffer;
@@ -76,9 +85,11 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): Lo
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    manifests.push(parseManifest(shown, text));
+    const parsed = new ManifestCache(scan).parse(shown, text);
+    manifests.push(parsed.manifest);
+    references.push(parsed.references);
   }
-  return { manifests, unreadable };
+  return { manifests, references, unreadable };
 }
 
 function displayPath(file: string, cwd: string): string {

@@ -12,7 +12,7 @@ import { createConnection } from 'vscode-languageserver/node';
 import { parseAllDocuments } from 'yaml';
 import { corpusDir } from '../support/repo';
 import { analyzeManifest } from '../../src/core/analyze';
-import { parseManifest } from '../../src/core/manifests';
+import { ManifestCache } from '../../src/core/incremental';
 import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
@@ -28,10 +28,11 @@ function ms(t0: bigint): number {
 /** `netlens check`'s work on one file (parse, workspace model, references, checks) against a bare parse. */
 function checkVersusParse(text: string, rows: Row[]): void {
   const check = () => {
-    const manifest = parseManifest('install.yaml', text);
+    // As src/cli/files.ts and check.ts do it: a piece per document (CRDs recognised, not parsed), then the checks.
+    const { manifest, references } = new ManifestCache({ zone: 'cluster.local', defaultNamespace: 'argocd' }).parse('install.yaml', text);
     const model = buildWorkspaceModel([manifest], { defaultNamespace: 'argocd' });
     const resolver = new Resolver(model.snapshot, { podRecords: 'insecure' });
-    return analyzeManifest(manifest, { zone: 'cluster.local', defaultNamespace: 'argocd', sources: [{ name: 'w', resolver, live: false }], workspace: model.snapshot });
+    return analyzeManifest(manifest, { zone: 'cluster.local', defaultNamespace: 'argocd', sources: [{ name: 'w', resolver, live: false }], workspace: model.snapshot }, references);
   };
   const bare: number[] = [];
   const ours: number[] = [];
