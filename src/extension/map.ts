@@ -12,8 +12,11 @@ import { MAP_VIEW_TYPE, type HostMessage, type MapGraph, type MapViewState, type
 import { loadMapGraph, mapHtml, type MapSource } from './map-data';
 import { filterModel } from './namespace-filter';
 
-/** How long the map waits for the model to settle before it is built again (a live cluster changes in bursts). */
-const REFRESH_DELAY_MS = 750;
+/**
+ * How long the map waits for the model to settle before it is built again (a live cluster changes in bursts; the
+ * extension already passes on at most one change a second).
+ */
+const REFRESH_DELAY_MS = 250;
 
 export interface MapPanelDeps {
   readonly extensionUri: vscode.Uri;

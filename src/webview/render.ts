@@ -31,16 +31,52 @@ export interface Drawing {
   readonly edges: readonly DrawnEdge[];
 }
 
+/** A namespace as drawn last time: its element, and its nodes and edges with boxes relative to it. */
+interface DrawnNamespace {
+  readonly placed: PlacedNamespace;
+  readonly el: SVGGElement;
+  readonly nodes: readonly { readonly drawn: DrawnNode; readonly relative: Box }[];
+  readonly edges: readonly DrawnEdge[];
+}
+
+/**
+ * The namespaces of the last drawing, by id. A namespace whose layout came from the layout's cache (the same
+ * placed nodes and edges) keeps its elements, moved to its new place: a live update redraws what changed.
+ */
+let lastDrawn = new Map<string, DrawnNamespace>();
+
 export function draw(layout: Layout, measure: TextMeasure): Drawing {
   const root = svg('g', { class: 'map' });
   const nodes = new Map<string, DrawnNode>();
   const namespaces = new Map<string, { el: SVGGElement; ns: MapNamespace; box: Box }>();
   const edges: DrawnEdge[] = [];
+  const drawnNow = new Map<string, DrawnNamespace>();
   for (const placed of layout.namespaces) {
-    const el = drawNamespace(placed, measure, nodes, edges);
+    const before = lastDrawn.get(placed.ns.id);
+    let el: SVGGElement;
+    if (before && placed.ns.mode !== 'collapsed' && before.placed.nodes === placed.nodes && before.placed.edges === placed.edges) {
+      el = before.el;
+      el.setAttribute('transform', `translate(${placed.box.x},${placed.box.y})`);
+      const moved = before.nodes.map(({ drawn, relative }) => {
+        const d: DrawnNode = { ...drawn, ns: placed.ns, box: { x: placed.box.x + relative.x, y: placed.box.y + relative.y, width: relative.width, height: relative.height } };
+        nodes.set(d.id, d);
+        return { drawn: d, relative };
+      });
+      edges.push(...before.edges);
+      drawnNow.set(placed.ns.id, { placed, el, nodes: moved, edges: before.edges });
+    } else {
+      const own = new Map<string, DrawnNode>();
+      const ownEdges: DrawnEdge[] = [];
+      el = drawNamespace(placed, measure, own, ownEdges);
+      for (const [id, d] of own) nodes.set(id, d);
+      edges.push(...ownEdges);
+      const relative = [...own.values()].map((drawn) => ({ drawn, relative: { x: drawn.box.x - placed.box.x, y: drawn.box.y - placed.box.y, width: drawn.box.width, height: drawn.box.height } }));
+      drawnNow.set(placed.ns.id, { placed, el, nodes: relative, edges: ownEdges });
+    }
     namespaces.set(placed.ns.id, { el, ns: placed.ns, box: placed.box });
     root.append(el);
   }
+  lastDrawn = drawnNow;
   return { root, nodes, namespaces, edges };
 }
 
