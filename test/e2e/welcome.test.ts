@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startPlane, type Plane } from '../live/plane';
+import { writeKubeconfig } from '../support/kubeconfig';
 import { startCodeServer } from './vscode';
 import { launchBrowser, openNetLensView, openWorkbench, screenshot } from './workbench';
 
@@ -38,19 +39,7 @@ after(async () => {
 });
 
 function kubeconfig(name: string, server: string, user: Record<string, unknown>, ca?: string): string {
-  const file = join(scratch, `${name}.kubeconfig`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server, ...(ca ? { 'certificate-authority': ca } : {}) } }],
-      users: [{ name: 'u', user }],
-      contexts: [{ name, context: { cluster: 'c', user: 'u', namespace: 'default' } }],
-      'current-context': name,
-    }),
-  );
-  return file;
+  return writeKubeconfig(scratch, { name, server, user, ...(ca ? { ca } : {}) });
 }
 
 /** Opens the NetLens view of a code-server started with this KUBECONFIG, and returns the text its welcome view shows. */

@@ -14,24 +14,13 @@ import { Resolver } from '../../src/core/resolver';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
 import { startPlane, type Plane } from './plane';
+import { writeKubeconfig } from '../support/kubeconfig';
 import { eventually, untilModel } from './wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-faults-'));
 
 function kubeconfig(name: string, server: string, ca: string, user: Record<string, unknown>, namespace = 'default'): string {
-  const file = join(scratch, `${name}.kubeconfig`);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server, 'certificate-authority': ca } }],
-      users: [{ name: 'u', user }],
-      contexts: [{ name, context: { cluster: 'c', user: 'u', namespace } }],
-      'current-context': name,
-    }),
-  );
-  return file;
+  return writeKubeconfig(scratch, { name, server, ca, user, namespace });
 }
 
 /** Starts a model and waits until it has settled (ready or failed); the logs it wrote come back too. */
