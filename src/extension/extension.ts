@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(map, vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, map));
 
   const objects = new LiveObjects(() => client, output);
-  context.subscriptions.push(objects, vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, objects));
+  context.subscriptions.push(objects, objects.watchVisible(), vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, objects));
 
   /**
    * Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read.

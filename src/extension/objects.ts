@@ -26,6 +26,8 @@ function refOf(uri: vscode.Uri): ObjectParams | undefined {
 export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /** Documents off screen when the model changed: read again when shown. */
+  private readonly behind = new Set<string>();
   /** YAML just read by `open`, served once so that opening reads the object once. */
   private readonly fresh = new Map<string, string>();
 
@@ -49,9 +51,30 @@ export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.D
     return `# NetLens: ${message.replace(/[\r\n]+/g, ' ')}\n`;
   }
 
-  /** The model changed: the open object documents are read again. */
+  /**
+   * The model changed: the object documents on screen are read again (one request each, at most once a second);
+   * one that comes back on screen later is read again then (see `watchVisible`).
+   */
   refresh(): void {
-    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === OBJECT_SCHEME && !doc.isClosed) this.changed.fire(doc.uri);
+    const shown = new Set<string>();
+    for (const editor of vscode.window.visibleTextEditors) {
+      const uri = editor.document.uri;
+      if (uri.scheme === OBJECT_SCHEME && !shown.has(uri.toString())) {
+        shown.add(uri.toString());
+        this.changed.fire(uri);
+      }
+    }
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === OBJECT_SCHEME && !shown.has(doc.uri.toString())) this.behind.add(doc.uri.toString());
+  }
+
+  /** Object documents that missed a change while off screen are read again when they are shown. */
+  watchVisible(): vscode.Disposable {
+    return vscode.window.onDidChangeVisibleTextEditors((editors) => {
+      for (const editor of editors) {
+        const key = editor.document.uri.toString();
+        if (this.behind.delete(key)) this.changed.fire(editor.document.uri);
+      }
+    });
   }
 
   /** Opens an object: its live YAML from the cluster, or the manifest that declares it. */
