@@ -24,11 +24,11 @@ const VIEW_REFRESH_MS = 1000;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('NetLens', { log: true });
   context.subscriptions.push(output);
-  const register = (id: string, run: () => Promise<void>) =>
+  const register = <A extends unknown[]>(id: string, run: (...args: A) => Promise<void>) =>
     context.subscriptions.push(
-      vscode.commands.registerCommand(id, async () => {
+      vscode.commands.registerCommand(id, async (...args: A) => {
         try {
-          await run();
+          await run(...args);
         } catch (e) {
           output.error(`${id}: ${(e as Error).stack ?? String(e)}`);
           void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
@@ -148,6 +148,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.sendRequest(SwitchContextRequest, { context: pick.label });
     await refreshViews(true);
   });
+  register('netlens.openObject', async (node: Node) => {
+    const ref =
+      node.kind === 'service'
+        ? { kind: 'Service' as const, namespace: node.service.namespace, name: node.service.name }
+        : node.kind === 'pod'
+          ? { kind: 'Pod' as const, namespace: node.pod.namespace, name: node.pod.name }
+          : node.kind === 'namespace'
+            ? { kind: 'Namespace' as const, name: node.name }
+            : undefined;
+    if (ref) await objects.open(ref);
+  });
   register('netlens.filterNamespaces', async () => {
     const info = await tree.modelInfo();
     if (!info || info.namespaces.length === 0) {
@@ -182,23 +193,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('netlens.copyFqdn', (node: Node) => copy(copyValue(node, 'fqdn'))),
     vscode.commands.registerCommand('netlens.copyIp', (node: Node) => copy(copyValue(node, 'ip'))),
-    vscode.commands.registerCommand('netlens.openObject', async (node: Node) => {
-      const ref =
-        node.kind === 'service'
-          ? { kind: 'Service' as const, namespace: node.service.namespace, name: node.service.name }
-          : node.kind === 'pod'
-            ? { kind: 'Pod' as const, namespace: node.pod.namespace, name: node.pod.name }
-            : node.kind === 'namespace'
-              ? { kind: 'Namespace' as const, name: node.name }
-              : undefined;
-      if (!ref) return;
-      try {
-        await objects.open(ref);
-      } catch (e) {
-        output.error(`netlens.openObject: ${(e as Error).stack ?? String(e)}`);
-        void vscode.window.showErrorMessage(`NetLens: ${(e as Error).message}`);
-      }
-    }),
     vscode.commands.registerCommand('netlens.showMorePods', (namespace: string) => tree.showMore(namespace)),
     vscode.commands.registerCommand('netlens.revealInMap', (node: Node) => {
       if (node.kind === 'service') map.show(mapTargets({ kind: 'service', namespace: node.service.namespace, name: node.service.name }));
