@@ -141,20 +141,22 @@ export interface LayoutProgress {
 export async function layoutGraph(graph: MapGraph, measure: TextMeasure, aspectRatio: number, progress: LayoutProgress = {}): Promise<Layout | undefined> {
   const M = METRICS;
   const laid = new Map<string, LaidNamespace>();
-  const toLay = graph.namespaces.filter((ns) => ns.mode !== 'collapsed' && laidNamespaces.get(ns.id)?.key !== namespaceKey(ns));
+  // Each open namespace's content key, computed once (a namespace of 1,000 pods is a large string).
+  const keys = new Map(graph.namespaces.filter((ns) => ns.mode !== 'collapsed').map((ns) => [ns.id, namespaceKey(ns)]));
+  const toLay = [...keys].filter(([id, key]) => laidNamespaces.get(id)?.key !== key).length;
   let done = 0;
   for (const ns of graph.namespaces) {
-    if (ns.mode === 'collapsed') {
+    const key = keys.get(ns.id);
+    if (key === undefined) {
       laid.set(ns.id, { width: M.collapsedWidth, height: M.collapsedHeight, nodes: [], edges: [] });
       continue;
     }
-    const key = namespaceKey(ns);
     const cached = laidNamespaces.get(ns.id);
     if (cached?.key === key) {
       laid.set(ns.id, cached.laid);
       continue;
     }
-    progress.onNamespace?.(ns.name, done, toLay.length);
+    progress.onNamespace?.(ns.name, done, toLay);
     // Give the page the thread between namespaces: it paints, and answers the search box and the mouse.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (progress.cancelled?.()) return undefined;
