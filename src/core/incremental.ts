@@ -49,7 +49,8 @@ function cutsOf(text: string): number[] {
 export class ManifestCache {
   private pieces = new Map<string, Piece>();
 
-  constructor(private readonly scan: ScanOptions) {}
+  /** Without `scan`, pieces are parsed only: the references come back empty (files read for their objects). */
+  constructor(private readonly scan?: ScanOptions) {}
 
   /**
    * Parses the pieces of a file that this cache does not hold yet, one at a time, awaiting `pause` after each:
@@ -70,7 +71,7 @@ export class ManifestCache {
       return { text: pieceText, manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: new LineCounter() }, references: [] };
     }
     const manifest = parseManifest(uri, pieceText);
-    return { text: pieceText, manifest, references: scanReferences(manifest, this.scan) };
+    return { text: pieceText, manifest, references: this.scan ? scanReferences(manifest, this.scan) : [] };
   }
 
   /** Parses a file, reusing the pieces whose text did not change since the last call for this cache. */

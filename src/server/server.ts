@@ -123,15 +123,6 @@ export class NetLensServer {
     this.revalidateAll();
   }
 
-  /** Sets the workspace files read from disk (uri → text); open documents override them. */
-  setWorkspaceFiles(files: ReadonlyMap<string, string>): void {
-    this.disk.clear();
-    const cache = new ManifestCache(this.scanOptions());
-    for (const [uri, text] of files) this.disk.set(uri, cache.parse(uri, text).manifest);
-    this.workspaceInvalidated();
-    this.revalidateAll();
-  }
-
   /**
    * Reads the workspace files (uri → text) into the model a file at a time, awaiting `pause` after each so that
    * the requests that come meanwhile (hovers, edits of open documents) are answered, not queued behind the whole
@@ -144,7 +135,7 @@ export class NetLensServer {
     this.changedDuringLoad = changed;
     try {
       for (const [uri, text] of files) {
-        loaded.set(uri, new ManifestCache(this.scanOptions()).parse(uri, text).manifest);
+        loaded.set(uri, diskManifest(uri, text));
         await pause();
       }
     } finally {
@@ -166,7 +157,7 @@ export class NetLensServer {
     if (text === undefined) {
       if (!this.disk.delete(uri)) return;
     } else {
-      this.disk.set(uri, new ManifestCache(this.scanOptions()).parse(uri, text).manifest);
+      this.disk.set(uri, diskManifest(uri, text));
     }
     if (this.docs.has(uri)) return;
     this.workspaceInvalidated();
@@ -500,6 +491,14 @@ export class NetLensServer {
   private scanOptions() {
     return { zone: this.settings.clusterDomain, defaultNamespace: this.settings.defaultNamespace, maxReferences: MAX_REFERENCES };
   }
+}
+
+/**
+ * A workspace file read from disk, for its objects: parsed as open documents are (a piece per document, CRDs not
+ * parsed), its references not scanned (they matter once it is opened).
+ */
+function diskManifest(uri: string, text: string): ParsedManifest {
+  return new ManifestCache().parse(uri, text).manifest;
 }
 
 function lowerBound(refs: readonly Reference[], offset: number): number {

@@ -808,7 +808,7 @@ spec:
     assert.equal(TextDocument.create(SHOP_URI, 'yaml', 1, SHOP).offsetAt(location.range.start), name);
   });
 
-  it('into a workspace file that is not open', () => {
+  it('into a workspace file that is not open', async () => {
     const client = new FakeClient();
     const server = new NetLensServer(client);
     const disk = `apiVersion: v1
@@ -816,7 +816,7 @@ kind: Service
 metadata: {name: cache, namespace: shop}
 spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
 `;
-    server.setWorkspaceFiles(new Map([['file:///ws/disk.yaml', disk]]));
+    await server.loadWorkspaceFiles(new Map([['file:///ws/disk.yaml', disk]]), async () => {});
     const { text, offset } = cursor(workload('shop', 'CACHE_ADDR', 'cac|he.shop:6379'));
     server.open('file:///ws/front.yaml', text, 1);
     assert.deepEqual(client.last('file:///ws/front.yaml').diagnostics, []);
@@ -934,10 +934,10 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
     assert.ok(server.declaration('Service', 'shop', 'other'), 'closed: the disk is the model');
   });
 
-  it('tells the client when the workspace model changes, and whether the views show it', () => {
+  it('tells the client when the workspace model changes, and whether the views show it', async () => {
     const client = new FakeClient();
     const server = new NetLensServer(client);
-    server.setWorkspaceFiles(new Map([['file:///ws/cache.yaml', CACHE]]));
+    await server.loadWorkspaceFiles(new Map([['file:///ws/cache.yaml', CACHE]]), async () => {});
     const afterRead = client.workspaceChanges;
     assert.ok(afterRead >= 1);
     server.open('file:///ws/front.yaml', workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 1);
