@@ -5,6 +5,7 @@
 import { analyzeManifest } from '../core/analyze';
 import { DIAGNOSTICS, type Finding } from '../core/check';
 import type { ParsedManifest } from '../core/manifests';
+import { DEFAULT_ZONE } from '../core/names';
 import { Resolver, type PodRecordsMode } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import { loadManifests } from './files';
@@ -31,7 +32,7 @@ export interface Located {
 
 /** Runs the checks; returns the exit status. */
 export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
-  const loaded = loadManifests(args.paths, { zone: args.zone ?? 'cluster.local', defaultNamespace: args.namespace });
+  const loaded = loadManifests(args.paths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace });
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
   if (loaded.unreadable.length > 0) return 2;
   const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: args.namespace });

@@ -10,7 +10,7 @@ import type { Reference, ScanOptions } from '../core/references';
 
 export interface LoadedFiles {
   readonly manifests: ParsedManifest[];
-  /** The references of each manifest, found as the language server finds them. */
+  /** The references of each manifest, found as the language server finds them (with `scan`). */
   readonly references: (readonly Reference[])[];
   /** Files that could not be read at all (missing, binary, not UTF-8). */
   readonly unreadable: ManifestProblem[];
@@ -56,9 +56,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads and parses the manifests as the language server does (a piece per document, CustomResourceDefinitions
- * recognised and not parsed), and finds their references with `scan`.
+ * recognised and not parsed), and with `scan` finds their references (else their lists are empty).
  */
-export function loadManifests(paths: readonly string[], scan: ScanOptions, cwd = process.cwd()): LoadedFiles {
+export function loadManifests(paths: readonly string[], scan?: ScanOptions, cwd = process.cwd()): LoadedFiles {
   const { files, unreadable } = collectManifestFiles(paths);
   const manifests: ParsedManifest[] = [];
   const references: (readonly Reference[])[] = [];

@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   let live: LiveModel | undefined;
   try {
     if (files.length > 0) {
-      const loaded = loadManifests(files, { zone: values.zone ?? 'cluster.local', defaultNamespace: namespace });
+      const loaded = loadManifests(files);
       for (const p of loaded.unreadable) process.stderr.write(`netlens: ${problemText(p)}\n`);
       if (loaded.unreadable.length > 0) return 2;
       const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: namespace });
