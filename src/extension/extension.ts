@@ -14,7 +14,7 @@ import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { throttle } from './throttle';
-import { copyValue, namespaceCounts, NetLensTree, type Node } from './tree';
+import { copyValue, countsLabel, NetLensTree, type Node } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -168,7 +168,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const current = filterOf(info);
     const all = info.namespaces.map((n) => n.name);
     const picks = await vscode.window.showQuickPick(
-      info.namespaces.map((n) => ({ label: n.name, description: namespaceCounts(n), picked: !current || current.includes(n.name) })),
+      info.namespaces.map((n) => ({ label: n.name, description: countsLabel(n), picked: !current || current.includes(n.name) })),
       { title: `NetLens: Namespaces to Show${info.kind === 'cluster' ? ` (context ${info.context ?? ''})` : ''}`, placeHolder: 'Choose none or all to show every namespace', canPickMany: true, matchOnDescription: true },
     );
     if (!picks) return;

@@ -219,7 +219,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ns/${node.name}`;
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-        item.description = namespaceCounts(node);
+        item.description = countsLabel(node);
         item.contextValue = 'namespace';
         return item;
       }
@@ -387,7 +387,7 @@ export function copyValue(node: Node, what: 'fqdn' | 'ip'): string | undefined {
 }
 
 /** `1 service · 3 pods`. */
-export function namespaceCounts(ns: { readonly services: number; readonly pods: number }): string {
+export function countsLabel(ns: { readonly services: number; readonly pods: number }): string {
   const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
   return `${count(ns.services, 'service', 'services')} · ${count(ns.pods, 'pod', 'pods')}`;
 }
