@@ -36,7 +36,8 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
   if (loaded.unreadable.length > 0) return 2;
   const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: args.namespace });
-  for (const p of model.report.problems) err(`netlens: ${problemText(p)}\n`);
+  // Duplicate keys are findings (NL015) of the file's own; the other problems go to stderr.
+  for (const p of model.report.problems) if (p.code !== 'duplicate-key') err(`netlens: ${problemText(p)}\n`);
   const resolver = new Resolver(model.snapshot, { ...(args.zone ? { zone: args.zone } : {}), podRecords: args.podRecords, sourceName: 'the manifests' });
   const located: Located[] = [];
   loaded.manifests.forEach((manifest, i) => {
@@ -45,7 +46,7 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
       {
         zone: resolver.zone,
         defaultNamespace: args.namespace,
-        sources: [{ name: 'the manifests', resolver, live: false }],
+        sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }],
         workspace: model.snapshot,
       },
       loaded.references[i],

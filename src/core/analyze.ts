@@ -1,9 +1,12 @@
 /**
  * One file's analysis, shared by the language server and `netlens check`: its references, and the findings
- * about them and about the Services it declares.
+ * about them, about the Services it declares, and about keys it writes twice.
  */
-import { checkReferences, checkServices, type CheckOptions, type CheckSource, type Finding } from './check';
-import type { ParsedManifest } from './manifests';
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { checkReferences, checkServices, DIAGNOSTICS, type CheckOptions, type CheckSource, type Finding, type ServiceLocations } from './check';
+import { namespaceOf, type ManifestObject, type ParsedManifest } from './manifests';
+import { checkMonitors } from './monitors';
+import type { Service } from './model';
 import { scanReferences, type Reference } from './references';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -32,8 +35,65 @@ export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOption
   const findings = [...checkReferences(references, options.sources, options)];
   if (options.workspace) {
     const declared = [...options.workspace.services()].filter((s) => s.source?.uri === manifest.uri);
-    findings.push(...checkServices(declared, options.workspace, options));
+    const facts = options.sources.find((s) => !s.live)?.facts;
+    findings.push(...checkServices(declared, options.workspace, options, (svc) => serviceLocations(manifest, svc, options.defaultNamespace), facts));
+    findings.push(...checkMonitors(manifest, options.workspace, options.defaultNamespace, options));
   }
+  findings.push(...duplicateKeys(manifest, options));
   findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
   return { references, findings, truncated: references.length >= max };
+}
+
+/** A key written twice (kubectl keeps the later value): NL015 at the later key. */
+function duplicateKeys(manifest: ParsedManifest, options: CheckOptions): Finding[] {
+  const severity = options.severities?.NL015 ?? DIAGNOSTICS.NL015.severity;
+  if (severity === 'off') return [];
+  const out: Finding[] = [];
+  for (const p of manifest.problems) {
+    if (p.code !== 'duplicate-key') continue;
+    const key = /"([^"]*)"/.exec(p.message)?.[1] ?? '';
+    out.push({ code: 'NL015', severity, start: p.offset, end: p.offset + Math.max(1, key.length), message: p.message, fixes: [] });
+  }
+  return out;
+}
+
+/** Where a declared Service's selector pairs and target ports are written in its manifest. */
+function serviceLocations(manifest: ParsedManifest, svc: Service, defaultNamespace: string): ServiceLocations | undefined {
+  const obj = manifest.objects.find(
+    (o: ManifestObject) => o.kind === 'Service' && !o.apiVersion.includes('/') && o.name === svc.name && namespaceOf(o, defaultNamespace) === svc.namespace && o.source.start === svc.source?.start,
+  );
+  if (!obj || !isMap(obj.node)) return undefined;
+  // A large file is parsed a piece at a time: the object's source is placed in the file, its nodes are not.
+  const shift = obj.source.start - (obj.node.range?.[0] ?? 0);
+  const spec = obj.node.get('spec', true);
+  if (!isMap(spec)) return undefined;
+  const selectorPairs = new Map<string, readonly [number, number]>();
+  let selector: readonly [number, number] | undefined;
+  const sel = spec.get('selector', true);
+  if (isMap(sel)) {
+    for (const p of sel.items as Pair<YamlNode, YamlNode>[]) {
+      if (!isScalar(p.key) || !p.key.range) continue;
+      const end = p.value?.range?.[1] ?? p.key.range[1];
+      selectorPairs.set(String(p.key.value), [p.key.range[0] + shift, end + shift]);
+    }
+    const first = (sel.items[0]?.key as YamlNode | undefined)?.range?.[0];
+    const lastPair = sel.items[sel.items.length - 1];
+    const last = (lastPair?.value as YamlNode | undefined)?.range?.[1] ?? (lastPair?.key as YamlNode | undefined)?.range?.[1];
+    if (first !== undefined && last !== undefined) selector = [first + shift, last + shift];
+  }
+  const targetPorts = new Map<string, readonly [number, number]>();
+  const ports = spec.get('ports', true);
+  if (isSeq(ports)) {
+    for (const item of ports.items) {
+      if (!isMap(item)) continue;
+      const tp = item.get('targetPort', true);
+      const port = Number(item.get('port'));
+      const protocol = String(item.get('protocol') ?? 'TCP');
+      if (isScalar(tp) && tp.range) {
+        const quoted = tp.type === 'QUOTE_DOUBLE' || tp.type === 'QUOTE_SINGLE';
+        targetPorts.set(`${port}/${protocol}`, quoted ? [tp.range[0] + 1 + shift, tp.range[1] - 1 + shift] : [tp.range[0] + shift, tp.range[1] + shift]);
+      }
+    }
+  }
+  return { selectorPairs, ...(selector ? { selector } : {}), targetPorts };
 }

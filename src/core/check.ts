@@ -7,6 +7,7 @@ import { canonicalIP, dashedIP, parseIP } from './ip';
 import type { Service } from './model';
 import { normalizeName } from './names';
 import type { Reference } from './references';
+import type { CustomResource, WorkspaceFacts } from './facts';
 import type { DnsAnswer, Resolver } from './resolver';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -32,6 +33,11 @@ export const DIAGNOSTICS = {
   NL009: { code: 'NL009', name: 'unknown-endpoint-name', severity: 'error', summary: 'An endpoint (pod) name under a Service that has no endpoint with that hostname, or whose pods do not set it as subdomain.' },
   NL010: { code: 'NL010', name: 'other-cluster-domain', severity: 'warning', summary: 'A name under another cluster domain than the configured one.' },
   NL011: { code: 'NL011', name: 'external-name-is-ip', severity: 'warning', summary: 'An ExternalName Service whose externalName is an IP address: the cluster DNS answers NXDOMAIN for it.' },
+  NL012: { code: 'NL012', name: 'statefulset-service-missing', severity: 'warning', summary: "A StatefulSet's serviceName names no Service: its pods get no DNS names." },
+  NL013: { code: 'NL013', name: 'subset-matches-nothing', severity: 'warning', summary: "An Istio route to a DestinationRule subset that is not defined, or whose labels select none of the Service's pods." },
+  NL014: { code: 'NL014', name: 'backend-not-granted', severity: 'warning', summary: 'A Gateway API backendRef to a Service of another namespace that no ReferenceGrant there allows.' },
+  NL015: { code: 'NL015', name: 'duplicate-key', severity: 'warning', summary: 'A key written twice in one mapping: kubectl keeps the later value and drops the earlier one.' },
+  NL016: { code: 'NL016', name: 'monitor-selects-nothing', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor whose selector matches no Service or pod of the namespaces it watches.' },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
@@ -62,6 +68,8 @@ export interface CheckSource {
   readonly resolver: Resolver;
   /** Whether endpoint readiness is real (a live cluster) rather than derived from manifests. */
   readonly live: boolean;
+  /** What the manifests say beyond Services and pods: custom resources, ReferenceGrants, mesh hosts. */
+  readonly facts?: WorkspaceFacts;
 }
 
 export interface CheckOptions {
@@ -98,6 +106,19 @@ function replace(ref: Reference, newHost: string, title?: string): Fix {
 }
 
 function checkOne(ref: Reference, sources: readonly CheckSource[]): Finding[] | undefined {
+  // Names the pod answers itself, and text another program fills in first, are never findings (hover explains).
+  if (ref.local || ref.template) return undefined;
+  const found = checkTarget(ref, sources);
+  if (!found || found.length === 0) return found;
+  // A weak reference (a bare word where a host only sometimes goes) is reported only when a near name, which a
+  // fix offers, makes a misspelling likely.
+  let kept = ref.strength === 'weak' ? found.filter((f) => f.fixes.length > 0 || f.code === 'NL003') : found;
+  // A fix cannot edit a name inside base64 data (the reference's range is the whole value there).
+  if (ref.secret && ref.hostEnd - ref.hostStart !== ref.host.length) kept = kept.map((f) => ({ ...f, fixes: [] }));
+  return kept.length > 0 ? kept : undefined;
+}
+
+function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[] | undefined {
   const primary = sources[0]!;
   if (ref.kind === 'service') return checkServiceRef(ref, sources);
   const ip = parseIP(ref.host);
@@ -105,6 +126,12 @@ function checkOne(ref: Reference, sources: readonly CheckSource[]): Finding[] | 
   const norm = normalizeName(ref.host);
   if (!norm.ok) return undefined;
   const zone = primary.resolver.zone;
+  if (ref.role === 'istio-host') {
+    // Istio completes a short host with the rule's namespace and takes a dotted one as written: `reviews.prod` is
+    // no Service's name to Istio, but may be a ServiceEntry's host, so only short names and FQDNs are checked.
+    const fqdn = norm.name.fqdn;
+    if (ref.host.includes('*') || (ref.host.includes('.') && !fqdn.endsWith(`.svc.${zone}.`))) return undefined;
+  }
   const malformed = malformedName(ref, norm.name.fqdn, zone, primary.resolver.snapshot);
   if (malformed) return [malformed];
 
@@ -115,9 +142,108 @@ function checkOne(ref: Reference, sources: readonly CheckSource[]): Finding[] | 
     if (!r.ok) return undefined;
     if (!first) first = r.answer;
     const found = r.answer.explanation.matchedStep !== undefined || (r.answer.explanation.search === undefined && r.answer.rcode === 'NOERROR');
-    if (found && r.answer.rcode === 'NOERROR') return checkPort(ref, r.answer, source);
+    if (found && r.answer.rcode === 'NOERROR') return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source)];
   }
+  if (meshHost(ref, sources) || operatorMade(ref, sources)) return undefined;
   return notFound(ref, norm.name.fqdn, first!, primary);
+}
+
+const LOCAL_TEXT: Record<NonNullable<Reference['local']>, string> = {
+  localhost: "the pod's own loopback interface: /etc/hosts answers it, the cluster DNS is never asked",
+  loopback: "a loopback address: the connection stays inside the pod",
+  unspecified: 'an address to listen on, not one to connect to',
+  'host-alias': "one of the pod's hostAliases: /etc/hosts answers it, the cluster DNS is never asked",
+  'own-hostname': "the pod's own hostname: /etc/hosts answers it, the cluster DNS is never asked",
+};
+
+/**
+ * Why a reference gets no finding although its name may reach nothing, for hovers: a name the pod answers itself, a
+ * template, a mesh host, a Service an operator may create, a namespace managed elsewhere, or a weak position.
+ */
+export function whyUnchecked(ref: Reference, sources: readonly CheckSource[]): string | undefined {
+  if (ref.local) return `${ref.host} is ${LOCAL_TEXT[ref.local]}.`;
+  if (ref.template) return 'The text around it holds placeholders that another program fills in first, so NetLens reports nothing about it.';
+  if (meshHost(ref, sources)) return 'An Istio ServiceEntry declares this host: the mesh answers it.';
+  const cr = operatorResource(ref, sources);
+  if (cr) return `It may be a Service that the operator of ${cr.kind} ${cr.namespace}/${cr.name} creates, so NetLens does not call it missing.`;
+  if (ref.strength === 'weak') return 'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.';
+  return undefined;
+}
+
+/** A ServiceEntry's host: the mesh answers it (Istio's DNS proxy), whatever the cluster DNS says. */
+function meshHost(ref: Reference, sources: readonly CheckSource[]): boolean {
+  const h = ref.host.toLowerCase().replace(/\.$/, '');
+  return sources.some((s) => s.facts?.meshHosts.has(h));
+}
+
+/**
+ * A name that an operator may create: a custom resource in the namespace the name is looked up in has that name, or
+ * the name starts with the resource's name and a dash (`db-rw` for a CloudNativePG Cluster `db`, `kafka-bootstrap`
+ * of Strimzi's `kafka`). Without the operator's rules, NetLens cannot say the Service is missing.
+ */
+function operatorMade(ref: Reference, sources: readonly CheckSource[]): boolean {
+  return operatorResource(ref, sources) !== undefined;
+}
+
+function operatorResource(ref: Reference, sources: readonly CheckSource[]): CustomResource | undefined {
+  const labels = ref.host.toLowerCase().replace(/\.$/, '').split('.');
+  const service = ref.kind === 'service' ? ref.host.toLowerCase() : labels.length >= 2 && labels[labels.length - 1] === 'svc' ? labels[labels.length - 3] : labels[0];
+  const namespace = ref.kind === 'service' ? (ref.serviceNamespace ?? ref.namespace) : labels.length >= 2 && !labels.includes('svc') ? labels[1] : labels.length >= 3 && labels[2] === 'svc' ? labels[1] : ref.namespace;
+  if (!service) return undefined;
+  for (const s of sources) {
+    for (const cr of s.facts?.customResources ?? []) {
+      if (cr.namespace !== namespace && !(labels.length === 1 && cr.namespace === ref.namespace)) continue;
+      const name = cr.name.toLowerCase();
+      if (service === name || service.startsWith(`${name}-`) || (labels.length > 1 && labels[1] === name)) return cr;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An Istio route to a subset: the subset must be defined by a DestinationRule of the Service and select some of its
+ * pods, or the mesh has nowhere to send the traffic. Checked only where the manifests hold a DestinationRule for the
+ * Service (another may be applied from elsewhere).
+ */
+function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): Finding[] {
+  const info = answer.explanation.service;
+  if (!ref.subset || !info || !source.facts) return [];
+  const snapshot = source.resolver.snapshot;
+  const zone = source.resolver.zone;
+  const rules = source.facts.destinationRules.filter((r) => {
+    const h = r.host.toLowerCase().replace(/\.$/, '');
+    return h === `${info.name}.${info.namespace}.svc.${zone}` || (r.namespace === info.namespace && h === info.name);
+  });
+  if (rules.length === 0) return [];
+  const subset = ref.subset;
+  const labels = rules.map((r) => r.subsets.get(subset.name)).find((l) => l !== undefined);
+  if (!labels) {
+    const known = [...new Set(rules.flatMap((r) => [...r.subsets.keys()]))];
+    const near = closest(subset.name, known);
+    return [
+      finding(
+        'NL013',
+        subset.start,
+        subset.end,
+        `No DestinationRule of Service ${info.namespace}/${info.name} defines subset "${subset.name}" (${rules.map((r) => `${r.namespace}/${r.name}`).join(', ')} define${rules.length === 1 ? 's' : ''} ${known.join(', ') || 'none'}): the mesh has nowhere to route it.`,
+        near.map((n) => ({ title: `Change the subset to ${n}`, edits: [{ start: subset.start, end: subset.end, newText: n }] })),
+      ),
+    ];
+  }
+  const svc = snapshot.service(info.namespace, info.name);
+  if (!svc?.selector) return [];
+  const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
+  const entries = Object.entries(labels);
+  if (pods.length === 0 || entries.length === 0 || pods.some((p) => entries.every(([k, v]) => p.labels[k] === v))) return [];
+  const have = [...new Set(pods.map((p) => entries.map(([k]) => `${k}=${p.labels[k] ?? '(none)'}`).join(', ')))].slice(0, 5);
+  return [
+    finding(
+      'NL013',
+      subset.start,
+      subset.end,
+      `Subset "${subset.name}" of Service ${svc.namespace}/${svc.name} selects ${entries.map(([k, v]) => `${k}=${v}`).join(', ')}, which none of its ${pods.length} pod${pods.length === 1 ? '' : 's'} carries (they have ${have.join('; ')}): traffic routed here fails.`,
+    ),
+  ];
 }
 
 /** A name that was not found: say what is missing, if the name is meant for the cluster. */
@@ -170,6 +296,7 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
     return [finding('NL002', ref.hostStart, ref.hostEnd, `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`, fixes)];
   }
   const svc = snapshot.service(namespace, service);
+  if (!svc && !source.live && !declaresServices(snapshot, namespace)) return undefined;
   if (!svc) {
     const near = closest(service, [...snapshot.servicesIn(namespace)].map((s) => s.name));
     const fixes: Fix[] = near.map((n) => replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escape(endpoint)}\\.` : ''})${escape(service!)}`, 'i'), `$1${n}`)));
@@ -248,26 +375,65 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
   for (const source of sources) {
     const svc = source.resolver.snapshot.service(ns, ref.host);
     if (svc) {
-      if (ref.port === undefined || ref.portStart === undefined) return undefined;
-      const bad = portProblem(ref, svc, source.resolver.snapshot);
-      return bad ? [bad] : undefined;
+      const out: Finding[] = [];
+      const grant = ungranted(ref, ns, source);
+      if (grant) out.push(grant);
+      if (ref.port !== undefined && ref.portStart !== undefined) {
+        const bad = portProblem(ref, svc, source.resolver.snapshot);
+        if (bad) out.push(bad);
+      }
+      return out.length > 0 ? out : undefined;
     }
   }
-  if (ref.optional) return undefined;
+  if (operatorMade(ref, sources)) return undefined;
   const snapshot = sources[0]!.resolver.snapshot;
+  if (!sources[0]!.live && snapshot.hasNamespace(ns) && !declaresServices(snapshot, ns)) return undefined;
+  const near = closest(ref.host, [...snapshot.servicesIn(ns)].map((s) => s.name));
+  if (ref.role === 'statefulset-service') {
+    return [
+      finding(
+        'NL012',
+        ref.hostStart,
+        ref.hostEnd,
+        `${ref.context} names Service "${ref.host}", which namespace ${ns} does not have in ${sources[0]!.name}: the StatefulSet's pods get no DNS names (<pod>.${ref.host}.${ns}.svc)${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
+        near.map((n) => replace(ref, n)),
+      ),
+    ];
+  }
   if (!snapshot.hasNamespace(ns)) {
     return [finding('NL002', ref.hostStart, ref.hostEnd, `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}.`)];
   }
-  const near = closest(ref.host, [...snapshot.servicesIn(ns)].map((s) => s.name));
   return [
     finding(
       'NL001',
       ref.hostStart,
       ref.hostEnd,
       `${ref.context} names Service "${ref.host}", which namespace ${ns} does not have in ${sources[0]!.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
-      near.map((n) => replace(ref, n)),
+      ref.secret ? [] : near.map((n) => replace(ref, n)),
     ),
   ];
+}
+
+/**
+ * A Gateway API route may send traffic to a Service of another namespace only when a ReferenceGrant in that
+ * namespace allows it. Grants are checked where the manifests hold the Service: a live cluster's grants are not
+ * watched, and a namespace the workspace does not hold may have grants elsewhere.
+ */
+function ungranted(ref: Reference, ns: string, source: CheckSource): Finding | undefined {
+  if (ref.role !== 'route-backend' || ns === ref.namespace || source.live || !source.facts || !ref.referrer) return undefined;
+  const allowed = source.facts.referenceGrants.some(
+    (g) =>
+      g.namespace === ns &&
+      g.from.some((f) => f.group === ref.referrer!.group && f.kind === ref.referrer!.kind && f.namespace === ref.namespace) &&
+      g.to.some((t) => (t.group === '' || t.group === 'core') && t.kind === 'Service' && (t.name === undefined || t.name === ref.host)),
+  );
+  if (allowed) return undefined;
+  return finding(
+    'NL014',
+    ref.hostStart,
+    ref.hostEnd,
+    `${ref.context} sends traffic to Service ${ns}/${ref.host} in another namespace, and no ReferenceGrant in namespace ${ns} allows ${ref.referrer.kind}s of namespace ${ref.namespace} to: the Gateway refuses the backend.`,
+  );
 }
 
 function checkIP(ref: Reference, ip: string, snapshot: ClusterSnapshot): Finding[] | undefined {
@@ -322,8 +488,26 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
   return undefined;
 }
 
+const BUILT_IN_WORKLOADS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+/** Where the parts of a declared Service are written, so that a finding lands where its fix goes. */
+export interface ServiceLocations {
+  /** Each selector pair, from its key to the end of its value. */
+  readonly selectorPairs: ReadonlyMap<string, readonly [number, number]>;
+  /** The whole selector. */
+  readonly selector?: readonly [number, number];
+  /** Each port's targetPort value, by `port/protocol`. */
+  readonly targetPorts: ReadonlyMap<string, readonly [number, number]>;
+}
+
 /** Checks of the Services declared in a file against the workspace: selectors, named target ports, ExternalNames. */
-export function checkServices(services: readonly Service[], snapshot: ClusterSnapshot, options: CheckOptions = {}): Finding[] {
+export function checkServices(
+  services: readonly Service[],
+  snapshot: ClusterSnapshot,
+  options: CheckOptions = {},
+  locate: (svc: Service) => ServiceLocations | undefined = () => undefined,
+  facts?: WorkspaceFacts,
+): Finding[] {
   const findings: Finding[] = [];
   for (const svc of services) {
     if (!svc.source) continue;
@@ -335,28 +519,70 @@ export function checkServices(services: readonly Service[], snapshot: ClusterSna
       continue;
     }
     if (!svc.selector) continue;
+    const where = locate(svc);
     const selector = Object.entries(svc.selector);
     const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
     if (pods.length === 0) {
-      findings.push(
-        finding('NL005', at[0], at[1], `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches no pod or workload template in namespace ${svc.namespace}.`),
-      );
+      if (operatorPods(svc, facts)) continue;
+      // Point at the first pair that no pod carries at all (the likely typo), else at the whole selector.
+      const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
+      const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
+      const why = lonely ? `no pod or workload template in namespace ${svc.namespace} has ${lonely[0]}=${lonely[1]}` : `no pod or workload template in namespace ${svc.namespace} has all of them`;
+      findings.push(finding('NL005', range[0], range[1], `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches nothing: ${why}.`));
       continue;
     }
-    for (const p of svc.ports) {
-      if (typeof p.targetPort !== 'string') continue;
+    // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
+    const operatorRun = pods.some((pod) => pod.template !== undefined && !BUILT_IN_WORKLOADS.has(pod.template.workload.kind));
+    svc.ports.forEach((p) => {
+      if (typeof p.targetPort !== 'string' || operatorRun) return;
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));
-      if (declares.length === 0) {
-        findings.push(
-          finding('NL006', at[0], at[1], `Port ${p.name || p.port} of Service ${svc.namespace}/${svc.name} targets the port named "${p.targetPort}", which no selected container declares (${pods.length} pod${pods.length === 1 ? '' : 's'} selected).`),
-        );
-      }
-    }
+      if (declares.length > 0) return;
+      const range = where?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
+      const names = [...new Set(pods.flatMap((pod) => pod.ports.filter((cp) => cp.protocol === p.protocol).map((cp) => cp.name).filter(Boolean)))];
+      findings.push(
+        finding(
+          'NL006',
+          range[0],
+          range[1],
+          `Port ${p.name || p.port} of Service ${svc.namespace}/${svc.name} targets the port named "${p.targetPort}", which no selected container declares (${pods.length} pod${pods.length === 1 ? '' : 's'} selected${names.length > 0 ? `; they name ${names.slice(0, 6).join(', ')}` : ''}).`,
+          closest(p.targetPort, names).map((n) => ({ title: `Change the target port to ${n}`, edits: [{ start: range[0], end: range[1], newText: n }] })),
+        ),
+      );
+    });
   }
   return applySeverities(findings, options);
 }
 
+/**
+ * Whether an operator may run the pods a selector asks for: a custom resource in the Service's namespace is named
+ * by one of the selector's values (operators label their pods with their resource's name), or the API group of
+ * such a resource shares the domain of one of the selector's keys (`cnpg.io/cluster` and `postgresql.cnpg.io`).
+ */
+function operatorPods(svc: Service, facts: WorkspaceFacts | undefined): boolean {
+  if (!facts || !svc.selector) return false;
+  const crs = facts.customResources.filter((cr) => cr.namespace === svc.namespace);
+  if (crs.length === 0) return false;
+  for (const [k, v] of Object.entries(svc.selector)) {
+    const domain = k.includes('/') ? k.slice(0, k.indexOf('/')) : undefined;
+    for (const cr of crs) {
+      const group = cr.apiVersion.includes('/') ? cr.apiVersion.slice(0, cr.apiVersion.indexOf('/')) : '';
+      if (v === cr.name) return true;
+      if (domain && (group === domain || group.endsWith(`.${domain}`) || domain.endsWith(`.${group}`))) return true;
+    }
+  }
+  return false;
+}
+
 // ---- helpers ----
+
+/**
+ * Whether the manifests declare any Service in a namespace. One where they declare none (istio-system, a namespace of
+ * another team) is managed elsewhere: a name there that the manifests do not hold is not known to be missing.
+ */
+function declaresServices(snapshot: ClusterSnapshot, namespace: string): boolean {
+  for (const s of snapshot.servicesIn(namespace)) if (s.source) return true;
+  return false;
+}
 
 function endpointNames(snapshot: ClusterSnapshot, svc: Service): string[] {
   const names = new Set<string>();

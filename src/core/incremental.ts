@@ -4,7 +4,7 @@
  * the pieces it touched. Positions are shifted back to offsets in the whole file.
  */
 import { LineCounter } from 'yaml';
-import { parseManifest, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
+import { impliedNamespace, parseManifest, withImpliedNamespace, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
 import { scanReferences, type Reference, type ScanOptions } from './references';
 
 interface Piece {
@@ -103,6 +103,10 @@ export class ManifestCache {
       for (const r of piece.references) references.push(shiftReference(r, start));
     }
     this.pieces = next;
+    // The namespace a file implies for its objects that name none is the file's, not a piece's.
+    const implied = impliedNamespace(objects);
+    const placedObjects = withImpliedNamespace(objects);
+    const placedReferences = implied === undefined ? references : references.map((r) => (r.namespaceImplied ? { ...r, namespace: implied } : r));
     return {
       uri,
       text,
@@ -110,7 +114,7 @@ export class ManifestCache {
         uri,
         text,
         documents,
-        objects,
+        objects: placedObjects,
         // Read when asked: converting an object to data (value()) may report a problem after the parse.
         get problems(): ManifestProblem[] {
           const problems: ManifestProblem[] = [];
@@ -125,7 +129,7 @@ export class ManifestCache {
         skipped,
         lineCounter,
       },
-      references,
+      references: placedReferences,
       parsedPieces,
       pieces: cuts.length - 1,
     };

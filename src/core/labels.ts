@@ -32,3 +32,52 @@ export class LabelIndex<T extends { readonly namespace: string; readonly labels:
     return smallest!.filter((item) => entries.every(([k, v]) => item.labels[k] === v));
   }
 }
+
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
+}
+
+/** Reads a `metav1.LabelSelector` from plain data; undefined when it is not one. */
+export function labelSelector(v: unknown): LabelSelector | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const matchLabels: Record<string, string> = {};
+  const ml = o.matchLabels;
+  if (ml && typeof ml === 'object' && !Array.isArray(ml)) for (const [k, val] of Object.entries(ml)) matchLabels[k] = String(val);
+  const matchExpressions = Array.isArray(o.matchExpressions)
+    ? o.matchExpressions
+        .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
+        .map((e) => ({ key: String(e.key ?? ''), operator: String(e.operator ?? ''), values: Array.isArray(e.values) ? e.values.map(String) : [] }))
+    : [];
+  return { matchLabels, matchExpressions };
+}
+
+/**
+ * Whether labels satisfy a selector, as metav1.LabelSelectorAsSelector reads it: every pair of matchLabels and
+ * every expression (In, NotIn, Exists, DoesNotExist). An empty selector selects everything.
+ */
+export function selects(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values = e.values ?? [];
+    switch (e.operator) {
+      case 'In':
+        if (!has || !values.includes(labels[e.key]!)) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[e.key]!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}

@@ -5,7 +5,7 @@
 import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { SourceRef } from './model';
 
-export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'invalid-value' | 'not-text';
+export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
 
 export interface ManifestProblem {
   readonly uri: string;
@@ -27,6 +27,12 @@ export interface ManifestObject {
   readonly name: string;
   /** `metadata.namespace` as written; undefined when the manifest leaves it to the default. */
   readonly namespace: string | undefined;
+  /**
+   * For an object without `metadata.namespace`: the one namespace that the file's other objects all name. Such a
+   * file can only be applied to that namespace (`kubectl apply -n` refuses objects of another), so the object
+   * lands there.
+   */
+  readonly impliedNamespace?: string;
   readonly source: SourceRef;
   /** The node of the object in its document (for positions of fields). */
   readonly node: YamlNode;
@@ -45,6 +51,31 @@ export interface ParsedManifest {
   readonly lineCounter: LineCounter;
 }
 
+/** The namespace an object lands in: as written, else the one its file implies, else the default. */
+export function namespaceOf(obj: Pick<ManifestObject, 'namespace' | 'impliedNamespace'>, defaultNamespace: string): string {
+  return obj.namespace ?? obj.impliedNamespace ?? defaultNamespace;
+}
+
+/**
+ * The namespace that every object of a file naming one names, or undefined when they name none or several. Objects
+ * that name none are applied with `kubectl apply -n`, which must then be that namespace.
+ */
+export function impliedNamespace(objects: readonly Pick<ManifestObject, 'namespace'>[]): string | undefined {
+  let found: string | undefined;
+  for (const o of objects) {
+    if (o.namespace === undefined) continue;
+    if (found === undefined) found = o.namespace;
+    else if (found !== o.namespace) return undefined;
+  }
+  return found;
+}
+
+/** The objects with the namespace their file implies set, where they name none. */
+export function withImpliedNamespace(objects: readonly ManifestObject[]): ManifestObject[] {
+  const implied = impliedNamespace(objects);
+  return objects.map((o) => (o.namespace === undefined && implied !== undefined && o.impliedNamespace !== implied ? { ...o, value: o.value, impliedNamespace: implied } : o));
+}
+
 /** Aliases a document may expand before it is refused: enough for real manifests, far too few for a bomb. */
 export const MAX_ALIAS_COUNT = 1000;
 
@@ -58,12 +89,18 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
     problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col });
   };
 
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
+  // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);
       continue;
+    }
+    for (const d of dropDuplicateKeys(doc.contents)) {
+      const first = lineCounter.linePos(d.firstOffset);
+      problem('duplicate-key', 'warning', `The key "${d.key}" is written twice in this mapping (first on line ${first.line}); kubectl keeps this later value.`, d.offset);
     }
     const root = doc.contents;
     if (!isMap(root)) {
@@ -92,7 +129,43 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
     if (obj) objects.push(obj);
     else skipped++;
   }
-  return { uri, text, documents, objects, problems, skipped, lineCounter };
+  return { uri, text, documents, objects: withImpliedNamespace(objects), problems, skipped, lineCounter };
+}
+
+/**
+ * Removes the earlier pairs of keys written twice in a mapping, anywhere in a document, and says where each later
+ * one is: kubectl keeps the later value, and so does the model.
+ */
+function dropDuplicateKeys(root: unknown): { key: string; offset: number; firstOffset: number }[] {
+  const found: { key: string; offset: number; firstOffset: number }[] = [];
+  const seen = new Set<unknown>();
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 200 || seen.has(node)) return;
+    seen.add(node);
+    if (isMap(node)) {
+      const last = new Map<string, number>();
+      node.items.forEach((p, i) => {
+        if (isScalar(p.key) && (typeof p.key.value === 'string' || typeof p.key.value === 'number')) {
+          const k = String(p.key.value);
+          const before = last.get(k);
+          if (before !== undefined) {
+            const first = node.items[before]!.key as YamlNode;
+            found.push({ key: k, offset: p.key.range?.[0] ?? 0, firstOffset: first.range?.[0] ?? 0 });
+          }
+          last.set(k, i);
+        }
+      });
+      if (last.size < node.items.length) {
+        const keep = new Set(last.values());
+        node.items = node.items.filter((p, i) => !(isScalar(p.key) && (typeof p.key.value === 'string' || typeof p.key.value === 'number')) || keep.has(i));
+      }
+      for (const p of node.items) walk(p.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found;
 }
 
 type Report = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number) => void;

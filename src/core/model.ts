@@ -71,6 +71,13 @@ export interface Service {
   readonly externalIPs: readonly string[];
   readonly loadBalancerIngress: readonly LoadBalancerIngress[];
   readonly source?: SourceRef;
+  /**
+   * A Service the workspace model assumes without a manifest of it: one that every cluster has (`built-in`), or one
+   * that an operator creates for a custom resource of the manifests (`operator`).
+   */
+  readonly implied?: 'built-in' | 'operator';
+  /** The Service's own labels, which ServiceMonitors select (read from manifests; the live model leaves them out). */
+  readonly labels?: Labels;
 }
 
 export interface EndpointPort {

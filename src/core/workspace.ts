@@ -5,7 +5,9 @@
  * (cluster IPs, pod IPs) is marked as pending, never invented.
  */
 import { canonicalIP, ipFamily } from './ip';
-import type { ManifestObject, ManifestProblem, ParsedManifest } from './manifests';
+import { namespaceOf, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
+import { NO_FACTS, type CustomResource, type DestinationRule, type ReferenceGrant, type WorkspaceFacts } from './facts';
+import { kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './references';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
 import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { LabelIndex } from './labels';
@@ -14,6 +16,8 @@ import { ClusterSnapshot } from './snapshot';
 export interface WorkspaceOptions {
   /** The namespace of objects whose manifest does not name one. */
   readonly defaultNamespace?: string;
+  /** The cluster DNS Service, which every cluster has (kubeadm and most distributions: kube-system/kube-dns). */
+  readonly dnsService?: { readonly namespace: string; readonly name: string };
 }
 
 export interface WorkspaceReport {
@@ -29,6 +33,7 @@ export interface WorkspaceModel {
   readonly snapshot: ClusterSnapshot;
   readonly objects: ClusterObjects;
   readonly report: WorkspaceReport;
+  readonly facts: WorkspaceFacts;
 }
 
 /** Namespaces every cluster has, created by the API server itself. */
@@ -36,6 +41,15 @@ export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-system',
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 const USED_KINDS = new Set([...WORKLOAD_KINDS, 'Namespace', 'Service', 'Pod', 'EndpointSlice', 'Endpoints', 'Node']);
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
+
+/** Whether the model reads an object: a built-in kind it models, or a kind of kinds.ts that runs pods. */
+function modelled(obj: ManifestObject): boolean {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  if (USED_KINDS.has(obj.kind) && ['', 'apps', 'batch', 'extensions', 'discovery.k8s.io'].includes(group)) return true;
+  const spec = kindSpec(obj.apiVersion, obj.kind);
+  return !!(spec?.template || spec?.pods || spec?.services);
+}
 
 export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
   const defaultNamespace = options.defaultNamespace ?? 'default';
@@ -43,13 +57,18 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   let skipped = 0;
   const latest = new Map<string, ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
+  const customResources: CustomResource[] = [];
+  const referenceGrants: ReferenceGrant[] = [];
+  const meshHosts = new Set<string>();
+  const destinationRules: DestinationRule[] = [];
   for (const m of manifests) {
     skipped += m.skipped;
     lineOf.set(m.uri, m);
     for (const obj of m.objects) {
-      if (!USED_KINDS.has(obj.kind)) continue;
-      const ns = obj.kind === 'Namespace' || obj.kind === 'Node' ? '' : (obj.namespace ?? defaultNamespace);
-      const key = `${obj.kind}/${ns}/${obj.name}`;
+      readFacts(obj, defaultNamespace, customResources, referenceGrants, meshHosts, destinationRules);
+      if (!modelled(obj)) continue;
+      const ns = CLUSTER_SCOPED.has(obj.kind) ? '' : namespaceOf(obj, defaultNamespace);
+      const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name}`;
       const earlier = latest.get(key);
       if (earlier) {
         const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
@@ -104,14 +123,30 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
       case 'Endpoints':
         declaredEndpoints.push(...reader.endpoints(obj));
         break;
-      default:
-        pods.push(...reader.workloadPods(obj));
+      default: {
+        const spec = WORKLOAD_KINDS.has(obj.kind) ? undefined : kindSpec(obj.apiVersion, obj.kind);
+        if (spec?.pods) pods.push(...reader.operatorPods(obj, spec.pods));
+        else pods.push(...reader.workloadPods(obj, spec?.template));
+        for (const svc of spec?.services ?? []) {
+          const made = operatorService(svc, namespaceOf(obj, defaultNamespace));
+          // One Service per namespace, however many resources ask for it (every Prometheus shares prometheus-operated).
+          if (!services.some((s) => s.namespace === made.namespace && s.name === made.name)) services.push(made);
+        }
+      }
     }
+  }
+  // Declared Services win over those an operator would create of the same name.
+  const declared = new Set(services.filter((s) => !s.implied).map((s) => `${s.namespace}/${s.name}`));
+  for (let i = services.length - 1; i >= 0; i--) if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
+  // Services every cluster has, unless the manifests declare them: `kubernetes` in default, and the cluster DNS.
+  for (const builtIn of builtInServices(options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' })) {
+    if (!services.some((s) => s.namespace === builtIn.namespace && s.name === builtIn.name)) services.push(builtIn);
   }
 
   const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
   const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
-  for (const o of latest.values()) if (o.kind !== 'Namespace' && o.kind !== 'Node') used.add(o.namespace ?? defaultNamespace);
+  for (const cr of customResources) used.add(cr.namespace);
+  for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
   const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes };
   // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
   // bomb refused by `value()`, and copying them before that would leave it out of the report.
@@ -120,7 +155,85 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
     objects,
     report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
+    facts: customResources.length + referenceGrants.length + meshHosts.size + destinationRules.length === 0 ? NO_FACTS : { customResources, referenceGrants, meshHosts, destinationRules },
   };
+}
+
+/** Custom resources an operator may act on, ReferenceGrants and ServiceEntry hosts, from any object. */
+function readFacts(obj: ManifestObject, defaultNamespace: string, crs: CustomResource[], grants: ReferenceGrant[], meshHosts: Set<string>, rules: DestinationRule[]): void {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  const namespace = namespaceOf(obj, defaultNamespace);
+  if (group === 'gateway.networking.k8s.io' && obj.kind === 'ReferenceGrant') {
+    const spec = objOf(obj.value().spec);
+    const from = arr(spec?.from).map(objOf).filter((f): f is Json => !!f).map((f) => ({ group: str(f.group) ?? '', kind: str(f.kind) ?? '', namespace: str(f.namespace) ?? '' }));
+    const to = arr(spec?.to).map(objOf).filter((t): t is Json => !!t).map((t) => ({ group: str(t.group) ?? '', kind: str(t.kind) ?? '', ...(str(t.name) ? { name: str(t.name)! } : {}) }));
+    grants.push({ namespace, name: obj.name, from, to });
+    return;
+  }
+  if (group === 'networking.istio.io' && obj.kind === 'DestinationRule') {
+    const spec = objOf(obj.value().spec);
+    const host = str(spec?.host);
+    if (!host) return;
+    const subsets = new Map<string, Record<string, string>>();
+    for (const s of arr(spec?.subsets)) {
+      const so = objOf(s);
+      const name = str(so?.name);
+      if (name) subsets.set(name, stringMap(so?.labels) ?? {});
+    }
+    rules.push({ namespace, name: obj.name, host, subsets });
+    return;
+  }
+  if (group === 'networking.istio.io' && obj.kind === 'ServiceEntry') {
+    for (const h of arr(objOf(obj.value().spec)?.hosts)) if (typeof h === 'string') meshHosts.add(h.toLowerCase().replace(/\.$/, ''));
+    return;
+  }
+  if (obj.name && mayCreateObjects(obj.apiVersion, obj.kind)) crs.push({ namespace, name: obj.name, kind: obj.kind, apiVersion: obj.apiVersion });
+}
+
+function objOf(v: unknown): Json | undefined {
+  return obj(v);
+}
+
+/** A Service an operator creates, as its table row in kinds.ts describes it. */
+function operatorService(svc: OperatorService, namespace: string): Service {
+  return {
+    namespace,
+    name: svc.name,
+    type: 'ClusterIP',
+    headless: svc.headless,
+    clusterIPs: [],
+    clusterIPPending: !svc.headless,
+    ipFamilies: ['IPv4'],
+    ports: svc.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol ?? 'TCP' })),
+    selector: svc.selector,
+    publishNotReadyAddresses: svc.headless,
+    externalIPs: [],
+    loadBalancerIngress: [],
+    implied: 'operator',
+  };
+}
+
+/**
+ * The Services every cluster has: `kubernetes` in default (the API server, 443 → 6443 as kubeadm sets it up) and the
+ * cluster DNS. Their cluster IPs are the cluster's to choose.
+ */
+export function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
+  const base = { type: 'ClusterIP' as const, headless: false, clusterIPs: [], clusterIPPending: true, ipFamilies: ['IPv4' as const], publishNotReadyAddresses: false, externalIPs: [], loadBalancerIngress: [], implied: 'built-in' as const };
+  return [
+    { ...base, namespace: 'default', name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' }, ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }] },
+    {
+      ...base,
+      namespace: dns.namespace,
+      name: dns.name,
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+      selector: { 'k8s-app': 'kube-dns' },
+      ports: [
+        { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+        { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
+      ],
+    },
+  ];
 }
 
 /**
@@ -201,6 +314,13 @@ function endpointPorts(svc: Service, pod: Pod): EndpointPort[] {
   return ports;
 }
 
+/** The value at a dotted path of plain data. */
+function at(v: unknown, path: string): unknown {
+  let cur = v;
+  for (const k of path.split('.')) cur = obj(cur)?.[k];
+  return cur;
+}
+
 /** Reads the fields NetLens needs from plain objects, tolerating any shape and reporting what it must drop. */
 class ObjectReader {
   private readonly intern = new Interner();
@@ -211,7 +331,7 @@ class ObjectReader {
   ) {}
 
   private ns(o: ManifestObject): string {
-    return o.namespace ?? this.defaultNamespace;
+    return namespaceOf(o, this.defaultNamespace);
   }
 
   private warner(o: ManifestObject): (message: string) => void {
@@ -219,7 +339,8 @@ class ObjectReader {
   }
 
   service(o: ManifestObject): Service {
-    return { ...reduceService(o.value(), this.intern, this.warner(o), this.ns(o)), source: o.source };
+    const labels = stringMap(obj(obj(o.value().metadata)?.labels));
+    return { ...reduceService(o.value(), this.intern, this.warner(o), this.ns(o)), source: o.source, ...(labels ? { labels } : {}) };
   }
 
   /** A Pod object: as the API server reports it when the manifest holds its status, else a pod still to be created. */
@@ -236,11 +357,11 @@ class ObjectReader {
   }
 
   /** The pods a workload would run: one record per StatefulSet replica (their names are known), else one for the template. */
-  workloadPods(o: ManifestObject): Pod[] {
+  workloadPods(o: ManifestObject, custom?: { readonly at: string; readonly replicas: string }): Pod[] {
     const v = o.value();
     const spec = obj(v.spec) ?? {};
     const templateHolder = o.kind === 'CronJob' ? obj(obj(spec.jobTemplate)?.spec) : spec;
-    const template = obj(templateHolder?.template);
+    const template = custom ? obj(at(v, custom.at)) : obj(templateHolder?.template);
     if (!template) return [];
     const podSpec = obj(template.spec) ?? {};
     const labels = stringMap(obj(template.metadata)?.labels) ?? {};
@@ -262,8 +383,28 @@ class ObjectReader {
       }
       return pods;
     }
+    if (custom) replicas = int(at(v, custom.replicas)) ?? 1;
     if (replicas === 0) return [];
     return [this.templatePod(o, o.name, labels, podSpec, { workload, replicas })];
+  }
+
+  /** The pods an operator runs for a custom resource (a Prometheus, an Alertmanager), as kinds.ts describes them. */
+  operatorPods(o: ManifestObject, spec: OperatorPods): Pod[] {
+    const v = o.value();
+    const fill = (s: string) => s.replace(/\{name\}/g, o.name);
+    const labels: Record<string, string> = {};
+    for (const [k, val] of Object.entries(spec.labels)) labels[k] = fill(val);
+    for (const path of spec.labelsAt) Object.assign(labels, stringMap(at(v, path)) ?? {});
+    const replicas = int(at(v, spec.replicas)) ?? spec.defaultReplicas;
+    const workload: ObjectRef = { kind: o.kind, namespace: this.ns(o), name: o.name };
+    const podSpec = { containers: [{ name: 'main', ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) }] };
+    const pods: Pod[] = [];
+    for (let i = 0; i < replicas; i++) {
+      const name = `${fill(spec.name)}-${i}`;
+      const podLabels = { ...labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) };
+      pods.push(this.templatePod(o, name, podLabels, { ...podSpec, hostname: name, subdomain: spec.subdomain }, { workload, replicas: 1 }));
+    }
+    return pods;
   }
 
   node(o: ManifestObject): Node {

@@ -100,6 +100,8 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
     inlayRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     if (hooks.live) server.setLive(hooks.live);
     else if (init.cluster !== false) startLive(init);
+    // Diagnostics wait for the workspace's files: a finding made before they are read could be false.
+    if (folders.length > 0) server.expectWorkspace();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -174,6 +176,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
       server.updateSettings({
         clusterDomain: typeof c.clusterDomain === 'string' && c.clusterDomain ? c.clusterDomain : DEFAULT_SETTINGS.clusterDomain,
         defaultNamespace: typeof c.defaultNamespace === 'string' && c.defaultNamespace ? c.defaultNamespace : DEFAULT_SETTINGS.defaultNamespace,
+        dnsService: typeof c.dnsService === 'string' && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(c.dnsService) ? c.dnsService : DEFAULT_SETTINGS.dnsService,
         podRecords: c.podRecords === 'disabled' || c.podRecords === 'verified' || c.podRecords === 'insecure' ? c.podRecords : DEFAULT_SETTINGS.podRecords,
         inlayHints: (c.inlayHints as { enabled?: boolean } | undefined)?.enabled !== false,
         severities,
@@ -210,6 +213,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
       await server.loadWorkspaceFiles(files, () => new Promise((resolve) => setImmediate(resolve)));
     } catch (e) {
       log('error', `reading the workspace failed: ${(e as Error).stack ?? e}`);
+      server.workspaceUnavailable();
     }
     log('info', `Workspace: ${files.size} YAML file${files.size === 1 ? '' : 's'} read in ${Date.now() - started} ms.`);
   }

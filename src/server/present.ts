@@ -24,10 +24,14 @@ export interface Answered {
   readonly snapshot: ClusterSnapshot;
 }
 
-export function hoverMarkdown(ref: Reference, a: Answered): string {
+export function hoverMarkdown(ref: Reference, a: Answered, note?: string): string {
   const { answer, source, snapshot } = a;
   const e = answer.explanation;
   const lines: string[] = [];
+  if (ref.local && note) {
+    // A name the pod answers itself: what the cluster DNS would say is beside the point.
+    return `**${md(ref.host)}**${ref.port !== undefined ? md(`:${ref.port}`) : ''}\n\n${md(note)}`;
+  }
   const outcome = answer.rcode !== 'NOERROR' ? answer.rcode : answer.answers.length === 0 ? 'no records (NODATA)' : '';
   lines.push(`**${md(ref.host)}**${ref.port !== undefined ? md(`:${ref.port}`) : ''} → ${code(answer.qname)}${outcome ? ` ${md(outcome)}` : ''}`);
   lines.push('');
@@ -47,6 +51,7 @@ export function hoverMarkdown(ref: Reference, a: Answered): string {
     lines.push('', `Search path from namespace ${md(ref.namespace)}:`);
     e.search.forEach((s, i) => lines.push(`${i + 1}. ${code(s.name)} ${md(s.rcode === 'NOERROR' ? (s.answers > 0 ? `${s.answers} records` : 'NODATA') : s.rcode)}${i === e.matchedStep ? ' ←' : ''}`));
   }
+  if (note) lines.push('', `_${md(note)}_`);
   lines.push('', `_Source: ${md(source)}_`);
   return lines.join('\n');
 }

@@ -21,7 +21,7 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { analyzeManifest, type Analysis } from '../core/analyze';
-import { DIAGNOSTICS, type CheckSource, type DiagnosticCode, type Severity } from '../core/check';
+import { DIAGNOSTICS, whyUnchecked, type CheckSource, type DiagnosticCode, type Severity } from '../core/check';
 import { ManifestCache, type ChunkedManifest } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
@@ -35,6 +35,8 @@ import { namespaceCounts, namespaceView } from './views';
 export interface ServerSettings {
   readonly clusterDomain: string;
   readonly defaultNamespace: string;
+  /** The cluster DNS Service, `namespace/name`. */
+  readonly dnsService?: string;
   readonly podRecords: PodRecordsMode;
   readonly inlayHints: boolean;
   readonly severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
@@ -43,6 +45,7 @@ export interface ServerSettings {
 export const DEFAULT_SETTINGS: ServerSettings = {
   clusterDomain: 'cluster.local',
   defaultNamespace: 'default',
+  dnsService: 'kube-system/kube-dns',
   podRecords: 'insecure',
   inlayHints: true,
   severities: {},
@@ -94,6 +97,11 @@ export class NetLensServer {
   private liveResolver: { snapshot: ClusterSnapshot; resolver: Resolver } | undefined;
   /** Answers already computed for references, until a model changes. */
   private answers = new WeakMap<Reference, Answered | null>();
+  /**
+   * The workspace files are being read: a finding now could be false (a Service in a file not read yet), so
+   * diagnostics wait until the reading is done. Hovers answer meanwhile.
+   */
+  private workspacePending = false;
 
   constructor(
     private readonly client: ServerClient,
@@ -140,9 +148,25 @@ export class NetLensServer {
       }
     } finally {
       this.changedDuringLoad = undefined;
+      this.workspacePending = false;
     }
     for (const [uri, manifest] of loaded) if (!changed.has(uri)) this.disk.set(uri, manifest);
     this.workspaceInvalidated();
+    this.revalidateAll();
+  }
+
+  /**
+   * The workspace's files are about to be read (`loadWorkspaceFiles` follows): until then no diagnostics are
+   * published, since they would be made from part of the workspace.
+   */
+  expectWorkspace(): void {
+    this.workspacePending = true;
+  }
+
+  /** The workspace could not be read after all: findings are made from what there is. */
+  workspaceUnavailable(): void {
+    if (!this.workspacePending) return;
+    this.workspacePending = false;
     this.revalidateAll();
   }
 
@@ -209,7 +233,7 @@ export class NetLensServer {
   /** Diagnostics of one open document, computed and published. */
   validate(uri: string): Diagnostic[] {
     const state = this.docs.get(uri);
-    if (!state) return [];
+    if (!state || this.workspacePending) return [];
     try {
       const analysis = this.analysis(state);
       const doc = state.document;
@@ -251,7 +275,8 @@ export class NetLensServer {
     const answered = this.answer(ref);
     if (!answered) return null;
     const doc = state.document;
-    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ref, answered) }, range: { start: doc.positionAt(ref.start), end: doc.positionAt(ref.end) } };
+    const note = whyUnchecked(ref, this.sources());
+    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ref, answered, note) }, range: { start: doc.positionAt(ref.start), end: doc.positionAt(ref.end) } };
   }
 
   inlayHints(uri: string, range: Range): InlayHint[] {
@@ -263,11 +288,14 @@ export class NetLensServer {
     const to = doc.offsetAt(range.end);
     const refs = this.sorted(state);
     const hints: InlayHint[] = [];
+    const findings = this.analysis(state).findings;
     for (let i = lowerBound(refs, from); i < refs.length && refs[i]!.start <= to; i++) {
       const ref = refs[i]!;
-      if (ref.kind === 'service' && ref.object.kind === 'StatefulSet') continue;
-      const answered = this.answer(ref);
-      const label = answered && inlayText(ref, answered);
+      if (ref.role === 'statefulset-service' || ref.local) continue;
+      // The hint never contradicts the diagnostic on the same text: a finding there is what the hint says.
+      const finding = findings.find((f) => overlaps(f, ref) && findingHint(ref, f.code) !== undefined);
+      const answered = finding ? undefined : this.answer(ref);
+      const label = finding ? findingHint(ref, finding.code) : answered && !(ref.strength === 'weak' || ref.template) ? inlayText(ref, answered) : answered && resolvedHint(ref, answered);
       if (label) hints.push({ position: doc.positionAt(ref.end), label, kind: InlayHintKind.Type, paddingLeft: true });
     }
     return hints;
@@ -399,14 +427,14 @@ export class NetLensServer {
         this.liveResolver = { snapshot: liveSnapshot, resolver: new Resolver(liveSnapshot, this.resolverOptions(this.live.name)) };
         this.answers = new WeakMap();
       }
-      out.push({ name: this.live.name, resolver: this.liveResolver.resolver, live: true });
+      out.push({ name: this.live.name, resolver: this.liveResolver.resolver, live: true, facts: this.workspaceModel().facts });
     } else if (this.liveResolver) {
       // The cluster went away (failed, stale) without a change event: drop its resolver and the answers it gave.
       this.liveResolver = undefined;
       this.answers = new WeakMap();
     }
-    this.workspaceModel();
-    out.push({ name: 'the workspace manifests', resolver: this.workspaceResolver!, live: false });
+    const workspace = this.workspaceModel();
+    out.push({ name: 'the workspace manifests', resolver: this.workspaceResolver!, live: false, facts: workspace.facts });
     return out;
   }
 
@@ -419,7 +447,7 @@ export class NetLensServer {
       const manifests: ParsedManifest[] = [];
       for (const [uri, m] of this.disk) if (!this.docs.has(uri)) manifests.push(m);
       for (const state of this.docs.values()) manifests.push(this.parsed(state).manifest);
-      this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace });
+      this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace, dnsService: dnsServiceOf(this.settings) });
       this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions('the workspace manifests'));
       this.answers = new WeakMap();
       for (const d of this.docs.values()) d.analysis = undefined;
@@ -501,6 +529,51 @@ function diskManifest(uri: string, text: string): ParsedManifest {
   return new ManifestCache().parse(uri, text).manifest;
 }
 
+/** Whether a finding covers a reference's host or its port. */
+function overlaps(f: { start: number; end: number }, ref: Reference): boolean {
+  const within = (a: number, b: number) => f.start < b && a < f.end;
+  return within(ref.hostStart, ref.hostEnd) || (ref.portStart !== undefined && within(ref.portStart, ref.portEnd!)) || (f.start === f.end && f.start >= ref.start && f.start <= ref.end);
+}
+
+/**
+ * The inlay hint of a reference that has a finding: what is wrong, in a few words; undefined where the usual answer
+ * agrees with the finding (a pod's IP still names that pod, a Service without ready endpoints shows 0 ready).
+ */
+function findingHint(ref: Reference, code: DiagnosticCode): string | undefined {
+  switch (code) {
+    case 'NL004':
+    case 'NL007':
+    case 'NL011':
+    case 'NL015':
+      return undefined;
+    case 'NL001':
+    case 'NL012':
+      return '→ no such Service';
+    case 'NL002':
+      return '→ no such namespace';
+    case 'NL003':
+      return `→ no port ${ref.port ?? ''}`.trimEnd();
+    case 'NL008':
+      return '→ no cluster answers this form';
+    case 'NL009':
+      return '→ no such endpoint';
+    case 'NL010':
+      return '→ another cluster domain';
+    case 'NL013':
+      return '→ subset without pods';
+    case 'NL014':
+      return '→ no ReferenceGrant';
+    default:
+      return `→ ${DIAGNOSTICS[code].name}`;
+  }
+}
+
+/** A weak or templated reference gets a hint only when it reaches something: no noise where NetLens is unsure. */
+function resolvedHint(ref: Reference, answered: Answered): string | undefined {
+  if (answered.answer.rcode !== 'NOERROR' || answered.answer.answers.length === 0) return undefined;
+  return inlayText(ref, answered);
+}
+
 function lowerBound(refs: readonly Reference[], offset: number): number {
   let lo = 0;
   let hi = refs.length;
@@ -514,6 +587,12 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
 
 function toSeverity(s: Severity): DiagnosticSeverity {
   return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : s === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
+}
+
+/** The cluster DNS Service of the settings, `namespace/name`. */
+function dnsServiceOf(settings: ServerSettings): { namespace: string; name: string } {
+  const [namespace, name] = (settings.dnsService ?? 'kube-system/kube-dns').split('/');
+  return namespace && name ? { namespace, name } : { namespace: 'kube-system', name: 'kube-dns' };
 }
 
 /** The codes, for settings validation. */

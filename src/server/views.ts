@@ -8,14 +8,15 @@ export function namespaceCounts(snapshot: ClusterSnapshot): { name: string; serv
   return snapshot.namespaceNames().map((name) => {
     let services = 0;
     let pods = 0;
-    for (const _ of snapshot.servicesIn(name)) services++;
+    // The Services every cluster has are known to the workspace model for its answers, not shown as declared.
+    for (const s of snapshot.servicesIn(name)) if (s.implied !== 'built-in') services++;
     for (const _ of snapshot.podsIn(name)) pods++;
     return { name, services, pods };
   });
 }
 
 export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace: string, offset = 0, limit = 500): NamespaceView {
-  const services = [...snapshot.servicesIn(namespace)].sort((a, b) => a.name.localeCompare(b.name));
+  const services = [...snapshot.servicesIn(namespace)].filter((s) => s.implied !== 'built-in').sort((a, b) => a.name.localeCompare(b.name));
   const serviceViews = services.map((s) => serviceView(snapshot, zone, s));
   // Which Services each pod is an endpoint of, from the EndpointSlices (not from selectors: what the cluster did).
   const podServices = new Map<string, string[]>();

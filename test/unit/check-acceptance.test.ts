@@ -223,9 +223,17 @@ describe('netlens check: online-boutique', { skip: skipBoutique }, () => {
 });
 
 describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
-  it('install.yaml with -n argocd: no finding (templated names are skipped), exit 0', () => {
+  it('install.yaml with -n argocd: one true finding (templated names are skipped), exit 0', () => {
     const { status, located } = findings([argo], { namespace: 'argocd' });
-    assert.deepEqual(located, []);
+    // True: the application controller's StatefulSet names serviceName argocd-application-controller, and the file
+    // declares no Service of that name (its metrics Service is argocd-metrics), so its pods get no DNS names.
+    const text = readFileSync(argo, 'utf8');
+    const line = text.split('\n').findIndex((l) => /^  serviceName: argocd-application-controller$/.test(l)) + 1;
+    assert.ok(line > 0);
+    assert.deepEqual(
+      located.map((f) => [f.code, f.severity, f.line, f.column]),
+      [['NL012', 'warning', line, 16]],
+    );
     assert.equal(status, 0);
   });
 
@@ -235,7 +243,11 @@ describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
     const published: unknown[][] = [];
     const server = new NetLensServer({ publishDiagnostics: (_u, _v, d) => published.push(d), log: () => undefined }, { ...DEFAULT_SETTINGS, defaultNamespace: 'argocd' });
     server.open(uri, text, 1);
-    assert.deepEqual(published.at(-1), []);
+    assert.deepEqual(
+      (published.at(-1) as { code: string }[]).map((d) => d.code),
+      ['NL012'],
+      'only the missing governing Service of the application controller',
+    );
 
     // Found by walking the YAML: the ConfigMap data values redis.server and haproxy.cfg.
     const data = new Map<string, Scalar>();
@@ -286,7 +298,8 @@ spec:
     assert.equal(status, 0);
     assert.deepEqual(
       located.map((f) => [f.code, f.severity, f.line, f.column]),
-      [['NL005', 'warning', 3, 18]],
+      [['NL005', 'warning', 5, 14]],
+      'at the selector pair no pod carries',
     );
   });
 

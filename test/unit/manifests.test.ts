@@ -144,15 +144,48 @@ describe('parseManifest: malformed YAML', () => {
     assert.ok(!p.message.includes('\n'), 'one line per problem');
   });
 
-  it('a duplicate key points at the second key', () => {
+  it('a duplicate key is read as kubectl reads it (the later value wins) and reported at the second key', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\n';
     const m = parseManifest('dup.yaml', text);
-    assert.deepEqual(names(m), ['c']);
+    assert.deepEqual(names(m), ['b', 'c']);
     const at = lineColOf(text, 'name: b');
     assert.deepEqual(
-      m.problems.map((p) => [p.code, p.line, p.column]),
-      [['yaml-syntax', at.line, at.column]],
+      m.problems.map((p) => [p.code, p.severity, p.line, p.column]),
+      [['duplicate-key', 'warning', at.line, at.column]],
     );
+    assert.match(m.problems[0]!.message, /"name" is written twice .*first on line 4.*later value/);
+    assert.equal(m.objects[0]!.value().metadata && (m.objects[0]!.value().metadata as { name: string }).name, 'b');
+  });
+
+  it('a Deployment that repeats `resources:` keeps the later one, as kubectl applies it', () => {
+    const text = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          resources: {limits: {cpu: "1"}}',
+      '          resources: {}',
+      '',
+    ].join('\n');
+    const m = parseManifest('dup.yaml', text);
+    assert.deepEqual(names(m), ['web']);
+    const c = (m.objects[0]!.value().spec as { template: { spec: { containers: { resources: unknown }[] } } }).template.spec.containers[0]!;
+    assert.deepEqual(c.resources, {});
+    assert.deepEqual(
+      m.problems.map((p) => [p.code, p.line, p.column]),
+      [['duplicate-key', 10, 11]],
+    );
+  });
+
+  it('merge keys (<<) are expanded, as go-yaml does', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  base: &b {A: "1"}\n  more:\n    <<: *b\n    B: "2"\n';
+    const m = parseManifest('merge.yaml', text);
+    assert.deepEqual(m.problems, []);
+    assert.deepEqual((m.objects[0]!.value().data as Record<string, unknown>).more, { A: '1', B: '2' });
   });
 
   it('an unclosed flow sequence is reported inside its document, which is dropped', () => {

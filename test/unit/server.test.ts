@@ -235,6 +235,17 @@ spec:
 `;
 }
 
+/**
+ * A Service of namespace shop with pods of its own, for fixtures that need the manifests to hold shop's Services (a
+ * namespace whose Services the manifests do not declare is managed elsewhere, and names in it are not checked).
+ */
+const OTHER_SHOP_SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: other, namespace: shop}
+spec:
+  ports: [{port: 80}]
+`;
+
 function shopServer(settings: ServerSettings = DEFAULT_SETTINGS): { client: FakeClient; server: NetLensServer } {
   const client = new FakeClient();
   const server = new NetLensServer(client, settings);
@@ -637,7 +648,7 @@ spec:
     assert.deepEqual(client.last(uri).diagnostics, []);
   });
 
-  it('NL005, NL006 and NL011 on the Services a file declares, at their names', () => {
+  it('NL005 on the selector pair no pod has, NL006 on the targetPort, NL011 on the name: where the fix goes', () => {
     const { client, server } = shopServer();
     const uri = 'file:///ws/services.yaml';
     const text = `apiVersion: v1
@@ -670,13 +681,14 @@ spec:
     server.open(uri, text, 1);
     const found = client.last(uri).diagnostics.map((d) => ({ code: d.code, at: textAt(text, d.range), severity: d.severity }));
     assert.deepEqual(found, [
-      { code: 'NL005', at: 'orphan', severity: DiagnosticSeverity.Warning },
-      { code: 'NL006', at: 'api-metrics', severity: DiagnosticSeverity.Warning },
+      { code: 'NL005', at: 'app: nothing-has-this-label', severity: DiagnosticSeverity.Warning },
+      { code: 'NL006', at: 'metrics', severity: DiagnosticSeverity.Warning },
       { code: 'NL011', at: 'legacy-db', severity: DiagnosticSeverity.Warning },
     ]);
+    assert.equal(client.last(uri).diagnostics[1]!.range.start.line, 16, 'the targetPort on the ports line, not the name');
     const messages = client.last(uri).diagnostics.map((d) => d.message);
-    assert.match(messages[0]!, /selector of Service shop\/orphan \(app=nothing-has-this-label\) matches no pod/);
-    assert.match(messages[1]!, /targets the port named "metrics", which no selected container declares/);
+    assert.match(messages[0]!, /selector of Service shop\/orphan \(app=nothing-has-this-label\) matches nothing: no pod or workload template in namespace shop has app=nothing-has-this-label/);
+    assert.match(messages[1]!, /targets the port named "metrics", which no selected container declares \(1 pod selected; they name http\)/);
     assert.match(messages[2]!, /ExternalName for the IP 192\.0\.2\.10/);
   });
 
@@ -871,8 +883,8 @@ describe('server: documents that change', () => {
     const client = new FakeClient();
     const server = new NetLensServer(client);
     const uri = 'file:///ws/client.yaml';
-    server.open(uri, workload('shop', 'API_ADDR', 'api.shop:8080'), 1);
-    // The Deployment itself puts namespace shop in the model, which has no Service api yet.
+    server.open(uri, `${workload('shop', 'API_ADDR', 'api.shop:8080')}---\n${OTHER_SHOP_SERVICE}`, 1);
+    // The client's file declares a Service of namespace shop, which has no Service api yet.
     assert.deepEqual(
       client.last(uri).diagnostics.map((d) => d.code),
       ['NL001'],
@@ -911,7 +923,7 @@ spec: {clusterIP: 10.96.7.7, ports: [{port: 6379}]}
     const client = new FakeClient();
     const server = new NetLensServer(client);
     const uri = 'file:///ws/front.yaml';
-    server.open(uri, workload('shop', 'CACHE_ADDR', 'cache.shop:6379'), 1);
+    server.open(uri, `${workload('shop', 'CACHE_ADDR', 'cache.shop:6379')}---\n${OTHER_SHOP_SERVICE}`, 1);
     assert.deepEqual(client.last(uri).diagnostics.map((d) => d.code), ['NL001']);
     server.setDiskFile('file:///ws/cache.yaml', CACHE);
     assert.deepEqual(client.last(uri).diagnostics, []);

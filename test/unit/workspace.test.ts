@@ -749,7 +749,7 @@ spec: {clusterIP: 10.96.6.6, ports: [{port: 5432}]}
   it('an object without namespace and one in the default namespace are the same object', () => {
     const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: team}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\n', { defaultNamespace: 'team' });
     assert.equal(m.report.problems.filter((p) => p.code === 'duplicate-object').length, 1);
-    assert.equal(m.objects.services.length, 1);
+    assert.equal(m.objects.services.filter((s) => !s.implied).length, 1);
   });
 });
 
@@ -770,12 +770,26 @@ metadata: {name: declared}
 `;
 
   it('objects without a namespace go to "default", or to the defaultNamespace option', () => {
-    const plain = workspace(text);
+    const files: [string, string][] = [
+      ['loose.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: loose}\nspec: {ports: [{port: 80}]}\n'],
+      ['pinned.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: pinned, namespace: fixed}\nspec: {ports: [{port: 80}]}\n'],
+    ];
+    const plain = workspace(files);
     assert.ok(plain.snapshot.service('default', 'loose'));
-    const team = workspace(text, { defaultNamespace: 'team' });
+    const team = workspace(files, { defaultNamespace: 'team' });
     assert.ok(team.snapshot.service('team', 'loose'));
     assert.equal(team.snapshot.service('default', 'loose'), undefined);
     assert.ok(team.snapshot.service('fixed', 'pinned'), 'a namespace in the manifest is kept');
+  });
+
+  it('in a file whose other objects all name one namespace, an object that names none lands there', () => {
+    // Such a file can only be applied with `kubectl apply -n fixed` (kubectl refuses objects of another namespace),
+    // as Argo Workflows' quick start is.
+    const m = workspace(text, { defaultNamespace: 'team' });
+    assert.ok(m.snapshot.service('fixed', 'loose'));
+    assert.equal(m.snapshot.service('team', 'loose'), undefined);
+    const mixed = workspace(`${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\n`, { defaultNamespace: 'team' });
+    assert.ok(mixed.snapshot.service('team', 'loose'), 'two namespaces named: no namespace is implied');
   });
 
   it('namespaces used by objects, the default one and the built-in ones exist without a Namespace object', () => {
