@@ -7,8 +7,9 @@
 import { canonicalIP, ipFamily } from './ip';
 import type { ManifestObject, ManifestProblem, ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
-import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
+import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { LabelIndex } from './labels';
+import { readPolicies } from './policy/workspace';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -85,7 +86,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     counts[obj.kind] = (counts[obj.kind] ?? 0) + 1;
     switch (obj.kind) {
       case 'Namespace':
-        namespaces.push({ name: obj.name, source: obj.source });
+        namespaces.push({ ...reduceNamespace(obj.value()), name: obj.name, source: obj.source });
         break;
       case 'Service':
         services.push(reader.service(obj));
@@ -112,7 +113,11 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
   const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
   for (const o of latest.values()) if (o.kind !== 'Namespace' && o.kind !== 'Node') used.add(o.namespace ?? defaultNamespace);
-  const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes };
+  const policies = readPolicies(manifests, defaultNamespace);
+  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
+  Object.assign(counts, policies.counts);
+  problems.push(...policies.problems);
+  const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes, networkPolicies: policies.networkPolicies, otherPolicies: policies.otherPolicies };
   // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
   // bomb refused by `value()`, and copying them before that would leave it out of the report.
   const parseProblems = manifests.flatMap((m) => m.problems);
