@@ -287,6 +287,15 @@ describe('what the API server refuses', () => {
     return problems;
   };
 
+  it('keeps a CIDR with host bits, read as its network, with a note that Kubernetes 1.36 refuses it', () => {
+    const notes: string[] = [];
+    const p = reduceNetworkPolicy({ metadata: { name: 'p', namespace: 'x' }, spec: { egress: [{ to: [{ ipBlock: { cidr: '10.1.0.77/24' } }] }] } }, (m) => notes.push(m));
+    assert.ok(p);
+    assert.deepEqual(notes, [
+      'NetworkPolicy x/p: spec.egress[0].to[0].ipBlock.cidr: "10.1.0.77/24" has bits set beyond the prefix length: it is read as its network, and API servers of Kubernetes 1.36 and later refuse it.',
+    ]);
+  });
+
   it('refuses invalid ports, peers, selectors, blocks and types, and says where', () => {
     assert.match(refused({ ingress: [{ ports: [{ endPort: 90 }] }] })[0]!, /spec\.ingress\[0\]\.ports\[0\]\.endPort: may not be specified when `port` is not specified/);
     assert.match(refused({ ingress: [{ ports: [{ port: 'http', endPort: 90 }] }] })[0]!, /non-numeric/);
@@ -299,6 +308,8 @@ describe('what the API server refuses', () => {
     assert.match(refused({ egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/16'] } }] }] })[0]!, /strict subset/);
     assert.match(refused({ egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }] }] })[0]!, /strict subset/);
     assert.match(refused({ egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] })[0]!, /not a CIDR/);
+    assert.match(refused({ egress: [{ to: [{ ipBlock: { cidr: '010.0.0.0/8' } }] }] })[0]!, /not a CIDR/);
+    assert.match(refused({ egress: [{ to: [{ ipBlock: { cidr: '::ffff:10.0.0.0/104' } }] }] })[0]!, /IPv4-mapped/);
     assert.match(refused({ podSelector: { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] } })[0]!, /non-empty for In/);
     assert.match(refused({ podSelector: { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] } })[0]!, /empty for Exists/);
     assert.match(refused({ podSelector: { matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] } })[0]!, /not In, NotIn, Exists or DoesNotExist/);

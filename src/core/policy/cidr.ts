@@ -11,6 +11,10 @@ export interface Cidr {
   readonly address: ipaddr.IPv4 | ipaddr.IPv6;
   readonly prefix: number;
   readonly text: string;
+  /** The address has bits set beyond the prefix (`10.0.0.1/24`): the block is its network all the same. */
+  readonly hostBits: boolean;
+  /** An IPv4-mapped IPv6 address (`::ffff:10.0.0.0/104`), which API servers from Kubernetes 1.36 refuse. */
+  readonly mapped: boolean;
 }
 
 export function parseCidr(text: string): Cidr | undefined {
@@ -21,7 +25,11 @@ export function parseCidr(text: string): Cidr | undefined {
   if (!ip || !/^\d{1,3}$/.test(bits)) return undefined;
   const prefix = Number(bits);
   if (prefix > (ip.family === 4 ? 32 : 128)) return undefined;
-  return { family: ip.family, address: ipaddr.parse(ip.text), prefix, text };
+  const address = ipaddr.parse(ip.text);
+  const network = ip.family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.text}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip.text}/${prefix}`);
+  const hostBits = network.toNormalizedString() !== address.toNormalizedString();
+  const mapped = address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress();
+  return { family: ip.family, address, prefix, text, hostBits, mapped };
 }
 
 /** An address parsed once for many block tests. */

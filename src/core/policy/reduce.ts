@@ -6,19 +6,45 @@
  */
 import type { IPBlock, LabelSelector, NetworkPolicy, OtherPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, SelectorOperator, SelectorRequirement } from '../model';
 import { arr, obj, str, type Json, type Warn } from '../reduce';
-import { isStrictSubset, parseCidr } from './cidr';
+import { isStrictSubset, parseCidr, type Cidr } from './cidr';
 import { otherPolicyKind } from './kinds';
 import { EVERYTHING } from './selector';
 
 const OPERATORS = new Set<SelectorOperator>(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 const NONE: readonly never[] = Object.freeze([]);
 
-/** Collects the reasons the API server would refuse an object, each with its field path. */
+/**
+ * Collects the reasons the API server would refuse an object, each with its field path, and the notes about what
+ * it accepts but some versions would not.
+ */
 class Refusals {
   readonly list: string[] = [];
+  readonly notes: string[] = [];
   add(path: string, message: string): void {
     this.list.push(`${path}: ${message}`);
   }
+  note(path: string, message: string): void {
+    this.notes.push(`${path}: ${message}`);
+  }
+}
+
+/**
+ * A CIDR as the API server checks it. An IPv4-mapped IPv6 address is refused (API servers from 1.36 refuse it and
+ * older ones would match it against IPv4 addresses). Host bits are refused from Kubernetes 1.36 on
+ * (StrictIPCIDRValidation, on by default) but taken as the network before, so the block is kept with a note.
+ */
+function checkedCidr(text: unknown, path: string, refusals: Refusals): Cidr | undefined {
+  const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+  if (!cidr) {
+    refusals.add(path, `${JSON.stringify(text)} is not a CIDR`);
+    return undefined;
+  }
+  if (cidr.mapped) {
+    refusals.add(path, `${JSON.stringify(text)} must not have an IPv4-mapped IPv6 address`);
+    return undefined;
+  }
+  if (cidr.hostBits) refusals.note(path, `${JSON.stringify(text)} has bits set beyond the prefix length: it is read as its network, and API servers of Kubernetes 1.36 and later refuse it`);
+  return cidr;
 }
 
 /** A label map; values must be strings (the API server cannot decode `tier: 1` into map[string]string). */
@@ -111,15 +137,12 @@ function reduceIPBlock(v: unknown, path: string, refusals: Refusals): IPBlock | 
     refusals.add(`${path}.cidr`, 'is required');
     return undefined;
   }
-  const cidr = parseCidr(cidrText);
-  if (!cidr) {
-    refusals.add(`${path}.cidr`, `${JSON.stringify(cidrText)} is not a CIDR`);
-    return undefined;
-  }
+  const cidr = checkedCidr(cidrText, `${path}.cidr`, refusals);
+  if (!cidr) return undefined;
   const except: string[] = [];
   arr(o.except).forEach((e, i) => {
-    const inner = typeof e === 'string' ? parseCidr(e) : undefined;
-    if (!inner) return refusals.add(`${path}.except[${i}]`, `${JSON.stringify(e)} is not a CIDR`);
+    const inner = checkedCidr(e, `${path}.except[${i}]`, refusals);
+    if (!inner) return;
     if (!isStrictSubset(inner, cidr)) return refusals.add(`${path}.except[${i}]`, 'must be a strict subset of `cidr`');
     except.push(e as string);
   });
@@ -195,6 +218,7 @@ export function reduceNetworkPolicy(o: Json, warn: Warn, namespace?: string): Ne
     warn(`NetworkPolicy ${ns}/${name}: ${refusals.list[0]}${more}; the API server refuses this policy, so it is left out.`);
     return undefined;
   }
+  for (const note of refusals.notes) warn(`NetworkPolicy ${ns}/${name}: ${note}.`);
   return { namespace: ns, name, podSelector, policyTypes, policyTypesDefaulted: defaulted, ingress, egress };
 }
 
