@@ -26,10 +26,17 @@ export function parseCidr(text: string): Cidr | undefined {
   const prefix = Number(bits);
   if (prefix > (ip.family === 4 ? 32 : 128)) return undefined;
   const address = ipaddr.parse(ip.text);
-  const network = ip.family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${ip.text}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip.text}/${prefix}`);
-  const hostBits = network.toNormalizedString() !== address.toNormalizedString();
   const mapped = address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress();
-  return { family: ip.family, address, prefix, text, hostBits, mapped };
+  return { family: ip.family, address, prefix, text, hostBits: hasHostBits(address.toByteArray(), prefix), mapped };
+}
+
+/** Whether any bit after the first `prefix` bits is set. */
+function hasHostBits(bytes: number[], prefix: number): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const kept = Math.min(8, Math.max(0, prefix - i * 8));
+    if ((bytes[i]! & (0xff >> kept)) !== 0) return true;
+  }
+  return false;
 }
 
 /** An address parsed once for many block tests. */

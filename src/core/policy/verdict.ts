@@ -65,30 +65,47 @@ type Tri = 'yes' | 'no' | 'unknown';
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** The addresses a connection uses: one family, chosen from what is known of either end. */
-interface Addresses {
-  readonly source: ParsedAddress | undefined;
-  readonly destination: ParsedAddress | undefined;
-}
+/**
+ * The addresses a connection uses: one family, chosen from what is known of either end. Parsed only when an
+ * ipBlock asks, which most verdicts never do.
+ */
+class Addresses {
+  private parsed: { source: ParsedAddress | undefined; destination: ParsedAddress | undefined } | undefined;
 
-function addresses(source: TrafficPeer, destination: TrafficPeer): Addresses {
-  const explicit = (p: TrafficPeer): ParsedAddress | undefined => (p.ip !== undefined ? parseAddress(p.ip) : undefined);
-  const srcExplicit = explicit(source);
-  const dstExplicit = explicit(destination);
-  const first = (p: TrafficPeer): ParsedAddress | undefined => (p.pod && p.pod.ips.length > 0 ? parseAddress(p.pod.ips[0]!) : undefined);
-  // The family of the connection: what an end names explicitly, else the destination's primary address (the one
-  // its name resolves to first), else the source's.
-  const family = (dstExplicit ?? srcExplicit ?? first(destination) ?? first(source))?.family;
-  const pick = (p: TrafficPeer, given: ParsedAddress | undefined): ParsedAddress | undefined => {
-    if (given) return given;
-    if (!p.pod || family === undefined) return undefined;
-    for (const ip of p.pod.ips) {
-      const a = parseAddress(ip);
-      if (a && a.family === family) return a;
-    }
-    return undefined;
-  };
-  return { source: pick(source, srcExplicit), destination: pick(destination, dstExplicit) };
+  constructor(
+    private readonly sourceEnd: TrafficPeer,
+    private readonly destinationEnd: TrafficPeer,
+  ) {}
+
+  get source(): ParsedAddress | undefined {
+    return (this.parsed ??= this.parse()).source;
+  }
+
+  get destination(): ParsedAddress | undefined {
+    return (this.parsed ??= this.parse()).destination;
+  }
+
+  private parse(): { source: ParsedAddress | undefined; destination: ParsedAddress | undefined } {
+    const source = this.sourceEnd;
+    const destination = this.destinationEnd;
+    const explicit = (p: TrafficPeer): ParsedAddress | undefined => (p.ip !== undefined ? parseAddress(p.ip) : undefined);
+    const srcExplicit = explicit(source);
+    const dstExplicit = explicit(destination);
+    const first = (p: TrafficPeer): ParsedAddress | undefined => (p.pod && p.pod.ips.length > 0 ? parseAddress(p.pod.ips[0]!) : undefined);
+    // The family of the connection: what an end names explicitly, else the destination's primary address (the
+    // one its name resolves to first), else the source's.
+    const family = (dstExplicit ?? srcExplicit ?? first(destination) ?? first(source))?.family;
+    const pick = (p: TrafficPeer, given: ParsedAddress | undefined): ParsedAddress | undefined => {
+      if (given) return given;
+      if (!p.pod || family === undefined) return undefined;
+      for (const ip of p.pod.ips) {
+        const a = parseAddress(ip);
+        if (a && a.family === family) return a;
+      }
+      return undefined;
+    };
+    return { source: pick(source, srcExplicit), destination: pick(destination, dstExplicit) };
+  }
 }
 
 /** The pod an end stands for in policy terms: none for an address, or for a host-network pod (the node's traffic). */
@@ -96,8 +113,9 @@ function policyPod(p: TrafficPeer): Pod | undefined {
   return p.pod && !p.pod.hostNetwork ? p.pod : undefined;
 }
 
-function peerMatches(index: PolicyIndex, peer: CompiledPeer, policyNamespace: string, other: Pod | undefined, address: ParsedAddress | undefined): Tri {
+function peerMatches(index: PolicyIndex, peer: CompiledPeer, policyNamespace: string, other: Pod | undefined, addresses: Addresses, side: 'source' | 'destination'): Tri {
   if (peer.kind === 'ipBlock') {
+    const address = addresses[side];
     if (!address) return 'unknown';
     if (!cidrContains(peer.cidr, address)) return 'no';
     for (const e of peer.except) if (cidrContains(e, address)) return 'no';
@@ -111,11 +129,11 @@ function peerMatches(index: PolicyIndex, peer: CompiledPeer, policyNamespace: st
   return !peer.podSelector || selectorMatches(peer.podSelector, other.labels) ? 'yes' : 'no';
 }
 
-function rulePeers(index: PolicyIndex, rule: CompiledRule, policyNamespace: string, other: Pod | undefined, address: ParsedAddress | undefined): Tri {
+function rulePeers(index: PolicyIndex, rule: CompiledRule, policyNamespace: string, other: Pod | undefined, addresses: Addresses, side: 'source' | 'destination'): Tri {
   if (rule.peers === undefined) return 'yes';
   let result: Tri = 'no';
   for (const peer of rule.peers) {
-    const m = peerMatches(index, peer, policyNamespace, other, address);
+    const m = peerMatches(index, peer, policyNamespace, other, addresses, side);
     if (m === 'yes') return 'yes';
     if (m === 'unknown') result = 'unknown';
   }
@@ -147,7 +165,7 @@ function direction(
   dir: Direction,
   subject: Pod | undefined,
   other: Pod | undefined,
-  otherAddress: ParsedAddress | undefined,
+  addresses: Addresses,
   port: number,
   protocol: Protocol,
   destination: Pod | undefined,
@@ -162,7 +180,7 @@ function direction(
   for (const c of isolating) {
     for (const rule of c[dir]!) {
       const ports = rulePorts(rule, port, protocol, destination);
-      const peers = rulePeers(index, rule, c.policy.namespace, other, otherAddress);
+      const peers = rulePeers(index, rule, c.policy.namespace, other, addresses, dir === 'egress' ? 'destination' : 'source');
       if (ports && peers === 'yes') allowedBy.push(rule.id);
       else if (ports && peers === 'unknown') undecidedBy.push(rule.id);
       else {
@@ -196,11 +214,11 @@ function direction(
  * Service, its target port after translation; see serviceVerdict) and `protocol` (TCP by default).
  */
 export function verdict(index: PolicyIndex, source: TrafficPeer, destination: TrafficPeer, port: number, protocol: Protocol = 'TCP'): Verdict {
-  const addr = addresses(source, destination);
+  const addresses = new Addresses(source, destination);
   const src = policyPod(source);
   const dst = policyPod(destination);
-  const egress = direction(index, 'egress', src, dst, addr.destination, port, protocol, dst);
-  const ingress = direction(index, 'ingress', dst, src, addr.source, port, protocol, dst);
+  const egress = direction(index, 'egress', src, dst, addresses, port, protocol, dst);
+  const ingress = direction(index, 'ingress', dst, src, addresses, port, protocol, dst);
   const blockedBy: Direction[] = [];
   if (egress.verdict === 'blocked') blockedBy.push('egress');
   if (ingress.verdict === 'blocked') blockedBy.push('ingress');
