@@ -28,5 +28,5 @@ export {
   type ServiceVerdict,
   type ServiceVerdictReason,
 } from './policy/service';
-export { portMatches, verdict, type ClosestRule, type Decision, type DirectionVerdict, type TrafficPeer, type Verdict } from './policy/verdict';
+export { DestinationVerdicts, portMatches, verdict, type ClosestRule, type Decision, type DirectionVerdict, type TrafficPeer, type Verdict } from './policy/verdict';
 export { readPolicies, type WorkspacePolicies } from './policy/workspace';

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
 import type { NetworkPolicy, Pod, Protocol } from '../../src/core/model';
-import { dnsVerdict, PolicyIndex, reduceNetworkPolicy, serviceVerdict, verdict, type TrafficPeer } from '../../src/core/policy';
+import { DestinationVerdicts, dnsVerdict, PolicyIndex, reduceNetworkPolicy, serviceVerdict, verdict, type TrafficPeer } from '../../src/core/policy';
+import { Interner } from '../../src/core/reduce';
+import { scenarios } from '../oracle/generate';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
 import { index, namespace, pod, policy } from '../support/policy';
 
@@ -533,5 +535,43 @@ spec:
     const problem = bad.report.problems.find((p) => p.code === 'invalid-value');
     assert.match(problem?.message ?? '', /NetworkPolicy x\/bad: spec\.ingress\[0\]\.ports\[0\]\.port: "8080" is not a valid port name; the API server refuses this policy/);
     assert.equal(problem?.line, 2);
+  });
+});
+
+describe('verdicts shared between destinations', () => {
+  it('gives for every destination exactly the verdict judged alone, ipBlock egress rules included', () => {
+    // Random scenarios with label maps and port lists shared as the models share them (interned), so that
+    // destinations of equal labels hit the cache.
+    const intern = new Interner();
+    let shared = 0;
+    for (const s of scenarios(5, 40)) {
+      const pods: Pod[] = s.pods.map((p) => ({
+        namespace: p.namespace,
+        name: p.name,
+        ips: [p.ip],
+        labels: intern.labels(p.labels),
+        ready: true,
+        hostNetwork: false,
+        terminating: false,
+        ports: intern.list(JSON.stringify(p.ports), p.ports.map((c) => ({ name: c.name, containerPort: c.port, protocol: c.protocol, container: 'main' }))),
+      }));
+      const i = PolicyIndex.build({
+        networkPolicies: s.policies.map((o) => reduceNetworkPolicy(o, () => {})!),
+        namespaces: s.namespaces.map((n) => ({ name: n.name, labels: n.labels })),
+      });
+      for (const source of pods) {
+        const many = new DestinationVerdicts(i, { pod: source });
+        for (const t of s.traffic) {
+          const to: TrafficPeer = typeof t.destination === 'number' ? { pod: pods[t.destination]! } : { ip: t.destination };
+          // A copy with the labels of another pod: same judgement, another name.
+          const twin: TrafficPeer = to.pod ? { pod: { ...to.pod, name: `${to.pod.name}-twin`, ips: [to.pod.ips[0]!.replace(/(\d+)$/, (d) => String((Number(d) + 1) % 250))] } } : to;
+          for (const d of [to, twin]) {
+            assert.deepEqual(many.verdict(d, t.port, t.protocol), verdict(i, { pod: source }, d, t.port, t.protocol));
+          }
+          if (to.pod) shared++;
+        }
+      }
+    }
+    assert.ok(shared > 1000);
   });
 });

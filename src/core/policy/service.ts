@@ -7,7 +7,7 @@
 import type { Labels, Pod, Protocol, Service, ServicePort } from '../model';
 import type { ClusterSnapshot } from '../snapshot';
 import type { PolicyIndex } from './policy-index';
-import { verdict, type Decision, type TrafficPeer, type Verdict } from './verdict';
+import { DestinationVerdicts, type Decision, type TrafficPeer, type Verdict } from './verdict';
 
 export type Coverage = 'allowed' | 'blocked' | 'partial' | 'unknown';
 
@@ -81,6 +81,7 @@ export function serviceVerdict(index: PolicyIndex, snapshot: ClusterSnapshot, so
   if (!sp && !direct) return finish([], 'port-not-exposed');
   const paths: ServicePath[] = [];
   const seen = new Set<string>();
+  const verdicts = new DestinationVerdicts(index, source);
   for (const slice of snapshot.slicesOf(service.namespace, service.name)) {
     let target: number | undefined;
     if (direct) target = port as number;
@@ -108,7 +109,7 @@ export function serviceVerdict(index: PolicyIndex, snapshot: ClusterSnapshot, so
         port: target,
         protocol: proto,
         ready: endpoint.ready,
-        verdict: verdict(index, source, destination, target, proto),
+        verdict: verdicts.verdict(destination, target, proto),
       });
     }
   }
@@ -185,8 +186,9 @@ export function dnsVerdict(index: PolicyIndex, snapshot: ClusterSnapshot, source
   const o: Required<DnsOptions> = { ...DEFAULT_DNS, ...options };
   const { pods, standIn } = dnsPods(snapshot, o);
   const paths: DnsPath[] = [];
+  const verdicts = new DestinationVerdicts(index, source);
   for (const protocol of ['UDP', 'TCP'] as const) {
-    for (const pod of pods) paths.push({ pod: `${pod.namespace}/${pod.name}`, protocol, verdict: verdict(index, source, { pod }, o.port, protocol) });
+    for (const pod of pods) paths.push({ pod: `${pod.namespace}/${pod.name}`, protocol, verdict: verdicts.verdict({ pod }, o.port, protocol) });
   }
   const udp = coverage(paths.filter((p) => p.protocol === 'UDP').map((p) => p.verdict.verdict));
   const tcp = coverage(paths.filter((p) => p.protocol === 'TCP').map((p) => p.verdict.verdict));

@@ -231,6 +231,57 @@ export function verdict(index: PolicyIndex, source: TrafficPeer, destination: Tr
   return { ...v, summary: summarize(v) };
 }
 
+/**
+ * Verdicts from one source to many destinations (the endpoints of a Service, the DNS pods), shared between
+ * destinations that NetworkPolicy cannot tell apart: the same namespace, labels, container ports and host-network
+ * flag (compared by identity, as the models share them between the pods of one workload) and the same address
+ * family. A destination's own address matters only to ipBlock peers of the source's egress rules; when it has
+ * any, the address is part of the key too. A Service with thousands of endpoints then costs a few verdicts.
+ */
+export class DestinationVerdicts {
+  private readonly cache = new Map<string, Verdict>();
+  private readonly ids = new Map<object, number>();
+  private readonly byAddress: boolean;
+
+  constructor(
+    private readonly index: PolicyIndex,
+    private readonly source: TrafficPeer,
+  ) {
+    const src = policyPod(source);
+    this.byAddress = src !== undefined && index.selecting(src).some((c) => c.egress?.some((r) => r.peers?.some((p) => p.kind === 'ipBlock')));
+  }
+
+  private id(o: object): number {
+    let n = this.ids.get(o);
+    if (n === undefined) {
+      n = this.ids.size;
+      this.ids.set(o, n);
+    }
+    return n;
+  }
+
+  verdict(destination: TrafficPeer, port: number, protocol: Protocol = 'TCP'): Verdict {
+    const pod = destination.pod;
+    const address = destination.ip ?? pod?.ips[0] ?? '';
+    const family = address.includes(':') ? 6 : address === '' ? 0 : 4;
+    const key = pod
+      ? `${pod.namespace}|${this.id(pod.labels)}|${this.id(pod.ports)}|${pod.hostNetwork}|${family}|${this.byAddress ? address : ''}|${port}/${protocol}`
+      : `@${address}|${port}/${protocol}`;
+    const found = this.cache.get(key);
+    if (!found) {
+      const v = verdict(this.index, this.source, destination, port, protocol);
+      this.cache.set(key, v);
+      return v;
+    }
+    const target = pod && !pod.hostNetwork ? `${pod.namespace}/${pod.name}` : undefined;
+    if (found.ingress.pod === target) return found;
+    // The same judgement for another pod: only the pod named by the ingress side differs, and the summary names
+    // it only when ingress blocks.
+    const v = { ...found, ingress: { ...found.ingress, pod: target } };
+    return found.ingress.verdict === 'blocked' ? { ...v, summary: summarize(v) } : v;
+  }
+}
+
 function describeDirection(name: Direction, d: DirectionVerdict): string {
   if (!d.isolated) return `${name} not isolated`;
   if (d.verdict === 'allowed') return `${name} allowed by ${d.allowedBy.join(', ')}`;
