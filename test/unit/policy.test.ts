@@ -69,6 +69,14 @@ describe('policyTypes and isolation', () => {
     assert.deepEqual(table([all], [[b, a], ['192.0.2.7', a], [za, a, 9999, 'UDP']]), ['allowed', 'allowed', 'allowed']);
   });
 
+  it('answers unknown from a model that read no NetworkPolicies, and allowed from one that read none', () => {
+    const unread = PolicyIndex.build({ namespaces: NAMESPACES });
+    assert.equal(unread.policiesKnown, false);
+    const v = verdict(unread, { pod: b }, { pod: a }, 80);
+    assert.deepEqual([v.verdict, v.summary], ['unknown', 'unknown (TCP 80): the model holds no NetworkPolicies to judge by']);
+    assert.equal(verdict(PolicyIndex.build({ networkPolicies: [], namespaces: NAMESPACES }), { pod: b }, { pod: a }, 80).verdict, 'allowed');
+  });
+
   it('never isolates an address that is no pod: egress of an external source and ingress of an external destination pass', () => {
     const deny = policy('x', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const v = decide([deny], '192.0.2.7', ya);

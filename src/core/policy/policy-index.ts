@@ -111,9 +111,15 @@ export class PolicyIndex {
   private readonly clusterOthers: OtherPolicy[] = [];
   private readonly namespacedOthers = new Map<string, OtherPolicy[]>();
   private policyCount = 0;
+  /**
+   * Whether the model read NetworkPolicies at all (`networkPolicies` given, even empty). A model that could not
+   * (a live model without the watch, or one RBAC forbids) knows nothing of isolation, and its verdicts say so.
+   */
+  policiesKnown = false;
 
   static build(input: PolicyInput): PolicyIndex {
     const index = new PolicyIndex();
+    index.policiesKnown = input.networkPolicies !== undefined;
     for (const ns of input.namespaces ?? NONE) {
       // The API server sets this label on every Namespace; a model that read no labels still has its name.
       const labels = ns.labels?.[NAMESPACE_NAME_LABEL] === ns.name ? ns.labels : Object.freeze({ ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name });

@@ -217,16 +217,20 @@ export function verdict(index: PolicyIndex, source: TrafficPeer, destination: Tr
   const addresses = new Addresses(source, destination);
   const src = policyPod(source);
   const dst = policyPod(destination);
+  const namespaces: string[] = [];
+  if (source.pod) namespaces.push(source.pod.namespace);
+  if (destination.pod) namespaces.push(destination.pod.namespace);
+  const notEvaluated = index.otherPoliciesFor(namespaces);
+  if (!index.policiesKnown) {
+    const open = (pod: Pod | undefined): DirectionVerdict => ({ pod: pod && `${pod.namespace}/${pod.name}`, isolated: false, isolatedBy: NONE, verdict: 'unknown', allowedBy: NONE, undecidedBy: NONE });
+    return { verdict: 'unknown', port, protocol, egress: open(src), ingress: open(dst), blockedBy: NONE, notEvaluated, summary: `unknown (${protocol} ${port}): the model holds no NetworkPolicies to judge by` };
+  }
   const egress = direction(index, 'egress', src, dst, addresses, port, protocol, dst);
   const ingress = direction(index, 'ingress', dst, src, addresses, port, protocol, dst);
   const blockedBy: Direction[] = [];
   if (egress.verdict === 'blocked') blockedBy.push('egress');
   if (ingress.verdict === 'blocked') blockedBy.push('ingress');
   const decision: Decision = blockedBy.length > 0 ? 'blocked' : egress.verdict === 'unknown' || ingress.verdict === 'unknown' ? 'unknown' : 'allowed';
-  const namespaces: string[] = [];
-  if (source.pod) namespaces.push(source.pod.namespace);
-  if (destination.pod) namespaces.push(destination.pod.namespace);
-  const notEvaluated = index.otherPoliciesFor(namespaces);
   const v = { verdict: decision, port, protocol, egress, ingress, blockedBy, notEvaluated };
   return { ...v, summary: summarize(v) };
 }
