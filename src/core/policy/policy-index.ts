@@ -47,17 +47,27 @@ export interface PolicyInput {
 
 const NONE: readonly never[] = Object.freeze([]);
 
-function compileRules(policy: NetworkPolicy, direction: Direction): CompiledRule[] | undefined {
+/** CIDRs parsed once per index: real policy sets repeat the same few blocks (`10.0.0.0/8`, `0.0.0.0/0`) often. */
+type CidrCache = Map<string, Cidr | undefined>;
+
+function cidrOf(text: string, cache: CidrCache): Cidr | undefined {
+  if (cache.has(text)) return cache.get(text);
+  const c = parseCidr(text);
+  cache.set(text, c);
+  return c;
+}
+
+function compileRules(policy: NetworkPolicy, direction: Direction, cache: CidrCache): CompiledRule[] | undefined {
   if (!policy.policyTypes.includes(direction === 'ingress' ? 'Ingress' : 'Egress')) return undefined;
   const rules = direction === 'ingress' ? policy.ingress : policy.egress;
   return rules.map((rule, index) => {
     const peers: CompiledPeer[] = [];
     for (const p of rule.peers) {
       if (p.ipBlock) {
-        const cidr = parseCidr(p.ipBlock.cidr);
+        const cidr = cidrOf(p.ipBlock.cidr, cache);
         // The reducer refuses a policy with a CIDR that does not parse, so this holds for its records.
         if (!cidr) continue;
-        const except = p.ipBlock.except.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+        const except = p.ipBlock.except.map((e) => cidrOf(e, cache)).filter((c): c is Cidr => c !== undefined);
         peers.push({ kind: 'ipBlock', cidr, except });
       } else {
         peers.push({ kind: 'pods', ...(p.podSelector ? { podSelector: p.podSelector } : {}), ...(p.namespaceSelector ? { namespaceSelector: p.namespaceSelector } : {}) });
@@ -126,12 +136,13 @@ export class PolicyIndex {
       index.nsLabels.set(ns.name, labels);
     }
     // Sorted so that ids, deciding rules and the closest rule come out in one order whatever the input order.
+    const cidrs: CidrCache = new Map();
     const policies = [...(input.networkPolicies ?? NONE)].sort((a, b) => (a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace)));
     for (const policy of policies) {
       const id = `${policy.namespace}/${policy.name}`;
       // A later declaration of the same policy replaces the earlier one, as in the API server.
       if (index.byName.has(id)) index.remove(id);
-      const compiled: CompiledPolicy = { policy, id, ingress: compileRules(policy, 'ingress'), egress: compileRules(policy, 'egress') };
+      const compiled: CompiledPolicy = { policy, id, ingress: compileRules(policy, 'ingress', cidrs), egress: compileRules(policy, 'egress', cidrs) };
       index.byName.set(id, compiled);
       let bucket = index.byNamespace.get(policy.namespace);
       if (!bucket) {
