@@ -39,9 +39,8 @@ export function requirementMatches(r: SelectorRequirement, labels: Labels): bool
 }
 
 export function selectorMatches(s: LabelSelector, labels: Labels): boolean {
-  for (const k in s.matchLabels) {
-    if (labels[k] !== s.matchLabels[k] || !Object.prototype.hasOwnProperty.call(labels, k)) return false;
-  }
+  // A label value is a string, so an absent key (or one only an object prototype has) never equals it.
+  for (const k in s.matchLabels) if (labels[k] !== s.matchLabels[k]) return false;
   for (const r of s.matchExpressions) if (!requirementMatches(r, labels)) return false;
   return true;
 }
