@@ -5,6 +5,8 @@
 //         from the Go module proxy on first use and cached (test/cluster/build.sh); the differential test
 //         against CoreDNS, the fault tests, live objects. A plane already running is reused; one started here
 //         (by this tier or the e2e tier) is stopped at the end.
+//   oracle  differential tests against independent implementations (cyclonus for NetworkPolicy), built from the
+//         Go module proxy on first use and cached (test/tools/build.sh); no cluster.
 //   e2e   real VS Code in the browser: the packaged extension (npm run package) in code-server, driven by
 //         Playwright in Debian's Chromium (test/e2e). code-server is installed from npm on first use and cached
 //         (~/.cache/netlens/code-server-*), Chromium with apt. Screenshots go to test-results/e2e/.
@@ -14,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'live', 'e2e'];
+const tiers = ['unit', 'live', 'oracle', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -61,6 +63,18 @@ if (run.includes('live')) {
   if (step('Control plane (build on first use, then start)', 'bash', [up], {})) {
     failed = !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) || failed;
   } else {
+    failed = true;
+  }
+}
+if (run.includes('oracle')) {
+  // The tools are built on first use (a warm run takes under a second) and handed to the tests by path.
+  console.log('\n== Independent tools (built on first use, then cached)');
+  const tools = spawnSync('bash', [join(root, 'test', 'tools', 'build.sh'), 'cyclonus'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (tools.status === 0) {
+    const cyclonus = tools.stdout.trim().split('\n').pop();
+    failed = !step('Oracle tests (cyclonus)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('oracle')], { NETLENS_CYCLONUS: cyclonus }) || failed;
+  } else {
+    console.error('\nIndependent tools: test/tools/build.sh cyclonus failed.');
     failed = true;
   }
 }

@@ -30,6 +30,11 @@ export interface ObjectRef {
 
 export interface Namespace {
   readonly name: string;
+  /**
+   * The Namespace's labels, including `kubernetes.io/metadata.name`, which the API server sets on every Namespace.
+   * Absent when the model does not read labels; NetworkPolicy namespace selectors then see only that one label.
+   */
+  readonly labels?: Labels;
   readonly source?: SourceRef;
 }
 
@@ -166,4 +171,75 @@ export interface ClusterObjects {
   readonly endpointSlices: readonly EndpointSlice[];
   readonly pods: readonly Pod[];
   readonly nodes: readonly Node[];
+  /** networking.k8s.io/v1 NetworkPolicies; absent when the model does not read them. */
+  readonly networkPolicies?: readonly NetworkPolicy[];
+  /** Policies of other APIs that NetLens does not evaluate (see policy/kinds.ts); absent when not read. */
+  readonly otherPolicies?: readonly OtherPolicy[];
+}
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  /** Non-empty for In and NotIn, empty for Exists and DoesNotExist (the API server refuses anything else). */
+  readonly values: readonly string[];
+}
+
+/** A metav1.LabelSelector. Both parts empty selects everything (a null selector is an absent field instead). */
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly SelectorRequirement[];
+}
+
+export interface IPBlock {
+  /** As written; a CIDR with host bits set stands for its network, as the API server and the plugins read it. */
+  readonly cidr: string;
+  readonly except: readonly string[];
+}
+
+/** One entry of `from` or `to`: pods (by the two selectors, ANDed) or an IP block, never both. */
+export interface PolicyPeer {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: IPBlock;
+}
+
+export interface PolicyPort {
+  /** Defaults to TCP. */
+  readonly protocol: Protocol;
+  /** A port number, a container port name, or absent for every port of the protocol. */
+  readonly port?: number | string;
+  /** With a numeric `port`: the last port of the range, inclusive. */
+  readonly endPort?: number;
+}
+
+/** An ingress or egress rule. An empty `peers` admits every peer; an empty `ports` admits every port. */
+export interface PolicyRule {
+  readonly peers: readonly PolicyPeer[];
+  readonly ports: readonly PolicyPort[];
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+export interface NetworkPolicy {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** As the API server stores them: defaulted when the manifest leaves them out (see `policyTypesDefaulted`). */
+  readonly policyTypes: readonly PolicyType[];
+  readonly policyTypesDefaulted: boolean;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+  readonly source?: SourceRef;
+}
+
+/** A policy of an API NetLens does not evaluate (AdminNetworkPolicy, Calico, Cilium, …): present, not evaluated. */
+export interface OtherPolicy {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Absent for cluster-scoped kinds. */
+  readonly namespace?: string;
+  readonly name: string;
+  readonly source?: SourceRef;
 }

@@ -121,7 +121,10 @@ function ips(values: unknown[], what: string, warn: Warn): readonly string[] {
 }
 
 export function reduceNamespace(o: Json): Namespace {
-  return { name: meta(o).name };
+  const m = meta(o);
+  // The API server sets `kubernetes.io/metadata.name` to the name on every Namespace; a manifest rarely writes
+  // it, so it is added here as the cluster would add it (NetworkPolicy namespace selectors use it).
+  return { name: m.name, labels: Object.freeze({ ...stringMap(m.labels), 'kubernetes.io/metadata.name': m.name }) };
 }
 
 /** A Service; `namespace` fills in when the object names none (a manifest's default namespace). */

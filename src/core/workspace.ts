@@ -9,8 +9,9 @@ import { namespaceOf, type ManifestObject, type ManifestProblem, type ParsedMani
 import { NO_FACTS, type CustomResource, type DestinationRule, type ReferenceGrant, type WorkspaceFacts } from './facts';
 import { kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './references';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
-import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
+import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { LabelIndex } from './labels';
+import { readPolicies } from './policy/workspace';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -104,7 +105,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     counts[obj.kind] = (counts[obj.kind] ?? 0) + 1;
     switch (obj.kind) {
       case 'Namespace':
-        namespaces.push({ name: obj.name, source: obj.source });
+        namespaces.push({ ...reduceNamespace(obj.value()), name: obj.name, source: obj.source });
         break;
       case 'Service':
         services.push(reader.service(obj));
@@ -147,7 +148,11 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
   for (const cr of customResources) used.add(cr.namespace);
   for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
-  const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes };
+  const policies = readPolicies(manifests, defaultNamespace);
+  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
+  Object.assign(counts, policies.counts);
+  problems.push(...policies.problems);
+  const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes, networkPolicies: policies.networkPolicies, otherPolicies: policies.otherPolicies };
   // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
   // bomb refused by `value()`, and copying them before that would leave it out of the report.
   const parseProblems = manifests.flatMap((m) => m.problems);
