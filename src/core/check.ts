@@ -142,7 +142,7 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
     if (!r.ok) return undefined;
     if (!first) first = r.answer;
     const found = r.answer.explanation.matchedStep !== undefined || (r.answer.explanation.search === undefined && r.answer.rcode === 'NOERROR');
-    if (found && r.answer.rcode === 'NOERROR') return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source)];
+    if (found && r.answer.rcode === 'NOERROR') return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source), ...checkDefinedSubsets(ref, r.answer, source)];
   }
   if (meshHost(ref, sources) || operatorMade(ref, sources)) return undefined;
   return notFound(ref, norm.name.fqdn, first!, primary);
@@ -201,14 +201,13 @@ function operatorResource(ref: Reference, sources: readonly CheckSource[]): Cust
 }
 
 /**
- * An Istio route to a subset: the subset must be defined by a DestinationRule of the Service and select some of its
- * pods, or the mesh has nowhere to send the traffic. Checked only where the manifests hold a DestinationRule for the
- * Service (another may be applied from elsewhere).
+ * An Istio route to a subset: a DestinationRule of the Service must define it, or the mesh has nowhere to send the
+ * traffic. Checked only where the manifests hold a DestinationRule for the Service (another may be applied from
+ * elsewhere); whether its labels select pods is the DestinationRule's own check (checkDefinedSubsets).
  */
 function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): Finding[] {
   const info = answer.explanation.service;
   if (!ref.subset || !info || !source.facts) return [];
-  const snapshot = source.resolver.snapshot;
   const zone = source.resolver.zone;
   const rules = source.facts.destinationRules.filter((r) => {
     const h = r.host.toLowerCase().replace(/\.$/, '');
@@ -230,20 +229,37 @@ function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): F
       ),
     ];
   }
+  return [];
+}
+
+/**
+ * A DestinationRule's subsets that a VirtualService routes traffic to must select some of the Service's pods. A
+ * subset nothing routes to may wait for a version not deployed yet; one that traffic goes to has nowhere to send it.
+ */
+function checkDefinedSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): Finding[] {
+  const info = answer.explanation.service;
+  if (!ref.subsets || !info || !source.facts) return [];
+  const snapshot = source.resolver.snapshot;
   const svc = snapshot.service(info.namespace, info.name);
   if (!svc?.selector) return [];
   const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
-  const entries = Object.entries(labels);
-  if (pods.length === 0 || entries.length === 0 || pods.some((p) => entries.every(([k, v]) => p.labels[k] === v))) return [];
-  const have = [...new Set(pods.map((p) => entries.map(([k]) => `${k}=${p.labels[k] ?? '(none)'}`).join(', ')))].slice(0, 5);
-  return [
-    finding(
-      'NL013',
-      subset.start,
-      subset.end,
-      `Subset "${subset.name}" of Service ${svc.namespace}/${svc.name} selects ${entries.map(([k, v]) => `${k}=${v}`).join(', ')}, which none of its ${pods.length} pod${pods.length === 1 ? '' : 's'} carries (they have ${have.join('; ')}): traffic routed here fails.`,
-    ),
-  ];
+  if (pods.length === 0) return [];
+  const out: Finding[] = [];
+  for (const subset of ref.subsets) {
+    if (!source.facts.routedSubsets.has(`${svc.namespace}/${svc.name}#${subset.name}`)) continue;
+    const entries = Object.entries(subset.labels);
+    if (pods.some((p) => entries.every(([k, v]) => p.labels[k] === v))) continue;
+    const have = [...new Set(pods.map((p) => entries.map(([k]) => `${k}=${p.labels[k] ?? '(none)'}`).join(', ')))].slice(0, 5);
+    out.push(
+      finding(
+        'NL013',
+        subset.start,
+        subset.end,
+        `Subset "${subset.name}" of Service ${svc.namespace}/${svc.name} selects ${entries.map(([k, v]) => `${k}=${v}`).join(', ')}, which none of its ${pods.length} pod${pods.length === 1 ? '' : 's'} carries (they have ${have.join('; ')}), and a VirtualService routes traffic to it: that traffic fails.`,
+      ),
+    );
+  }
+  return out;
 }
 
 /** A name that was not found: say what is missing, if the name is meant for the cluster. */
@@ -272,6 +288,10 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
   } else if (labels.length === 2 && !snapshot.hasNamespace(labels[1]!) && snapshot.service(ref.namespace, labels[1]!)) {
     // `redis-5.redis`: a pod's name under a Service of the asking pod's namespace, as the search path completes it
     // (`redis-5.redis.<namespace>.svc.<zone>`). Read as <service>.<namespace>, it was never reported at all.
+    [endpoint, service] = labels;
+    namespace = ref.namespace;
+  } else if (labels.length === 2 && !snapshot.hasNamespace(labels[1]!) && /^[a-z0-9-]+-\d+$/.test(labels[0]!) && closest(labels[1]!, serviceNames(snapshot, ref.namespace)).length > 0) {
+    // `redis-0.redsi`: a StatefulSet pod's name under a misspelt Service of the asking pod's namespace.
     [endpoint, service] = labels;
     namespace = ref.namespace;
   } else if (labels.length === 2) {
@@ -594,6 +614,10 @@ function endpointNames(snapshot: ClusterSnapshot, svc: Service): string[] {
     }
   }
   return [...names].sort();
+}
+
+function serviceNames(snapshot: ClusterSnapshot, namespace: string): string[] {
+  return [...snapshot.servicesIn(namespace)].map((s) => s.name);
 }
 
 function serviceNamedAnywhere(snapshot: ClusterSnapshot, name: string): boolean {

@@ -33,6 +33,8 @@ export interface WorkspaceFacts {
   /** Hosts of ServiceEntries, lower case, without a trailing dot. */
   readonly meshHosts: ReadonlySet<string>;
   readonly destinationRules: readonly DestinationRule[];
+  /** The DestinationRule subsets that some VirtualService routes to: `namespace/service#subset`. */
+  readonly routedSubsets: ReadonlySet<string>;
 }
 
-export const NO_FACTS: WorkspaceFacts = { customResources: [], referenceGrants: [], meshHosts: new Set(), destinationRules: [] };
+export const NO_FACTS: WorkspaceFacts = { customResources: [], referenceGrants: [], meshHosts: new Set(), destinationRules: [], routedSubsets: new Set() };

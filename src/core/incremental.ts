@@ -151,5 +151,7 @@ function shiftReference(r: Reference, by: number): Reference {
     hostStart: r.hostStart + by,
     hostEnd: r.hostEnd + by,
     ...(r.portStart !== undefined ? { portStart: r.portStart + by, portEnd: r.portEnd! + by } : {}),
+    ...(r.subset ? { subset: { ...r.subset, start: r.subset.start + by, end: r.subset.end + by } } : {}),
+    ...(r.subsets ? { subsets: r.subsets.map((x) => ({ ...x, start: x.start + by, end: x.end + by })) } : {}),
   };
 }

@@ -62,11 +62,12 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const referenceGrants: ReferenceGrant[] = [];
   const meshHosts = new Set<string>();
   const destinationRules: DestinationRule[] = [];
+  const routedSubsets = new Set<string>();
   for (const m of manifests) {
     skipped += m.skipped;
     lineOf.set(m.uri, m);
     for (const obj of m.objects) {
-      readFacts(obj, defaultNamespace, customResources, referenceGrants, meshHosts, destinationRules);
+      readFacts(obj, defaultNamespace, customResources, referenceGrants, meshHosts, destinationRules, routedSubsets);
       if (!modelled(obj)) continue;
       const ns = CLUSTER_SCOPED.has(obj.kind) ? '' : namespaceOf(obj, defaultNamespace);
       const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name}`;
@@ -160,12 +161,12 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
     objects,
     report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
-    facts: customResources.length + referenceGrants.length + meshHosts.size + destinationRules.length === 0 ? NO_FACTS : { customResources, referenceGrants, meshHosts, destinationRules },
+    facts: customResources.length + referenceGrants.length + meshHosts.size + destinationRules.length + routedSubsets.size === 0 ? NO_FACTS : { customResources, referenceGrants, meshHosts, destinationRules, routedSubsets },
   };
 }
 
 /** Custom resources an operator may act on, ReferenceGrants and ServiceEntry hosts, from any object. */
-function readFacts(obj: ManifestObject, defaultNamespace: string, crs: CustomResource[], grants: ReferenceGrant[], meshHosts: Set<string>, rules: DestinationRule[]): void {
+function readFacts(obj: ManifestObject, defaultNamespace: string, crs: CustomResource[], grants: ReferenceGrant[], meshHosts: Set<string>, rules: DestinationRule[], routed: Set<string>): void {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
   const namespace = namespaceOf(obj, defaultNamespace);
   if (group === 'gateway.networking.k8s.io' && obj.kind === 'ReferenceGrant') {
@@ -186,6 +187,26 @@ function readFacts(obj: ManifestObject, defaultNamespace: string, crs: CustomRes
       if (name) subsets.set(name, stringMap(so?.labels) ?? {});
     }
     rules.push({ namespace, name: obj.name, host, subsets });
+    return;
+  }
+  if (group === 'networking.istio.io' && obj.kind === 'VirtualService') {
+    // The subsets its routes send traffic to, by the Service their host names (a short host is in the rule's namespace).
+    const spec = objOf(obj.value().spec);
+    for (const protocol of ['http', 'tcp', 'tls']) {
+      for (const route of arr(spec?.[protocol])) {
+        const r = objOf(route);
+        const destinations = [...arr(r?.route).map((d) => objOf(d)?.destination), r?.mirror, ...arr(r?.mirrors).map((d) => objOf(d)?.destination)];
+        for (const d of destinations) {
+          const host = str(objOf(d)?.host);
+          const subset = str(objOf(d)?.subset);
+          if (!host || !subset) continue;
+          const short = /^[a-z0-9-]+$/.exec(host);
+          const fqdn = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.|$)/.exec(host);
+          if (short) routed.add(`${namespace}/${host}#${subset}`);
+          else if (fqdn) routed.add(`${fqdn[2]}/${fqdn[1]}#${subset}`);
+        }
+      }
+    }
     return;
   }
   if (group === 'networking.istio.io' && obj.kind === 'ServiceEntry') {

@@ -27,7 +27,7 @@ export type FieldSpec =
       readonly what: string;
     }
   /** A host (a bare name counts) with its port: Istio destinations, DestinationRule hosts. */
-  | { readonly at: string; readonly holds: 'host'; readonly host: string; readonly port?: string; readonly role?: ReferenceRole; readonly subset?: string; readonly what: string }
+  | { readonly at: string; readonly holds: 'host'; readonly host: string; readonly port?: string; readonly role?: ReferenceRole; readonly subset?: string; readonly subsets?: string; readonly what: string }
   /** Free text, or a list of texts: URLs, `host:port`, names; with `strength`, the whole value is a host position. */
   | { readonly at: string; readonly holds: 'text'; readonly strength?: Strength; readonly what: string }
   /** A map of embedded files or values (ConfigMap data, Secret stringData), read by format and by key. */
@@ -172,7 +172,7 @@ export const KINDS: readonly KindSpec[] = [
   {
     groups: ['networking.istio.io'],
     kinds: ['DestinationRule'],
-    fields: [{ at: 'spec', holds: 'host', host: 'host', role: 'istio-host', what: 'host' }],
+    fields: [{ at: 'spec', holds: 'host', host: 'host', role: 'istio-host', subsets: 'subsets', what: 'host' }],
     createsNothing: true,
   },
   {

@@ -14,7 +14,7 @@ import { localReason } from './hosts';
 import { kindSpec, type FieldSpec } from './kinds';
 import { coarse, scalarText, type MappedText } from './scalar';
 import { scanText, type Found, type Sink, type TextOptions } from './text';
-import type { Reference, ScanOptions } from './types';
+import type { DefinedSubset, Reference, ScanOptions } from './types';
 
 type Emit = (r: Reference) => void;
 
@@ -144,7 +144,28 @@ function readHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node:
     hostPosition: 'strong',
     ...(portNumber !== undefined && portRange ? { pairedPort: { port: portNumber, start: portRange[0], end: portRange[1] } } : {}),
   };
-  scanText(m, options, (f) => toReference(h, f, `${h.label}, ${field.what}`, { ...(field.role ? { role: field.role } : {}), ...(subset ? { subset } : {}) }));
+  const subsets = field.subsets ? readSubsets(getIn(node, path(field.subsets))) : [];
+  scanText(m, options, (f) =>
+    toReference(h, f, `${h.label}, ${field.what}`, { ...(field.role ? { role: field.role } : {}), ...(subset ? { subset } : {}), ...(subsets.length > 0 ? { subsets } : {}) }),
+  );
+}
+
+/** A DestinationRule's subsets: each name with its labels, placed at the labels (where a fix goes). */
+function readSubsets(node: YamlNode | undefined): DefinedSubset[] {
+  const out: DefinedSubset[] = [];
+  forEachItem(node, (item) => {
+    const name = scalarString(getIn(item, ['name']));
+    const labels = getIn(item, ['labels']);
+    if (name === undefined || !isMap(labels) || labels.items.length === 0) return;
+    const pairs: Record<string, string> = {};
+    for (const p of labels.items as Pair<YamlNode, YamlNode>[]) if (isScalar(p.key) && isScalar(p.value)) pairs[String(p.key.value)] = String(p.value.value);
+    const first = (labels.items[0]!.key as YamlNode | undefined)?.range?.[0];
+    const lastPair = labels.items[labels.items.length - 1]!;
+    const last = (lastPair.value as YamlNode | undefined)?.range?.[1] ?? (lastPair.key as YamlNode | undefined)?.range?.[1];
+    if (first === undefined || last === undefined) return;
+    out.push({ name, labels: pairs, start: first, end: last });
+  });
+  return out;
 }
 
 // ---- pod specs ----

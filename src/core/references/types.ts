@@ -80,6 +80,8 @@ export interface Reference {
   readonly referrer?: { readonly group: string; readonly kind: string };
   /** For an Istio route destination: the DestinationRule subset it sends traffic to. */
   readonly subset?: Subset;
+  /** For an Istio DestinationRule's host: the subsets it defines, with the pod labels each selects. */
+  readonly subsets?: readonly DefinedSubset[];
   /** Where it was found, for messages: `Deployment web, container api, env API_URL`. */
   readonly context: string;
   /** The object holding it. */
@@ -91,6 +93,10 @@ export interface Subset {
   /** Offsets of the subset's name where the route writes it, where a finding about it goes. */
   readonly start: number;
   readonly end: number;
+}
+
+export interface DefinedSubset extends Subset {
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface ScanOptions {
