@@ -1,0 +1,342 @@
+/**
+ * Renders a Helm chart with `helm template` and maps the output back to its templates.
+ *
+ * The chart is rendered where it is, read-only. When a dependency listed in Chart.yaml is not vendored under
+ * charts/, helm refuses to render (it asks for `helm dependency build`, which would download); NetLens never
+ * downloads, so it renders a copy of the chart in a temporary folder with those dependencies left out of the
+ * copy's Chart.yaml, and says so. `helm template` talks to no cluster (`lookup` returns nothing), runs no
+ * post-renderer (none is passed) and no plugin (HELM_PLUGINS is an empty folder).
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import type { ChartTarget } from './discover';
+import { assembleHelm, splitHelmOutput, type TemplateCache } from './helm-map';
+import { emptyMap, problemAt, type RenderProblem, type RenderResult } from './result';
+import type { SourceFile } from './source-map';
+import { runTool, sandboxEnv, type ToolLocation } from './tools';
+
+export interface HelmOptions {
+  readonly release: string;
+  /** The release namespace; default the chart's name. */
+  readonly namespace?: string;
+  /** Values files beside the chart's own values.yaml, absolute (resolved by the caller). */
+  readonly valuesFiles: readonly string[];
+  /** `--kube-version`, when the chart's Capabilities should say another version than helm's default. */
+  readonly kubeVersion?: string;
+  readonly timeoutMs: number;
+}
+
+export interface HelmContext {
+  /** A private folder for helm's home, cache and config (and copies of charts). */
+  readonly workDir: string;
+  /** An empty folder: HELM_PLUGINS and PATH point at it. */
+  readonly emptyDir: string;
+  readonly cache: TemplateCache;
+  readonly pause?: () => Promise<void>;
+  /** Files to read in place of the disk (unsaved editor buffers), by absolute path. */
+  readonly overrides?: ReadonlyMap<string, string>;
+}
+
+interface Dependency {
+  readonly name: string;
+  readonly alias?: string;
+  readonly condition?: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The arguments of `helm template` for a chart (without the program), as run and as shown in messages. */
+export function helmArgs(chartDir: string, options: HelmOptions, namespace: string): string[] {
+  const args = ['template', options.release, chartDir, '--namespace', namespace];
+  for (const f of options.valuesFiles) args.push('--values', f);
+  if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+  return args;
+}
+
+export async function renderChart(target: ChartTarget, tool: ToolLocation, options: HelmOptions, ctx: HelmContext, inputs: readonly string[]): Promise<RenderResult> {
+  const read = (f: string) => ctx.overrides?.get(f) ?? readFileSync(f, 'utf8');
+  const chartText = read(target.entryFile);
+  const namespace = options.namespace || target.name || 'default';
+  const deps = dependencies(chartText);
+  const vendored = vendoredCharts(target.dir);
+  const missing = deps.filter((d) => !vendored.has(d.name));
+  const problems: RenderProblem[] = [];
+  const values = mergedValues([join(target.dir, 'values.yaml'), ...options.valuesFiles], read);
+  const missingEnabled: string[] = [];
+  for (const d of missing) {
+    const enabled = conditionHolds(values, d.condition);
+    if (enabled) missingEnabled.push(d.name, ...(d.alias ? [d.alias] : []));
+    problems.push(
+      problemAt(
+        target.entryFile,
+        chartText,
+        d.start,
+        d.end,
+        'dependency-missing',
+        enabled ? 'warning' : 'information',
+        enabled
+          ? `The dependency ${d.name} is not vendored under charts/ (NetLens does not download it): the chart was rendered without it, so its objects are missing and references to them are not checked.`
+          : `The dependency ${d.name} is not vendored under charts/; it is disabled (${d.condition}), and the chart was rendered without it.`,
+      ),
+    );
+  }
+
+  // Render in place, unless Chart.yaml must lose its missing dependencies or unsaved edits must be seen: then
+  // render a copy, so that the user's files are never written.
+  const overridden = [...(ctx.overrides?.keys() ?? [])].filter((f) => f.startsWith(target.dir + sep));
+  let chartDir = target.dir;
+  let copy: string | undefined;
+  if (missing.length > 0 || overridden.length > 0) {
+    copy = mkdtempSync(join(ctx.workDir, 'chart-'));
+    chartDir = join(copy, target.name || 'chart');
+    cpSync(target.dir, chartDir, { recursive: true, filter: (src) => !src.split(sep).includes('.git') });
+    for (const f of overridden) writeFileSync(join(chartDir, relative(target.dir, f)), ctx.overrides!.get(f)!);
+    if (missing.length > 0) writeFileSync(join(chartDir, 'Chart.yaml'), withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
+  }
+  const args = helmArgs(chartDir, options, namespace);
+  const shown = helmArgs(target.dir, options, namespace);
+  const home = join(ctx.workDir, 'helm-home');
+  const env = sandboxEnv(home, ctx.emptyDir, {
+    HELM_PLUGINS: ctx.emptyDir,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+    HELM_REPOSITORY_CONFIG: join(home, 'config', 'repositories.yaml'),
+    HELM_REPOSITORY_CACHE: join(home, 'cache', 'repository'),
+    HELM_REGISTRY_CONFIG: join(home, 'config', 'registry.json'),
+    HELM_NO_PLUGINS: '1',
+  });
+  let run;
+  try {
+    run = await runTool(tool.path, args, { env, cwd: ctx.workDir, timeoutMs: options.timeoutMs });
+  } finally {
+    if (copy) rmSync(copy, { recursive: true, force: true });
+  }
+  const base = {
+    target,
+    id: `${target.entryFile}#${options.release}`,
+    uri: `netlens-render:${target.entryFile}`,
+    label: `helm template ${options.release} ${target.dir}`,
+    inputs,
+    namespace,
+    missingDependencies: missingEnabled,
+    command: ['helm', ...shown],
+    toolMs: run.ms,
+    fromCache: false,
+  };
+  if (run.timedOut || run.code !== 0) {
+    const why = run.timedOut
+      ? `helm template did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`
+      : run.spawnError
+        ? `helm could not be started (${tool.path}): ${run.spawnError}.`
+        : `helm template failed:\n${cleanStderr(run.stderr, chartDir, target.dir)}`;
+    problems.push(problemAt(target.entryFile, chartText, 0, 0, run.timedOut ? 'render-timeout' : 'render-failed', 'error', why));
+    return { ...base, text: '', map: emptyMap(), problems, mapMs: 0 };
+  }
+
+  const started = Date.now();
+  const docs = splitHelmOutput(run.stdout);
+  const layout = chartLayout(target.dir, target.name);
+  const sourceOf = (sourcePath: string): SourceFile | undefined => {
+    const file = layout(sourcePath);
+    if (!file) return undefined;
+    try {
+      return { path: file, text: read(file) };
+    } catch {
+      return undefined;
+    }
+  };
+  const assembled = await assembleHelm(docs, { namespace, sourceOf, cache: ctx.cache, ...(ctx.pause ? { pause: ctx.pause } : {}) });
+  if (assembled.unmapped.length > 0) {
+    problems.push(
+      problemAt(
+        target.entryFile,
+        chartText,
+        0,
+        0,
+        'unmapped-output',
+        'information',
+        `Rendered from files NetLens cannot open (${assembled.unmapped.slice(0, 3).join(', ')}${assembled.unmapped.length > 3 ? ', …' : ''}); findings there are shown on Chart.yaml.`,
+      ),
+    );
+  }
+  return { ...base, text: assembled.text, map: assembled.map, problems, mapMs: Date.now() - started };
+}
+
+/** Helm's stderr, with the temporary copy's path shown as the chart's own. */
+function cleanStderr(stderr: string, renderedDir: string, chartDir: string): string {
+  const lines = stderr.split(renderedDir).join(chartDir).trim().split('\n');
+  return lines.slice(0, 40).join('\n') + (lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : '');
+}
+
+/** The `dependencies` of a Chart.yaml, with the offsets of each entry. */
+function dependencies(chartText: string): Dependency[] {
+  const doc = parseDocument(chartText);
+  if (!isMap(doc.contents)) return [];
+  const seq = doc.contents.get('dependencies', true);
+  if (!isSeq(seq)) return [];
+  const out: Dependency[] = [];
+  for (const item of seq.items) {
+    if (!isMap(item)) continue;
+    const name = item.get('name', true);
+    if (!isScalar(name)) continue;
+    const alias = item.get('alias', true);
+    const condition = item.get('condition', true);
+    const range = name.range ?? item.range ?? [0, 0];
+    out.push({
+      name: String(name.value),
+      ...(isScalar(alias) && alias.value ? { alias: String(alias.value) } : {}),
+      ...(isScalar(condition) && condition.value ? { condition: String(condition.value) } : {}),
+      start: range[0],
+      end: range[1],
+    });
+  }
+  return out;
+}
+
+/** Names of the charts vendored under charts/: folders by their Chart.yaml name, archives by their file name. */
+function vendoredCharts(chartDir: string): Set<string> {
+  const names = new Set<string>();
+  let entries;
+  try {
+    entries = readdirSync(join(chartDir, 'charts'), { withFileTypes: true });
+  } catch {
+    return names;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      const meta = chartName(join(chartDir, 'charts', e.name, 'Chart.yaml'));
+      if (meta) names.add(meta);
+    } else if (e.isFile() && e.name.endsWith('.tgz')) {
+      names.add(e.name.replace(/-v?\d+\.\d+\.\d+[^/]*\.tgz$/, '').replace(/\.tgz$/, ''));
+    }
+  }
+  return names;
+}
+
+function chartName(file: string): string | undefined {
+  try {
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const name = isMap(doc.contents) ? doc.contents.get('name', true) : undefined;
+    return isScalar(name) ? String(name.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Chart.yaml without the named dependencies (the rest of the file as written). */
+function withoutDependencies(chartText: string, drop: ReadonlySet<string>): string {
+  const doc: Document = parseDocument(chartText);
+  if (!isMap(doc.contents)) return chartText;
+  const seq = doc.contents.get('dependencies', true);
+  if (!isSeq(seq)) return chartText;
+  seq.items = seq.items.filter((item) => {
+    const name = isMap(item) ? item.get('name', true) : undefined;
+    return !(isScalar(name) && drop.has(String(name.value)));
+  });
+  if (seq.items.length === 0) doc.contents.delete('dependencies');
+  return doc.toString();
+}
+
+/**
+ * Maps a `# Source:` path (`<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/y.yaml`) to the file in
+ * the chart's folder: sub-charts are found by the name in their Chart.yaml, which need not be their folder's.
+ */
+export function chartLayout(chartDir: string, rootName: string): (sourcePath: string) => string | undefined {
+  const subDirs = new Map<string, Map<string, string>>();
+  const subOf = (dir: string, name: string): string | undefined => {
+    let m = subDirs.get(dir);
+    if (!m) {
+      m = new Map();
+      try {
+        for (const e of readdirSync(join(dir, 'charts'), { withFileTypes: true })) {
+          if (!e.isDirectory()) continue;
+          const n = chartName(join(dir, 'charts', e.name, 'Chart.yaml'));
+          if (n && !m.has(n)) m.set(n, join(dir, 'charts', e.name));
+        }
+      } catch {
+        // No charts/ folder.
+      }
+      subDirs.set(dir, m);
+    }
+    return m.get(name);
+  };
+  return (sourcePath) => {
+    const parts = sourcePath.split('/');
+    if (parts[0] !== rootName && rootName !== '') return undefined;
+    let dir = chartDir;
+    let k = 1;
+    while (parts[k] === 'charts' && k + 2 < parts.length) {
+      const sub = subOf(dir, parts[k + 1]!);
+      if (!sub) return undefined;
+      dir = sub;
+      k += 2;
+    }
+    const file = join(dir, ...parts.slice(k));
+    try {
+      return statSync(file).isFile() ? file : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The chart's values merged with the values files, as helm merges them (maps deeply, the later file winning). */
+function mergedValues(files: readonly string[], read: (f: string) => string): Record<string, unknown> {
+  let merged: Record<string, unknown> = {};
+  for (const f of files) {
+    let v: unknown;
+    try {
+      v = parseDocument(read(f)).toJS();
+    } catch {
+      continue;
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v)) merged = deepMerge(merged, v as Record<string, unknown>);
+  }
+  return merged;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = prev && v && typeof prev === 'object' && typeof v === 'object' && !Array.isArray(prev) && !Array.isArray(v) ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/**
+ * Whether a dependency's condition holds, as helm reads it: the first of its comma-separated paths that names a
+ * boolean decides; no condition (or none that resolves) means enabled.
+ */
+function conditionHolds(values: Record<string, unknown>, condition: string | undefined): boolean {
+  if (!condition) return true;
+  for (const path of condition.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let v: unknown = values;
+    for (const key of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    if (typeof v === 'boolean') return v;
+  }
+  return true;
+}
+
+/** Every file of a chart's folder (its inputs), sorted; version-control folders are left out. */
+export function chartFiles(chartDir: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === '.git') continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile()) out.push(full);
+    }
+  };
+  walk(chartDir);
+  return out.sort();
+}
