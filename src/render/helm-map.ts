@@ -7,7 +7,6 @@
  *
  * Pure code (no Node API): the caller reads the files and runs helm.
  */
-import { isMap, isScalar, parseDocument } from 'yaml';
 import { isCustomResourceDefinition } from '../core/incremental';
 import { alignTemplate, type LineAssignment } from './align';
 import { lineStartsOf, type MappedLine, type SourceFile, type SourceMapTable } from './source-map';
@@ -166,12 +165,14 @@ export async function assembleHelm(docs: readonly HelmDocument[], options: Assem
     const crd = isCustomResourceDefinition(body);
     const assigned = file && !crd ? cache.align(cache.get(file.text), doc.lines) : undefined;
     const insertAt = crd ? undefined : namespaceInsertion(body, options.namespace);
+    // Lines with a file but no place in it (a CRD's) share one entry.
+    const fileOnly: MappedLine | null = index < 0 ? null : { source: index, line: 0, parts: [] };
     for (let i = 0; i < doc.lines.length; i++) {
       if (insertAt && insertAt.line === i) push(`${' '.repeat(insertAt.indent)}namespace: ${options.namespace}`, null);
       const line = doc.lines[i]!;
       const a = assigned?.[i];
       if (index < 0) push(line, null);
-      else if (!a || a.templateLine < 0) push(line, { source: index, line: 0, parts: [] });
+      else if (!a || a.templateLine < 0) push(line, fileOnly);
       else push(line, { source: index, line: a.templateLine, parts: a.parts.map((p) => ({ ...p, start: p.start + offset, end: p.end + offset })) });
     }
   }
@@ -182,34 +183,31 @@ export async function assembleHelm(docs: readonly HelmDocument[], options: Assem
 /**
  * Where to write `namespace: <ns>` into a document whose object names none: before the first key of its
  * `metadata` map (0-based line of the document, and the indentation of that key). Undefined for documents that
- * name a namespace, are cluster-scoped, or are not an object in block style.
+ * name a namespace, are cluster-scoped, are not an object, or whose `metadata` is not a block map. The text is
+ * read line by line (helm's output is regular YAML): parsing every document again would cost more than the
+ * alignment itself on large charts.
  */
 export function namespaceInsertion(body: string, namespace: string): { line: number; indent: number } | undefined {
   if (namespace === '') return undefined;
-  let doc;
-  try {
-    doc = parseDocument(body, { keepSourceTokens: false });
-  } catch {
-    return undefined;
+  const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/m.exec(body)?.[1];
+  if (kind === undefined || CLUSTER_SCOPED_KINDS.has(kind) || kind.endsWith('List') || !/^apiVersion:/m.test(body)) return undefined;
+  const lines = body.split('\n');
+  const meta = lines.findIndex((l) => /^metadata:[ \t]*(?:#.*)?$/.test(l));
+  if (meta < 0) return undefined;
+  let first = -1;
+  let indent = -1;
+  for (let i = meta + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const t = l.trimStart();
+    if (t === '' || t.startsWith('#')) continue;
+    const n = l.length - t.length;
+    if (indent < 0) {
+      if (n === 0 || t.startsWith('- ')) return undefined;
+      indent = n;
+      first = i;
+    }
+    if (n < indent) break;
+    if (n === indent && /^namespace:(?:[ \t]|$)/.test(t)) return undefined;
   }
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
-  const kind: unknown = doc.contents.get('kind', true);
-  const kindValue: unknown = isScalar(kind) ? kind.value : undefined;
-  const kindName = typeof kindValue === 'string' ? kindValue : undefined;
-  if (kindName === undefined || CLUSTER_SCOPED_KINDS.has(kindName) || kindName.endsWith('List')) return undefined;
-  if (!doc.contents.get('apiVersion')) return undefined;
-  const metadata = doc.contents.get('metadata', true);
-  if (!isMap(metadata) || metadata.flow || metadata.items.length === 0) return undefined;
-  const ns = metadata.get('namespace', true);
-  if (isScalar(ns) && ns.value !== null && ns.value !== '') return undefined;
-  if (ns !== undefined) return undefined;
-  const firstKey = metadata.items[0]!.key;
-  if (!isScalar(firstKey) || !firstKey.range) return undefined;
-  const starts = lineStartsOf(body);
-  let line = 0;
-  while (line + 1 < starts.length && starts[line + 1]! <= firstKey.range[0]) line++;
-  const indent = firstKey.range[0] - starts[line]!;
-  // The key must start its line (block style); a key after `- ` or on the `metadata:` line is left alone.
-  if (body.slice(starts[line]!, firstKey.range[0]).trim() !== '') return undefined;
-  return { line, indent };
+  return first < 0 ? undefined : { line: first, indent };
 }

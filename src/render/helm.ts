@@ -3,11 +3,14 @@
  *
  * The chart is rendered where it is, read-only. When a dependency listed in Chart.yaml is not vendored under
  * charts/, helm refuses to render (it asks for `helm dependency build`, which would download); NetLens never
- * downloads, so it renders a copy of the chart in a temporary folder with those dependencies left out of the
- * copy's Chart.yaml, and says so. `helm template` talks to no cluster (`lookup` returns nothing), runs no
+ * downloads, so it renders a mirror of the chart in a temporary folder (links to the chart's files, which helm
+ * follows) whose own Chart.yaml leaves those dependencies out, and says so. Unsaved editor buffers are rendered
+ * the same way, written into the mirror in place of their links. `helm template` talks to no cluster (`lookup` returns nothing), runs no
  * post-renderer (none is passed) and no plugin (HELM_PLUGINS is an empty folder).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { ChartTarget } from './discover';
@@ -34,8 +37,10 @@ export interface HelmContext {
   readonly emptyDir: string;
   readonly cache: TemplateCache;
   readonly pause?: () => Promise<void>;
-  /** Files to read in place of the disk (unsaved editor buffers), by absolute path. */
-  readonly overrides?: ReadonlyMap<string, string>;
+  /** The chart's files as read for the cache key (unsaved editor buffers in place of the disk's), by path. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Files whose content differs from the disk (unsaved editor buffers): the chart is rendered from a mirror. */
+  readonly overridden: readonly string[];
 }
 
 interface Dependency {
@@ -55,17 +60,17 @@ export function helmArgs(chartDir: string, options: HelmOptions, namespace: stri
 }
 
 export async function renderChart(target: ChartTarget, tool: ToolLocation, options: HelmOptions, ctx: HelmContext, inputs: readonly string[]): Promise<RenderResult> {
-  const read = (f: string) => ctx.overrides?.get(f) ?? readFileSync(f, 'utf8');
+  const read = (f: string) => ctx.files.get(f) ?? readFileSync(f, 'utf8');
   const chartText = read(target.entryFile);
   const namespace = options.namespace || target.name || 'default';
   const deps = dependencies(chartText);
   const vendored = vendoredCharts(target.dir);
   const missing = deps.filter((d) => !vendored.has(d.name));
   const problems: RenderProblem[] = [];
-  const values = mergedValues([join(target.dir, 'values.yaml'), ...options.valuesFiles], read);
+  const valuesFiles = [join(target.dir, 'values.yaml'), ...options.valuesFiles];
   const missingEnabled: string[] = [];
   for (const d of missing) {
-    const enabled = conditionHolds(values, d.condition);
+    const enabled = conditionHolds(valuesFiles, read, d.condition);
     if (enabled) missingEnabled.push(d.name, ...(d.alias ? [d.alias] : []));
     problems.push(
       problemAt(
@@ -83,18 +88,20 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   }
 
   // Render in place, unless Chart.yaml must lose its missing dependencies or unsaved edits must be seen: then
-  // render a copy, so that the user's files are never written.
-  const overridden = [...(ctx.overrides?.keys() ?? [])].filter((f) => f.startsWith(target.dir + sep));
+  // render a mirror, so that the user's files are never written.
+  const overridden = ctx.overridden.filter((f) => f.startsWith(target.dir + sep));
   let chartDir = target.dir;
   let copy: string | undefined;
   if (missing.length > 0 || overridden.length > 0) {
-    copy = mkdtempSync(join(ctx.workDir, 'chart-'));
+    copy = await mkdtemp(join(ctx.workDir, 'chart-'));
     chartDir = join(copy, target.name || 'chart');
-    cpSync(target.dir, chartDir, { recursive: true, filter: (src) => !src.split(sep).includes('.git') });
-    for (const f of overridden) writeFileSync(join(chartDir, relative(target.dir, f)), ctx.overrides!.get(f)!);
-    if (missing.length > 0) writeFileSync(join(chartDir, 'Chart.yaml'), withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
+    const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
+    if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
+    await mirror(target.dir, chartDir, [...ctx.files.keys()].filter((f) => f.startsWith(target.dir + sep)), written);
   }
-  const args = helmArgs(chartDir, options, namespace);
+  // Values files inside the chart are read from the mirror too, where an unsaved buffer has been written.
+  const inMirror = (f: string) => (copy && f.startsWith(target.dir + sep) ? join(chartDir, relative(target.dir, f)) : f);
+  const args = helmArgs(chartDir, { ...options, valuesFiles: options.valuesFiles.map(inMirror) }, namespace);
   const shown = helmArgs(target.dir, options, namespace);
   const home = join(ctx.workDir, 'helm-home');
   const env = sandboxEnv(home, ctx.emptyDir, {
@@ -111,7 +118,7 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   try {
     run = await runTool(tool.path, args, { env, cwd: ctx.workDir, timeoutMs: options.timeoutMs });
   } finally {
-    if (copy) rmSync(copy, { recursive: true, force: true });
+    if (copy) await rm(copy, { recursive: true, force: true });
   }
   const base = {
     target,
@@ -164,9 +171,31 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   return { ...base, text: assembled.text, map: assembled.map, problems, mapMs: Date.now() - started };
 }
 
-/** Helm's stderr, with the temporary copy's path shown as the chart's own. */
+/** A chart's folder rebuilt from links to its files, with some files written instead (never the user's). */
+async function mirror(from: string, to: string, files: readonly string[], written: ReadonlyMap<string, string>): Promise<void> {
+  const dirs = new Set(files.map((f) => dirname(join(to, relative(from, f)))));
+  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+  for (const f of files) {
+    const dest = join(to, relative(from, f));
+    const text = written.get(f);
+    if (text !== undefined) await writeFile(dest, text);
+    else await symlink(f, dest);
+  }
+}
+
+/**
+ * Helm's stderr, with the mirror's path shown as the chart's own, and without the warnings helm prints for each
+ * link of the mirror (NetLens made them; they say nothing about the chart).
+ */
 function cleanStderr(stderr: string, renderedDir: string, chartDir: string): string {
-  const lines = stderr.split(renderedDir).join(chartDir).trim().split('\n');
+  const lines = stderr
+    .split('\n')
+    .filter((l) => !(renderedDir !== chartDir && /found symbolic link in path/.test(l) && l.includes(renderedDir)))
+    .join('\n')
+    .split(renderedDir)
+    .join(chartDir)
+    .trim()
+    .split('\n');
   return lines.slice(0, 40).join('\n') + (lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : '');
 }
 
@@ -282,61 +311,78 @@ export function chartLayout(chartDir: string, rootName: string): (sourcePath: st
   };
 }
 
-/** The chart's values merged with the values files, as helm merges them (maps deeply, the later file winning). */
-function mergedValues(files: readonly string[], read: (f: string) => string): Record<string, unknown> {
-  let merged: Record<string, unknown> = {};
+/**
+ * The value at a dotted path in the chart's values and the values files, the later file winning (as helm merges
+ * them). Only the block of the path's top-level key is parsed: a chart's values.yaml can be thousands of lines.
+ */
+function valueAt(files: readonly string[], read: (f: string) => string, path: readonly string[]): unknown {
+  let found: unknown;
   for (const f of files) {
-    let v: unknown;
+    let text: string;
     try {
-      v = parseDocument(read(f)).toJS();
+      text = read(f);
     } catch {
       continue;
     }
-    if (v && typeof v === 'object' && !Array.isArray(v)) merged = deepMerge(merged, v as Record<string, unknown>);
+    const block = topLevelBlock(text, path[0]!);
+    if (block === undefined) continue;
+    let v: unknown;
+    try {
+      v = parseDocument(block).toJS();
+    } catch {
+      continue;
+    }
+    for (const key of path) v = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+    if (v !== undefined) found = v;
   }
-  return merged;
+  return found;
 }
 
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = prev && v && typeof prev === 'object' && typeof v === 'object' && !Array.isArray(prev) && !Array.isArray(v) ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
+/** The lines of a top-level key of a YAML map (the key's line up to the next line at column 0 that is not a comment). */
+function topLevelBlock(text: string, key: string): string | undefined {
+  const lines = text.split('\n');
+  const quoted = new RegExp(`^(?:${escapeRegExp(key)}|"${escapeRegExp(key)}"|'${escapeRegExp(key)}')[ \t]*:`);
+  const start = lines.findIndex((l) => quoted.test(l));
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && (lines[end]!.trim() === '' || /^[ \t#]/.test(lines[end]!))) end++;
+  return lines.slice(start, end).join('\n');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
  * Whether a dependency's condition holds, as helm reads it: the first of its comma-separated paths that names a
  * boolean decides; no condition (or none that resolves) means enabled.
  */
-function conditionHolds(values: Record<string, unknown>, condition: string | undefined): boolean {
+function conditionHolds(files: readonly string[], read: (f: string) => string, condition: string | undefined): boolean {
   if (!condition) return true;
   for (const path of condition.split(',').map((s) => s.trim()).filter(Boolean)) {
-    let v: unknown = values;
-    for (const key of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+    const v = valueAt(files, read, path.split('.'));
     if (typeof v === 'boolean') return v;
   }
   return true;
 }
 
 /** Every file of a chart's folder (its inputs), sorted; version-control folders are left out. */
-export function chartFiles(chartDir: string): string[] {
+export async function chartFiles(chartDir: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = (dir: string) => {
+  const walk = async (dir: string): Promise<void> => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
     for (const e of entries) {
       if (e.name === '.git') continue;
       const full = join(dir, e.name);
-      if (e.isDirectory()) walk(full);
+      if (e.isDirectory()) await walk(full);
       else if (e.isFile()) out.push(full);
     }
   };
-  walk(chartDir);
+  await walk(chartDir);
   return out.sort();
 }

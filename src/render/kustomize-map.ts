@@ -215,15 +215,25 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
   const out: string[] = [];
   const lines: (MappedLine | null)[] = [];
   let unmapped = 0;
+  let offset = 0;
+  const sourceLineStarts = new Map<string, number[]>();
+  const sourceLine = (file: SourceFile, at: number): number => {
+    let starts = sourceLineStarts.get(file.path);
+    if (!starts) {
+      starts = lineStartsOf(file.text);
+      sourceLineStarts.set(file.path, starts);
+    }
+    return lineIndex(starts, at);
+  };
   for (const raw of splitDocuments(stdout)) {
     if (options.pause) await options.pause();
     const { text: docText, origin: rawOrigin } = stripOrigin(raw);
     const origin = originOf(rawOrigin, options.resolveOrigin);
-    const base = out.reduce((n, l) => n + l.length + 1, 0);
     const docLines = docText.split('\n');
     out.push('---');
     lines.push(null);
-    const docStart = base + 4;
+    const docStart = offset + 4;
+    offset = docStart + docText.length + 1;
     const docLineStarts = lineStartsOf(docText);
     const perLine: { source: number; line: number; parts: MappedPart[]; hasValue: boolean }[] = new Array(docLines.length);
     const doc = parseDocument(docText);
@@ -245,7 +255,7 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
     const record = (renderedStart: number, renderedEnd: number, file: SourceFile, sourceStart: number, sourceEnd: number, produced: Produced, isKey = false) => {
       const l = lineIndex(docLineStarts, renderedStart);
       const fileIdx = indexOf(file);
-      const srcLine = lineIndex(lineStartsOf(file.text), sourceStart);
+      const srcLine = sourceLine(file, sourceStart);
       const entry = perLine[l];
       const part: MappedPart = { start: docStart + renderedStart, end: docStart + renderedEnd, sourceStart, sourceEnd, produced };
       if (!entry) perLine[l] = { source: fileIdx, line: srcLine, parts: [part], hasValue: !isKey };
@@ -396,7 +406,7 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
       else if (src) {
         // A line with nothing found for it (a key kustomize added): the object's place in its source.
         const objStart = srcDoc?.contents?.range?.[0] ?? 0;
-        lines.push({ source: indexOf(src.file), line: lineIndex(lineStartsOf(src.file.text), objStart), parts: [] });
+        lines.push({ source: indexOf(src.file), line: sourceLine(src.file, objStart), parts: [] });
       } else lines.push(null);
     });
   }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
@@ -108,16 +109,18 @@ export class Renderer {
       timeoutMs: this.settings.timeoutMs ?? 60_000,
     };
     const tool = this.tool('helm');
-    const inputs = [...chartFiles(target.dir), ...valuesFiles.filter((f) => !f.startsWith(target.dir + sep))];
+    const inputs = [...(await chartFiles(target.dir)), ...valuesFiles.filter((f) => !f.startsWith(target.dir + sep))];
     if (!tool || 'error' in tool) {
       const wouldRun = ['helm', ...helmArgs(target.dir, options, namespace)];
       return this.toolMissing(target, 'helm', tool ? tool.error : 'helm was not found on PATH', wouldRun, inputs, namespace);
     }
-    const key = hashInputs(['helm', tool.path, toolStamp(tool.path), JSON.stringify(options)], inputs, request.overrides);
+    const files = await readInputs(inputs, request.overrides);
+    const key = hashInputs(['helm', tool.path, toolStamp(tool.path), JSON.stringify(options)], inputs, files);
     const id = `${target.entryFile}#${release}`;
     const hit = this.cache.get(id);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
-    const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, ...(request.overrides ? { overrides: request.overrides } : {}) }, inputs);
+    const overridden = [...(request.overrides?.keys() ?? [])].filter((f) => files.has(f));
+    const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden }, inputs);
     this.cache.set(id, { key, result });
     return result;
   }
@@ -133,7 +136,7 @@ export class Renderer {
       else reason += kubectl && 'error' in kubectl ? `, and ${kubectl.error}` : ', nor kubectl (for kubectl kustomize)';
     }
     if (!tool || 'error' in tool) return this.toolMissing(target, 'kustomize', reason, kustomizeCommand('kustomize', target.dir), inputs, undefined);
-    const key = hashInputs(['kustomize', tool.path, toolStamp(tool.path)], inputs);
+    const key = hashInputs(['kustomize', tool.path, toolStamp(tool.path)], inputs, await readInputs(inputs));
     const hit = this.cache.get(target.entryFile);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
     const result = await renderKustomization(target, tool, { timeoutMs: this.settings.timeoutMs ?? 60_000 }, { workDir: this.workDir, emptyDir: this.emptyDir, graph, pause: this.pause }, inputs);
@@ -181,23 +184,24 @@ function toolStamp(path: string): string {
   }
 }
 
-/** The cache key of a render: the parts given, then each input's path and content (an override's when given). */
-function hashInputs(parts: readonly string[], files: readonly string[], overrides?: ReadonlyMap<string, string>): string {
+/**
+ * The contents of a render's inputs (an override in place of the disk's), read without holding the thread;
+ * files that cannot be read are left out.
+ */
+async function readInputs(files: readonly string[], overrides?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const texts = await Promise.all(files.map((f) => (overrides?.has(f) ? Promise.resolve(overrides.get(f)!) : readFile(f, 'utf8').catch(() => undefined))));
+  files.forEach((f, i) => {
+    if (texts[i] !== undefined) out.set(f, texts[i]!);
+  });
+  return out;
+}
+
+/** The cache key of a render: the parts given, then each input's path and content. */
+function hashInputs(parts: readonly string[], files: readonly string[], contents: ReadonlyMap<string, string>): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
-  for (const f of files) {
-    h.update(f).update('\0');
-    const o = overrides?.get(f);
-    if (o !== undefined) h.update(o);
-    else {
-      try {
-        h.update(readFileSync(f));
-      } catch {
-        h.update('\u0001missing');
-      }
-    }
-    h.update('\0');
-  }
+  for (const f of files) h.update(f).update('\0').update(contents.get(f) ?? '\u0001missing').update('\0');
   return h.digest('hex');
 }
 

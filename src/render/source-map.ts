@@ -94,8 +94,14 @@ export function toSource(map: SourceMapTable, start: number, end: number): Sourc
     s1 = Math.min(p.sourceEnd, p.sourceStart + (e - p.start));
     produced = 'literal';
   } else if (overlapping.length > 0) {
-    s0 = Math.min(...overlapping.map((p) => p.sourceStart));
-    s1 = Math.max(...overlapping.map((p) => p.sourceEnd));
+    // Literal parts count only for the characters under the range; computed parts count whole.
+    const clipped = overlapping.map((p) =>
+      p.produced === 'literal'
+        ? { a: p.sourceStart + Math.max(0, start - p.start), b: Math.min(p.sourceEnd, p.sourceStart + (Math.max(e, start + 1) - p.start)) }
+        : { a: p.sourceStart, b: p.sourceEnd },
+    );
+    s0 = Math.min(...clipped.map((c) => c.a));
+    s1 = Math.max(...clipped.map((c) => c.b));
     produced = overlapping.some((p) => p.produced === 'expression') ? 'expression' : 'literal';
     if (produced === 'literal' && overlapping.length > 1) produced = 'expression';
   } else {

@@ -350,7 +350,7 @@ describe('kustomize build output: origins, patches and transformers', () => {
 describe('source map answers', () => {
   const map: SourceMapTable = {
     sources: [{ path: '/s.yaml', text: 'key: {{ .X }}-suffix\n' }],
-    lineStarts: [0, 15],
+    lineStarts: [0, 16],
     lines: [{ source: 0, line: 0, parts: [{ start: 0, end: 5, sourceStart: 0, sourceEnd: 5, produced: 'literal' }, { start: 5, end: 8, sourceStart: 5, sourceEnd: 13, produced: 'expression' }, { start: 8, end: 15, sourceStart: 13, sourceEnd: 20, produced: 'literal' }] }, null],
   };
 
