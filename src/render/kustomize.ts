@@ -95,7 +95,7 @@ export async function renderKustomization(target: KustomizeTarget, tool: ToolLoc
   });
   if (assembled.unmapped > 0) {
     problems.push(
-      problemAt(target.entryFile, entryText, 0, 0, 'unmapped-output', 'information', `${assembled.unmapped} rendered object${assembled.unmapped === 1 ? '' : 's'} came from files NetLens cannot open; findings there are shown on this file.`),
+      problemAt(target.entryFile, entryText, 0, 0, 'unmapped-output', 'information', `${assembled.unmapped} rendered object${assembled.unmapped === 1 ? ' has' : 's have'} no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.`),
     );
   }
   return { ...base, text: assembled.text, map: assembled.map, problems, toolMs: run.ms, mapMs: Date.now() - started };
