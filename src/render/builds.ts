@@ -1,9 +1,10 @@
 /**
  * Analysis of a workspace made of builds: the plain manifests (one build, read together as today), and each
  * rendered chart and Kustomize entry point (one build each). A reference resolves in its own build first, then in
- * the other builds; but another build never answers for a namespace that the reference's own build defines, so
- * that alternatives of each other (the dev and prod overlays of one base, all in `default`) do not hide each
- * other's broken references. Findings in rendered text are carried back to their source file and line through the
+ * the other builds; but another rendered build never answers for a namespace that the reference's own rendered
+ * build defines, so that alternatives of each other (the dev and prod overlays of one base, all in `default`) do
+ * not hide each other's broken references. The plain manifests are no alternative of any render: they answer for
+ * renders, and renders for them, in every namespace. Findings in rendered text are carried back to their source file and line through the
  * render's map; a finding that several builds share (a base used by several overlays) is reported once and says
  * which builds it holds in.
  *
@@ -113,7 +114,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
     if (others.length > 0) {
       const defined = namespacesOf(build, options.defaultNamespace);
       const otherModel = buildWorkspaceModel(
-        others.flatMap((b) => b.manifests.map((m) => without(m, defined, options.defaultNamespace))),
+        others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
         { defaultNamespace: options.defaultNamespace },
       );
       sources.push({ name: 'the other builds of the workspace', resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }), live: false });
