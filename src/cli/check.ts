@@ -42,7 +42,7 @@ export interface Located {
   readonly message: string;
 }
 
-/** Runs the checks; returns the exit status. */
+/** Runs the checks on files and folders read as plain manifests (nothing is rendered); returns the exit status. */
 export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
   const loaded = loadManifests(args.paths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace });
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
