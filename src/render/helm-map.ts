@@ -44,30 +44,32 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 export interface HelmDocument {
   /** The path in the `# Source:` header, as helm wrote it (`podinfo/templates/service.yaml`). */
   readonly sourcePath: string;
-  /** The document's lines after the header. */
-  readonly lines: readonly string[];
+  /** The document's text after the header, without its last newline. */
+  readonly text: string;
 }
 
-/** Splits `helm template` output into documents with their `# Source:` paths. */
+const HEADER = '---\n# Source: ';
+
+/**
+ * Splits `helm template` output into documents with their `# Source:` paths (found by searching for the header,
+ * not by reading every line: the output of a chart with CRDs runs to tens of thousands of lines).
+ */
 export function splitHelmOutput(stdout: string): HelmDocument[] {
   const docs: HelmDocument[] = [];
-  let current: { sourcePath: string; lines: string[] } | undefined;
-  const all = stdout.split('\n');
-  if (all[all.length - 1] === '') all.pop();
-  for (let i = 0; i < all.length; i++) {
-    const line = all[i]!;
-    if (/^---\s*$/.test(line)) {
-      const header = /^# Source: (.+?)\s*$/.exec(all[i + 1] ?? '');
-      if (header) {
-        if (current) docs.push(current);
-        current = { sourcePath: header[1]!, lines: [] };
-        i++;
-        continue;
-      }
-    }
-    if (current) current.lines.push(line);
+  const text = stdout.replace(/\r\n/g, '\n');
+  let at = text.startsWith(HEADER) ? 0 : text.indexOf(`\n${HEADER}`) + 1;
+  while (at > 0 || (at === 0 && text.startsWith(HEADER))) {
+    const pathStart = at + HEADER.length;
+    const pathEnd = text.indexOf('\n', pathStart);
+    if (pathEnd < 0) break;
+    const next = text.indexOf(`\n${HEADER}`, pathEnd);
+    const bodyEnd = next < 0 ? text.length : next;
+    let body = text.slice(pathEnd + 1, bodyEnd);
+    if (body.endsWith('\n')) body = body.slice(0, -1);
+    docs.push({ sourcePath: text.slice(pathStart, pathEnd).trim(), text: body });
+    if (next < 0) break;
+    at = next + 1;
   }
-  if (current) docs.push(current);
   return docs;
 }
 
@@ -159,17 +161,26 @@ export async function assembleHelm(docs: readonly HelmDocument[], options: Assem
         sourceIndex.set(file.path, index);
       }
     } else unmapped.add(doc.sourcePath);
-    const body = doc.lines.join('\n');
-    // A CustomResourceDefinition is not analysed (its schema names nothing a pod reaches): its lines point at
-    // the file only, which spares aligning the largest documents of a chart.
-    const crd = isCustomResourceDefinition(body);
-    const assigned = file && !crd ? cache.align(cache.get(file.text), doc.lines) : undefined;
-    const insertAt = crd ? undefined : namespaceInsertion(body, options.namespace);
-    // Lines with a file but no place in it (a CRD's) share one entry.
+    // Lines with a file but no place in it share one entry.
     const fileOnly: MappedLine | null = index < 0 ? null : { source: index, line: 0, parts: [] };
-    for (let i = 0; i < doc.lines.length; i++) {
+    // A CustomResourceDefinition is not analysed (its schema names nothing a pod reaches): its lines point at the
+    // file only, and are copied as one piece, which spares the largest documents of a chart line-by-line work.
+    // Its kind and apiVersion are at its top, so its first lines tell.
+    const head = doc.text.length > 4000 ? doc.text.slice(0, doc.text.indexOf('\n', 4000) < 0 ? doc.text.length : doc.text.indexOf('\n', 4000)) : doc.text;
+    if (isCustomResourceDefinition(head) && isCustomResourceDefinition(doc.text)) {
+      let lines = 1;
+      for (let p = doc.text.indexOf('\n'); p >= 0; p = doc.text.indexOf('\n', p + 1)) lines++;
+      out.push(doc.text);
+      for (let i = 0; i < lines; i++) mapped.push(fileOnly);
+      offset += doc.text.length + 1;
+      continue;
+    }
+    const docLines = doc.text.split('\n');
+    const assigned = file ? cache.align(cache.get(file.text), docLines) : undefined;
+    const insertAt = namespaceInsertion(doc.text, options.namespace);
+    for (let i = 0; i < docLines.length; i++) {
       if (insertAt && insertAt.line === i) push(`${' '.repeat(insertAt.indent)}namespace: ${options.namespace}`, null);
-      const line = doc.lines[i]!;
+      const line = docLines[i]!;
       const a = assigned?.[i];
       if (index < 0) push(line, null);
       else if (!a || a.templateLine < 0) push(line, fileOnly);

@@ -10,7 +10,6 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { ChartTarget } from './discover';
@@ -41,6 +40,8 @@ export interface HelmContext {
   readonly files: ReadonlyMap<string, string>;
   /** Files whose content differs from the disk (unsaved editor buffers): the chart is rendered from a mirror. */
   readonly overridden: readonly string[];
+  /** The mirrors kept between renders, by chart folder (owned by the renderer, removed with its folder). */
+  readonly mirrors: Map<string, MirrorState>;
 }
 
 interface Dependency {
@@ -88,17 +89,17 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   }
 
   // Render in place, unless Chart.yaml must lose its missing dependencies or unsaved edits must be seen: then
-  // render a mirror, so that the user's files are never written.
+  // render a mirror, so that the user's files are never written. The mirror is kept for the next render.
   const overridden = ctx.overridden.filter((f) => f.startsWith(target.dir + sep));
   let chartDir = target.dir;
   let copy: string | undefined;
   if (missing.length > 0 || overridden.length > 0) {
-    copy = await mkdtemp(join(ctx.workDir, 'chart-'));
-    chartDir = join(copy, target.name || 'chart');
     const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
     if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
-    await mirror(target.dir, chartDir, [...ctx.files.keys()].filter((f) => f.startsWith(target.dir + sep)), written);
-  }
+    const state = await mirror(ctx, target, [...ctx.files.keys()].filter((f) => f.startsWith(target.dir + sep)), written);
+    copy = state.dir;
+    chartDir = state.chartDir;
+  } else await dropMirror(ctx, target.dir);
   // Values files inside the chart are read from the mirror too, where an unsaved buffer has been written.
   const inMirror = (f: string) => (copy && f.startsWith(target.dir + sep) ? join(chartDir, relative(target.dir, f)) : f);
   const args = helmArgs(chartDir, { ...options, valuesFiles: options.valuesFiles.map(inMirror) }, namespace);
@@ -114,12 +115,7 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
     HELM_REGISTRY_CONFIG: join(home, 'config', 'registry.json'),
     HELM_NO_PLUGINS: '1',
   });
-  let run;
-  try {
-    run = await runTool(tool.path, args, { env, cwd: ctx.workDir, timeoutMs: options.timeoutMs });
-  } finally {
-    if (copy) await rm(copy, { recursive: true, force: true });
-  }
+  const run = await runTool(tool.path, args, { env, cwd: ctx.workDir, timeoutMs: options.timeoutMs });
   const base = {
     target,
     id: `${target.entryFile}#${options.release}`,
@@ -171,16 +167,66 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   return { ...base, text: assembled.text, map: assembled.map, problems, mapMs: Date.now() - started };
 }
 
-/** A chart's folder rebuilt from links to its files, with some files written instead (never the user's). */
-async function mirror(from: string, to: string, files: readonly string[], written: ReadonlyMap<string, string>): Promise<void> {
-  const dirs = new Set(files.map((f) => dirname(join(to, relative(from, f)))));
-  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-  for (const f of files) {
-    const dest = join(to, relative(from, f));
-    const text = written.get(f);
-    if (text !== undefined) await writeFile(dest, text);
-    else await symlink(f, dest);
+/** A chart's mirror: a folder of links to the chart's files, with some files written instead. */
+export interface MirrorState {
+  readonly dir: string;
+  readonly chartDir: string;
+  /** The chart's files and the written ones when the mirror was made (a change means a new mirror). */
+  readonly files: string;
+  written: Map<string, string>;
+}
+
+/**
+ * The mirror of a chart, made or brought up to date. Links follow the user's edits by themselves; the written
+ * files (Chart.yaml without its missing dependencies, unsaved buffers) are real files in real folders of the
+ * mirror, so they are rewritten in place when only their text changed. When the chart's files or the set of
+ * written files change, the mirror is made again: writing through a link would write the user's file.
+ */
+async function mirror(ctx: HelmContext, target: ChartTarget, files: readonly string[], written: ReadonlyMap<string, string>): Promise<MirrorState> {
+  const key = `${files.join('\n')}\u0000${[...written.keys()].sort().join('\n')}`;
+  let state = ctx.mirrors.get(target.dir);
+  if (state && state.files !== key) {
+    // fs.rm removes links, never what they point at.
+    await rm(state.dir, { recursive: true, force: true });
+    ctx.mirrors.delete(target.dir);
+    state = undefined;
   }
+  if (!state) {
+    const dir = await mkdtemp(join(ctx.workDir, 'chart-'));
+    state = { dir, chartDir: join(dir, target.name || 'chart'), files: key, written: new Map(written) };
+    await linkTree(target.dir, state.chartDir, written);
+    ctx.mirrors.set(target.dir, state);
+    return state;
+  }
+  for (const [f, text] of written) {
+    if (state.written.get(f) !== text) await writeFile(join(state.chartDir, relative(target.dir, f)), text);
+  }
+  state.written = new Map(written);
+  return state;
+}
+
+/**
+ * Links a folder's entries into another, whole folders at once (helm follows links to folders), except along the
+ * paths of written files, where folders are made and their other entries linked one by one.
+ */
+async function linkTree(from: string, to: string, written: ReadonlyMap<string, string>): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const e of await readdir(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    if (e.name === '.git') continue;
+    const text = written.get(src);
+    if (text !== undefined) await writeFile(join(to, e.name), text);
+    else if (e.isDirectory() && [...written.keys()].some((w) => w.startsWith(src + sep))) await linkTree(src, join(to, e.name), written);
+    else await symlink(src, join(to, e.name));
+  }
+}
+
+/** Removes a chart's mirror once it is no longer needed. */
+async function dropMirror(ctx: HelmContext, chartDir: string): Promise<void> {
+  const state = ctx.mirrors.get(chartDir);
+  if (!state) return;
+  ctx.mirrors.delete(chartDir);
+  await rm(state.dir, { recursive: true, force: true });
 }
 
 /**

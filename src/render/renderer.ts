@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
-import { chartFiles, helmArgs, renderChart } from './helm';
+import { chartFiles, helmArgs, renderChart, type MirrorState } from './helm';
 import { templateCache, type TemplateCache } from './helm-map';
 import { kustomizeCommand, renderKustomization } from './kustomize';
 import { kustomizationGraph } from './kustomization';
@@ -62,6 +62,9 @@ export class Renderer {
   private readonly templates: TemplateCache = templateCache();
   private readonly tools = new Map<ToolName, ToolLocation | { error: string } | undefined>();
   private readonly missing = new Map<'helm' | 'kustomize', MissingTool>();
+  private readonly mirrors = new Map<string, MirrorState>();
+  /** The render in progress for each target: a target's renders run one after the other (they share a mirror). */
+  private readonly running = new Map<string, Promise<unknown>>();
   private disposed = false;
 
   constructor(private readonly settings: RenderSettings = {}) {
@@ -78,7 +81,17 @@ export class Renderer {
   /** Renders a chart or a kustomization, from the cache when none of its inputs changed. */
   async render(target: RenderTarget, request: RenderRequest = {}): Promise<RenderResult> {
     if (this.disposed) throw new Error('the renderer was disposed');
-    return target.kind === 'helm' ? this.renderHelm(target, request) : this.renderKustomize(target);
+    const before = this.running.get(target.entryFile) ?? Promise.resolve();
+    const next = before.then(
+      () => (target.kind === 'helm' ? this.renderHelm(target, request) : this.renderKustomize(target)),
+      () => (target.kind === 'helm' ? this.renderHelm(target, request) : this.renderKustomize(target)),
+    );
+    this.running.set(target.entryFile, next);
+    try {
+      return await next;
+    } finally {
+      if (this.running.get(target.entryFile) === next) this.running.delete(target.entryFile);
+    }
   }
 
   /** Removes the temporary folder. */
@@ -120,7 +133,7 @@ export class Renderer {
     const hit = this.cache.get(id);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
     const overridden = [...(request.overrides?.keys() ?? [])].filter((f) => files.has(f));
-    const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden }, inputs);
+    const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden, mirrors: this.mirrors }, inputs);
     this.cache.set(id, { key, result });
     return result;
   }

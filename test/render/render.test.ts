@@ -13,6 +13,7 @@ import { runCheckWithRenders, type CheckArgs, type Located } from '../../src/cli
 import { discover, type RenderTarget } from '../../src/render/discover';
 import { Renderer } from '../../src/render/renderer';
 import type { RenderResult } from '../../src/render/result';
+import { toSource } from '../../src/render/source-map';
 import { corpusDir, repoRoot } from '../support/repo';
 import { corpusCopy, lineOf, referenceRows, tools, type RefRow } from './support';
 
@@ -132,6 +133,35 @@ describe('Helm charts: each reference, what it reaches and its template line', (
       row('release-argocd-repo-server:8081', 'argo-cd/release-argocd-repo-server', 'templates/argocd-notifications/deployment.yaml', argo, '--argocd-repo-server={{ template', 'expression'),
       row('release-argocd-application-controller', 'NXDOMAIN', 'templates/argocd-application-controller/statefulset.yaml', argo, 'serviceName: {{ include "argo-cd.controller.fullname" . }}', 'expression'),
     ]);
+  });
+
+  it('unsaved edits are rendered from a mirror of the chart, and the chart on disk is left as it is', async () => {
+    const renderer = new Renderer({ helmPath: helm, searchPath: '' });
+    try {
+      const chart = join(copy('charts/podinfo'), 'charts', 'podinfo');
+      const target = chartTarget(chart);
+      const file = join(chart, 'templates', 'service.yaml');
+      const disk = readFileSync(file, 'utf8');
+      const edited = disk.replace('name: {{ template "podinfo.fullname" . }}', 'name: {{ template "podinfo.fullname" . }}-edited');
+      assert.notEqual(edited, disk);
+      const r = await renderer.render(target, { overrides: new Map([[file, edited]]) });
+      assert.match(r.text, /^ {2}name: release-podinfo-edited$/m);
+      // The map points at the user's file, with the edited text.
+      const at = r.text.indexOf('release-podinfo-edited');
+      const s = toSource(r.map, at, at + 5)!;
+      assert.equal(s.path, file);
+      assert.equal(r.map.sources.find((x) => x.path === file)!.text, edited);
+      assert.equal(readFileSync(file, 'utf8'), disk);
+      // A second edit of the same buffer is written into the mirror's own copy, never through to the chart.
+      const again = await renderer.render(target, { overrides: new Map([[file, edited.replace('-edited', '-again')]]) });
+      assert.match(again.text, /^ {2}name: release-podinfo-again$/m);
+      assert.equal(readFileSync(file, 'utf8'), disk);
+      const back = await renderer.render(target);
+      assert.ok(!back.fromCache);
+      assert.doesNotMatch(back.text, /release-podinfo-edited/);
+    } finally {
+      renderer.dispose();
+    }
   });
 
   it('argo-cd with redis-ha enabled: helm fails without the dependency, and says why on Chart.yaml', async () => {

@@ -207,7 +207,7 @@ describe('helm template output: documents, namespaces and the map', () => {
 
   it('splits documents by their # Source: headers', () => {
     assert.deepEqual(
-      splitHelmOutput(stdout).map((d) => [d.sourcePath, d.lines.length]),
+      splitHelmOutput(stdout).map((d) => [d.sourcePath, d.text.split('\n').length]),
       [
         ['x/templates/service.yaml', 7],
         ['x/templates/deployment.yaml', 15],
