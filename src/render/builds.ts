@@ -157,8 +157,30 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
   };
 }
 
+/** A reference of rendered text, with its rendered text and its place in the user's files. */
+export interface PlacedReference {
+  readonly reference: Reference;
+  /** The reference as rendered (`release-podinfo-redis:6379`). */
+  readonly rendered: string;
+  /** Where its host (or Service name) comes from. */
+  readonly place: Place;
+}
+
+/**
+ * The references of a rendered build placed in the user's files (for hovers and inlay hints in a template: an
+ * `expression` place is text computed there, whose rendered value is worth showing beside it).
+ */
+export function placeReferences(build: Build): PlacedReference[] {
+  const out: PlacedReference[] = [];
+  build.manifests.forEach((m, i) => {
+    const refs = build.references?.[i] ?? [];
+    for (const r of refs) out.push({ reference: r, rendered: m.text.slice(r.start, r.end), place: placeOf(build, m.uri, r.hostStart, r.hostEnd) });
+  });
+  return out;
+}
+
 /** Where an offset of a build's manifest is in the user's files. */
-function placeOf(build: Build, uri: string, start: number, end: number): Place {
+export function placeOf(build: Build, uri: string, start: number, end: number): Place {
   const render = build.render;
   if (render && uri === render.uri) {
     const s = toSource(render.map, start, end);

@@ -5,8 +5,8 @@
  * charts/, helm refuses to render (it asks for `helm dependency build`, which would download); NetLens never
  * downloads, so it renders a mirror of the chart in a temporary folder (links to the chart's files, which helm
  * follows) whose own Chart.yaml leaves those dependencies out, and says so. Unsaved editor buffers are rendered
- * the same way, written into the mirror in place of their links. `helm template` talks to no cluster (`lookup` returns nothing), runs no
- * post-renderer (none is passed) and no plugin (HELM_PLUGINS is an empty folder).
+ * the same way, written into the mirror in place of their links. `helm template` talks to no cluster (`lookup`
+ * returns nothing), runs no post-renderer (none is passed) and no plugin (HELM_PLUGINS is an empty folder).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -30,7 +30,7 @@ export interface HelmOptions {
 }
 
 export interface HelmContext {
-  /** A private folder for helm's home, cache and config (and copies of charts). */
+  /** A private folder for helm's home, cache and config (and mirrors of charts). */
   readonly workDir: string;
   /** An empty folder: HELM_PLUGINS and PATH point at it. */
   readonly emptyDir: string;
@@ -92,16 +92,16 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   // render a mirror, so that the user's files are never written. The mirror is kept for the next render.
   const overridden = ctx.overridden.filter((f) => f.startsWith(target.dir + sep));
   let chartDir = target.dir;
-  let copy: string | undefined;
+  let mirrored = false;
   if (missing.length > 0 || overridden.length > 0) {
     const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
     if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
     const state = await mirror(ctx, target, [...ctx.files.keys()].filter((f) => f.startsWith(target.dir + sep)), written);
-    copy = state.dir;
+    mirrored = true;
     chartDir = state.chartDir;
   } else await dropMirror(ctx, target.dir);
   // Values files inside the chart are read from the mirror too, where an unsaved buffer has been written.
-  const inMirror = (f: string) => (copy && f.startsWith(target.dir + sep) ? join(chartDir, relative(target.dir, f)) : f);
+  const inMirror = (f: string) => (mirrored && f.startsWith(target.dir + sep) ? join(chartDir, relative(target.dir, f)) : f);
   const args = helmArgs(chartDir, { ...options, valuesFiles: options.valuesFiles.map(inMirror) }, namespace);
   const shown = helmArgs(target.dir, options, namespace);
   const home = join(ctx.workDir, 'helm-home');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
-import { analyzeBuilds, renderedBuild, type Build } from '../../src/render/builds';
+import { analyzeBuilds, placeReferences, renderedBuild, type Build } from '../../src/render/builds';
 import type { RenderResult } from '../../src/render/result';
 import { lineStartsOf, type MappedLine } from '../../src/render/source-map';
 
@@ -76,6 +76,15 @@ describe('builds answer for each other', () => {
     assert.deepEqual(
       codes([r]).map((c) => [c[0], c[2]]),
       [['NL001', lineOf(text, 'release-other:5432')]],
+    );
+  });
+
+  it('places every reference of a render in its source file, with its rendered text', () => {
+    const text = client('api.back:80');
+    const placed = placeReferences(renderedBuild(render('front', text), scan));
+    assert.deepEqual(
+      placed.map((p) => [p.rendered, p.place.file, p.place.line, p.place.column, p.place.produced]),
+      [['api.back:80', '/src/front.yaml', lineOf(text, 'api.back:80'), text.split('\n')[lineOf(text, 'api.back:80') - 1]!.indexOf('api') + 1, 'literal']],
     );
   });
 });
