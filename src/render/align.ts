@@ -66,7 +66,37 @@ export function alignTemplate(tpl: TemplateLines, rendered: readonly string[]): 
     prevT = t;
     prevR = j;
   }
+  oneBranch(tpl, matched);
   return fillGaps(tpl, rendered, matched);
+}
+
+/**
+ * An `if` (or `with`) outside any loop renders one of its branches. When lines of several branches were matched
+ * (a `value: {{ ... }}` line fits either branch), the branch with the most matched text is the one that rendered;
+ * the other matches are undone, and the gap filling places those lines again.
+ */
+function oneBranch(tpl: TemplateLines, matched: Int32Array): void {
+  const loops = tpl.blocks.filter((b) => b.keyword === 'range');
+  for (const b of tpl.blocks) {
+    if ((b.keyword !== 'if' && b.keyword !== 'with') || b.elseLines.length === 0) continue;
+    if (loops.some((l) => l.startLine < b.startLine && b.endLine < l.endLine)) continue;
+    const bounds = [b.startLine, ...b.elseLines, b.endLine];
+    const branchOf = (t: number): number => {
+      for (let k = 0; k + 1 < bounds.length; k++) if (t > bounds[k]! && t < bounds[k + 1]!) return k;
+      return -1;
+    };
+    const weight = new Array<number>(bounds.length - 1).fill(0);
+    for (const t of matched) {
+      const k = t >= 0 ? branchOf(t) : -1;
+      if (k >= 0) weight[k]! += tpl.lines[t]!.weight;
+    }
+    if (weight.filter((w) => w > 0).length < 2) continue;
+    const best = weight.indexOf(Math.max(...weight));
+    for (let j = 0; j < matched.length; j++) {
+      const t = matched[j]!;
+      if (t >= 0 && branchOf(t) >= 0 && branchOf(t) !== best) matched[j] = -1;
+    }
+  }
 }
 
 /** The longest chain of pairs increasing in both coordinates (pairs come sorted by the second). */

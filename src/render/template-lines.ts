@@ -51,6 +51,8 @@ export interface Block {
   /** 0-based lines of the opening and the closing action. */
   readonly startLine: number;
   readonly endLine: number;
+  /** 0-based lines of its `else` (and `else if`) actions: where its branches begin. */
+  readonly elseLines: readonly number[];
 }
 
 export interface TemplateLines {
@@ -234,14 +236,16 @@ export function lineIndex(lineStarts: readonly number[], offset: number): number
 
 function blocksOf(actions: readonly Action[], lineStarts: readonly number[]): Block[] {
   const blocks: Block[] = [];
-  const open: { keyword: Block['keyword']; line: number }[] = [];
+  const open: { keyword: Block['keyword']; line: number; elseLines: number[] }[] = [];
   for (const a of actions) {
     const line = lineIndex(lineStarts, a.start);
     if (a.keyword === 'if' || a.keyword === 'range' || a.keyword === 'with' || a.keyword === 'define' || a.keyword === 'block') {
-      open.push({ keyword: a.keyword, line });
+      open.push({ keyword: a.keyword, line, elseLines: [] });
+    } else if (a.keyword === 'else') {
+      open[open.length - 1]?.elseLines.push(line);
     } else if (a.keyword === 'end') {
       const o = open.pop();
-      if (o) blocks.push({ keyword: o.keyword, startLine: o.line, endLine: lineIndex(lineStarts, a.start) });
+      if (o) blocks.push({ keyword: o.keyword, startLine: o.line, endLine: lineIndex(lineStarts, a.start), elseLines: o.elseLines });
     }
   }
   return blocks;

@@ -132,6 +132,25 @@ describe('aligning a template with its output', () => {
     ]);
   });
 
+  it('does not take a later pass of a loop for the branch of an if that did not render', () => {
+    const template = [
+      'env:', // 1
+      '  {{- range .Values.backends }}', // 2
+      '  - name: {{ .name | upper }}_ADDR', // 3
+      '    value: {{ $.Release.Name }}-{{ .name }}:{{ .port }}', // 4
+      '  {{- end }}', // 5
+      '  {{- if .Values.redis.external }}', // 6
+      '  - name: REDIS_HOST', // 7
+      '    value: {{ .Values.redis.host }}', // 8
+      '  {{- else }}', // 9
+      '  - name: REDIS_HOST', // 10
+      '    value: {{ include "x.fullname" . }}-redis', // 11
+      '  {{- end }}', // 12
+    ].join('\n');
+    const rendered = ['env:', '  - name: CART_ADDR', '    value: rel-cart:7070', '  - name: PAYMENTS_ADDR', '    value: rel-payments:50051', '  - name: REDIS_HOST', '    value: rel-x-redis'].join('\n');
+    assert.deepEqual(alignment(template, rendered), ['1:l', '3:el', '4:el', '3:el', '4:el', '10:l', '11:el']);
+  });
+
   it('assigns the output of an action by its indentation when several are in between', () => {
     const template = ['spec:', '  a:', '    {{- toYaml .A | nindent 4 }}', '  b:', '    {{- toYaml .B | nindent 4 }}', 'end: true'].join('\n');
     const rendered = ['spec:', '  a:', '    x: 1', '    y:', '      z: 2', '  b:', '    w: 3', 'end: true'].join('\n');
