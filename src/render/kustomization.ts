@@ -23,6 +23,8 @@ export interface Kustomization {
   readonly patches: readonly PatchRef[];
   /** Every other file it reads: patch files, generator inputs, replacements, configurations, CRDs. */
   readonly otherFiles: readonly string[];
+  /** The files its ConfigMap and Secret generators read (`files`, `envs`, `env`). */
+  readonly generatorFiles: readonly string[];
   /** References the build would fetch over the network (remote bases, URLs): refused. */
   readonly remote: readonly string[];
   /** The kustomization could not be read as YAML. */
@@ -53,7 +55,8 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
   const patches: PatchRef[] = [];
   const otherFiles: string[] = [];
   const remote: string[] = [];
-  const base = { dir, file, includes, resourceFiles, patches, otherFiles, remote };
+  const generatorFiles: string[] = [];
+  const base = { dir, file, includes, resourceFiles, patches, otherFiles, generatorFiles, remote };
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     return { ...base, kind: 'Kustomization', error: doc.errors[0]?.message ?? 'not a YAML map' };
   }
@@ -157,12 +160,14 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
           if (!v) continue;
           const p = local(v.includes('=') ? v.slice(v.indexOf('=') + 1) : v);
           if (p) otherFiles.push(p);
+          if (p) generatorFiles.push(p);
         }
       }
       const env = scalarText(g.get('env', true));
       if (env) {
         const p = local(env);
         if (p) otherFiles.push(p);
+        if (p) generatorFiles.push(p);
       }
     }
   }

@@ -96,6 +96,8 @@ export interface KustomizeMapOptions {
   readonly read: (path: string) => string | undefined;
   /** The patches of the build, from every kustomization it includes. */
   readonly patches: readonly PatchRef[];
+  /** The files a kustomization's generators read (by the kustomization's path), to find generated values in. */
+  readonly generatorInputs?: (kustomizationFile: string) => readonly string[];
   readonly pause?: () => Promise<void>;
 }
 
@@ -332,10 +334,24 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
           return;
         }
         if (!srcDoc) {
-          // A generated object: its values are written in the kustomization (literals) or in the files it reads.
-          const at = value.trim() === '' ? -1 : findText(src.file.text, value);
-          if (at >= 0) mapWhole(node, src.file, at, at + value.length, 'literal');
-          else mapWhole(node, src.file, 0, 0, 'expression');
+          // A generated object: its values are written in the kustomization (literals) or in the files it reads
+          // (a properties file, an env file), found by their text, line by line for a file's whole content.
+          const candidates = [src.file, ...(options.generatorInputs?.(src.file.path) ?? []).flatMap((f) => {
+            const text = options.read(f);
+            return text === undefined ? [] : [{ path: f, text }];
+          })];
+          const [rs, re] = inner(node, docText);
+          let at = rs;
+          for (const rl of docText.slice(rs, re).split('\n')) {
+            const t = rl.trim();
+            const lead = rl.length - rl.trimStart().length;
+            if (t !== '') {
+              const found = candidates.map((c) => ({ c, i: c.text.indexOf(t) })).find((x) => x.i >= 0);
+              if (found) record(at + lead, at + lead + t.length, found.c, found.i, found.i + t.length, 'literal');
+              else record(at + lead, at + lead + t.length, src.file, 0, 0, 'expression');
+            }
+            at += rl.length + 1;
+          }
           return;
         }
         // Nothing at that place in the source or a patch: the nearest enclosing node that the source has.

@@ -91,6 +91,7 @@ export async function renderKustomization(target: KustomizeTarget, tool: ToolLoc
       }
     },
     patches: ctx.graph.flatMap((k) => k.patches),
+    generatorInputs: (file) => ctx.graph.find((k) => k.file === file)?.generatorFiles ?? [],
     ...(ctx.pause ? { pause: ctx.pause } : {}),
   });
   if (assembled.unmapped > 0) {

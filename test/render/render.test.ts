@@ -5,7 +5,7 @@
 // The corpus is read-only: every test that changes a file works on a copy in a temporary folder.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -228,6 +228,43 @@ describe('Kustomize: Online Boutique base, components and test overlays', () => 
       );
       assert.ok(rows.every((x) => x.at !== '?' && x.produced === 'literal'), `${dir}: ${JSON.stringify(rows.filter((x) => x.at === '?' || x.produced !== 'literal'))}`);
     }
+  });
+});
+
+describe('Kustomize: generators, JSON and strategic-merge patches, transformers', () => {
+  it('places each value on the literal, the generator file, the patch or the base that holds it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'netlens-kustomize-'));
+    copies.push(root);
+    const files: Record<string, string> = {
+      'base/kustomization.yaml': 'resources:\n- app.yaml\nconfigMapGenerator:\n- name: app-config\n  literals:\n  - DB_HOST=postgres:5432\n  files:\n  - app.properties\n',
+      'base/app.properties': 'cache.url=http://memcached:11211\n',
+      'base/app.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        env:\n        - name: API_ADDR\n          value: api:8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  ports:\n  - port: 8080\n',
+      'dev/kustomization.yaml':
+        'resources:\n- ../base\nnamespace: dev\nnamePrefix: dev-\npatches:\n- target:\n    kind: Deployment\n    name: app\n  patch: |-\n    - op: add\n      path: /spec/template/spec/containers/0/env/-\n      value:\n        name: AUDIT_ADDR\n        value: audit:9000\n- path: smp.yaml\n',
+      'dev/smp.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: TRACE_URL\n          value: http://jaeger:14268/api\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    const r = await renderOne(kustomizeTarget(join(root, 'dev')));
+    assert.deepEqual(r.problems, []);
+    const at = (rel: string, needle: string) => `${rel}:${lineOf(files[rel]!, needle)}`;
+    assert.deepEqual(
+      referenceRows(r, root).map((x) => [x.rendered, x.at, x.produced]),
+      [
+        ['postgres:5432', at('base/kustomization.yaml', 'DB_HOST=postgres:5432'), 'literal'],
+        ['http://memcached:11211', at('base/app.properties', 'memcached'), 'literal'],
+        ['http://jaeger:14268', at('dev/smp.yaml', 'jaeger'), 'literal'],
+        // The prefix renames the Service, not the env value: api:8080 reaches nothing in the dev build.
+        ['api:8080', at('base/app.yaml', 'api:8080'), 'literal'],
+        ['audit:9000', at('dev/kustomization.yaml', 'audit:9000'), 'literal'],
+      ],
+    );
+    const name = r.text.indexOf('name: dev-api') + 'name: '.length;
+    const s = toSource(r.map, name, name + 'dev-api'.length)!;
+    assert.deepEqual([s.path, s.line, s.produced], [join(root, 'base/app.yaml'), lineOf(files['base/app.yaml']!, 'name: api'), 'expression']);
   });
 });
 
