@@ -79,7 +79,13 @@ export function discover(roots: readonly string[]): Discovery {
       }
     }
   };
-  for (const r of roots) walk(r);
+  // Folders given twice, or one inside another, are walked once.
+  const walked = new Set<string>();
+  for (const r of [...roots].sort((a, b) => a.length - b.length)) {
+    if ([...walked].some((w) => r === w || r.startsWith(w + sep))) continue;
+    walked.add(r);
+    walk(r);
+  }
 
   // A folder with two kustomization files is an error for kustomize; the first name in its order is used here.
   const byDir = new Map<string, Kustomization>();

@@ -62,6 +62,12 @@ describe('discovery', () => {
     assert.deepEqual(d.kustomizeInputs.map((f) => f.slice(root.length)).sort(), ['/k/base/api.yaml', '/k/base/db.yaml', '/k/components/cache/cache.yaml', '/k/overlays/dev/replicas.yaml']);
   });
 
+  it('walks a folder given twice, or inside another given, once', () => {
+    const once = discover([root]);
+    const twice = discover([join(root, 'charts'), root, root]);
+    assert.deepEqual([twice.charts.length, twice.kustomizations.length, twice.plainFiles.length], [once.charts.length, once.kustomizations.length, once.plainFiles.length]);
+  });
+
   it('reads what a kustomization refers to, and refuses remote resources', () => {
     const prod = readKustomization(join(root, 'k/overlays/prod/Kustomization'));
     assert.deepEqual(prod.remote, ['https://example.com/remote.yaml']);
