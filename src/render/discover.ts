@@ -6,7 +6,7 @@
  * inputs of a render, not manifests to read on their own.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseDocument, isMap, isScalar } from 'yaml';
 import { KUSTOMIZATION_FILES, readKustomization, type Kustomization } from './kustomization';
 
@@ -43,7 +43,7 @@ export interface Discovery {
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
 }
 
-/** Walks the given folders (absolute paths) and sorts what they hold. */
+/** Walks the given folders (relative ones from the current folder) and sorts what they hold. */
 export function discover(roots: readonly string[]): Discovery {
   const charts: ChartTarget[] = [];
   const skipped: { file: string; reason: string }[] = [];
@@ -81,7 +81,7 @@ export function discover(roots: readonly string[]): Discovery {
   };
   // Folders given twice, or one inside another, are walked once.
   const walked = new Set<string>();
-  for (const r of [...roots].sort((a, b) => a.length - b.length)) {
+  for (const r of roots.map((x) => resolve(x)).sort((a, b) => a.length - b.length)) {
     if ([...walked].some((w) => r === w || r.startsWith(w + sep))) continue;
     walked.add(r);
     walk(r);
