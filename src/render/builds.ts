@@ -68,6 +68,17 @@ export interface BuildFinding {
   readonly builds: readonly string[];
   /** For rendered text: the rendered text of the finding (the name as rendered). */
   readonly rendered?: string;
+  /**
+   * The finding's fixes as edits of the user's files. A fix of rendered text is kept only when each of its edits
+   * lands on characters copied from a source (a template's literal text, a base's value): an edit of text that an
+   * expression or a transformer computed would not change what is rendered the same way.
+   */
+  readonly fixes: readonly SourceFix[];
+}
+
+export interface SourceFix {
+  readonly title: string;
+  readonly edits: readonly { readonly file: string; readonly start: number; readonly end: number; readonly newText: string }[];
 }
 
 export interface BuildsAnalysis {
@@ -147,7 +158,8 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
           continue;
         }
         const rendered = build.render ? manifest.text.slice(f.start, f.end) : undefined;
-        findings.set(key, { f: { finding: f, place, builds: [], ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
+        const fixes = sourceFixes(build, manifest.uri, f);
+        findings.set(key, { f: { finding: f, place, builds: [], fixes, ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
       }
     });
   }
@@ -155,6 +167,21 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
     findings: [...findings.values()].map(({ f, builds: b }) => ({ ...f, builds: b })),
     problems: [...problems.values()],
   };
+}
+
+/** A finding's fixes carried to the user's files (see BuildFinding.fixes). */
+function sourceFixes(build: Build, uri: string, f: Finding): SourceFix[] {
+  const out: SourceFix[] = [];
+  for (const fix of f.fixes) {
+    const edits: SourceFix['edits'][number][] = [];
+    for (const e of fix.edits) {
+      const place = placeOf(build, uri, e.start, e.end);
+      if (place.produced === 'expression' || (build.render && place.end - place.start !== e.end - e.start)) break;
+      edits.push({ file: place.file, start: place.start, end: place.end, newText: e.newText });
+    }
+    if (edits.length === fix.edits.length) out.push({ title: fix.title, edits });
+  }
+  return out;
 }
 
 /** A reference of rendered text, with its rendered text and its place in the user's files. */

@@ -79,6 +79,22 @@ describe('builds answer for each other', () => {
     );
   });
 
+  it('carries fixes to the source when they edit copied text, and drops them on computed text', () => {
+    const text = `${client('apii:80')}---\n${service('api')}`;
+    const literal = analyzeBuilds([renderedBuild(render('a', text), scan)], options).findings[0]!;
+    assert.equal(literal.finding.code, 'NL001');
+    const fix = literal.fixes.find((f) => f.edits.some((e) => e.newText === 'api'));
+    assert.ok(fix, JSON.stringify(literal.fixes));
+    assert.deepEqual(fix.edits.map((e) => [e.file, text.slice(e.start, e.end)]), [['/src/a.yaml', 'apii']]);
+    // The same text, computed by an expression: the finding stays, its fixes go.
+    const computed = render('b', text);
+    const mapped = { ...computed, map: { ...computed.map, lines: computed.map.lines.map((l) => l && { ...l, parts: l.parts.map((p) => ({ ...p, produced: 'expression' as const })) }) } };
+    const f = analyzeBuilds([renderedBuild(mapped, scan)], options).findings[0]!;
+    assert.equal(f.finding.code, 'NL001');
+    assert.ok(f.finding.fixes.length > 0);
+    assert.deepEqual(f.fixes, []);
+  });
+
   it('places every reference of a render in its source file, with its rendered text', () => {
     const text = client('api.back:80');
     const placed = placeReferences(renderedBuild(render('front', text), scan));
