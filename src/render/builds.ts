@@ -36,9 +36,18 @@ export interface Build {
  * A rendered build: its text parsed under the render's uri as the language server parses files (a piece per
  * document, CustomResourceDefinitions recognised and not parsed), with its references.
  */
-export function renderedBuild(render: RenderResult, scan: ScanOptions, label = render.label): Build {
-  const parsed = new ManifestCache(scan).parse(render.uri, render.text);
+export function renderedBuild(render: RenderResult, scan: ScanOptions, label = render.label, cache = new ManifestCache(scan)): Build {
+  const parsed = cache.parse(render.uri, render.text);
   return { id: render.id, label, manifests: [parsed.manifest], references: [parsed.references], render };
+}
+
+/**
+ * The same, without holding the thread: the rendered text is parsed a document at a time, awaiting `pause` after
+ * each (for an editor). Keeping `cache` between renders of one target parses only the documents that changed.
+ */
+export async function renderedBuildAsync(render: RenderResult, scan: ScanOptions, pause: () => Promise<void>, label = render.label, cache = new ManifestCache(scan)): Promise<Build> {
+  await cache.prepare(render.uri, render.text, pause);
+  return renderedBuild(render, scan, label, cache);
 }
 
 export interface BuildOptions {

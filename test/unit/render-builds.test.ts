@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
-import { analyzeBuilds, placeReferences, renderedBuild, type Build } from '../../src/render/builds';
+import { analyzeBuilds, placeReferences, renderedBuild, renderedBuildAsync, type Build } from '../../src/render/builds';
 import type { RenderResult } from '../../src/render/result';
 import { lineStartsOf, type MappedLine } from '../../src/render/source-map';
 
@@ -93,6 +93,20 @@ describe('builds answer for each other', () => {
     assert.equal(f.finding.code, 'NL001');
     assert.ok(f.finding.fixes.length > 0);
     assert.deepEqual(f.fixes, []);
+  });
+
+  it('parses a render a document at a time when asked, with the same result', async () => {
+    const text = `${client('api:80')}---\n${service('api')}---\n${service('web')}`;
+    let pauses = 0;
+    const b = await renderedBuildAsync(render('x', text), scan, async () => {
+      pauses++;
+    });
+    assert.equal(pauses, 3);
+    assert.deepEqual(
+      b.manifests[0]!.objects.map((o) => o.name),
+      renderedBuild(render('x', text), scan).manifests[0]!.objects.map((o) => o.name),
+    );
+    assert.equal(b.references![0]!.length, 1);
   });
 
   it('places every reference of a render in its source file, with its rendered text', () => {
