@@ -36,7 +36,7 @@ export interface HelmContext {
   readonly emptyDir: string;
   readonly cache: TemplateCache;
   readonly pause?: () => Promise<void>;
-  /** The chart's files as read for the cache key (unsaved editor buffers in place of the disk's), by path. */
+  /** Contents already read for the cache key (unsaved editor buffers among them), by path; others come from disk. */
   readonly files: ReadonlyMap<string, string>;
   /** Files whose content differs from the disk (unsaved editor buffers): the chart is rendered from a mirror. */
   readonly overridden: readonly string[];
@@ -96,7 +96,7 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   if (missing.length > 0 || overridden.length > 0) {
     const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
     if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
-    const state = await mirror(ctx, target, [...ctx.files.keys()].filter((f) => f.startsWith(target.dir + sep)), written);
+    const state = await mirror(ctx, target, inputs.filter((f) => f.startsWith(target.dir + sep)), written);
     mirrored = true;
     chartDir = state.chartDir;
   } else await dropMirror(ctx, target.dir);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
@@ -62,6 +62,7 @@ export class Renderer {
   private readonly templates: TemplateCache = templateCache();
   private readonly tools = new Map<ToolName, ToolLocation | { error: string } | undefined>();
   private readonly missing = new Map<'helm' | 'kustomize', MissingTool>();
+  private readonly digests = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; digest: string }>();
   private readonly mirrors = new Map<string, MirrorState>();
   /** The render in progress for each target: a target's renders run one after the other (they share a mirror). */
   private readonly running = new Map<string, Promise<unknown>>();
@@ -110,6 +111,39 @@ export class Renderer {
 
   private pause = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+  /**
+   * The cache key of a render: the parts given, then each input's path and a digest of its content (an unsaved
+   * buffer's in place of the disk's). A file is read and digested again only when its size or times changed
+   * since the last time, so that checking a large chart for changes costs a stat per file. Returns the contents
+   * it read (the others are read from disk when needed).
+   */
+  private async inputKey(parts: readonly string[], files: readonly string[], overrides?: ReadonlyMap<string, string>): Promise<{ key: string; files: Map<string, string> }> {
+    const read = new Map<string, string>();
+    const stats = await Promise.all(files.map((f) => (overrides?.has(f) ? Promise.resolve(undefined) : stat(f).catch(() => null))));
+    const stale = files.filter((f, i) => {
+      const st = stats[i];
+      const memo = this.digests.get(f);
+      return st && !(memo && memo.size === st.size && memo.mtimeMs === st.mtimeMs && memo.ctimeMs === st.ctimeMs);
+    });
+    const texts = await Promise.all(stale.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+    stale.forEach((f, i) => {
+      const text = texts[i];
+      const st = stats[files.indexOf(f)]!;
+      if (text === undefined) return;
+      read.set(f, text);
+      this.digests.set(f, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, digest: digest(text) });
+    });
+    const h = createHash('sha256');
+    for (const p of parts) h.update(p).update('\0');
+    files.forEach((f, i) => {
+      const o = overrides?.get(f);
+      if (o !== undefined) read.set(f, o);
+      const d = o !== undefined ? digest(o) : stats[i] ? (this.digests.get(f)?.digest ?? 'unreadable') : 'missing';
+      h.update(f).update('\0').update(d).update('\0');
+    });
+    return { key: h.digest('hex'), files: read };
+  }
+
   private async renderHelm(target: ChartTarget, request: RenderRequest): Promise<RenderResult> {
     const release = this.settings.release || 'release';
     const namespace = this.settings.namespace || target.name || 'default';
@@ -127,12 +161,11 @@ export class Renderer {
       const wouldRun = ['helm', ...helmArgs(target.dir, options, namespace)];
       return this.toolMissing(target, 'helm', tool ? tool.error : 'helm was not found on PATH', wouldRun, inputs, namespace);
     }
-    const files = await readInputs(inputs, request.overrides);
-    const key = hashInputs(['helm', tool.path, toolStamp(tool.path), JSON.stringify(options)], inputs, files);
+    const { key, files } = await this.inputKey(['helm', tool.path, toolStamp(tool.path), JSON.stringify(options)], inputs, request.overrides);
     const id = `${target.entryFile}#${release}`;
     const hit = this.cache.get(id);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
-    const overridden = [...(request.overrides?.keys() ?? [])].filter((f) => files.has(f));
+    const overridden = [...(request.overrides?.keys() ?? [])].filter((f) => inputs.includes(f));
     const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden, mirrors: this.mirrors }, inputs);
     this.cache.set(id, { key, result });
     return result;
@@ -149,7 +182,7 @@ export class Renderer {
       else reason += kubectl && 'error' in kubectl ? `, and ${kubectl.error}` : ', nor kubectl (for kubectl kustomize)';
     }
     if (!tool || 'error' in tool) return this.toolMissing(target, 'kustomize', reason, kustomizeCommand('kustomize', target.dir), inputs, undefined);
-    const key = hashInputs(['kustomize', tool.path, toolStamp(tool.path)], inputs, await readInputs(inputs));
+    const { key } = await this.inputKey(['kustomize', tool.path, toolStamp(tool.path)], inputs);
     const hit = this.cache.get(target.entryFile);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
     const result = await renderKustomization(target, tool, { timeoutMs: this.settings.timeoutMs ?? 60_000 }, { workDir: this.workDir, emptyDir: this.emptyDir, graph, pause: this.pause }, inputs);
@@ -187,6 +220,10 @@ export class Renderer {
   }
 }
 
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /** A tool binary's identity for the cache: its size and modification time (a new version is a new binary). */
 function toolStamp(path: string): string {
   try {
@@ -195,27 +232,6 @@ function toolStamp(path: string): string {
   } catch {
     return '';
   }
-}
-
-/**
- * The contents of a render's inputs (an override in place of the disk's), read without holding the thread;
- * files that cannot be read are left out.
- */
-async function readInputs(files: readonly string[], overrides?: ReadonlyMap<string, string>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const texts = await Promise.all(files.map((f) => (overrides?.has(f) ? Promise.resolve(overrides.get(f)!) : readFile(f, 'utf8').catch(() => undefined))));
-  files.forEach((f, i) => {
-    if (texts[i] !== undefined) out.set(f, texts[i]!);
-  });
-  return out;
-}
-
-/** The cache key of a render: the parts given, then each input's path and content. */
-function hashInputs(parts: readonly string[], files: readonly string[], contents: ReadonlyMap<string, string>): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\0');
-  for (const f of files) h.update(f).update('\0').update(contents.get(f) ?? '\u0001missing').update('\0');
-  return h.digest('hex');
 }
 
 /**
