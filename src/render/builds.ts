@@ -13,7 +13,7 @@
 import { analyzeManifest } from '../core/analyze';
 import type { CheckSource, Finding } from '../core/check';
 import { ManifestCache } from '../core/incremental';
-import type { ManifestProblem, ParsedManifest } from '../core/manifests';
+import { namespaceOf, type ManifestProblem, type ParsedManifest } from '../core/manifests';
 import type { Reference, ScanOptions } from '../core/references';
 import { Resolver, type PodRecordsMode } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
@@ -104,7 +104,7 @@ function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
   for (const m of build.manifests) {
     for (const o of m.objects) {
       if (o.kind === 'Namespace') out.add(o.name);
-      else if (!CLUSTER_WIDE.has(o.kind)) out.add(o.namespace ?? defaultNamespace);
+      else if (!CLUSTER_WIDE.has(o.kind)) out.add(namespaceOf(o, defaultNamespace));
     }
   }
   return out;
@@ -114,7 +114,7 @@ function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
 function without(m: ParsedManifest, namespaces: ReadonlySet<string>, defaultNamespace: string): ParsedManifest {
   return {
     ...m,
-    objects: m.objects.filter((o) => (o.kind === 'Namespace' ? !namespaces.has(o.name) : CLUSTER_WIDE.has(o.kind) || !namespaces.has(o.namespace ?? defaultNamespace))),
+    objects: m.objects.filter((o) => (o.kind === 'Namespace' ? !namespaces.has(o.name) : CLUSTER_WIDE.has(o.kind) || !namespaces.has(namespaceOf(o, defaultNamespace)))),
     problems: [],
   };
 }
@@ -129,7 +129,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
   for (const build of builds) {
     const own = buildWorkspaceModel(build.manifests, { defaultNamespace: options.defaultNamespace });
     const ownResolver = new Resolver(own.snapshot, { ...resolverOptions, sourceName: build.label });
-    const sources: CheckSource[] = [{ name: build.label, resolver: ownResolver, live: false }];
+    const sources: CheckSource[] = [{ name: build.label, resolver: ownResolver, live: false, facts: own.facts }];
     const others = builds.filter((b) => b !== build);
     if (others.length > 0) {
       const defined = namespacesOf(build, options.defaultNamespace);
@@ -137,9 +137,11 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
         others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
         { defaultNamespace: options.defaultNamespace },
       );
-      sources.push({ name: 'the other builds of the workspace', resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }), live: false });
+      sources.push({ name: 'the other builds of the workspace', resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }), live: false, facts: otherModel.facts });
     }
     for (const p of own.report.problems) {
+      // A key written twice is a finding of the file's own (NL015), as in `netlens check` on plain files.
+      if (p.code === 'duplicate-key') continue;
       const place = placeOf(build, p.uri, p.offset, p.offset);
       const key = `${place.file}:${place.start}:${p.code}:${p.message}`;
       const prev = problems.get(key);
