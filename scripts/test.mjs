@@ -7,6 +7,8 @@
 //         (by this tier or the e2e tier) is stopped at the end.
 //   oracle  differential tests against independent implementations (cyclonus for NetworkPolicy), built from the
 //         Go module proxy on first use and cached (test/tools/build.sh); no cluster.
+//   render  Helm charts and Kustomize trees of the corpus rendered by helm and kustomize, built from the Go module
+//           proxy on first use and cached (test/tools/build.sh); the source maps, netlens check on folders.
 //   e2e   real VS Code in the browser: the packaged extension (npm run package) in code-server, driven by
 //         Playwright in Debian's Chromium (test/e2e). code-server is installed from npm on first use and cached
 //         (~/.cache/netlens/code-server-*), Chromium with apt. Screenshots go to test-results/e2e/.
@@ -16,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'live', 'oracle', 'e2e'];
+const tiers = ['unit', 'live', 'oracle', 'render', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -75,6 +77,18 @@ if (run.includes('oracle')) {
     failed = !step('Oracle tests (cyclonus)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('oracle')], { NETLENS_CYCLONUS: cyclonus }) || failed;
   } else {
     console.error('\nIndependent tools: test/tools/build.sh cyclonus failed.');
+    failed = true;
+  }
+}
+if (run.includes('render')) {
+  // The tools' paths (printed by build.sh, one a line) reach the tests through the environment.
+  console.log('\n== helm and kustomize (built on first use, then cached)');
+  const built = spawnSync('bash', [join(root, 'test', 'tools', 'build.sh'), 'helm', 'kustomize'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const [helm, kustomize] = (built.stdout ?? '').trim().split('\n');
+  if (built.status === 0 && helm && kustomize) {
+    failed = !step('Render tests (helm, kustomize)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('render')], { NETLENS_HELM: helm, NETLENS_KUSTOMIZE: kustomize }) || failed;
+  } else {
+    console.error(`\nhelm and kustomize: build failed (exit ${built.status ?? built.signal}).`);
     failed = true;
   }
 }

@@ -1,13 +1,23 @@
 /**
  * `netlens check PATH... [--format text|json|sarif]`: the language server's findings, from the same code, for
- * terminals and CI. Exit status 1 when a finding has error severity, 2 for bad usage or unreadable input.
+ * terminals and CI. Exit status 1 when a finding has error severity, 2 for bad usage, unreadable input or a
+ * chart or kustomization that fails to render.
+ *
+ * Folders are searched for Helm charts and Kustomize entry points, which are rendered (src/render) and checked as
+ * builds of their own; findings in rendered text are reported at the source file and line that produced it.
  */
+import { statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { analyzeManifest } from '../core/analyze';
 import { DIAGNOSTICS, type Finding } from '../core/check';
 import type { ParsedManifest } from '../core/manifests';
 import { DEFAULT_ZONE } from '../core/names';
 import { Resolver, type PodRecordsMode } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
+import { analyzeBuilds, renderedBuild, type Build } from '../render/builds';
+import { discover, type RenderTarget } from '../render/discover';
+import { Renderer, type RenderSettings } from '../render/renderer';
+import type { RenderResult } from '../render/result';
 import { loadManifests } from './files';
 import { problemText } from './format';
 
@@ -17,6 +27,8 @@ export interface CheckArgs {
   readonly namespace: string;
   readonly zone?: string;
   readonly podRecords: PodRecordsMode;
+  /** Render the charts and kustomizations found in folders (with these settings); false: read them as files. */
+  readonly render?: RenderSettings | false;
 }
 
 export interface Located {
@@ -30,7 +42,7 @@ export interface Located {
   readonly message: string;
 }
 
-/** Runs the checks; returns the exit status. */
+/** Runs the checks on files and folders read as plain manifests (nothing is rendered); returns the exit status. */
 export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: string) => void): number {
   const loaded = loadManifests(args.paths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace });
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
@@ -61,6 +73,123 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
     out(`${loaded.manifests.length} file${loaded.manifests.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${located.length - errors} other finding${located.length - errors === 1 ? '' : 's'}.\n`);
   }
   return located.some((l) => l.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * `netlens check` with rendering: folders are sorted into charts, Kustomize entry points and plain manifests;
+ * the renders run (two at a time) and every build is checked. With `render: false` nothing is run: chart folders
+ * are left out (templates are not manifests) and kustomization trees are read as plain files, as before.
+ */
+export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): Promise<number> {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const p of args.paths) {
+    let dir = false;
+    try {
+      dir = statSync(p).isDirectory();
+    } catch {
+      dir = false;
+    }
+    (dir ? dirs : files).push(p);
+  }
+  const found = discover(dirs.map((d) => resolve(cwd, d)));
+  const targets: RenderTarget[] = [...found.charts, ...found.kustomizations];
+  const shown = (f: string) => displayPath(f, cwd);
+  let plainPaths = [...files, ...found.plainFiles.map(shown)];
+  if (args.render === false) {
+    // Without rendering, the files a kustomization reads are manifests as they are; chart folders hold templates.
+    plainPaths = [...files, ...[...found.plainFiles, ...found.kustomizeInputs].sort().map(shown)];
+    if (found.charts.length > 0) err(`netlens: ${found.charts.length} Helm chart${found.charts.length === 1 ? '' : 's'} not rendered (--no-render): ${found.charts.map((c) => shown(c.dir)).join(', ')}\n`);
+  }
+  for (const s of found.skipped) err(`netlens: ${shown(s.file)}: skipped: ${s.reason}\n`);
+
+  const loaded = loadManifests(plainPaths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, cwd);
+  for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
+  if (loaded.unreadable.length > 0) return 2;
+
+  const renders: RenderResult[] = [];
+  let renderFailed = false;
+  if (args.render !== false && targets.length > 0) {
+    const renderer = new Renderer(args.render ?? {});
+    try {
+      renders.push(...(await pool(targets, 2, (t) => renderer.render(t))));
+      for (const m of renderer.missingTools()) {
+        err(`netlens: ${m.reason}; not rendered (what NetLens would have run):\n${m.wouldRun.map((w) => `  ${w}`).join('\n')}\n`);
+      }
+    } finally {
+      renderer.dispose();
+    }
+    for (const r of renders) {
+      for (const p of r.problems) {
+        if (p.code === 'tool-missing') continue;
+        if (p.severity === 'error') renderFailed = true;
+        err(`${shown(p.file)}:${p.line}:${p.column}: ${p.severity}: ${p.message}\n`);
+      }
+    }
+  }
+
+  const builds: Build[] = [];
+  if (loaded.manifests.length > 0) builds.push({ id: 'plain', label: 'the manifests', manifests: loaded.manifests, references: loaded.references });
+  const labels = new Map(renders.map((r) => [r.label, shownLabel(r, shown)]));
+  for (const r of renders) if (r.text !== '') builds.push(renderedBuild(r, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, labels.get(r.label)));
+  const analysis = analyzeBuilds(builds, { ...(args.zone ? { zone: args.zone } : {}), defaultNamespace: args.namespace, podRecords: args.podRecords });
+  for (const p of analysis.problems) err(`netlens: ${problemText({ ...p, uri: shown(p.uri) })}${renderedBy(p.builds, labels)}\n`);
+  const located: Located[] = analysis.findings
+    .map((f) => ({
+      file: shown(f.place.file),
+      line: f.place.line,
+      column: f.place.column,
+      endLine: f.place.endLine,
+      endColumn: f.place.endColumn,
+      code: f.finding.code,
+      severity: f.finding.severity,
+      message: f.finding.message + (f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '') + renderedBy(f.builds, labels),
+    }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)));
+  if (args.format === 'json') out(`${JSON.stringify(located, null, 2)}\n`);
+  else if (args.format === 'sarif') out(`${JSON.stringify(sarif(located), null, 2)}\n`);
+  else {
+    for (const l of located) out(`${l.file}:${l.line}:${l.column}: ${l.severity} ${l.code}: ${l.message}\n`);
+    const errors = located.filter((l) => l.severity === 'error').length;
+    const rendered = renders.filter((r) => r.text !== '').length;
+    const n = loaded.manifests.length;
+    out(
+      `${n} file${n === 1 ? '' : 's'}${rendered > 0 ? ` and ${rendered} render${rendered === 1 ? '' : 's'}` : ''} checked: ${errors} error${errors === 1 ? '' : 's'}, ${located.length - errors} other finding${located.length - errors === 1 ? '' : 's'}.\n`,
+    );
+  }
+  if (renderFailed) return 2;
+  return located.some((l) => l.severity === 'error') ? 1 : 0;
+}
+
+/** A render's name as the user would type it: its command, with the folder relative to the current one. */
+function shownLabel(r: RenderResult, shown: (f: string) => string): string {
+  return r.command.map((a) => (a === r.target.dir ? shown(a) : a)).join(' ');
+}
+
+/** ` [rendered by A; B]` for findings in rendered text (the plain manifests' own findings say nothing more). */
+function renderedBy(builds: readonly string[], labels: ReadonlyMap<string, string>): string {
+  const shownLabels = new Set(labels.values());
+  const rendered = builds.filter((b) => shownLabels.has(b));
+  return rendered.length === 0 ? '' : ` [rendered by ${rendered.join('; ')}]`;
+}
+
+/** Runs tasks with at most `n` at a time, keeping their order in the results. */
+async function pool<T, R>(items: readonly T[], n: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return results;
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, resolve(cwd, file));
+  return rel && !rel.startsWith('..') ? rel : resolve(cwd, file);
 }
 
 function locate(manifest: ParsedManifest, f: Finding): Located {

@@ -6,14 +6,15 @@
  *
  * Exit status: 0 when answered (NXDOMAIN is an answer), 2 for bad usage or unreadable input.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { QUERY_TYPES, Resolver, type PodRecordsMode, type QueryType } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
-import { runCheck } from './check';
+import { runCheckWithRenders } from './check';
 import { loadManifests } from './files';
 import { answerJson, answerText, problemText } from './format';
 
@@ -21,6 +22,7 @@ const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
   netlens resolve --batch FILE|- [-f PATH]... [options]
   netlens check PATH... [--format text|json|sarif] [--namespace NS] [--zone ZONE]
+                [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render]
 
 Answers as the cluster's DNS would: from the Kubernetes manifests under each PATH (files or
 folders, searched recursively for .yaml and .yml), or without -f from the live cluster of the
@@ -40,7 +42,15 @@ Options:
       --format FORMAT       check: text (default), json or sarif (SARIF 2.1.0)
 
 check reports broken references in manifests (codes NL001-NL011, see the README); it exits 1
-when a finding is an error.
+when a finding is an error. In folders it renders Helm charts (helm template) and Kustomize
+entry points (kustomize build) and reports findings at the template or file line behind them.
+      --helm-values FILE    a values file for every chart, beside its values.yaml (repeatable); relative
+                            paths and globs are looked up in each chart's folder (e.g. ci/*-values.yaml)
+      --release NAME        the Helm release name (default: release); the namespace is the chart's name
+                            unless --namespace is given
+      --helm PATH           the helm binary (default: helm on PATH)
+      --kustomize PATH      the kustomize binary (default: kustomize on PATH, else kubectl kustomize)
+      --no-render           run nothing: charts are skipped, kustomization files read as plain files
   -h, --help                show this help
 `;
 
@@ -131,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function checkCommand(args: string[]): number {
+async function checkCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -140,6 +150,11 @@ function checkCommand(args: string[]): number {
       namespace: { type: 'string', short: 'n' },
       zone: { type: 'string' },
       'pod-records': { type: 'string' },
+      'helm-values': { type: 'string', multiple: true },
+      release: { type: 'string' },
+      helm: { type: 'string' },
+      kustomize: { type: 'string' },
+      'no-render': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -152,9 +167,23 @@ function checkCommand(args: string[]): number {
   if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
   const podRecords = values['pod-records'] ?? 'insecure';
   if (!['disabled', 'insecure', 'verified'].includes(podRecords)) throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
+  if (values['no-render'] && (values['helm-values'] || values.release || values.helm || values.kustomize)) {
+    throw new UsageError('--no-render renders nothing: --helm-values, --release, --helm and --kustomize do not apply');
+  }
+  // Tool paths are the user's own choice on the command line; relative ones are taken from the current folder.
+  const tool = (p: string | undefined) => (p === undefined ? undefined : resolvePath(p));
+  const render = values['no-render']
+    ? (false as const)
+    : {
+        ...(values['helm-values'] ? { helmValues: values['helm-values'].map((v) => (existsSync(v) ? resolvePath(v) : v)) } : {}),
+        ...(values.release ? { release: values.release } : {}),
+        ...(values.namespace ? { namespace: values.namespace } : {}),
+        ...(values.helm ? { helmPath: tool(values.helm) } : {}),
+        ...(values.kustomize ? { kustomizePath: tool(values.kustomize) } : {}),
+      };
   try {
-    return runCheck(
-      { paths: positionals, format, namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode },
+    return await runCheckWithRenders(
+      { paths: positionals, format, namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode, render },
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),
     );

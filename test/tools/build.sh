@@ -25,8 +25,11 @@ for name in "$@"; do
   spec=${!var:-}
   [ -n "$spec" ] || die "unknown tool '$name' (see $HERE/versions.env)"
   version=${spec##*@}
+  # Link-time settings that the tool's own release build sets and that change what it prints (optional).
+  ldvar="LDFLAGS_${name//-/_}"
+  ldflags="-s -w ${!ldvar:-}"
   bin="$BIN_DIR/$name-$version"
-  stamp=$(printf '%s %s %s/%s\n' "$spec" "$GO_VERSION" "$(go env GOOS)" "$(go env GOARCH)" | sha256sum | cut -d' ' -f1)
+  stamp=$(printf '%s %s %s/%s %s\n' "$spec" "$GO_VERSION" "$(go env GOOS)" "$(go env GOARCH)" "$ldflags" | sha256sum | cut -d' ' -f1)
   if [ -x "$bin" ] && [ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
     log "reusing $name $version"
   else
@@ -37,7 +40,7 @@ for name in "$@"; do
     log "building $name $version (go install $spec; minutes the first time)"
     start=$SECONDS
     tmp=$(mktemp -d "$BIN_DIR/.tool.XXXXXX")
-    GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "$spec" || { rm -rf "$tmp"; die "go install $spec failed"; }
+    GOBIN="$tmp" go install -trimpath -ldflags "$ldflags" "$spec" || { rm -rf "$tmp"; die "go install $spec failed"; }
     built=$(find "$tmp" -maxdepth 1 -type f | head -1)
     [ -n "$built" ] || { rm -rf "$tmp"; die "go install $spec produced no binary"; }
     mv -f "$built" "$bin"; rm -rf "$tmp"

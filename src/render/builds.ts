@@ -1,0 +1,233 @@
+/**
+ * Analysis of a workspace made of builds: the plain manifests (one build, read together as today), and each
+ * rendered chart and Kustomize entry point (one build each). A reference resolves in its own build first, then in
+ * the other builds; but another rendered build never answers for a namespace that the reference's own rendered
+ * build defines, so that alternatives of each other (the dev and prod overlays of one base, all in `default`) do
+ * not hide each other's broken references. The plain manifests are no alternative of any render: they answer for
+ * renders, and renders for them, in every namespace. Findings in rendered text are carried back to their source file and line through the
+ * render's map; a finding that several builds share (a base used by several overlays) is reported once and says
+ * which builds it holds in.
+ *
+ * Pure code over core (no Node API): the CLI runs the renders, and the language server can do the same.
+ */
+import { analyzeManifest } from '../core/analyze';
+import type { CheckSource, Finding } from '../core/check';
+import { ManifestCache } from '../core/incremental';
+import { namespaceOf, type ManifestProblem, type ParsedManifest } from '../core/manifests';
+import type { Reference, ScanOptions } from '../core/references';
+import { Resolver, type PodRecordsMode } from '../core/resolver';
+import { buildWorkspaceModel } from '../core/workspace';
+import type { RenderResult } from './result';
+import { toSource, type Produced } from './source-map';
+
+export interface Build {
+  /** Stable identity (the render's id, or `plain`). */
+  readonly id: string;
+  /** Named in messages: `the manifests`, `helm template release charts/podinfo`. */
+  readonly label: string;
+  readonly manifests: readonly ParsedManifest[];
+  /** References already found per manifest (as the CLI's file reading finds them), else scanned here. */
+  readonly references?: readonly (readonly Reference[])[];
+  /** For rendered builds: the render, whose map carries positions back to the sources. */
+  readonly render?: RenderResult;
+}
+
+/**
+ * A rendered build: its text parsed under the render's uri as the language server parses files (a piece per
+ * document, CustomResourceDefinitions recognised and not parsed), with its references.
+ */
+export function renderedBuild(render: RenderResult, scan: ScanOptions, label = render.label, cache = new ManifestCache(scan)): Build {
+  const parsed = cache.parse(render.uri, render.text);
+  return { id: render.id, label, manifests: [parsed.manifest], references: [parsed.references], render };
+}
+
+/**
+ * The same, without holding the thread: the rendered text is parsed a document at a time, awaiting `pause` after
+ * each (for an editor). Keeping `cache` between renders of one target parses only the documents that changed.
+ */
+export async function renderedBuildAsync(render: RenderResult, scan: ScanOptions, pause: () => Promise<void>, label = render.label, cache = new ManifestCache(scan)): Promise<Build> {
+  await cache.prepare(render.uri, render.text, pause);
+  return renderedBuild(render, scan, label, cache);
+}
+
+export interface BuildOptions {
+  readonly zone?: string;
+  readonly defaultNamespace: string;
+  readonly podRecords: PodRecordsMode;
+}
+
+/** A place in a file the user has: the source of rendered text, or a plain manifest itself. */
+export interface Place {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** For rendered text: whether the characters there are the ones rendered (`literal`) or computed there. */
+  readonly produced?: Produced;
+}
+
+export interface BuildFinding {
+  readonly finding: Finding;
+  readonly place: Place;
+  /** The builds it holds in (more than one for a base shared by several overlays). */
+  readonly builds: readonly string[];
+  /** For rendered text: the rendered text of the finding (the name as rendered). */
+  readonly rendered?: string;
+  /**
+   * The finding's fixes as edits of the user's files. A fix of rendered text is kept only when each of its edits
+   * lands on characters copied from a source (a template's literal text, a base's value): an edit of text that an
+   * expression or a transformer computed would not change what is rendered the same way.
+   */
+  readonly fixes: readonly SourceFix[];
+}
+
+export interface SourceFix {
+  readonly title: string;
+  readonly edits: readonly { readonly file: string; readonly start: number; readonly end: number; readonly newText: string }[];
+}
+
+export interface BuildsAnalysis {
+  readonly findings: readonly BuildFinding[];
+  /** Problems of reading the objects of each build (duplicates, invalid values), placed in the user's files. */
+  readonly problems: readonly (ManifestProblem & { readonly builds: readonly string[] })[];
+}
+
+const CLUSTER_WIDE = new Set(['Namespace', 'Node']);
+
+/** The namespaces a build puts objects in (or declares). */
+function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of build.manifests) {
+    for (const o of m.objects) {
+      if (o.kind === 'Namespace') out.add(o.name);
+      else if (!CLUSTER_WIDE.has(o.kind)) out.add(namespaceOf(o, defaultNamespace));
+    }
+  }
+  return out;
+}
+
+/** A manifest with only the objects outside some namespaces (for the other builds' model). */
+function without(m: ParsedManifest, namespaces: ReadonlySet<string>, defaultNamespace: string): ParsedManifest {
+  return {
+    ...m,
+    objects: m.objects.filter((o) => (o.kind === 'Namespace' ? !namespaces.has(o.name) : CLUSTER_WIDE.has(o.kind) || !namespaces.has(namespaceOf(o, defaultNamespace)))),
+    problems: [],
+  };
+}
+
+/** Codes of findings about a name that may be an object of a dependency the render left out. */
+const UNKNOWN_NAME_CODES = new Set(['NL001', 'NL002', 'NL003', 'NL009']);
+
+export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): BuildsAnalysis {
+  const findings = new Map<string, { f: BuildFinding; builds: string[] }>();
+  const problems = new Map<string, ManifestProblem & { builds: string[] }>();
+  const resolverOptions = { ...(options.zone ? { zone: options.zone } : {}), podRecords: options.podRecords };
+  for (const build of builds) {
+    const own = buildWorkspaceModel(build.manifests, { defaultNamespace: options.defaultNamespace });
+    const ownResolver = new Resolver(own.snapshot, { ...resolverOptions, sourceName: build.label });
+    const sources: CheckSource[] = [{ name: build.label, resolver: ownResolver, live: false, facts: own.facts }];
+    const others = builds.filter((b) => b !== build);
+    if (others.length > 0) {
+      const defined = namespacesOf(build, options.defaultNamespace);
+      const otherModel = buildWorkspaceModel(
+        others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
+        { defaultNamespace: options.defaultNamespace },
+      );
+      sources.push({ name: 'the other builds of the workspace', resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }), live: false, facts: otherModel.facts });
+    }
+    for (const p of own.report.problems) {
+      // A key written twice is a finding of the file's own (NL015), as in `netlens check` on plain files.
+      if (p.code === 'duplicate-key') continue;
+      const place = placeOf(build, p.uri, p.offset, p.offset);
+      const key = `${place.file}:${place.start}:${p.code}:${p.message}`;
+      const prev = problems.get(key);
+      if (prev) prev.builds.push(build.label);
+      else problems.set(key, { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column, builds: [build.label] });
+    }
+    build.manifests.forEach((manifest, i) => {
+      const analysis = analyzeManifest(
+        manifest,
+        { zone: ownResolver.zone, defaultNamespace: options.defaultNamespace, sources, workspace: own.snapshot },
+        build.references?.[i],
+      );
+      for (const f of analysis.findings) {
+        if (build.render && build.render.missingDependencies.length > 0 && UNKNOWN_NAME_CODES.has(f.code)) {
+          const ref = analysis.references.find((r) => r.start <= f.start && f.end <= r.end);
+          const host = (ref?.host ?? manifest.text.slice(f.start, f.end)).toLowerCase();
+          // The name may be an object of a chart dependency that is not vendored: NetLens cannot see it.
+          if (build.render.missingDependencies.some((d) => host.includes(d.toLowerCase()))) continue;
+        }
+        const place = placeOf(build, manifest.uri, f.start, f.end);
+        const key = `${place.file}:${place.start}:${place.end}:${f.code}`;
+        const prev = findings.get(key);
+        if (prev) {
+          if (!prev.builds.includes(build.label)) prev.builds.push(build.label);
+          continue;
+        }
+        const rendered = build.render ? manifest.text.slice(f.start, f.end) : undefined;
+        const fixes = sourceFixes(build, manifest.uri, f);
+        findings.set(key, { f: { finding: f, place, builds: [], fixes, ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
+      }
+    });
+  }
+  return {
+    findings: [...findings.values()].map(({ f, builds: b }) => ({ ...f, builds: b })),
+    problems: [...problems.values()],
+  };
+}
+
+/** A finding's fixes carried to the user's files (see BuildFinding.fixes). */
+function sourceFixes(build: Build, uri: string, f: Finding): SourceFix[] {
+  const out: SourceFix[] = [];
+  for (const fix of f.fixes) {
+    const edits: SourceFix['edits'][number][] = [];
+    for (const e of fix.edits) {
+      const place = placeOf(build, uri, e.start, e.end);
+      if (place.produced === 'expression' || (build.render && place.end - place.start !== e.end - e.start)) break;
+      edits.push({ file: place.file, start: place.start, end: place.end, newText: e.newText });
+    }
+    if (edits.length === fix.edits.length) out.push({ title: fix.title, edits });
+  }
+  return out;
+}
+
+/** A reference of rendered text, with its rendered text and its place in the user's files. */
+export interface PlacedReference {
+  readonly reference: Reference;
+  /** The reference as rendered (`release-podinfo-redis:6379`). */
+  readonly rendered: string;
+  /** Where its host (or Service name) comes from. */
+  readonly place: Place;
+}
+
+/**
+ * The references of a rendered build placed in the user's files (for hovers and inlay hints in a template: an
+ * `expression` place is text computed there, whose rendered value is worth showing beside it).
+ */
+export function placeReferences(build: Build): PlacedReference[] {
+  const out: PlacedReference[] = [];
+  build.manifests.forEach((m, i) => {
+    const refs = build.references?.[i] ?? [];
+    for (const r of refs) out.push({ reference: r, rendered: m.text.slice(r.start, r.end), place: placeOf(build, m.uri, r.hostStart, r.hostEnd) });
+  });
+  return out;
+}
+
+/** Where an offset of a build's manifest is in the user's files. */
+export function placeOf(build: Build, uri: string, start: number, end: number): Place {
+  const render = build.render;
+  if (render && uri === render.uri) {
+    const s = toSource(render.map, start, end);
+    if (s) return { file: s.path, start: s.start, end: s.end, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn, produced: s.produced };
+    // Rendered text without a source (a file NetLens cannot open): the entry file, at its start.
+    return { file: render.target.entryFile, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, produced: 'expression' };
+  }
+  const m = build.manifests.find((x) => x.uri === uri);
+  const a = m ? m.lineCounter.linePos(start) : { line: 1, col: 1 };
+  const b = m ? m.lineCounter.linePos(end) : { line: 1, col: 1 };
+  return { file: uri, start, end, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}

@@ -1,0 +1,124 @@
+/**
+ * What a folder tree holds for rendering: Helm charts (folders with Chart.yaml, not counting the sub-charts
+ * vendored under another chart's charts/), Kustomize entry points (kustomizations that no other kustomization of
+ * the tree includes as a resource or component, and that are not components themselves), and the plain manifests
+ * that belong to neither: files inside a chart, files a kustomization reads and kustomization files themselves are
+ * inputs of a render, not manifests to read on their own.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { parseDocument, isMap, isScalar } from 'yaml';
+import { KUSTOMIZATION_FILES, readKustomization, type Kustomization } from './kustomization';
+
+/** Folders a walk never enters: tool state and dependencies, not manifests (as the CLI's file walk). */
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
+
+export interface ChartTarget {
+  readonly kind: 'helm';
+  /** The chart's folder (absolute). */
+  readonly dir: string;
+  /** Its Chart.yaml, where problems of the render are shown. */
+  readonly entryFile: string;
+  /** `name` from Chart.yaml (empty when unreadable). */
+  readonly name: string;
+}
+
+export interface KustomizeTarget {
+  readonly kind: 'kustomize';
+  readonly dir: string;
+  /** The kustomization file, where problems of the build are shown. */
+  readonly entryFile: string;
+}
+
+export type RenderTarget = ChartTarget | KustomizeTarget;
+
+export interface Discovery {
+  readonly charts: readonly ChartTarget[];
+  readonly kustomizations: readonly KustomizeTarget[];
+  /** YAML files that are neither inside a chart nor read by a kustomization. */
+  readonly plainFiles: readonly string[];
+  /** YAML files that kustomizations read (resources, patches): manifests only once built. */
+  readonly kustomizeInputs: readonly string[];
+  /** Charts skipped, with why (library charts cannot be rendered on their own). */
+  readonly skipped: readonly { readonly file: string; readonly reason: string }[];
+}
+
+/** Walks the given folders (relative ones from the current folder) and sorts what they hold. */
+export function discover(roots: readonly string[]): Discovery {
+  const charts: ChartTarget[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  const kustomizationFiles: string[] = [];
+  const yamlFiles: string[] = [];
+  const chartDirs: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const chart = entries.find((e) => e.isFile() && e.name === 'Chart.yaml');
+    if (chart) {
+      // A chart's folder belongs to the chart as a whole: its templates, values files and vendored sub-charts are
+      // inputs of its render. No further chart or manifest is looked for below it.
+      const entryFile = join(dir, 'Chart.yaml');
+      const meta = chartMeta(entryFile);
+      chartDirs.push(dir);
+      if (meta.type === 'library') skipped.push({ file: entryFile, reason: 'a library chart is not rendered on its own' });
+      else charts.push({ kind: 'helm', dir, entryFile, name: meta.name });
+      return;
+    }
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) walk(full);
+      } else if (e.isFile()) {
+        if (KUSTOMIZATION_FILES.includes(e.name)) kustomizationFiles.push(full);
+        else if (/\.ya?ml$/i.test(e.name)) yamlFiles.push(full);
+      }
+    }
+  };
+  // Folders given twice, or one inside another, are walked once.
+  const walked = new Set<string>();
+  for (const r of roots.map((x) => resolve(x)).sort((a, b) => a.length - b.length)) {
+    if ([...walked].some((w) => r === w || r.startsWith(w + sep))) continue;
+    walked.add(r);
+    walk(r);
+  }
+
+  // A folder with two kustomization files is an error for kustomize; the first name in its order is used here.
+  const byDir = new Map<string, Kustomization>();
+  for (const f of kustomizationFiles) {
+    const k = readKustomization(f);
+    if (!byDir.has(k.dir)) byDir.set(k.dir, k);
+  }
+  const included = new Set<string>();
+  const referenced = new Set<string>();
+  for (const k of byDir.values()) {
+    for (const d of k.includes) included.add(d);
+    for (const f of [...k.resourceFiles, ...k.otherFiles]) referenced.add(f);
+  }
+  const kustomizations: KustomizeTarget[] = [];
+  for (const k of byDir.values()) {
+    if (k.kind === 'Component' || included.has(k.dir)) continue;
+    kustomizations.push({ kind: 'kustomize', dir: k.dir, entryFile: k.file });
+  }
+  const outsideCharts = yamlFiles.filter((f) => !chartDirs.some((d) => f.startsWith(d + sep)));
+  const plainFiles = outsideCharts.filter((f) => !referenced.has(f));
+  const kustomizeInputs = outsideCharts.filter((f) => referenced.has(f));
+  return { charts, kustomizations, plainFiles, kustomizeInputs, skipped };
+}
+
+/** `name` and `type` of a Chart.yaml; empty strings when unreadable. */
+export function chartMeta(file: string): { name: string; type: string } {
+  try {
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    if (!isMap(doc.contents)) return { name: '', type: '' };
+    const name = doc.contents.get('name', true);
+    const type = doc.contents.get('type', true);
+    return { name: isScalar(name) ? String(name.value) : '', type: isScalar(type) ? String(type.value) : '' };
+  } catch {
+    return { name: '', type: '' };
+  }
+}
