@@ -2,7 +2,7 @@
 // retained-heap figure needs. The benchmark prints figures and never fails on them.
 //
 //   npm run bench                      every figure
-//   npm run bench -- --only=resolve    one part (memory, resolve, parse, lsp, live, ui; comma-separated)
+//   npm run bench -- --only=resolve    one part (memory, resolve, parse, check, lsp, live, ui; comma-separated)
 //   npm run bench -- --queries=200000  fewer timed resolutions
 //   npm run bench -- --cpu-prof        also write a CPU profile to out/bench/ (open it in Chrome DevTools)
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,8 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  // As scripts/build.mjs: jsonc-parser's UMD entry cannot be bundled, its ES module build can.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 });
 
 const args = process.argv.slice(2);

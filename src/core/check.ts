@@ -312,6 +312,9 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
   if (!namespace || !service) return undefined;
   if (!snapshot.hasNamespace(namespace)) {
     const near = closest(namespace, snapshot.namespaceNames());
+    // Namespaces are often made outside the manifests (`kubectl create namespace`, Helm's --create-namespace, a chart
+    // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
+    if (near.length === 0 && !source.live) return undefined;
     const fixes = near.map((ns) => replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escape(namespace!)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`));
     return [finding('NL002', ref.hostStart, ref.hostEnd, `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`, fixes)];
   }
@@ -421,7 +424,9 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
     ];
   }
   if (!snapshot.hasNamespace(ns)) {
-    return [finding('NL002', ref.hostStart, ref.hostEnd, `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}.`)];
+    const nearNs = closest(ns, snapshot.namespaceNames());
+    if (nearNs.length === 0 && !sources[0]!.live) return undefined;
+    return [finding('NL002', ref.hostStart, ref.hostEnd, `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}${nearNs.length > 0 ? `; did you mean ${nearNs.join(' or ')}?` : '.'}`)];
   }
   return [
     finding(

@@ -1304,3 +1304,45 @@ describe('server: online-boutique', { skip: skipBoutique }, () => {
     }
   });
 });
+
+describe('server: early answers are honest', () => {
+  it('no diagnostics while the workspace is read; then the ones the whole workspace gives', async () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    server.expectWorkspace();
+    const uri = 'file:///ws/front.yaml';
+    // The Service it names is in a file the server has not read yet: a finding now would be false.
+    server.open(uri, workload('shop', 'API_ADDR', 'api.shop:8080'), 1);
+    assert.equal(client.published.filter((p) => p.uri === uri).length, 0, 'nothing published while the workspace is pending');
+    await server.loadWorkspaceFiles(new Map([[SHOP_URI, SHOP]]), () => Promise.resolve());
+    assert.deepEqual(client.last(uri).diagnostics, []);
+  });
+
+  it('a workspace that cannot be read does not hold diagnostics back', () => {
+    const client = new FakeClient();
+    const server = new NetLensServer(client);
+    server.expectWorkspace();
+    const uri = 'file:///ws/front.yaml';
+    server.open(uri, `${workload('shop', 'API_ADDR', 'nosuch.shop:8080')}---\n${OTHER_SHOP_SERVICE}`, 1);
+    server.workspaceUnavailable();
+    assert.deepEqual(client.last(uri).diagnostics.map((d) => d.code), ['NL001']);
+  });
+});
+
+describe('server: hovers say why a name is not checked', () => {
+  it('localhost is the pod itself; a template is filled in by another program', () => {
+    const { server } = shopServer();
+    const { text, offset } = cursor(workload('shop', 'A_URL', 'http://local|host:8080/healthz'));
+    server.open('file:///ws/local.yaml', text, 1);
+    const local = server.hover('file:///ws/local.yaml', offset);
+    assert.ok(local);
+    assert.match(plain((local.contents as { value: string }).value), /localhost is the pod's own loopback interface: \/etc\/hosts answers it, the cluster DNS is never asked/);
+    const t = cursor(workload('shop', 'LINK_URL', 'http://a|pi:8080/?ns=${NAMESPACE}'));
+    server.open('file:///ws/template.yaml', t.text, 1);
+    const h = server.hover('file:///ws/template.yaml', t.offset);
+    assert.ok(h);
+    const md = plain((h.contents as { value: string }).value);
+    assert.match(md, /Service shop\/api/, 'the literal host still resolves');
+    assert.match(md, /placeholders that another program fills in first/);
+  });
+});
