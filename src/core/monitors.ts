@@ -5,9 +5,9 @@
  */
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { DIAGNOSTICS, closest, type CheckOptions, type Finding } from './check';
-import { labelSelector, selects, type LabelSelector } from './labels';
+import { readSelector, selectorMatches } from './policy';
 import { namespaceOf, type ManifestObject, type ParsedManifest } from './manifests';
-import type { Labels } from './model';
+import type { LabelSelector, Labels } from './model';
 import { kindSpec, type KindSpec } from './references';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -39,7 +39,7 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   const shift = obj.source.start - (obj.node.range?.[0] ?? 0);
   const value = at(obj.value(), field.at);
   const specNode = nodeAt(obj.node, field.at);
-  const selector = labelSelector(at(value, field.selector));
+  const selector = readSelector(at(value, field.selector));
   const selectorNode = nodeAt(specNode, field.selector);
   if (!selector || !selectorNode) return [];
   const own = namespaceOf(obj, defaultNamespace);
@@ -57,7 +57,7 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   }
   // Namespaces whose Services (or pods) the manifests do not declare are managed elsewhere: nothing to say.
   if (!targets.some((t) => t.declared)) return [];
-  const selected = targets.filter((t) => selects(selector, t.labels));
+  const selected = targets.filter((t) => selectorMatches(selector, t.labels));
   const what = field.over === 'Service' ? 'Service' : 'pod';
   const where = all ? 'any namespace' : `namespace${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
   if (selected.length === 0) {
@@ -96,7 +96,7 @@ function finding(code: 'NL003' | 'NL016', start: number, end: number, message: s
 
 /** The first matchLabels pair that no target carries at all: the likely typo. */
 function lonelyPair(selector: LabelSelector, targets: readonly Target[]): [string, string] | undefined {
-  return Object.entries(selector.matchLabels ?? {}).find(([k, v]) => !targets.some((t) => t.labels[k] === v));
+  return Object.entries(selector.matchLabels).find(([k, v]) => !targets.some((t) => t.labels[k] === v));
 }
 
 function pairRange(selectorNode: YamlNode, key: string): [number, number] | undefined {

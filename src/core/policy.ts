@@ -12,7 +12,7 @@
 export { isStrictSubset, parseCidr } from './policy/cidr';
 export { groupOf, isNetworkPolicy, OTHER_POLICY_KINDS, otherPolicyKind, type OtherPolicyKind } from './policy/kinds';
 export { NAMESPACE_NAME_LABEL, PolicyIndex, type CompiledPolicy, type CompiledRule, type Direction, type PolicyInput } from './policy/policy-index';
-export { reduceNetworkPolicy, reduceOtherPolicy } from './policy/reduce';
+export { readSelector, reduceNetworkPolicy, reduceOtherPolicy } from './policy/reduce';
 export { EVERYTHING, isEmptySelector, requirementMatches, selectorMatches, selectorText } from './policy/selector';
 export {
   coverage,

@@ -88,6 +88,16 @@ export function reduceSelector(v: unknown, path: string, refusals: Refusals): La
   return { matchLabels: Object.freeze(matchLabels), matchExpressions };
 }
 
+/**
+ * A label selector of another kind of object (a ServiceMonitor's, a PodMonitor's), read as a policy's is; undefined
+ * when it is absent or one the API server would refuse.
+ */
+export function readSelector(v: unknown): LabelSelector | undefined {
+  const refusals = new Refusals();
+  const selector = reduceSelector(v, 'selector', refusals);
+  return refusals.list.length === 0 ? selector : undefined;
+}
+
 /** IsValidPortName: at most 15 characters of a-z, 0-9 and '-', at least one letter, no leading, trailing or double '-'. */
 function isValidPortName(name: string): boolean {
   return name.length >= 1 && name.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) && !name.includes('--') && /[a-z]/.test(name);

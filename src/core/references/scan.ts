@@ -216,19 +216,9 @@ function scanContainer(h: Holder, container: YamlNode): void {
     const value = getIn(e, ['value']);
     if (name !== undefined && isScalar(value)) env.push({ name, value });
   });
-  const names = env.map((e) => e.name);
   for (const e of env) {
     const position = envHostPosition(e.name);
-    let pairedPort: TextOptions['pairedPort'];
-    if (position.hostPosition) {
-      const pk = portKeyFor(e.name, names);
-      const pv = pk !== undefined ? env.find((x) => x.name === pk)?.value : undefined;
-      const n = pv ? Number(pv.value) : NaN;
-      if (pv && Number.isInteger(n) && n >= 1 && n <= 65535) {
-        const [ps, pe] = valueRange(pv);
-        pairedPort = { port: n, start: ps, end: pe };
-      }
-    }
+    const pairedPort = position.hostPosition ? siblingPort(e.name, env) : undefined;
     text(h, e.value, `${at}, env ${e.name}`, { ...position, ...(pairedPort ? { pairedPort } : {}) });
   }
   argv(h, [getIn(container, ['command']), getIn(container, ['args'])], `${at}, command`);
@@ -264,9 +254,9 @@ function argv(h: Holder, lists: (YamlNode | undefined)[], context: string): void
 function readConfig(h: Holder, node: YamlNode, what: string, encoding: 'base64' | undefined): void {
   if (!isMap(node)) return;
   const pairs = node.items as Pair<YamlNode, YamlNode>[];
-  const keys = pairs.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+  const named = pairs.map((p) => ({ name: isScalar(p.key) ? String(p.key.value) : '', value: p.value }));
   pairs.forEach((pair, i) => {
-    const key = keys[i]!;
+    const key = named[i]!.name;
     if (!isScalar(pair.value)) return;
     let m: MappedText | undefined;
     if (encoding === 'base64') {
@@ -280,16 +270,7 @@ function readConfig(h: Holder, node: YamlNode, what: string, encoding: 'base64' 
       m = scalarText(pair.value, h.text);
     }
     if (!m) return;
-    let pairedPort: TextOptions['pairedPort'];
-    if (keyHostStrength(key) !== undefined && encoding === undefined) {
-      const pk = portKeyFor(key, keys);
-      const pv = pk !== undefined ? pairs[keys.indexOf(pk)]!.value : undefined;
-      const n = isScalar(pv) ? Number(pv.value) : NaN;
-      if (isScalar(pv) && Number.isInteger(n) && n >= 1 && n <= 65535) {
-        const [ps, pe] = valueRange(pv);
-        pairedPort = { port: n, start: ps, end: pe };
-      }
-    }
+    const pairedPort = keyHostStrength(key) !== undefined && encoding === undefined ? siblingPort(key, named) : undefined;
     const vars = envHostPosition(key);
     scanConfigValue(key, m, { zone: h.options.zone, ...(pairedPort ? { pairedPort } : {}), ...(vars.hostPosition && !keyHostStrength(key) ? { hostPosition: vars.hostPosition } : {}) }, sink(h, `${h.label}, ${what}.${key}`));
   });
@@ -298,24 +279,14 @@ function readConfig(h: Holder, node: YamlNode, what: string, encoding: 'base64' 
 function readKeyed(h: Holder, node: YamlNode, context: string): void {
   if (!isMap(node)) return;
   const pairs = node.items as Pair<YamlNode, YamlNode>[];
-  const keys = pairs.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
-  pairs.forEach((pair, i) => {
-    if (!isScalar(pair.value)) return;
-    const m = scalarText(pair.value, h.text);
-    if (!m) return;
-    const key = keys[i]!;
-    let pairedPort: TextOptions['pairedPort'];
-    if (keyHostStrength(key) !== undefined) {
-      const pk = portKeyFor(key, keys);
-      const pv = pk !== undefined ? pairs[keys.indexOf(pk)]!.value : undefined;
-      const n = isScalar(pv) ? Number(pv.value) : NaN;
-      if (isScalar(pv) && Number.isInteger(n) && n >= 1 && n <= 65535) {
-        const [ps, pe] = valueRange(pv);
-        pairedPort = { port: n, start: ps, end: pe };
-      }
-    }
-    scanConfigValue(key, m, { zone: h.options.zone, ...(pairedPort ? { pairedPort } : {}) }, sink(h, `${context}.${key}`));
-  });
+  const named = pairs.map((p) => ({ name: isScalar(p.key) ? String(p.key.value) : '', value: p.value }));
+  for (const { name, value } of named) {
+    if (!isScalar(value)) continue;
+    const m = scalarText(value, h.text);
+    if (!m) continue;
+    const pairedPort = siblingPort(name, named);
+    scanConfigValue(name, m, { zone: h.options.zone, ...(pairedPort ? { pairedPort } : {}) }, sink(h, `${context}.${name}`));
+  }
 }
 
 /** `[{name: redisHost, value: redis:6379}, {name: port, value: "25"}]`: each value read by its name, a host paired with its port. */
@@ -326,20 +297,10 @@ function readPairs(h: Holder, field: Extract<FieldSpec, { holds: 'pairs' }>, nod
     const value = getIn(item, path(field.value));
     if (name !== undefined && isScalar(value)) items.push({ name, value });
   });
-  const names = items.map((i) => i.name);
   for (const item of items) {
     const m = scalarText(item.value, h.text);
     if (!m) continue;
-    let pairedPort: TextOptions['pairedPort'];
-    if (keyHostStrength(item.name) !== undefined) {
-      const pk = portKeyFor(item.name, names);
-      const pv = pk !== undefined ? items.find((x) => x.name === pk)?.value : undefined;
-      const n = pv ? Number(pv.value) : NaN;
-      if (pv && Number.isInteger(n) && n >= 1 && n <= 65535) {
-        const [ps, pe] = valueRange(pv);
-        pairedPort = { port: n, start: ps, end: pe };
-      }
-    }
+    const pairedPort = siblingPort(item.name, items);
     scanConfigValue(item.name, m, { zone: h.options.zone, ...(pairedPort ? { pairedPort } : {}) }, sink(h, `${context} ${item.name}`));
   }
 }
@@ -376,6 +337,20 @@ function readAnnotations(h: Holder, field: Extract<FieldSpec, { holds: 'annotati
     }
     text(h, pair.value, context, as === 'link' ? { linksWeak: true } : {});
   }
+}
+
+/**
+ * The port written beside a host key among its siblings (`DB_HOST` + `DB_PORT`, `host` + `port`), as offsets in
+ * the file, for any list of named values (env vars, data keys, metadata entries).
+ */
+function siblingPort(key: string, siblings: readonly { readonly name: string; readonly value: YamlNode | null | undefined }[]): TextOptions['pairedPort'] {
+  if (keyHostStrength(key) === undefined && envHostPosition(key).hostPosition === undefined) return undefined;
+  const pk = portKeyFor(key, siblings.map((s) => s.name));
+  const pv = pk !== undefined ? siblings.find((s) => s.name === pk)?.value : undefined;
+  const n = isScalar(pv) ? Number(pv.value) : NaN;
+  if (!isScalar(pv) || !Number.isInteger(n) || n < 1 || n > 65535) return undefined;
+  const [start, end] = valueRange(pv);
+  return { port: n, start, end };
 }
 
 // ---- references from text ----
