@@ -52,22 +52,21 @@ function modelled(obj: ManifestObject): boolean {
   return !!(spec?.template || spec?.pods || spec?.services);
 }
 
-export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
-  const defaultNamespace = options.defaultNamespace ?? 'default';
+/**
+ * The objects of the manifests that the model reads, the later declaration of one object winning (and the earlier
+ * reported), and the facts of every object (custom resources, grants, mesh hosts, routes).
+ */
+function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: string) {
   const problems: ManifestProblem[] = [];
   let skipped = 0;
   const latest = new Map<string, ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
-  const customResources: CustomResource[] = [];
-  const referenceGrants: ReferenceGrant[] = [];
-  const meshHosts = new Set<string>();
-  const destinationRules: DestinationRule[] = [];
-  const routedSubsets = new Set<string>();
+  const facts = { customResources: [] as CustomResource[], referenceGrants: [] as ReferenceGrant[], meshHosts: new Set<string>(), destinationRules: [] as DestinationRule[], routedSubsets: new Set<string>() };
   for (const m of manifests) {
     skipped += m.skipped;
     lineOf.set(m.uri, m);
     for (const obj of m.objects) {
-      readFacts(obj, defaultNamespace, customResources, referenceGrants, meshHosts, destinationRules, routedSubsets);
+      readFacts(obj, defaultNamespace, facts.customResources, facts.referenceGrants, facts.meshHosts, facts.destinationRules, facts.routedSubsets);
       if (!modelled(obj)) continue;
       const ns = CLUSTER_SCOPED.has(obj.kind) ? '' : namespaceOf(obj, defaultNamespace);
       const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name}`;
@@ -89,7 +88,13 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
       latest.set(key, obj);
     }
   }
+  const empty = facts.customResources.length + facts.referenceGrants.length + facts.meshHosts.size + facts.destinationRules.length + facts.routedSubsets.size === 0;
+  return { latest, lineOf, problems, skipped, facts: empty ? NO_FACTS : (facts as WorkspaceFacts) };
+}
 
+export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const { latest, lineOf, problems, skipped, facts } = collectObjects(manifests, defaultNamespace);
   const reader = new ObjectReader(defaultNamespace, (obj, message) => {
     const m = lineOf.get(obj.uri)!;
     const pos = m.lineCounter.linePos(obj.source.start);
@@ -137,17 +142,11 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
       }
     }
   }
-  // Declared Services win over those an operator would create of the same name.
-  const declared = new Set(services.filter((s) => !s.implied).map((s) => `${s.namespace}/${s.name}`));
-  for (let i = services.length - 1; i >= 0; i--) if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
-  // Services every cluster has, unless the manifests declare them: `kubernetes` in default, and the cluster DNS.
-  for (const builtIn of builtInServices(options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' })) {
-    if (!services.some((s) => s.namespace === builtIn.namespace && s.name === builtIn.name)) services.push(builtIn);
-  }
+  addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
 
   const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
   const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
-  for (const cr of customResources) used.add(cr.namespace);
+  for (const cr of facts.customResources) used.add(cr.namespace);
   for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
   const policies = readPolicies(manifests, defaultNamespace);
   for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
@@ -161,8 +160,20 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
     objects,
     report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
-    facts: customResources.length + referenceGrants.length + meshHosts.size + destinationRules.length + routedSubsets.size === 0 ? NO_FACTS : { customResources, referenceGrants, meshHosts, destinationRules, routedSubsets },
+    facts,
   };
+}
+
+/**
+ * The Services the model assumes: those an operator creates give way to declared ones of the same name, and the
+ * Services every cluster has (`kubernetes` in default, the cluster DNS) are added unless the manifests declare them.
+ */
+function addImpliedServices(services: Service[], dns: { readonly namespace: string; readonly name: string }): void {
+  const declared = new Set(services.filter((s) => !s.implied).map((s) => `${s.namespace}/${s.name}`));
+  for (let i = services.length - 1; i >= 0; i--) if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
+  for (const builtIn of builtInServices(dns)) {
+    if (!services.some((s) => s.namespace === builtIn.namespace && s.name === builtIn.name)) services.push(builtIn);
+  }
 }
 
 /** Custom resources an operator may act on, ReferenceGrants and ServiceEntry hosts, from any object. */

@@ -289,48 +289,194 @@ interface Lexed {
  * of command substitutions, and here-documents. Unbalanced quotes end at the end of the script.
  */
 export function lex(script: MappedText): Lexed {
-  const s = script.text;
-  const at = (i: number) => script.offsets[Math.min(i, s.length)]!;
-  const commands: SimpleCommand[] = [];
-  const substitutions: MappedText[] = [];
-  const heredocs: MappedText[] = [];
-  const pendingHeredocs: { tag: string; strip: boolean }[] = [];
-  let words: Word[] = [];
-  let chars: string[] = [];
-  let offs: number[] = [];
-  let inWord = false;
-  let skipNext = false;
+  return new Lexer(script).run();
+}
 
-  const endWord = () => {
-    if (!inWord) return;
-    const text = chars.join('');
+class Lexer {
+  private readonly s: string;
+  private readonly commands: SimpleCommand[] = [];
+  private readonly substitutions: MappedText[] = [];
+  private readonly heredocs: MappedText[] = [];
+  private readonly pendingHeredocs: { tag: string; strip: boolean }[] = [];
+  private words: Word[] = [];
+  private chars: string[] = [];
+  private offs: number[] = [];
+  private inWord = false;
+  private skipNext = false;
+  private i = 0;
+
+  constructor(private readonly script: MappedText) {
+    this.s = script.text;
+  }
+
+  run(): Lexed {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s[this.i]!;
+      if (c === '\n') this.newline();
+      else if (c === ' ' || c === '\t' || c === '\r') {
+        this.endWord();
+        this.i++;
+      } else if (c === '#' && !this.inWord) {
+        while (this.i < s.length && s[this.i] !== '\n') this.i++;
+      } else if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') this.operator(c);
+      else if (c === '<' && s[this.i + 1] === '<' && s[this.i + 2] !== '<' && this.heredoc()) continue;
+      else if (c === '\\') this.escape();
+      else if (c === "'") this.singleQuoted();
+      else if (c === '"') this.doubleQuoted();
+      else if (c === '`') this.substitution(this.i, this.backquoteEnd(), 1);
+      else if (c === '$' && s[this.i + 1] === '(' && s[this.i + 2] !== '(') this.substitution(this.i, this.closeParen(this.i + 1), 2);
+      else {
+        this.add(c, this.i);
+        this.i++;
+      }
+    }
+    this.endCommand();
+    return { commands: this.commands, substitutions: this.substitutions, heredocs: this.heredocs };
+  }
+
+  private at(i: number): number {
+    return this.script.offsets[Math.min(i, this.s.length)]!;
+  }
+
+  private slice(a: number, b: number): MappedText {
+    return { text: this.s.slice(a, b), offsets: this.script.offsets.slice(a, b + 1), exact: this.script.exact };
+  }
+
+  private add(c: string, i: number): void {
+    this.chars.push(c);
+    this.offs.push(this.at(i));
+    this.inWord = true;
+  }
+
+  private endWord(): void {
+    if (!this.inWord) return;
+    const text = this.chars.join('');
     // Redirections name files, not hosts: `> /dev/null` (the target is the next word), `2>&1`, `>/tmp/x`.
-    if (skipNext) skipNext = false;
-    else if (/^\d*(?:>>?|<|>&|<&|&>>?)$/.test(text)) skipNext = true;
-    else if (/^\d*(?:>>?|<|>&|<&|&>>?)./.test(text)) {
-      /* an attached target */
-    } else words.push({ text, offsets: Int32Array.from([...offs, offs.length > 0 ? offs[offs.length - 1]! + 1 : 0]) });
-    chars = [];
-    offs = [];
-    inWord = false;
-  };
-  const endCommand = () => {
-    endWord();
+    if (this.skipNext) this.skipNext = false;
+    else if (/^\d*(?:>>?|<|>&|<&|&>>?)$/.test(text)) this.skipNext = true;
+    else if (!/^\d*(?:>>?|<|>&|<&|&>>?)./.test(text)) {
+      const offs = this.offs;
+      this.words.push({ text, offsets: Int32Array.from([...offs, offs.length > 0 ? offs[offs.length - 1]! + 1 : 0]) });
+    }
+    this.chars = [];
+    this.offs = [];
+    this.inWord = false;
+  }
+
+  private endCommand(): void {
+    this.endWord();
+    const words = this.words;
     if (words.length > 0) {
       let k = 0;
       while (k < words.length && (KEYWORDS.has(words[k]!.text) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]!.text))) k++;
       const assignments = words.slice(0, k).filter((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text));
-      commands.push({ words: words.slice(k).filter((w) => !KEYWORDS.has(w.text)), assignments });
+      this.commands.push({ words: words.slice(k).filter((w) => !KEYWORDS.has(w.text)), assignments });
     }
-    words = [];
-  };
-  const add = (c: string, i: number) => {
-    chars.push(c);
-    offs.push(at(i));
-    inWord = true;
-  };
+    this.words = [];
+  }
+
+  /** The end of a command; here-documents start on the line after their operator. */
+  private newline(): void {
+    this.endCommand();
+    this.i++;
+    while (this.pendingHeredocs.length > 0) {
+      const { tag, strip } = this.pendingHeredocs.shift()!;
+      const s = this.s;
+      const bodyStart = this.i;
+      let end = s.length;
+      let next = s.length;
+      for (let j = this.i; j <= s.length; ) {
+        const nl = s.indexOf('\n', j);
+        const line = s.slice(j, nl < 0 ? s.length : nl);
+        if ((strip ? line.replace(/^\t+/, '') : line) === tag) {
+          end = j;
+          next = nl < 0 ? s.length : nl + 1;
+          break;
+        }
+        if (nl < 0) break;
+        j = nl + 1;
+      }
+      this.heredocs.push(this.slice(bodyStart, end));
+      this.i = next;
+    }
+  }
+
+  private operator(c: string): void {
+    const s = this.s;
+    // `2>&1`, `&>`: part of a redirection, not a control operator.
+    if (c === '&' && (s[this.i + 1] === '>' || (this.chars.length > 0 && /[<>]$/.test(this.chars.join(''))))) {
+      this.add(c, this.i);
+      this.i++;
+      return;
+    }
+    this.endCommand();
+    this.i += (c === ';' || c === '&' || c === '|') && s[this.i + 1] === c ? 2 : 1;
+  }
+
+  /** `<<EOF`, `<<-'EOF'`: the body is read at the next line. False when it is no here-document operator. */
+  private heredoc(): boolean {
+    this.endWord();
+    const m = /^<<(-?)[ \t]*(['"]?)([A-Za-z0-9_.-]+)\2/.exec(this.s.slice(this.i, this.i + 200));
+    if (!m) return false;
+    this.pendingHeredocs.push({ tag: m[3]!, strip: m[1] === '-' });
+    this.i += m[0].length;
+    return true;
+  }
+
+  private escape(): void {
+    const s = this.s;
+    if (s[this.i + 1] !== '\n' && this.i + 1 < s.length) this.add(s[this.i + 1]!, this.i + 1);
+    this.i += 2;
+  }
+
+  private singleQuoted(): void {
+    const close = this.s.indexOf("'", this.i + 1);
+    const end = close < 0 ? this.s.length : close;
+    this.inWord = true;
+    for (let j = this.i + 1; j < end; j++) this.add(this.s[j]!, j);
+    this.i = end + 1;
+  }
+
+  private doubleQuoted(): void {
+    const s = this.s;
+    this.inWord = true;
+    let j = this.i + 1;
+    while (j < s.length && s[j] !== '"') {
+      if (s[j] === '\\' && j + 1 < s.length && '"\\$`\n'.includes(s[j + 1]!)) {
+        if (s[j + 1] !== '\n') this.add(s[j + 1]!, j + 1);
+        j += 2;
+      } else if (s[j] === '$' && s[j + 1] === '(' && s[j + 2] !== '(') {
+        const close = this.closeParen(j + 1);
+        this.i = j;
+        this.substitution(j, close, 2);
+        j = this.i;
+      } else {
+        this.add(s[j]!, j);
+        j++;
+      }
+    }
+    this.i = j + 1;
+  }
+
+  /**
+   * `$(…)` or a backquoted command from `start` to `close`: read as a script of its own; its output stands in the
+   * word as an unknown value, like a placeholder.
+   */
+  private substitution(start: number, close: number, open: number): void {
+    this.substitutions.push(this.slice(start + open, close));
+    for (let k = start; k <= Math.min(close, this.s.length - 1); k++) this.add(MASK, k);
+    this.i = close + 1;
+  }
+
+  private backquoteEnd(): number {
+    const close = this.s.indexOf('`', this.i + 1);
+    return close < 0 ? this.s.length : close;
+  }
+
   /** The end of `$(…)` starting at `i` (on the `(`), nested parentheses and quotes respected. */
-  const closeParen = (i: number): number => {
+  private closeParen(i: number): number {
+    const s = this.s;
     let depth = 0;
     for (let j = i; j < s.length; j++) {
       const c = s[j]!;
@@ -342,123 +488,5 @@ export function lex(script: MappedText): Lexed {
       else if (c === ')' && --depth === 0) return j;
     }
     return s.length;
-  };
-
-  let i = 0;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '\n') {
-      endCommand();
-      i++;
-      // Here-documents start on the line after their operator.
-      while (pendingHeredocs.length > 0) {
-        const { tag, strip } = pendingHeredocs.shift()!;
-        const bodyStart = i;
-        let end = s.length;
-        let next = s.length;
-        for (let j = i; j <= s.length; ) {
-          const nl = s.indexOf('\n', j);
-          const lineEnd = nl < 0 ? s.length : nl;
-          const line = s.slice(j, lineEnd);
-          if ((strip ? line.replace(/^\t+/, '') : line) === tag) {
-            end = j;
-            next = nl < 0 ? s.length : nl + 1;
-            break;
-          }
-          if (nl < 0) break;
-          j = nl + 1;
-        }
-        heredocs.push({ text: s.slice(bodyStart, end), offsets: script.offsets.slice(bodyStart, end + 1), exact: script.exact });
-        i = next;
-      }
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '#' && !inWord) {
-      while (i < s.length && s[i] !== '\n') i++;
-      continue;
-    }
-    if (c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
-      if (c === '&' && (s[i + 1] === '>' || (chars.length > 0 && /[<>]$/.test(chars.join(''))))) {
-        add(c, i);
-        i++;
-        continue;
-      }
-      endCommand();
-      i += (c === ';' || c === '&' || c === '|') && s[i + 1] === c ? 2 : 1;
-      continue;
-    }
-    if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
-      // A here-document: `<<EOF`, `<<-'EOF'`.
-      endWord();
-      const m = /^<<(-?)[ \t]*(['"]?)([A-Za-z0-9_.-]+)\2/.exec(s.slice(i));
-      if (m) {
-        pendingHeredocs.push({ tag: m[3]!, strip: m[1] === '-' });
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (c === '\\') {
-      if (s[i + 1] === '\n') i += 2;
-      else {
-        if (i + 1 < s.length) add(s[i + 1]!, i + 1);
-        i += 2;
-      }
-      continue;
-    }
-    if (c === "'") {
-      const close = s.indexOf("'", i + 1);
-      const end = close < 0 ? s.length : close;
-      inWord = true;
-      for (let j = i + 1; j < end; j++) add(s[j]!, j);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      inWord = true;
-      let j = i + 1;
-      while (j < s.length && s[j] !== '"') {
-        if (s[j] === '\\' && j + 1 < s.length && '"\\$`\n'.includes(s[j + 1]!)) {
-          if (s[j + 1] !== '\n') add(s[j + 1]!, j + 1);
-          j += 2;
-          continue;
-        }
-        if (s[j] === '$' && s[j + 1] === '(' && s[j + 2] !== '(') {
-          const close = closeParen(j + 1);
-          substitutions.push({ text: s.slice(j + 2, close), offsets: script.offsets.slice(j + 2, close + 1), exact: script.exact });
-          for (let k = j; k <= Math.min(close, s.length - 1); k++) add(MASK, k);
-          j = close + 1;
-          continue;
-        }
-        add(s[j]!, j);
-        j++;
-      }
-      i = j + 1;
-      continue;
-    }
-    if (c === '`') {
-      const close = s.indexOf('`', i + 1);
-      const end = close < 0 ? s.length : close;
-      substitutions.push({ text: s.slice(i + 1, end), offsets: script.offsets.slice(i + 1, end + 1), exact: script.exact });
-      for (let k = i; k <= Math.min(end, s.length - 1); k++) add(MASK, k);
-      i = end + 1;
-      continue;
-    }
-    if (c === '$' && s[i + 1] === '(' && s[i + 2] !== '(') {
-      const close = closeParen(i + 1);
-      substitutions.push({ text: s.slice(i + 2, close), offsets: script.offsets.slice(i + 2, close + 1), exact: script.exact });
-      // The substitution's output stands in the word: an unknown value, like a placeholder.
-      for (let k = i; k <= Math.min(close, s.length - 1); k++) add(MASK, k);
-      i = close + 1;
-      continue;
-    }
-    add(c, i);
-    i++;
   }
-  endCommand();
-  return { commands, substitutions, heredocs };
 }
