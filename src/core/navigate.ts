@@ -1,0 +1,216 @@
+/**
+ * The other way round from resolution: from a Service to every place that names it, each in its own spelling (a
+ * short name, `svc.ns`, an FQDN inside a URL, a `redis-0.redis` pod name, an Ingress backend), and the edits that
+ * rename it there. Pure: the files' references and a way to resolve them come in, offsets go out.
+ */
+import { decodeBase64, utf8Text } from './references/base64';
+import type { Reference } from './references';
+import type { ParsedManifest } from './manifests';
+import type { Resolver } from './resolver';
+import type { Service } from './model';
+
+export interface ServiceKey {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A file with its references, as the language server and `netlens check` hold them. */
+export interface ScannedFile {
+  readonly uri: string;
+  readonly text: string;
+  readonly manifest: ParsedManifest;
+  readonly references: readonly Reference[];
+}
+
+export type OccurrenceKind =
+  /** The Service's own `metadata.name`. */
+  | 'declaration'
+  /** A reference that resolves to it. */
+  | 'reference'
+  /** An object that carries its name by rule: its Endpoints, the `kubernetes.io/service-name` label of its slices. */
+  | 'companion';
+
+export interface Occurrence {
+  readonly uri: string;
+  readonly kind: OccurrenceKind;
+  /** The whole reference (for a list of references). */
+  readonly start: number;
+  readonly end: number;
+  /** The characters that spell the Service's name (what a rename replaces), when they are written as such. */
+  readonly nameStart?: number;
+  readonly nameEnd?: number;
+  readonly reference?: Reference;
+  /** Why the name cannot be renamed here as text (base64 data is re-encoded instead: see `renameEdits`). */
+  readonly unrenamable?: string;
+}
+
+/** The Service a reference reaches, from one resolver (the first source that knows it). */
+export function serviceOf(ref: Reference, resolver: Resolver): ServiceKey | undefined {
+  if (ref.local) return undefined;
+  if (ref.kind === 'service') {
+    const namespace = ref.serviceNamespace ?? ref.namespace;
+    return resolver.snapshot.service(namespace, ref.host) ? { namespace, name: ref.host } : undefined;
+  }
+  if (ref.kind === 'ip') return undefined;
+  const r = resolver.resolve(ref.host, { namespace: ref.namespace, qtype: 'A' });
+  if (!r.ok || r.answer.rcode !== 'NOERROR') return undefined;
+  const s = r.answer.explanation.service;
+  if (!s) return undefined;
+  // A CNAME (ExternalName) to another Service explains the target; the name written is the first Service's.
+  const qname = r.answer.qname.toLowerCase();
+  const suffix = `.svc.${resolver.zone}.`;
+  if (!qname.endsWith(suffix)) return { namespace: s.namespace, name: s.name };
+  const labels = qname.slice(0, -suffix.length).split('.');
+  const namespace = labels[labels.length - 1]!;
+  const name = labels[labels.length - 2]!;
+  return name && namespace ? { namespace, name } : { namespace: s.namespace, name: s.name };
+}
+
+/**
+ * Where a reference spells the Service's name: the host label that names it, found by expanding the name as the
+ * pod's search path does (`redis-0.redis` → `redis-0.redis.shop.svc.cluster.local`: the second label).
+ */
+export function nameSpan(ref: Reference, service: ServiceKey, zone: string): { start: number; end: number } | undefined {
+  if (ref.hostEnd - ref.hostStart !== ref.host.length) return undefined;
+  if (ref.kind === 'service') return ref.host === service.name ? { start: ref.hostStart, end: ref.hostEnd } : undefined;
+  const written = ref.host.replace(/\.$/, '').split('.');
+  const lower = written.map((l) => l.toLowerCase());
+  void zone;
+  // `<…>.<svc>.<ns>.svc[.<zone>]`, `<svc>.<ns>`, `<pod>.<svc>`, `<svc>`: the forms the search path completes.
+  const svcLabel = lower.lastIndexOf('svc');
+  let svcAt: number;
+  if (svcLabel >= 2 && lower[svcLabel - 1] === service.namespace) svcAt = svcLabel - 2;
+  else if (lower.length >= 2 && lower[lower.length - 1] === service.namespace && lower[lower.length - 2] === service.name) svcAt = lower.length - 2;
+  else if (lower[lower.length - 1] === service.name) svcAt = lower.length - 1;
+  else svcAt = lower.lastIndexOf(service.name);
+  if (svcAt < 0 || lower[svcAt] !== service.name) return undefined;
+  let offset = 0;
+  for (let i = 0; i < svcAt; i++) offset += written[i]!.length + 1;
+  return { start: ref.hostStart + offset, end: ref.hostStart + offset + service.name.length };
+}
+
+/** Every place of the files that names the Service: its declaration, the references that reach it, its companions. */
+export function occurrences(service: ServiceKey, files: readonly ScannedFile[], resolver: Resolver, declared?: Service): Occurrence[] {
+  const out: Occurrence[] = [];
+  if (declared?.source) {
+    const s = declared.source;
+    out.push({ uri: s.uri, kind: 'declaration', start: s.nameStart, end: s.nameEnd, nameStart: s.nameStart, nameEnd: s.nameEnd });
+  }
+  for (const f of files) {
+    for (const ref of f.references) {
+      const target = serviceOf(ref, resolver);
+      if (!target || target.namespace !== service.namespace || target.name !== service.name) continue;
+      const span = nameSpan(ref, service, resolver.zone);
+      const coarse = ref.hostEnd - ref.hostStart !== ref.host.length;
+      out.push({
+        uri: f.uri,
+        kind: 'reference',
+        start: ref.start,
+        end: ref.end,
+        ...(span ? { nameStart: span.start, nameEnd: span.end } : {}),
+        reference: ref,
+        ...(!span && !coarse ? { unrenamable: `${ref.context} spells it in a way NetLens cannot edit as text` } : {}),
+      });
+    }
+    out.push(...companions(f, service));
+  }
+  return out;
+}
+
+/** Endpoints named after the Service, and EndpointSlices labelled with its name, declared in a file. */
+function companions(f: ScannedFile, service: ServiceKey): Occurrence[] {
+  const out: Occurrence[] = [];
+  for (const o of f.manifest.objects) {
+    if (o.kind === 'Endpoints' && o.name === service.name && (o.namespace ?? o.impliedNamespace ?? service.namespace) === service.namespace) {
+      out.push({ uri: f.uri, kind: 'companion', start: o.source.nameStart, end: o.source.nameEnd, nameStart: o.source.nameStart, nameEnd: o.source.nameEnd });
+    }
+    if (o.kind === 'EndpointSlice') {
+      const text = f.text.slice(o.source.start, o.source.end);
+      const m = /kubernetes\.io\/service-name["']?\s*:\s*["']?([a-z0-9-]+)/.exec(text);
+      if (m && m[1] === service.name) {
+        const at = o.source.start + m.index + m[0].length - m[1].length;
+        out.push({ uri: f.uri, kind: 'companion', start: at, end: at + m[1].length, nameStart: at, nameEnd: at + m[1].length });
+      }
+    }
+  }
+  return out;
+}
+
+export interface TextEdit {
+  readonly uri: string;
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export type RenameResult = { readonly ok: true; readonly edits: readonly TextEdit[] } | { readonly ok: false; readonly message: string };
+
+/** A Service name as the API server accepts it (RFC 1035 label: starts with a letter). */
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * The edits that rename a Service everywhere its name is written, each occurrence in its own spelling; refused, with
+ * the reason, where one cannot be made as text. A name inside base64 Secret data is renamed by encoding the value
+ * again.
+ */
+export function renameEdits(service: ServiceKey, newName: string, found: readonly Occurrence[], texts: ReadonlyMap<string, string>): RenameResult {
+  if (!SERVICE_NAME.test(newName)) return { ok: false, message: `"${newName}" is not a valid Service name: lower-case letters, digits and "-", starting with a letter, at most 63 characters.` };
+  if (newName === service.name) return { ok: true, edits: [] };
+  const blocked = found.find((o) => o.unrenamable);
+  if (blocked) return { ok: false, message: `Service ${service.namespace}/${service.name} cannot be renamed as text: ${blocked.unrenamable}.` };
+  const edits: TextEdit[] = [];
+  const encoded = new Map<string, { start: number; end: number; refs: Occurrence[] }>();
+  for (const o of found) {
+    if (o.nameStart !== undefined && o.nameEnd !== undefined) {
+      edits.push({ uri: o.uri, start: o.nameStart, end: o.nameEnd, newText: newName });
+      continue;
+    }
+    // A reference inside base64 data: its range is the whole value.
+    const key = `${o.uri}#${o.start}`;
+    const entry = encoded.get(key) ?? { start: o.start, end: o.end, refs: [] };
+    entry.refs.push(o);
+    encoded.set(key, entry);
+  }
+  for (const [key, e] of encoded) {
+    const uri = key.slice(0, key.lastIndexOf('#'));
+    const text = texts.get(uri);
+    const bytes = text !== undefined ? decodeBase64(text.slice(e.start, e.end)) : undefined;
+    const decoded = bytes && utf8Text(bytes);
+    if (decoded === undefined) return { ok: false, message: `a reference in ${uri} is in data NetLens cannot decode again.` };
+    // Rename the label wherever the decoded text spells the Service's name as a host (bounded by non-name characters).
+    const renamed = decoded.replace(new RegExp(`(?<![A-Za-z0-9-])${service.name}(?=$|[.:/,\\s"'?#@])`, 'g'), newName);
+    edits.push({ uri, start: e.start, end: e.end, newText: encodeBase64(renamed) });
+  }
+  // One edit per place: a name both declared and referenced at the same spot is edited once.
+  const seen = new Set<string>();
+  const unique = edits.filter((x) => {
+    const k = `${x.uri}#${x.start}#${x.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  unique.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.start - b.start));
+  return { ok: true, edits: unique };
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** UTF-8 then base64, as Secret `data` holds text. */
+export function encodeBase64(text: string): string {
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) bytes.push(cp);
+    else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += ALPHABET[(n >> 18) & 63]! + ALPHABET[(n >> 12) & 63]!;
+    out += i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : '=';
+    out += i + 2 < bytes.length ? ALPHABET[n & 63]! : '=';
+  }
+  return out;
+}
