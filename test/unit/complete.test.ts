@@ -1,0 +1,87 @@
+// Completion in reference positions: the cursor is marked with |; each case says what is offered there.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { completions } from '../../src/core/complete';
+import { parseManifest } from '../../src/core/manifests';
+import { buildWorkspaceModel } from '../../src/core/workspace';
+
+const CLUSTER = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{name: http, port: 8080, targetPort: 8080}, {name: metrics, port: 9090}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec: {template: {metadata: {labels: {app: api, tier: backend}}, spec: {containers: [{name: a, image: x}]}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: apiary, namespace: edge}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: shop}
+spec: {clusterIP: None, selector: {app: redis}, ports: [{port: 6379}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: shop}
+spec: {serviceName: redis, replicas: 2, template: {metadata: {labels: {app: redis}}, spec: {containers: [{name: r, image: redis}]}}}
+`;
+const snapshot = buildWorkspaceModel([parseManifest('cluster.yaml', CLUSTER)]).snapshot;
+
+function at(marked: string): string[] {
+  const offset = marked.indexOf('|');
+  const text = marked.slice(0, offset) + marked.slice(offset + 1);
+  return completions(text, offset, { snapshot, zone: 'cluster.local', defaultNamespace: 'default' }).map((c) => {
+    assert.equal(c.end, offset);
+    return c.insertText;
+  });
+}
+
+const deployment = (line: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          env:
+${line}`;
+
+describe('completion', () => {
+  it('Service names in a host position: short in the pod’s namespace, name.namespace elsewhere', () => {
+    assert.deepEqual(at(deployment('            - name: API_HOST\n              value: ap|')).sort(), ['api', 'apiary.edge']);
+    assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "ap|')).sort(), ['api', 'apiary.edge']);
+    assert.deepEqual(at(deployment('            - {name: API_URL, value: "http://ap|')).sort(), ['api', 'apiary.edge']);
+  });
+
+  it('nothing where no host goes', () => {
+    assert.deepEqual(at(deployment('            - {name: LOG_LEVEL, value: "ap|')), []);
+  });
+
+  it('ports after host:, namespaces after svc., the zone after .svc.', () => {
+    assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api:|')).sort(), ['8080', '9090']);
+    assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api.|')), ['api.shop']);
+    assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api.shop.s|')), ['api.shop.svc']);
+    assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api.shop.svc.c|')), ['api.shop.svc.cluster.local']);
+  });
+
+  it('endpoint hostnames of a headless Service', () => {
+    assert.deepEqual(at(deployment('            - {name: PRIMARY_HOST, value: "redis-0.r|')), ['redis-0.redis']);
+  });
+
+  it('Service names in structured fields: an Ingress backend, a StatefulSet serviceName', () => {
+    const ingress = `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: w, namespace: shop}\nspec:\n  defaultBackend:\n    service:\n      name: a|`;
+    assert.deepEqual(at(ingress).sort(), ['api', 'apiary.edge']);
+    assert.deepEqual(at('apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: c, namespace: shop}\nspec:\n  serviceName: re|'), ['redis']);
+  });
+
+  it('in a selector, the label pairs the namespace’s pods carry', () => {
+    const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec:\n  selector:\n    ti|`;
+    assert.deepEqual(at(svc), ['tier: backend']);
+  });
+});
