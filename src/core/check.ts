@@ -4,9 +4,9 @@
  * a stable code, a severity, the offsets it covers, a message, and the fixes that repair it.
  */
 import { canonicalIP, dashedIP, parseIP } from './ip';
-import type { Service } from './model';
+import type { Protocol, Service } from './model';
 import { normalizeName } from './names';
-import type { Reference } from './references';
+import { KINDS, type Reference } from './references';
 import type { CustomResource, WorkspaceFacts } from './facts';
 import type { DnsAnswer, Resolver } from './resolver';
 import type { ClusterSnapshot } from './snapshot';
@@ -123,6 +123,8 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
   if (ref.kind === 'service') return checkServiceRef(ref, sources);
   const ip = parseIP(ref.host);
   if (ip) return checkIP(ref, ip.text, primary.resolver.snapshot);
+  const srv = /^_([A-Za-z0-9-]+)\._(tcp|udp|sctp)\.(.+)$/i.exec(ref.host);
+  if (srv) return checkSrv(ref, srv[1]!, srv[2]!.toUpperCase() as Protocol, srv[3]!, sources);
   const norm = normalizeName(ref.host);
   if (!norm.ok) return undefined;
   const zone = primary.resolver.zone;
@@ -168,6 +170,36 @@ export function whyUnchecked(ref: Reference, sources: readonly CheckSource[]): s
   if (cr) return `It may be a Service that the operator of ${cr.kind} ${cr.namespace}/${cr.name} creates, so NetLens does not call it missing.`;
   if (ref.strength === 'weak') return 'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.';
   return undefined;
+}
+
+/**
+ * An SRV name, `_<port>._<proto>.<service>…` (Thanos's `dnssrv+`, Kafka and etcd discovery): the Service is checked
+ * as any name, and must have a port of that name and protocol.
+ */
+function checkSrv(ref: Reference, portName: string, protocol: Protocol, rest: string, sources: readonly CheckSource[]): Finding[] | undefined {
+  const offset = ref.host.length - rest.length;
+  const service: Reference = { ...ref, host: rest, hostStart: ref.hostStart + offset, kind: 'name' };
+  for (const source of sources) {
+    const r = source.resolver.resolve(rest, { namespace: ref.namespace, qtype: 'A' });
+    if (!r.ok) return undefined;
+    const info = r.answer.explanation.service;
+    const svc = r.answer.rcode === 'NOERROR' && info ? source.resolver.snapshot.service(info.namespace, info.name) : undefined;
+    if (!svc) continue;
+    if (svc.ports.some((p) => p.name === portName && p.protocol === protocol)) return undefined;
+    const named = svc.ports.filter((p) => p.name && p.protocol === protocol).map((p) => p.name);
+    const near = closest(portName, named);
+    const at = ref.hostStart + 1;
+    return [
+      finding(
+        'NL003',
+        at,
+        at + portName.length,
+        `Service ${svc.namespace}/${svc.name} has no ${protocol} port named "${portName}", so the SRV name ${ref.host} has no records${named.length > 0 ? `; its ${protocol} ports are named ${named.join(', ')}` : ''}.`,
+        near.map((n) => ({ title: `Change the port name to ${n}`, edits: [{ start: at, end: at + portName.length, newText: n }] })),
+      ),
+    ];
+  }
+  return checkTarget(service, sources);
 }
 
 /** A ServiceEntry's host: the mesh answers it (Istio's DNS proxy), whatever the cluster DNS says. */
@@ -513,7 +545,8 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
   return undefined;
 }
 
-const BUILT_IN_WORKLOADS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+/** Kinds whose pods an operator makes after its own rules (kinds.ts rows with `pods`), not from a template. */
+const OPERATOR_POD_KINDS = new Set(KINDS.filter((k) => k.pods).flatMap((k) => k.kinds));
 
 /** Where the parts of a declared Service are written, so that a finding lands where its fix goes. */
 export interface ServiceLocations {
@@ -557,7 +590,7 @@ export function checkServices(
       continue;
     }
     // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
-    const operatorRun = pods.some((pod) => pod.template !== undefined && !BUILT_IN_WORKLOADS.has(pod.template.workload.kind));
+    const operatorRun = pods.some((pod) => pod.template !== undefined && OPERATOR_POD_KINDS.has(pod.template.workload.kind));
     svc.ports.forEach((p) => {
       if (typeof p.targetPort !== 'string' || operatorRun) return;
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));

@@ -4,7 +4,7 @@
  * the pieces it touched. Positions are shifted back to offsets in the whole file.
  */
 import { LineCounter } from 'yaml';
-import { impliedNamespace, parseManifest, withImpliedNamespace, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
+import { duplicateKeyMessage, impliedNamespace, parseManifest, withImpliedNamespace, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
 import { scanReferences, type Reference, type ScanOptions } from './references';
 
 interface Piece {
@@ -121,7 +121,14 @@ export class ManifestCache {
           for (const { piece, start } of placed) {
             for (const p of piece.manifest.problems) {
               const pos = lineCounter.linePos(p.offset + start);
-              problems.push({ ...p, offset: p.offset + start, line: pos.line, column: pos.col });
+              const moved = { ...p, offset: p.offset + start, line: pos.line, column: pos.col };
+              if (p.related === undefined) problems.push(moved);
+              else {
+                // The message names a line of the piece: name it in the file.
+                const related = p.related + start;
+                const key = /"([^"]*)"/.exec(p.message)?.[1];
+                problems.push({ ...moved, related, ...(p.code === 'duplicate-key' && key !== undefined ? { message: duplicateKeyMessage(key, lineCounter.linePos(related).line) } : {}) });
+              }
             }
           }
           return problems;

@@ -17,6 +17,8 @@ export interface ManifestProblem {
   readonly line: number;
   /** 1-based. */
   readonly column: number;
+  /** Another offset the message names (the first of a key written twice). */
+  readonly related?: number;
 }
 
 /** A Kubernetes object declared in a manifest: a document, or an item of a `kind: List` document. */
@@ -84,9 +86,9 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
   const problems: ManifestProblem[] = [];
   const objects: ManifestObject[] = [];
   let skipped = 0;
-  const problem = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number): void => {
+  const problem = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number, related?: number): void => {
     const pos = lineCounter.linePos(offset);
-    problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col });
+    problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col, ...(related !== undefined ? { related } : {}) });
   };
 
   // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
@@ -98,10 +100,7 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
       for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);
       continue;
     }
-    for (const d of dropDuplicateKeys(doc.contents)) {
-      const first = lineCounter.linePos(d.firstOffset);
-      problem('duplicate-key', 'warning', `The key "${d.key}" is written twice in this mapping (first on line ${first.line}); kubectl keeps this later value.`, d.offset);
-    }
+    for (const d of dropDuplicateKeys(doc.contents)) problem('duplicate-key', 'warning', duplicateKeyMessage(d.key, lineCounter.linePos(d.firstOffset).line), d.offset, d.firstOffset);
     const root = doc.contents;
     if (!isMap(root)) {
       skipped++;
@@ -130,6 +129,11 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
     else skipped++;
   }
   return { uri, text, documents, objects: withImpliedNamespace(objects), problems, skipped, lineCounter };
+}
+
+/** The message of a key written twice, naming the line of its first writing. */
+export function duplicateKeyMessage(key: string, firstLine: number): string {
+  return `The key "${key}" is written twice in this mapping (first on line ${firstLine}); kubectl keeps this later value.`;
 }
 
 /**

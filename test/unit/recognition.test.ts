@@ -288,11 +288,15 @@ describe('recognition: routes', () => {
     assertReference('an FQDN host', vs('⟦api⟧.shop.svc.cluster.local'));
     assertReference('tcp route', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: db, namespace: shop}\nspec:\n  tcp:\n    - route:\n        - destination: {host: ⟦db⟧, port: {number: ⟪5432⟫}}\n`);
     assertReference('DestinationRule host', `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec:\n  host: ⟦api⟧\n`);
-    // A rule in another namespace takes `api` in its own namespace, where there is none.
+    // A rule in another namespace takes `api` in its own namespace, where there is none: both its `hosts` entry and
+    // its destination name nothing there.
     const elsewhere = vs('api').replace('namespace: shop', 'namespace: edge').replace(/⟪|⟫/g, '');
     assert.deepEqual(
-      analyse(elsewhere, [CLUSTER, 'apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: edge}\nspec: {ports: [{port: 80}]}\n']).findings.map((f) => f.code),
-      ['NL001'],
+      analyse(elsewhere, [CLUSTER, 'apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: edge}\nspec: {ports: [{port: 80}]}\n']).findings.map((f) => [f.code, f.line]),
+      [
+        ['NL001', 5],
+        ['NL001', 9],
+      ],
     );
     // A dotted host that is no FQDN is a ServiceEntry's to answer, not a finding.
     assert.deepEqual(analyse(vs('api.shop').replace(/⟪|⟫/g, '')).findings, []);
@@ -331,6 +335,44 @@ describe('recognition: custom resources, from the table', () => {
     assertReference('Contour HTTPProxy', `apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: web, namespace: shop}\nspec:\n  routes:\n    - services:\n        - name: ⟦api⟧\n          port: ⟪8080⟫\n`);
     assertReference('KEDA ScaledObject trigger', `apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: api, namespace: shop}\nspec:\n  triggers:\n    - type: redis\n      metadata:\n        address: ⟦redis⟧:⟪6379⟫\n        listName: jobs\n`);
     assertReference('NGINX VirtualServer upstream', `apiVersion: k8s.nginx.org/v1\nkind: VirtualServer\nmetadata: {name: web, namespace: shop}\nspec:\n  upstreams:\n    - {name: api, service: ⟦api⟧, port: ⟪8080⟫}\n`);
+  });
+
+  it('Argo Rollouts, APISIX, Ambassador, Velero, Consul', () => {
+    assertReference('Rollout blueGreen activeService', `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    blueGreen:\n      activeService: ⟦api⟧\n`);
+    assertReference('Rollout canary stableService', `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    canary:\n      stableService: ⟦db⟧\n`);
+    assertReference('ApisixRoute backend', `apiVersion: apisix.apache.org/v2\nkind: ApisixRoute\nmetadata: {name: r, namespace: shop}\nspec:\n  http:\n    - name: rule\n      backends:\n        - serviceName: ⟦api⟧\n          servicePort: ⟪8080⟫\n`);
+    assertReference('Ambassador Mapping service', `apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: m, namespace: shop}\nspec:\n  prefix: /\n  service: ⟦api⟧:⟪8080⟫\n`);
+    assertReference('Velero BackupStorageLocation s3Url', `apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: default, namespace: shop}\nspec:\n  config:\n    s3Url: http://⟦api⟧.shop.svc:⟪8080⟫\n`);
+    // Consul's names for Services: reported only with a near name (weak), and the upstream's port is the pod's own.
+    const upstreams = (v: string) => container('', `      annotations: {}\n`).replace('  template:\n', `  template:\n    metadata:\n      annotations:\n        consul.hashicorp.com/connect-service-upstreams: "${v}"\n`);
+    const quiet = analyse(upstreams('api:9999,db:15432'));
+    assert.deepEqual(quiet.findings, [], 'local ports are no Service ports');
+    assert.ok(quiet.references.some((r) => r.host === 'db' && r.kind === 'service' && r.strength === 'weak'));
+    assert.deepEqual(analyse(upstreams('apii:9999')).findings.map((f) => f.code), ['NL001']);
+    const intentions = (name: string) => `apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  destination: {name: ${name}}\n  sources: [{name: api, action: allow}]\n`;
+    assert.deepEqual(analyse(intentions('db')).findings, []);
+    assert.deepEqual(analyse(intentions('dbx')).findings.map((f) => f.code), ['NL001'], 'its own name is no operator-made Service');
+  });
+
+  it('config formats and commands seen in real repositories', () => {
+    const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n${data}`;
+    assertReference('NATS routes', cm('  nats.conf: |\n    cluster {\n      routes [\n        nats://redis-0.⟦redis⟧.shop.svc:⟪6379⟫\n      ]\n    }\n'));
+    assertReference('MASTER_HOST in a SQL string of a script', container(`          command: ["bash", "-c", "mysql -h127.0.0.1 -e \\"CHANGE MASTER TO MASTER_HOST='⟦db⟧', MASTER_PORT=5432\\""]\n`));
+    assertReference('an FQDN with its trailing dot, in a URL', container(`          args: ["--upstream=http://⟦api⟧.shop.svc.cluster.local.:⟪8080⟫"]\n`));
+    assertReference('--*-store HOST', container(`          args: ["--configuration-store", "⟦db⟧"]\n`));
+    assertReference('PGHOST', container(`          env:\n            - {name: PGHOST, value: ⟦db⟧}\n`));
+  });
+
+  it('SRV names: the Service, and a port of that name', () => {
+    const srv = (name: string) => container(`          args: ["--store=dnssrv+${name}"]\n`);
+    assert.deepEqual(analyse(srv('_http._tcp.api.shop.svc.cluster.local')).findings, []);
+    assert.deepEqual(analyse(srv('_htp._tcp.api.shop.svc.cluster.local')).findings.map((f) => [f.code, f.fixes[0]?.title]), [['NL003', 'Change the port name to http']]);
+    assert.deepEqual(analyse(srv('_http._tcp.apii.shop.svc.cluster.local')).findings.map((f) => f.code), ['NL001']);
+  });
+
+  it('database names are no hosts (POSTGRES_DB, DB_DATABASE)', () => {
+    const r = analyse(container(`          env:\n            - {name: POSTGRES_DB, value: apis}\n            - {name: DB_DATABASE, value: dbs}\n            - {name: MYSQL_DATABASE, value: api}\n`));
+    assert.deepEqual(r.findings, []);
   });
 
   it('ServiceMonitor: its selector must select a Service, and its port must be one of theirs', () => {
@@ -380,6 +422,24 @@ describe('recognition: structure', () => {
       analyse(svc('    app: api\n', 'htp')).findings.map((f) => [f.code, f.line, f.fixes[0]?.title]),
       [['NL006', 9, 'Change the target port to http']],
     );
+  });
+
+  it('NL006 on the Services of an Argo Rollout: its template is known', () => {
+    const rollout = `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: x, ports: [{name: http, containerPort: 80}]}]}\n`;
+    const svc = (tp: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: ${tp}}]\n`;
+    assert.deepEqual(analyse(svc('http'), [CLUSTER, rollout]).findings, []);
+    assert.deepEqual(analyse(svc('htp'), [CLUSTER, rollout]).findings.map((f) => f.code), ['NL006']);
+  });
+
+  it('the line NL015 names is the file’s, in a document after others', () => {
+    const text = `${CLUSTER}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n  A: "1"\n  A: "2"\n`;
+    const first = text.split('\n').findIndex((l) => l === '  A: "1"') + 1;
+    const r = analyse(text, []);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.line]),
+      [['NL015', first + 1]],
+    );
+    assert.match(r.findings[0]!.message, new RegExp(`first on line ${first}\\)`));
   });
 
   it('a key written twice: read as kubectl does (the later wins), NL015 at the second', () => {

@@ -127,7 +127,7 @@ const TOOLS: Record<string, ToolSpec> = {
  * is one only when a Service of a near name exists (`--backend=badger` names a storage engine).
  */
 const HOST_OPTION = /^(?:.*[-_.])?(host|hostname|hosts|join|peers?|seeds?|addr|address|addresses|endpoints?|bootstrap[-_.]?servers?|brokers?|broker[-_.]list|upstreams?|connect|replicaof|slaveof|zookeeper|nameserver|dns[-_.]server)$/i;
-const WEAK_HOST_OPTION = /^(?:.*[-_.])?(server|servers|master|target|backend|url|uri|service|proxy)$/i;
+const WEAK_HOST_OPTION = /^(?:.*[-_.])?(server|servers|master|target|backend|url|uri|service|proxy|store)$/i;
 /** Options about where this process listens, or what it calls itself: not somewhere it connects. */
 const OWN_ADDRESS_OPTION = /(listen|bind|advertise|advertised|public|external|health|metrics|probe|pprof|debug|admin)[-_.]?(host|hostname|addr|address|port|url)?$|^(?:-{1,2})(?:web\.)?(?:external-url|route-prefix|listen-address)$/i;
 
@@ -262,8 +262,11 @@ export function envHostPosition(name: string): { hostPosition?: Strength } {
   if (upper === 'HOSTNAME' || upper === 'HOST_IP' || upper === 'NODE_NAME') return {};
   if (/(^|_)(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|ADDRESSES|ENDPOINT|ENDPOINTS|DSN|BROKERS?|BOOTSTRAP_SERVERS?|SEEDS?|PEERS?|UPSTREAM|NODES)$/.test(upper)) return { hostPosition: 'strong' };
   if (/(^|_)(URL|URI|URLS|SERVER|SERVERS|SERVICE|TARGET|BACKEND|MASTER|CONNECTION|CONN)$/.test(upper)) return { hostPosition: 'weak' };
-  // `REDIS=cache`, `MONGO=db`: named after the server it reaches, the value often is that server's host.
-  if (/(^|_)(REDIS|MEMCACHED?|POSTGRES|POSTGRESQL|PG|MYSQL|MARIADB|MONGO|MONGODB|RABBIT|RABBITMQ|AMQP|KAFKA|ZOOKEEPER|ZK|ELASTICSEARCH|ES|CASSANDRA|NATS|ETCD|CONSUL|MINIO|DB|DATABASE)$/.test(upper)) return { hostPosition: 'weak' };
+  // libpq's and similar clients' own variables, written without a separator.
+  if (/^(PG|MYSQL|REDIS|MONGO|AMQP|NATS|KAFKA|ES)HOST(NAME|ADDR)?$/.test(upper)) return { hostPosition: 'strong' };
+  // `REDIS=cache`, `KAFKA=broker`: named after the server it reaches, the value often is that server's host. Not
+  // `*_DB` or `*_DATABASE`, which name a database (`POSTGRES_DB: orders`).
+  if (/(^|_)(REDIS|MEMCACHED?|RABBITMQ|AMQP|KAFKA|ZOOKEEPER|ELASTICSEARCH|CASSANDRA|NATS|ETCD|CONSUL|MINIO)$/.test(upper)) return { hostPosition: 'weak' };
   return {};
 }
 

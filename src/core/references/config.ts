@@ -302,7 +302,7 @@ interface Entry {
 }
 
 /** `host = db`, `spring.redis.host=redis`, `Host es` (fluent-bit), `[database]` sections, `# comments`. */
-const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.\-]*|"[^"]+"|'[^']+')[ \t]*(?:[=:][ \t]*|[ \t]+)(.*?)[ \t]*$/;
+const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.\-]*|"[^"]+"|'[^']+')[ \t]*(?:(?:=|:(?!\/\/))[ \t]*|[ \t]+)(.*?)[ \t]*$/;
 const SECTION = /^[ \t]*(?:\[+([^\]\n]+)\]+|<\/?\s*([A-Za-z][^>\n]*)>|([A-Za-z_][\w.-]*)\s*\{|\})[ \t]*(?:[#;].*)?$/;
 
 /**

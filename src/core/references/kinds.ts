@@ -24,18 +24,33 @@ export type FieldSpec =
       readonly kindField?: string;
       readonly groupField?: string;
       readonly role?: ReferenceRole;
+      /** `weak` where the name is another system's name for the Service (Consul's), usually but not always the same. */
+      readonly strength?: Strength;
       readonly what: string;
     }
-  /** A host (a bare name counts) with its port: Istio destinations, DestinationRule hosts. */
-  | { readonly at: string; readonly holds: 'host'; readonly host: string; readonly port?: string; readonly role?: ReferenceRole; readonly subset?: string; readonly subsets?: string; readonly what: string }
+  /** A host (a bare name counts) with its port: Istio destinations, DestinationRule hosts; a list of hosts too. */
+  | {
+      readonly at: string;
+      readonly holds: 'host';
+      readonly host: string;
+      readonly port?: string;
+      readonly role?: ReferenceRole;
+      readonly subset?: string;
+      readonly subsets?: string;
+      readonly strength?: Strength;
+      readonly what: string;
+    }
   /** Free text, or a list of texts: URLs, `host:port`, names; with `strength`, the whole value is a host position. */
   | { readonly at: string; readonly holds: 'text'; readonly strength?: Strength; readonly what: string }
   /** A map of embedded files or values (ConfigMap data, Secret stringData), read by format and by key. */
   | { readonly at: string; readonly holds: 'config'; readonly encoding?: 'base64'; readonly what: string }
   /** A map whose keys say what their values hold (KEDA trigger metadata). */
   | { readonly at: string; readonly holds: 'keyed'; readonly what: string }
-  /** Annotations that name something the cluster reaches, by key: a text, a link for a browser, or a Service name. */
-  | { readonly at: string; readonly holds: 'annotations'; readonly keys: Readonly<Record<string, 'text' | 'link' | 'service'>>; readonly what: string }
+  /**
+   * Annotations that name something the cluster reaches, by key: a text, a link for a browser, a Service name, or
+   * Consul's upstream list (`name:localPort,…`: the port is the pod's own, the name is Consul's for the Service).
+   */
+  | { readonly at: string; readonly holds: 'annotations'; readonly keys: Readonly<Record<string, 'text' | 'link' | 'service' | 'upstreams'>>; readonly what: string }
   /**
    * A label selector over Services or pods in some namespaces (ServiceMonitor, PodMonitor), with the port names it
    * scrapes: it must select something, and each port must be a port name of what it selects.
@@ -82,8 +97,22 @@ export interface KindSpec {
 const WORKLOAD_GROUPS = ['apps', 'extensions', ''];
 
 export const KINDS: readonly KindSpec[] = [
-  { groups: [''], kinds: ['Pod'], fields: [{ at: 'spec', holds: 'pod-spec' }] },
-  { groups: WORKLOAD_GROUPS, kinds: ['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController'], fields: [{ at: 'spec.template.spec', holds: 'pod-spec' }] },
+  {
+    groups: [''],
+    kinds: ['Pod'],
+    fields: [
+      { at: 'spec', holds: 'pod-spec' },
+      { at: 'metadata.annotations', holds: 'annotations', keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' }, what: 'annotation' },
+    ],
+  },
+  {
+    groups: WORKLOAD_GROUPS,
+    kinds: ['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController'],
+    fields: [
+      { at: 'spec.template.spec', holds: 'pod-spec' },
+      { at: 'spec.template.metadata.annotations', holds: 'annotations', keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' }, what: 'annotation' },
+    ],
+  },
   {
     groups: ['apps'],
     kinds: ['StatefulSet'],
@@ -161,6 +190,8 @@ export const KINDS: readonly KindSpec[] = [
     groups: ['networking.istio.io'],
     kinds: ['VirtualService'],
     fields: [
+      // The hosts a VirtualService applies to: a short one names a Service of the rule's namespace, or a mesh host.
+      { at: 'spec', holds: 'host', host: 'hosts', role: 'istio-host', strength: 'weak', what: 'hosts' },
       { at: 'spec.http[].route[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http route destination' },
       { at: 'spec.http[].mirror', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http mirror' },
       { at: 'spec.http[].mirrors[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http mirror' },
@@ -308,9 +339,70 @@ export const KINDS: readonly KindSpec[] = [
       { at: 'spec.jobTargetRef.template.spec', holds: 'pod-spec' },
     ],
   },
-  { groups: ['argoproj.io'], kinds: ['Rollout'], fields: [{ at: 'spec.template.spec', holds: 'pod-spec' }], template: { at: 'spec.template', replicas: 'spec.replicas' } },
+  {
+    groups: ['argoproj.io'],
+    kinds: ['Rollout'],
+    fields: [
+      { at: 'spec.template.spec', holds: 'pod-spec' },
+      { at: 'spec.template.metadata.annotations', holds: 'annotations', keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' }, what: 'annotation' },
+      { at: 'spec.strategy.blueGreen', holds: 'service', name: 'activeService', what: 'activeService' },
+      { at: 'spec.strategy.blueGreen', holds: 'service', name: 'previewService', what: 'previewService' },
+      { at: 'spec.strategy.canary', holds: 'service', name: 'stableService', what: 'stableService' },
+      { at: 'spec.strategy.canary', holds: 'service', name: 'canaryService', what: 'canaryService' },
+      { at: 'spec.strategy.canary', holds: 'service', name: 'pingPong.pingService', what: 'pingService' },
+      { at: 'spec.strategy.canary', holds: 'service', name: 'pingPong.pongService', what: 'pongService' },
+    ],
+    template: { at: 'spec.template', replicas: 'spec.replicas' },
+    // Its pods come from its template (modelled); it creates no Services of its own.
+    createsNothing: true,
+  },
   { groups: ['argoproj.io'], kinds: ['Application'], fields: [{ at: 'spec.destination.server', holds: 'text', strength: 'strong', what: 'destination server' }] },
   { groups: ['serving.knative.dev'], kinds: ['Service'], fields: [{ at: 'spec.template.spec', holds: 'pod-spec' }] },
+  {
+    groups: ['apisix.apache.org'],
+    kinds: ['ApisixRoute'],
+    fields: [
+      { at: 'spec.http[].backends[]', holds: 'service', name: 'serviceName', port: ['servicePort'], what: 'backend' },
+      { at: 'spec.http[].backend', holds: 'service', name: 'serviceName', port: ['servicePort'], what: 'backend' },
+      { at: 'spec.stream[].backend', holds: 'service', name: 'serviceName', port: ['servicePort'], what: 'stream backend' },
+    ],
+    createsNothing: true,
+  },
+  {
+    groups: ['getambassador.io', 'x.getambassador.io'],
+    kinds: ['Mapping', 'TCPMapping'],
+    // `service: echo:80`, `service: http://echo.ns:80`: a host with its port.
+    fields: [{ at: 'spec.service', holds: 'text', strength: 'strong', what: 'service' }],
+    createsNothing: true,
+  },
+  {
+    groups: ['velero.io', 'ark.heptio.com'],
+    kinds: ['BackupStorageLocation', 'VolumeSnapshotLocation'],
+    fields: [{ at: 'spec.config', holds: 'keyed', what: 'config' }],
+    createsNothing: true,
+  },
+  {
+    groups: ['consul.hashicorp.com'],
+    kinds: ['ServiceIntentions'],
+    // Consul's names for Services: the Kubernetes Service's name unless an annotation says otherwise.
+    fields: [
+      { at: 'spec.destination', holds: 'service', name: 'name', namespace: 'namespace', strength: 'weak', what: 'destination' },
+      { at: 'spec.sources[]', holds: 'service', name: 'name', namespace: 'namespace', strength: 'weak', what: 'source' },
+    ],
+    createsNothing: true,
+  },
+  {
+    groups: ['consul.hashicorp.com'],
+    kinds: ['ServiceDefaults', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter', 'ProxyDefaults', 'Mesh', 'ExportedServices', 'SamenessGroup', 'JWTProvider', 'ControlPlaneRequestLimit', 'RouteAuthFilter', 'GatewayPolicy', 'RouteRetryFilter', 'RouteTimeoutFilter'],
+    fields: [],
+    createsNothing: true,
+  },
+  {
+    groups: ['velero.io', 'ark.heptio.com', 'argoproj.io', 'getambassador.io', 'x.getambassador.io', 'apisix.apache.org'],
+    kinds: ['Backup', 'Restore', 'Schedule', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'AppProject', 'Host', 'Module', 'TLSContext', 'Listener', 'ApisixUpstream', 'ApisixTls', 'ApisixConsumer', 'ApisixPluginConfig', 'ApisixGlobalRule'],
+    fields: [],
+    createsNothing: true,
+  },
   {
     groups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
     kinds: ['Sidecar', 'AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication', 'EnvoyFilter', 'Telemetry', 'WasmPlugin', 'WorkloadEntry', 'ProxyConfig'],

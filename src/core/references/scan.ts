@@ -121,7 +121,7 @@ function readService(h: Holder, field: Extract<FieldSpec, { holds: 'service' }>,
     namespace: h.namespace,
     ...(h.namespaceImplied ? { namespaceImplied: true } : {}),
     ...(ns ? { serviceNamespace: ns } : {}),
-    strength: 'strong',
+    strength: field.strength ?? 'strong',
     ...(field.role ? { role: field.role } : {}),
     ...(field.role === 'route-backend' ? { referrer: { group: 'gateway.networking.k8s.io', kind: h.object.kind } } : {}),
     context: `${h.label}, ${field.what}`,
@@ -130,8 +130,16 @@ function readService(h: Holder, field: Extract<FieldSpec, { holds: 'service' }>,
 }
 
 function readHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node: YamlNode): void {
-  const host = getIn(node, path(field.host));
-  if (!isScalar(host) || typeof host.value !== 'string') return;
+  const hosts = getIn(node, path(field.host));
+  if (isSeq(hosts)) {
+    forEachItem(hosts, (item) => isScalar(item) && readOneHost(h, field, node, item));
+    return;
+  }
+  if (isScalar(hosts)) readOneHost(h, field, node, hosts);
+}
+
+function readOneHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node: YamlNode, host: Scalar): void {
+  if (typeof host.value !== 'string') return;
   const port = field.port ? getIn(node, path(field.port)) : undefined;
   const portNumber = isScalar(port) ? (typeof port.value === 'number' ? port.value : /^\d{1,5}$/.test(String(port.value)) ? Number(port.value) : undefined) : undefined;
   const portRange = isScalar(port) && portNumber !== undefined ? valueRange(port) : undefined;
@@ -141,7 +149,7 @@ function readHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node:
   if (!m) return;
   const options: TextOptions = {
     zone: h.options.zone,
-    hostPosition: 'strong',
+    hostPosition: field.strength ?? 'strong',
     ...(portNumber !== undefined && portRange ? { pairedPort: { port: portNumber, start: portRange[0], end: portRange[1] } } : {}),
   };
   const subsets = field.subsets ? readSubsets(getIn(node, path(field.subsets))) : [];
@@ -312,6 +320,10 @@ function readAnnotations(h: Holder, field: Extract<FieldSpec, { holds: 'annotati
     const as = key !== undefined ? field.keys[key] : undefined;
     if (!as || !isScalar(pair.value)) continue;
     const context = `${h.label}, ${field.what} ${key}`;
+    if (as === 'upstreams') {
+      readUpstreams(h, pair.value, context);
+      continue;
+    }
     if (as === 'service') {
       // `namespace/name` or `name`.
       const value = scalarString(pair.value) ?? '';
@@ -336,6 +348,35 @@ function readAnnotations(h: Holder, field: Extract<FieldSpec, { holds: 'annotati
       continue;
     }
     text(h, pair.value, context, as === 'link' ? { linksWeak: true } : {});
+  }
+}
+
+/**
+ * Consul's `connect-service-upstreams`: `name:localPort[:datacenter],…`. The port is one the pod listens on itself
+ * (its proxy forwards it), so only the name is a reference, and a weak one: it is Consul's name for the Service.
+ */
+function readUpstreams(h: Holder, node: Scalar, context: string): void {
+  const value = scalarString(node);
+  if (value === undefined) return;
+  const [start] = valueRange(node);
+  const exact = node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  for (const item of value.matchAll(/[^,\s]+/g)) {
+    const name = /^([a-z0-9-]+)(?=[.:]|$)/.exec(item[0])?.[1];
+    if (!name || item[0].startsWith('prepared_query')) continue;
+    const at = start + item.index!;
+    h.emit({
+      kind: 'service',
+      start: exact ? at : start,
+      end: exact ? at + item[0].length : start + value.length,
+      hostStart: exact ? at : start,
+      hostEnd: exact ? at + name.length : start + value.length,
+      host: name,
+      namespace: h.namespace,
+      ...(h.namespaceImplied ? { namespaceImplied: true } : {}),
+      strength: 'weak',
+      context,
+      object: h.object,
+    });
   }
 }
 
