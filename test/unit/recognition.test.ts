@@ -363,6 +363,14 @@ describe('recognition: custom resources, from the table', () => {
     assertReference('PGHOST', container(`          env:\n            - {name: PGHOST, value: ⟦db⟧}\n`));
   });
 
+  it('an advertised URL is looked up by other pods, even when it spells the pod’s own name', () => {
+    const etcd = (url: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: shop, labels: {app: db}}\nspec:\n  containers:\n    - name: etcd\n      image: etcd\n      command: ["etcd", "--name", "db", "--advertise-client-urls", "${url}", "--listen-client-urls", "http://0.0.0.0:5432"]\n`;
+    assert.deepEqual(analyse(etcd('http://db:5432')).findings, []);
+    assert.deepEqual(analyse(etcd('http://db:2379')).findings.map((f) => f.code), ['NL003']);
+    const local = analyse(etcd('http://db:5432').replace('"--advertise-client-urls", ', '"--data-url", ')).references.find((r) => r.host === 'db');
+    assert.equal(local?.local, 'own-hostname', 'elsewhere the pod answers its own name itself');
+  });
+
   it('SRV names: the Service, and a port of that name', () => {
     const srv = (name: string) => container(`          args: ["--store=dnssrv+${name}"]\n`);
     assert.deepEqual(analyse(srv('_http._tcp.api.shop.svc.cluster.local')).findings, []);

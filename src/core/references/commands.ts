@@ -129,7 +129,12 @@ const TOOLS: Record<string, ToolSpec> = {
 const HOST_OPTION = /^(?:.*[-_.])?(host|hostname|hosts|join|peers?|seeds?|addr|address|addresses|endpoints?|bootstrap[-_.]?servers?|brokers?|broker[-_.]list|upstreams?|connect|replicaof|slaveof|zookeeper|nameserver|dns[-_.]server)$/i;
 const WEAK_HOST_OPTION = /^(?:.*[-_.])?(server|servers|master|target|backend|url|uri|service|proxy|store)$/i;
 /** Options about where this process listens, or what it calls itself: not somewhere it connects. */
-const OWN_ADDRESS_OPTION = /(listen|bind|advertise|advertised|public|external|health|metrics|probe|pprof|debug|admin)[-_.]?(host|hostname|addr|address|port|url)?$|^(?:-{1,2})(?:web\.)?(?:external-url|route-prefix|listen-address)$/i;
+const OWN_ADDRESS_OPTION = /(listen|bind|public|external|health|metrics|probe|pprof|debug|admin)[-_.]?(host|hostname|addr|address|port|url)?$|^(?:-{1,2})(?:web\.)?(?:external-url|route-prefix|listen-address)$/i;
+/**
+ * Options that say how other pods reach this one (`--advertise-client-urls`, `--initial-advertise-peer-urls`): the
+ * names in them are looked up by those others, so they are not the pod's own even when they spell its hostname.
+ */
+const ADVERTISE_OPTION = /advertise/i;
 
 /** Reads one simple command: tool conventions first, then every word as free text. */
 export function scanCommand(command: SimpleCommand, options: TextOptions, sink: Sink, depth = 0): void {
@@ -222,15 +227,23 @@ function readHostOptions(args: readonly Word[], options: TextOptions, sink: Sink
     const m = /^(-{1,2}[A-Za-z][A-Za-z0-9_.-]*)(=)?/.exec(w.text);
     if (!m || consumed.has(w) || OWN_ADDRESS_OPTION.test(m[1]!)) continue;
     const name = m[1]!.replace(/^-+/, '');
-    const strength: Strength | undefined = HOST_OPTION.test(name) ? 'strong' : WEAK_HOST_OPTION.test(name) ? 'weak' : undefined;
+    const advertised = ADVERTISE_OPTION.test(name);
+    const strength: Strength | undefined = advertised ? 'weak' : HOST_OPTION.test(name) ? 'strong' : WEAK_HOST_OPTION.test(name) ? 'weak' : undefined;
     if (!strength) continue;
+    const own: TextOptions = { ...options, hostPosition: strength, ...(advertised ? { advertised: true } : {}) };
     if (m[2]) {
-      scanText(part(w, m[0].length), { ...options, hostPosition: strength }, sink);
+      scanText(part(w, m[0].length), own, sink);
       consumed.add(w);
       continue;
     }
     const next = args[i + 1];
     if (!next || next.text.startsWith('-') || consumed.has(next)) continue;
+    if (advertised) {
+      scanText(wordText(next), own, sink);
+      consumed.add(next);
+      i++;
+      continue;
+    }
     // `--replicaof HOST PORT`: two words.
     const after = args[i + 2];
     const portNumber = /^(replicaof|slaveof)$/i.test(name) && after && /^\d{1,5}$/.test(after.text) ? Number(after.text) : undefined;

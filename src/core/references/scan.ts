@@ -197,7 +197,7 @@ function scanPodSpec(h: Holder, spec: YamlNode, own: Set<string>): void {
     ...h,
     emit: (r) => {
       const lower = r.host.toLowerCase().replace(/\.$/, '');
-      if (!r.local && own.has(lower)) h.emit({ ...r, local: own.size > 0 && isHostAlias(spec, lower) ? 'host-alias' : 'own-hostname' });
+      if (!r.local && !r.advertised && own.has(lower)) h.emit({ ...r, local: own.size > 0 && isHostAlias(spec, lower) ? 'host-alias' : 'own-hostname' });
       else h.emit(r);
     },
   };

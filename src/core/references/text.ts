@@ -23,6 +23,8 @@ export interface Found {
   readonly scheme?: string;
   readonly strength: Strength;
   readonly template?: boolean;
+  /** Found in an option that tells other pods how to reach this one (see Reference.advertised). */
+  readonly advertised?: boolean;
 }
 
 export type Sink = (found: Found) => void;
@@ -39,6 +41,8 @@ export interface TextOptions {
    * rather than addresses the pod connects to.
    */
   readonly linksWeak?: boolean;
+  /** The text says how other pods reach this one (`--advertise-client-urls`): its names are not the pod's own. */
+  readonly advertised?: boolean;
   /** A port written beside the host elsewhere (a sibling `port:` key), for a bare name in a host position. */
   readonly pairedPort?: { readonly port: number; readonly start: number; readonly end: number };
 }
@@ -97,7 +101,7 @@ class TextScan {
   ) {
     this.masked = maskPlaceholders(m.text);
     this.taken = new Uint8Array(m.text.length);
-    this.linkStrength = options.linksWeak ? 'weak' : 'strong';
+    this.linkStrength = options.linksWeak || options.advertised ? 'weak' : 'strong';
     this.whole = this.masked.trim();
     const p = options.pairedPort;
     this.paired = p ? { value: p.port, a: p.start, b: p.end, inFile: true } : undefined;
@@ -140,6 +144,7 @@ class TextScan {
       ...(port ? { port: port.value, portStart: p![0]!, portEnd: p![1]! } : {}),
       ...(scheme ? { scheme } : {}),
       ...(this.templated(a, b) ? { template: true } : {}),
+      ...(this.options.advertised ? { advertised: true } : {}),
     });
   }
 

@@ -71,6 +71,11 @@ export interface Reference {
   readonly template?: boolean;
   /** The pod answers this name itself: never a finding, and hover says why. */
   readonly local?: LocalReason;
+  /**
+   * A name this pod tells other pods to reach it by (`--advertise-client-urls http://etcd0:2379`): they look it up,
+   * so it is checked as they would see it, never as the pod's own hostname.
+   */
+  readonly advertised?: boolean;
   /** Found in a Secret: messages and hovers show the reference, never the text around it; no fixes. */
   readonly secret?: boolean;
   readonly role?: ReferenceRole;
