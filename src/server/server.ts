@@ -439,7 +439,7 @@ export class NetLensServer {
   }
 
   private resolverOptions(sourceName: string) {
-    return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName };
+    return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName, dnsService: dnsServiceOf(this.settings) };
   }
 
   private workspaceModel(): WorkspaceModel {
