@@ -8,12 +8,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, TextDocumentSyncKind, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { KubeconfigError, loadKubeconfig } from '../cluster/kubeconfig';
+import { loadKubeconfig } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
 import { objectYaml } from '../cluster/objects';
 import { ApiError } from '../cluster/api';
 import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ObjectRequest, ResolveRequest, SwitchContextRequest, type ObjectResult } from '../protocol/requests';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, NetLensServer, type LiveSource, type ServerSettings } from './server';
+import { modelFailure, type ModelFailure } from './errors';
+import { NetLensServer, type LiveSource } from './server';
+import { readSettings } from './settings';
 
 /** Options the client passes at start. The kubeconfig comes from the user's own settings or the environment only. */
 interface InitOptions {
@@ -121,7 +123,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
   });
 
   let liveOptions: InitOptions = {};
-  let liveError: { kind: string; message: string } | undefined;
+  let liveError: ModelFailure | undefined;
 
   function startLive(init: InitOptions): void {
     liveOptions = init;
@@ -132,7 +134,7 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
       live = new LiveModel({ ...(init.kubeconfig ? { path: init.kubeconfig } : {}), ...(init.context ? { context: init.context } : {}), log });
     } catch (e) {
       // No kubeconfig, or a broken one: the workspace manifests are the model, and the views say why.
-      liveError = { kind: e instanceof KubeconfigError ? `config:${e.code}` : 'config', message: (e as Error).message };
+      liveError = modelFailure(e);
       log('info', `No live cluster: ${(e as Error).message}`);
       server.setLive(undefined);
       return;
@@ -164,23 +166,11 @@ export function serve(connection: Connection, hooks: ServeHooks = {}): NetLensSe
 
   async function refreshSettings(): Promise<void> {
     try {
-      const c = (await connection.workspace.getConfiguration('netlens')) as Record<string, unknown> | null;
+      const c: unknown = await connection.workspace.getConfiguration('netlens');
       if (!c) return;
-      const severities: ServerSettings['severities'] = {};
-      const configured = (c.diagnostics as { severity?: Record<string, string> } | undefined)?.severity ?? {};
-      for (const [code, s] of Object.entries(configured)) {
-        if ((DIAGNOSTIC_CODES as string[]).includes(code) && ['error', 'warning', 'information', 'hint', 'off'].includes(s)) {
-          (severities as Record<string, string>)[code] = s;
-        }
-      }
-      server.updateSettings({
-        clusterDomain: typeof c.clusterDomain === 'string' && c.clusterDomain ? c.clusterDomain : DEFAULT_SETTINGS.clusterDomain,
-        defaultNamespace: typeof c.defaultNamespace === 'string' && c.defaultNamespace ? c.defaultNamespace : DEFAULT_SETTINGS.defaultNamespace,
-        dnsService: typeof c.dnsService === 'string' && /^[a-z0-9-]+\/[a-z0-9-]+$/.test(c.dnsService) ? c.dnsService : DEFAULT_SETTINGS.dnsService,
-        podRecords: c.podRecords === 'disabled' || c.podRecords === 'verified' || c.podRecords === 'insecure' ? c.podRecords : DEFAULT_SETTINGS.podRecords,
-        inlayHints: (c.inlayHints as { enabled?: boolean } | undefined)?.enabled !== false,
-        severities,
-      });
+      const { settings, problems } = readSettings(c);
+      for (const p of problems) log('warn', p.message);
+      server.updateSettings(settings);
     } catch (e) {
       log('warn', `Settings could not be read: ${(e as Error).message}`);
     }

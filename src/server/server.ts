@@ -25,31 +25,15 @@ import { DIAGNOSTICS, whyUnchecked, type CheckSource, type DiagnosticCode, type 
 import { ManifestCache, type ChunkedManifest } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
-import { Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../core/resolver';
+import { Resolver, type DnsAnswer, type QueryType } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
 import { hoverMarkdown, inlayText, type Answered } from './present';
+import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
-export interface ServerSettings {
-  readonly clusterDomain: string;
-  readonly defaultNamespace: string;
-  /** The cluster DNS Service, `namespace/name`. */
-  readonly dnsService?: string;
-  readonly podRecords: PodRecordsMode;
-  readonly inlayHints: boolean;
-  readonly severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
-}
-
-export const DEFAULT_SETTINGS: ServerSettings = {
-  clusterDomain: 'cluster.local',
-  defaultNamespace: 'default',
-  dnsService: 'kube-system/kube-dns',
-  podRecords: 'insecure',
-  inlayHints: true,
-  severities: {},
-};
+export { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, type ServerSettings } from './settings';
 
 /** What the server needs from its connection. */
 export interface ServerClient {
@@ -588,12 +572,3 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
 function toSeverity(s: Severity): DiagnosticSeverity {
   return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : s === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
 }
-
-/** The cluster DNS Service of the settings, `namespace/name`. */
-function dnsServiceOf(settings: ServerSettings): { namespace: string; name: string } {
-  const [namespace, name] = (settings.dnsService ?? 'kube-system/kube-dns').split('/');
-  return namespace && name ? { namespace, name } : { namespace: 'kube-system', name: 'kube-dns' };
-}
-
-/** The codes, for settings validation. */
-export const DIAGNOSTIC_CODES = Object.keys(DIAGNOSTICS) as DiagnosticCode[];
