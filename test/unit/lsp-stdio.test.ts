@@ -189,7 +189,13 @@ describe('netlens-lsp over stdio', () => {
       rootUri: null,
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true, inlayHint: { refreshSupport: true } },
-        textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { versionSupport: true }, inlayHint: {}, codeAction: {}, definition: {} },
+        textDocument: {
+          hover: { contentFormat: ['markdown'] },
+          publishDiagnostics: { versionSupport: true },
+          inlayHint: {},
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+          definition: {},
+        },
       },
       initializationOptions: { cluster: false },
       workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
@@ -218,10 +224,10 @@ describe('netlens-lsp over stdio', () => {
   it('answers a hover with the Service, its port and its source', async () => {
     const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 2) });
     assert.ok(hover);
-    const value = (hover.contents as { kind: string; value: string }).value.replace(/\\(.)/g, '$1');
-    assert.equal((hover.contents as { kind: string }).kind, 'markdown');
-    assert.match(value, /\*\*Service shop\/api\*\* · ClusterIP · 10\.96\.4\.2/);
-    assert.match(value, /\| 8080 ← \| http \| TCP \| http \|/);
+    const value = (hover.contents as { kind: string; value: string }).value;
+    assert.equal((hover.contents as { kind: string }).kind, 'markdown', 'the client declared markdown');
+    assert.match(value, /^\*\*Service\*\* `shop\/api` · ClusterIP · `10\.96\.4\.2`$/m);
+    assert.match(value, /^\| 8080 ← \| `http` \| TCP \| `http` \|$/m);
     assert.match(value, /_Source: the workspace manifests_/);
     assert.deepEqual(hover.range, { start: at('api.shop:8080'), end: at('api.shop:8080', 'api.shop:8080'.length) });
   });
