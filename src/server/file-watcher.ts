@@ -95,7 +95,7 @@ export class FolderWatcher {
     }
     let w: FSWatcher;
     try {
-      w = watch(dir, { recursive: this.recursive, persistent: false }, (_event, name) => this.changed(dir, root, name));
+      w = watch(dir, { recursive: this.recursive, persistent: false }, (event, name) => this.changed(dir, root, event, name));
     } catch {
       return false;
     }
@@ -108,24 +108,25 @@ export class FolderWatcher {
     return true;
   }
 
-  private changed(dir: string, root: string, name: string | Buffer | null): void {
+  private changed(dir: string, root: string, event: string, name: string | Buffer | null): void {
     if (this.disposed) return;
     // Without a name (some platforms, an overflow), the whole directory is read again.
     const path = name ? join(dir, name.toString()) : dir;
     if (relative(root, path).split(sep).some((part) => this.options.skip.has(part))) return;
     this.pending.add(path);
-    // A new directory is watched at once, so that files written into it right after are not missed.
-    if (!this.recursive && name) void this.watchIfDirectory(path);
+    // A directory created, removed or renamed is watched afresh at once, so that files written into it right after
+    // are not missed, and a watch left on a removed directory does not stand in for a new one of the same name.
+    if (!this.recursive && name && event === 'rename') void this.rewatch(path);
     // The first change of a burst starts the clock: a steady stream of changes is still reported every interval.
     this.timer ??= setTimeout(() => this.flush(), this.options.debounceMs ?? 100);
   }
 
-  private async watchIfDirectory(path: string): Promise<void> {
-    if (this.watchers.has(path)) return;
+  private async rewatch(path: string): Promise<void> {
+    this.remove(path);
     try {
       if ((await stat(path)).isDirectory()) await this.watchTree(path);
     } catch {
-      // Gone already: nothing to watch.
+      // Gone: nothing to watch.
     }
   }
 

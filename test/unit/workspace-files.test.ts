@@ -94,6 +94,15 @@ describe('workspace files: read and watched by the server', () => {
     await sink.batches.next((b) => b.has(uri(join(root, 'deep', 'er', 'c.yaml'))), from);
     assert.deepEqual([...sink.files.keys()].sort(), [uri(join(root, 'a.yaml')), uri(join(root, 'b.yml'))]);
 
+    // Made again under the same name: watched afresh, so that a later edit inside it is seen too.
+    from = sink.batches.count;
+    mkdirSync(join(root, 'deep'));
+    writeFileSync(join(root, 'deep', 'e.yaml'), service('e'));
+    await sink.batches.next(() => sink.files.has(uri(join(root, 'deep', 'e.yaml'))), from);
+    from = sink.batches.count;
+    writeFileSync(join(root, 'deep', 'e.yaml'), service('e2'));
+    await sink.batches.next((b) => b.get(uri(join(root, 'deep', 'e.yaml')))?.includes('e2') === true, from);
+
     // Below node_modules nothing is read: a file written there first is in no batch when the next one arrives.
     from = sink.batches.count;
     writeFileSync(join(root, 'node_modules', 'pkg', 'y.yaml'), service('y'));
