@@ -1,6 +1,9 @@
 // The project's test command. `npm test` runs every tier; `npm test -- unit` (or `npm run test:unit`) one.
 // Tiers:
 //   unit  pure code, no server; seconds.
+//   nvim  the language server in Debian's Neovim, headless, driven by a Lua script through Neovim's own LSP client
+//         (test/nvim): hover, diagnostics, a quick fix, definition, a file changed on disk. Neovim is installed
+//         with apt on first use when missing (as root, as .ci/run installs its tools).
 //   live  a real control plane (etcd, kube-apiserver, kube-controller-manager, CoreDNS) on loopback, built
 //         from the Go module proxy on first use and cached (test/cluster/build.sh); the differential test
 //         against CoreDNS, the fault tests, live objects. A plane already running is reused; one started here
@@ -18,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'live', 'oracle', 'render', 'e2e'];
+const tiers = ['unit', 'nvim', 'live', 'oracle', 'render', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -57,6 +60,18 @@ if (!ok) process.exit(1);
 let failed = false;
 if (run.includes('unit')) {
   failed = !step('Unit tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('unit')]) || failed;
+}
+if (run.includes('nvim')) {
+  const hasNvim = () => spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!hasNvim() && process.getuid?.() === 0) {
+    step('Neovim (Debian package, installed on first use)', 'bash', ['-c', 'apt-get update -qq && apt-get install -y -qq neovim'], { DEBIAN_FRONTEND: 'noninteractive' });
+  }
+  if (hasNvim()) {
+    failed = !step('Neovim end-to-end tests (headless, its own LSP client)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('nvim')]) || failed;
+  } else {
+    console.error('\nNeovim end-to-end tests: nvim is missing; install Debian\'s neovim package (apt-get install neovim).');
+    failed = true;
+  }
 }
 // A control plane already running is reused and left running; one started by a tier here is stopped at the end.
 const up = join(root, 'test', 'cluster', 'up.sh');

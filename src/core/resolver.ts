@@ -72,6 +72,8 @@ export interface ResolverOptions {
   readonly podRecords?: PodRecordsMode;
   /** What the snapshot stands for, named in explanations: "the cluster", "the workspace manifests". */
   readonly sourceName?: string;
+  /** The Service in front of the cluster DNS (kube-system/kube-dns when absent): its pods are the DNS servers. */
+  readonly dnsService?: { readonly namespace: string; readonly name: string };
 }
 
 export interface ResolveRequest {
@@ -85,6 +87,8 @@ export interface ResolveRequest {
 export type ResolveResult = { readonly ok: true; readonly answer: DnsAnswer } | { readonly ok: false; readonly error: NameError };
 
 const REVERSE_ZONES = ['in-addr.arpa', 'ip6.arpa'];
+/** The name CoreDNS gives itself under its zone when it is no endpoint of any Service (plugin/kubernetes/ns.go). */
+const DEFAULT_NS_LABELS = 'ns.dns';
 const MAX_CNAME_CHAIN = 10;
 
 /** An answer candidate, as CoreDNS's msg.Service: a host (IP or name) with a port and the name it stands under. */
@@ -127,6 +131,7 @@ export class Resolver {
   readonly zone: string;
   readonly podRecords: PodRecordsMode;
   private readonly source: string;
+  private readonly dns: { readonly namespace: string; readonly name: string };
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -135,6 +140,7 @@ export class Resolver {
     this.zone = normalizeZone(options.zone ?? DEFAULT_ZONE);
     this.podRecords = options.podRecords ?? 'disabled';
     this.source = options.sourceName ?? 'the snapshot';
+    this.dns = options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' };
   }
 
   /** Resolves what a person typed: an IP (its PTR and owners), or a name expanded with the pod's search path. */
@@ -264,6 +270,8 @@ export class Resolver {
         return { ...none, nameError: true, why: r.nameError ? r.why : why(`${name} holds no records, so a TXT question gets NXDOMAIN.`, r.why.summary) };
       }
       case 'CNAME': {
+        // CoreDNS answers ns.dns.<zone> from its own addresses, A and AAAA only: other types are NODATA there.
+        if (this.isDefaultNs(name, zone)) return { ...none, nameError: false, why: this.nsAddresses().why };
         const r = this.records(name, zone);
         const first = r.items[0];
         if (first && first.host !== null && parseIP(first.host) === undefined) {
@@ -292,28 +300,112 @@ export class Resolver {
     return { answers: [], additional: [], nameError: r.nameError, why: w };
   }
 
+  /**
+   * CoreDNS's plugin.NS for the apex: one NS record per name of `nsAddresses()`, each address of that name in the
+   * additional section.
+   */
   private ns(name: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
-    const dns = this.snapshot.service('kube-system', 'kube-dns');
-    if (!dns || dns.clusterIPs.length === 0) {
-      return { answers: [], additional: [], nameError: false, why: why(`${name} is the cluster domain; ${this.source} has no kube-system/kube-dns Service with a cluster IP to name as its server.`) };
+    const ns = this.nsAddresses();
+    if (ns.outside) {
+      const target = `${DEFAULT_NS_LABELS}.${this.zone}.`;
+      return { answers: [{ name, type: 'NS', data: target }], additional: [], nameError: false, why: ns.why };
     }
-    const target = `kube-dns.kube-system.svc.${this.zone}.`;
+    const answers: DnsRecord[] = [];
+    for (const a of ns.addresses) {
+      if (!answers.some((r) => r.data === a.name)) answers.push({ name, type: 'NS', data: a.name });
+    }
+    return { answers, additional: ns.addresses, nameError: false, why: ns.why };
+  }
+
+  /** Whether CoreDNS's `isDefaultNS` holds: the name is ns.dns.<zone>, where CoreDNS answers with its own addresses. */
+  private isDefaultNs(name: string, zone: string): boolean {
+    return zone === this.zone && name === `${DEFAULT_NS_LABELS}.${zone}.`;
+  }
+
+  /**
+   * CoreDNS's nsAddrs (plugin/kubernetes/ns.go): the names and addresses of the DNS server itself. CoreDNS looks up
+   * the EndpointSlices that hold its own pod's addresses as ready endpoints, and for each of their Services gives the
+   * Service's name with its cluster IPs, or for a headless Service every ready endpoint of the slice by its endpoint
+   * name. The DNS server's pod is a ready endpoint of the DNS Service (kube-system/kube-dns unless configured), the
+   * first one here: replicas of one Deployment are endpoints of the same Services, so any of them answers alike.
+   *
+   * Manifests do not hold the cluster's DNS pods: a DNS Service read from manifests (declared, or the one every
+   * cluster has) stands for them, and the answer is that Service alone. A DNS Service of a live cluster without a
+   * ready endpoint (or none at all) means the DNS server runs outside the cluster: CoreDNS then names itself
+   * ns.dns.<zone> with the addresses it is bound to, which no snapshot holds (`outside`).
+   *
+   * CoreDNS repeats an additional record once per address of its pod (both families of a dual-stack pod find the
+   * same Service); a DNS message is read as sets of records (RFC 2181 §5), so each is listed once here.
+   */
+  private nsAddresses(): { addresses: DnsRecord[]; outside: boolean; why: Why } {
+    const svc = this.snapshot.service(this.dns.namespace, this.dns.name);
+    const ref = `${this.dns.namespace}/${this.dns.name}`;
+    const own = svc ? this.dnsPodAddresses(svc) : [];
+    if (svc && own.length > 0) {
+      const addresses: DnsRecord[] = [];
+      for (const ip of own) {
+        for (const hit of this.snapshot.endpointsWithIP(ip)) {
+          if (!hit.endpoint.ready || !hit.service || hit.slice.addressType === 'FQDN') continue;
+          for (const r of this.serviceAddresses(hit.service, hit.slice.endpoints)) {
+            if (!addresses.some((a) => a.name === r.name && a.data === r.data)) addresses.push(r);
+          }
+        }
+      }
+      const names = [...new Set(addresses.map((a) => a.name))];
+      return {
+        addresses,
+        outside: false,
+        why: { ...why(`The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`), service: svc },
+      };
+    }
+    if (svc && (svc.source !== undefined || svc.implied !== undefined)) {
+      const addresses = this.serviceAddresses(svc, []);
+      const summary = `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`;
+      return { addresses, outside: false, why: { ...why(summary, ...(svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [])), service: svc, pending: svc.clusterIPPending } };
+    }
+    const summary = svc
+      ? `Service ${ref} has no ready endpoint in ${this.source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`
+      : `${this.source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`;
     return {
-      answers: [{ name, type: 'NS', data: target }],
-      additional: dns.clusterIPs.map((ip) => ({ name: target, type: parseIP(ip)?.family === 6 ? 'AAAA' : 'A', data: ip })),
-      nameError: false,
-      why: { ...why(`The cluster DNS names itself by the kube-dns Service.`), service: dns },
+      addresses: [],
+      outside: true,
+      why: why(summary, `Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${this.source} does not hold them.`),
     };
+  }
+
+  /** The addresses of the DNS server's pod: the first ready endpoint of the DNS Service with known addresses, in every slice. */
+  private dnsPodAddresses(svc: Service): string[] {
+    const slices = this.snapshot.slicesOf(svc.namespace, svc.name).filter((s) => s.addressType !== 'FQDN');
+    const first = slices.flatMap((s) => s.endpoints).find((e) => e.ready && !e.pending && e.addresses.length > 0);
+    if (!first) return [];
+    const pod = first.targetRef?.name;
+    if (pod === undefined) return [...first.addresses];
+    const all = slices.flatMap((s) => s.endpoints).filter((e) => e.ready && !e.pending && e.targetRef?.name === pod);
+    return [...new Set(all.flatMap((e) => e.addresses))];
+  }
+
+  /**
+   * The A/AAAA records nsAddrs makes of one Service: its name with each cluster IP (null while the cluster has not
+   * allocated it), or for a headless Service each ready address of `endpoints` under its endpoint name.
+   */
+  private serviceAddresses(svc: Service, endpoints: readonly Endpoint[]): DnsRecord[] {
+    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
+    const type = (ip: string): 'A' | 'AAAA' => (parseIP(ip)?.family === 6 ? 'AAAA' : 'A');
+    if (svc.headless) {
+      return endpoints.filter((e) => e.ready && !e.pending).flatMap((e) => e.addresses.map((ip) => ({ name: `${endpointHostname(e, ip)}.${base}`, type: type(ip), data: canonicalIP(ip)! })));
+    }
+    if (svc.clusterIPPending) return svc.ipFamilies.map((f) => ({ name: base, type: f === 'IPv6' ? 'AAAA' : 'A', data: null }));
+    return svc.clusterIPs.map((ip) => ({ name: base, type: type(ip), data: canonicalIP(ip)! }));
   }
 
   /** plugin.A / plugin.AAAA: addresses, with ExternalName CNAMEs followed inside the zone. */
   private addresses(name: string, zone: string, qtype: 'A' | 'AAAA', depth: number): { records: DnsRecord[]; nameError: boolean; why: Why } {
     const apex = `${zone}.`;
     if (name === apex) return { records: [], nameError: false, why: why(`${name} is the apex of the zone: it exists and holds no addresses.`) };
-    if (zone === this.zone && name === `ns.dns.${zone}.`) {
-      const dns = this.snapshot.service('kube-system', 'kube-dns');
-      const ips = (dns?.clusterIPs ?? []).filter((ip) => parseIP(ip)?.family === (qtype === 'A' ? 4 : 6));
-      return { records: ips.map((ip) => ({ name, type: qtype, data: ip })), nameError: false, why: why(`The name of the cluster DNS server itself.`) };
+    if (this.isDefaultNs(name, zone)) {
+      // CoreDNS's isDefaultNS: the addresses of nsAddrs of the family asked, under the name asked.
+      const ns = this.nsAddresses();
+      return { records: ns.addresses.filter((a) => a.type === qtype).map((a) => ({ ...a, name })), nameError: false, why: ns.why };
     }
     const r = this.records(name, zone);
     const family = qtype === 'A' ? 4 : 6;
@@ -362,6 +454,7 @@ export class Resolver {
 
   /** plugin.SRV: one record per (target, port), weights from the number of candidates, addresses as extras. */
   private srv(name: string, zone: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+    if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
     const r = this.records(name, zone);
     const items = r.items.filter((i) => i.host === null || parseIP(i.host) !== undefined);
     const details = [...r.why.details];

@@ -18,6 +18,12 @@ export type ResolveResult =
 /** Resolves a name or an IP as the cluster's DNS would, from the live cluster first, then the workspace. */
 export const ResolveRequest = new RequestType<ResolveParams, ResolveResult, void>('netlens/resolve');
 
+/** Why a live cluster cannot be read, from its API server's answer (or the lack of one). */
+export type ClusterErrorKind = 'unauthorized' | 'forbidden' | 'not-found' | 'gone' | 'unreachable' | 'tls' | 'credentials' | 'timeout' | 'aborted' | 'http';
+/** Why no live cluster is read: the kubeconfig is missing or cannot be used (`config` when the reason has no code). */
+export type KubeconfigErrorKind = 'config:not-found' | 'config:malformed' | 'config:no-context' | 'config:unknown-context' | 'config:incomplete-context' | 'config';
+export type ModelErrorKind = ClusterErrorKind | KubeconfigErrorKind;
+
 /** A model's state as the tree shows it. */
 export interface ModelInfo {
   /** `cluster`: a live cluster; `workspace`: the workspace manifests only. */
@@ -27,8 +33,8 @@ export interface ModelInfo {
   readonly server?: string;
   /** connecting | ready | stale | failed (cluster); ready (workspace). */
   readonly state: 'connecting' | 'ready' | 'stale' | 'failed' | 'none';
-  /** For a failed or stale cluster: unauthorized, forbidden, unreachable, tls, credentials, config, … */
-  readonly errorKind?: string;
+  /** For a failed or stale cluster, or (kind `workspace`) a kubeconfig that could not be used. */
+  readonly errorKind?: ModelErrorKind;
   readonly message?: string;
   readonly notes: readonly string[];
   readonly namespaces: readonly { readonly name: string; readonly services: number; readonly pods: number }[];

@@ -1,88 +1,165 @@
 /**
- * Markdown and short texts for hovers and inlay hints, made from core answers. Every string that comes from a
- * cluster or a manifest is escaped: it is shown as text, never interpreted as markdown or HTML.
+ * What hovers and inlay hints say about a reference, made from core answers. A hover says each fact once: the
+ * answer's records, then either the Service it comes from (its ports, its endpoints) or why there is no such
+ * answer, the search path a pod walks, and the source. Names and addresses are code spans; every string from a
+ * cluster or a manifest is text, never markup (see `markup.ts`).
  */
-import type { DnsAnswer } from '../core/resolver';
+import type { DnsAnswer, DnsRecord, Explanation, OwnerSummary, Resolver, SearchStep } from '../core/resolver';
 import type { Reference } from '../core/references';
 import type { Endpoint, Service } from '../core/model';
 import type { ClusterSnapshot } from '../core/snapshot';
-
-/** Escapes text for markdown: every character that could start markup or HTML. */
-export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~"']/g, (c) => `\\${c}`);
-}
-
-/** Inline code that cannot be broken out of. */
-export function code(text: string): string {
-  const ticks = text.includes('`') ? '``' : '`';
-  return `${ticks}${text.replace(/[\r\n]/g, ' ')}${ticks}`;
-}
+import type { HoverFormat } from './capabilities';
+import { code, em, intro, list, paragraph, renderMarkdown, renderPlaintext, strong, type Block, type Inline } from './markup';
 
 export interface Answered {
   readonly answer: DnsAnswer;
+  /** The model that answered, as hovers name it. */
   readonly source: string;
   readonly snapshot: ClusterSnapshot;
+  readonly resolver: Resolver;
 }
 
-export function hoverMarkdown(ref: Reference, a: Answered, note?: string): string {
-  const { answer, source, snapshot } = a;
+export interface HoverFacts {
+  readonly ref: Reference;
+  readonly answered: Answered;
+  /** The explanation of the name that answered when asked as is: the answer's own, without the search path's. */
+  readonly direct: Explanation;
+  /** Why NetLens does not check the reference, when it does not. */
+  readonly note?: string;
+}
+
+export function hoverText(facts: HoverFacts, format: HoverFormat): string {
+  const blocks = hoverBlocks(facts);
+  return format === 'markdown' ? renderMarkdown(blocks) : renderPlaintext(blocks);
+}
+
+export function hoverBlocks({ ref, answered, direct, note }: HoverFacts): Block[] {
+  const written = `${ref.host}${ref.port !== undefined ? `:${ref.port}` : ''}`;
+  // A name the pod answers itself: what the cluster DNS would say is beside the point.
+  if (ref.local && note) return [paragraph(code(written)), paragraph(note)];
+  const { answer, source, snapshot } = answered;
   const e = answer.explanation;
-  const lines: string[] = [];
-  if (ref.local && note) {
-    // A name the pod answers itself: what the cluster DNS would say is beside the point.
-    return `**${md(ref.host)}**${ref.port !== undefined ? md(`:${ref.port}`) : ''}\n\n${md(note)}`;
-  }
-  const outcome = answer.rcode !== 'NOERROR' ? answer.rcode : answer.answers.length === 0 ? 'no records (NODATA)' : '';
-  lines.push(`**${md(ref.host)}**${ref.port !== undefined ? md(`:${ref.port}`) : ''} → ${code(answer.qname)}${outcome ? ` ${md(outcome)}` : ''}`);
-  lines.push('');
-  for (const r of answer.answers) lines.push(`- ${md(r.type)} ${r.data === null ? '_allocated by the cluster_' : code(r.data)}`);
-  if (answer.answers.length > 0) lines.push('');
-  lines.push(md(e.summary));
-  for (const d of e.details) lines.push(`- ${md(d)}`);
-  if (e.service) {
-    const svc = snapshot.service(e.service.namespace, e.service.name);
-    if (svc) lines.push('', ...serviceLines(svc, snapshot, ref));
-  }
-  if (e.owners && e.owners.length > 0) {
-    lines.push('', '**Owners**');
-    for (const o of e.owners) lines.push(`- ${md(o.text)}`);
-  }
-  if (e.search && e.search.length > 1) {
-    lines.push('', `Search path from namespace ${md(ref.namespace)}:`);
-    e.search.forEach((s, i) => lines.push(`${i + 1}. ${code(s.name)} ${md(s.rcode === 'NOERROR' ? (s.answers > 0 ? `${s.answers} records` : 'NODATA') : s.rcode)}${i === e.matchedStep ? ' ←' : ''}`));
-  }
-  if (note) lines.push('', `_${md(note)}_`);
-  lines.push('', `_Source: ${md(source)}_`);
-  return lines.join('\n');
+  const svc = e.service ? snapshot.service(e.service.namespace, e.service.name) : undefined;
+  const answeredBySvc = svc !== undefined && answer.answers.length > 0;
+  return [
+    intro(code(written), ' → ', code(answer.qname), ...outcome(answer)),
+    list(answer.answers.map(recordLine)),
+    ...(ref.kind === 'ip' ? ownerBlocks(answer, direct, svc) : reasonBlocks(direct, svc, answeredBySvc)),
+    ...(svc ? serviceBlocks(svc, snapshot, ref, answeredBySvc) : []),
+    ...searchBlocks(ref, answer, direct),
+    ...(note ? [paragraph(em(note))] : []),
+    paragraph(em(`Source: ${source}`)),
+  ];
 }
 
-function serviceLines(svc: Service, snapshot: ClusterSnapshot, ref: Reference): string[] {
-  const out: string[] = [];
-  const ips = svc.headless ? 'headless' : svc.clusterIPPending ? 'cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
-  out.push(`**Service ${md(svc.namespace)}/${md(svc.name)}** · ${md(svc.type)} · ${md(ips)}`);
-  if (svc.ports.length > 0) {
-    out.push('', '| port | name | protocol | targetPort |', '|---|---|---|---|');
-    for (const p of svc.ports) {
-      const mark = ref.port !== undefined && (ref.port === p.port || ref.port === p.name) ? ' ←' : '';
-      out.push(`| ${p.port}${mark} | ${md(p.name || '—')} | ${p.protocol} | ${md(String(p.targetPort))} |`);
-    }
-  }
+function outcome(answer: DnsAnswer): Inline[] {
+  if (answer.rcode !== 'NOERROR') return [' · ', answer.rcode];
+  return answer.answers.length === 0 ? [' · no records (NODATA)'] : [];
+}
+
+function recordLine(r: DnsRecord): Inline[] {
+  return [r.type, ' ', r.data === null ? em('(allocated by the cluster)') : code(r.data)];
+}
+
+/**
+ * Why the answer is what it is, for a name. A Service that answers is described by its own block; otherwise the
+ * resolver's reason, and for an ExternalName the way its target is followed.
+ */
+function reasonBlocks(direct: Explanation, svc: Service | undefined, answeredBySvc: boolean): Block[] {
+  if (answeredBySvc) return svc!.type === 'ExternalName' ? [list(direct.details.map((d) => [d]))] : [];
+  return [paragraph(direct.summary), list(direct.details.map((d) => [d]))];
+}
+
+/** What an IP belongs to; the cluster IP of the Service shown below goes without saying. */
+function ownerBlocks(answer: DnsAnswer, direct: Explanation, svc: Service | undefined): Block[] {
+  const owners = (answer.explanation.owners ?? []).filter((o) => !(svc && o.kind === 'ClusterIP' && o.namespace === svc.namespace && o.name === svc.name));
+  const shownBySvc = svc !== undefined && owners.length < (answer.explanation.owners?.length ?? 0);
+  const whose = owners.length > 0 ? [intro(strong('Owners')), list(owners.map(ownerLine))] : shownBySvc ? [] : [paragraph(answer.explanation.summary)];
+  return [...whose, list(direct.details.map((d) => [d]))];
+}
+
+/** An owner's sentence, its object's name as a code span. */
+function ownerLine(o: OwnerSummary): Inline[] {
+  const id = o.namespace ? `${o.namespace}/${o.name}` : o.name;
+  const at = o.text.indexOf(id);
+  return at < 0 ? [o.text] : [o.text.slice(0, at), code(id), o.text.slice(at + id.length)];
+}
+
+/** The Service an answer comes from: a line, and when it answered, its ports and its endpoints. */
+function serviceBlocks(svc: Service, snapshot: ClusterSnapshot, ref: Reference, full: boolean): Block[] {
+  const header = paragraph(strong('Service'), ' ', code(`${svc.namespace}/${svc.name}`), ' · ', ...serviceKind(svc));
+  if (!full) return [header];
+  return [header, ...portBlocks(svc, ref), ...endpointBlocks(svc, snapshot)];
+}
+
+function serviceKind(svc: Service): Inline[] {
+  if (svc.type === 'ExternalName') return svc.externalName ? ['ExternalName → ', code(svc.externalName)] : ['ExternalName without a target'];
+  if (svc.headless) return [svc.type, ' · headless'];
+  if (svc.clusterIPPending) return [svc.type, ' · ', em('cluster IP allocated by the cluster')];
+  return [svc.type, ' · ', ...joined(svc.clusterIPs.map(code))];
+}
+
+function portBlocks(svc: Service, ref: Reference): Block[] {
+  if (svc.ports.length === 0 || svc.type === 'ExternalName') return [];
+  const written = (p: Service['ports'][number]) => ref.port !== undefined && (ref.port === p.port || ref.port === p.name);
+  return [
+    {
+      kind: 'table',
+      header: ['port', 'name', 'protocol', 'targetPort'],
+      rows: svc.ports.map((p) => [[String(p.port), written(p) ? ' ←' : ''], p.name ? [code(p.name)] : ['—'], [p.protocol], [code(String(p.targetPort))]]),
+      lines: svc.ports.map((p) => [
+        `${p.port}/${p.protocol}`,
+        ...(p.name ? [' ', code(p.name)] : []),
+        ' → target port ',
+        code(String(p.targetPort)),
+        written(p) ? ' ← written here' : '',
+      ]),
+    },
+  ];
+}
+
+function endpointBlocks(svc: Service, snapshot: ClusterSnapshot): Block[] {
+  if (svc.type === 'ExternalName') return [];
   const endpoints = snapshot.slicesOf(svc.namespace, svc.name).flatMap((s) => s.endpoints);
-  if (endpoints.length > 0) {
-    const ready = endpoints.filter((e) => e.ready);
-    const notReady = endpoints.filter((e) => !e.ready);
-    out.push('', `Endpoints: ${podCount(ready)} ready${notReady.length > 0 ? `, ${podCount(notReady)} not ready` : ''}`);
-    for (const e of endpoints.slice(0, 10)) {
-      const who = e.pending
-        ? `${e.pending.replicas} × ${e.pending.workload.kind} ${e.pending.workload.name} (IPs allocated by the cluster)`
-        : `${e.addresses.join(', ')}${e.targetRef ? ` pod ${e.targetRef.name}` : ''}`;
-      out.push(`- ${md(who)}${e.hostname ? ` · ${md(e.hostname)}` : ''}${e.ready ? '' : ' · _not ready_'}`);
-    }
-    if (endpoints.length > 10) out.push(`- … ${endpoints.length - 10} more`);
-  } else if (svc.type !== 'ExternalName') {
-    out.push('', '_No endpoints._');
+  if (endpoints.length === 0) return [paragraph(em('No endpoints.'))];
+  const ready = endpoints.filter((e) => e.ready);
+  const notReady = endpoints.filter((e) => !e.ready);
+  const shown = endpoints.slice(0, 10).map(endpointLine);
+  if (endpoints.length > shown.length) shown.push([`… ${endpoints.length - shown.length} more`]);
+  return [intro(`Endpoints: ${podCount(ready)} ready${notReady.length > 0 ? `, ${podCount(notReady)} not ready` : ''}`), list(shown)];
+}
+
+function endpointLine(e: Endpoint): Inline[] {
+  const state = e.ready ? [] : [' · ', em('not ready')];
+  if (e.pending) {
+    const { replicas, workload } = e.pending;
+    if (e.hostname) return [code(e.hostname), ` · ${workload.kind} `, code(workload.name), ' · ', em('IP allocated by the cluster'), ...state];
+    return [`${replicas} × ${workload.kind} `, code(workload.name), ' · ', em(replicas === 1 ? 'IP allocated by the cluster' : 'IPs allocated by the cluster'), ...state];
   }
-  return out;
+  return [
+    ...joined(e.addresses.map(code)),
+    ...(e.targetRef ? [' · pod ', code(e.targetRef.name)] : []),
+    ...(e.hostname ? [' · hostname ', code(e.hostname)] : []),
+    ...state,
+  ];
+}
+
+/** The names a pod asks for, in order, and the sentences the search path adds to the answer (musl, ndots). */
+function searchBlocks(ref: Reference, answer: DnsAnswer, direct: Explanation): Block[] {
+  const e = answer.explanation;
+  if (!e.search || e.search.length < 2) return [];
+  const steps = e.search.map((s, i) => [code(s.name), ' · ', stepOutcome(s), i === e.matchedStep ? ' ← answered' : '']);
+  const added = e.details.filter((d) => !direct.details.includes(d));
+  return [intro('Search path from namespace ', code(ref.namespace), ':'), list(steps, true), list(added.map((d) => [d]))];
+}
+
+function stepOutcome(s: SearchStep): string {
+  if (s.rcode !== 'NOERROR') return s.rcode;
+  return s.answers === 0 ? 'NODATA' : `${s.answers} record${s.answers === 1 ? '' : 's'}`;
+}
+
+function joined(items: Inline[], separator = ', '): Inline[] {
+  return items.flatMap((item, i) => (i === 0 ? [item] : [separator, item]));
 }
 
 /** The short answer shown after a reference: `→ 10.96.4.2:80 · 3 ready`. */

@@ -8,48 +8,23 @@
  * workspace as fallback, each naming its source.
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CodeActionKind,
-  DiagnosticSeverity,
-  InlayHintKind,
-  MarkupKind,
-  type CodeAction,
-  type Diagnostic,
-  type Hover,
-  type InlayHint,
-  type Location,
-  type Range,
-} from 'vscode-languageserver';
+import { InlayHintKind, type CodeAction, type Diagnostic, type Hover, type InlayHint, type Location, type Range } from 'vscode-languageserver';
 import { analyzeManifest, type Analysis } from '../core/analyze';
-import { DIAGNOSTICS, whyUnchecked, type CheckSource, type DiagnosticCode, type Severity } from '../core/check';
+import { DIAGNOSTICS, whyUnchecked, type CheckSource, type DiagnosticCode } from '../core/check';
 import { ManifestCache, type ChunkedManifest } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
-import { Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../core/resolver';
+import { Resolver, type DnsAnswer, type QueryType } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
-import { hoverMarkdown, inlayText, type Answered } from './present';
+import type { HoverFormat } from './capabilities';
+import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
+import { hoverText, inlayText, type Answered } from './present';
+import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
-export interface ServerSettings {
-  readonly clusterDomain: string;
-  readonly defaultNamespace: string;
-  /** The cluster DNS Service, `namespace/name`. */
-  readonly dnsService?: string;
-  readonly podRecords: PodRecordsMode;
-  readonly inlayHints: boolean;
-  readonly severities: Partial<Record<DiagnosticCode, Severity | 'off'>>;
-}
-
-export const DEFAULT_SETTINGS: ServerSettings = {
-  clusterDomain: 'cluster.local',
-  defaultNamespace: 'default',
-  dnsService: 'kube-system/kube-dns',
-  podRecords: 'insecure',
-  inlayHints: true,
-  severities: {},
-};
+export { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, type ServerSettings } from './settings';
 
 /** What the server needs from its connection. */
 export interface ServerClient {
@@ -175,15 +150,34 @@ export class NetLensServer {
     return { count: this.disk.size, has: uri !== undefined && this.disk.has(uri) };
   }
 
+  /** The URIs of the workspace files the model holds from disk. */
+  diskUris(): string[] {
+    return [...this.disk.keys()];
+  }
+
   /** A workspace file changed on disk (`text`) or was deleted (`undefined`); an open document still overrides it. */
   setDiskFile(uri: string, text: string | undefined): void {
-    this.changedDuringLoad?.add(uri);
-    if (text === undefined) {
-      if (!this.disk.delete(uri)) return;
-    } else {
-      this.disk.set(uri, diskManifest(uri, text));
+    this.setDiskFiles(new Map([[uri, text]]));
+  }
+
+  /**
+   * Workspace files changed on disk (uri → text) or deleted (uri → undefined), taken together: the model is built
+   * again once for a checkout of a hundred files. A file whose text did not change (touched, or reported twice)
+   * changes nothing; open documents still override their files.
+   */
+  setDiskFiles(changes: ReadonlyMap<string, string | undefined>): void {
+    let changed = false;
+    for (const [uri, text] of changes) {
+      this.changedDuringLoad?.add(uri);
+      if (text === undefined) {
+        if (!this.disk.delete(uri)) continue;
+      } else {
+        if (this.disk.get(uri)?.text === text) continue;
+        this.disk.set(uri, diskManifest(uri, text));
+      }
+      if (!this.docs.has(uri)) changed = true;
     }
-    if (this.docs.has(uri)) return;
+    if (!changed) return;
     this.workspaceInvalidated();
     this.revalidateAll();
   }
@@ -237,27 +231,15 @@ export class NetLensServer {
     try {
       const analysis = this.analysis(state);
       const doc = state.document;
-      const diagnostics: Diagnostic[] = analysis.findings.map((f) => ({
-        range: { start: doc.positionAt(f.start), end: doc.positionAt(f.end) },
-        severity: toSeverity(f.severity),
-        code: f.code,
-        source: 'netlens',
-        message: f.message,
-        data: { fixes: f.fixes },
-      }));
+      const diagnostics: Diagnostic[] = analysis.findings.map((f) => toDiagnostic(doc, f));
       for (const p of state.parsed!.manifest.problems) {
         // YAML errors are the YAML extension's to report; alias bombs are ours to explain.
-        if (p.code !== 'alias-limit') continue;
-        diagnostics.push({ range: { start: doc.positionAt(p.offset), end: doc.positionAt(p.offset + 1) }, severity: DiagnosticSeverity.Warning, source: 'netlens', message: p.message });
+        if (p.code === 'alias-limit') diagnostics.push(noteDiagnostic(doc, p.offset, p.offset + 1, 'warning', p.message));
       }
       if (analysis.truncated) {
         const last = analysis.references[analysis.references.length - 1]!;
-        diagnostics.push({
-          range: { start: doc.positionAt(last.end), end: doc.positionAt(last.end) },
-          severity: DiagnosticSeverity.Information,
-          source: 'netlens',
-          message: `NetLens analysed the first ${MAX_REFERENCES} references of this file and stopped here; the rest is not checked.`,
-        });
+        const message = `NetLens analysed the first ${MAX_REFERENCES} references of this file and stopped here; the rest is not checked.`;
+        diagnostics.push(noteDiagnostic(doc, last.end, last.end, 'information', message));
       }
       this.client.publishDiagnostics(uri, doc.version, diagnostics);
       return diagnostics;
@@ -268,15 +250,18 @@ export class NetLensServer {
     }
   }
 
-  hover(uri: string, offset: number): Hover | null {
+  /** The hover of the reference at `offset`, in the richest format the client takes. */
+  hover(uri: string, offset: number, format: HoverFormat = 'markdown'): Hover | null {
     const found = this.referenceAt(uri, offset);
     if (!found) return null;
     const { state, ref } = found;
     const answered = this.answer(ref);
     if (!answered) return null;
-    const doc = state.document;
     const note = whyUnchecked(ref, this.sources());
-    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(ref, answered, note) }, range: { start: doc.positionAt(ref.start), end: doc.positionAt(ref.end) } };
+    // The name that answered, asked as is: its explanation without the sentences the search path adds.
+    const direct = answered.resolver.query(answered.answer.qname, answered.answer.qtype).explanation;
+    const value = hoverText({ ref, answered, direct, ...(note ? { note } : {}) }, format);
+    return { contents: { kind: format, value }, range: toRange(state.document, ref.start, ref.end) };
   }
 
   inlayHints(uri: string, range: Range): InlayHint[] {
@@ -301,26 +286,12 @@ export class NetLensServer {
     return hints;
   }
 
+  /** The quick fixes of NetLens's diagnostics among those the client sends; the first of each is preferred. */
   codeActions(uri: string, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
     const state = this.docs.get(uri);
     if (!state) return [];
-    const doc = state.document;
-    const actions: CodeAction[] = [];
-    for (const d of diagnostics) {
-      if (d.source !== 'netlens') continue;
-      const fixes = (d.data as { fixes?: { title: string; edits: { start: number; end: number; newText: string }[] }[] } | undefined)?.fixes ?? [];
-      fixes.forEach((fix, i) => {
-        actions.push({
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [d],
-          isPreferred: i === 0,
-          edit: { changes: { [uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } },
-        });
-      });
-    }
     void range;
-    return actions;
+    return diagnostics.flatMap((d) => fixesOf(d).map((fix, i) => toCodeAction(state.document, fix, d, i === 0)));
   }
 
   definition(uri: string, offset: number): Location | null {
@@ -342,8 +313,7 @@ export class NetLensServer {
     if (!source) return undefined;
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
     if (text === undefined) return undefined;
-    const doc = TextDocument.create(source.uri, 'yaml', 0, text);
-    return { uri: source.uri, range: { start: doc.positionAt(source.nameStart), end: doc.positionAt(source.nameEnd) } };
+    return { uri: source.uri, range: toRange(TextDocument.create(source.uri, 'yaml', 0, text), source.nameStart, source.nameEnd) };
   }
 
   /** Whether the views show a live cluster (else the workspace manifests). */
@@ -402,7 +372,7 @@ export class NetLensServer {
     for (const s of sources) {
       const answer = this.resolveRef(ref, s.resolver);
       if (!answer) return undefined;
-      const a = { answer, source: s.name, snapshot: s.resolver.snapshot };
+      const a: Answered = { answer, source: s.name, snapshot: s.resolver.snapshot, resolver: s.resolver };
       if (!first) first = a;
       if (answer.rcode === 'NOERROR' && (answer.answers.length > 0 || ref.kind === 'ip' || ref.kind === 'service')) return a;
       if (ref.kind === 'ip' && (answer.explanation.owners?.length ?? 0) > 0) return a;
@@ -439,7 +409,7 @@ export class NetLensServer {
   }
 
   private resolverOptions(sourceName: string) {
-    return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName };
+    return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName, dnsService: dnsServiceOf(this.settings) };
   }
 
   private workspaceModel(): WorkspaceModel {
@@ -585,15 +555,4 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
   return lo;
 }
 
-function toSeverity(s: Severity): DiagnosticSeverity {
-  return s === 'error' ? DiagnosticSeverity.Error : s === 'warning' ? DiagnosticSeverity.Warning : s === 'information' ? DiagnosticSeverity.Information : DiagnosticSeverity.Hint;
-}
 
-/** The cluster DNS Service of the settings, `namespace/name`. */
-function dnsServiceOf(settings: ServerSettings): { namespace: string; name: string } {
-  const [namespace, name] = (settings.dnsService ?? 'kube-system/kube-dns').split('/');
-  return namespace && name ? { namespace, name } : { namespace: 'kube-system', name: 'kube-dns' };
-}
-
-/** The codes, for settings validation. */
-export const DIAGNOSTIC_CODES = Object.keys(DIAGNOSTICS) as DiagnosticCode[];

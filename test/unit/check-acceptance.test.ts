@@ -266,7 +266,7 @@ describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
     const redis = data.get('redis.server');
     assert.ok(redis);
     const [redisStart] = inner(redis);
-    assert.match(hover(redisStart + 1), /\*\*Service argocd\/argocd-redis-ha-haproxy\*\* · ClusterIP/);
+    assert.match(hover(redisStart + 1), /\*\*Service\*\* `argocd\/argocd-redis-ha-haproxy` · ClusterIP/);
 
     const haproxy = data.get('haproxy.cfg');
     assert.ok(haproxy);
@@ -275,7 +275,7 @@ describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
     assert.ok(addresses.length >= 6, `${addresses.length} haproxy addresses`);
     for (const m of addresses) {
       const value = hover(start + m.index! + 1);
-      assert.match(value, new RegExp(`\\*\\*Service argocd/${m[1]}\\*\\*`), m[0]);
+      assert.match(value, new RegExp(`\\*\\*Service\\*\\* \`argocd/${m[1]}\``), m[0]);
       assert.match(value, new RegExp(`\\| ${m[2]} ← \\|`), `${m[0]}: its port is marked`);
     }
   });

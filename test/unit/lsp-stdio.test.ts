@@ -38,43 +38,12 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { ModelChangedNotification, NamespaceRequest, ObjectRequest, ResolveRequest } from '../../src/protocol/requests';
+import { Inbox } from '../support/inbox';
 import { repoRoot } from '../support/repo';
 
 
 const root = repoRoot();
 const bundle = join(root, 'dist', 'server.js');
-
-/** Messages of one kind as they arrive; a test awaits the first one from a mark on that meets a condition. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private readonly waiting: { from: number; test: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  get count(): number {
-    return this.items.length;
-  }
-
-  all(): readonly T[] {
-    return this.items;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-    const index = this.items.length - 1;
-    for (const w of [...this.waiting]) {
-      if (index >= w.from && w.test(item)) {
-        this.waiting.splice(this.waiting.indexOf(w), 1);
-        w.resolve(item);
-      }
-    }
-  }
-
-  /** The first message at or after index `from` that meets `test`, received already or still to come. */
-  next(test: (item: T) => boolean, from = 0): Promise<T> {
-    const found = this.items.slice(from).find(test);
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve) => this.waiting.push({ from, test, resolve }));
-  }
-}
 
 const SERVICES = `apiVersion: v1
 kind: Namespace
@@ -189,7 +158,13 @@ describe('netlens-lsp over stdio', () => {
       rootUri: null,
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true, inlayHint: { refreshSupport: true } },
-        textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { versionSupport: true }, inlayHint: {}, codeAction: {}, definition: {} },
+        textDocument: {
+          hover: { contentFormat: ['markdown'] },
+          publishDiagnostics: { versionSupport: true },
+          inlayHint: {},
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+          definition: {},
+        },
       },
       initializationOptions: { cluster: false },
       workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
@@ -218,10 +193,10 @@ describe('netlens-lsp over stdio', () => {
   it('answers a hover with the Service, its port and its source', async () => {
     const hover = await connection.sendRequest(HoverRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 2) });
     assert.ok(hover);
-    const value = (hover.contents as { kind: string; value: string }).value.replace(/\\(.)/g, '$1');
-    assert.equal((hover.contents as { kind: string }).kind, 'markdown');
-    assert.match(value, /\*\*Service shop\/api\*\* · ClusterIP · 10\.96\.4\.2/);
-    assert.match(value, /\| 8080 ← \| http \| TCP \| http \|/);
+    const value = (hover.contents as { kind: string; value: string }).value;
+    assert.equal((hover.contents as { kind: string }).kind, 'markdown', 'the client declared markdown');
+    assert.match(value, /^\*\*Service\*\* `shop\/api` · ClusterIP · `10\.96\.4\.2`$/m);
+    assert.match(value, /^\| 8080 ← \| `http` \| TCP \| `http` \|$/m);
     assert.match(value, /_Source: the workspace manifests_/);
     assert.deepEqual(hover.range, { start: at('api.shop:8080'), end: at('api.shop:8080', 'api.shop:8080'.length) });
   });

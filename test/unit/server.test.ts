@@ -64,6 +64,14 @@ function plain(markdown: string): string {
   return markdown.replace(/\\(.)/g, '$1');
 }
 
+/** The hover at an offset, in markdown. */
+function hoverMarkdown(server: NetLensServer, uri: string, offset: number): string {
+  const hover = server.hover(uri, offset, 'markdown');
+  assert.ok(hover, `a hover at ${offset}`);
+  assert.equal((hover.contents as { kind: string }).kind, 'markdown');
+  return (hover.contents as { value: string }).value;
+}
+
 /** The text a range covers. */
 function textAt(text: string, range: Range): string {
   const doc = TextDocument.create('file:///x', 'yaml', 0, text);
@@ -282,16 +290,15 @@ spec:
     const hover = server.hover('file:///ws/front.yaml', offset);
     assert.ok(hover, 'a hover');
     assert.equal(textAt(text, hover.range!), 'api.shop:8080');
-    const value = plain((hover.contents as { value: string }).value);
-    assert.match(value, /→ `api\.shop\.svc\.cluster\.local\.`/);
-    assert.match(value, /- A `10\.96\.4\.2`/);
-    assert.match(value, /\*\*Service shop\/api\*\* · ClusterIP · 10\.96\.4\.2/);
-    assert.match(value, /\| 8080 ← \| http \| TCP \| http \|/, 'the port written is marked');
-    assert.match(value, /\| 9090 \| metrics \| TCP \| 9090 \|/, 'other ports are listed unmarked');
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /^`api\.shop:8080` → `api\.shop\.svc\.cluster\.local\.`\n- A `10\.96\.4\.2`\n/);
+    assert.match(value, /^\*\*Service\*\* `shop\/api` · ClusterIP · `10\.96\.4\.2`$/m);
+    assert.match(value, /^\| 8080 ← \| `http` \| TCP \| `http` \|$/m, 'the port written is marked');
+    assert.match(value, /^\| 9090 \| `metrics` \| TCP \| `9090` \|$/m, 'other ports are listed unmarked');
     // The three replicas of Deployment api are the endpoints; the hover and the inlay hint count them alike.
-    assert.match(value, /Endpoints: 3 ready/);
-    assert.match(value, /3 × Deployment api \(IPs allocated by the cluster\)/);
-    assert.match(value, /_Source: the workspace manifests_/);
+    assert.match(value, /^Endpoints: 3 ready\n- 3 × Deployment `api` · _IPs allocated by the cluster_$/m);
+    assert.match(value, /^Search path from namespace `shop`:\n1\. `api\.shop\.shop\.svc\.cluster\.local\.` · NXDOMAIN\n2\. `api\.shop\.svc\.cluster\.local\.` · 1 record ← answered$/m);
+    assert.match(value, /\n\n_Source: the workspace manifests_$/);
   });
 
   it('on a Service without clusterIP says the cluster allocates it', () => {
@@ -301,20 +308,20 @@ spec:
     const hover = server.hover('file:///ws/front.yaml', offset);
     assert.ok(hover);
     assert.equal(textAt(text, hover.range!), 'http://web');
-    const value = plain((hover.contents as { value: string }).value);
-    assert.match(value, /\*\*Service shop\/web\*\* · ClusterIP · cluster IP allocated by the cluster/);
-    assert.match(value, /- A _allocated by the cluster_/);
-    assert.match(value, /Endpoints: 2 ready/);
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /^\*\*Service\*\* `shop\/web` · ClusterIP · _cluster IP allocated by the cluster_$/m);
+    assert.match(value, /^- A _\(allocated by the cluster\)_$/m);
+    assert.match(value, /^Endpoints: 2 ready$/m);
   });
 
   it('counts pods, not endpoint records: a headless Service of a StatefulSet, a dual-stack Service', () => {
     const { server } = shopServer();
     const headless = cursor(workload('shop', 'CACHE_ADDR', 're|dis:6379'));
     server.open('file:///ws/cache.yaml', headless.text, 1);
-    const value = plain((server.hover('file:///ws/cache.yaml', headless.offset)!.contents as { value: string }).value);
-    assert.match(value, /\*\*Service shop\/redis\*\* · ClusterIP · headless/);
-    assert.match(value, /Endpoints: 3 ready/);
-    assert.match(value, /· redis-0\n.*· redis-1\n.*· redis-2/, 'each pod with its hostname');
+    const value = hoverMarkdown(server, 'file:///ws/cache.yaml', headless.offset);
+    assert.match(value, /^\*\*Service\*\* `shop\/redis` · ClusterIP · headless$/m);
+    assert.match(value, /^Endpoints: 3 ready$/m);
+    assert.match(value, /^- `redis-0` · StatefulSet `redis` · _IP allocated by the cluster_\n- `redis-1` .*\n- `redis-2` /m, 'each pod with its hostname');
 
     const dual = cursor(`apiVersion: v1
 kind: Service
@@ -338,8 +345,8 @@ spec:
       containers: [{name: dual, image: example/dual, env: [{name: SELF_ADDR, value: "du|al:80"}]}]
 `);
     server.open('file:///ws/dual.yaml', dual.text, 1);
-    const dualValue = plain((server.hover('file:///ws/dual.yaml', dual.offset)!.contents as { value: string }).value);
-    assert.match(dualValue, /Endpoints: 3 ready/);
+    const dualValue = hoverMarkdown(server, 'file:///ws/dual.yaml', dual.offset);
+    assert.match(dualValue, /^Endpoints: 3 ready$/m);
     assert.deepEqual(
       server.inlayHints('file:///ws/dual.yaml', WHOLE).map((h) => h.label),
       ['→ 10.96.9.9:80 · 3 ready'],
@@ -352,19 +359,32 @@ spec:
     server.open('file:///ws/front.yaml', text, 1);
     const hover = server.hover('file:///ws/front.yaml', offset);
     assert.ok(hover);
-    const value = plain((hover.contents as { value: string }).value);
-    assert.match(value, /\*\*Owners\*\*/);
-    assert.match(value, /- pod shop\/db-0 \(Running, ready\)/);
-    assert.match(value, /Service shop\/db/);
-    assert.match(value, /PTR `10-244-1-7\.db\.shop\.svc\.cluster\.local\.`/);
+    const value = (hover.contents as { value: string }).value;
+    assert.equal(
+      value,
+      [
+        '`10.244.1.7` → `7.1.244.10.in-addr.arpa.`',
+        '- PTR `10-244-1-7.db.shop.svc.cluster.local.`',
+        '',
+        '**Owners**',
+        '- pod `shop/db-0` (Running, ready)',
+        '- a ready endpoint of Service `shop/db`',
+        '',
+        '_Source: the workspace manifests_',
+      ].join('\n'),
+      'each owner once, and no sentence that repeats them',
+    );
   });
 
   it('on a cluster IP names its Service', () => {
     const { server } = shopServer();
     const { text, offset } = cursor(workload('shop', 'API_HOST', '|10.96.4.2'));
     server.open('file:///ws/front.yaml', text, 1);
-    const value = plain((server.hover('file:///ws/front.yaml', offset)!.contents as { value: string }).value);
-    assert.match(value, /the cluster IP of Service shop\/api/);
+    const value = hoverMarkdown(server, 'file:///ws/front.yaml', offset);
+    // The Service is shown, and the owner that only repeats it ("the cluster IP of Service shop/api") is not.
+    assert.match(value, /^- PTR `api\.shop\.svc\.cluster\.local\.`$/m);
+    assert.match(value, /^\*\*Service\*\* `shop\/api` · ClusterIP · `10\.96\.4\.2`$/m);
+    assert.doesNotMatch(value, /Owners|the cluster IP of/);
   });
 
   it('answers nothing off a reference', () => {
@@ -874,7 +894,7 @@ describe('server: documents that change', () => {
       ['NL003'],
     );
     assert.equal(client.last(uri).version, 1, 'published for the unchanged document, at its own version');
-    assert.match(plain((server.hover(uri, offset)!.contents as { value: string }).value), /\| 8081 \| http \| TCP \| http \|/);
+    assert.match(hoverMarkdown(server, uri, offset), /^\| 8081 \| `http` \| TCP \| `http` \|$/m);
     server.change(SHOP_URI, SHOP, 3);
     assert.deepEqual(client.last(uri).diagnostics, []);
   });
@@ -1248,7 +1268,7 @@ ${padding}
         const end = cursor(`${edited}---\n${workload('bulk', 'API_ADDR', 'svc-§0:80')}`, '§');
         server.change(uri, end.text, 4);
         assert.equal(parse.mock.calls.at(-1)!.result!.parsedPieces, 0);
-        assert.match(plain((server.hover(uri, end.offset)!.contents as { value: string }).value), /Service bulk\/svc-0/);
+        assert.match(hoverMarkdown(server, uri, end.offset), /\*\*Service\*\* `bulk\/svc-0`/);
         assert.deepEqual(client.errors(), []);
       } finally {
         parse.mock.restore();
@@ -1300,7 +1320,7 @@ describe('server: online-boutique', { skip: skipBoutique }, () => {
       assert.ok(hover, `a hover on ${env}`);
       const value = plain((hover.contents as { value: string }).value);
       if (host === 'shoppingassistantservice') assert.match(value, /NXDOMAIN/, env);
-      else assert.match(value, new RegExp(`\\*\\*Service default/${host}\\*\\* · ClusterIP`), env);
+      else assert.match(value, new RegExp(`\\*\\*Service\\*\\* \`default/${host}\` · ClusterIP`), env);
     }
   });
 });
@@ -1342,7 +1362,7 @@ describe('server: hovers say why a name is not checked', () => {
     const h = server.hover('file:///ws/template.yaml', t.offset);
     assert.ok(h);
     const md = plain((h.contents as { value: string }).value);
-    assert.match(md, /Service shop\/api/, 'the literal host still resolves');
+    assert.match(md, /\*\*Service\*\* `shop\/api`/, 'the literal host still resolves');
     assert.match(md, /placeholders that another program fills in first/);
   });
 });

@@ -1,0 +1,113 @@
+// The language server's settings: read from a client's `netlens` section, values it may not take reported by key,
+// the allowed values the same as package.json declares, and where the section comes from by what the client declared.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DIAGNOSTICS } from '../../src/core/check';
+import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, POD_RECORDS_SETTINGS, readInitOptions, readSettings, SettingsSource, SEVERITY_SETTINGS, type ServerSettings } from '../../src/server/settings';
+import { repoRoot } from '../support/repo';
+
+describe('settings: a netlens section read into settings', () => {
+  it('an absent or empty section gives the defaults, without a problem', () => {
+    for (const section of [undefined, null, {}, [], 'text']) {
+      assert.deepEqual(readSettings(section), { settings: DEFAULT_SETTINGS, problems: [] }, JSON.stringify(section));
+    }
+  });
+
+  it('reads nested keys, as VS Code sends them, and dotted ones, as other editors may write them', () => {
+    const expected: ServerSettings = {
+      clusterDomain: 'corp.internal',
+      defaultNamespace: 'shop',
+      dnsService: 'dns/coredns',
+      podRecords: 'verified',
+      inlayHints: false,
+      severities: { NL001: 'warning', NL007: 'off' },
+    };
+    const nested = { clusterDomain: 'corp.internal', defaultNamespace: 'shop', dnsService: 'dns/coredns', podRecords: 'verified', inlayHints: { enabled: false }, diagnostics: { severity: { NL001: 'warning', NL007: 'off' } } };
+    const dotted = { clusterDomain: 'corp.internal', defaultNamespace: 'shop', dnsService: 'dns/coredns', podRecords: 'verified', 'inlayHints.enabled': false, 'diagnostics.severity': { NL001: 'warning', NL007: 'off' } };
+    assert.deepEqual(readSettings(nested), { settings: expected, problems: [] });
+    assert.deepEqual(readSettings(dotted), { settings: expected, problems: [] });
+  });
+
+  it('a value a setting may not take falls back to its default and is reported by key, without the value', () => {
+    const { settings, problems } = readSettings({
+      clusterDomain: 'not a domain!',
+      defaultNamespace: 'Shop_1',
+      dnsService: 'kube-dns',
+      podRecords: 'always',
+      inlayHints: { enabled: 'yes' },
+      diagnostics: { severity: { NL001: 'fatal', NL999: 'off', NL003: 'hint' } },
+    });
+    assert.deepEqual(settings, { ...DEFAULT_SETTINGS, severities: { NL003: 'hint' } });
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ['clusterDomain', 'defaultNamespace', 'dnsService', 'podRecords', 'inlayHints.enabled', 'diagnostics.severity.NL001', 'diagnostics.severity.NL999'],
+    );
+    assert.match(problems[3]!.message, /^netlens\.podRecords must be disabled, insecure, verified; its default is used instead\.$/);
+    for (const p of problems) assert.doesNotMatch(p.message, /not a domain|Shop_1|always|fatal|yes/, 'the value is not repeated');
+  });
+
+  it('allows the values that package.json declares: every diagnostic code, its severities, the pods modes', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { enum?: string[]; properties?: Record<string, { enum: string[] }> }> } };
+    };
+    const props = manifest.contributes.configuration.properties;
+    assert.deepEqual(DIAGNOSTIC_CODES, Object.keys(DIAGNOSTICS));
+    assert.deepEqual(Object.keys(props['netlens.diagnostics.severity']!.properties!), DIAGNOSTIC_CODES);
+    for (const code of DIAGNOSTIC_CODES) assert.deepEqual(props['netlens.diagnostics.severity']!.properties![code]!.enum, [...SEVERITY_SETTINGS], code);
+    assert.deepEqual(props['netlens.podRecords']!.enum, [...POD_RECORDS_SETTINGS]);
+  });
+});
+
+describe('settings: initialization options', () => {
+  it('the cluster is read unless switched off; a kubeconfig, a context and the settings section may be given', () => {
+    assert.deepEqual(readInitOptions(undefined), { cluster: true });
+    assert.deepEqual(readInitOptions({ cluster: false, kubeconfig: '/k/config', context: 'kind', netlens: { podRecords: 'disabled' } }), {
+      cluster: false,
+      kubeconfig: '/k/config',
+      context: 'kind',
+      netlens: { podRecords: 'disabled' },
+    });
+    assert.deepEqual(readInitOptions({ cluster: 'no', kubeconfig: '', context: 7 }), { cluster: true });
+  });
+});
+
+describe('settings: where the section comes from', () => {
+  function source(ask: (() => Promise<unknown>) | undefined, initial: unknown) {
+    const applied: ServerSettings[] = [];
+    const logged: string[] = [];
+    const s = new SettingsSource({ ask, initial, apply: (x) => applied.push(x), log: (_l, m) => logged.push(m) });
+    return { s, applied, logged };
+  }
+
+  it('a client that declared workspace/configuration is asked, at the start and after each change', async () => {
+    let asked = 0;
+    const { s, applied } = source(async () => ({ podRecords: asked++ === 0 ? 'verified' : 'disabled' }), { podRecords: 'insecure' });
+    await s.load();
+    await s.changed({ settings: { netlens: { podRecords: 'insecure' } } });
+    assert.equal(asked, 2);
+    assert.deepEqual(
+      applied.map((x) => x.podRecords),
+      ['verified', 'disabled'],
+      'the answers count, not the initialization options or the notification',
+    );
+  });
+
+  it('a client that did not is never asked: initialization options, then the netlens member of each change', async () => {
+    const { s, applied, logged } = source(undefined, { inlayHints: { enabled: false } });
+    await s.load();
+    await s.changed({ settings: { yaml: { schemas: {} } } });
+    await s.changed({ settings: null });
+    await s.changed({ settings: { netlens: { podRecords: 'disabled', defaultNamespace: 'Bad Name' } } });
+    assert.deepEqual(
+      applied.map((x) => [x.inlayHints, x.podRecords, x.defaultNamespace]),
+      [
+        [false, 'insecure', 'default'],
+        [true, 'disabled', 'default'],
+      ],
+      'notifications without a netlens member change nothing',
+    );
+    assert.deepEqual(logged, ['netlens.defaultNamespace must be a namespace name; its default is used instead.']);
+  });
+});
