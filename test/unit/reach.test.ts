@@ -2,9 +2,11 @@
 // quick fixes (applied, then judged again), and the cases where the model cannot know and nothing is reported.
 // Each fixture is one file, so that the quick fixes (edits of a policy of the same file) are offered.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeManifest } from '../../src/core/analyze';
-import type { CheckSource, Finding, Fix } from '../../src/core/check';
+import { DIAGNOSTICS, type CheckSource, type Finding, type Fix } from '../../src/core/check';
 import { ManifestCache } from '../../src/core/incremental';
 import type { ParsedManifest } from '../../src/core/manifests';
 import { referenceVerdict, type ReferenceVerdict } from '../../src/core/reach';
@@ -12,6 +14,7 @@ import type { Reference } from '../../src/core/references';
 import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
+import { repoRoot } from '../support/repo';
 
 const ZONE = 'cluster.local';
 const URI = 'shop.yaml';
@@ -252,6 +255,15 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
     assert.equal(verdictOf(after, 'value: db', 'db')!.reach.verdict, 'allowed');
   });
 
+  it('a rule of address blocks is not given the port: it was undecided on the pod, and the port would not admit it', () => {
+    // web-egress#egress[1] admits 10.0.0.0/8 on 443: for db's pod, which has no IP yet, it "lacks the port" only.
+    const text = `${SHOP}  - to:\n    - ipBlock: {cidr: 10.0.0.0/8}\n    ports:\n    - {port: 443}\n`;
+    const a = analyse(text);
+    const nl017 = policyFindings(a).find((f) => f.code === 'NL017')!;
+    assert.match(nl017.message, /closest rule shop\/web-egress#egress\[1\] lacks port 5432\/TCP/);
+    assert.deepEqual(nl017.fixes.map((f) => f.title), ['Add an egress rule to shop/web-egress for app=db on 5432/TCP']);
+  });
+
   it('a fix is offered only when the policy is in the same file', () => {
     const split = SHOP.indexOf('apiVersion: networking.k8s.io/v1');
     const parsed = [SHOP.slice(0, split), SHOP.slice(split)].map((t, i) => new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(`f${i}.yaml`, t));
@@ -486,5 +498,18 @@ spec:
     assert.deepEqual(placed(analyse(SHOP + other)), placed(analyse(SHOP)));
     const operated = `${SHOP + extra}---\napiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: shop}\nspec: {instances: 1}\n`;
     assert.deepEqual(placed(analyse(operated)).filter((p) => /NL02[01]/.test(p)), []);
+  });
+});
+
+describe('the diagnostic codes', () => {
+  it('every code is in the README table and in the severity settings of package.json, with its default', () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { properties: Record<string, { default: string }> }> } } };
+    const settings = pkg.contributes.configuration.properties['netlens.diagnostics.severity']!.properties;
+    for (const d of Object.values(DIAGNOSTICS)) {
+      assert.match(readme, new RegExp(`\\n\\| ${d.code} \\| ${d.name} \\| ${d.severity} \\|`), `${d.code} in the README's table`);
+      assert.equal(settings[d.code]?.default, d.severity, `${d.code} in package.json`);
+    }
+    assert.deepEqual(Object.keys(settings).sort(), Object.keys(DIAGNOSTICS).sort());
   });
 });

@@ -140,7 +140,10 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
   };
   const fixes: Fix[] = [];
   const closestPolicy = d.closest ? policies.find((p) => `${p.namespace}/${p.name}` === d.closest!.policy) : undefined;
-  if (d.closest && closestPolicy && d.closest.missing.length === 1) {
+  // A rule of address blocks that "lacks the port" was undecided on the peer (a pod without an IP yet): a port
+  // added there would not admit the pod, so only a rule of pod selectors is edited.
+  const closestRule = closestPolicy && d.closest ? ruleOf(closestPolicy, d.closest.rule) : undefined;
+  if (d.closest && closestPolicy && d.closest.missing.length === 1 && closestRule && !closestRule.peers.some((p) => p.ipBlock)) {
     const at = policyObject(manifest, closestPolicy)!;
     const index = Number(/\[(\d+)\]$/.exec(d.closest.rule)?.[1]);
     const written = peerFor(closestPolicy);
@@ -164,6 +167,13 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     }
   }
   return fixes;
+}
+
+/** A policy's rule by its id (`NS/NAME#ingress[i]`). */
+function ruleOf(policy: NetworkPolicy, id: string): NetworkPolicy['ingress'][number] | undefined {
+  const m = /#(ingress|egress)\[(\d+)\]$/.exec(id);
+  if (!m) return undefined;
+  return (m[1] === 'ingress' ? policy.ingress : policy.egress)[Number(m[2])];
 }
 
 /** The model that judged a verdict (the source of the checks it names). */

@@ -73,8 +73,16 @@ export function reachText(reach: Reach, target?: TargetSummary, model?: string):
       return blockedPath(paths.find((p) => p.verdict === 'blocked')!);
     case 'partial': {
       const blocked = paths.filter((p) => p.verdict === 'blocked');
-      const pods = [...new Set(blocked.map((p) => p.pod ?? p.address ?? '?'))];
-      return `blocked to ${pods.length} of ${new Set(paths.map((p) => p.pod ?? p.address)).size} endpoints (${list(pods, 2)}: ${blockedPath(blocked[0]!)}); allowed to the others`;
+      const endpoint = (p: ReachPath) => p.pod ?? p.address ?? '?';
+      const pods = [...new Set(blocked.map(endpoint))];
+      const all = new Set(paths.map(endpoint));
+      const allowedTo = new Set(paths.filter((p) => p.verdict === 'allowed').map(endpoint));
+      if (pods.length === all.size && allowedTo.size > 0) {
+        // Every endpoint admits some ports and not others: the ports are what differs.
+        const ports = (d: string) => [...new Set(paths.filter((p) => p.verdict === d).map((p) => portText(p.port, p.protocol)))];
+        return `blocked on ${list(ports('blocked'), 2)} (${blockedPath(blocked[0]!)}); allowed on ${list(ports('allowed'), 2)}`;
+      }
+      return `blocked to ${pods.length} of ${all.size} endpoints (${list(pods, 2)}: ${blockedPath(blocked[0]!)}); allowed to the others`;
     }
     case 'unknown':
       return unknownText(reach, target, model);
