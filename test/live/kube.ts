@@ -111,6 +111,9 @@ const GROUPS: Record<string, string> = {
   ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
   RoleBinding: '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings',
   ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  NetworkPolicy: '/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies',
+  CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  CiliumNetworkPolicy: '/apis/cilium.io/v2/namespaces/{ns}/ciliumnetworkpolicies',
 };
 
 export function collectionPath(obj: any): string {
