@@ -6,7 +6,8 @@
  * unknown.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,7 @@ import type { Pod } from '../../src/core/model';
 import { judge, reachModel, type Reach } from '../../src/core/reach';
 import type { ClusterSnapshot } from '../../src/core/snapshot';
 import { writeKubeconfig } from '../support/kubeconfig';
+import { repoRoot } from '../support/repo';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
 import { startPlane, type Plane } from './plane';
@@ -88,6 +90,28 @@ describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 
     await kube.must('PATCH', '/api/v1/namespaces/shop', { metadata: { labels: { team: 'shop' } } }, 'application/merge-patch+json');
     await untilModel(model, (s) => reach(s, 'shop/web-0', 'data', 'db', 5432).verdict === 'allowed', 30_000);
     assert.equal(reach(model.snapshot(), 'edge/proxy-0', 'data', 'db', 5432).verdict, 'blocked', 'edge carries no team label');
+  });
+
+  it('netlens reach without -f: a Deployment\'s pod template read from the API server, judged with the live policies', async () => {
+    const cli = join(repoRoot(), 'dist', 'cli.js');
+    if (!existsSync(cli)) assert.equal(spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'build.mjs')]).status, 0);
+    // No controller makes its pods here: the command judges the template as the pod the controller would create.
+    await create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { namespace: 'shop', name: 'client' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'registry.invalid/none' }] } } },
+    });
+    const run = (source: string, target: string) => {
+      const r = spawnSync(process.execPath, [cli, 'reach', source, target, '--json'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: plane.kubeconfig }, timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { verdict: string; model: string; source: { pods: string[] } };
+    };
+    const a = run('shop/Deployment/client', 'api:50051');
+    assert.equal(a.verdict, 'allowed', 'api-from-web admits app=web');
+    assert.match(a.model, /^the cluster of context /);
+    assert.deepEqual(a.source.pods, ['shop/client']);
+    assert.equal(run('edge/proxy-0', 'api.shop:50051').verdict, 'blocked', 'api-from-proxy admits app=proxy of namespace shop only');
   });
 
   it('policies deleted: allowed again', async () => {
