@@ -395,6 +395,60 @@ spec:
   });
 });
 
+describe('reach: references written in a ConfigMap are the connections of the pods that read it', () => {
+  const config = `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data:
+  API_ADDR: "api:8080"
+`;
+  const reader = (name: string, app: string, how: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${app}}}
+  template:
+    metadata: {labels: {app: ${app}}}
+    spec:
+${how}
+`;
+  const byEnv = '      containers:\n      - name: c\n        image: example/c\n        envFrom:\n        - configMapRef: {name: web-config}';
+  const byVolume = '      containers: [{name: c, image: example/c}]\n      volumes:\n      - name: cfg\n        configMap: {name: web-config}';
+
+  it('one reader: its verdict, and NL018 on the ConfigMap line with the fix for that reader', () => {
+    const text = SHOP + config + reader('billing', 'billing', byEnv);
+    const a = analyse(text);
+    const v = verdictOf(a, 'API_ADDR: "api:8080"', 'api')!;
+    assert.equal(v.holder.kind, 'ConfigMap');
+    assert.deepEqual(v.consumers?.map((c) => c.workload.name), ['billing']);
+    assert.equal(v.reach.verdict, 'blocked');
+    assert.match(v.line, /lacks the peer shop\/billing and port 8080\/TCP \(for the pods that read ConfigMap web-config: Deployment shop\/billing\)$/);
+    const nl018 = policyFindings(a).find((f) => f.code === 'NL018' && a.text.slice(f.start, f.end) === 'api' && f.start > a.text.indexOf('kind: ConfigMap'))!;
+    assert.match(nl018.message, /^Service shop\/api does not admit Deployment shop\/billing \(which reads ConfigMap shop\/web-config\) on 8080\/TCP/);
+    assert.deepEqual(nl018.fixes.map((f) => f.title), ['Add an ingress rule to shop/api for app=billing on 8080/TCP']);
+  });
+
+  it('two readers, both blocked: reported without a fix (one rule would not serve both); one admitted: partial, not reported', () => {
+    const both = analyse(SHOP + config + reader('billing', 'billing', byEnv) + reader('worker', 'worker', byVolume));
+    const nl018 = policyFindings(both).filter((f) => f.code === 'NL018' && f.start > both.text.indexOf('kind: ConfigMap'));
+    assert.equal(nl018.length, 1);
+    assert.match(nl018[0]!.message, /does not admit any workload that reads ConfigMap shop\/web-config \(Deployment shop\/billing, Deployment shop\/worker\)/);
+    assert.deepEqual(nl018[0]!.fixes, []);
+    // web is admitted on 8080 once the port is right; billing still is not.
+    const mixed = analyse(SHOP.replace('    - port: 9090\n', '    - port: 8080\n') + config + reader('billing', 'billing', byEnv) + reader('web2', 'web', byVolume));
+    const v = verdictOf(mixed, 'API_ADDR: "api:8080"', 'api')!;
+    assert.equal(v.reach.verdict, 'partial');
+    assert.match(v.line, /^Policy: partial — allowed from Deployment shop\/web2; not from Deployment shop\/billing \(ingress of shop\/api isolated by shop\/api; closest rule shop\/api#ingress\[0\] lacks the peer shop\/billing\) \(the workloads that read ConfigMap web-config\)/);
+    assert.deepEqual(policyFindings(mixed).filter((f) => f.start > mixed.text.indexOf('kind: ConfigMap') && f.code !== 'NL019'), []);
+  });
+
+  it('a ConfigMap no workload reads has no verdict', () => {
+    assert.equal(verdictOf(analyse(SHOP + config), 'API_ADDR: "api:8080"', 'api'), undefined);
+  });
+});
+
 describe('reach: where the model cannot know, nothing is reported', () => {
   it('a Cilium policy in the namespace: unknown, named in the line, and no finding', () => {
     const text = `${SHOP}---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: l7, namespace: shop}\nspec: {}\n`;

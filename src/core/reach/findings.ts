@@ -20,7 +20,7 @@ import type { ClusterSnapshot } from '../snapshot';
 import type { ReachPath } from './judge';
 import { reachModel, type ReachModel } from './model';
 import { isPodConnection, referenceVerdict, type ReferenceVerdict } from './reference';
-import { blockedDirection, dnsText, list, portText, targetText } from './text';
+import { blockedDirection, dnsText, list, portText, targetText, workloadText } from './text';
 import { appendToSequence, matchLabelsLines, nodeAt, nodeRange, pairRange } from './yaml-edit';
 
 export interface PolicyCheckOptions extends CheckOptions {
@@ -45,8 +45,20 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
   if (!v) return [];
   const out: Finding[] = [];
   const where = v.live ? ` (in ${v.model})` : '';
-  const holder = `${v.holder.kind} ${v.holder.namespace}/${v.holder.name}`;
-  if (v.reach.verdict === 'blocked' || v.reach.verdict === 'partial') {
+  const consumers = v.consumers ?? [];
+  const config = `${v.holder.kind} ${v.holder.namespace}/${v.holder.name}`;
+  // Who connects: the holder's pods, or those of the workloads that read the ConfigMap or Secret holding it.
+  const holder =
+    consumers.length === 0
+      ? workloadText(v.holder)
+      : consumers.length === 1
+        ? `${workloadText(consumers[0]!.workload)} (which reads ${config})`
+        : `any workload that reads ${config} (${list(consumers.map((c) => workloadText(c.workload)))})`;
+  const Holder = holder.charAt(0).toUpperCase() + holder.slice(1);
+  // For a ConfigMap read by several workloads, only traffic that none of them may send is certainly blocked for the
+  // program that uses the value.
+  const everyReader = consumers.every((c) => c.reach.verdict === 'blocked' || c.reach.verdict === 'partial');
+  if ((v.reach.verdict === 'blocked' || v.reach.verdict === 'partial') && everyReader) {
     const paths = v.reach.paths;
     const endpoints = new Set(paths.map((p) => p.pod ?? p.address)).size;
     for (const dir of ['egress', 'ingress'] as const) {
@@ -58,15 +70,15 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
       const scope = pods.length < endpoints ? ` to ${pods.length} of its ${endpoints} endpoints (${list(pods)})` : '';
       const message =
         dir === 'egress'
-          ? `${holder} may not connect to ${to}${scope}: ${blockedDirection('egress', first)}${where}.`
+          ? `${Holder} may not connect to ${to}${scope}: ${blockedDirection('egress', first)}${where}.`
           : `${targetText(v.target)} does not admit ${holder} on ${portText(first.port, first.protocol)}${scope}: ${blockedDirection('ingress', first)}${where}.`;
       const code = dir === 'egress' ? 'NL017' : 'NL018';
-      out.push({ code, severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message, fixes: admitFixes(manifest, v, first, dir, options) });
+      out.push({ code, severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message, fixes: consumers.length > 1 ? [] : admitFixes(manifest, v, first, dir, options) });
     }
   }
   const dns = v.dns;
   if (dns && dns.isolated && dns.verdict === 'blocked') {
-    out.push({ code: 'NL019', severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message: `${holder} looks up "${ref.host}" in the cluster DNS, but ${dnsText(dns)!.replace(/^DNS blocked: /, '')}${where}: the name does not resolve from its pods.`, fixes: [] });
+    out.push({ code: 'NL019', severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message: `${Holder} looks up "${ref.host}" in the cluster DNS, but ${dnsText(dns)!.replace(/^DNS blocked: /, '')}${where}: the name does not resolve from its pods.`, fixes: [] });
   }
   return out;
 }
@@ -192,7 +204,7 @@ function peerOf(v: ReferenceVerdict, path: ReachPath, dir: Direction, model: Rea
   let labels: Readonly<Record<string, string>> | undefined;
   let namespace: string | undefined;
   if (dir === 'ingress') {
-    const pod = reachModel(options.workspace).podsOf(v.holder)[0];
+    const pod = reachModel(options.workspace).podsOf(v.consumers?.[0]?.workload ?? v.holder)[0];
     labels = pod?.labels;
     namespace = pod?.namespace;
   } else {
@@ -218,7 +230,7 @@ function pickNamed(labels: Readonly<Record<string, string>>): Record<string, str
 
 function declaredPolicyFindings(manifest: ParsedManifest, options: PolicyCheckOptions): Finding[] {
   const out: Finding[] = [];
-  const declared = (options.workspace.networkPolicies ?? []).filter((p) => p.source?.uri === manifest.uri);
+  const declared = reachModel(options.workspace).policiesIn(manifest.uri);
   if (declared.length === 0) return out;
   const facts = options.sources.find((s) => !s.live)?.facts;
   /** Namespaces where pods NetLens does not see may run: none of the workspace's, or an operator's resource. */

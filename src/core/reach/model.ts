@@ -4,7 +4,7 @@
  * holds, and the pods of each workload. A question about one reference then costs a few hash probes and the
  * verdicts of the policies that select its two ends, never a scan of every policy or pod.
  */
-import type { Namespace, ObjectRef, Pod } from '../model';
+import type { Namespace, NetworkPolicy, ObjectRef, Pod } from '../model';
 import { PolicyIndex } from '../policy/policy-index';
 import type { ClusterSnapshot } from '../snapshot';
 
@@ -22,6 +22,7 @@ export function workloadId(w: Workload): string {
 export class ReachModel {
   private indexed: PolicyIndex | undefined;
   private byWorkload: Map<string, Pod[]> | undefined;
+  private byFile: Map<string, NetworkPolicy[]> | undefined;
   private readonly knownLabels = new Set<string>();
   /** Per-model caches of the reference verdicts, by a key the caller chooses (see reference.ts). */
   readonly cache = new Map<string, unknown>();
@@ -73,6 +74,20 @@ export class ReachModel {
       return pod ? [pod] : [];
     }
     return [];
+  }
+
+  /** The NetworkPolicies a manifest file declares (the checks of each file ask, and a workspace has thousands). */
+  policiesIn(uri: string): readonly NetworkPolicy[] {
+    if (!this.byFile) {
+      this.byFile = new Map();
+      for (const p of this.snapshot.networkPolicies ?? []) {
+        if (!p.source) continue;
+        const list = this.byFile.get(p.source.uri);
+        if (list) list.push(p);
+        else this.byFile.set(p.source.uri, [p]);
+      }
+    }
+    return this.byFile.get(uri) ?? [];
   }
 
   /** Every workload of the snapshot with its pods, in the order the pods came. */

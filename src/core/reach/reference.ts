@@ -24,12 +24,20 @@ export type TargetSummary =
   | { readonly kind: 'Service'; readonly namespace: string; readonly name: string; readonly port?: number | string; readonly protocol?: Protocol; readonly endpoint?: string }
   | { readonly kind: 'Pod'; readonly namespace: string; readonly name: string; readonly port: number; readonly protocol: Protocol };
 
+/** The verdict for the pods of one workload that reads the ConfigMap or Secret holding a reference. */
+export interface ConsumerVerdict {
+  readonly workload: Workload;
+  readonly reach: Reach;
+}
+
 export interface ReferenceVerdict {
   /** The model that judged it: a check source's name ("the workspace manifests", the cluster of a context). */
   readonly model: string;
   readonly live: boolean;
-  /** The object holding the reference, whose pods connect. */
+  /** The object holding the reference: whose pods connect, or a ConfigMap or Secret that `consumers` read. */
   readonly holder: Workload;
+  /** For a reference in a ConfigMap or Secret: each workload that reads it, judged on its own. */
+  readonly consumers?: readonly ConsumerVerdict[];
   readonly target: TargetSummary;
   readonly reach: Reach;
   /** For a name the pods look up in the cluster DNS. */
@@ -66,16 +74,31 @@ export function holderOf(ref: Reference): Workload {
   return { kind: ref.object.kind, namespace: ref.namespace, name: ref.object.name };
 }
 
-/** The verdict on a reference, or undefined when it has none (its holder runs no pods, or it resolves to nothing). */
+/**
+ * The pods that make a reference's connections: its holder's (a Pod, a workload's template, an operator's pods), or
+ * for a reference written in a ConfigMap or Secret, those of each workload that reads it.
+ */
+function sourcesOf(ref: Reference, options: ReachOptions): { pods: readonly Pod[]; consumers?: readonly { workload: Workload; pods: readonly Pod[] }[] } {
+  const model = reachModel(options.workspace);
+  const holder = holderOf(ref);
+  const pods = model.podsOf(holder);
+  if (pods.length > 0 || (holder.kind !== 'ConfigMap' && holder.kind !== 'Secret')) return { pods };
+  const facts = (options.sources.find((s) => !s.live && s.resolver.snapshot === options.workspace) ?? options.sources.find((s) => !s.live))?.facts;
+  const readers = facts?.configConsumers?.get(`${holder.namespace}/${holder.kind}/${holder.name}`) ?? [];
+  const consumers = readers.map((w) => ({ workload: { kind: w.kind, namespace: w.namespace, name: w.name }, pods: model.podsOf(w) })).filter((c) => c.pods.length > 0);
+  return { pods: consumers.flatMap((c) => c.pods), consumers };
+}
+
+/** The verdict on a reference, or undefined when it has none (no pods make its connection, or it resolves to nothing). */
 export function referenceVerdict(ref: Reference, options: ReachOptions): ReferenceVerdict | undefined {
   if (!isPodConnection(ref)) return undefined;
   const holder = holderOf(ref);
-  const pods = reachModel(options.workspace).podsOf(holder);
-  if (pods.length === 0) return undefined;
+  const from = sourcesOf(ref, options);
+  if (from.pods.length === 0) return undefined;
   let first: ReferenceVerdict | undefined;
   let decided: ReferenceVerdict | undefined;
   for (const source of options.sources) {
-    const v = judgedIn(source, ref, holder, pods, options);
+    const v = judgedIn(source, ref, holder, from, options);
     if (!v) continue;
     first ??= v;
     if (v.reach.verdict === 'allowed') return v;
@@ -85,7 +108,7 @@ export function referenceVerdict(ref: Reference, options: ReachOptions): Referen
 }
 
 /** The verdict in one source, cached in that source's model for this workspace, holder and target. */
-function judgedIn(source: CheckSource, ref: Reference, holder: Workload, pods: readonly Pod[], options: ReachOptions): ReferenceVerdict | undefined {
+function judgedIn(source: CheckSource, ref: Reference, holder: Workload, from: ReturnType<typeof sourcesOf>, options: ReachOptions): ReferenceVerdict | undefined {
   const model = reachModel(source.resolver.snapshot);
   const cache = cacheFor(model, options.workspace);
   const key = [holder.kind, holder.namespace, holder.name, ref.kind, ref.host.toLowerCase(), ref.serviceNamespace ?? '', ref.port ?? '', ref.scheme ?? '', source.name].join('\u0000');
@@ -94,14 +117,35 @@ function judgedIn(source: CheckSource, ref: Reference, holder: Workload, pods: r
   const target = targetOf(ref, source, model);
   let v: ReferenceVerdict | undefined;
   if (target) {
-    const reach = judgeTarget(model, pods, target);
     const name = ref.kind !== 'service' && !parseIP(ref.host);
-    const dns = name ? dnsOf(model, options.workspace, holder, pods, options.dns) : undefined;
-    const base = { model: source.name, live: source.live, holder, target: target.summary, reach, ...(dns ? { dns } : {}) };
+    const dns = name ? dnsOf(model, options.workspace, holder, from.pods, options.dns) : undefined;
+    let reach: Reach;
+    let consumers: ConsumerVerdict[] | undefined;
+    if (from.consumers) {
+      consumers = from.consumers.map((c) => ({ workload: c.workload, reach: judgeTarget(model, c.pods, target) }));
+      reach = acrossConsumers(consumers);
+    } else reach = judgeTarget(model, from.pods, target);
+    const base = { model: source.name, live: source.live, holder, target: target.summary, reach, ...(dns ? { dns } : {}), ...(consumers ? { consumers } : {}) };
     v = { ...base, line: verdictLine(base) };
   }
   cache.set(key, v ?? null);
   return v;
+}
+
+/**
+ * The pods of several workloads that read one ConfigMap: the same verdict for all, or `partial` when some may
+ * connect and some may not; `unknown` when any cannot be judged.
+ */
+function acrossConsumers(consumers: readonly ConsumerVerdict[]): Reach {
+  const paths = consumers.flatMap((c) => c.reach.paths);
+  const notEvaluated = [...new Set(consumers.flatMap((c) => c.reach.notEvaluated))];
+  const verdicts = new Set(consumers.map((c) => c.reach.verdict));
+  const np = new Set(consumers.map((c) => c.reach.networkPolicies));
+  const networkPolicies = np.size === 1 ? [...np][0]! : np.has('unknown') ? 'unknown' : 'partial';
+  if (verdicts.size === 1) return { ...consumers[0]!.reach, paths, notEvaluated, networkPolicies };
+  const unknown = consumers.find((c) => c.reach.verdict === 'unknown');
+  if (unknown) return { ...unknown.reach, paths, notEvaluated, networkPolicies };
+  return { verdict: 'partial', networkPolicies, paths, notEvaluated };
 }
 
 const caches = new WeakMap<ReachModel, WeakMap<ClusterSnapshot, Map<string, ReferenceVerdict | null>>>();

@@ -127,9 +127,22 @@ export function dnsText(dns: DnsReach): string | undefined {
   return `DNS unknown (${dns.reason === 'not-evaluated' ? `${list(dns.notEvaluated, 2)} not evaluated` : (dns.unsure ?? 'not decidable from the model')})`;
 }
 
+export function workloadText(w: { readonly kind: string; readonly namespace: string; readonly name: string }): string {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+
 /** The hover's one line for a reference. */
 export function verdictLine(v: Omit<ReferenceVerdict, 'line'>): string {
-  const body = reachText(v.reach, v.target, v.model);
+  let body = reachText(v.reach, v.target, v.model);
+  const consumers = v.consumers ?? [];
+  let readers = consumers.length > 0 ? ` (for the pods that read ${v.holder.kind} ${v.holder.name}: ${list(consumers.map((c) => workloadText(c.workload)), 2)})` : '';
+  if (v.reach.verdict === 'partial' && new Set(consumers.map((c) => c.reach.verdict)).size > 1) {
+    // The workloads reading the ConfigMap differ: say which may connect and which may not, and why not for one.
+    const named = (d: string) => list(consumers.filter((c) => c.reach.verdict === d).map((c) => workloadText(c.workload)), 2);
+    const blocked = consumers.find((c) => c.reach.verdict !== 'allowed' && c.reach.verdict !== 'unknown');
+    body = `allowed from ${named('allowed')}; not from ${list(consumers.filter((c) => c.reach.verdict !== 'allowed').map((c) => workloadText(c.workload)), 2)}${blocked ? ` (${reachText(blocked.reach, v.target, v.model)})` : ''}`;
+    readers = ` (the workloads that read ${v.holder.kind} ${v.holder.name})`;
+  }
   const dns = v.dns ? dnsText(v.dns) : undefined;
-  return `Policy: ${v.reach.verdict} — ${body}${dns ? `; ${dns}` : ''}`;
+  return `Policy: ${v.reach.verdict} — ${body}${readers}${dns ? `; ${dns}` : ''}`;
 }
