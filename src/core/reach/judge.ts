@@ -10,8 +10,7 @@
  * - a model that read no NetworkPolicies: `unknown`.
  */
 import type { LabelSelector, Pod, Protocol, Service } from '../model';
-import { DEFAULT_DNS, dnsPods, servicePort, type DnsOptions } from '../policy/service';
-import { coverage, type Coverage } from '../policy/service';
+import { coverage, DEFAULT_DNS, dnsPods, servicePort, type Coverage, type DnsOptions } from '../policy/service';
 import { NAMESPACE_NAME_LABEL, type CompiledRule, type Direction } from '../policy/policy-index';
 import { requirementMatches, selectorMatches } from '../policy/selector';
 import { DestinationVerdicts, portMatches, type Decision, type DirectionVerdict, type TrafficPeer, type Verdict } from '../policy/verdict';
