@@ -15,6 +15,7 @@ import { buildWorkspaceModel } from '../core/workspace';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
 import { runCheckWithRenders } from './check';
+import { runReach } from './reach';
 import { loadManifests } from './files';
 import { answerJson, answerText, problemText } from './format';
 
@@ -23,6 +24,8 @@ const USAGE = `Usage:
   netlens resolve --batch FILE|- [-f PATH]... [options]
   netlens check PATH... [--format text|json|sarif] [--namespace NS] [--zone ZONE]
                 [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render]
+  netlens reach SOURCE TARGET [-f PATH]... [--port P] [--protocol TCP|UDP|SCTP] [--json]
+  netlens reach --matrix -f PATH... [-n NS] [--port P] [--json]      (netlens reach --help)
 
 Answers as the cluster's DNS would: from the Kubernetes manifests under each PATH (files or
 folders, searched recursively for .yaml and .yml), or without -f from the live cluster of the
@@ -70,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'check') return checkCommand(rest);
+  if (command === 'reach') return runReach(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s), { connect });
   if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({
     args: rest,

@@ -1,6 +1,8 @@
 /**
  * The live model: list+watch of Namespaces, Services, EndpointSlices, Pods and Nodes for one kubeconfig context,
- * each object reduced on arrival, published as ClusterSnapshots (debounced) with a change event.
+ * and of NetworkPolicies and the policies of other APIs that NetLens reports without evaluating (AdminNetworkPolicy,
+ * Calico, Cilium: those the API server serves, found by discovery), each object reduced on arrival, published as
+ * ClusterSnapshots (debounced) with a change event.
  *
  * Lists are paginated; watches resume from the last resourceVersion with bookmarks; a 410 Gone or a broken
  * connection leads to a fresh list that replaces what was held, so the model converges without stale,
@@ -8,29 +10,42 @@
  * presenting old data as current. Where RBAC forbids a cluster-wide list, the model falls back to the
  * namespaces the user can read and says so.
  */
-import type { ClusterObjects, EndpointSlice, Namespace, Node, Pod, Service } from '../core/model';
+import type { ClusterObjects, EndpointSlice, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from '../core/model';
+import { OTHER_POLICY_KINDS, type OtherPolicyKind } from '../core/policy/kinds';
+import { reduceNetworkPolicy, reduceOtherPolicy } from '../core/policy/reduce';
 import { Interner, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, type Json } from '../core/reduce';
 import { ClusterSnapshot } from '../core/snapshot';
 import { ApiClient, ApiError, type ApiErrorKind, type WatchEvent } from './api';
 import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig';
 
-export type ResourceName = 'namespaces' | 'services' | 'endpointslices' | 'pods' | 'nodes';
+export type ResourceName = 'namespaces' | 'services' | 'endpointslices' | 'pods' | 'nodes' | 'networkpolicies';
+
+/** A stream's resource: one of RESOURCES, or `policy:<group>/<plural>` for a policy API found by discovery. */
+type StreamResource = ResourceName | `policy:${string}`;
 
 interface ResourceInfo {
   readonly base: string;
+  /** The resource's plural name, in its path. */
+  readonly plural: string;
   readonly namespaced: boolean;
+  /**
+   * Answers go on without it: a forbidden or missing list leaves it unread (what it says is unknown), never a failure
+   * of the model, and never a watch per namespace (policies known in some namespaces only are not known at all).
+   */
+  readonly optional?: boolean;
 }
 
 const RESOURCES: Record<ResourceName, ResourceInfo> = {
-  namespaces: { base: '/api/v1', namespaced: false },
-  services: { base: '/api/v1', namespaced: true },
-  endpointslices: { base: '/apis/discovery.k8s.io/v1', namespaced: true },
-  pods: { base: '/api/v1', namespaced: true },
-  nodes: { base: '/api/v1', namespaced: false },
+  namespaces: { base: '/api/v1', plural: 'namespaces', namespaced: false },
+  services: { base: '/api/v1', plural: 'services', namespaced: true },
+  endpointslices: { base: '/apis/discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
+  pods: { base: '/api/v1', plural: 'pods', namespaced: true },
+  nodes: { base: '/api/v1', plural: 'nodes', namespaced: false },
+  networkpolicies: { base: '/apis/networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true, optional: true },
 };
 export const RESOURCE_NAMES = Object.keys(RESOURCES) as ResourceName[];
 
-type Reduced = Namespace | Service | EndpointSlice | Pod | Node;
+type Reduced = Namespace | Service | EndpointSlice | Pod | Node | NetworkPolicy | OtherPolicy;
 
 export interface ResourceStatus {
   /** `cluster`: one cluster-wide watch; `namespaces`: RBAC forbids that, so one watch per readable namespace. */
@@ -75,19 +90,22 @@ class Stream {
   synced = false;
   stale = false;
   denied = false;
+  /** The API server does not serve this resource (404): an optional one is then simply absent. */
+  missing = false;
   error: ApiError | undefined;
   private resourceVersion = '';
   private readonly controller = new AbortController();
 
   constructor(
     private readonly model: LiveModel,
-    readonly resource: ResourceName,
+    readonly resource: StreamResource,
     readonly namespace: string | undefined,
+    readonly info: ResourceInfo,
   ) {}
 
   get path(): string {
-    const info = RESOURCES[this.resource];
-    return this.namespace === undefined ? `${info.base}/${this.resource}` : `${info.base}/namespaces/${encodeURIComponent(this.namespace)}/${this.resource}`;
+    const info = this.info;
+    return this.namespace === undefined ? `${info.base}/${info.plural}` : `${info.base}/namespaces/${encodeURIComponent(this.namespace)}/${info.plural}`;
   }
 
   stop(): void {
@@ -116,6 +134,12 @@ class Stream {
           this.error = err;
           this.synced = true;
           this.model.streamDenied(this);
+          return;
+        }
+        if (err.kind === 'not-found' && this.info.optional) {
+          this.missing = true;
+          this.synced = true;
+          this.model.streamChanged(this, true);
           return;
         }
         this.error = err;
@@ -179,7 +203,11 @@ class Stream {
         if (meta.resourceVersion) this.resourceVersion = meta.resourceVersion;
         if (event.type === 'BOOKMARK') return;
         const reduced = this.model.reduce(this.resource, event.object);
-        if (!reduced) return;
+        if (!reduced) {
+          // An object the model cannot use (a policy it would refuse) leaves by its name all the same.
+          if (event.type === 'DELETED' && this.store.delete(rawKey(event.object))) this.model.streamChanged(this, true);
+          return;
+        }
         if (event.type === 'DELETED') this.store.delete(keyOf(reduced));
         else this.store.set(keyOf(reduced), reduced);
         this.model.streamChanged(this, true);
@@ -197,7 +225,12 @@ class Stream {
 }
 
 function keyOf(o: Reduced): string {
-  return 'namespace' in o ? `${o.namespace}/${o.name}` : o.name;
+  return 'namespace' in o && o.namespace !== undefined ? `${o.namespace}/${o.name}` : o.name;
+}
+
+function rawKey(o: Json): string {
+  const m = (o.metadata ?? {}) as { namespace?: string; name?: string };
+  return m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? '');
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
@@ -231,7 +264,12 @@ export class LiveModel {
     endpointslices: 'cluster',
     pods: 'cluster',
     nodes: 'cluster',
+    networkpolicies: 'cluster',
   };
+  /** The policy APIs found by discovery, by stream resource: what their objects are. */
+  private readonly policyKinds = new Map<string, { readonly apiVersion: string; readonly row: OtherPolicyKind }>();
+  /** Discovery of the policy APIs the server serves: under way, done, or failed (with why). */
+  private discovery: { state: 'pending' | 'done' } | { state: 'failed'; message: string } = { state: 'pending' };
   private readonly listeners = new Set<(snapshot: ClusterSnapshot, status: ModelStatus) => void>();
   private cached: ClusterSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -250,9 +288,46 @@ export class LiveModel {
     this.log = options.log ?? (() => {});
   }
 
-  /** Starts every watch. */
+  /** Starts every watch, and the discovery of the policy APIs that NetLens reports without evaluating. */
   start(): void {
     for (const r of RESOURCE_NAMES) this.startStream(r, undefined);
+    void this.discoverPolicyApis();
+  }
+
+  /**
+   * Finds which of the policy APIs of kinds.ts (AdminNetworkPolicy, Calico, Cilium, …) the API server serves, and
+   * watches those. Their objects are never evaluated, only listed, so that no verdict is `allowed` where they may
+   * decide; a server that cannot be asked leaves every verdict unknown rather than quietly allowed.
+   */
+  private async discoverPolicyApis(): Promise<void> {
+    const byGroup = new Map<string, OtherPolicyKind[]>();
+    for (const row of OTHER_POLICY_KINDS) byGroup.set(row.group, [...(byGroup.get(row.group) ?? []), row]);
+    try {
+      const groups = ((await this.api.getJson('/apis')).groups ?? []) as { name?: string; preferredVersion?: { groupVersion?: string } }[];
+      for (const g of groups) {
+        const rows = g.name ? byGroup.get(g.name) : undefined;
+        const groupVersion = g.preferredVersion?.groupVersion;
+        if (!rows || !groupVersion || this.stopped) continue;
+        const list = ((await this.api.getJson(`/apis/${groupVersion}`)).resources ?? []) as { name?: string; kind?: string; namespaced?: boolean }[];
+        for (const r of list) {
+          const row = rows.find((x) => x.kind === r.kind);
+          // Subresources (`networkpolicies/status`) share the kind; only the collection is listed.
+          if (!row || !r.name || r.name.includes('/')) continue;
+          const resource = `policy:${g.name}/${r.name}` as const;
+          this.policyKinds.set(resource, { apiVersion: groupVersion, row });
+          this.startStream(resource, undefined, { base: `/apis/${groupVersion}`, plural: r.name, namespaced: r.namespaced === true, optional: true });
+        }
+      }
+      this.discovery = { state: 'done' };
+    } catch (e) {
+      if (this.stopped) return;
+      const message = e instanceof ApiError ? e.message : String((e as Error).message ?? e);
+      this.discovery = { state: 'failed', message };
+      this.log('warn', `The API groups could not be listed (${message}); NetworkPolicy verdicts are unknown.`);
+    }
+    this.cached = undefined;
+    this.schedule();
+    for (const w of [...this.readyWaiters]) w();
   }
 
   stop(): void {
@@ -300,15 +375,38 @@ export class LiveModel {
   }
 
   objects(): ClusterObjects {
-    const lists: Record<ResourceName, Reduced[]> = { namespaces: [], services: [], endpointslices: [], pods: [], nodes: [] };
-    for (const s of this.streams.values()) for (const v of s.store.values()) lists[s.resource].push(v);
+    const lists: Record<ResourceName, Reduced[]> = { namespaces: [], services: [], endpointslices: [], pods: [], nodes: [], networkpolicies: [] };
+    for (const s of this.streams.values()) if (!s.resource.startsWith('policy:')) for (const v of s.store.values()) lists[s.resource as ResourceName].push(v);
+    const policies = this.streams.get('networkpolicies');
+    // Known only when the cluster-wide list came through: without it, no verdict may say "nothing isolates this pod".
+    const policiesKnown = policies !== undefined && policies.synced && !policies.denied && !policies.missing;
+    const otherPolicies = this.otherPolicies();
     return {
       namespaces: lists.namespaces as Namespace[],
       services: lists.services as Service[],
       endpointSlices: lists.endpointslices as EndpointSlice[],
       pods: lists.pods as Pod[],
       nodes: lists.nodes as Node[],
+      ...(policiesKnown ? { networkPolicies: lists.networkpolicies as NetworkPolicy[] } : {}),
+      ...(otherPolicies ? { otherPolicies } : {}),
     };
+  }
+
+  /**
+   * The policies of other APIs: those listed, and for an API that may not be read (or a discovery that failed), a
+   * cluster-wide entry that stands for what cannot be seen, so that every verdict they may bear on is unknown.
+   */
+  private otherPolicies(): OtherPolicy[] | undefined {
+    if (this.discovery.state === 'pending') return undefined;
+    if (this.discovery.state === 'failed') return [{ apiVersion: '', kind: 'policies of other APIs', name: '(the API groups could not be listed)' }];
+    const out: OtherPolicy[] = [];
+    for (const [resource, { apiVersion, row }] of this.policyKinds) {
+      const s = this.streams.get(resource);
+      if (!s || s.missing) continue;
+      if (s.denied) out.push({ apiVersion, kind: row.kind, name: '(not readable)' });
+      else for (const v of s.store.values()) out.push(v as OtherPolicy);
+    }
+    return out;
   }
 
   status(): ModelStatus {
@@ -328,7 +426,11 @@ export class LiveModel {
       if (!synced) allSynced = false;
       if (stale) anyStale = true;
       if (err && !synced && !fatal) fatal = err;
-      if (this.scope[r] === 'namespaces') {
+      if (RESOURCES[r].optional) {
+        const s = streams[0];
+        if (s?.denied) notes.push(`You may not list ${r} across the cluster; NetworkPolicy verdicts are unknown.`);
+        else if (s?.missing) notes.push(`The API server serves no ${r} (${RESOURCES[r].base.slice('/apis/'.length)}); NetworkPolicy verdicts are unknown.`);
+      } else if (this.scope[r] === 'namespaces') {
         const readable = streams.filter((s) => !s.denied && s.namespace !== undefined).map((s) => s.namespace);
         notes.push(
           readable.length > 0
@@ -339,10 +441,18 @@ export class LiveModel {
         notes.push(`You may not list ${r}; answers that need them are incomplete.`);
       }
     }
+    for (const [resource, { row }] of this.policyKinds) {
+      const s = this.streams.get(resource);
+      if (s?.denied) notes.push(`You may not list ${s.info.plural}.${row.group} (${row.label}); verdicts they may bear on are unknown.`);
+      if (s && !s.synced) allSynced = false;
+    }
+    if (this.discovery.state === 'pending') allSynced = false;
+    else if (this.discovery.state === 'failed') notes.push(`The API groups could not be listed (${this.discovery.message}): policies of other APIs may apply, so NetworkPolicy verdicts are unknown.`);
     const streams = [...this.streams.values()];
-    if (streams.length > 0 && streams.every((s) => s.denied)) {
+    const required = streams.filter((s) => !s.info.optional);
+    if (required.length > 0 && required.every((s) => s.denied)) {
       // Nothing at all may be read: that is a failure to explain, not an empty cluster.
-      fatal = streams[0]!.error ?? new ApiError('forbidden', 'Every list is forbidden.');
+      fatal = required[0]!.error ?? new ApiError('forbidden', 'Every list is forbidden.');
       allSynced = false;
       notes.length = 0;
       notes.push(`The user of context ${this.kubeconfig.context} may not list anything NetLens needs (namespaces, services, endpointslices, pods, nodes) in namespace ${this.kubeconfig.namespace} or across the cluster.`);
@@ -361,9 +471,11 @@ export class LiveModel {
   }
 
   /** Reduces one API object of a resource to the model (undefined when it cannot be used). */
-  reduce(resource: ResourceName, item: Json): Reduced | undefined {
+  reduce(resource: StreamResource, item: Json): Reduced | undefined {
     const warn = (m: string) => this.log('warn', m);
     switch (resource) {
+      case 'networkpolicies':
+        return reduceNetworkPolicy(item, warn);
       case 'namespaces':
         return reduceNamespace(item);
       case 'services':
@@ -374,6 +486,11 @@ export class LiveModel {
         return reducePod(item, this.intern, warn);
       case 'nodes':
         return reduceNode(item, this.intern);
+      default: {
+        // A policy API found by discovery: list items may leave out their apiVersion and kind, which the stream knows.
+        const kind = this.policyKinds.get(resource);
+        return kind ? reduceOtherPolicy({ ...item, apiVersion: kind.apiVersion, kind: kind.row.kind }) : undefined;
+      }
     }
   }
 
@@ -387,12 +504,15 @@ export class LiveModel {
     for (const w of [...this.readyWaiters]) w();
   }
 
-  /** @internal RBAC refused a stream. A cluster-wide one falls back to one stream per readable namespace. */
+  /**
+   * @internal RBAC refused a stream. A cluster-wide one of a required resource falls back to one stream per readable
+   * namespace; an optional one (policies) is left unread.
+   */
   streamDenied(stream: Stream): void {
     if (this.stopped) return;
     this.log('warn', `${stream.path}: ${stream.error?.message ?? 'forbidden'}`);
-    if (stream.namespace === undefined && RESOURCES[stream.resource].namespaced) {
-      this.scope[stream.resource] = 'namespaces';
+    if (stream.namespace === undefined && stream.info.namespaced && !stream.info.optional && stream.resource in RESOURCES) {
+      this.scope[stream.resource as ResourceName] = 'namespaces';
       this.streams.delete(stream.resource);
       this.reconcileNamespaceStreams();
     }
@@ -402,10 +522,10 @@ export class LiveModel {
     for (const w of [...this.readyWaiters]) w();
   }
 
-  private startStream(resource: ResourceName, namespace: string | undefined): void {
+  private startStream(resource: StreamResource, namespace: string | undefined, info: ResourceInfo = RESOURCES[resource as ResourceName]): void {
     const key = namespace === undefined ? resource : `${resource}/${namespace}`;
     if (this.streams.has(key) || this.stopped) return;
-    const s = new Stream(this, resource, namespace);
+    const s = new Stream(this, resource, namespace, info);
     this.streams.set(key, s);
     void s.run();
   }

@@ -7,6 +7,7 @@ import { checkReferences, checkServices, DIAGNOSTICS, type CheckOptions, type Ch
 import { namespaceOf, type ManifestObject, type ParsedManifest } from './manifests';
 import { checkMonitors } from './monitors';
 import type { Service } from './model';
+import { checkPolicies } from './reach/findings';
 import { scanReferences, type Reference } from './references';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -19,6 +20,8 @@ export interface AnalyzeOptions extends CheckOptions {
   readonly workspace?: ClusterSnapshot;
   /** Stop scanning after this many references (a budget for huge files). */
   readonly maxReferences?: number;
+  /** The NetworkPolicy findings (NL017 to NL021); on unless false. */
+  readonly policyChecks?: boolean;
 }
 
 export interface Analysis {
@@ -38,6 +41,8 @@ export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOption
     const facts = options.sources.find((s) => !s.live)?.facts;
     findings.push(...checkServices(declared, options.workspace, options, (svc) => serviceLocations(manifest, svc, options.defaultNamespace), facts));
     findings.push(...checkMonitors(manifest, options.workspace, options.defaultNamespace, options));
+    // NetworkPolicy verdicts on the references of pods, and the file's own policies (NL017 to NL021).
+    if (options.policyChecks !== false) findings.push(...checkPolicies(manifest, references, { ...options, workspace: options.workspace }));
   }
   findings.push(...duplicateKeys(manifest, options));
   findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));

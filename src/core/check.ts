@@ -38,6 +38,11 @@ export const DIAGNOSTICS = {
   NL014: { code: 'NL014', name: 'backend-not-granted', severity: 'warning', summary: 'A Gateway API backendRef to a Service of another namespace that no ReferenceGrant there allows.' },
   NL015: { code: 'NL015', name: 'duplicate-key', severity: 'warning', summary: 'A key written twice in one mapping: kubectl keeps the later value and drops the earlier one.' },
   NL016: { code: 'NL016', name: 'monitor-selects-nothing', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor whose selector matches no Service or pod of the namespaces it watches.' },
+  NL017: { code: 'NL017', name: 'egress-blocked', severity: 'warning', summary: "The NetworkPolicies that isolate the pods holding the reference for egress admit no connection to where it goes." },
+  NL018: { code: 'NL018', name: 'ingress-blocked', severity: 'warning', summary: "The NetworkPolicies that isolate the destination's pods for ingress do not admit the pods holding the reference (or only some endpoints do)." },
+  NL019: { code: 'NL019', name: 'dns-blocked', severity: 'warning', summary: 'A name looked up by pods whose egress policies admit no DNS traffic (UDP or TCP 53) to the cluster DNS pods.' },
+  NL020: { code: 'NL020', name: 'policy-selects-nothing', severity: 'warning', summary: "A NetworkPolicy whose podSelector selects no pod of its namespace: it isolates nothing and admits nothing." },
+  NL021: { code: 'NL021', name: 'peer-matches-nothing', severity: 'warning', summary: 'A peer of a NetworkPolicy rule whose selector matches no pod: the rule admits nothing through it.' },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
@@ -88,7 +93,8 @@ export function checkReferences(refs: readonly Reference[], sources: readonly Ch
   return applySeverities(findings, options);
 }
 
-function applySeverities(findings: Finding[], options: CheckOptions): Finding[] {
+/** The findings with the severities the options set, those set `off` left out. */
+export function applySeverities(findings: readonly Finding[], options: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const f of findings) {
     const s = options.severities?.[f.code] ?? f.severity;

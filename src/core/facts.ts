@@ -26,6 +26,8 @@ export interface DestinationRule {
   readonly subsets: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
+import type { ObjectRef } from './model';
+
 export interface WorkspaceFacts {
   /** Custom resources of kinds that may make an operator create pods and Services (see kinds.ts). */
   readonly customResources: readonly CustomResource[];
@@ -35,6 +37,11 @@ export interface WorkspaceFacts {
   readonly destinationRules: readonly DestinationRule[];
   /** The DestinationRule subsets that some VirtualService routes to: `namespace/service#subset`. */
   readonly routedSubsets: ReadonlySet<string>;
+  /**
+   * The workloads (and Pods) whose pod spec reads each ConfigMap and Secret, by `namespace/Kind/name`: the pods that
+   * make the connections a reference in that ConfigMap or Secret names.
+   */
+  readonly configConsumers?: ReadonlyMap<string, readonly ObjectRef[]>;
 }
 
 export const NO_FACTS: WorkspaceFacts = { customResources: [], referenceGrants: [], meshHosts: new Set(), destinationRules: [], routedSubsets: new Set() };

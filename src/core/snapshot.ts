@@ -11,7 +11,7 @@
  */
 import { canonicalIP } from './ip';
 import { LabelIndex } from './labels';
-import type { ClusterObjects, Endpoint, EndpointSlice, Labels, Namespace, Node, Pod, Service } from './model';
+import type { ClusterObjects, Endpoint, EndpointSlice, Labels, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from './model';
 
 export interface SnapshotOptions {
   /**
@@ -156,6 +156,14 @@ export class ClusterSnapshot {
   /** Endpoint numbers by address, one entry per address of an endpoint of an IPv4 or IPv6 slice. */
   private endpointByIP = NO_TABLE;
   private counts = { namespaces: 0, services: 0, endpointSlices: 0, pods: 0, nodes: 0 };
+  /**
+   * The NetworkPolicies the model read, as given; undefined when it read none (a live model without the watch, or
+   * one RBAC forbids), which policy verdicts take as "unknown" rather than "no policy". Indexed on first use by
+   * the policy code (core/reach), not here, so that a snapshot nobody asks about policy costs nothing more.
+   */
+  networkPolicies: readonly NetworkPolicy[] | undefined;
+  /** Policies of other APIs that NetLens reports without evaluating; undefined when not read. */
+  otherPolicies: readonly OtherPolicy[] | undefined;
 
   static build(objects: ClusterObjects, options: SnapshotOptions = {}): ClusterSnapshot {
     const s = new ClusterSnapshot();
@@ -176,6 +184,8 @@ export class ClusterSnapshot {
         if (ip) add(s.nodeIPs, ip, node);
       }
     }
+    s.networkPolicies = objects.networkPolicies;
+    s.otherPolicies = objects.otherPolicies;
     s.counts = {
       namespaces: s.namespaceMap.size,
       services: objects.services.length,

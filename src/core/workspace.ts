@@ -12,6 +12,7 @@ import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyNam
 import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { LabelIndex } from './labels';
 import { readPolicies } from './policy/workspace';
+import { configRefsOf } from './reach/consumers';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -106,6 +107,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const nodes: Node[] = [];
   const declaredSlices: EndpointSlice[] = [];
   const declaredEndpoints: EndpointSlice[] = [];
+  const configConsumers = new Map<string, ObjectRef[]>();
   const counts: Record<string, number> = {};
   for (const obj of latest.values()) {
     counts[obj.kind] = (counts[obj.kind] ?? 0) + 1;
@@ -118,6 +120,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
         break;
       case 'Pod':
         pods.push(reader.pod(obj));
+        consumersOf(obj, undefined, defaultNamespace, configConsumers);
         break;
       case 'Node':
         nodes.push(reader.node(obj));
@@ -132,6 +135,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
         break;
       default: {
         const spec = WORKLOAD_KINDS.has(obj.kind) ? undefined : kindSpec(obj.apiVersion, obj.kind);
+        if (!spec?.pods) consumersOf(obj, spec?.template?.at, defaultNamespace, configConsumers);
         if (spec?.pods) pods.push(...reader.operatorPods(obj, spec.pods));
         else pods.push(...reader.workloadPods(obj, spec?.template));
         for (const svc of spec?.services ?? []) {
@@ -160,7 +164,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
     objects,
     report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
-    facts,
+    facts: configConsumers.size > 0 ? { ...facts, configConsumers } : facts,
   };
 }
 
@@ -173,6 +177,29 @@ function addImpliedServices(services: Service[], dns: { readonly namespace: stri
   for (let i = services.length - 1; i >= 0; i--) if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
   for (const builtIn of builtInServices(dns)) {
     if (!services.some((s) => s.namespace === builtIn.namespace && s.name === builtIn.name)) services.push(builtIn);
+  }
+}
+
+/**
+ * Records which ConfigMaps and Secrets a Pod's or workload's pod spec reads (`templateAt`: where a custom kind keeps
+ * its pod template), so that references written in them are judged as connections of those pods.
+ */
+function consumersOf(o: ManifestObject, templateAt: string | undefined, defaultNamespace: string, out: Map<string, ObjectRef[]>): void {
+  const v = o.value();
+  const spec = objOf(v.spec);
+  let podSpec: Json | undefined;
+  if (o.kind === 'Pod') podSpec = spec;
+  else if (templateAt) podSpec = objOf(objOf(at(v, templateAt))?.spec);
+  else if (o.kind === 'CronJob') podSpec = objOf(objOf(objOf(objOf(spec?.jobTemplate)?.spec)?.template)?.spec);
+  else if (WORKLOAD_KINDS.has(o.kind)) podSpec = objOf(objOf(spec?.template)?.spec);
+  if (!podSpec) return;
+  const namespace = namespaceOf(o, defaultNamespace);
+  const workload: ObjectRef = { kind: o.kind, namespace, name: o.name };
+  for (const ref of configRefsOf(podSpec)) {
+    const key = `${namespace}/${ref.kind}/${ref.name}`;
+    const list = out.get(key);
+    if (list) list.push(workload);
+    else out.set(key, [workload]);
   }
 }
 

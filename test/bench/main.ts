@@ -8,7 +8,7 @@
  * Runs under `node --expose-gc` (scripts/bench.mjs bundles and starts it). Options:
  *   --seed=N            the generator's seed (default 20240501)
  *   --queries=N         timed resolutions (default 1000000)
- *   --only=LIST         memory,resolve,parse,check,lsp,live,ui (default all; live starts the local control plane and
+ *   --only=LIST         memory,resolve,parse,check,reach,lsp,live,ui (default all; live starts the local control plane and
  *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
  *                       code-server and Chromium on that cluster)
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
@@ -31,6 +31,7 @@ import { Rng } from './prng';
 import { runLiveBench } from './live';
 import { runLspBench } from './lsp';
 import { runUiBench } from './ui';
+import { runReachBench } from './reach';
 import { runRecognitionBench } from './recognition';
 import { against, bytes, figureTable, info, mean, median, percentile, table, type Row } from './stats';
 
@@ -53,7 +54,7 @@ function options(argv: readonly string[]): Options {
   return {
     seed: Number(get('seed') ?? 20240501),
     queries: Number(get('queries') ?? 1_000_000),
-    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'lsp', 'live', 'ui']),
+    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'live', 'ui']),
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
   };
@@ -448,6 +449,7 @@ async function main(): Promise<void> {
   cluster = undefined;
   if (opts.only.has('parse')) parsing(rows);
   if (opts.only.has('check')) runRecognitionBench(opts.repoRoot, rows, out, collectGarbage);
+  if (opts.only.has('reach')) runReachBench(rows, out, collectGarbage);
 
   out('Figures');
   out();

@@ -111,6 +111,10 @@ const GROUPS: Record<string, string> = {
   ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
   RoleBinding: '/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings',
   ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  NetworkPolicy: '/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies',
+  Deployment: '/apis/apps/v1/namespaces/{ns}/deployments',
+  CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  CiliumNetworkPolicy: '/apis/cilium.io/v2/namespaces/{ns}/ciliumnetworkpolicies',
 };
 
 export function collectionPath(obj: any): string {

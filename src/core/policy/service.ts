@@ -160,7 +160,7 @@ export interface DnsVerdict {
 }
 
 /** The DNS pods a model holds, or the stand-in CoreDNS pod when it holds none (a workspace rarely declares them). */
-function dnsPods(snapshot: ClusterSnapshot, o: Required<DnsOptions>): { pods: readonly Pod[]; standIn: boolean } {
+export function dnsPods(snapshot: ClusterSnapshot, o: Required<DnsOptions>): { pods: readonly Pod[]; standIn: boolean } {
   const found = snapshot.podsSelectedBy(o.namespace, o.selector);
   if (found.length > 0) return { pods: found, standIn: false };
   const standIn: Pod = {

@@ -1,0 +1,19 @@
+/**
+ * Reach: whether the traffic a reference makes may pass the cluster's NetworkPolicies, on top of the policy model
+ * (policy.ts) and the resolver. The pieces are in reach/:
+ *
+ * - model.ts: per snapshot, the policies indexed once, the namespaces whose labels are known, the pods of each
+ *   workload;
+ * - judge.ts: connections from a workload's pods to a Service, pods or an address, and to the cluster DNS, made
+ *   `unknown` where the model cannot know;
+ * - reference.ts: the verdict on one reference, in the check sources that resolve it (what a hover shows);
+ * - text.ts: the sentences, shared by hovers, diagnostics and `netlens reach`;
+ * - findings.ts: the diagnostics NL017 to NL021 and their quick fixes;
+ * - matrix.ts: the workload × workload table of `netlens reach --matrix`.
+ */
+export { judge, judgeDns, type DnsReach, type Reach, type ReachPath, type ReachReason, type ReachTarget } from './reach/judge';
+export { reachModel, ReachModel, workloadId, type Workload } from './reach/model';
+export { holderOf, isPodConnection, judgeTarget, referenceVerdict, serviceTarget, type ReachOptions, type ReferenceVerdict, type Target, type TargetSummary } from './reach/reference';
+export { checkPolicies, type PolicyCheckOptions } from './reach/findings';
+export { reachMatrix, servedPorts, type Matrix, type MatrixCell, type MatrixOptions, type MatrixPort, type MatrixWorkload } from './reach/matrix';
+export { blockedPath, dnsText, list, reachText, targetText, verdictLine } from './reach/text';
