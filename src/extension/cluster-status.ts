@@ -32,6 +32,15 @@ export function parseClusterStatus(text: string): ClusterStatus | undefined {
   }
 }
 
+/** The status the file holds now, if it holds a whole one. */
+export function readClusterStatus(file: string): ClusterStatus | undefined {
+  try {
+    return parseClusterStatus(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Follows the status file: calls `onChange` with the first status read and with each change of it. The folder is
  * watched rather than the file, because writers replace the file (write a temporary one, then rename) and a
@@ -40,13 +49,7 @@ export function parseClusterStatus(text: string): ClusterStatus | undefined {
 export function watchClusterStatus(file: string, onChange: (status: ClusterStatus) => void): { dispose(): void } {
   let last = '';
   const read = () => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return;
-    }
-    const status = parseClusterStatus(text);
+    const status = readClusterStatus(file);
     if (!status) return;
     const key = `${status.state}\n${status.message}`;
     if (key === last) return;

@@ -9,7 +9,7 @@ import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
-import { watchClusterStatus, type ClusterStatus } from './cluster-status';
+import { readClusterStatus, watchClusterStatus, type ClusterStatus } from './cluster-status';
 import { MapPanel } from './map';
 import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
@@ -77,6 +77,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   let hoverShown = false;
   client = new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+  // What a cluster being brought up had reached when the server started (see the status watch below).
+  const statusFile = process.env.NETLENS_CLUSTER_STATUS_FILE;
+  const statusAtStart = statusFile ? readClusterStatus(statusFile) : undefined;
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   try {
     await client.start();
@@ -140,17 +143,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // A cluster that a script is still bringing up (npm start): its progress in the view, and the live cluster
   // as soon as it is up.
-  const statusFile = process.env.NETLENS_CLUSTER_STATUS_FILE;
   if (statusFile) {
     context.subscriptions.push(
       watchClusterStatus(statusFile, (s) => {
-        const before = clusterStatus;
+        const before = clusterStatus ?? statusAtStart;
         clusterStatus = s;
         output.info(`Cluster status (${statusFile}): ${s.state}${s.message ? `: ${s.message}` : ''}`);
-        if (s.state !== 'ready') view.message = s.message;
-        else if (before) {
-          // It came up while the server ran without it: start the server again, which reads the kubeconfig anew.
-          view.message = undefined;
+        view.message = s.state === 'ready' ? undefined : s.message;
+        if (s.state === 'ready' && before?.state !== 'ready') {
+          // It came up after the server started without it: start the server again, which reads the kubeconfig anew.
           void client?.restart().then(
             () => refreshViews(true),
             (e: Error) => output.error(`Restarting the language server for the cluster failed: ${e.message}`),
