@@ -178,9 +178,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return;
     }
     // The CLI that comes with the extension, run by the extension host's own runtime (Electron runs as Node with
-    // ELECTRON_RUN_AS_NODE), so that nothing needs installing. In Restricted Mode it renders nothing.
-    const shellArgs = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
-    const terminal = vscode.window.createTerminal({ name: 'netlens check', cwd: folder.uri, shellPath: process.execPath, shellArgs, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    // ELECTRON_RUN_AS_NODE), so that nothing needs installing. In Restricted Mode it renders nothing. A terminal
+    // closes when its process ends, so a small wrapper runs the CLI, says its exit status and waits for a key, as
+    // VS Code's task terminals do.
+    const cli = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
+    const wrapper = [
+      "const r = require('node:child_process').spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit' });",
+      "process.stdout.write('\\nnetlens check ended with exit status ' + r.status + ' (0: no error found, 1: an error found, 2: could not check). Press any key to close the terminal.');",
+      'process.stdin.setRawMode?.(true); process.stdin.resume(); process.stdin.once("data", () => process.exit(0));',
+    ].join(' ');
+    const terminal = vscode.window.createTerminal({ name: 'netlens check', cwd: folder.uri, shellPath: process.execPath, shellArgs: ['-e', wrapper, ...cli], env: { ELECTRON_RUN_AS_NODE: '1' } });
     context.subscriptions.push(terminal);
     terminal.show();
   });
