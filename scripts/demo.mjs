@@ -1,7 +1,9 @@
 // `npm start`: NetLens in real VS Code, in the browser. Builds and packages the extension (netlens.vsix), installs
-// code-server on first use (cached under ~/.cache/netlens), starts the local control plane of test/cluster with
-// sample workloads when it can (the first time, its binaries are compiled from the Go module proxy), and opens a
-// copy of test/sample-workspace in code-server; prints the URL and runs until Ctrl-C.
+// code-server on first use (cached under ~/.cache/netlens), opens a copy of test/sample-workspace in it and prints
+// the URL; then brings up the local control plane of test/cluster with sample workloads in the background (the
+// first time its binaries are compiled from the Go module proxy, about 20 minutes on two cores). Until the cluster
+// is up NetLens answers from the workspace manifests and its view says what is happening; then it switches to the
+// cluster without a reload. Runs until Ctrl-C.
 //
 //   npm start                        everything
 //   npm start -- --no-cluster        workspace mode: no control plane, answers from the manifests only
@@ -13,7 +15,7 @@
 // The demo's control plane has its own state folder (NETLENS_DEMO_CLUSTER_DIR, default /tmp/netlens-demo-cluster),
 // apart from the one the live tests use, so that its sample objects never meet the tests' fixture.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const startedAt = Date.now();
 const clusterDir = process.env.NETLENS_DEMO_CLUSTER_DIR || '/tmp/netlens-demo-cluster';
 const clusterEnv = { ...process.env, NETLENS_CLUSTER_DIR: clusterDir };
 
@@ -96,49 +99,34 @@ try {
   process.exit(1);
 }
 
-// 4. The control plane with sample workloads, when it can be had.
+// 4. code-server on a fresh copy of the sample workspace, with the packaged extension, at once: the control plane
+//    (step 5) comes up in the background, and the extension switches to it when it is up.
 const sampleWorkspace = join(root, 'test', 'sample-workspace');
-let kubeconfig;
-let clusterNote;
-if (flag('--no-cluster')) {
-  clusterNote = 'workspace mode (--no-cluster): answers come from the manifests';
-} else {
-  say('Local control plane (etcd, kube-apiserver, kube-controller-manager, CoreDNS) on loopback');
-  console.log(`   state in ${clusterDir}. The first time, test/cluster/build.sh compiles it from the Go module proxy`);
-  console.log('   (15 to 40 minutes on two cores; later starts take seconds). `npm start -- --no-cluster` skips it.');
-  const started = Date.now();
-  const up = await new Promise((resolve) => {
-    const child = spawn('bash', [join(root, 'test', 'cluster', 'up.sh')], { cwd: root, env: clusterEnv, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', (e) => resolve({ status: 1, out, error: e.message }));
-    child.on('close', (status) => resolve({ status, out }));
-  });
-  const line = up.out.split('\n').find((l) => l.startsWith('KUBECONFIG='));
-  if (up.status === 0 && line) {
-    kubeconfig = line.slice('KUBECONFIG='.length).trim();
-    console.log(`   control plane up: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    try {
-      const loaded = await timed('sample workloads loaded', () => sample.loadSampleCluster(kubeconfig, sampleWorkspace));
-      console.log(`   ${loaded.services} Services and ${loaded.pods} pods in namespaces ${loaded.namespaces.join(', ')} (shop as test/sample-workspace declares it)`);
-      clusterNote = `connected to the local control plane (KUBECONFIG=${kubeconfig})`;
-    } catch (e) {
-      console.log(`   Loading the sample workloads failed (${e.message}); the cluster is connected as it is.`);
-      clusterNote = `connected to the local control plane (KUBECONFIG=${kubeconfig}), without sample workloads`;
-    }
-  } else {
-    const why = up.error ?? `test/cluster/up.sh exited with ${up.status}`;
-    console.log(`\n   The local control plane is not available (${why}; the messages above say why).`);
-    console.log('   Going on in workspace mode: NetLens answers from the manifests of the workspace.');
-    clusterNote = 'workspace mode: the control plane could not be built or started';
-  }
-}
-
-// 5. code-server on a fresh copy of the sample workspace, with the packaged extension.
+const wantCluster = !flag('--no-cluster');
 const demoDir = join(tmpdir(), 'netlens-demo');
 rmSync(demoDir, { recursive: true, force: true });
 mkdirSync(demoDir, { recursive: true });
 const workspace = harness.copyWorkspace(sampleWorkspace, join(demoDir, 'sample-workspace'));
+// The extension reads the cluster's progress from this file (NETLENS_CLUSTER_STATUS_FILE, see
+// src/extension/cluster-status.ts). The kubeconfig it is given exists only once the cluster is up and loaded, so
+// that it never tries a kubeconfig of an earlier run whose cluster is not running.
+const statusFile = join(demoDir, 'cluster-status.json');
+const demoKubeconfig = join(demoDir, 'kubeconfig');
+const clusterLog = join(demoDir, 'cluster.log');
+const writeStatus = (state, message) => {
+  const tmp = `${statusFile}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ state, message })}\n`);
+  renameSync(tmp, statusFile);
+};
+const planeRunning = wantCluster && spawnSync('bash', [join(root, 'test', 'cluster', 'up.sh'), '--check'], { cwd: root, env: clusterEnv, stdio: 'ignore' }).status === 0;
+if (wantCluster) {
+  writeStatus(
+    planeRunning ? 'starting' : 'building',
+    planeRunning
+      ? 'Local cluster: starting. NetLens answers from the workspace manifests until it is up.'
+      : 'Local cluster: building, about 20 minutes the first time (seconds later on). NetLens answers from the workspace manifests meanwhile and switches to the cluster when it is up.',
+  );
+}
 const host = option('--host') ?? '127.0.0.1';
 const port = Number(option('--port') ?? process.env.NETLENS_DEMO_PORT ?? ((await portFree(8088, host)) ? 8088 : 0)) || undefined;
 say('Starting code-server');
@@ -151,8 +139,8 @@ try {
       dataDir: join(demoDir, 'vscode'),
       host,
       ...(port ? { port } : {}),
-      ...(kubeconfig ? { kubeconfig } : {}),
-      settings: kubeconfig ? { 'netlens.kubeconfig': kubeconfig } : { 'netlens.cluster.enabled': false },
+      ...(wantCluster ? { kubeconfig: demoKubeconfig, env: { NETLENS_CLUSTER_STATUS_FILE: statusFile } } : {}),
+      settings: wantCluster ? { 'netlens.kubeconfig': demoKubeconfig } : { 'netlens.cluster.enabled': false },
       log: (l) => console.log(`   ${l}`),
     }),
   );
@@ -164,24 +152,89 @@ try {
 const url = server.url;
 const rule = '─'.repeat(Math.min(100, Math.max(60, url.length + 4)));
 console.log(`\n${rule}`);
-console.log(`  ${bold('NetLens in VS Code:')}  ${bold(url)}`);
+console.log(`  ${bold('NetLens in VS Code:')}  ${bold(url)}   (${((Date.now() - startedAt) / 1000).toFixed(0)} s after npm start)`);
 console.log(rule);
-console.log(`  NetLens: ${clusterNote}.`);
+if (wantCluster) {
+  console.log(`  NetLens: answers from the workspace manifests now; the local cluster is ${planeRunning ? 'starting' : 'being built and started'} in the`);
+  console.log(`  background${planeRunning ? '' : ' (about 20 minutes the first time, seconds later on)'} and NetLens switches to it when it is up. Its log: ${clusterLog}`);
+} else {
+  console.log('  NetLens: workspace mode (--no-cluster): answers come from the manifests.');
+}
 console.log(`  Workspace: ${workspace} (a fresh copy of test/sample-workspace at each start).`);
 console.log('  Open shop.yaml and hover over a name (api.shop.svc.cluster.local, redis-0.redis, payments); the NetLens');
-console.log('  view is in the activity bar. No password: code-server listens on ' + `${host}:${server.port}` + (host === '127.0.0.1' ? ' only (forward the port to reach it from elsewhere).' : '.'));
+console.log('  view is in the activity bar, and Help > Get Started has its walkthrough. No password: code-server listens on');
+console.log(`  ${host}:${server.port}` + (host === '127.0.0.1' ? ' only (forward the port to reach it from elsewhere).' : '.'));
 console.log(`  code-server's log: ${server.logFile}`);
-console.log(`  Ctrl-C stops code-server.${kubeconfig ? ` The control plane keeps running; stop it with: ${downCommand}` : ''}`);
+console.log('  Ctrl-C stops code-server (and a control-plane build still running).');
 console.log(rule);
+
+// 5. The control plane with sample workloads, in the background: build (the first time), start, load, then the
+//    kubeconfig for the extension and the status that tells it to switch.
+let clusterChild;
+let clusterUp = false;
+async function bringUpCluster() {
+  const started = Date.now();
+  const log = openSync(clusterLog, 'a');
+  const step = (script) =>
+    new Promise((resolve) => {
+      // Its own process group, so that Ctrl-C here can stop a build with every go process under it.
+      clusterChild = spawn('bash', [join(root, 'test', 'cluster', script)], { cwd: root, env: clusterEnv, stdio: ['ignore', 'pipe', log], detached: true });
+      let out = '';
+      clusterChild.stdout.on('data', (d) => (out += d));
+      clusterChild.on('error', (e) => resolve({ status: 1, out, error: e.message }));
+      clusterChild.on('close', (status) => resolve({ status, out }));
+    });
+  const fail = (why) => {
+    writeStatus('failed', `Local cluster: could not be built or started (${why}). NetLens answers from the workspace manifests; the log is ${clusterLog}.`);
+    console.log(`\n${cyan('==')} Local cluster: not available (${why}; see ${clusterLog}). NetLens stays in workspace mode.`);
+  };
+  const built = await step('build.sh');
+  if (stopping) return;
+  if (built.status !== 0) return fail(built.error ?? `test/cluster/build.sh exited with ${built.status}`);
+  if (!planeRunning) {
+    console.log(`\n${cyan('==')} Local cluster: built (${((Date.now() - started) / 60000).toFixed(1)} min); starting it`);
+    writeStatus('starting', 'Local cluster: starting. NetLens answers from the workspace manifests until it is up.');
+  }
+  const up = await step('up.sh');
+  if (stopping) return;
+  const line = up.out.split('\n').find((l) => l.startsWith('KUBECONFIG='));
+  if (up.status !== 0 || !line) return fail(up.error ?? `test/cluster/up.sh exited with ${up.status}`);
+  clusterUp = true;
+  const kubeconfig = line.slice('KUBECONFIG='.length).trim();
+  writeStatus('starting', 'Local cluster: up; loading the sample workloads.');
+  let note = '';
+  try {
+    const loaded = await sample.loadSampleCluster(kubeconfig, sampleWorkspace);
+    note = `${loaded.services} Services and ${loaded.pods} pods in namespaces ${loaded.namespaces.join(', ')}`;
+  } catch (e) {
+    note = `without the sample workloads (loading them failed: ${e.message})`;
+  }
+  copyFileSync(kubeconfig, demoKubeconfig);
+  chmodSync(demoKubeconfig, 0o600);
+  writeStatus('ready', `Local cluster: up, ${note}.`);
+  console.log(`\n${cyan('==')} Local cluster: up after ${((Date.now() - started) / 60000).toFixed(1)} min, ${note}.`);
+  console.log(`   NetLens in the browser has switched to it (no reload needed). KUBECONFIG=${kubeconfig}`);
+  console.log(`   It keeps running after Ctrl-C; stop it with: ${downCommand}`);
+}
 
 let stopping = false;
 const stop = async (signal) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping code-server...`);
+  if (clusterChild && clusterChild.exitCode === null && clusterChild.signalCode === null && !clusterUp) {
+    // A build or a start still running: stopped with everything it started. Go keeps what it compiled in its
+    // cache, so the next start goes on from there.
+    try {
+      process.kill(-clusterChild.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    console.log('The control plane was not up yet; its build was stopped (the next npm start goes on from the Go cache).');
+  }
   await server.stop();
   console.log('code-server stopped.');
-  if (kubeconfig) console.log(`The control plane is still running (KUBECONFIG=${kubeconfig}); stop it with: ${downCommand}`);
+  if (clusterUp) console.log(`The control plane is still running; stop it with: ${downCommand}`);
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('Ctrl-C'));
@@ -192,6 +245,12 @@ server.process.once('exit', (code, sig) => {
   console.error(`\ncode-server ended by itself (${code ?? sig}). Its log ends with:\n${tail}`);
   process.exit(1);
 });
+if (wantCluster) {
+  bringUpCluster().catch((e) => {
+    writeStatus('failed', `Local cluster: could not be started (${e.message}). NetLens answers from the workspace manifests.`);
+    console.error(`\nLocal cluster: ${e.stack ?? e}`);
+  });
+}
 
 function portFree(p, h) {
   return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 /**
- * `netlens check PATH... [--format text|json|sarif]`: the language server's findings, from the same code, for
- * terminals and CI. Exit status 1 when a finding has error severity, 2 for bad usage, unreadable input or a
+ * `netlens check PATH... [--format text|json|sarif|github|junit]`: the language server's findings, from the same
+ * code, for terminals and CI. Exit status 1 when a finding has error severity, 2 for bad usage, unreadable input or a
  * chart or kustomization that fails to render.
  *
  * Folders are searched for Helm charts and Kustomize entry points, which are rendered (src/render) and checked as
@@ -19,27 +19,20 @@ import { discover, type RenderTarget } from '../render/discover';
 import { Renderer, type RenderSettings } from '../render/renderer';
 import type { RenderResult } from '../render/result';
 import { loadManifests } from './files';
-import { problemText } from './format';
+import { formatCheck, problemText, type CheckFormat, type Located } from './format';
+
+export type { Located } from './format';
 
 export interface CheckArgs {
   readonly paths: readonly string[];
-  readonly format: 'text' | 'json' | 'sarif';
+  readonly format: CheckFormat;
+  /** Colour in the text format (on a terminal without NO_COLOR; see useColor). */
+  readonly color?: boolean;
   readonly namespace: string;
   readonly zone?: string;
   readonly podRecords: PodRecordsMode;
   /** Render the charts and kustomizations found in folders (with these settings); false: read them as files. */
   readonly render?: RenderSettings | false;
-}
-
-export interface Located {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly code: string;
-  readonly severity: Finding['severity'];
-  readonly message: string;
 }
 
 /** Runs the checks on files and folders read as plain manifests (nothing is rendered); returns the exit status. */
@@ -65,13 +58,7 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
     );
     for (const f of analysis.findings) located.push(locate(manifest, f));
   });
-  if (args.format === 'json') out(`${JSON.stringify(located, null, 2)}\n`);
-  else if (args.format === 'sarif') out(`${JSON.stringify(sarif(located), null, 2)}\n`);
-  else {
-    for (const l of located) out(`${l.file}:${l.line}:${l.column}: ${l.severity} ${l.code}: ${l.message}\n`);
-    const errors = located.filter((l) => l.severity === 'error').length;
-    out(`${loaded.manifests.length} file${loaded.manifests.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${located.length - errors} other finding${located.length - errors === 1 ? '' : 's'}.\n`);
-  }
+  out(formatCheck(args.format, { findings: located, files: loaded.manifests.map((m) => m.uri), renders: 0 }, Object.values(DIAGNOSTICS), { color: args.color === true }));
   return located.some((l) => l.severity === 'error') ? 1 : 0;
 }
 
@@ -146,17 +133,8 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
       message: f.finding.message + (f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '') + renderedBy(f.builds, labels),
     }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)));
-  if (args.format === 'json') out(`${JSON.stringify(located, null, 2)}\n`);
-  else if (args.format === 'sarif') out(`${JSON.stringify(sarif(located), null, 2)}\n`);
-  else {
-    for (const l of located) out(`${l.file}:${l.line}:${l.column}: ${l.severity} ${l.code}: ${l.message}\n`);
-    const errors = located.filter((l) => l.severity === 'error').length;
-    const rendered = renders.filter((r) => r.text !== '').length;
-    const n = loaded.manifests.length;
-    out(
-      `${n} file${n === 1 ? '' : 's'}${rendered > 0 ? ` and ${rendered} render${rendered === 1 ? '' : 's'}` : ''} checked: ${errors} error${errors === 1 ? '' : 's'}, ${located.length - errors} other finding${located.length - errors === 1 ? '' : 's'}.\n`,
-    );
-  }
+  const report = { findings: located, files: loaded.manifests.map((m) => m.uri), renders: renders.filter((r) => r.text !== '').length };
+  out(formatCheck(args.format, report, Object.values(DIAGNOSTICS), { color: args.color === true }));
   if (renderFailed) return 2;
   return located.some((l) => l.severity === 'error') ? 1 : 0;
 }
@@ -196,47 +174,4 @@ function locate(manifest: ParsedManifest, f: Finding): Located {
   const a = manifest.lineCounter.linePos(f.start);
   const b = manifest.lineCounter.linePos(f.end);
   return { file: manifest.uri, line: a.line, column: a.col, endLine: b.line, endColumn: b.col, code: f.code, severity: f.severity, message: f.message };
-}
-
-/** SARIF 2.1.0, as code-scanning services read it. */
-function sarif(located: readonly Located[]): object {
-  const rules = Object.values(DIAGNOSTICS);
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'NetLens',
-            informationUri: 'https://github.com/netlens/netlens',
-            rules: rules.map((r) => ({
-              id: r.code,
-              name: r.name,
-              shortDescription: { text: r.summary },
-              defaultConfiguration: { level: level(r.severity) },
-            })),
-          },
-        },
-        results: located.map((l) => ({
-          ruleId: l.code,
-          ruleIndex: rules.findIndex((r) => r.code === l.code),
-          level: level(l.severity),
-          message: { text: l.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: l.file.split('\\').join('/') },
-                region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn },
-              },
-            },
-          ],
-        })),
-      },
-    ],
-  };
-}
-
-function level(severity: Finding['severity']): 'error' | 'warning' | 'note' {
-  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
 }

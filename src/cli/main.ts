@@ -17,12 +17,12 @@ import { LiveModel } from '../cluster/live-model';
 import { runCheckWithRenders } from './check';
 import { runReach } from './reach';
 import { loadManifests } from './files';
-import { answerJson, answerText, problemText } from './format';
+import { answerJson, answerText, CHECK_FORMATS, problemText, useColor, type CheckFormat } from './format';
 
 const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
   netlens resolve --batch FILE|- [-f PATH]... [options]
-  netlens check PATH... [--format text|json|sarif] [--namespace NS] [--zone ZONE]
+  netlens check PATH... [--format text|json|sarif|github|junit] [--namespace NS] [--zone ZONE]
                 [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render]
   netlens reach SOURCE TARGET [-f PATH]... [--port P] [--protocol TCP|UDP|SCTP] [--json]
   netlens reach --matrix -f PATH... [-n NS] [--port P] [--json]      (netlens reach --help)
@@ -42,7 +42,8 @@ Options:
       --pod-records MODE    disabled|insecure|verified, as CoreDNS's "pods" option (default: insecure, as kubeadm's Corefile)
       --batch FILE          answer one JSON question per line ({"qname": ..., "qtype": ..., "namespace": ...}); - for stdin
       --json                print the answer as JSON
-      --format FORMAT       check: text (default), json or sarif (SARIF 2.1.0)
+      --format FORMAT       check: text (default; grouped by file, coloured on a terminal unless NO_COLOR
+                            is set), json, sarif (SARIF 2.1.0), github (workflow annotations) or junit (XML)
 
 check reports broken references in manifests (codes NL001-NL011, see the README); it exits 1
 when a finding is an error. In folders it renders Helm charts (helm template) and Kustomize
@@ -167,7 +168,7 @@ async function checkCommand(args: string[]): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif; got "${format}"`);
+  if (!(CHECK_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}; got "${format}"`);
   if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
   const podRecords = values['pod-records'] ?? 'insecure';
   if (!['disabled', 'insecure', 'verified'].includes(podRecords)) throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
@@ -187,7 +188,7 @@ async function checkCommand(args: string[]): Promise<number> {
       };
   try {
     return await runCheckWithRenders(
-      { paths: positionals, format, namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode, render },
+      { paths: positionals, format: format as CheckFormat, color: useColor(process.stdout), namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode, render },
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),
     );
@@ -224,7 +225,7 @@ function answerOne(ctx: Context, input: string, qtype: string | undefined, json:
     return 2;
   }
   if (json) process.stdout.write(`${JSON.stringify(answerJson(result.answer))}\n`);
-  else process.stdout.write(`${answerText(result.answer, process.stdout.isTTY === true)}\n`);
+  else process.stdout.write(`${answerText(result.answer, useColor(process.stdout))}\n`);
   return 0;
 }
 

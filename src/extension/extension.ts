@@ -9,6 +9,7 @@ import type { DnsAnswer, QueryType } from '../core/resolver';
 import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
+import { readClusterStatus, watchClusterStatus, type ClusterStatus } from './cluster-status';
 import { MapPanel } from './map';
 import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
@@ -37,9 +38,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
 
   const module = context.asAbsolutePath('dist/server.js');
+  // The server runs in the extension's folder, not (the client's default) the workspace's: a kubeconfig exec
+  // plugin it starts inherits that folder, and a relative plugin command or PATH entry must not find a program
+  // that an opened folder holds.
+  const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { cwd } },
+    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const config = vscode.workspace.getConfiguration('netlens');
   // Manifests changed outside the editor (a checkout, a generator) reach the workspace model too.
@@ -49,14 +54,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
     synchronize: { configurationSection: 'netlens', fileEvents: manifests },
     outputChannel: output,
-    initializationOptions: {
+    // Computed at each start, so that a restart after the workspace is trusted tells the server.
+    initializationOptions: () => ({
       cluster: userSetting<boolean>(config, 'cluster.enabled') ?? true,
       // Only the user's own settings may name a kubeconfig: a workspace must not choose which credentials
       // (or exec plugins) run when a folder is opened.
       ...(userSetting<string>(config, 'kubeconfig') ? { kubeconfig: userSetting<string>(config, 'kubeconfig') } : {}),
+      // In Restricted Mode the server must run no program for the workspace (no Helm or Kustomize render).
+      workspaceTrusted: vscode.workspace.isTrusted,
+    }),
+    middleware: {
+      // The walkthrough's "Hover a name" step completes on the first hover that NetLens answers.
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        if (hover && !hoverShown) {
+          hoverShown = true;
+          void vscode.commands.executeCommand('setContext', 'netlens.hoverShown', true);
+        }
+        return hover;
+      },
     },
   };
+  let hoverShown = false;
   client = new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+  // What a cluster being brought up had reached when the server started (see the status watch below).
+  const statusFile = process.env.NETLENS_CLUSTER_STATUS_FILE;
+  const statusAtStart = statusFile ? readClusterStatus(statusFile) : undefined;
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   try {
     await client.start();
   } catch (e) {
@@ -96,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const objects = new LiveObjects(() => client, output);
   context.subscriptions.push(objects, objects.watchVisible(), vscode.workspace.registerTextDocumentContentProvider(OBJECT_SCHEME, objects));
 
+  let clusterStatus: ClusterStatus | undefined;
   /**
    * Redraws the tree, the map and the status bar, and sets the context keys the welcome views and menus read.
    * `force` (the Refresh command) reads everything again; a model change redraws what changed.
@@ -107,12 +132,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
     await updateState(info, status, view, describeFilter(filterOf(info)));
+    // A cluster still being brought up says so above whatever the server's model shows meanwhile.
+    if (clusterStatus && clusterStatus.state !== 'ready') view.message = clusterStatus.message;
   };
   // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once.
   const onModelChanged = throttle(() => refreshViews(false), VIEW_REFRESH_MS);
   context.subscriptions.push(onModelChanged);
   client?.onNotification(ModelChangedNotification, () => onModelChanged.run());
   void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews(true));
+
+  // A cluster that a script is still bringing up (npm start): its progress in the view, and the live cluster
+  // as soon as it is up.
+  if (statusFile) {
+    context.subscriptions.push(
+      watchClusterStatus(statusFile, (s) => {
+        const before = clusterStatus ?? statusAtStart;
+        clusterStatus = s;
+        output.info(`Cluster status (${statusFile}): ${s.state}${s.message ? `: ${s.message}` : ''}`);
+        view.message = s.state === 'ready' ? undefined : s.message;
+        if (s.state === 'ready' && before?.state !== 'ready') {
+          // It came up after the server started without it: start the server again, which reads the kubeconfig anew.
+          void client?.restart().then(
+            () => refreshViews(true),
+            (e: Error) => output.error(`Restarting the language server for the cluster failed: ${e.message}`),
+          );
+        }
+      }),
+    );
+  }
 
   const answerActions: AnswerActions = {
     copy,
@@ -124,6 +171,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('netlens.refresh', () => refreshViews(true));
   register('netlens.showOutput', async () => output.show());
   register('netlens.showMap', async () => map.show());
+  register('netlens.checkInTerminal', async () => {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
+    if (!folder) {
+      void vscode.window.showInformationMessage('NetLens: open a folder to check the manifests in it.');
+      return;
+    }
+    // The CLI that comes with the extension, run by the extension host's own runtime (Electron runs as Node with
+    // ELECTRON_RUN_AS_NODE), so that nothing needs installing. In Restricted Mode it renders nothing. A terminal
+    // closes when its process ends, so a small wrapper runs the CLI, says its exit status and waits for a key, as
+    // VS Code's task terminals do.
+    const cli = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
+    const wrapper = [
+      "const r = require('node:child_process').spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit' });",
+      "process.stdout.write('\\nnetlens check ended with exit status ' + r.status + ' (0: no error found, 1: an error found, 2: could not check). Press any key to close the terminal.');",
+      'process.stdin.setRawMode?.(true); process.stdin.resume(); process.stdin.once("data", () => process.exit(0));',
+    ].join(' ');
+    const terminal = vscode.window.createTerminal({ name: 'netlens check', cwd: folder.uri, shellPath: process.execPath, shellArgs: ['-e', wrapper, ...cli], env: { ELECTRON_RUN_AS_NODE: '1' } });
+    context.subscriptions.push(terminal);
+    terminal.show();
+  });
   register('netlens.switchContext', async () => {
     if (!client) throw new Error('the language server is not running');
     const { contexts, current, error } = await client.sendRequest(ContextsRequest);

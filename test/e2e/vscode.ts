@@ -162,6 +162,8 @@ export interface StartOptions {
   readonly workspace: string;
   /** KUBECONFIG for the server and so for the extension host and the language server; omitted: inherited. */
   readonly kubeconfig?: string;
+  /** More environment for code-server, and so for the extension host and the language server. */
+  readonly env?: Record<string, string>;
   /** User settings added to (or overriding) the defaults below. */
   readonly settings?: Record<string, unknown>;
   /** Port on 127.0.0.1 (default: a free one). */
@@ -259,7 +261,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2) + '\n');
 
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check'];
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (opts.kubeconfig) env.KUBECONFIG = opts.kubeconfig;
   // code-server would otherwise read (and on first use write) ~/.config/code-server/config.yaml.
   env.XDG_CONFIG_HOME = join(dataDir, 'config');
