@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict';
+
 // The NetLens language server for any LSP editor: `netlens-lsp --stdio`.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict';
+
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 

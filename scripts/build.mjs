@@ -1,10 +1,13 @@
 // Bundles each entry point with esbuild: the CLI, the extension, the language server and the map's webview.
-import { build } from 'esbuild';
+// `--production` minifies; `--watch` rebuilds on every change (the F5 launch configuration runs it as a task).
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { context } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
 
 const node = {
   bundle: true,
@@ -19,12 +22,12 @@ const node = {
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
-await Promise.all([
-  build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }),
-  build({ ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' }),
+const builds = [
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   // The network map's webview: browser code, one script (the page's CSP allows no other).
-  build({
+  {
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -35,5 +38,15 @@ await Promise.all([
     absWorkingDir: root,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
-  }),
-]);
+  },
+];
+
+const contexts = await Promise.all(builds.map((options) => context(options)));
+if (watch) {
+  // The line VS Code's problem matcher waits for (.vscode/tasks.json) before it starts the extension host.
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] build finished, watching for changes');
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -118,7 +118,8 @@ const writeStatus = (state, message) => {
   writeFileSync(tmp, `${JSON.stringify({ state, message })}\n`);
   renameSync(tmp, statusFile);
 };
-const planeRunning = wantCluster && spawnSync('bash', [join(root, 'test', 'cluster', 'up.sh'), '--check'], { cwd: root, env: clusterEnv, stdio: 'ignore' }).status === 0;
+const planeRunning =
+  wantCluster && spawnSync('bash', [join(root, 'test', 'cluster', 'up.sh'), '--check'], { cwd: root, env: clusterEnv, stdio: 'ignore' }).status === 0;
 if (wantCluster) {
   writeStatus(
     planeRunning ? 'starting' : 'building',
@@ -156,7 +157,9 @@ console.log(`  ${bold('NetLens in VS Code:')}  ${bold(url)}   (${((Date.now() - 
 console.log(rule);
 if (wantCluster) {
   console.log(`  NetLens: answers from the workspace manifests now; the local cluster is ${planeRunning ? 'starting' : 'being built and started'} in the`);
-  console.log(`  background${planeRunning ? '' : ' (about 20 minutes the first time, seconds later on)'} and NetLens switches to it when it is up. Its log: ${clusterLog}`);
+  console.log(
+    `  background${planeRunning ? '' : ' (about 20 minutes the first time, seconds later on)'} and NetLens switches to it when it is up. Its log: ${clusterLog}`,
+  );
 } else {
   console.log('  NetLens: workspace mode (--no-cluster): answers come from the manifests.');
 }

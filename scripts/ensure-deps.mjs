@@ -1,8 +1,9 @@
 // Installs the locked dependencies when node_modules is missing or was installed from another lockfile,
 // so that a fresh clone needs no separate install step before `npm test` or `npm start`.
+
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,6 +1,10 @@
 // The project's test command. `npm test` runs every tier; `npm test -- unit` (or `npm run test:unit`) one.
+// Before any tier: the formatter and linter (Biome; it also checks that src/core imports no Node, vscode, LSP or
+// client-node module), the type checks and the bundles.
 // Tiers:
-//   unit  pure code, no server; seconds.
+//   unit  in-process tests of the code: no server, no child process.
+//   integration  the CLI and the language server as child processes (stdio, exit statuses, output formats), and
+//         the package as npm and vsce see it.
 //   nvim  the language server in Debian's Neovim, headless, driven by a Lua script through Neovim's own LSP client
 //         (test/nvim): hover, diagnostics, a quick fix, definition, a file changed on disk. Neovim is installed
 //         with apt on first use when missing (as root, as .ci/run installs its tools).
@@ -21,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'nvim', 'live', 'oracle', 'render', 'e2e'];
+const tiers = ['unit', 'integration', 'nvim', 'live', 'oracle', 'render', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -49,9 +53,11 @@ const testFiles = (tier) =>
   readdirSync(join(root, 'out', 'test', tier))
     .filter((f) => f.endsWith('.test.js'))
     .map((f) => join('out', 'test', tier, f));
+const biome = join(root, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
 const ok =
+  step('Format, lint, and the import boundary of src/core (biome ci)', process.execPath, [biome, 'ci', '.']) &&
   step('Type-check and compile', process.execPath, [tsc, '-p', '.']) &&
-  step('Check that src/core uses no Node, vscode or client-node API', process.execPath, [tsc, '-p', 'src/core']) &&
+  step('Type-check src/core without Node types', process.execPath, [tsc, '-p', 'src/core']) &&
   step('Type-check the extension with its own settings', process.execPath, [tsc, '-p', 'src/extension']) &&
   step('Type-check the webview (DOM, no Node)', process.execPath, [tsc, '-p', 'src/webview']) &&
   step('Bundle', process.execPath, ['scripts/build.mjs']);
@@ -61,15 +67,26 @@ let failed = false;
 if (run.includes('unit')) {
   failed = !step('Unit tests', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('unit')]) || failed;
 }
+if (run.includes('integration')) {
+  failed =
+    !step('Integration tests (the CLI and the language server as processes)', process.execPath, [
+      '--test',
+      '--test-reporter=spec',
+      ...testFiles('integration'),
+    ]) || failed;
+}
 if (run.includes('nvim')) {
   const hasNvim = () => spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasNvim() && process.getuid?.() === 0) {
-    step('Neovim (Debian package, installed on first use)', 'bash', ['-c', 'apt-get update -qq && apt-get install -y -qq neovim'], { DEBIAN_FRONTEND: 'noninteractive' });
+    step('Neovim (Debian package, installed on first use)', 'bash', ['-c', 'apt-get update -qq && apt-get install -y -qq neovim'], {
+      DEBIAN_FRONTEND: 'noninteractive',
+    });
   }
   if (hasNvim()) {
-    failed = !step('Neovim end-to-end tests (headless, its own LSP client)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('nvim')]) || failed;
+    failed =
+      !step('Neovim end-to-end tests (headless, its own LSP client)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('nvim')]) || failed;
   } else {
-    console.error('\nNeovim end-to-end tests: nvim is missing; install Debian\'s neovim package (apt-get install neovim).');
+    console.error("\nNeovim end-to-end tests: nvim is missing; install Debian's neovim package (apt-get install neovim).");
     failed = true;
   }
 }
@@ -78,7 +95,9 @@ const up = join(root, 'test', 'cluster', 'up.sh');
 const planeWasUp = spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
 if (run.includes('live')) {
   if (step('Control plane (build on first use, then start)', 'bash', [up], {})) {
-    failed = !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) || failed;
+    failed =
+      !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) ||
+      failed;
   } else {
     failed = true;
   }
@@ -89,7 +108,8 @@ if (run.includes('oracle')) {
   const tools = spawnSync('bash', [join(root, 'test', 'tools', 'build.sh'), 'cyclonus'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (tools.status === 0) {
     const cyclonus = tools.stdout.trim().split('\n').pop();
-    failed = !step('Oracle tests (cyclonus)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('oracle')], { NETLENS_CYCLONUS: cyclonus }) || failed;
+    failed =
+      !step('Oracle tests (cyclonus)', process.execPath, ['--test', '--test-reporter=spec', ...testFiles('oracle')], { NETLENS_CYCLONUS: cyclonus }) || failed;
   } else {
     console.error('\nIndependent tools: test/tools/build.sh cyclonus failed.');
     failed = true;
@@ -98,10 +118,18 @@ if (run.includes('oracle')) {
 if (run.includes('render')) {
   // The tools' paths (printed by build.sh, one a line) reach the tests through the environment.
   console.log('\n== helm and kustomize (built on first use, then cached)');
-  const built = spawnSync('bash', [join(root, 'test', 'tools', 'build.sh'), 'helm', 'kustomize'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const built = spawnSync('bash', [join(root, 'test', 'tools', 'build.sh'), 'helm', 'kustomize'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   const [helm, kustomize] = (built.stdout ?? '').trim().split('\n');
   if (built.status === 0 && helm && kustomize) {
-    failed = !step('Render tests (helm, kustomize)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('render')], { NETLENS_HELM: helm, NETLENS_KUSTOMIZE: kustomize }) || failed;
+    failed =
+      !step('Render tests (helm, kustomize)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('render')], {
+        NETLENS_HELM: helm,
+        NETLENS_KUSTOMIZE: kustomize,
+      }) || failed;
   } else {
     console.error(`\nhelm and kustomize: build failed (exit ${built.status ?? built.signal}).`);
     failed = true;
@@ -112,7 +140,13 @@ if (run.includes('e2e')) {
     step('Package the extension (npm run package)', 'npm', ['run', '--silent', 'package']) &&
     step('code-server and Chromium (installed on first use, then cached)', process.execPath, [join('out', 'test', 'e2e', 'install.js')]);
   if (ready) {
-    failed = !step('End-to-end tests (code-server, Playwright, Chromium)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('e2e')]) || failed;
+    failed =
+      !step('End-to-end tests (code-server, Playwright, Chromium)', process.execPath, [
+        '--test',
+        '--test-concurrency=1',
+        '--test-reporter=spec',
+        ...testFiles('e2e'),
+      ]) || failed;
   } else {
     failed = true;
   }

@@ -12,14 +12,14 @@ import { analyzeManifest } from '../core/analyze';
 import { DIAGNOSTICS, type Finding } from '../core/check';
 import type { ParsedManifest } from '../core/manifests';
 import { DEFAULT_ZONE } from '../core/names';
-import { Resolver, type PodRecordsMode } from '../core/resolver';
+import { type PodRecordsMode, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
-import { analyzeBuilds, renderedBuild, type Build } from '../render/builds';
+import { analyzeBuilds, type Build, renderedBuild } from '../render/builds';
 import { discover, type RenderTarget } from '../render/discover';
 import { Renderer, type RenderSettings } from '../render/renderer';
 import type { RenderResult } from '../render/result';
 import { loadManifests } from './files';
-import { formatCheck, problemText, type CheckFormat, type Located } from './format';
+import { type CheckFormat, formatCheck, type Located, problemText } from './format';
 
 export type { Located } from './format';
 
@@ -58,7 +58,11 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
     );
     for (const f of analysis.findings) located.push(locate(manifest, f));
   });
-  out(formatCheck(args.format, { findings: located, files: loaded.manifests.map((m) => m.uri), renders: 0 }, Object.values(DIAGNOSTICS), { color: args.color === true }));
+  out(
+    formatCheck(args.format, { findings: located, files: loaded.manifests.map((m) => m.uri), renders: 0 }, Object.values(DIAGNOSTICS), {
+      color: args.color === true,
+    }),
+  );
   return located.some((l) => l.severity === 'error') ? 1 : 0;
 }
 
@@ -86,7 +90,10 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   if (args.render === false) {
     // Without rendering, the files a kustomization reads are manifests as they are; chart folders hold templates.
     plainPaths = [...files, ...[...found.plainFiles, ...found.kustomizeInputs].sort().map(shown)];
-    if (found.charts.length > 0) err(`netlens: ${found.charts.length} Helm chart${found.charts.length === 1 ? '' : 's'} not rendered (--no-render): ${found.charts.map((c) => shown(c.dir)).join(', ')}\n`);
+    if (found.charts.length > 0)
+      err(
+        `netlens: ${found.charts.length} Helm chart${found.charts.length === 1 ? '' : 's'} not rendered (--no-render): ${found.charts.map((c) => shown(c.dir)).join(', ')}\n`,
+      );
   }
   for (const s of found.skipped) err(`netlens: ${shown(s.file)}: skipped: ${s.reason}\n`);
 
@@ -118,7 +125,8 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   const builds: Build[] = [];
   if (loaded.manifests.length > 0) builds.push({ id: 'plain', label: 'the manifests', manifests: loaded.manifests, references: loaded.references });
   const labels = new Map(renders.map((r) => [r.label, shownLabel(r, shown)]));
-  for (const r of renders) if (r.text !== '') builds.push(renderedBuild(r, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, labels.get(r.label)));
+  for (const r of renders)
+    if (r.text !== '') builds.push(renderedBuild(r, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, labels.get(r.label)));
   const analysis = analyzeBuilds(builds, { ...(args.zone ? { zone: args.zone } : {}), defaultNamespace: args.namespace, podRecords: args.podRecords });
   for (const p of analysis.problems) err(`netlens: ${problemText({ ...p, uri: shown(p.uri) })}${renderedBy(p.builds, labels)}\n`);
   const located: Located[] = analysis.findings
@@ -130,7 +138,10 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
       endColumn: f.place.endColumn,
       code: f.finding.code,
       severity: f.finding.severity,
-      message: f.finding.message + (f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '') + renderedBy(f.builds, labels),
+      message:
+        f.finding.message +
+        (f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '') +
+        renderedBy(f.builds, labels),
     }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)));
   const report = { findings: located, files: loaded.manifests.map((m) => m.uri), renders: renders.filter((r) => r.text !== '').length };

@@ -2,7 +2,7 @@
  * Reads manifest files for the CLI: folders are walked for `.yaml` and `.yml` files, every file is decoded
  * strictly as UTF-8, and anything unreadable becomes a problem naming the file, never an exception.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ManifestCache } from '../core/incremental';
 import type { ManifestProblem, ParsedManifest } from '../core/manifests';
@@ -23,7 +23,7 @@ export function collectManifestFiles(paths: readonly string[]): { files: string[
   const files: string[] = [];
   const unreadable: ManifestProblem[] = [];
   const walk = (dir: string): void => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
@@ -39,7 +39,7 @@ export function collectManifestFiles(paths: readonly string[]): { files: string[
     }
   };
   for (const p of paths) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch (e) {

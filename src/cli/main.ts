@@ -10,14 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { QUERY_TYPES, Resolver, type PodRecordsMode, type QueryType } from '../core/resolver';
-import { buildWorkspaceModel } from '../core/workspace';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
+import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
+import { buildWorkspaceModel } from '../core/workspace';
 import { runCheckWithRenders } from './check';
-import { runReach } from './reach';
 import { loadManifests } from './files';
-import { answerJson, answerText, CHECK_FORMATS, problemText, useColor, type CheckFormat } from './format';
+import { answerJson, answerText, CHECK_FORMATS, type CheckFormat, problemText, useColor } from './format';
+import { runReach } from './reach';
 
 const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
@@ -74,7 +74,13 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'check') return checkCommand(rest);
-  if (command === 'reach') return runReach(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s), { connect });
+  if (command === 'reach')
+    return runReach(
+      rest,
+      (s) => process.stdout.write(s),
+      (s) => process.stderr.write(s),
+      { connect },
+    );
   if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({
     args: rest,
@@ -171,7 +177,8 @@ async function checkCommand(args: string[]): Promise<number> {
   if (!(CHECK_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}; got "${format}"`);
   if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
   const podRecords = values['pod-records'] ?? 'insecure';
-  if (!['disabled', 'insecure', 'verified'].includes(podRecords)) throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
+  if (!['disabled', 'insecure', 'verified'].includes(podRecords))
+    throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
   if (values['no-render'] && (values['helm-values'] || values.release || values.helm || values.kustomize)) {
     throw new UsageError('--no-render renders nothing: --helm-values, --release, --helm and --kustomize do not apply');
   }
@@ -188,7 +195,15 @@ async function checkCommand(args: string[]): Promise<number> {
       };
   try {
     return await runCheckWithRenders(
-      { paths: positionals, format: format as CheckFormat, color: useColor(process.stdout), namespace: values.namespace ?? 'default', ...(values.zone ? { zone: values.zone } : {}), podRecords: podRecords as PodRecordsMode, render },
+      {
+        paths: positionals,
+        format: format as CheckFormat,
+        color: useColor(process.stdout),
+        namespace: values.namespace ?? 'default',
+        ...(values.zone ? { zone: values.zone } : {}),
+        podRecords: podRecords as PodRecordsMode,
+        render,
+      },
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),
     );

@@ -10,15 +10,31 @@
  * Exit status: 0 when answered (a blocked connection is an answer), 2 for bad usage or unreadable input.
  */
 import { parseArgs } from 'node:util';
+import type { LiveModel } from '../cluster/live-model';
 import { parseIP } from '../core/ip';
 import type { Pod, Protocol } from '../core/model';
 import { labelsUnder } from '../core/names';
-import { judge, judgeDns, judgeTarget, reachMatrix, reachModel, reachText, servedPorts, serviceTarget, type DnsReach, type Matrix, type Reach, type ReachModel, type ReachPath, type Target, type TargetSummary } from '../core/reach';
-import { Interner, reducePod, type Json } from '../core/reduce';
+import {
+  type DnsReach,
+  judge,
+  judgeDns,
+  judgeTarget,
+  type Matrix,
+  type Reach,
+  type ReachModel,
+  type ReachPath,
+  reachMatrix,
+  reachModel,
+  reachText,
+  servedPorts,
+  serviceTarget,
+  type Target,
+  type TargetSummary,
+} from '../core/reach';
+import { Interner, type Json, reducePod } from '../core/reduce';
 import { Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel } from '../core/workspace';
-import type { LiveModel } from '../cluster/live-model';
 import { loadManifests } from './files';
 import { problemText } from './format';
 
@@ -118,7 +134,11 @@ async function reach(args: readonly string[], out: Write, err: Write, deps: Reac
   if (typeof loaded === 'number') return loaded;
   try {
     if (values.matrix) {
-      const matrix = reachMatrix(loaded.snapshot, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(typeof port === 'number' ? { port } : {}), ...(protocol ? { protocol } : {}) });
+      const matrix = reachMatrix(loaded.snapshot, {
+        ...(values.namespace ? { namespace: values.namespace } : {}),
+        ...(typeof port === 'number' ? { port } : {}),
+        ...(protocol ? { protocol } : {}),
+      });
       out(values.json ? `${JSON.stringify(matrixJson(matrix))}\n` : matrixText(matrix, loaded.name, values.namespace));
       return 0;
     }
@@ -148,7 +168,15 @@ function portOf(text: string | undefined): number | string | undefined {
   return text;
 }
 
-async function load(files: string[], namespace: string, zone: string | undefined, context: string | undefined, kubeconfig: string | undefined, err: Write, deps: ReachDeps): Promise<Loaded | number> {
+async function load(
+  files: string[],
+  namespace: string,
+  zone: string | undefined,
+  context: string | undefined,
+  kubeconfig: string | undefined,
+  err: Write,
+  deps: ReachDeps,
+): Promise<Loaded | number> {
   const resolverOptions = { ...(zone !== undefined ? { zone } : {}), podRecords: 'insecure' as const };
   try {
     if (files.length > 0) {
@@ -179,13 +207,25 @@ interface Source {
   readonly pods: readonly Pod[];
 }
 
-type TargetInput = { readonly kind: 'object'; readonly namespace: string; readonly objectKind: string; readonly name: string } | { readonly kind: 'host'; readonly host: string; readonly port?: number };
+type TargetInput =
+  | { readonly kind: 'object'; readonly namespace: string; readonly objectKind: string; readonly name: string }
+  | { readonly kind: 'host'; readonly host: string; readonly port?: number };
 
 interface Answer {
   readonly model: string;
   readonly source: Source;
   readonly input: string;
-  readonly target: TargetSummary | { readonly kind: 'Workload'; readonly namespace: string; readonly workload: string; readonly name: string; readonly ports: readonly { port: number; protocol: Protocol }[] } | { readonly kind: 'Address' | 'Outside'; readonly host: string; readonly port: number; readonly protocol: Protocol } | { readonly kind: 'NotFound'; readonly host: string };
+  readonly target:
+    | TargetSummary
+    | {
+        readonly kind: 'Workload';
+        readonly namespace: string;
+        readonly workload: string;
+        readonly name: string;
+        readonly ports: readonly { port: number; protocol: Protocol }[];
+      }
+    | { readonly kind: 'Address' | 'Outside'; readonly host: string; readonly port: number; readonly protocol: Protocol }
+    | { readonly kind: 'NotFound'; readonly host: string };
   readonly reach: Reach;
   /** Undefined when no name is looked up (an IP, or NS/KIND/NAME). */
   readonly dns?: DnsReach;
@@ -213,7 +253,8 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
   const model = reachModel(loaded.snapshot);
   const source = await sourceOf(loaded, model, sourceText);
   const input = parseTarget(targetText);
-  if (input.kind === 'host' && input.port !== undefined && port !== undefined && input.port !== port) throw new UsageError(`TARGET says port ${input.port} and --port ${port}: give one`);
+  if (input.kind === 'host' && input.port !== undefined && port !== undefined && input.port !== port)
+    throw new UsageError(`TARGET says port ${input.port} and --port ${port}: give one`);
   const written = input.kind === 'host' ? (input.port ?? port) : port;
   const base = { model: loaded.name, source, input: targetText };
   if (input.kind === 'object') {
@@ -237,8 +278,12 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
     if (svc) return serviceAnswer(base, model, source, serviceTarget(svc, written, protocol), `Service ${svc.namespace}/${svc.name}`);
     if (typeof written !== 'number') throw new UsageError(`${ip.text} is no Service's cluster IP: give the port (${ip.text}:PORT or --port)`);
     const pod = loaded.snapshot.podsWithIP(ip.text)[0];
-    const target = pod ? { kind: 'Pods' as const, pods: [pod], port: written, protocol: protocol ?? 'TCP' } : { kind: 'Address' as const, ip: ip.text, port: written, protocol: protocol ?? 'TCP' };
-    const summary = pod ? ({ kind: 'Pod', namespace: pod.namespace, name: pod.name, port: written, protocol: protocol ?? 'TCP' } as const) : ({ kind: 'Address', host: ip.text, port: written, protocol: protocol ?? 'TCP' } as const);
+    const target = pod
+      ? { kind: 'Pods' as const, pods: [pod], port: written, protocol: protocol ?? 'TCP' }
+      : { kind: 'Address' as const, ip: ip.text, port: written, protocol: protocol ?? 'TCP' };
+    const summary = pod
+      ? ({ kind: 'Pod', namespace: pod.namespace, name: pod.name, port: written, protocol: protocol ?? 'TCP' } as const)
+      : ({ kind: 'Address', host: ip.text, port: written, protocol: protocol ?? 'TCP' } as const);
     return { ...base, target: summary, reach: judge(model, source.pods, target) };
   }
   const r = loaded.resolver.resolve(input.host, { namespace: source.namespace, qtype: 'A' });
@@ -253,19 +298,35 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
     // Outside the cluster domain: the cluster DNS forwards it, and the address is not known here.
     if (typeof written !== 'number') throw new UsageError(`${input.host} is outside the cluster: give the port (${input.host}:PORT or --port)`);
     const p = protocol ?? 'TCP';
-    return { ...base, target: { kind: 'Outside', host: input.host, port: written, protocol: p }, reach: judge(model, source.pods, { kind: 'Outside', port: written, protocol: p }), dns };
+    return {
+      ...base,
+      target: { kind: 'Outside', host: input.host, port: written, protocol: p },
+      reach: judge(model, source.pods, { kind: 'Outside', port: written, protocol: p }),
+      dns,
+    };
   }
   const info = r.answer.explanation.service;
   const svc = info && loaded.snapshot.service(info.namespace, info.name);
   if (r.answer.rcode !== 'NOERROR' || !svc) {
-    return { ...base, target: { kind: 'NotFound', host: input.host }, reach: { verdict: 'unknown', networkPolicies: 'unknown', paths: [], notEvaluated: [], unsure: r.answer.explanation.summary }, dns };
+    return {
+      ...base,
+      target: { kind: 'NotFound', host: input.host },
+      reach: { verdict: 'unknown', networkPolicies: 'unknown', paths: [], notEvaluated: [], unsure: r.answer.explanation.summary },
+      dns,
+    };
   }
   const labels = labelsUnder(r.answer.qname, loaded.resolver.zone);
   const endpoint = labels && labels.length === 4 && labels[3] === 'svc' && labels[1] === svc.name ? labels[0] : undefined;
   return { ...serviceAnswer(base, model, source, serviceTarget(svc, written, protocol, endpoint), `Service ${svc.namespace}/${svc.name}`), dns };
 }
 
-function serviceAnswer(base: { model: string; source: Source; input: string }, model: ReachModel, source: Source, target: Target | undefined, what: string): Answer {
+function serviceAnswer(
+  base: { model: string; source: Source; input: string },
+  model: ReachModel,
+  source: Source,
+  target: Target | undefined,
+  what: string,
+): Answer {
   if (!target) throw new UsageError(`${what} exposes no port: give --port`);
   return { ...base, target: target.summary, reach: judgeTarget(model, source.pods, target) };
 }
@@ -431,14 +492,24 @@ function summaryLine(a: Answer): string {
 function answerText(a: Answer): string {
   const lines: string[] = [];
   lines.push(summaryLine(a));
-  lines.push(`  from ${a.source.kind} ${a.source.namespace}/${a.source.name} (${a.source.pods.length} pod${a.source.pods.length === 1 ? '' : 's'}) to ${targetWords(a.target)}, in ${a.model}`);
-  if (a.dns) lines.push(`  DNS: ${a.dns.verdict} (UDP ${a.dns.udp}, TCP ${a.dns.tcp}${a.dns.standIn ? '; the DNS pods are assumed: kube-system, k8s-app=kube-dns' : ''})${a.dns.isolated ? '' : ': egress not isolated'}`);
+  lines.push(
+    `  from ${a.source.kind} ${a.source.namespace}/${a.source.name} (${a.source.pods.length} pod${a.source.pods.length === 1 ? '' : 's'}) to ${targetWords(a.target)}, in ${a.model}`,
+  );
+  if (a.dns)
+    lines.push(
+      `  DNS: ${a.dns.verdict} (UDP ${a.dns.udp}, TCP ${a.dns.tcp}${a.dns.standIn ? '; the DNS pods are assumed: kube-system, k8s-app=kube-dns' : ''})${a.dns.isolated ? '' : ': egress not isolated'}`,
+    );
   else lines.push('  DNS: not needed');
   const others = [...new Set([...a.reach.notEvaluated, ...(a.dns?.notEvaluated ?? [])])];
   if (others.length > 0) lines.push(`  not evaluated: ${others.join(', ')}`);
   for (const p of a.reach.paths) {
     const to = p.pod ?? p.address ?? 'outside';
-    const why = p.verdict === 'blocked' ? reachText({ verdict: 'blocked', networkPolicies: 'blocked', paths: [p], notEvaluated: [] }) : p.verdict === 'allowed' ? reachText({ verdict: 'allowed', networkPolicies: 'allowed', paths: [p], notEvaluated: [] }) : (p.unsure ?? '');
+    const why =
+      p.verdict === 'blocked'
+        ? reachText({ verdict: 'blocked', networkPolicies: 'blocked', paths: [p], notEvaluated: [] })
+        : p.verdict === 'allowed'
+          ? reachText({ verdict: 'allowed', networkPolicies: 'allowed', paths: [p], notEvaluated: [] })
+          : (p.unsure ?? '');
     lines.push(`  ${p.from} → ${to} ${p.port}/${p.protocol}: ${p.verdict}${why ? ` — ${why}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
@@ -451,7 +522,12 @@ const MARK: Readonly<Record<string, string>> = { allowed: '.', blocked: 'X', par
 export function matrixJson(m: Matrix): object {
   return {
     workloads: m.workloads.map((w) => ({ id: w.id, namespace: w.namespace, kind: w.kind, name: w.name, pods: w.pods, ports: w.ports, dns: w.dns })),
-    cells: m.cells.map((c) => ({ source: c.source, target: c.target, verdict: c.verdict, ports: c.ports.map((p) => ({ port: p.port, protocol: p.protocol, verdict: p.verdict })) })),
+    cells: m.cells.map((c) => ({
+      source: c.source,
+      target: c.target,
+      verdict: c.verdict,
+      ports: c.ports.map((p) => ({ port: p.port, protocol: p.protocol, verdict: p.verdict })),
+    })),
     notEvaluated: m.notEvaluated,
     policiesKnown: m.policiesKnown,
   };
@@ -460,20 +536,29 @@ export function matrixJson(m: Matrix): object {
 function matrixText(m: Matrix, model: string, namespace: string | undefined): string {
   const n = m.workloads.length;
   const lines: string[] = [];
-  lines.push(`Reach from each workload (row) to each workload (column) of ${model}${namespace ? ` in namespace ${namespace}` : ''}, on the ports the column serves:`);
-  lines.push(`  ${MARK.allowed} allowed   ${MARK.blocked} blocked   ${MARK.partial} some ports or pods only   ${MARK.unknown} unknown   ${MARK.none} serves no port`);
+  lines.push(
+    `Reach from each workload (row) to each workload (column) of ${model}${namespace ? ` in namespace ${namespace}` : ''}, on the ports the column serves:`,
+  );
+  lines.push(
+    `  ${MARK.allowed} allowed   ${MARK.blocked} blocked   ${MARK.partial} some ports or pods only   ${MARK.unknown} unknown   ${MARK.none} serves no port`,
+  );
   lines.push('');
   const width = String(n).length;
   const names = m.workloads.map((w, i) => `${String(i + 1).padStart(width)} ${w.id}`);
   const nameWidth = Math.max(...names.map((s) => s.length), 4);
   lines.push(`${' '.repeat(nameWidth)}  ${m.workloads.map((_, i) => String(i + 1).padStart(width + 1)).join('')}  DNS`);
   m.workloads.forEach((w, i) => {
-    const row = m.cells.slice(i * n, (i + 1) * n).map((c) => MARK[c.verdict]!.padStart(width + 1)).join('');
+    const row = m.cells
+      .slice(i * n, (i + 1) * n)
+      .map((c) => MARK[c.verdict]!.padStart(width + 1))
+      .join('');
     lines.push(`${names[i]!.padEnd(nameWidth)}  ${row}  ${MARK[w.dns]}`);
   });
   lines.push('');
   lines.push('Ports judged:');
-  m.workloads.forEach((w, i) => lines.push(`${String(i + 1).padStart(width)} ${w.id}: ${w.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}`));
+  m.workloads.forEach((w, i) => {
+    lines.push(`${String(i + 1).padStart(width)} ${w.id}: ${w.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}`);
+  });
   if (m.notEvaluated.length > 0) lines.push('', `Not evaluated (every verdict they may bear on is unknown): ${m.notEvaluated.join(', ')}`);
   if (!m.policiesKnown) lines.push('', 'The model holds no NetworkPolicies to judge by: every verdict is unknown.');
   return `${lines.join('\n')}\n`;

@@ -4,10 +4,11 @@
  * bytes are read here so that objects are reduced as they arrive, without building typed models first.
  * Errors become an ApiError with a kind a person can act on; messages never carry a credential.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createInterface } from 'node:readline';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export type ApiErrorKind =
   | 'unauthorized' // 401: the credentials are not accepted
@@ -152,7 +153,11 @@ export class ApiClient {
           const status = event.object as { code?: number; message?: string; reason?: string };
           failed = true;
           res.destroy();
-          reject(status.code === 410 ? new ApiError('gone', status.message ?? 'resource version too old', 410) : statusError(status.code ?? 0, JSON.stringify(status), path));
+          reject(
+            status.code === 410
+              ? new ApiError('gone', status.message ?? 'resource version too old', 410)
+              : statusError(status.code ?? 0, JSON.stringify(status), path),
+          );
           return;
         }
         try {

@@ -3,10 +3,11 @@
  * ~/.kube/config; an explicit path only when the caller (a person, a user setting) gives one. Every failure
  * names the file or the context, and no credential ever appears in a message.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 
 export type KubeconfigErrorCode = 'not-found' | 'malformed' | 'no-context' | 'unknown-context' | 'incomplete-context';
 
@@ -85,11 +86,21 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
   }
   kc.setCurrentContext(contextName);
   const cluster = kc.getCurrentCluster();
-  if (!cluster || !cluster.server) {
-    throw new KubeconfigError('incomplete-context', `The context "${contextName}" names a cluster "${context.cluster}" that ${present.join(delimiter)} does not define.`, present[0], contextName);
+  if (!cluster?.server) {
+    throw new KubeconfigError(
+      'incomplete-context',
+      `The context "${contextName}" names a cluster "${context.cluster}" that ${present.join(delimiter)} does not define.`,
+      present[0],
+      contextName,
+    );
   }
   if (context.user && !kc.getCurrentUser()) {
-    throw new KubeconfigError('incomplete-context', `The context "${contextName}" names a user "${context.user}" that ${present.join(delimiter)} does not define.`, present[0], contextName);
+    throw new KubeconfigError(
+      'incomplete-context',
+      `The context "${contextName}" names a user "${context.user}" that ${present.join(delimiter)} does not define.`,
+      present[0],
+      contextName,
+    );
   }
   return { kubeConfig: kc, files: present, context: contextName, namespace: context.namespace || 'default', server: cluster.server };
 }

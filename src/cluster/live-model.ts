@@ -13,10 +13,10 @@
 import type { ClusterObjects, EndpointSlice, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from '../core/model';
 import { OTHER_POLICY_KINDS, type OtherPolicyKind } from '../core/policy/kinds';
 import { reduceNetworkPolicy, reduceOtherPolicy } from '../core/policy/reduce';
-import { Interner, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, type Json } from '../core/reduce';
+import { Interner, type Json, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService } from '../core/reduce';
 import { ClusterSnapshot } from '../core/snapshot';
 import { ApiClient, ApiError, type ApiErrorKind, type WatchEvent } from './api';
-import { loadKubeconfig, type KubeconfigOptions, type LoadedKubeconfig } from './kubeconfig';
+import { type KubeconfigOptions, type LoadedKubeconfig, loadKubeconfig } from './kubeconfig';
 
 export type ResourceName = 'namespaces' | 'services' | 'endpointslices' | 'pods' | 'nodes' | 'networkpolicies';
 
@@ -379,7 +379,7 @@ export class LiveModel {
     for (const s of this.streams.values()) if (!s.resource.startsWith('policy:')) for (const v of s.store.values()) lists[s.resource as ResourceName].push(v);
     const policies = this.streams.get('networkpolicies');
     // Known only when the cluster-wide list came through: without it, no verdict may say "nothing isolates this pod".
-    const policiesKnown = policies !== undefined && policies.synced && !policies.denied && !policies.missing;
+    const policiesKnown = policies?.synced && !policies.denied && !policies.missing;
     const otherPolicies = this.otherPolicies();
     return {
       namespaces: lists.namespaces as Namespace[],
@@ -447,7 +447,8 @@ export class LiveModel {
       if (s && !s.synced) allSynced = false;
     }
     if (this.discovery.state === 'pending') allSynced = false;
-    else if (this.discovery.state === 'failed') notes.push(`The API groups could not be listed (${this.discovery.message}): policies of other APIs may apply, so NetworkPolicy verdicts are unknown.`);
+    else if (this.discovery.state === 'failed')
+      notes.push(`The API groups could not be listed (${this.discovery.message}): policies of other APIs may apply, so NetworkPolicy verdicts are unknown.`);
     const streams = [...this.streams.values()];
     const required = streams.filter((s) => !s.info.optional);
     if (required.length > 0 && required.every((s) => s.denied)) {
@@ -455,7 +456,9 @@ export class LiveModel {
       fatal = required[0]!.error ?? new ApiError('forbidden', 'Every list is forbidden.');
       allSynced = false;
       notes.length = 0;
-      notes.push(`The user of context ${this.kubeconfig.context} may not list anything NetLens needs (namespaces, services, endpointslices, pods, nodes) in namespace ${this.kubeconfig.namespace} or across the cluster.`);
+      notes.push(
+        `The user of context ${this.kubeconfig.context} may not list anything NetLens needs (namespaces, services, endpointslices, pods, nodes) in namespace ${this.kubeconfig.namespace} or across the cluster.`,
+      );
     }
     let state: ModelState = allSynced ? (anyStale ? 'stale' : 'ready') : fatal ? 'failed' : 'connecting';
     if (state === 'ready' && [...this.streams.values()].some((s) => s.error && !s.denied)) state = 'stale';

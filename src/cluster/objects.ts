@@ -30,8 +30,13 @@ export async function objectYaml(api: ApiClient, ref: LiveObjectRef, context: st
   if (ref.kind === 'Service') {
     const selector = encodeURIComponent(`kubernetes.io/service-name=${ref.name}`);
     try {
-      const list = await api.getJson(`/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace!)}/endpointslices?labelSelector=${selector}`, signal);
-      const items = ((list.items as Record<string, unknown>[] | undefined) ?? []).map((item) => withoutManagedFields({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...item }));
+      const list = await api.getJson(
+        `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace!)}/endpointslices?labelSelector=${selector}`,
+        signal,
+      );
+      const items = ((list.items as Record<string, unknown>[] | undefined) ?? []).map((item) =>
+        withoutManagedFields({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ...item }),
+      );
       items.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
       documents.push(...items);
       slicesNote = `, with its ${items.length} EndpointSlice${items.length === 1 ? '' : 's'}`;

@@ -2,13 +2,13 @@
  * One file's analysis, shared by the language server and `netlens check`: its references, and the findings
  * about them, about the Services it declares, and about keys it writes twice.
  */
-import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
-import { checkReferences, checkServices, DIAGNOSTICS, type CheckOptions, type CheckSource, type Finding, type ServiceLocations } from './check';
-import { namespaceOf, type ManifestObject, type ParsedManifest } from './manifests';
-import { checkMonitors } from './monitors';
+import { isMap, isScalar, isSeq, type Pair, type Node as YamlNode } from 'yaml';
+import { type CheckOptions, type CheckSource, checkReferences, checkServices, DIAGNOSTICS, type Finding, type ServiceLocations } from './check';
+import { type ManifestObject, namespaceOf, type ParsedManifest } from './manifests';
 import type { Service } from './model';
+import { checkMonitors } from './monitors';
 import { checkPolicies } from './reach/findings';
-import { scanReferences, type Reference } from './references';
+import { type Reference, scanReferences } from './references';
 import type { ClusterSnapshot } from './snapshot';
 
 export interface AnalyzeOptions extends CheckOptions {
@@ -34,7 +34,9 @@ export interface Analysis {
 /** Analyses a parsed file; `scanned` are its references when the caller has them already (an incremental parse). */
 export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOptions, scanned?: readonly Reference[]): Analysis {
   const max = options.maxReferences ?? 20_000;
-  const references = scanned ? scanned.slice(0, max) : scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
+  const references = scanned
+    ? scanned.slice(0, max)
+    : scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
   const findings = [...checkReferences(references, options.sources, options)];
   if (options.workspace) {
     const declared = [...options.workspace.services()].filter((s) => s.source?.uri === manifest.uri);
@@ -65,7 +67,12 @@ function duplicateKeys(manifest: ParsedManifest, options: CheckOptions): Finding
 /** Where a declared Service's selector pairs and target ports are written in its manifest. */
 function serviceLocations(manifest: ParsedManifest, svc: Service, defaultNamespace: string): ServiceLocations | undefined {
   const obj = manifest.objects.find(
-    (o: ManifestObject) => o.kind === 'Service' && !o.apiVersion.includes('/') && o.name === svc.name && namespaceOf(o, defaultNamespace) === svc.namespace && o.source.start === svc.source?.start,
+    (o: ManifestObject) =>
+      o.kind === 'Service' &&
+      !o.apiVersion.includes('/') &&
+      o.name === svc.name &&
+      namespaceOf(o, defaultNamespace) === svc.namespace &&
+      o.source.start === svc.source?.start,
   );
   if (!obj || !isMap(obj.node)) return undefined;
   // A large file is parsed a piece at a time: the object's source is placed in the file, its nodes are not.

@@ -3,11 +3,12 @@
  * holding it would resolve it, and each declared Service is checked against the pods it selects. A finding has
  * a stable code, a severity, the offsets it covers, a message, and the fixes that repair it.
  */
+
+import type { CustomResource, WorkspaceFacts } from './facts';
 import { canonicalIP, dashedIP, parseIP } from './ip';
 import type { Protocol, Service } from './model';
 import { normalizeName } from './names';
 import { KINDS, type Reference } from './references';
-import type { CustomResource, WorkspaceFacts } from './facts';
 import type { DnsAnswer, Resolver } from './resolver';
 import type { ClusterSnapshot } from './snapshot';
 
@@ -22,27 +23,112 @@ export interface DiagnosticInfo {
 
 /** Every diagnostic NetLens reports, by stable code. The README documents the same table. */
 export const DIAGNOSTICS = {
-  NL001: { code: 'NL001', name: 'unknown-service', severity: 'error', summary: 'The name reaches no Service: none of that name in the namespace the pod searches.' },
+  NL001: {
+    code: 'NL001',
+    name: 'unknown-service',
+    severity: 'error',
+    summary: 'The name reaches no Service: none of that name in the namespace the pod searches.',
+  },
   NL002: { code: 'NL002', name: 'unknown-namespace', severity: 'error', summary: 'The name names a namespace that does not exist.' },
-  NL003: { code: 'NL003', name: 'port-not-exposed', severity: 'error', summary: 'The Service does not expose that port (a named port must be one of its port names).' },
-  NL004: { code: 'NL004', name: 'no-ready-endpoints', severity: 'warning', summary: 'The Service has no ready endpoints: connections to it fail (live cluster only).' },
+  NL003: {
+    code: 'NL003',
+    name: 'port-not-exposed',
+    severity: 'error',
+    summary: 'The Service does not expose that port (a named port must be one of its port names).',
+  },
+  NL004: {
+    code: 'NL004',
+    name: 'no-ready-endpoints',
+    severity: 'warning',
+    summary: 'The Service has no ready endpoints: connections to it fail (live cluster only).',
+  },
   NL005: { code: 'NL005', name: 'selector-matches-nothing', severity: 'warning', summary: "A Service's selector matches no pod of any workload." },
   NL006: { code: 'NL006', name: 'named-target-port-undeclared', severity: 'warning', summary: 'A named targetPort that no selected container declares.' },
-  NL007: { code: 'NL007', name: 'hard-coded-pod-ip', severity: 'warning', summary: "A pod's IP written into a manifest: pods get new IPs when they restart; use the Service that selects it." },
-  NL008: { code: 'NL008', name: 'malformed-cluster-name', severity: 'error', summary: 'A cluster name in a form no cluster DNS answers (such as `.pods.` or `.services.`), with the correct form.' },
-  NL009: { code: 'NL009', name: 'unknown-endpoint-name', severity: 'error', summary: 'An endpoint (pod) name under a Service that has no endpoint with that hostname, or whose pods do not set it as subdomain.' },
+  NL007: {
+    code: 'NL007',
+    name: 'hard-coded-pod-ip',
+    severity: 'warning',
+    summary: "A pod's IP written into a manifest: pods get new IPs when they restart; use the Service that selects it.",
+  },
+  NL008: {
+    code: 'NL008',
+    name: 'malformed-cluster-name',
+    severity: 'error',
+    summary: 'A cluster name in a form no cluster DNS answers (such as `.pods.` or `.services.`), with the correct form.',
+  },
+  NL009: {
+    code: 'NL009',
+    name: 'unknown-endpoint-name',
+    severity: 'error',
+    summary: 'An endpoint (pod) name under a Service that has no endpoint with that hostname, or whose pods do not set it as subdomain.',
+  },
   NL010: { code: 'NL010', name: 'other-cluster-domain', severity: 'warning', summary: 'A name under another cluster domain than the configured one.' },
-  NL011: { code: 'NL011', name: 'external-name-is-ip', severity: 'warning', summary: 'An ExternalName Service whose externalName is an IP address: the cluster DNS answers NXDOMAIN for it.' },
-  NL012: { code: 'NL012', name: 'statefulset-service-missing', severity: 'warning', summary: "A StatefulSet's serviceName names no Service: its pods get no DNS names." },
-  NL013: { code: 'NL013', name: 'subset-matches-nothing', severity: 'warning', summary: "An Istio route to a DestinationRule subset that is not defined, or whose labels select none of the Service's pods." },
-  NL014: { code: 'NL014', name: 'backend-not-granted', severity: 'warning', summary: 'A Gateway API backendRef to a Service of another namespace that no ReferenceGrant there allows.' },
-  NL015: { code: 'NL015', name: 'duplicate-key', severity: 'warning', summary: 'A key written twice in one mapping: kubectl keeps the later value and drops the earlier one.' },
-  NL016: { code: 'NL016', name: 'monitor-selects-nothing', severity: 'warning', summary: 'A ServiceMonitor or PodMonitor whose selector matches no Service or pod of the namespaces it watches.' },
-  NL017: { code: 'NL017', name: 'egress-blocked', severity: 'warning', summary: "The NetworkPolicies that isolate the pods holding the reference for egress admit no connection to where it goes." },
-  NL018: { code: 'NL018', name: 'ingress-blocked', severity: 'warning', summary: "The NetworkPolicies that isolate the destination's pods for ingress do not admit the pods holding the reference (or only some endpoints do)." },
-  NL019: { code: 'NL019', name: 'dns-blocked', severity: 'warning', summary: 'A name looked up by pods whose egress policies admit no DNS traffic (UDP or TCP 53) to the cluster DNS pods.' },
-  NL020: { code: 'NL020', name: 'policy-selects-nothing', severity: 'warning', summary: "A NetworkPolicy whose podSelector selects no pod of its namespace: it isolates nothing and admits nothing." },
-  NL021: { code: 'NL021', name: 'peer-matches-nothing', severity: 'warning', summary: 'A peer of a NetworkPolicy rule whose selector matches no pod: the rule admits nothing through it.' },
+  NL011: {
+    code: 'NL011',
+    name: 'external-name-is-ip',
+    severity: 'warning',
+    summary: 'An ExternalName Service whose externalName is an IP address: the cluster DNS answers NXDOMAIN for it.',
+  },
+  NL012: {
+    code: 'NL012',
+    name: 'statefulset-service-missing',
+    severity: 'warning',
+    summary: "A StatefulSet's serviceName names no Service: its pods get no DNS names.",
+  },
+  NL013: {
+    code: 'NL013',
+    name: 'subset-matches-nothing',
+    severity: 'warning',
+    summary: "An Istio route to a DestinationRule subset that is not defined, or whose labels select none of the Service's pods.",
+  },
+  NL014: {
+    code: 'NL014',
+    name: 'backend-not-granted',
+    severity: 'warning',
+    summary: 'A Gateway API backendRef to a Service of another namespace that no ReferenceGrant there allows.',
+  },
+  NL015: {
+    code: 'NL015',
+    name: 'duplicate-key',
+    severity: 'warning',
+    summary: 'A key written twice in one mapping: kubectl keeps the later value and drops the earlier one.',
+  },
+  NL016: {
+    code: 'NL016',
+    name: 'monitor-selects-nothing',
+    severity: 'warning',
+    summary: 'A ServiceMonitor or PodMonitor whose selector matches no Service or pod of the namespaces it watches.',
+  },
+  NL017: {
+    code: 'NL017',
+    name: 'egress-blocked',
+    severity: 'warning',
+    summary: 'The NetworkPolicies that isolate the pods holding the reference for egress admit no connection to where it goes.',
+  },
+  NL018: {
+    code: 'NL018',
+    name: 'ingress-blocked',
+    severity: 'warning',
+    summary: "The NetworkPolicies that isolate the destination's pods for ingress do not admit the pods holding the reference (or only some endpoints do).",
+  },
+  NL019: {
+    code: 'NL019',
+    name: 'dns-blocked',
+    severity: 'warning',
+    summary: 'A name looked up by pods whose egress policies admit no DNS traffic (UDP or TCP 53) to the cluster DNS pods.',
+  },
+  NL020: {
+    code: 'NL020',
+    name: 'policy-selects-nothing',
+    severity: 'warning',
+    summary: 'A NetworkPolicy whose podSelector selects no pod of its namespace: it isolates nothing and admits nothing.',
+  },
+  NL021: {
+    code: 'NL021',
+    name: 'peer-matches-nothing',
+    severity: 'warning',
+    summary: 'A peer of a NetworkPolicy rule whose selector matches no pod: the rule admits nothing through it.',
+  },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTICS;
@@ -150,7 +236,8 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
     if (!r.ok) return undefined;
     if (!first) first = r.answer;
     const found = r.answer.explanation.matchedStep !== undefined || (r.answer.explanation.search === undefined && r.answer.rcode === 'NOERROR');
-    if (found && r.answer.rcode === 'NOERROR') return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source), ...checkDefinedSubsets(ref, r.answer, source)];
+    if (found && r.answer.rcode === 'NOERROR')
+      return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source), ...checkDefinedSubsets(ref, r.answer, source)];
   }
   if (meshHost(ref, sources) || operatorMade(ref, sources)) return undefined;
   return notFound(ref, norm.name.fqdn, first!, primary);
@@ -158,7 +245,7 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
 
 const LOCAL_TEXT: Record<NonNullable<Reference['local']>, string> = {
   localhost: "the pod's own loopback interface: /etc/hosts answers it, the cluster DNS is never asked",
-  loopback: "a loopback address: the connection stays inside the pod",
+  loopback: 'a loopback address: the connection stays inside the pod',
   unspecified: 'an address to listen on, not one to connect to',
   'host-alias': "one of the pod's hostAliases: /etc/hosts answers it, the cluster DNS is never asked",
   'own-hostname': "the pod's own hostname: /etc/hosts answers it, the cluster DNS is never asked",
@@ -174,7 +261,8 @@ export function whyUnchecked(ref: Reference, sources: readonly CheckSource[]): s
   if (meshHost(ref, sources)) return 'An Istio ServiceEntry declares this host: the mesh answers it.';
   const cr = operatorResource(ref, sources);
   if (cr) return `It may be a Service that the operator of ${cr.kind} ${cr.namespace}/${cr.name} creates, so NetLens does not call it missing.`;
-  if (ref.strength === 'weak') return 'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.';
+  if (ref.strength === 'weak')
+    return 'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.';
   return undefined;
 }
 
@@ -225,8 +313,16 @@ function operatorMade(ref: Reference, sources: readonly CheckSource[]): boolean 
 
 function operatorResource(ref: Reference, sources: readonly CheckSource[]): CustomResource | undefined {
   const labels = ref.host.toLowerCase().replace(/\.$/, '').split('.');
-  const service = ref.kind === 'service' ? ref.host.toLowerCase() : labels.length >= 2 && labels[labels.length - 1] === 'svc' ? labels[labels.length - 3] : labels[0];
-  const namespace = ref.kind === 'service' ? (ref.serviceNamespace ?? ref.namespace) : labels.length >= 2 && !labels.includes('svc') ? labels[1] : labels.length >= 3 && labels[2] === 'svc' ? labels[1] : ref.namespace;
+  const service =
+    ref.kind === 'service' ? ref.host.toLowerCase() : labels.length >= 2 && labels[labels.length - 1] === 'svc' ? labels[labels.length - 3] : labels[0];
+  const namespace =
+    ref.kind === 'service'
+      ? (ref.serviceNamespace ?? ref.namespace)
+      : labels.length >= 2 && !labels.includes('svc')
+        ? labels[1]
+        : labels.length >= 3 && labels[2] === 'svc'
+          ? labels[1]
+          : ref.namespace;
   if (!service) return undefined;
   for (const s of sources) {
     for (const cr of s.facts?.customResources ?? []) {
@@ -319,7 +415,8 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
     namespace = rest[rest.length - 1];
     service = rest[rest.length - 2];
     if (rest.length === 3) endpoint = rest[0];
-    if (rest.length > 3) return [finding('NL008', ref.hostStart, ref.hostEnd, `${ref.host} has too many labels for a cluster name: ${answer.explanation.summary}`)];
+    if (rest.length > 3)
+      return [finding('NL008', ref.hostStart, ref.hostEnd, `${ref.host} has too many labels for a cluster name: ${answer.explanation.summary}`)];
   } else if (labels.length === 1) {
     service = labels[0];
     namespace = ref.namespace;
@@ -328,7 +425,12 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
     // (`redis-5.redis.<namespace>.svc.<zone>`). Read as <service>.<namespace>, it was never reported at all.
     [endpoint, service] = labels;
     namespace = ref.namespace;
-  } else if (labels.length === 2 && !snapshot.hasNamespace(labels[1]!) && /^[a-z0-9-]+-\d+$/.test(labels[0]!) && closest(labels[1]!, serviceNames(snapshot, ref.namespace)).length > 0) {
+  } else if (
+    labels.length === 2 &&
+    !snapshot.hasNamespace(labels[1]!) &&
+    /^[a-z0-9-]+-\d+$/.test(labels[0]!) &&
+    closest(labels[1]!, serviceNames(snapshot, ref.namespace)).length > 0
+  ) {
     // `redis-0.redsi`: a StatefulSet pod's name under a misspelt Service of the asking pod's namespace.
     [endpoint, service] = labels;
     namespace = ref.namespace;
@@ -353,23 +455,47 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
     // Namespaces are often made outside the manifests (`kubectl create namespace`, Helm's --create-namespace, a chart
     // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
     if (near.length === 0 && !source.live) return undefined;
-    const fixes = near.map((ns) => replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escape(namespace!)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`));
-    return [finding('NL002', ref.hostStart, ref.hostEnd, `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`, fixes)];
+    const fixes = near.map((ns) =>
+      replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escapeRegExp(namespace!)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`),
+    );
+    return [
+      finding(
+        'NL002',
+        ref.hostStart,
+        ref.hostEnd,
+        `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
+        fixes,
+      ),
+    ];
   }
   const svc = snapshot.service(namespace, service);
   if (!svc && !source.live && !declaresServices(snapshot, namespace)) return undefined;
   if (!svc) {
-    const near = closest(service, [...snapshot.servicesIn(namespace)].map((s) => s.name));
-    const fixes: Fix[] = near.map((n) => replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escape(endpoint)}\\.` : ''})${escape(service!)}`, 'i'), `$1${n}`)));
+    const near = closest(
+      service,
+      [...snapshot.servicesIn(namespace)].map((s) => s.name),
+    );
+    const fixes: Fix[] = near.map((n) =>
+      replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service!)}`, 'i'), `$1${n}`)),
+    );
     // The same name in another namespace: qualify it, as a pod elsewhere must.
     const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
-    if (labels.length === 1) for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
+    if (labels.length === 1)
+      for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
     const hints = [
       near.length > 0 ? `did you mean ${near.join(' or ')}?` : undefined,
       elsewhere.length > 0 ? `a Service of that name is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}` : undefined,
     ].filter(Boolean);
     const where = labels.length === 1 ? `namespace ${namespace} (where this pod looks up short names)` : `namespace ${namespace}`;
-    return [finding('NL001', ref.hostStart, ref.hostEnd, `No Service "${service}" in ${where} in ${source.name}${hints.length > 0 ? `; ${hints.join('; ')}` : '.'}`, fixes)];
+    return [
+      finding(
+        'NL001',
+        ref.hostStart,
+        ref.hostEnd,
+        `No Service "${service}" in ${where} in ${source.name}${hints.length > 0 ? `; ${hints.join('; ')}` : '.'}`,
+        fixes,
+      ),
+    ];
   }
   if (endpoint !== undefined) {
     const names = endpointNames(snapshot, svc);
@@ -381,7 +507,7 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
         ref.hostStart,
         ref.hostEnd,
         `Service ${svc.namespace}/${svc.name} has no endpoint named "${endpoint}"${subdomainHint}${names.length > 0 ? `; its endpoints are ${names.slice(0, 8).join(', ')}` : '; it has no ready endpoints'}.`,
-        near.map((n) => replace(ref, ref.host.replace(new RegExp(`^${escape(endpoint!)}`, 'i'), n))),
+        near.map((n) => replace(ref, ref.host.replace(new RegExp(`^${escapeRegExp(endpoint!)}`, 'i'), n))),
       ),
     ];
   }
@@ -401,7 +527,10 @@ function checkPort(ref: Reference, answer: DnsAnswer, source: CheckSource): Find
   }
   if (source.live && !svc.headless) {
     const ready = source.resolver.snapshot.slicesOf(svc.namespace, svc.name).reduce((n, s) => n + s.endpoints.filter((e) => e.ready).length, 0);
-    if (ready === 0) out.push(finding('NL004', ref.hostStart, ref.hostEnd, `Service ${svc.namespace}/${svc.name} has no ready endpoints in ${source.name}: connections to it fail.`));
+    if (ready === 0)
+      out.push(
+        finding('NL004', ref.hostStart, ref.hostEnd, `Service ${svc.namespace}/${svc.name} has no ready endpoints in ${source.name}: connections to it fail.`),
+      );
   }
   return out;
 }
@@ -413,7 +542,13 @@ function portProblem(ref: Reference, svc: Service, snapshot: ClusterSnapshot): F
   const exposed = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ') || 'no ports';
   if (typeof port === 'string') {
     if (svc.ports.some((p) => p.name === port)) return undefined;
-    return finding('NL003', start, end, `Service ${svc.namespace}/${svc.name} has no port named "${port}"; it exposes ${exposed}.`, portFixes(svc, start, end, true));
+    return finding(
+      'NL003',
+      start,
+      end,
+      `Service ${svc.namespace}/${svc.name} has no port named "${port}"; it exposes ${exposed}.`,
+      portFixes(svc, start, end, true),
+    );
   }
   if (svc.ports.some((p) => p.port === port)) return undefined;
   if (svc.headless) {
@@ -423,7 +558,13 @@ function portProblem(ref: Reference, svc: Service, snapshot: ClusterSnapshot): F
   }
   const target = svc.ports.find((p) => p.targetPort === port);
   const why = target ? ` ${port} is the target port of its port ${target.name || target.port}: clients connect to ${target.port}.` : '';
-  return finding('NL003', start, end, `Service ${svc.namespace}/${svc.name} does not expose port ${port}; it exposes ${exposed}.${why}`, portFixes(svc, start, end, false, target?.port));
+  return finding(
+    'NL003',
+    start,
+    end,
+    `Service ${svc.namespace}/${svc.name} does not expose port ${port}; it exposes ${exposed}.${why}`,
+    portFixes(svc, start, end, false, target?.port),
+  );
 }
 
 function portFixes(svc: Service, start: number, end: number, named: boolean, preferred?: number): Fix[] {
@@ -449,7 +590,10 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
   if (operatorMade(ref, sources)) return undefined;
   const snapshot = sources[0]!.resolver.snapshot;
   if (!sources[0]!.live && snapshot.hasNamespace(ns) && !declaresServices(snapshot, ns)) return undefined;
-  const near = closest(ref.host, [...snapshot.servicesIn(ns)].map((s) => s.name));
+  const near = closest(
+    ref.host,
+    [...snapshot.servicesIn(ns)].map((s) => s.name),
+  );
   if (ref.role === 'statefulset-service') {
     return [
       finding(
@@ -464,7 +608,14 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
   if (!snapshot.hasNamespace(ns)) {
     const nearNs = closest(ns, snapshot.namespaceNames());
     if (nearNs.length === 0 && !sources[0]!.live) return undefined;
-    return [finding('NL002', ref.hostStart, ref.hostEnd, `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}${nearNs.length > 0 ? `; did you mean ${nearNs.join(' or ')}?` : '.'}`)];
+    return [
+      finding(
+        'NL002',
+        ref.hostStart,
+        ref.hostEnd,
+        `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}${nearNs.length > 0 ? `; did you mean ${nearNs.join(' or ')}?` : '.'}`,
+      ),
+    ];
   }
   return [
     finding(
@@ -502,12 +653,25 @@ function ungranted(ref: Reference, ns: string, source: CheckSource): Finding | u
 function checkIP(ref: Reference, ip: string, snapshot: ClusterSnapshot): Finding[] | undefined {
   const owners = snapshot.ownersOf(ip);
   const pod = owners.find((o) => o.kind === 'Pod');
-  if (!pod || pod.kind !== 'Pod' || pod.pod.hostNetwork || owners.some((o) => o.kind === 'ClusterIP')) return undefined;
+  if (pod?.kind !== 'Pod' || pod.pod.hostNetwork || owners.some((o) => o.kind === 'ClusterIP')) return undefined;
   const services = new Map<string, Service>();
   for (const hit of snapshot.endpointsWithIP(ip)) if (hit.service) services.set(`${hit.service.namespace}/${hit.service.name}`, hit.service);
-  const fixes = [...services.values()].slice(0, 3).map((s) => replace(ref, s.namespace === ref.namespace ? s.name : `${s.name}.${s.namespace}`, `Use Service ${s.namespace}/${s.name} instead`));
-  const use = services.size > 0 ? ` Use the Service that selects it: ${[...services.values()].map((s) => `${s.namespace}/${s.name}`).join(', ')}.` : ' No Service selects it.';
-  return [finding('NL007', ref.hostStart, ref.hostEnd, `${ip} is the IP of pod ${pod.pod.namespace}/${pod.pod.name}; a pod gets a new IP when it restarts.${use}`, fixes)];
+  const fixes = [...services.values()]
+    .slice(0, 3)
+    .map((s) => replace(ref, s.namespace === ref.namespace ? s.name : `${s.name}.${s.namespace}`, `Use Service ${s.namespace}/${s.name} instead`));
+  const use =
+    services.size > 0
+      ? ` Use the Service that selects it: ${[...services.values()].map((s) => `${s.namespace}/${s.name}`).join(', ')}.`
+      : ' No Service selects it.';
+  return [
+    finding(
+      'NL007',
+      ref.hostStart,
+      ref.hostEnd,
+      `${ip} is the IP of pod ${pod.pod.namespace}/${pod.pod.name}; a pod gets a new IP when it restarts.${use}`,
+      fixes,
+    ),
+  ];
 }
 
 /** Forms that circulate but that no cluster answers, and names under another cluster domain. */
@@ -522,7 +686,13 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
     const kind = before[before.length - 1]!;
     if (kind === 'services' || kind === 'service') {
       const fixed = [...before.slice(0, -1), 'svc', zone].join('.') + trailingDot;
-      return finding('NL008', ref.hostStart, ref.hostEnd, `Service names end in ".svc.${zone}", not ".${kind}.${zone}": no cluster answers ${ref.host}. The correct form is ${fixed}.`, [replace(ref, fixed)]);
+      return finding(
+        'NL008',
+        ref.hostStart,
+        ref.hostEnd,
+        `Service names end in ".svc.${zone}", not ".${kind}.${zone}": no cluster answers ${ref.host}. The correct form is ${fixed}.`,
+        [replace(ref, fixed)],
+      );
     }
     if (kind === 'pods' || (kind === 'pod' && before.length === 2)) {
       // `1-10-0-0-1.pods.cluster.local`, `10-0-0-1.pod.cluster.local`: the namespace is missing.
@@ -531,11 +701,23 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
       const pod = snapshot.podsWithIP(ip)[0];
       const ns = before.length === 3 ? before[1]! : (pod?.namespace ?? ref.namespace);
       const fixed = `${dashedIP(ip)}.${ns}.pod.${zone}${trailingDot}`;
-      return finding('NL008', ref.hostStart, ref.hostEnd, `Pod names have the form <a-b-c-d>.<namespace>.pod.${zone}; ${ref.host} is not one. The correct form is ${fixed}.`, [replace(ref, fixed)]);
+      return finding(
+        'NL008',
+        ref.hostStart,
+        ref.hostEnd,
+        `Pod names have the form <a-b-c-d>.<namespace>.pod.${zone}; ${ref.host} is not one. The correct form is ${fixed}.`,
+        [replace(ref, fixed)],
+      );
     }
     if (before.length === 2 && kind !== 'svc' && kind !== 'pod' && snapshot.hasNamespace(kind)) {
       const fixed = `${before[0]}.${kind}.svc.${zone}${trailingDot}`;
-      return finding('NL008', ref.hostStart, ref.hostEnd, `${ref.host} lacks ".svc": Service names are <service>.<namespace>.svc.${zone}. The correct form is ${fixed}.`, [replace(ref, fixed)]);
+      return finding(
+        'NL008',
+        ref.hostStart,
+        ref.hostEnd,
+        `${ref.host} lacks ".svc": Service names are <service>.<namespace>.svc.${zone}. The correct form is ${fixed}.`,
+        [replace(ref, fixed)],
+      );
     }
     return undefined;
   }
@@ -545,7 +727,9 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
     const other = labels.slice(svcAt + 1).join('.');
     if (other !== zone && /^[a-z0-9-]+\.(local|internal|cluster)$|^cluster\.|cluster/.test(other)) {
       const fixed = `${labels.slice(0, svcAt + 1).join('.')}.${zone}${trailingDot}`;
-      return finding('NL010', ref.hostStart, ref.hostEnd, `${ref.host} is under the cluster domain "${other}", but this cluster's is "${zone}".`, [replace(ref, fixed, `Change the domain to ${zone}`)]);
+      return finding('NL010', ref.hostStart, ref.hostEnd, `${ref.host} is under the cluster domain "${other}", but this cluster's is "${zone}".`, [
+        replace(ref, fixed, `Change the domain to ${zone}`),
+      ]);
     }
   }
   return undefined;
@@ -578,7 +762,12 @@ export function checkServices(
     const at = [svc.source.nameStart, svc.source.nameEnd] as const;
     if (svc.type === 'ExternalName' && svc.externalName && parseIP(svc.externalName)) {
       findings.push(
-        finding('NL011', at[0], at[1], `Service ${svc.namespace}/${svc.name} is an ExternalName for the IP ${svc.externalName}; the cluster DNS answers NXDOMAIN for it. Use a Service without selector and an EndpointSlice holding the IP.`),
+        finding(
+          'NL011',
+          at[0],
+          at[1],
+          `Service ${svc.namespace}/${svc.name} is an ExternalName for the IP ${svc.externalName}; the cluster DNS answers NXDOMAIN for it. Use a Service without selector and an EndpointSlice holding the IP.`,
+        ),
       );
       continue;
     }
@@ -591,8 +780,17 @@ export function checkServices(
       // Point at the first pair that no pod carries at all (the likely typo), else at the whole selector.
       const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
       const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
-      const why = lonely ? `no pod or workload template in namespace ${svc.namespace} has ${lonely[0]}=${lonely[1]}` : `no pod or workload template in namespace ${svc.namespace} has all of them`;
-      findings.push(finding('NL005', range[0], range[1], `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches nothing: ${why}.`));
+      const why = lonely
+        ? `no pod or workload template in namespace ${svc.namespace} has ${lonely[0]}=${lonely[1]}`
+        : `no pod or workload template in namespace ${svc.namespace} has all of them`;
+      findings.push(
+        finding(
+          'NL005',
+          range[0],
+          range[1],
+          `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches nothing: ${why}.`,
+        ),
+      );
       continue;
     }
     // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
@@ -602,7 +800,16 @@ export function checkServices(
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));
       if (declares.length > 0) return;
       const range = where?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
-      const names = [...new Set(pods.flatMap((pod) => pod.ports.filter((cp) => cp.protocol === p.protocol).map((cp) => cp.name).filter(Boolean)))];
+      const names = [
+        ...new Set(
+          pods.flatMap((pod) =>
+            pod.ports
+              .filter((cp) => cp.protocol === p.protocol)
+              .map((cp) => cp.name)
+              .filter(Boolean),
+          ),
+        ),
+      ];
       findings.push(
         finding(
           'NL006',
@@ -716,6 +923,6 @@ function distance(a: string, b: string, limit: number): number {
   return prev[b.length]!;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,9 +3,10 @@
  * `host:`, namespaces after `svc.`, endpoint hostnames of headless Services, and, in a selector, the label pairs
  * that pod templates carry. Each item says what it reaches. Read from the line being typed, which need not parse.
  */
+
+import type { Service } from './model';
 import { envHostPosition } from './references/commands';
 import { keyHostStrength } from './references/config';
-import type { Service } from './model';
 import type { ClusterSnapshot } from './snapshot';
 
 export type CompletionKind = 'service' | 'port' | 'namespace' | 'endpoint' | 'label' | 'zone';
@@ -34,7 +35,8 @@ const SERVICE_NAME_KEYS = new Set(['serviceName', 'service']);
 /** Parents under which `name:` is a Service's name: Ingress backends, Gateway API backendRefs, Traefik and Contour services. */
 const SERVICE_PARENTS = /^(service|backendRefs|services|backend|defaultBackend|mirror|alertmanagers|upstreams)$/;
 /** Options of a command that take a host as their value. */
-const HOST_OPTION = /(?:^|\s)(?:--?(?:[a-z0-9-]*-)?(?:host|hostname|join|peers?|seeds?|addr|address|endpoints?|bootstrap-servers?|brokers?|upstream|server|url)|-h)(?:=|\s+)$/i;
+const HOST_OPTION =
+  /(?:^|\s)(?:--?(?:[a-z0-9-]*-)?(?:host|hostname|join|peers?|seeds?|addr|address|endpoints?|bootstrap-servers?|brokers?|upstream|server|url)|-h)(?:=|\s+)$/i;
 
 export function completions(text: string, offset: number, ctx: CompletionContext): Completion[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -136,7 +138,8 @@ function names(ctx: CompletionContext, namespace: string, host: string, start: n
       if (s && ns.startsWith(last)) item(`${first}.${ns}`, 'namespace', describe(snapshot, s));
     }
     for (const s of snapshot.servicesIn(namespace)) {
-      if (s.name.startsWith(last) && endpointNames(snapshot, s).includes(first!)) item(`${first}.${s.name}`, 'endpoint', `pod ${first} of ${describe(snapshot, s)}`);
+      if (s.name.startsWith(last) && endpointNames(snapshot, s).includes(first!))
+        item(`${first}.${s.name}`, 'endpoint', `pod ${first} of ${describe(snapshot, s)}`);
     }
     return out;
   }
@@ -149,7 +152,12 @@ function names(ctx: CompletionContext, namespace: string, host: string, start: n
 function ports(ctx: CompletionContext, namespace: string, host: string, start: number, end: number): Completion[] {
   const labels = host.toLowerCase().replace(/\.$/, '').split('.');
   const svcAt = labels.indexOf('svc');
-  const [name, ns] = svcAt >= 2 ? [labels[svcAt - 2]!, labels[svcAt - 1]!] : labels.length === 2 && ctx.snapshot.hasNamespace(labels[1]!) ? [labels[0]!, labels[1]!] : [labels[labels.length - 1]!, namespace];
+  const [name, ns] =
+    svcAt >= 2
+      ? [labels[svcAt - 2]!, labels[svcAt - 1]!]
+      : labels.length === 2 && ctx.snapshot.hasNamespace(labels[1]!)
+        ? [labels[0]!, labels[1]!]
+        : [labels[labels.length - 1]!, namespace];
   const svc = ctx.snapshot.service(ns, name);
   if (!svc) return [];
   return svc.ports.map((p) => ({
@@ -170,7 +178,14 @@ function labelPairs(snapshot: ClusterSnapshot, namespace: string, before: string
   return [...counts.entries()]
     .filter(([pair]) => pair.startsWith(typed))
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([pair, n]) => ({ label: pair, insertText: pair, start: offset - typed.length, end: offset, kind: 'label' as const, detail: `carried by ${n} pod${n === 1 ? '' : 's'} of namespace ${namespace}` }));
+    .map(([pair, n]) => ({
+      label: pair,
+      insertText: pair,
+      start: offset - typed.length,
+      end: offset,
+      kind: 'label' as const,
+      detail: `carried by ${n} pod${n === 1 ? '' : 's'} of namespace ${namespace}`,
+    }));
 }
 
 function endpointNames(snapshot: ClusterSnapshot, svc: Service): string[] {
@@ -181,7 +196,11 @@ function endpointNames(snapshot: ClusterSnapshot, svc: Service): string[] {
 
 /** `Service shop/api · ClusterIP 10.96.4.2 · ports 8080`. */
 function describe(snapshot: ClusterSnapshot, s: Service): string {
-  const ip = s.headless ? 'headless' : s.type === 'ExternalName' ? `ExternalName ${s.externalName ?? ''}` : s.clusterIPs[0] ?? 'cluster IP allocated by the cluster';
+  const ip = s.headless
+    ? 'headless'
+    : s.type === 'ExternalName'
+      ? `ExternalName ${s.externalName ?? ''}`
+      : (s.clusterIPs[0] ?? 'cluster IP allocated by the cluster');
   const ready = snapshot.readyAddresses(s.namespace, s.name);
   return `Service ${s.namespace}/${s.name} · ${ip} · ports ${s.ports.map((p) => p.port).join(', ') || 'none'} · ${ready} ready`;
 }

@@ -4,8 +4,16 @@
  * the pieces it touched. Positions are shifted back to offsets in the whole file.
  */
 import { LineCounter } from 'yaml';
-import { duplicateKeyMessage, impliedNamespace, parseManifest, withImpliedNamespace, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
-import { scanReferences, type Reference, type ScanOptions } from './references';
+import {
+  duplicateKeyMessage,
+  impliedNamespace,
+  type ManifestObject,
+  type ManifestProblem,
+  type ParsedManifest,
+  parseManifest,
+  withImpliedNamespace,
+} from './manifests';
+import { type Reference, type ScanOptions, scanReferences } from './references';
 
 interface Piece {
   readonly text: string;
@@ -68,7 +76,11 @@ export class ManifestCache {
 
   private piece(uri: string, pieceText: string): Piece {
     if (isCustomResourceDefinition(pieceText)) {
-      return { text: pieceText, manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: new LineCounter() }, references: [] };
+      return {
+        text: pieceText,
+        manifest: { uri, text: pieceText, documents: [], objects: [], problems: [], skipped: 1, lineCounter: new LineCounter() },
+        references: [],
+      };
     }
     const manifest = parseManifest(uri, pieceText);
     return { text: pieceText, manifest, references: this.scan ? scanReferences(manifest, this.scan) : [] };
@@ -127,7 +139,11 @@ export class ManifestCache {
                 // The message names a line of the piece: name it in the file.
                 const related = p.related + start;
                 const key = /"([^"]*)"/.exec(p.message)?.[1];
-                problems.push({ ...moved, related, ...(p.code === 'duplicate-key' && key !== undefined ? { message: duplicateKeyMessage(key, lineCounter.linePos(related).line) } : {}) });
+                problems.push({
+                  ...moved,
+                  related,
+                  ...(p.code === 'duplicate-key' && key !== undefined ? { message: duplicateKeyMessage(key, lineCounter.linePos(related).line) } : {}),
+                });
               }
             }
           }

@@ -32,4 +32,3 @@ export class LabelIndex<T extends { readonly namespace: string; readonly labels:
     return smallest!.filter((item) => entries.every(([k, v]) => item.labels[k] === v));
   }
 }
-

@@ -2,7 +2,7 @@
  * Multi-document YAML manifests, parsed once with source positions kept. A document that fails to parse is
  * reported with its line and column and left out; every other document of the file is kept.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { SourceRef } from './model';
 
 export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
@@ -75,7 +75,9 @@ export function impliedNamespace(objects: readonly Pick<ManifestObject, 'namespa
 /** The objects with the namespace their file implies set, where they name none. */
 export function withImpliedNamespace(objects: readonly ManifestObject[]): ManifestObject[] {
   const implied = impliedNamespace(objects);
-  return objects.map((o) => (o.namespace === undefined && implied !== undefined && o.impliedNamespace !== implied ? { ...o, value: o.value, impliedNamespace: implied } : o));
+  return objects.map((o) =>
+    o.namespace === undefined && implied !== undefined && o.impliedNamespace !== implied ? { ...o, value: o.value, impliedNamespace: implied } : o,
+  );
 }
 
 /** Aliases a document may expand before it is refused: enough for real manifests, far too few for a bomb. */
@@ -100,7 +102,8 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
       for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);
       continue;
     }
-    for (const d of dropDuplicateKeys(doc.contents)) problem('duplicate-key', 'warning', duplicateKeyMessage(d.key, lineCounter.linePos(d.firstOffset).line), d.offset, d.firstOffset);
+    for (const d of dropDuplicateKeys(doc.contents))
+      problem('duplicate-key', 'warning', duplicateKeyMessage(d.key, lineCounter.linePos(d.firstOffset).line), d.offset, d.firstOffset);
     const root = doc.contents;
     if (!isMap(root)) {
       skipped++;

@@ -3,12 +3,12 @@
  * label selector over Services or pods of some namespaces, and the port names it scrapes. A monitor that selects
  * nothing scrapes nothing, silently; a port name that no selected Service (or container) has is skipped.
  */
-import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
-import { DIAGNOSTICS, closest, type CheckOptions, type Finding } from './check';
-import { readSelector, selectorMatches } from './policy';
-import { namespaceOf, type ManifestObject, type ParsedManifest } from './manifests';
+import { isMap, isScalar, isSeq, type Pair, type Node as YamlNode } from 'yaml';
+import { type CheckOptions, closest, DIAGNOSTICS, type Finding } from './check';
+import { type ManifestObject, namespaceOf, type ParsedManifest } from './manifests';
 import type { LabelSelector, Labels } from './model';
-import { kindSpec, type KindSpec } from './references';
+import { readSelector, selectorMatches } from './policy';
+import { type KindSpec, kindSpec } from './references';
 import type { ClusterSnapshot } from './snapshot';
 
 type MonitorField = Extract<KindSpec['fields'][number], { holds: 'monitor' }>;
@@ -19,9 +19,7 @@ export function checkMonitors(manifest: ParsedManifest, snapshot: ClusterSnapsho
     const spec = kindSpec(obj.apiVersion, obj.kind);
     for (const field of spec?.fields ?? []) if (field.holds === 'monitor') out.push(...checkMonitor(obj, field, snapshot, defaultNamespace));
   }
-  return out
-    .map((f) => ({ ...f, severity: options.severities?.[f.code] ?? f.severity }))
-    .filter((f): f is Finding => f.severity !== 'off');
+  return out.map((f) => ({ ...f, severity: options.severities?.[f.code] ?? f.severity })).filter((f): f is Finding => f.severity !== 'off');
 }
 
 interface Target {
@@ -50,9 +48,11 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   const targets: Target[] = [];
   for (const ns of namespaces) {
     if (field.over === 'Service') {
-      for (const s of snapshot.servicesIn(ns)) targets.push({ namespace: ns, name: s.name, labels: s.labels ?? {}, ports: s.ports.map((p) => p.name).filter(Boolean), declared: !!s.source });
+      for (const s of snapshot.servicesIn(ns))
+        targets.push({ namespace: ns, name: s.name, labels: s.labels ?? {}, ports: s.ports.map((p) => p.name).filter(Boolean), declared: !!s.source });
     } else {
-      for (const p of snapshot.podsIn(ns)) targets.push({ namespace: ns, name: p.name, labels: p.labels, ports: p.ports.map((cp) => cp.name).filter(Boolean), declared: !!p.source });
+      for (const p of snapshot.podsIn(ns))
+        targets.push({ namespace: ns, name: p.name, labels: p.labels, ports: p.ports.map((cp) => cp.name).filter(Boolean), declared: !!p.source });
     }
   }
   // Namespaces whose Services (or pods) the manifests do not declare are managed elsewhere: nothing to say.
@@ -82,7 +82,10 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
         'NL003',
         start,
         end,
-        `${obj.kind} ${obj.name} scrapes the port named "${port}", which none of the ${selected.length} ${what}${selected.length === 1 ? '' : 's'} it selects (${selected.slice(0, 4).map((t) => `${t.namespace}/${t.name}`).join(', ')}) has; ${offered.length > 0 ? `they name ${offered.slice(0, 6).join(', ')}` : 'they name no port'}.`,
+        `${obj.kind} ${obj.name} scrapes the port named "${port}", which none of the ${selected.length} ${what}${selected.length === 1 ? '' : 's'} it selects (${selected
+          .slice(0, 4)
+          .map((t) => `${t.namespace}/${t.name}`)
+          .join(', ')}) has; ${offered.length > 0 ? `they name ${offered.slice(0, 6).join(', ')}` : 'they name no port'}.`,
         near.map((n) => ({ title: `Change the port to ${n}`, edits: [{ start, end, newText: n }] })),
       ),
     );

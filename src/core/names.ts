@@ -48,8 +48,7 @@ export function normalizeName(input: string): NameResult {
         lead + i,
       );
     }
-    const ok =
-      (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x2a;
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x2a;
     if (!ok) {
       return fail('invalid-character', `The name contains ${JSON.stringify(body[i])} at position ${i + 1}, which no DNS name holds.`, lead + i);
     }

@@ -3,11 +3,12 @@
  * short name, `svc.ns`, an FQDN inside a URL, a `redis-0.redis` pod name, an Ingress backend), and the edits that
  * rename it there. Pure: the files' references and a way to resolve them come in, offsets go out.
  */
-import { decodeBase64, utf8Text } from './references/base64';
-import type { Reference } from './references';
+
 import type { ParsedManifest } from './manifests';
-import type { Resolver } from './resolver';
 import type { Service } from './model';
+import type { Reference } from './references';
+import { decodeBase64, utf8Text } from './references/base64';
+import type { Resolver } from './resolver';
 
 export interface ServiceKey {
   readonly namespace: string;
@@ -154,7 +155,11 @@ const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * again.
  */
 export function renameEdits(service: ServiceKey, newName: string, found: readonly Occurrence[], texts: ReadonlyMap<string, string>): RenameResult {
-  if (!SERVICE_NAME.test(newName)) return { ok: false, message: `"${newName}" is not a valid Service name: lower-case letters, digits and "-", starting with a letter, at most 63 characters.` };
+  if (!SERVICE_NAME.test(newName))
+    return {
+      ok: false,
+      message: `"${newName}" is not a valid Service name: lower-case letters, digits and "-", starting with a letter, at most 63 characters.`,
+    };
   if (newName === service.name) return { ok: true, edits: [] };
   const blocked = found.find((o) => o.unrenamable);
   if (blocked) return { ok: false, message: `Service ${service.namespace}/${service.name} cannot be renamed as text: ${blocked.unrenamable}.` };

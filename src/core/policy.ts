@@ -10,23 +10,32 @@
  * - workspace.ts: the policies a workspace's manifests declare.
  */
 export { isStrictSubset, parseCidr } from './policy/cidr';
-export { groupOf, isNetworkPolicy, OTHER_POLICY_KINDS, otherPolicyKind, type OtherPolicyKind } from './policy/kinds';
-export { NAMESPACE_NAME_LABEL, PolicyIndex, type CompiledPolicy, type CompiledRule, type Direction, type PolicyInput } from './policy/policy-index';
+export { groupOf, isNetworkPolicy, OTHER_POLICY_KINDS, type OtherPolicyKind, otherPolicyKind } from './policy/kinds';
+export { type CompiledPolicy, type CompiledRule, type Direction, NAMESPACE_NAME_LABEL, PolicyIndex, type PolicyInput } from './policy/policy-index';
 export { readSelector, reduceNetworkPolicy, reduceOtherPolicy } from './policy/reduce';
 export { EVERYTHING, isEmptySelector, requirementMatches, selectorMatches, selectorText } from './policy/selector';
 export {
+  type Coverage,
   coverage,
   DEFAULT_DNS,
-  dnsVerdict,
-  servicePort,
-  serviceVerdict,
-  type Coverage,
   type DnsOptions,
   type DnsPath,
   type DnsVerdict,
+  dnsVerdict,
   type ServicePath,
   type ServiceVerdict,
   type ServiceVerdictReason,
+  servicePort,
+  serviceVerdict,
 } from './policy/service';
-export { DestinationVerdicts, portMatches, verdict, type ClosestRule, type Decision, type DirectionVerdict, type TrafficPeer, type Verdict } from './policy/verdict';
+export {
+  type ClosestRule,
+  type Decision,
+  DestinationVerdicts,
+  type DirectionVerdict,
+  portMatches,
+  type TrafficPeer,
+  type Verdict,
+  verdict,
+} from './policy/verdict';
 export { readPolicies, type WorkspacePolicies } from './policy/workspace';

@@ -11,9 +11,20 @@
  * - findings.ts: the diagnostics NL017 to NL021 and their quick fixes;
  * - matrix.ts: the workload × workload table of `netlens reach --matrix`.
  */
-export { judge, judgeDns, type DnsReach, type Reach, type ReachPath, type ReachReason, type ReachTarget } from './reach/judge';
-export { reachModel, ReachModel, workloadId, type Workload } from './reach/model';
-export { holderOf, isPodConnection, judgeTarget, referenceVerdict, serviceTarget, type ReachOptions, type ReferenceVerdict, type Target, type TargetSummary } from './reach/reference';
+
 export { checkPolicies, type PolicyCheckOptions } from './reach/findings';
-export { reachMatrix, servedPorts, type Matrix, type MatrixCell, type MatrixOptions, type MatrixPort, type MatrixWorkload } from './reach/matrix';
+export { type DnsReach, judge, judgeDns, type Reach, type ReachPath, type ReachReason, type ReachTarget } from './reach/judge';
+export { type Matrix, type MatrixCell, type MatrixOptions, type MatrixPort, type MatrixWorkload, reachMatrix, servedPorts } from './reach/matrix';
+export { ReachModel, reachModel, type Workload, workloadId } from './reach/model';
+export {
+  holderOf,
+  isPodConnection,
+  judgeTarget,
+  type ReachOptions,
+  type ReferenceVerdict,
+  referenceVerdict,
+  serviceTarget,
+  type Target,
+  type TargetSummary,
+} from './reach/reference';
 export { blockedPath, dnsText, list, reachText, targetText, verdictLine } from './reach/text';

@@ -218,7 +218,9 @@ export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, names
     const cond = obj(eo.conditions) ?? {};
     const ready = cond.ready !== false;
     const addresses =
-      addressType === 'FQDN' ? arr(eo.addresses).filter((a): a is string => typeof a === 'string') : ips(arr(eo.addresses), `EndpointSlice ${m.name}: address`, warn);
+      addressType === 'FQDN'
+        ? arr(eo.addresses).filter((a): a is string => typeof a === 'string')
+        : ips(arr(eo.addresses), `EndpointSlice ${m.name}: address`, warn);
     const tr = obj(eo.targetRef);
     const hostname = str(eo.hostname);
     const nodeName = str(eo.nodeName);

@@ -9,7 +9,7 @@
  */
 import { canonicalIP, dashedIP, ipFromReverseName, parseIP, reverseName, undashIP } from './ip';
 import type { Endpoint, Service } from './model';
-import { DEFAULT_ZONE, labelsUnder, normalizeName, normalizeZone, type NameError } from './names';
+import { DEFAULT_ZONE, labelsUnder, type NameError, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
 export const QUERY_TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'ANY'] as const;
@@ -180,7 +180,9 @@ export class Resolver {
         );
       }
       if (matched > 0) {
-        details.push(`A pod in namespace ${namespace} sends ${matched + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`);
+        details.push(
+          `A pod in namespace ${namespace} sends ${matched + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
+        );
       }
     }
     const summary =
@@ -202,10 +204,7 @@ export class Resolver {
   resolveIP(ip: string): DnsAnswer {
     const answer = this.query(reverseName(ip)!, 'PTR');
     const owners = this.snapshot.ownersOf(ip).map(describeOwner);
-    const summary =
-      owners.length === 0
-        ? `${ip} belongs to nothing in ${this.source}.`
-        : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
+    const summary = owners.length === 0 ? `${ip} belongs to nothing in ${this.source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
     return { ...answer, explanation: { ...answer.explanation, summary, details: [answer.explanation.summary, ...answer.explanation.details], owners } };
   }
 
@@ -262,7 +261,12 @@ export class Resolver {
       }
       case 'TXT': {
         if (zone === this.zone && name === `dns-version.${zone}.`) {
-          return { answers: [{ name, type: 'TXT', data: `"${DNS_SCHEMA_VERSION}"` }], additional: [], nameError: false, why: why(`The version of the Kubernetes DNS schema the cluster DNS serves.`) };
+          return {
+            answers: [{ name, type: 'TXT', data: `"${DNS_SCHEMA_VERSION}"` }],
+            additional: [],
+            nameError: false,
+            why: why(`The version of the Kubernetes DNS schema the cluster DNS serves.`),
+          };
         }
         const r = this.records(name, zone);
         // CoreDNS: an empty NOERROR only where another type has records; NXDOMAIN otherwise.
@@ -296,7 +300,12 @@ export class Resolver {
   /** CoreDNS's answer to a type it has no records of: a "fake A lookup" decides NXDOMAIN or NODATA. */
   private typeless(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
     const r = this.addresses(name, zone, 'A', 0);
-    const w = r.nameError ? r.why : { ...r.why, details: [...r.why.details, `The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`] };
+    const w = r.nameError
+      ? r.why
+      : {
+          ...r.why,
+          details: [...r.why.details, `The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`],
+        };
     return { answers: [], additional: [], nameError: r.nameError, why: w };
   }
 
@@ -355,13 +364,26 @@ export class Resolver {
       return {
         addresses,
         outside: false,
-        why: { ...why(`The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`), service: svc },
+        why: {
+          ...why(
+            `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
+          ),
+          service: svc,
+        },
       };
     }
     if (svc && (svc.source !== undefined || svc.implied !== undefined)) {
       const addresses = this.serviceAddresses(svc, []);
       const summary = `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`;
-      return { addresses, outside: false, why: { ...why(summary, ...(svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [])), service: svc, pending: svc.clusterIPPending } };
+      return {
+        addresses,
+        outside: false,
+        why: {
+          ...why(summary, ...(svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [])),
+          service: svc,
+          pending: svc.clusterIPPending,
+        },
+      };
     }
     const summary = svc
       ? `Service ${ref} has no ready endpoint in ${this.source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`
@@ -369,7 +391,10 @@ export class Resolver {
     return {
       addresses: [],
       outside: true,
-      why: why(summary, `Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${this.source} does not hold them.`),
+      why: why(
+        summary,
+        `Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${this.source} does not hold them.`,
+      ),
     };
   }
 
@@ -392,7 +417,9 @@ export class Resolver {
     const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
     const type = (ip: string): 'A' | 'AAAA' => (parseIP(ip)?.family === 6 ? 'AAAA' : 'A');
     if (svc.headless) {
-      return endpoints.filter((e) => e.ready && !e.pending).flatMap((e) => e.addresses.map((ip) => ({ name: `${endpointHostname(e, ip)}.${base}`, type: type(ip), data: canonicalIP(ip)! })));
+      return endpoints
+        .filter((e) => e.ready && !e.pending)
+        .flatMap((e) => e.addresses.map((ip) => ({ name: `${endpointHostname(e, ip)}.${base}`, type: type(ip), data: canonicalIP(ip)! })));
     }
     if (svc.clusterIPPending) return svc.ipFamilies.map((f) => ({ name: base, type: f === 'IPv6' ? 'AAAA' : 'A', data: null }));
     return svc.clusterIPs.map((ip) => ({ name: base, type: type(ip), data: canonicalIP(ip)! }));
@@ -487,7 +514,11 @@ export class Resolver {
     const ip = zone === this.zone ? undefined : ipFromReverseName(name);
     if (ip === undefined) {
       const r = this.records(name, zone);
-      return { records: [], nameError: r.nameError, why: r.nameError ? r.why : { ...r.why, details: [...r.why.details, `It is not a reverse-zone name, so it has no PTR records.`] } };
+      return {
+        records: [],
+        nameError: r.nameError,
+        why: r.nameError ? r.why : { ...r.why, details: [...r.why.details, `It is not a reverse-zone name, so it has no PTR records.`] },
+      };
     }
     const svc = this.snapshot.servicesWithClusterIP(ip)[0];
     if (svc) {
@@ -507,7 +538,11 @@ export class Resolver {
       records.push({ name, type: 'PTR', data: target });
     }
     if (records.length > 0) {
-      return { records, nameError: false, why: why(`${ip} is a ready endpoint of ${records.length === 1 ? 'a Service' : `${records.length} Services`}; each gives its endpoint name.`) };
+      return {
+        records,
+        nameError: false,
+        why: why(`${ip} is a ready endpoint of ${records.length === 1 ? 'a Service' : `${records.length} Services`}; each gives its endpoint name.`),
+      };
     }
     const owners = this.snapshot.ownersOf(ip);
     const details: string[] = [];
@@ -526,12 +561,17 @@ export class Resolver {
       return none(false, why(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`));
     }
     if (last !== 'svc' && last !== 'pod') {
-      return none(true, why(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, ...malformedHints(labels, zone)));
+      return none(
+        true,
+        why(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, ...malformedHints(labels, zone)),
+      );
     }
     if (labels.length > 5) {
       return none(
         true,
-        why(`${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`),
+        why(
+          `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
+        ),
       );
     }
     if (REVERSE_ZONES.includes(zone)) return none(true, why(`${name} is not an address in the reverse zone ${zone}.`));
@@ -546,15 +586,24 @@ export class Resolver {
 
   private findPods(ns: string, podName: string): Lookup {
     if (this.podRecords === 'disabled') {
-      return { items: [], nameError: true, why: why(`Pod records (<a-b-c-d>.<namespace>.pod.${this.zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`) };
+      return {
+        items: [],
+        nameError: true,
+        why: why(`Pod records (<a-b-c-d>.<namespace>.pod.${this.zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`),
+      };
     }
-    if (podName === '') return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
+    if (podName === '')
+      return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
     const target = `${podName}.${ns}.pod.${this.zone}.`;
     if (this.podRecords === 'insecure') {
       if (!parsed) return { items: [], nameError: true, why: why(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`) };
-      return { items: [{ host: parsed.text, family: parsed.family, port: 0, target }], nameError: false, why: why(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`) };
+      return {
+        items: [{ host: parsed.text, family: parsed.family, port: 0, target }],
+        nameError: false,
+        why: why(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`),
+      };
     }
     // Verified: a live, non-terminal pod in that namespace whose primary IP is exactly this text.
     const pods = this.snapshot
@@ -562,8 +611,13 @@ export class Resolver {
       .filter((p) => p.ips[0] === ipText && p.namespace === ns && !p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.phase !== 'Unknown');
     if (pods.length === 0) {
       const anywhere = this.snapshot.podsWithIP(ipText);
-      const details = anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
-      return { items: [], nameError: true, why: why(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, ...details) };
+      const details =
+        anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
+      return {
+        items: [],
+        nameError: true,
+        why: why(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, ...details),
+      };
     }
     return {
       items: [{ host: ipText, family: parsed!.family, port: 0, target }],
@@ -595,7 +649,12 @@ export class Resolver {
         return {
           items: [],
           nameError: true,
-          why: { ...w, details: [`Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`] },
+          why: {
+            ...w,
+            details: [
+              `Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
+            ],
+          },
         };
       }
       return { items: [{ host: svc.externalName, family: 0, port: 0, target: base }], nameError: false, why: w };
@@ -644,7 +703,8 @@ export class Resolver {
               ? `${kind} has no port "${port}" with protocol "${proto}".`
               : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
         const details: string[] = [];
-        if (notReady > 0) details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
+        if (notReady > 0)
+          details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
         if (endpoint !== '') details.push(...this.endpointNames(svc));
         if (port !== '' || proto !== '') details.push(portList(svc));
         return { items: [], nameError: true, why: { ...why(summary, ...details), service: svc } };
@@ -671,7 +731,8 @@ export class Resolver {
     const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
     const details = [portList(svc)];
     const ready = this.readyEndpoints(svc);
-    if (ready !== undefined) details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
+    if (ready !== undefined)
+      details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
     return { items, nameError: false, why: { ...why(`${ref} (${svc.type}, ${ips}).`, ...details), service: svc, pending: svc.clusterIPPending } };
   }
 

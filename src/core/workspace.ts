@@ -4,15 +4,30 @@
  * Service selectors the way the EndpointSlice controller derives them. What only the API server would choose
  * (cluster IPs, pod IPs) is marked as pending, never invented.
  */
+
+import { type CustomResource, type DestinationRule, NO_FACTS, type ReferenceGrant, type WorkspaceFacts } from './facts';
 import { canonicalIP, ipFamily } from './ip';
-import { namespaceOf, type ManifestObject, type ManifestProblem, type ParsedManifest } from './manifests';
-import { NO_FACTS, type CustomResource, type DestinationRule, type ReferenceGrant, type WorkspaceFacts } from './facts';
-import { kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './references';
-import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
-import { arr, int, Interner, obj, protocol, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, str, stringMap, type Json } from './reduce';
 import { LabelIndex } from './labels';
+import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from './manifests';
+import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
 import { readPolicies } from './policy/workspace';
 import { configRefsOf } from './reach/consumers';
+import {
+  arr,
+  Interner,
+  int,
+  type Json,
+  obj,
+  protocol,
+  reduceEndpointSlice,
+  reduceNamespace,
+  reduceNode,
+  reducePod,
+  reduceService,
+  str,
+  stringMap,
+} from './reduce';
+import { kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './references';
 import { ClusterSnapshot } from './snapshot';
 
 export interface WorkspaceOptions {
@@ -62,7 +77,13 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
   let skipped = 0;
   const latest = new Map<string, ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
-  const facts = { customResources: [] as CustomResource[], referenceGrants: [] as ReferenceGrant[], meshHosts: new Set<string>(), destinationRules: [] as DestinationRule[], routedSubsets: new Set<string>() };
+  const facts = {
+    customResources: [] as CustomResource[],
+    referenceGrants: [] as ReferenceGrant[],
+    meshHosts: new Set<string>(),
+    destinationRules: [] as DestinationRule[],
+    routedSubsets: new Set<string>(),
+  };
   for (const m of manifests) {
     skipped += m.skipped;
     lineOf.set(m.uri, m);
@@ -89,7 +110,8 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
       latest.set(key, obj);
     }
   }
-  const empty = facts.customResources.length + facts.referenceGrants.length + facts.meshHosts.size + facts.destinationRules.length + facts.routedSubsets.size === 0;
+  const empty =
+    facts.customResources.length + facts.referenceGrants.length + facts.meshHosts.size + facts.destinationRules.length + facts.routedSubsets.size === 0;
   return { latest, lineOf, problems, skipped, facts: empty ? NO_FACTS : (facts as WorkspaceFacts) };
 }
 
@@ -156,7 +178,15 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
   Object.assign(counts, policies.counts);
   problems.push(...policies.problems);
-  const objects: ClusterObjects = { namespaces, services, endpointSlices, pods, nodes, networkPolicies: policies.networkPolicies, otherPolicies: policies.otherPolicies };
+  const objects: ClusterObjects = {
+    namespaces,
+    services,
+    endpointSlices,
+    pods,
+    nodes,
+    networkPolicies: policies.networkPolicies,
+    otherPolicies: policies.otherPolicies,
+  };
   // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
   // bomb refused by `value()`, and copying them before that would leave it out of the report.
   const parseProblems = manifests.flatMap((m) => m.problems);
@@ -174,7 +204,8 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
  */
 function addImpliedServices(services: Service[], dns: { readonly namespace: string; readonly name: string }): void {
   const declared = new Set(services.filter((s) => !s.implied).map((s) => `${s.namespace}/${s.name}`));
-  for (let i = services.length - 1; i >= 0; i--) if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
+  for (let i = services.length - 1; i >= 0; i--)
+    if (services[i]!.implied && declared.has(`${services[i]!.namespace}/${services[i]!.name}`)) services.splice(i, 1);
   for (const builtIn of builtInServices(dns)) {
     if (!services.some((s) => s.namespace === builtIn.namespace && s.name === builtIn.name)) services.push(builtIn);
   }
@@ -204,13 +235,27 @@ function consumersOf(o: ManifestObject, templateAt: string | undefined, defaultN
 }
 
 /** Custom resources an operator may act on, ReferenceGrants and ServiceEntry hosts, from any object. */
-function readFacts(obj: ManifestObject, defaultNamespace: string, crs: CustomResource[], grants: ReferenceGrant[], meshHosts: Set<string>, rules: DestinationRule[], routed: Set<string>): void {
+function readFacts(
+  obj: ManifestObject,
+  defaultNamespace: string,
+  crs: CustomResource[],
+  grants: ReferenceGrant[],
+  meshHosts: Set<string>,
+  rules: DestinationRule[],
+  routed: Set<string>,
+): void {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
   const namespace = namespaceOf(obj, defaultNamespace);
   if (group === 'gateway.networking.k8s.io' && obj.kind === 'ReferenceGrant') {
     const spec = objOf(obj.value().spec);
-    const from = arr(spec?.from).map(objOf).filter((f): f is Json => !!f).map((f) => ({ group: str(f.group) ?? '', kind: str(f.kind) ?? '', namespace: str(f.namespace) ?? '' }));
-    const to = arr(spec?.to).map(objOf).filter((t): t is Json => !!t).map((t) => ({ group: str(t.group) ?? '', kind: str(t.kind) ?? '', ...(str(t.name) ? { name: str(t.name)! } : {}) }));
+    const from = arr(spec?.from)
+      .map(objOf)
+      .filter((f): f is Json => !!f)
+      .map((f) => ({ group: str(f.group) ?? '', kind: str(f.kind) ?? '', namespace: str(f.namespace) ?? '' }));
+    const to = arr(spec?.to)
+      .map(objOf)
+      .filter((t): t is Json => !!t)
+      .map((t) => ({ group: str(t.group) ?? '', kind: str(t.kind) ?? '', ...(str(t.name) ? { name: str(t.name)! } : {}) }));
     grants.push({ namespace, name: obj.name, from, to });
     return;
   }
@@ -282,9 +327,25 @@ function operatorService(svc: OperatorService, namespace: string): Service {
  * cluster DNS. Their cluster IPs are the cluster's to choose.
  */
 export function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
-  const base = { type: 'ClusterIP' as const, headless: false, clusterIPs: [], clusterIPPending: true, ipFamilies: ['IPv4' as const], publishNotReadyAddresses: false, externalIPs: [], loadBalancerIngress: [], implied: 'built-in' as const };
+  const base = {
+    type: 'ClusterIP' as const,
+    headless: false,
+    clusterIPs: [],
+    clusterIPPending: true,
+    ipFamilies: ['IPv4' as const],
+    publishNotReadyAddresses: false,
+    externalIPs: [],
+    loadBalancerIngress: [],
+    implied: 'built-in' as const,
+  };
   return [
-    { ...base, namespace: 'default', name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' }, ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }] },
+    {
+      ...base,
+      namespace: 'default',
+      name: 'kubernetes',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
+    },
     {
       ...base,
       namespace: dns.namespace,
@@ -461,7 +522,9 @@ class ObjectReader {
     for (const path of spec.labelsAt) Object.assign(labels, stringMap(at(v, path)) ?? {});
     const replicas = int(at(v, spec.replicas)) ?? spec.defaultReplicas;
     const workload: ObjectRef = { kind: o.kind, namespace: this.ns(o), name: o.name };
-    const podSpec = { containers: [{ name: 'main', ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) }] };
+    const podSpec = {
+      containers: [{ name: 'main', ports: spec.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) }],
+    };
     const pods: Pod[] = [];
     for (let i = 0; i < replicas; i++) {
       const name = `${fill(spec.name)}-${i}`;
@@ -520,7 +583,15 @@ class ObjectReader {
       }
       for (const family of ['IPv4', 'IPv6'] as const) {
         if (byFamily[family].length === 0) continue;
-        out.push({ namespace, name: `${o.name}-${i}-${family.toLowerCase()}`, serviceName: o.name, addressType: family, endpoints: byFamily[family], ports, source: o.source });
+        out.push({
+          namespace,
+          name: `${o.name}-${i}-${family.toLowerCase()}`,
+          serviceName: o.name,
+          addressType: family,
+          endpoints: byFamily[family],
+          ports,
+          source: o.source,
+        });
       }
     });
     return out;

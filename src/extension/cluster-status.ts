@@ -9,7 +9,7 @@
  * server when it turns ready, so that the server reads the kubeconfig that now exists and the views switch to the
  * live cluster without a window reload. Without the variable nothing here runs.
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 export type ClusterStatusState = 'building' | 'starting' | 'ready' | 'failed';

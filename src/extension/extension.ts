@@ -4,12 +4,12 @@
  * set of watches) and the workspace manifests.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import type { DnsAnswer, QueryType } from '../core/resolver';
-import { ContextsRequest, ModelChangedNotification, ResolveRequest, SwitchContextRequest, type ModelInfo } from '../protocol/requests';
+import { ContextsRequest, ModelChangedNotification, type ModelInfo, ResolveRequest, SwitchContextRequest } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
-import { answerCopyValue, answerTarget, targetId, type AnswerTarget } from './answer';
-import { readClusterStatus, watchClusterStatus, type ClusterStatus } from './cluster-status';
+import { type AnswerTarget, answerCopyValue, answerTarget, targetId } from './answer';
+import { type ClusterStatus, readClusterStatus, watchClusterStatus } from './cluster-status';
 import { MapPanel } from './map';
 import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
@@ -51,7 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const manifests = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
   context.subscriptions.push(manifests);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
     synchronize: { configurationSection: 'netlens', fileEvents: manifests },
     outputChannel: output,
     // Computed at each start, so that a restart after the workspace is trusted tells the server.
@@ -89,7 +92,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   // The namespaces each context shows, kept per workspace: `filterKey` → names (absent: all).
   const FILTERS = 'netlens.namespaceFilter';
-  const filterOf = (info: Pick<ModelInfo, 'kind' | 'context'> | undefined) => context.workspaceState.get<Record<string, string[]>>(FILTERS, {})[filterKey(info)];
+  const filterOf = (info: Pick<ModelInfo, 'kind' | 'context'> | undefined) =>
+    context.workspaceState.get<Record<string, string[]>>(FILTERS, {})[filterKey(info)];
   const tree = new NetLensTree(() => client, filterOf);
   const view = vscode.window.createTreeView('netlens.tree', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(view);
@@ -187,21 +191,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       "process.stdout.write('\\nnetlens check ended with exit status ' + r.status + ' (0: no error found, 1: an error found, 2: could not check). Press any key to close the terminal.');",
       'process.stdin.setRawMode?.(true); process.stdin.resume(); process.stdin.once("data", () => process.exit(0));',
     ].join(' ');
-    const terminal = vscode.window.createTerminal({ name: 'netlens check', cwd: folder.uri, shellPath: process.execPath, shellArgs: ['-e', wrapper, ...cli], env: { ELECTRON_RUN_AS_NODE: '1' } });
+    const terminal = vscode.window.createTerminal({
+      name: 'netlens check',
+      cwd: folder.uri,
+      shellPath: process.execPath,
+      shellArgs: ['-e', wrapper, ...cli],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
     context.subscriptions.push(terminal);
     terminal.show();
   });
   register('netlens.switchContext', async () => {
     if (!client) throw new Error('the language server is not running');
     const { contexts, current, error } = await client.sendRequest(ContextsRequest);
-    if (error && !(tree.model?.namespaces.length)) {
+    if (error && !tree.model?.namespaces.length) {
       void vscode.window.showWarningMessage(`NetLens: ${error}`);
       return;
     }
-    const filterItem: vscode.QuickPickItem = { label: '$(filter) Filter Namespaces…', description: describeFilter(filterOf(tree.model)) || 'all namespaces shown' };
+    const filterItem: vscode.QuickPickItem = {
+      label: '$(filter) Filter Namespaces…',
+      description: describeFilter(filterOf(tree.model)) || 'all namespaces shown',
+    };
     const pick = await vscode.window.showQuickPick(
       [
-        ...(error ? [{ label: '$(warning) No context to switch to', detail: error }] : contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) }))),
+        ...(error
+          ? [{ label: '$(warning) No context to switch to', detail: error }]
+          : contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) }))),
         { label: '', kind: vscode.QuickPickItemKind.Separator },
         filterItem,
       ],
@@ -236,11 +251,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const all = info.namespaces.map((n) => n.name);
     const picks = await vscode.window.showQuickPick(
       info.namespaces.map((n) => ({ label: n.name, description: countsLabel(n), picked: !current || current.includes(n.name) })),
-      { title: `NetLens: Namespaces to Show${info.kind === 'cluster' ? ` (context ${info.context ?? ''})` : ''}`, placeHolder: 'Choose none or all to show every namespace', canPickMany: true, matchOnDescription: true },
+      {
+        title: `NetLens: Namespaces to Show${info.kind === 'cluster' ? ` (context ${info.context ?? ''})` : ''}`,
+        placeHolder: 'Choose none or all to show every namespace',
+        canPickMany: true,
+        matchOnDescription: true,
+      },
     );
     if (!picks) return;
     const filters = { ...context.workspaceState.get<Record<string, string[]>>(FILTERS, {}) };
-    const chosen = chosenFilter(picks.map((p) => p.label), all);
+    const chosen = chosenFilter(
+      picks.map((p) => p.label),
+      all,
+    );
     if (chosen) filters[filterKey(info)] = chosen;
     else delete filters[filterKey(info)];
     await context.workspaceState.update(FILTERS, filters);
@@ -364,7 +387,9 @@ async function resolveCommand(output: vscode.LogOutputChannel, mode: 'name' | 'i
 }
 
 function describe(answer: DnsAnswer, source: string): string {
-  const lines = [`${answer.qname} ${answer.qtype}: ${answer.rcode}${answer.rcode === 'NOERROR' && answer.answers.length === 0 ? ' (no records)' : ''} — ${source}`];
+  const lines = [
+    `${answer.qname} ${answer.qtype}: ${answer.rcode}${answer.rcode === 'NOERROR' && answer.answers.length === 0 ? ' (no records)' : ''} — ${source}`,
+  ];
   for (const r of [...answer.answers, ...answer.additional]) lines.push(`  ${r.name} ${r.type} ${r.data ?? '(allocated by the cluster)'}`);
   lines.push(answer.explanation.summary, ...answer.explanation.details.map((d) => `  ${d}`));
   for (const s of answer.explanation.search ?? []) lines.push(`  tried ${s.name}: ${s.rcode}${s.answers > 0 ? `, ${s.answers} records` : ''}`);

@@ -66,7 +66,13 @@ export interface MapOptions {
 /** The map of these namespaces: Services, their ports and the pods behind them, with what is broken marked. */
 export function buildMapGraph(views: readonly NamespaceView[], options: MapOptions = {}): MapGraph {
   const bounds = options.bounds ?? MAP_BOUNDS;
-  const plan = options.plan ?? planMap(views.map((v) => ({ name: v.namespace, services: v.services.length, pods: v.total })), bounds, options.expanded);
+  const plan =
+    options.plan ??
+    planMap(
+      views.map((v) => ({ name: v.namespace, services: v.services.length, pods: v.total })),
+      bounds,
+      options.expanded,
+    );
   const modes = new Map(plan.map((p) => [p.name, p.mode]));
   const namespaces: MapNamespace[] = [];
   const empty: string[] = [];
@@ -149,7 +155,8 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
         } else {
           for (const address of e.addresses) {
             const id = `addr/${ns}/${address}`;
-            if (!nodes.has(id)) nodes.set(id, { kind: 'address', id, namespace: ns, reveal: service.reveal, search: searchText(address, ns), address, ready: e.ready });
+            if (!nodes.has(id))
+              nodes.set(id, { kind: 'address', id, namespace: ns, reveal: service.reveal, search: searchText(address, ns), address, ready: e.ready });
             targets.push(id);
           }
         }
@@ -158,7 +165,14 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
             const id = `${link.sourcePort ?? service.id}>${target}`;
             const old = edges.get(id);
             // A dual-stack pod is an endpoint of two slices: one edge, ready if either says so.
-            edges.set(id, { id, source: service.id, ...(link.sourcePort ? { sourcePort: link.sourcePort } : {}), target, ...(link.targetPort !== undefined ? { targetPort: link.targetPort } : {}), ready: e.ready || (old?.ready ?? false) });
+            edges.set(id, {
+              id,
+              source: service.id,
+              ...(link.sourcePort ? { sourcePort: link.sourcePort } : {}),
+              target,
+              ...(link.targetPort !== undefined ? { targetPort: link.targetPort } : {}),
+              ready: e.ready || (old?.ready ?? false),
+            });
           }
         }
       }
@@ -246,7 +260,13 @@ function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServic
     if (e.ready) ready += e.pending ?? 1;
   }
   const address =
-    s.type === 'ExternalName' ? `→ ${s.externalName ?? ''}` : s.headless ? 'headless' : s.clusterIPPending ? 'IP allocated by the cluster' : s.clusterIPs.join(', ') || 'no IP';
+    s.type === 'ExternalName'
+      ? `→ ${s.externalName ?? ''}`
+      : s.headless
+        ? 'headless'
+        : s.clusterIPPending
+          ? 'IP allocated by the cluster'
+          : s.clusterIPs.join(', ') || 'no IP';
   const problem = serviceProblem(s, endpoints, ready, view);
   return {
     kind: 'service',
@@ -312,9 +332,19 @@ export async function loadMapGraph(source: MapSource, options: { readonly bounds
 }
 
 /** The ids a tree item may have on the map, best first: its own node, then the aggregate or namespace it is in. */
-export function mapTargets(item: { readonly kind: 'service' | 'pod'; readonly namespace: string; readonly name: string; readonly services?: readonly string[] }): string[] {
+export function mapTargets(item: {
+  readonly kind: 'service' | 'pod';
+  readonly namespace: string;
+  readonly name: string;
+  readonly services?: readonly string[];
+}): string[] {
   if (item.kind === 'service') return [`svc/${item.namespace}/${item.name}`, `pods/${item.namespace}/${item.name}`, `ns/${item.namespace}`];
-  return [`pod/${item.namespace}/${item.name}`, ...(item.services ?? []).map((s) => `pods/${item.namespace}/${s}`), `pods/${item.namespace}/`, `ns/${item.namespace}`];
+  return [
+    `pod/${item.namespace}/${item.name}`,
+    ...(item.services ?? []).map((s) => `pods/${item.namespace}/${s}`),
+    `pods/${item.namespace}/`,
+    `ns/${item.namespace}`,
+  ];
 }
 
 /**

@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ModelInfoRequest, NamespaceRequest, type ModelInfo } from '../protocol/requests';
-import { MAP_VIEW_TYPE, type HostMessage, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
-import { loadMapGraph, mapHtml, type MapSource } from './map-data';
+import { type ModelInfo, ModelInfoRequest, NamespaceRequest } from '../protocol/requests';
+import { type HostMessage, MAP_VIEW_TYPE, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
+import { loadMapGraph, type MapSource, mapHtml } from './map-data';
 import { filterModel } from './namespace-filter';
 
 /**
@@ -48,7 +48,12 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     if (this.panel) {
       this.panel.reveal(undefined, false);
     } else {
-      const panel = vscode.window.createWebviewPanel(MAP_VIEW_TYPE, 'Network Map', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
+      const panel = vscode.window.createWebviewPanel(
+        MAP_VIEW_TYPE,
+        'Network Map',
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+        this.options(),
+      );
       this.attach(panel);
     }
     if (select) this.select(select);
@@ -171,7 +176,9 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     const json = JSON.stringify(graph);
     if (json === this.sent) return;
     this.sent = json;
-    this.deps.log.info(`Network map: ${graph.namespaces.length} namespaces, ${graph.totals.services} services, ${graph.totals.pods} pods (${graph.totals.podNodes} drawn), built in ${Date.now() - started} ms`);
+    this.deps.log.info(
+      `Network map: ${graph.namespaces.length} namespaces, ${graph.totals.services} services, ${graph.totals.pods} pods (${graph.totals.podNodes} drawn), built in ${Date.now() - started} ms`,
+    );
     this.post({ type: 'graph', graph });
   }
 

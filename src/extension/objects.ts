@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ObjectRequest, type ObjectParams } from '../protocol/requests';
+import { type ObjectParams, ObjectRequest } from '../protocol/requests';
 
 export const OBJECT_SCHEME = 'netlens-object';
 
@@ -16,7 +16,10 @@ export function objectUri(ref: ObjectParams): vscode.Uri {
 }
 
 function refOf(uri: vscode.Uri): ObjectParams | undefined {
-  const parts = uri.path.replace(/\.yaml$/, '').split('/').slice(1);
+  const parts = uri.path
+    .replace(/\.yaml$/, '')
+    .split('/')
+    .slice(1);
   if (parts.length === 2 && parts[0] === 'namespace') return { kind: 'Namespace', name: parts[1]! };
   if (parts.length !== 3) return undefined;
   const kind = parts[1] === 'service' ? 'Service' : parts[1] === 'pod' ? 'Pod' : undefined;
@@ -64,7 +67,8 @@ export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.D
         this.changed.fire(uri);
       }
     }
-    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === OBJECT_SCHEME && !shown.has(doc.uri.toString())) this.behind.add(doc.uri.toString());
+    for (const doc of vscode.workspace.textDocuments)
+      if (doc.uri.scheme === OBJECT_SCHEME && !shown.has(doc.uri.toString())) this.behind.add(doc.uri.toString());
   }
 
   /** Object documents that missed a change while off screen are read again when they are shown. */
@@ -88,7 +92,10 @@ export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.D
     }
     if (result.from === 'workspace') {
       const { start, end } = result.range;
-      await vscode.window.showTextDocument(vscode.Uri.parse(result.uri), { selection: new vscode.Range(start.line, start.character, end.line, end.character), preview: true });
+      await vscode.window.showTextDocument(vscode.Uri.parse(result.uri), {
+        selection: new vscode.Range(start.line, start.character, end.line, end.character),
+        preview: true,
+      });
       return;
     }
     const uri = objectUri(ref);

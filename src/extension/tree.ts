@@ -7,7 +7,15 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ModelInfoRequest, NamespaceRequest, type EndpointView, type ModelInfo, type NamespaceView, type PodView, type ServiceView } from '../protocol/requests';
+import {
+  type EndpointView,
+  type ModelInfo,
+  ModelInfoRequest,
+  NamespaceRequest,
+  type NamespaceView,
+  type PodView,
+  type ServiceView,
+} from '../protocol/requests';
 import { filterModel } from './namespace-filter';
 
 /** Pods shown per page under a namespace. */
@@ -68,7 +76,9 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     if (!client) return false;
     const info = await client.sendRequest(ModelInfoRequest);
     const names = [...this.namespaces.keys()].filter((name) => info.namespaces.some((n) => n.name === name));
-    const views = await Promise.all(names.map((namespace) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit: this.shown.get(namespace) ?? POD_PAGE })));
+    const views = await Promise.all(
+      names.map((namespace) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit: this.shown.get(namespace) ?? POD_PAGE })),
+    );
     const same =
       this.info !== undefined &&
       JSON.stringify(info) === JSON.stringify(this.info) &&
@@ -77,7 +87,9 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     if (same) return false;
     this.info = info;
     this.namespaces.clear();
-    names.forEach((name, i) => this.namespaces.set(name, views[i]!));
+    names.forEach((name, i) => {
+      this.namespaces.set(name, views[i]!);
+    });
     this.changed.fire(undefined);
     return true;
   }
@@ -119,10 +131,24 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
       if (info.kind === 'cluster' && info.state === 'failed') return [];
       if (info.kind === 'workspace' && info.namespaces.length === 0) return [];
       const notes: Node[] = info.notes.map((n, i) => ({ kind: 'message', id: `note/${i}`, label: n, tooltip: n, icon: 'info' }));
-      if (info.state === 'stale') notes.unshift({ kind: 'message', id: 'stale', label: `Reconnecting: ${info.message ?? 'the cluster does not answer'}`, tooltip: 'What is shown may be out of date.', icon: 'warning' });
+      if (info.state === 'stale')
+        notes.unshift({
+          kind: 'message',
+          id: 'stale',
+          label: `Reconnecting: ${info.message ?? 'the cluster does not answer'}`,
+          tooltip: 'What is shown may be out of date.',
+          icon: 'warning',
+        });
       const shown = filterModel(info, this.filter(info)).namespaces;
       if (shown.length < info.namespaces.length) {
-        notes.push({ kind: 'message', id: 'filter', label: `Showing ${shown.length} of ${info.namespaces.length} namespaces`, tooltip: 'Filter Namespaces… chooses which (in the view title, or from the status bar).', icon: 'filter', command: 'netlens.filterNamespaces' });
+        notes.push({
+          kind: 'message',
+          id: 'filter',
+          label: `Showing ${shown.length} of ${info.namespaces.length} namespaces`,
+          tooltip: 'Filter Namespaces… chooses which (in the view title, or from the status bar).',
+          icon: 'filter',
+          command: 'netlens.filterNamespaces',
+        });
       }
       return [...notes, ...shown.map((n): Node => ({ kind: 'namespace', ...n }))];
     }
@@ -141,7 +167,10 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
       }
       case 'service': {
         const s = node.service;
-        if (s.type === 'ExternalName') return [{ kind: 'detail', id: `${s.namespace}/${s.name}/cname`, label: `CNAME ${s.externalName ?? ''}`, icon: 'link-external', copy: s.externalName ?? '' }];
+        if (s.type === 'ExternalName')
+          return [
+            { kind: 'detail', id: `${s.namespace}/${s.name}/cname`, label: `CNAME ${s.externalName ?? ''}`, icon: 'link-external', copy: s.externalName ?? '' },
+          ];
         if (s.ports.length === 0) return endpointNodes(s, undefined);
         return s.ports.map((port) => ({ kind: 'port', service: s, port }));
       }
@@ -152,7 +181,17 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         if (!e.pod) return [];
         const view = await this.namespace(node.service.namespace);
         const pod = view.pods.find((p) => p.name === e.pod);
-        return pod ? [{ kind: 'pod', pod }] : [{ kind: 'message', id: `${node.service.namespace}/${e.pod}/missing`, label: `pod ${e.pod}`, tooltip: 'Not among the pods shown (see "show more").', icon: 'vm-outline' }];
+        return pod
+          ? [{ kind: 'pod', pod }]
+          : [
+              {
+                kind: 'message',
+                id: `${node.service.namespace}/${e.pod}/missing`,
+                label: `pod ${e.pod}`,
+                tooltip: 'Not among the pods shown (see "show more").',
+                icon: 'vm-outline',
+              },
+            ];
       }
       case 'pod':
         return podDetails(node.pod);
@@ -224,7 +263,10 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(node.group === 'services' ? 'Services' : 'Pods', node.count > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          node.group === 'services' ? 'Services' : 'Pods',
+          node.count > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `ns/${node.namespace}/${node.group}`;
         item.description = String(node.count);
         item.iconPath = new vscode.ThemeIcon(node.group === 'services' ? 'globe' : 'vm');
@@ -245,12 +287,18 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
       case 'endpoint': {
         const e = node.endpoint;
         const state = e.terminating ? 'terminating' : e.ready ? 'ready' : e.serving ? 'serving' : 'not ready';
-        const label = e.pending !== undefined ? `${e.pending} × allocated by the cluster` : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
+        const label =
+          e.pending !== undefined ? `${e.pending} × allocated by the cluster` : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
         const item = new vscode.TreeItem(label, e.pod ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `svc/${node.service.namespace}/${node.service.name}/ep/${node.address}/${node.port ?? ''}/${e.pod ?? ''}`;
         item.description = [state, e.hostname, e.nodeName].filter(Boolean).join(' · ');
-        item.iconPath = new vscode.ThemeIcon(e.ready ? 'pass' : e.terminating ? 'debug-stop' : 'circle-large-outline', new vscode.ThemeColor(e.ready ? 'testing.iconPassed' : 'testing.iconQueued'));
-        item.tooltip = text(`Endpoint ${label} of Service ${node.service.namespace}/${node.service.name}\n\nready: ${e.ready} · serving: ${e.serving} · terminating: ${e.terminating}${e.pod ? `\npod: ${e.pod}` : ''}${e.nodeName ? `\nnode: ${e.nodeName}` : ''}`);
+        item.iconPath = new vscode.ThemeIcon(
+          e.ready ? 'pass' : e.terminating ? 'debug-stop' : 'circle-large-outline',
+          new vscode.ThemeColor(e.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
+        );
+        item.tooltip = text(
+          `Endpoint ${label} of Service ${node.service.namespace}/${node.service.name}\n\nready: ${e.ready} · serving: ${e.serving} · terminating: ${e.terminating}${e.pod ? `\npod: ${e.pod}` : ''}${e.nodeName ? `\nnode: ${e.nodeName}` : ''}`,
+        );
         item.contextValue = e.pending !== undefined ? 'endpoint.pending' : 'endpoint';
         return item;
       }
@@ -291,26 +339,47 @@ function endpointNodes(service: ServiceView, portName: string | undefined): Node
     const addresses = endpoint.pending !== undefined ? ['pending'] : endpoint.addresses;
     for (const address of addresses) out.push({ kind: 'endpoint', service, endpoint, address, ...(port !== undefined ? { port } : {}) });
   }
-  if (out.length === 0) out.push({ kind: 'message', id: `svc/${service.namespace}/${service.name}/${portName ?? ''}/none`, label: 'No endpoints', tooltip: service.selector ? 'The selector matches no ready pod.' : 'This Service has no selector and no EndpointSlice.', icon: 'warning' });
+  if (out.length === 0)
+    out.push({
+      kind: 'message',
+      id: `svc/${service.namespace}/${service.name}/${portName ?? ''}/none`,
+      label: 'No endpoints',
+      tooltip: service.selector ? 'The selector matches no ready pod.' : 'This Service has no selector and no EndpointSlice.',
+      icon: 'warning',
+    });
   return out;
 }
 
 function serviceItem(s: ServiceView): vscode.TreeItem {
   const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `svc/${s.namespace}/${s.name}`;
-  const ips = s.type === 'ExternalName' ? `→ ${s.externalName ?? ''}` : s.headless ? 'headless' : s.clusterIPPending ? 'IP allocated by the cluster' : s.clusterIPs.join(', ');
+  const ips =
+    s.type === 'ExternalName'
+      ? `→ ${s.externalName ?? ''}`
+      : s.headless
+        ? 'headless'
+        : s.clusterIPPending
+          ? 'IP allocated by the cluster'
+          : s.clusterIPs.join(', ');
   const ports = s.ports.map((p) => `${p.port}/${p.protocol}`).join(' ');
   item.description = `${s.type} · ${ips}${ports ? ` · ${ports}` : ''}`;
   const ready = s.endpoints.filter((e) => e.ready).length;
   const broken = s.type !== 'ExternalName' && ready === 0;
-  item.iconPath = new vscode.ThemeIcon(s.type === 'ExternalName' ? 'link-external' : 'globe', broken ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  item.iconPath = new vscode.ThemeIcon(
+    s.type === 'ExternalName' ? 'link-external' : 'globe',
+    broken ? new vscode.ThemeColor('list.warningForeground') : undefined,
+  );
   item.tooltip = text(
     [
       `Service ${s.namespace}/${s.name} (${s.type})`,
       s.fqdn,
       s.type === 'ExternalName' ? `CNAME ${s.externalName ?? ''}` : `cluster IPs: ${ips}`,
       ...s.ports.map((p) => `port ${p.name || '(unnamed)'} ${p.port}/${p.protocol} → ${p.targetPort}${p.nodePort ? ` (node port ${p.nodePort})` : ''}`),
-      s.selector ? `selector: ${Object.entries(s.selector).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'no selector',
+      s.selector
+        ? `selector: ${Object.entries(s.selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}`
+        : 'no selector',
       `${ready} ready of ${s.endpoints.length} endpoints`,
     ].join('\n'),
   );
@@ -323,7 +392,10 @@ function podItem(p: PodView): vscode.TreeItem {
   item.id = `pod/${p.namespace}/${p.name}`;
   const ips = p.pending ? `${p.pending.replicas} × IP allocated by the cluster` : p.ips.join(', ') || 'no IP';
   item.description = `${ips}${p.node ? ` · ${p.node}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.pending ? '' : p.ready ? ' · ready' : ' · not ready'}`;
-  item.iconPath = new vscode.ThemeIcon(p.terminating ? 'debug-stop' : 'vm', new vscode.ThemeColor(p.pending ? 'disabledForeground' : p.ready ? 'testing.iconPassed' : 'testing.iconQueued'));
+  item.iconPath = new vscode.ThemeIcon(
+    p.terminating ? 'debug-stop' : 'vm',
+    new vscode.ThemeColor(p.pending ? 'disabledForeground' : p.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
+  );
   item.tooltip = text(
     [
       `Pod ${p.namespace}/${p.name}`,
@@ -348,8 +420,21 @@ function podDetails(p: PodView): Node[] {
   const out: Node[] = [];
   for (const ip of p.ips) out.push({ kind: 'detail', id: `${id}/ip/${ip}`, label: ip, description: 'IP', icon: 'symbol-numeric', copy: ip });
   if (p.node) out.push({ kind: 'detail', id: `${id}/node`, label: p.node, description: 'node', icon: 'server' });
-  out.push({ kind: 'detail', id: `${id}/phase`, label: p.pending ? 'not created yet' : `${p.phase ?? 'unknown'}${p.ready ? ', ready' : ', not ready'}`, description: 'phase', icon: 'pulse' });
-  for (const c of p.ports) out.push({ kind: 'detail', id: `${id}/port/${c.name}/${c.containerPort}`, label: `${c.name || 'port'} ${c.containerPort}/${c.protocol}`, description: 'container port', icon: 'plug' });
+  out.push({
+    kind: 'detail',
+    id: `${id}/phase`,
+    label: p.pending ? 'not created yet' : `${p.phase ?? 'unknown'}${p.ready ? ', ready' : ', not ready'}`,
+    description: 'phase',
+    icon: 'pulse',
+  });
+  for (const c of p.ports)
+    out.push({
+      kind: 'detail',
+      id: `${id}/port/${c.name}/${c.containerPort}`,
+      label: `${c.name || 'port'} ${c.containerPort}/${c.protocol}`,
+      description: 'container port',
+      icon: 'plug',
+    });
   for (const d of p.dnsNames) out.push({ kind: 'detail', id: `${id}/dns/${d}`, label: d, description: 'DNS name', icon: 'symbol-string', copy: d });
   return out;
 }

@@ -11,9 +11,7 @@ export interface ResolveParams {
   readonly qtype?: QueryType;
 }
 
-export type ResolveResult =
-  | { readonly ok: true; readonly answer: DnsAnswer; readonly source: string }
-  | { readonly ok: false; readonly message: string };
+export type ResolveResult = { readonly ok: true; readonly answer: DnsAnswer; readonly source: string } | { readonly ok: false; readonly message: string };
 
 /** Resolves a name or an IP as the cluster's DNS would, from the live cluster first, then the workspace. */
 export const ResolveRequest = new RequestType<ResolveParams, ResolveResult, void>('netlens/resolve');
@@ -21,7 +19,13 @@ export const ResolveRequest = new RequestType<ResolveParams, ResolveResult, void
 /** Why a live cluster cannot be read, from its API server's answer (or the lack of one). */
 export type ClusterErrorKind = 'unauthorized' | 'forbidden' | 'not-found' | 'gone' | 'unreachable' | 'tls' | 'credentials' | 'timeout' | 'aborted' | 'http';
 /** Why no live cluster is read: the kubeconfig is missing or cannot be used (`config` when the reason has no code). */
-export type KubeconfigErrorKind = 'config:not-found' | 'config:malformed' | 'config:no-context' | 'config:unknown-context' | 'config:incomplete-context' | 'config';
+export type KubeconfigErrorKind =
+  | 'config:not-found'
+  | 'config:malformed'
+  | 'config:no-context'
+  | 'config:unknown-context'
+  | 'config:incomplete-context'
+  | 'config';
 export type ModelErrorKind = ClusterErrorKind | KubeconfigErrorKind;
 
 /** A model's state as the tree shows it. */
@@ -64,7 +68,13 @@ export interface ServiceView {
   readonly clusterIPPending: boolean;
   readonly externalName?: string;
   readonly selector?: Readonly<Record<string, string>>;
-  readonly ports: readonly { readonly name: string; readonly port: number; readonly targetPort: number | string; readonly protocol: string; readonly nodePort?: number }[];
+  readonly ports: readonly {
+    readonly name: string;
+    readonly port: number;
+    readonly targetPort: number | string;
+    readonly protocol: string;
+    readonly nodePort?: number;
+  }[];
   readonly endpoints: readonly EndpointView[];
 }
 
@@ -97,9 +107,13 @@ export interface NamespaceView {
 /** The model the tree and the status bar show: cluster or workspace, its state and its namespaces. */
 export const ModelInfoRequest = new RequestType0<ModelInfo, void>('netlens/modelInfo');
 /** One namespace's Services and (a page of) its Pods. */
-export const NamespaceRequest = new RequestType<{ readonly namespace: string; readonly offset?: number; readonly limit?: number }, NamespaceView, void>('netlens/namespace');
+export const NamespaceRequest = new RequestType<{ readonly namespace: string; readonly offset?: number; readonly limit?: number }, NamespaceView, void>(
+  'netlens/namespace',
+);
 /** The contexts of the kubeconfig, and the current one. */
-export const ContextsRequest = new RequestType0<{ readonly contexts: readonly string[]; readonly current?: string; readonly error?: string }, void>('netlens/contexts');
+export const ContextsRequest = new RequestType0<{ readonly contexts: readonly string[]; readonly current?: string; readonly error?: string }, void>(
+  'netlens/contexts',
+);
 /** Switches the live model to another kubeconfig context. */
 export const SwitchContextRequest = new RequestType<{ readonly context: string }, ModelInfo, void>('netlens/switchContext');
 /** The model changed (objects or state): views should ask again. */
@@ -117,7 +131,15 @@ export type ObjectResult =
   /** The live object as the API server returns it now (a Service with its EndpointSlices), as YAML. */
   | { readonly ok: true; readonly from: 'cluster'; readonly yaml: string }
   /** The manifest that declares it in the workspace, at its `metadata.name`. */
-  | { readonly ok: true; readonly from: 'workspace'; readonly uri: string; readonly range: { readonly start: { readonly line: number; readonly character: number }; readonly end: { readonly line: number; readonly character: number } } }
+  | {
+      readonly ok: true;
+      readonly from: 'workspace';
+      readonly uri: string;
+      readonly range: {
+        readonly start: { readonly line: number; readonly character: number };
+        readonly end: { readonly line: number; readonly character: number };
+      };
+    }
   | { readonly ok: false; readonly message: string };
 
 /** An object's YAML: read from the cluster when the views show one, else where the workspace declares it. */

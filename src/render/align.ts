@@ -7,10 +7,11 @@
  *
  * Pure code (no Node API).
  */
-import { lineIndex, matchLine, type TemplateLine, type TemplateLines } from './template-lines';
 
 /** How rendered text came to be: copied from the source, or computed there (by a template action, a transformer). */
 import type { Produced } from './source-map';
+import { lineIndex, matchLine, type TemplateLine, type TemplateLines } from './template-lines';
+
 export type { Produced };
 
 /** A part of a rendered line and the source characters behind it (offsets in the rendered line and the template). */
@@ -157,7 +158,7 @@ function alignRegion(lines: readonly TemplateLine[], rendered: readonly string[]
     for (let j = 1; j <= m; j++) {
       const up = dp[(i - 1) * w + j]!;
       const left = dp[i * w + j - 1]!;
-      let best = up >= left ? up : left;
+      let best = Math.max(up, left);
       let how = up >= left ? 1 : 2;
       const s = score(t, r0 + j - 1);
       if (s > 0 && dp[(i - 1) * w + j - 1]! + s > best) {
@@ -259,7 +260,13 @@ function fillGaps(tpl: TemplateLines, rendered: readonly string[], matched: Int3
     }
     if (!found) {
       const at = prev >= 0 ? prev : -1;
-      found = { templateLine: at, parts: at >= 0 && r.trim() !== '' ? [{ start: 0, end: trimEnd(r).length, sourceStart: lines[at]!.start, sourceEnd: lines[at]!.end, produced: 'expression' }] : [] };
+      found = {
+        templateLine: at,
+        parts:
+          at >= 0 && r.trim() !== ''
+            ? [{ start: 0, end: trimEnd(r).length, sourceStart: lines[at]!.start, sourceEnd: lines[at]!.end, produced: 'expression' }]
+            : [],
+      };
     }
     out[j] = found;
     if (found.templateLine >= 0) prev = found.templateLine;
@@ -296,7 +303,10 @@ function actionAssignment(tpl: TemplateLines, action: number, rendered: string):
   const text = trimEnd(rendered);
   const lead = text.length - text.trimStart().length;
   const line = lineIndex(tpl.lineStarts, a.start);
-  return { templateLine: line, parts: text.length > lead ? [{ start: lead, end: text.length, sourceStart: a.start, sourceEnd: a.end, produced: 'expression' }] : [] };
+  return {
+    templateLine: line,
+    parts: text.length > lead ? [{ start: lead, end: text.length, sourceStart: a.start, sourceEnd: a.end, produced: 'expression' }] : [],
+  };
 }
 
 function trimEnd(s: string): string {

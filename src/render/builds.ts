@@ -13,12 +13,12 @@
 import { analyzeManifest } from '../core/analyze';
 import type { CheckSource, Finding } from '../core/check';
 import { ManifestCache } from '../core/incremental';
-import { namespaceOf, type ManifestProblem, type ParsedManifest } from '../core/manifests';
+import { type ManifestProblem, namespaceOf, type ParsedManifest } from '../core/manifests';
 import type { Reference, ScanOptions } from '../core/references';
-import { Resolver, type PodRecordsMode } from '../core/resolver';
+import { type PodRecordsMode, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import type { RenderResult } from './result';
-import { toSource, type Produced } from './source-map';
+import { type Produced, toSource } from './source-map';
 
 export interface Build {
   /** Stable identity (the render's id, or `plain`). */
@@ -45,7 +45,13 @@ export function renderedBuild(render: RenderResult, scan: ScanOptions, label = r
  * The same, without holding the thread: the rendered text is parsed a document at a time, awaiting `pause` after
  * each (for an editor). Keeping `cache` between renders of one target parses only the documents that changed.
  */
-export async function renderedBuildAsync(render: RenderResult, scan: ScanOptions, pause: () => Promise<void>, label = render.label, cache = new ManifestCache(scan)): Promise<Build> {
+export async function renderedBuildAsync(
+  render: RenderResult,
+  scan: ScanOptions,
+  pause: () => Promise<void>,
+  label = render.label,
+  cache = new ManifestCache(scan),
+): Promise<Build> {
   await cache.prepare(render.uri, render.text, pause);
   return renderedBuild(render, scan, label, cache);
 }
@@ -114,7 +120,9 @@ function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
 function without(m: ParsedManifest, namespaces: ReadonlySet<string>, defaultNamespace: string): ParsedManifest {
   return {
     ...m,
-    objects: m.objects.filter((o) => (o.kind === 'Namespace' ? !namespaces.has(o.name) : CLUSTER_WIDE.has(o.kind) || !namespaces.has(namespaceOf(o, defaultNamespace)))),
+    objects: m.objects.filter((o) =>
+      o.kind === 'Namespace' ? !namespaces.has(o.name) : CLUSTER_WIDE.has(o.kind) || !namespaces.has(namespaceOf(o, defaultNamespace)),
+    ),
     problems: [],
   };
 }
@@ -137,7 +145,12 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
         others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
         { defaultNamespace: options.defaultNamespace },
       );
-      sources.push({ name: 'the other builds of the workspace', resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }), live: false, facts: otherModel.facts });
+      sources.push({
+        name: 'the other builds of the workspace',
+        resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }),
+        live: false,
+        facts: otherModel.facts,
+      });
     }
     for (const p of own.report.problems) {
       // A key written twice is a finding of the file's own (NL015), as in `netlens check` on plain files.
@@ -222,7 +235,8 @@ export function placeOf(build: Build, uri: string, start: number, end: number): 
   const render = build.render;
   if (render && uri === render.uri) {
     const s = toSource(render.map, start, end);
-    if (s) return { file: s.path, start: s.start, end: s.end, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn, produced: s.produced };
+    if (s)
+      return { file: s.path, start: s.start, end: s.end, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn, produced: s.produced };
     // Rendered text without a source (a file NetLens cannot open): the entry file, at its start.
     return { file: render.target.entryFile, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, produced: 'expression' };
   }

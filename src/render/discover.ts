@@ -5,10 +5,10 @@
  * that belong to neither: files inside a chart, files a kustomization reads and kustomization files themselves are
  * inputs of a render, not manifests to read on their own.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { parseDocument, isMap, isScalar } from 'yaml';
-import { KUSTOMIZATION_FILES, readKustomization, type Kustomization } from './kustomization';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { KUSTOMIZATION_FILES, type Kustomization, readKustomization } from './kustomization';
 
 /** Folders a walk never enters: tool state and dependencies, not manifests (as the CLI's file walk). */
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
@@ -51,7 +51,7 @@ export function discover(roots: readonly string[]): Discovery {
   const yamlFiles: string[] = [];
   const chartDirs: string[] = [];
   const walk = (dir: string): void => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

@@ -10,7 +10,7 @@
 import { isCustomResourceDefinition } from '../core/incremental';
 import { alignTemplate, type LineAssignment } from './align';
 import { lineStartsOf, type MappedLine, type SourceFile, type SourceMapTable } from './source-map';
-import { templateLines, type TemplateLines } from './template-lines';
+import { type TemplateLines, templateLines } from './template-lines';
 
 /** Kinds that live outside namespaces: no namespace is written into them. */
 export const CLUSTER_SCOPED_KINDS = new Set([

@@ -8,10 +8,10 @@
  * the same way, written into the mirror in place of their links. `helm template` talks to no cluster (`lookup`
  * returns nothing), runs no post-renderer (none is passed) and no plugin (HELM_PLUGINS is an empty folder).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { ChartTarget } from './discover';
 import { assembleHelm, splitHelmOutput, type TemplateCache } from './helm-map';
 import { emptyMap, problemAt, type RenderProblem, type RenderResult } from './result';
@@ -60,7 +60,13 @@ export function helmArgs(chartDir: string, options: HelmOptions, namespace: stri
   return args;
 }
 
-export async function renderChart(target: ChartTarget, tool: ToolLocation, options: HelmOptions, ctx: HelmContext, inputs: readonly string[]): Promise<RenderResult> {
+export async function renderChart(
+  target: ChartTarget,
+  tool: ToolLocation,
+  options: HelmOptions,
+  ctx: HelmContext,
+  inputs: readonly string[],
+): Promise<RenderResult> {
   const read = (f: string) => ctx.files.get(f) ?? readFileSync(f, 'utf8');
   const chartText = read(target.entryFile);
   const namespace = options.namespace || target.name || 'default';
@@ -96,7 +102,12 @@ export async function renderChart(target: ChartTarget, tool: ToolLocation, optio
   if (missing.length > 0 || overridden.length > 0) {
     const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
     if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
-    const state = await mirror(ctx, target, inputs.filter((f) => f.startsWith(target.dir + sep)), written);
+    const state = await mirror(
+      ctx,
+      target,
+      inputs.filter((f) => f.startsWith(target.dir + sep)),
+      written,
+    );
     mirrored = true;
     chartDir = state.chartDir;
   } else await dropMirror(ctx, target.dir);
@@ -273,7 +284,7 @@ function dependencies(chartText: string): Dependency[] {
 /** Names of the charts vendored under charts/: folders by their Chart.yaml name, archives by their file name. */
 function vendoredCharts(chartDir: string): Set<string> {
   const names = new Set<string>();
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(join(chartDir, 'charts'), { withFileTypes: true });
   } catch {
@@ -405,7 +416,10 @@ function escapeRegExp(s: string): string {
  */
 function conditionHolds(files: readonly string[], read: (f: string) => string, condition: string | undefined): boolean {
   if (!condition) return true;
-  for (const path of condition.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const path of condition
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const v = valueAt(files, read, path.split('.'));
     if (typeof v === 'boolean') return v;
   }
@@ -416,7 +430,7 @@ function conditionHolds(files: readonly string[], read: (f: string) => string, c
 export async function chartFiles(chartDir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {

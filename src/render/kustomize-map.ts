@@ -10,7 +10,20 @@
  *
  * Pure code apart from the file reads the caller provides.
  */
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Pair,
+  parseAllDocuments,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+  type Node as YamlNode,
+} from 'yaml';
 import { lineStartsOf, type MappedLine, type MappedPart, type Produced, type SourceFile, type SourceMapTable } from './source-map';
 import { lineIndex } from './template-lines';
 
@@ -72,7 +85,6 @@ export function inlineOffset(inline: InlineText, offset: number): number {
   const base = inline.lineOffsets[Math.min(line, inline.lineOffsets.length - 1)] ?? 0;
   return base + (offset - lineStart);
 }
-
 
 export interface Origin {
   /** The file the object was read from (absolute). */
@@ -247,14 +259,23 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
     const src = srcPath ? parsedSource(srcPath) : undefined;
     if (!src) unmapped++;
     const srcDoc = src && origin.path ? pickDocument(src.docs, kind, name) : undefined;
-    const srcName = srcDoc && isMap(srcDoc.contents) ? scalarString((srcDoc.contents.get('metadata', true) as YAMLMap | undefined)?.get?.('name', true)) : undefined;
+    const srcName =
+      srcDoc && isMap(srcDoc.contents) ? scalarString((srcDoc.contents.get('metadata', true) as YAMLMap | undefined)?.get?.('name', true)) : undefined;
     const targeting = patches.filter((p) => patchTargets(p, kind, srcName ?? name));
 
     /**
      * One source per rendered line: a value's source wins over its key's (a patch that sets `value:` under a key
      * the base has is where the value comes from), and the first value recorded on a line keeps its place.
      */
-    const record = (renderedStart: number, renderedEnd: number, file: SourceFile, sourceStart: number, sourceEnd: number, produced: Produced, isKey = false) => {
+    const record = (
+      renderedStart: number,
+      renderedEnd: number,
+      file: SourceFile,
+      sourceStart: number,
+      sourceEnd: number,
+      produced: Produced,
+      isKey = false,
+    ) => {
       const l = lineIndex(docLineStarts, renderedStart);
       const fileIdx = indexOf(file);
       const srcLine = sourceLine(file, sourceStart);
@@ -336,10 +357,13 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
         if (!srcDoc) {
           // A generated object: its values are written in the kustomization (literals) or in the files it reads
           // (a properties file, an env file), found by their text, line by line for a file's whole content.
-          const candidates = [src.file, ...(options.generatorInputs?.(src.file.path) ?? []).flatMap((f) => {
-            const text = options.read(f);
-            return text === undefined ? [] : [{ path: f, text }];
-          })];
+          const candidates = [
+            src.file,
+            ...(options.generatorInputs?.(src.file.path) ?? []).flatMap((f) => {
+              const text = options.read(f);
+              return text === undefined ? [] : [{ path: f, text }];
+            }),
+          ];
           const [rs, re] = inner(node, docText);
           let at = rs;
           for (const rl of docText.slice(rs, re).split('\n')) {

@@ -12,10 +12,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { KustomizeTarget } from './discover';
-import { assembleKustomize } from './kustomize-map';
 import type { Kustomization } from './kustomization';
+import { assembleKustomize } from './kustomize-map';
 import { emptyMap, problemAt, type RenderProblem, type RenderResult } from './result';
-import { runTool, sandboxEnv, type ToolLocation } from './tools';
+import { type RunResult, runTool, sandboxEnv, type ToolLocation } from './tools';
 
 export interface KustomizeOptions {
   readonly timeoutMs: number;
@@ -35,7 +35,13 @@ export function kustomizeCommand(tool: ToolLocation | 'kustomize', dir: string):
   return name === 'kubectl' ? ['kubectl', 'kustomize', dir] : ['kustomize', 'build', dir];
 }
 
-export async function renderKustomization(target: KustomizeTarget, tool: ToolLocation, options: KustomizeOptions, ctx: KustomizeContext, inputs: readonly string[]): Promise<RenderResult> {
+export async function renderKustomization(
+  target: KustomizeTarget,
+  tool: ToolLocation,
+  options: KustomizeOptions,
+  ctx: KustomizeContext,
+  inputs: readonly string[],
+): Promise<RenderResult> {
   const entryText = readFileSync(target.entryFile, 'utf8');
   const problems: RenderProblem[] = [];
   const base = {
@@ -55,17 +61,31 @@ export async function renderKustomization(target: KustomizeTarget, tool: ToolLoc
     for (const { k, r } of remote) {
       const text = k.file === target.entryFile ? entryText : readFileSync(k.file, 'utf8');
       const at = Math.max(0, text.indexOf(r));
-      problems.push(problemAt(k.file, text, at, at + r.length, 'remote-refused', 'error', `${r} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`));
+      problems.push(
+        problemAt(
+          k.file,
+          text,
+          at,
+          at + r.length,
+          'remote-refused',
+          'error',
+          `${r} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`,
+        ),
+      );
     }
-    for (const k of broken) problems.push(problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', `This kustomization cannot be read: ${k.error}`));
+    for (const k of broken)
+      problems.push(problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', `This kustomization cannot be read: ${k.error}`));
     return { ...base, text: '', map: emptyMap(), problems, toolMs: 0, mapMs: 0 };
   }
 
   const wrapper = mkdtempSync(join(ctx.workDir, 'kustomize-'));
   const rel = relative(wrapper, target.dir).split('\\').join('/');
-  writeFileSync(join(wrapper, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`);
+  writeFileSync(
+    join(wrapper, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`,
+  );
   const args = tool.name === 'kubectl' ? ['kustomize', wrapper] : ['build', wrapper];
-  let run;
+  let run: RunResult;
   try {
     run = await runTool(tool.path, args, { env: sandboxEnv(join(ctx.workDir, 'kustomize-home'), ctx.emptyDir), cwd: wrapper, timeoutMs: options.timeoutMs });
   } finally {
@@ -96,7 +116,15 @@ export async function renderKustomization(target: KustomizeTarget, tool: ToolLoc
   });
   if (assembled.unmapped > 0) {
     problems.push(
-      problemAt(target.entryFile, entryText, 0, 0, 'unmapped-output', 'information', `${assembled.unmapped} rendered object${assembled.unmapped === 1 ? ' has' : 's have'} no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.`),
+      problemAt(
+        target.entryFile,
+        entryText,
+        0,
+        0,
+        'unmapped-output',
+        'information',
+        `${assembled.unmapped} rendered object${assembled.unmapped === 1 ? ' has' : 's have'} no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.`,
+      ),
     );
   }
   return { ...base, text: assembled.text, map: assembled.map, problems, toolMs: run.ms, mapMs: Date.now() - started };

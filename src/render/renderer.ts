@@ -12,10 +12,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
-import { chartFiles, helmArgs, renderChart, type MirrorState } from './helm';
-import { templateCache, type TemplateCache } from './helm-map';
-import { kustomizeCommand, renderKustomization } from './kustomize';
+import { chartFiles, helmArgs, type MirrorState, renderChart } from './helm';
+import { type TemplateCache, templateCache } from './helm-map';
 import { kustomizationGraph } from './kustomization';
+import { kustomizeCommand, renderKustomization } from './kustomize';
 import { emptyMap, problemAt, type RenderResult } from './result';
 import { findTool, type ToolLocation, type ToolName } from './tools';
 
@@ -117,7 +117,11 @@ export class Renderer {
    * since the last time, so that checking a large chart for changes costs a stat per file. Returns the contents
    * it read (the others are read from disk when needed).
    */
-  private async inputKey(parts: readonly string[], files: readonly string[], overrides?: ReadonlyMap<string, string>): Promise<{ key: string; files: Map<string, string> }> {
+  private async inputKey(
+    parts: readonly string[],
+    files: readonly string[],
+    overrides?: ReadonlyMap<string, string>,
+  ): Promise<{ key: string; files: Map<string, string> }> {
     const read = new Map<string, string>();
     const stats = await Promise.all(files.map((f) => (overrides?.has(f) ? Promise.resolve(undefined) : stat(f).catch(() => null))));
     const stale = files.filter((f, i) => {
@@ -166,7 +170,13 @@ export class Renderer {
     const hit = this.cache.get(id);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
     const overridden = [...(request.overrides?.keys() ?? [])].filter((f) => inputs.includes(f));
-    const result = await renderChart(target, tool, options, { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden, mirrors: this.mirrors }, inputs);
+    const result = await renderChart(
+      target,
+      tool,
+      options,
+      { workDir: this.workDir, emptyDir: this.emptyDir, cache: this.templates, pause: this.pause, files, overridden, mirrors: this.mirrors },
+      inputs,
+    );
     this.cache.set(id, { key, result });
     return result;
   }
@@ -185,12 +195,25 @@ export class Renderer {
     const { key } = await this.inputKey(['kustomize', tool.path, toolStamp(tool.path)], inputs);
     const hit = this.cache.get(target.entryFile);
     if (hit && hit.key === key) return { ...hit.result, fromCache: true, toolMs: 0, mapMs: 0 };
-    const result = await renderKustomization(target, tool, { timeoutMs: this.settings.timeoutMs ?? 60_000 }, { workDir: this.workDir, emptyDir: this.emptyDir, graph, pause: this.pause }, inputs);
+    const result = await renderKustomization(
+      target,
+      tool,
+      { timeoutMs: this.settings.timeoutMs ?? 60_000 },
+      { workDir: this.workDir, emptyDir: this.emptyDir, graph, pause: this.pause },
+      inputs,
+    );
     this.cache.set(target.entryFile, { key, result });
     return result;
   }
 
-  private toolMissing(target: RenderTarget, tool: 'helm' | 'kustomize', reason: string, wouldRun: string[], inputs: readonly string[], namespace: string | undefined): RenderResult {
+  private toolMissing(
+    target: RenderTarget,
+    tool: 'helm' | 'kustomize',
+    reason: string,
+    wouldRun: string[],
+    inputs: readonly string[],
+    namespace: string | undefined,
+  ): RenderResult {
     const entry = this.missing.get(tool) ?? { tool, reason, wouldRun: [] };
     entry.wouldRun.push(wouldRun.join(' '));
     this.missing.set(tool, entry);
@@ -209,7 +232,17 @@ export class Renderer {
       text: '',
       map: emptyMap(),
       inputs,
-      problems: [problemAt(target.entryFile, text, 0, 0, 'tool-missing', 'warning', `${reason}: NetLens would have run \`${wouldRun.join(' ')}\` and checked what it renders. Install it, or set ${setting}.`)],
+      problems: [
+        problemAt(
+          target.entryFile,
+          text,
+          0,
+          0,
+          'tool-missing',
+          'warning',
+          `${reason}: NetLens would have run \`${wouldRun.join(' ')}\` and checked what it renders. Install it, or set ${setting}.`,
+        ),
+      ],
       namespace,
       missingDependencies: [],
       command: wouldRun,
@@ -246,7 +279,10 @@ export function resolveValuesFiles(chartDir: string, patterns: readonly string[]
       if (isFile(p)) out.push(p);
       continue;
     }
-    for (const f of expandGlob(chartDir, p.split(/[\\/]/).filter((s) => s !== '' && s !== '.'))) {
+    for (const f of expandGlob(
+      chartDir,
+      p.split(/[\\/]/).filter((s) => s !== '' && s !== '.'),
+    )) {
       const rel = relative(chartDir, f);
       if (!rel.startsWith('..') && isFile(f)) out.push(f);
     }
@@ -258,7 +294,12 @@ function expandGlob(dir: string, segments: readonly string[]): string[] {
   if (segments.length === 0) return [dir];
   const [head, ...rest] = segments;
   if (!/[*?[]/.test(head!)) return expandGlob(resolve(dir, head!), rest);
-  const re = new RegExp(`^${head!.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const re = new RegExp(
+    `^${head!
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
   let names: string[];
   try {
     names = readdirSync(dir).sort();

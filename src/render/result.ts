@@ -62,7 +62,15 @@ export function emptyMap(): SourceMapTable {
 }
 
 /** A problem on a file at an offset (line and column counted from the text). */
-export function problemAt(file: string, text: string, start: number, end: number, code: RenderProblemCode, severity: RenderProblem['severity'], message: string): RenderProblem {
+export function problemAt(
+  file: string,
+  text: string,
+  start: number,
+  end: number,
+  code: RenderProblemCode,
+  severity: RenderProblem['severity'],
+  message: string,
+): RenderProblem {
   let line = 1;
   let lineStart = 0;
   for (let p = text.indexOf('\n'); p >= 0 && p < start; p = text.indexOf('\n', p + 1)) {

@@ -191,7 +191,8 @@ export function templateLines(text: string): TemplateLines {
     for (const r of raw) {
       if (r.kind === 'text') {
         const last = pieces[pieces.length - 1];
-        if (last?.kind === 'text' && last.end === r.start) pieces[pieces.length - 1] = { kind: 'text', start: last.start, end: r.end, text: text.slice(last.start, r.end) };
+        if (last?.kind === 'text' && last.end === r.start)
+          pieces[pieces.length - 1] = { kind: 'text', start: last.start, end: r.end, text: text.slice(last.start, r.end) };
         else pieces.push({ kind: 'text', start: r.start, end: r.end, text: text.slice(r.start, r.end) });
       } else {
         const last = pieces[pieces.length - 1];

@@ -5,9 +5,10 @@
  * is fetched), and a time limit. The binary itself comes from the user's settings or flags, or from the absolute
  * folders of the PATH, never from a file of the workspace.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export type ToolName = 'helm' | 'kustomize' | 'kubectl';
 
@@ -23,7 +24,11 @@ export interface ToolLocation {
  * executable of that name in an absolute folder of `searchPath`. Relative PATH entries (`.`, `bin`) are skipped:
  * they would let the folder being checked choose what runs.
  */
-export function findTool(name: ToolName, explicit: string | undefined, searchPath = process.env.PATH ?? ''): ToolLocation | { readonly error: string } | undefined {
+export function findTool(
+  name: ToolName,
+  explicit: string | undefined,
+  searchPath = process.env.PATH ?? '',
+): ToolLocation | { readonly error: string } | undefined {
   if (explicit !== undefined && explicit !== '') {
     if (!isAbsolute(explicit)) return { error: `the ${name} path "${explicit}" is not absolute` };
     if (!isExecutableFile(explicit)) return { error: `${explicit} is not an executable file` };
@@ -86,11 +91,15 @@ export function sandboxEnv(home: string, emptyDir: string, extra: Readonly<Recor
 }
 
 /** Runs a program with arguments (no shell), an environment, a working folder and a time limit. */
-export function runTool(path: string, args: readonly string[], options: { env: Record<string, string>; cwd: string; timeoutMs: number; maxBytes?: number }): Promise<RunResult> {
+export function runTool(
+  path: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs: number; maxBytes?: number },
+): Promise<RunResult> {
   const started = Date.now();
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
   return new Promise((resolve) => {
-    let child;
+    let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
       child = spawn(path, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
     } catch (e) {
@@ -125,7 +134,14 @@ export function runTool(path: string, args: readonly string[], options: { env: R
     child.on('close', (code) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8') + (tooBig ? `\noutput larger than ${maxBytes} bytes; stopped` : '');
-      resolve({ code: tooBig ? null : code, stdout: Buffer.concat(out).toString('utf8'), stderr, timedOut, ms: Date.now() - started, ...(spawnError ? { spawnError } : {}) });
+      resolve({
+        code: tooBig ? null : code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr,
+        timedOut,
+        ms: Date.now() - started,
+        ...(spawnError ? { spawnError } : {}),
+      });
     });
   });
 }

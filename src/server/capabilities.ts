@@ -3,7 +3,7 @@
  * server asks a client only for what it declared: configuration, watched-file registration, inlay-hint refresh,
  * code actions as literals, markdown.
  */
-import { TextDocumentSyncKind, type ClientCapabilities, type ServerCapabilities } from 'vscode-languageserver';
+import { type ClientCapabilities, type ServerCapabilities, TextDocumentSyncKind } from 'vscode-languageserver';
 
 export type HoverFormat = 'markdown' | 'plaintext';
 

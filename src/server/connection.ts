@@ -4,19 +4,28 @@
  * custom requests. What the client declared in `initialize` decides what is asked of it. `main.ts` creates the
  * real connection; benchmarks and tests pass an in-memory one.
  */
-import { DidChangeWatchedFilesNotification, type Connection, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+
 import { TextDocuments } from 'vscode-languageserver';
+import { type Connection, DidChangeWatchedFilesNotification, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ContextsRequest, ModelChangedNotification, ModelInfoRequest, NamespaceRequest, ObjectRequest, ResolveRequest, SwitchContextRequest } from '../protocol/requests';
-import { APPLY_FIX_COMMAND, clientFeatures, serverCapabilities, type ClientFeatures } from './capabilities';
+import {
+  ContextsRequest,
+  ModelChangedNotification,
+  ModelInfoRequest,
+  NamespaceRequest,
+  ObjectRequest,
+  ResolveRequest,
+  SwitchContextRequest,
+} from '../protocol/requests';
+import { APPLY_FIX_COMMAND, type ClientFeatures, clientFeatures, serverCapabilities } from './capabilities';
 import { codeActionsFor, editOfCommand } from './convert';
 import { CustomRequests, FALLBACKS } from './custom-requests';
 import { DiagnosticsPublisher } from './diagnostics';
 import { DocumentSync } from './documents';
-import { guardWith, type Guard, type Log } from './guard';
+import { type Guard, guardWith, type Log } from './guard';
 import { LiveCluster } from './live-cluster';
 import { ClientRefresh } from './notify';
-import { NetLensServer, type LiveSource } from './server';
+import { type LiveSource, NetLensServer } from './server';
 import { readInitOptions, SettingsSource } from './settings';
 import { WorkspaceFiles } from './workspace-files';
 
@@ -68,10 +77,26 @@ function createParts(connection: Connection): Parts {
     },
     () => server.showsCluster,
   );
-  const server = new NetLensServer({ publishDiagnostics: (uri, version, d) => publisher.publish(uri, version, d), log, workspaceChanged: () => refresh.workspaceChanged() });
+  const server = new NetLensServer({
+    publishDiagnostics: (uri, version, d) => publisher.publish(uri, version, d),
+    log,
+    workspaceChanged: () => refresh.workspaceChanged(),
+  });
   const live = new LiveCluster({ server, log, changed: () => refresh.liveChanged() });
   const workspace = new WorkspaceFiles(server, log);
-  return { connection, log, guard: guardWith(log), client, documents, sync: new DocumentSync(documents, server), server, live, workspace, requests: new CustomRequests(server, live), refresh };
+  return {
+    connection,
+    log,
+    guard: guardWith(log),
+    client,
+    documents,
+    sync: new DocumentSync(documents, server),
+    server,
+    live,
+    workspace,
+    requests: new CustomRequests(server, live),
+    refresh,
+  };
 }
 
 /** Initialize, initialized, settings, workspace files and folders, shutdown. */
@@ -92,19 +117,24 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
     return { capabilities: serverCapabilities(client.features), serverInfo: { name: 'netlens-lsp', version: '0.1.0' } };
   });
   connection.onInitialized(
-    guard('initialized', async () => {
-      connection.onDidChangeConfiguration(guard('settings', (c) => client.settings?.changed(c) ?? Promise.resolve(), undefined));
-      if (client.features.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('workspace folders', (e) => workspace.foldersChanged(e), undefined));
-      void guard('settings', () => client.settings?.load() ?? Promise.resolve(), undefined)();
-      // The client watches the files when it can; else, or when it refuses the registration, the server does.
-      const clientWatches =
-        client.features.watchedFilesRegistration &&
-        (await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }] }).then(
-          () => true,
-          () => false,
-        ));
-      await workspace.start({ watch: !clientWatches });
-    }, undefined),
+    guard(
+      'initialized',
+      async () => {
+        connection.onDidChangeConfiguration(guard('settings', (c) => client.settings?.changed(c) ?? Promise.resolve(), undefined));
+        if (client.features.workspaceFolders)
+          connection.workspace.onDidChangeWorkspaceFolders(guard('workspace folders', (e) => workspace.foldersChanged(e), undefined));
+        void guard('settings', () => client.settings?.load() ?? Promise.resolve(), undefined)();
+        // The client watches the files when it can; else, or when it refuses the registration, the server does.
+        const clientWatches =
+          client.features.watchedFilesRegistration &&
+          (await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }] }).then(
+            () => true,
+            () => false,
+          ));
+        await workspace.start({ watch: !clientWatches });
+      },
+      undefined,
+    ),
   );
   connection.onDidChangeWatchedFiles(guard('file change', (c) => workspace.clientChanged(c), undefined));
   connection.onShutdown(() => {
@@ -127,12 +157,22 @@ function wireLanguageFeatures(p: Parts): void {
   };
   connection.onHover(guard('hover', (q) => at(q, (offset) => server.hover(q.textDocument.uri, offset, client.features.hoverFormat)), null));
   connection.languages.inlayHint.on(guard('inlay hints', (q) => server.inlayHints(q.textDocument.uri, q.range), []));
-  connection.onCodeAction(guard('code actions', (q) => codeActionsFor(client.features.codeActionLiterals, server.codeActions(q.textDocument.uri, q.range, q.context.diagnostics)), []));
+  connection.onCodeAction(
+    guard(
+      'code actions',
+      (q) => codeActionsFor(client.features.codeActionLiterals, server.codeActions(q.textDocument.uri, q.range, q.context.diagnostics)),
+      [],
+    ),
+  );
   connection.onExecuteCommand(
-    guard('apply fix', async (q) => {
-      const edit = q.command === APPLY_FIX_COMMAND ? editOfCommand(q.arguments) : undefined;
-      if (edit) await connection.workspace.applyEdit(edit);
-    }, undefined),
+    guard(
+      'apply fix',
+      async (q) => {
+        const edit = q.command === APPLY_FIX_COMMAND ? editOfCommand(q.arguments) : undefined;
+        if (edit) await connection.workspace.applyEdit(edit);
+      },
+      undefined,
+    ),
   );
   connection.onDefinition(guard('definition', (q) => at(q, (offset) => server.definition(q.textDocument.uri, offset)), null));
 }
@@ -140,10 +180,28 @@ function wireLanguageFeatures(p: Parts): void {
 /** The requests of `src/protocol/requests.ts`, each with its fallback. */
 function wireCustomRequests(p: Parts): void {
   const { connection, guard, requests } = p;
-  connection.onRequest(ResolveRequest, guard('resolve', (q) => requests.resolve(q), FALLBACKS.resolve));
-  connection.onRequest(ModelInfoRequest, guard('model info', () => requests.modelInfo(), FALLBACKS.modelInfo));
-  connection.onRequest(NamespaceRequest, guard('namespace', (q) => requests.namespace(q), FALLBACKS.namespace));
-  connection.onRequest(ContextsRequest, guard('contexts', () => requests.contexts(), FALLBACKS.contexts));
-  connection.onRequest(SwitchContextRequest, guard('switch context', (q) => requests.switchContext(q), FALLBACKS.modelInfo));
-  connection.onRequest(ObjectRequest, guard('object', (q) => requests.object(q), FALLBACKS.object));
+  connection.onRequest(
+    ResolveRequest,
+    guard('resolve', (q) => requests.resolve(q), FALLBACKS.resolve),
+  );
+  connection.onRequest(
+    ModelInfoRequest,
+    guard('model info', () => requests.modelInfo(), FALLBACKS.modelInfo),
+  );
+  connection.onRequest(
+    NamespaceRequest,
+    guard('namespace', (q) => requests.namespace(q), FALLBACKS.namespace),
+  );
+  connection.onRequest(
+    ContextsRequest,
+    guard('contexts', () => requests.contexts(), FALLBACKS.contexts),
+  );
+  connection.onRequest(
+    SwitchContextRequest,
+    guard('switch context', (q) => requests.switchContext(q), FALLBACKS.modelInfo),
+  );
+  connection.onRequest(
+    ObjectRequest,
+    guard('object', (q) => requests.object(q), FALLBACKS.object),
+  );
 }

@@ -2,8 +2,9 @@
  * The conversions between the core's plain data (offsets, findings, fixes) and LSP's (positions, diagnostics,
  * code actions, commands), in one place.
  */
+
+import { type CodeAction, CodeActionKind, type Command, type Diagnostic, DiagnosticSeverity, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Command, type Diagnostic, type Range, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding, Fix, Severity } from '../core/check';
 import { APPLY_FIX_COMMAND } from './capabilities';
 

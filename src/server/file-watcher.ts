@@ -9,7 +9,7 @@
  * the watcher puts one on each directory itself and skips the directories that the workspace reading skips; a
  * directory created later is watched when it appears. The number of directories watched is bounded.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { type Dirent, type FSWatcher, watch } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Log } from './guard';
@@ -72,7 +72,7 @@ export class FolderWatcher {
   private async watchTree(dir: string): Promise<void> {
     if (this.disposed || this.watchers.has(dir)) return;
     if (!this.watchDirectory(dir, dir)) return;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
@@ -89,7 +89,10 @@ export class FolderWatcher {
     if (this.watchers.size >= max) {
       if (!this.warnedBound) {
         this.warnedBound = true;
-        this.options.log('warn', `NetLens watches ${max} directories of the workspace for changed manifests; changes below the others are read when their files are opened.`);
+        this.options.log(
+          'warn',
+          `NetLens watches ${max} directories of the workspace for changed manifests; changes below the others are read when their files are opened.`,
+        );
       }
       return false;
     }
@@ -112,7 +115,12 @@ export class FolderWatcher {
     if (this.disposed) return;
     // Without a name (some platforms, an overflow), the whole directory is read again.
     const path = name ? join(dir, name.toString()) : dir;
-    if (relative(root, path).split(sep).some((part) => this.options.skip.has(part))) return;
+    if (
+      relative(root, path)
+        .split(sep)
+        .some((part) => this.options.skip.has(part))
+    )
+      return;
     this.pending.add(path);
     // A directory created, removed or renamed is watched afresh at once, so that files written into it right after
     // are not missed, and a watch left on a removed directory does not stand in for a new one of the same name.

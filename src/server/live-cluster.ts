@@ -5,11 +5,12 @@
  * is logged once until the cluster is ready again; and the server and the views hear of a change only when the snapshot or the state
  * did change, so a cluster that keeps failing the same way costs nothing.
  */
-import { LiveModel, type LiveModelOptions, type ModelStatus } from '../cluster/live-model';
+
 import { loadKubeconfig } from '../cluster/kubeconfig';
+import { LiveModel, type LiveModelOptions, type ModelStatus } from '../cluster/live-model';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { ModelInfo } from '../protocol/requests';
-import { modelFailure, type ModelFailure } from './errors';
+import { type ModelFailure, modelFailure } from './errors';
 import type { Log } from './guard';
 import type { LiveSource, NetLensServer } from './server';
 
@@ -59,7 +60,11 @@ export class LiveCluster {
     const create = this.options.create ?? ((o: LiveModelOptions) => new LiveModel(o));
     let model: LiveModelLike;
     try {
-      model = create({ ...(start.kubeconfig ? { path: start.kubeconfig } : {}), ...(start.context ? { context: start.context } : {}), log: (level, message) => this.modelSaid(level, message) });
+      model = create({
+        ...(start.kubeconfig ? { path: start.kubeconfig } : {}),
+        ...(start.context ? { context: start.context } : {}),
+        log: (level, message) => this.modelSaid(level, message),
+      });
     } catch (e) {
       // No kubeconfig, or a broken one: the workspace manifests are the model, and the views say why.
       this.failure = modelFailure(e);

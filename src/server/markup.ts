@@ -16,7 +16,12 @@ export type Block =
   | { readonly kind: 'paragraph'; readonly content: readonly Inline[]; readonly intro?: boolean }
   | { readonly kind: 'list'; readonly ordered?: boolean; readonly items: readonly (readonly Inline[])[] }
   /** A table where markdown is declared; `lines` is how each row reads as a list item elsewhere. */
-  | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly (readonly Inline[])[])[]; readonly lines: readonly (readonly Inline[])[] };
+  | {
+      readonly kind: 'table';
+      readonly header: readonly string[];
+      readonly rows: readonly (readonly (readonly Inline[])[])[];
+      readonly lines: readonly (readonly Inline[])[];
+    };
 
 export const code = (text: string): Inline => ({ code: text });
 export const strong = (...content: Inline[]): Inline => ({ strong: content });
@@ -28,29 +33,33 @@ export const list = (items: readonly (readonly Inline[])[], ordered = false): Bl
 
 export function renderMarkdown(blocks: readonly Block[]): string {
   return joinBlocks(blocks, (b) => {
-      switch (b.kind) {
-        case 'paragraph':
-          return lineStart(inlineMarkdown(b.content, false));
-        case 'list':
-          return b.items.map((item, i) => `${b.ordered ? `${i + 1}.` : '-'} ${lineStart(inlineMarkdown(item, false))}`).join('\n');
-        case 'table': {
-          const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-          return [row(b.header.map((h) => escapeText(h, true))), row(b.header.map(() => '---')), ...b.rows.map((r) => row(r.map((cell) => inlineMarkdown(cell, true) || ' ')))].join('\n');
-        }
+    switch (b.kind) {
+      case 'paragraph':
+        return lineStart(inlineMarkdown(b.content, false));
+      case 'list':
+        return b.items.map((item, i) => `${b.ordered ? `${i + 1}.` : '-'} ${lineStart(inlineMarkdown(item, false))}`).join('\n');
+      case 'table': {
+        const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+        return [
+          row(b.header.map((h) => escapeText(h, true))),
+          row(b.header.map(() => '---')),
+          ...b.rows.map((r) => row(r.map((cell) => inlineMarkdown(cell, true) || ' '))),
+        ].join('\n');
       }
+    }
   });
 }
 
 export function renderPlaintext(blocks: readonly Block[]): string {
   return joinBlocks(blocks, (b) => {
-      switch (b.kind) {
-        case 'paragraph':
-          return inlinePlain(b.content);
-        case 'list':
-          return b.items.map((item, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inlinePlain(item)}`).join('\n');
-        case 'table':
-          return b.lines.map((line) => `- ${inlinePlain(line)}`).join('\n');
-      }
+    switch (b.kind) {
+      case 'paragraph':
+        return inlinePlain(b.content);
+      case 'list':
+        return b.items.map((item, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inlinePlain(item)}`).join('\n');
+      case 'table':
+        return b.lines.map((line) => `- ${inlinePlain(line)}`).join('\n');
+    }
   });
 }
 
@@ -60,7 +69,12 @@ export function renderPlaintext(blocks: readonly Block[]): string {
  */
 function joinBlocks(blocks: readonly Block[], render: (b: Block) => string): string {
   const shown = blocks.filter(nonEmpty);
-  return shown.map((b, i) => `${i === 0 ? '' : shown[i - 1]!.kind === 'paragraph' && (shown[i - 1] as { intro?: boolean }).intro && b.kind === 'list' ? '\n' : '\n\n'}${render(b)}`).join('');
+  return shown
+    .map(
+      (b, i) =>
+        `${i === 0 ? '' : shown[i - 1]!.kind === 'paragraph' && (shown[i - 1] as { intro?: boolean }).intro && b.kind === 'list' ? '\n' : '\n\n'}${render(b)}`,
+    )
+    .join('');
 }
 
 function nonEmpty(b: Block): boolean {

@@ -4,12 +4,13 @@
  * answer, the search path a pod walks, and the source. Names and addresses are code spans; every string from a
  * cluster or a manifest is text, never markup (see `markup.ts`).
  */
-import type { DnsAnswer, DnsRecord, Explanation, OwnerSummary, Resolver, SearchStep } from '../core/resolver';
-import type { Reference } from '../core/references';
+
 import type { Endpoint, Service } from '../core/model';
+import type { Reference } from '../core/references';
+import type { DnsAnswer, DnsRecord, Explanation, OwnerSummary, Resolver, SearchStep } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { HoverFormat } from './capabilities';
-import { code, em, intro, list, paragraph, renderMarkdown, renderPlaintext, strong, type Block, type Inline } from './markup';
+import { type Block, code, em, type Inline, intro, list, paragraph, renderMarkdown, renderPlaintext, strong } from './markup';
 
 export interface Answered {
   readonly answer: DnsAnswer;
@@ -134,7 +135,13 @@ function endpointLine(e: Endpoint): Inline[] {
   if (e.pending) {
     const { replicas, workload } = e.pending;
     if (e.hostname) return [code(e.hostname), ` · ${workload.kind} `, code(workload.name), ' · ', em('IP allocated by the cluster'), ...state];
-    return [`${replicas} × ${workload.kind} `, code(workload.name), ' · ', em(replicas === 1 ? 'IP allocated by the cluster' : 'IPs allocated by the cluster'), ...state];
+    return [
+      `${replicas} × ${workload.kind} `,
+      code(workload.name),
+      ' · ',
+      em(replicas === 1 ? 'IP allocated by the cluster' : 'IPs allocated by the cluster'),
+      ...state,
+    ];
   }
   return [
     ...joined(e.addresses.map(code)),

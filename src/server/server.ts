@@ -7,20 +7,21 @@
  * one is configured and readable, and the workspace's manifests; answers come from the cluster first and the
  * workspace as fallback, each naming its source.
  */
+
+import { type CodeAction, type Diagnostic, type Hover, type InlayHint, InlayHintKind, type Location, type Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { InlayHintKind, type CodeAction, type Diagnostic, type Hover, type InlayHint, type Location, type Range } from 'vscode-languageserver';
-import { analyzeManifest, type Analysis } from '../core/analyze';
-import { DIAGNOSTICS, whyUnchecked, type CheckSource, type DiagnosticCode } from '../core/check';
-import { ManifestCache, type ChunkedManifest } from '../core/incremental';
+import { type Analysis, analyzeManifest } from '../core/analyze';
+import { type CheckSource, DIAGNOSTICS, type DiagnosticCode, whyUnchecked } from '../core/check';
+import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
-import { Resolver, type DnsAnswer, type QueryType } from '../core/resolver';
+import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
-import { hoverText, inlayText, type Answered } from './present';
+import { type Answered, hoverText, inlayText } from './present';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
@@ -280,7 +281,11 @@ export class NetLensServer {
       // The hint never contradicts the diagnostic on the same text: a finding there is what the hint says.
       const finding = findings.find((f) => overlaps(f, ref) && findingHint(ref, f.code) !== undefined);
       const answered = finding ? undefined : this.answer(ref);
-      const label = finding ? findingHint(ref, finding.code) : answered && !(ref.strength === 'weak' || ref.template) ? inlayText(ref, answered) : answered && resolvedHint(ref, answered);
+      const label = finding
+        ? findingHint(ref, finding.code)
+        : answered && !(ref.strength === 'weak' || ref.template)
+          ? inlayText(ref, answered)
+          : answered && resolvedHint(ref, answered);
       if (label) hints.push({ position: doc.positionAt(ref.end), label, kind: InlayHintKind.Type, paddingLeft: true });
     }
     return hints;
@@ -308,7 +313,8 @@ export class NetLensServer {
    */
   declaration(kind: 'Namespace' | 'Service' | 'Pod', namespace: string | undefined, name: string): Location | undefined {
     const snapshot = this.workspaceModel().snapshot;
-    const object = kind === 'Namespace' ? snapshot.namespace(name) : kind === 'Service' ? snapshot.service(namespace ?? '', name) : snapshot.pod(namespace ?? '', name);
+    const object =
+      kind === 'Namespace' ? snapshot.namespace(name) : kind === 'Service' ? snapshot.service(namespace ?? '', name) : snapshot.pod(namespace ?? '', name);
     const source = object?.source;
     if (!source) return undefined;
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
@@ -345,7 +351,11 @@ export class NetLensServer {
   }
 
   /** Resolves what a person typed (a name or an IP), from the first source that knows it. */
-  resolveInput(input: string, namespace: string | undefined, qtype: QueryType | undefined): { ok: true; answer: DnsAnswer; source: string } | { ok: false; message: string } {
+  resolveInput(
+    input: string,
+    namespace: string | undefined,
+    qtype: QueryType | undefined,
+  ): { ok: true; answer: DnsAnswer; source: string } | { ok: false; message: string } {
     let first: { ok: true; answer: DnsAnswer; source: string } | undefined;
     for (const s of this.sources()) {
       const r = s.resolver.resolve(input, { namespace: namespace ?? this.settings.defaultNamespace, ...(qtype ? { qtype } : {}) });
@@ -502,7 +512,11 @@ function diskManifest(uri: string, text: string): ParsedManifest {
 /** Whether a finding covers a reference's host or its port. */
 function overlaps(f: { start: number; end: number }, ref: Reference): boolean {
   const within = (a: number, b: number) => f.start < b && a < f.end;
-  return within(ref.hostStart, ref.hostEnd) || (ref.portStart !== undefined && within(ref.portStart, ref.portEnd!)) || (f.start === f.end && f.start >= ref.start && f.start <= ref.end);
+  return (
+    within(ref.hostStart, ref.hostEnd) ||
+    (ref.portStart !== undefined && within(ref.portStart, ref.portEnd!)) ||
+    (f.start === f.end && f.start >= ref.start && f.start <= ref.end)
+  );
 }
 
 /**
@@ -554,5 +568,3 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
   }
   return lo;
 }
-
-

@@ -116,8 +116,10 @@ function readSeverities(value: unknown, problems: InvalidSettingError[]): Server
     return out;
   }
   for (const [code, severity] of Object.entries(value)) {
-    if (!(DIAGNOSTIC_CODES as string[]).includes(code)) problems.push(new InvalidSettingError(`diagnostics.severity.${code}`, `one of the codes ${DIAGNOSTIC_CODES.join(', ')}`));
-    else if (!(SEVERITY_SETTINGS as readonly unknown[]).includes(severity)) problems.push(new InvalidSettingError(`diagnostics.severity.${code}`, SEVERITY_SETTINGS.join(', ')));
+    if (!(DIAGNOSTIC_CODES as string[]).includes(code))
+      problems.push(new InvalidSettingError(`diagnostics.severity.${code}`, `one of the codes ${DIAGNOSTIC_CODES.join(', ')}`));
+    else if (!(SEVERITY_SETTINGS as readonly unknown[]).includes(severity))
+      problems.push(new InvalidSettingError(`diagnostics.severity.${code}`, SEVERITY_SETTINGS.join(', ')));
     else out[code as DiagnosticCode] = severity as SeveritySetting;
   }
   return out;

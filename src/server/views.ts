@@ -61,7 +61,13 @@ function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): Servi
     clusterIPPending: s.clusterIPPending,
     ...(s.externalName ? { externalName: s.externalName } : {}),
     ...(s.selector ? { selector: s.selector } : {}),
-    ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) })),
+    ports: s.ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      targetPort: p.targetPort,
+      protocol: p.protocol,
+      ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+    })),
     endpoints,
   };
 }

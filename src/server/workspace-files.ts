@@ -6,6 +6,7 @@
  * the same rules hold for every file: inside a folder, not below node_modules, .git and the like, a bounded number
  * of files of bounded size.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +20,10 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
 
 /** What of the server the workspace files feed. */
-export type WorkspaceModelSink = Pick<NetLensServer, 'expectWorkspace' | 'workspaceUnavailable' | 'loadWorkspaceFiles' | 'setDiskFiles' | 'diskFiles' | 'diskUris'>;
+export type WorkspaceModelSink = Pick<
+  NetLensServer,
+  'expectWorkspace' | 'workspaceUnavailable' | 'loadWorkspaceFiles' | 'setDiskFiles' | 'diskFiles' | 'diskUris'
+>;
 
 export class WorkspaceFiles {
   private folders: string[] = [];
@@ -93,7 +97,9 @@ export class WorkspaceFiles {
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(step, step).catch((e: unknown) => this.log('error', `reading the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    this.queue = this.queue
+      .then(step, step)
+      .catch((e: unknown) => this.log('error', `reading the workspace failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     return this.queue;
   }
 
@@ -113,7 +119,7 @@ export class WorkspaceFiles {
   /** Reads the YAML files below `dir` into `files` (uri → text), at most `limit` of them. */
   private async walk(dir: string, files: Map<string, string>, limit: number): Promise<void> {
     if (files.size >= limit) return;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
@@ -156,7 +162,12 @@ export class WorkspaceFiles {
   /** Whether a path is one the first reading would read: inside a folder, not below a skipped directory. */
   private watched(path: string): boolean {
     const folder = this.folders.find((f) => path === f || within(f, path));
-    return folder !== undefined && !relative(folder, path).split(sep).some((part) => SKIPPED_DIRS.has(part));
+    return (
+      folder !== undefined &&
+      !relative(folder, path)
+        .split(sep)
+        .some((part) => SKIPPED_DIRS.has(part))
+    );
   }
 }
 

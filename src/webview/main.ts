@@ -5,8 +5,8 @@
  */
 import type { HostMessage, MapGraph, MapViewState, WebviewMessage } from '../protocol/webview';
 import { html, svg, TextMeasure } from './dom';
-import { layoutGraph, type Box } from './layout';
-import { draw, markers, type DrawnNode, type Drawing } from './render';
+import { type Box, layoutGraph } from './layout';
+import { type Drawing, type DrawnNode, draw, markers } from './render';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -36,7 +36,13 @@ function setState(next: Partial<MapViewState>): void {
 
 // The page: a toolbar, a banner for messages, and the canvas.
 const measure = new TextMeasure();
-const search = html('input', { type: 'search', class: 'search', placeholder: 'Filter by name, namespace or IP', 'aria-label': 'Filter the map by name, namespace or IP', spellcheck: 'false' });
+const search = html('input', {
+  type: 'search',
+  class: 'search',
+  placeholder: 'Filter by name, namespace or IP',
+  'aria-label': 'Filter the map by name, namespace or IP',
+  spellcheck: 'false',
+});
 search.value = state.filter;
 const count = html('span', { class: 'count', 'aria-live': 'polite' });
 const problems = html('input', { type: 'checkbox', class: 'problems' });
@@ -306,7 +312,12 @@ async function render(graph: MapGraph): Promise<void> {
 
 function summarize(g: MapGraph): void {
   const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-  const parts = [g.title, count(g.namespaces.length, 'namespace', 'namespaces'), count(g.totals.services, 'service', 'services'), count(g.totals.pods, 'pod', 'pods')];
+  const parts = [
+    g.title,
+    count(g.namespaces.length, 'namespace', 'namespaces'),
+    count(g.totals.services, 'service', 'services'),
+    count(g.totals.pods, 'pod', 'pods'),
+  ];
   if (g.totals.podNodes < g.totals.pods) parts.push(`${g.totals.podNodes} drawn one by one (bound ${g.podBound})`);
   summary.textContent = parts.join(' · ');
   const empty = g.empty.length > 0 ? `Not shown, having no Services or pods: ${g.empty.join(', ')}.` : '';
@@ -322,7 +333,9 @@ function selectFirst(ids: readonly string[]): void {
     return;
   }
   pendingSelect = undefined;
-  const found = ids.map((id) => drawing!.nodes.get(id) ?? (drawing!.namespaces.has(id) ? { id, box: drawing!.namespaces.get(id)!.box } : undefined)).find(Boolean);
+  const found = ids
+    .map((id) => drawing!.nodes.get(id) ?? (drawing!.namespaces.has(id) ? { id, box: drawing!.namespaces.get(id)!.box } : undefined))
+    .find(Boolean);
   if (!found) return;
   select(found.id);
   centerOn(found.box);

@@ -3,8 +3,21 @@
  * media/map.css gives them the theme's colours through VS Code's CSS variables.
  */
 import type { MapEdge, MapNamespace, MapNode } from '../protocol/webview';
-import { svg, tooltip, type TextMeasure } from './dom';
-import { METRICS, namespaceMeta, podSubtitle, podsSubtitle, podsTitle, podTitle, portLabel, portY, serviceSubtitle, type Box, type Layout, type PlacedNamespace } from './layout';
+import { svg, type TextMeasure, tooltip } from './dom';
+import {
+  type Box,
+  type Layout,
+  METRICS,
+  namespaceMeta,
+  type PlacedNamespace,
+  podSubtitle,
+  podsSubtitle,
+  podsTitle,
+  podTitle,
+  portLabel,
+  portY,
+  serviceSubtitle,
+} from './layout';
 
 /** A drawn node, with its box in map coordinates. */
 export interface DrawnNode {
@@ -58,7 +71,11 @@ export function draw(layout: Layout, measure: TextMeasure): Drawing {
       el = before.el;
       el.setAttribute('transform', `translate(${placed.box.x},${placed.box.y})`);
       const moved = before.nodes.map(({ drawn, relative }) => {
-        const d: DrawnNode = { ...drawn, ns: placed.ns, box: { x: placed.box.x + relative.x, y: placed.box.y + relative.y, width: relative.width, height: relative.height } };
+        const d: DrawnNode = {
+          ...drawn,
+          ns: placed.ns,
+          box: { x: placed.box.x + relative.x, y: placed.box.y + relative.y, width: relative.width, height: relative.height },
+        };
         nodes.set(d.id, d);
         return { drawn: d, relative };
       });
@@ -70,7 +87,10 @@ export function draw(layout: Layout, measure: TextMeasure): Drawing {
       el = drawNamespace(placed, measure, own, ownEdges);
       for (const [id, d] of own) nodes.set(id, d);
       edges.push(...ownEdges);
-      const relative = [...own.values()].map((drawn) => ({ drawn, relative: { x: drawn.box.x - placed.box.x, y: drawn.box.y - placed.box.y, width: drawn.box.width, height: drawn.box.height } }));
+      const relative = [...own.values()].map((drawn) => ({
+        drawn,
+        relative: { x: drawn.box.x - placed.box.x, y: drawn.box.y - placed.box.y, width: drawn.box.width, height: drawn.box.height },
+      }));
       drawnNow.set(placed.ns.id, { placed, el, nodes: relative, edges: ownEdges });
     }
     namespaces.set(placed.ns.id, { el, ns: placed.ns, box: placed.box });
@@ -104,7 +124,11 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
   const meta = svg('text', { class: 'ns-meta', x: 12 + measure.width(title, M.titleFont, true) + 12, y: 20 }, namespaceMeta(ns));
   header.append(titleText, meta);
   tooltip(header, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
-  g.append(svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }), svg('line', { class: 'ns-rule', x1: 0, x2: box.width, y1: M.nsHeader, y2: M.nsHeader }), header);
+  g.append(
+    svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }),
+    svg('line', { class: 'ns-rule', x1: 0, x2: box.width, y1: M.nsHeader, y2: M.nsHeader }),
+    header,
+  );
 
   const edgeLayer = svg('g', { class: 'edges' });
   const nodeLayer = svg('g', { class: 'nodes' });
@@ -114,7 +138,16 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
     const el = drawNode(node, b, measure);
     nodeLayer.append(el);
     const absolute = { x: box.x + b.x, y: box.y + b.y, width: b.width, height: b.height };
-    const drawn: DrawnNode = { id: node.id, el, node, ns, box: absolute, search: node.search, broken: node.kind === 'service' && node.problem !== undefined, edges: [] };
+    const drawn: DrawnNode = {
+      id: node.id,
+      el,
+      node,
+      ns,
+      box: absolute,
+      search: node.search,
+      broken: node.kind === 'service' && node.problem !== undefined,
+      edges: [],
+    };
     drawnHere.set(node.id, drawn);
     nodes.set(node.id, drawn);
   }
@@ -180,7 +213,17 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
         svg('text', { class: 'title', x: M.padX + 12, y: 17 }, measure.fit(podTitle(node), M.font, inner - 12, true)),
         svg('text', { class: 'subtitle', x: M.padX + 12, y: 31 }, measure.fit(podSubtitle(node), M.font, inner - 12)),
       );
-      tooltip(g, [`Pod ${node.namespace}/${node.name}`, podSubtitle(node), node.node ? `node: ${node.node}` : '', node.replicas !== undefined ? `stands for ${node.replicas} replicas not created yet` : ''].filter(Boolean).join('\n'));
+      tooltip(
+        g,
+        [
+          `Pod ${node.namespace}/${node.name}`,
+          podSubtitle(node),
+          node.node ? `node: ${node.node}` : '',
+          node.replicas !== undefined ? `stands for ${node.replicas} replicas not created yet` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
       break;
     }
     case 'pods': {
@@ -193,13 +236,20 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
         svg('text', { class: 'title', x: M.padX + 12, y: 17 }, measure.fit(podsTitle(node), M.font, inner - 12, true)),
         svg('text', { class: 'subtitle', x: M.padX + 12, y: 31 }, measure.fit(podsSubtitle(node), M.font, inner - 12)),
       );
-      tooltip(g, `${podsTitle(node)} in namespace ${node.namespace}${node.service ? `, endpoints of Service ${node.service}` : ''}\n${podsSubtitle(node)}\n(grouped: the map draws pods one by one up to a bound)`);
+      tooltip(
+        g,
+        `${podsTitle(node)} in namespace ${node.namespace}${node.service ? `, endpoints of Service ${node.service}` : ''}\n${podsSubtitle(node)}\n(grouped: the map draws pods one by one up to a bound)`,
+      );
       break;
     }
     case 'address': {
       g.classList.add(node.ready ? 'ready' : 'not-ready');
       setInteractive(g, `Endpoint address ${node.address}`);
-      g.append(svg('rect', { class: 'box', width: b.width, height: b.height, rx: 13 }), svg('circle', { class: 'status', cx: M.padX + 3, cy: b.height / 2, r: 4 }), svg('text', { class: 'title', x: M.padX + 12, y: b.height / 2 + 4 }, node.address));
+      g.append(
+        svg('rect', { class: 'box', width: b.width, height: b.height, rx: 13 }),
+        svg('circle', { class: 'status', cx: M.padX + 3, cy: b.height / 2, r: 4 }),
+        svg('text', { class: 'title', x: M.padX + 12, y: b.height / 2 + 4 }, node.address),
+      );
       tooltip(g, `Endpoint ${node.address} (no pod)${node.ready ? ', ready' : ', not ready'}`);
       break;
     }
@@ -220,8 +270,19 @@ function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], no
   const label = edge.count !== undefined ? `${resolved ? `${resolved} · ` : ''}${edge.readyCount ?? 0}/${edge.count} ready` : resolved;
   if (label) g.append(svg('text', { class: 'edge-label', x: end.x - 10, y: end.y - 4, 'text-anchor': 'end' }, label));
   const from = source?.kind === 'service' ? `${source.name}${port ? ` ${portLabel(port)}` : ''}` : edge.source;
-  const to = target ? (target.kind === 'pod' ? target.name : target.kind === 'pods' ? podsTitle(target) : target.kind === 'address' ? target.address : target.name) : edge.target;
-  tooltip(g, `${from} → ${to}${edge.targetPort !== undefined ? `:${edge.targetPort}` : ''}${edge.count !== undefined ? ` (${edge.readyCount ?? 0} of ${edge.count} ready)` : edge.ready ? ' (ready)' : ' (not ready)'}`);
+  const to = target
+    ? target.kind === 'pod'
+      ? target.name
+      : target.kind === 'pods'
+        ? podsTitle(target)
+        : target.kind === 'address'
+          ? target.address
+          : target.name
+    : edge.target;
+  tooltip(
+    g,
+    `${from} → ${to}${edge.targetPort !== undefined ? `:${edge.targetPort}` : ''}${edge.count !== undefined ? ` (${edge.readyCount ?? 0} of ${edge.count} ready)` : edge.ready ? ' (ready)' : ' (not ready)'}`,
+  );
   return g;
 }
 
@@ -229,7 +290,17 @@ function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], no
 export function markers(): SVGDefsElement {
   const defs = svg('defs');
   for (const state of ['ready', 'not-ready']) {
-    const marker = svg('marker', { id: `arrow-${state}`, class: `arrow ${state}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
+    const marker = svg('marker', {
+      id: `arrow-${state}`,
+      class: `arrow ${state}`,
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 8,
+      markerHeight: 8,
+      markerUnits: 'userSpaceOnUse',
+      orient: 'auto-start-reverse',
+    });
     marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
     defs.append(marker);
   }

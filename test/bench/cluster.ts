@@ -29,8 +29,8 @@ import type {
   Service,
   ServicePort,
 } from '../../src/core/model';
-import { Interner, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, type Json } from '../../src/core/reduce';
-import { planCluster, SCALE_LIMITS, type ClusterPlan, type ClusterShape, type LabelList, type PodPlan, type ServicePlan, type SlicePlan } from './plan';
+import { Interner, type Json, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService } from '../../src/core/reduce';
+import { type ClusterPlan, type ClusterShape, type LabelList, type PodPlan, planCluster, SCALE_LIMITS, type ServicePlan, type SlicePlan } from './plan';
 
 export type Reduction = 'live' | 'shared' | 'parsed';
 
@@ -153,7 +153,8 @@ function reduceLive(plan: ClusterPlan): GeneratedCluster {
   const pods: Pod[] = [];
   const endpointSlices: EndpointSlice[] = [];
   for (const name of plan.namespaces) namespaces.push(reduceNamespace(overTheWire({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
-  for (const n of plan.nodes) nodes.push(reduceNode(overTheWire({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: n.addresses } }), intern));
+  for (const n of plan.nodes)
+    nodes.push(reduceNode(overTheWire({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: n.addresses } }), intern));
   for (const s of plan.services) services.push(reduceService(overTheWire(serviceObject(s)), intern, warn));
   for (const p of plan.pods) pods.push(reducePod(overTheWire(podObject(p)), intern, warn));
   for (const s of plan.slices) {
@@ -300,7 +301,10 @@ function reduceByHand(plan: ClusterPlan, share: boolean): GeneratedCluster {
   const namespaces: Namespace[] = plan.namespaces.map((name) => ({ name: r.common(name) }));
   const nodes: Node[] = plan.nodes.map((n) => ({
     name: r.common(n.name),
-    addresses: n.addresses.map((a) => ({ type: a.type, address: a.type === 'InternalIP' ? r.common(a.address) : a.type === 'Hostname' ? r.common(a.address) : r.parsed(a.address) })),
+    addresses: n.addresses.map((a) => ({
+      type: a.type,
+      address: a.type === 'InternalIP' ? r.common(a.address) : a.type === 'Hostname' ? r.common(a.address) : r.parsed(a.address),
+    })),
   }));
 
   // One literal per shape, as a reducer writes them: optional fields absent rather than undefined.
@@ -310,7 +314,8 @@ function reduceByHand(plan: ClusterPlan, share: boolean): GeneratedCluster {
     const ports: ServicePort[] = s.ports.map((p) => {
       const name = r.common(p.name);
       const targetPort = typeof p.targetPort === 'string' ? r.common(p.targetPort) : p.targetPort;
-      if (p.nodePort !== undefined && p.appProtocol) return { name, port: p.port, targetPort, protocol: p.protocol, nodePort: p.nodePort, appProtocol: r.common(p.appProtocol) };
+      if (p.nodePort !== undefined && p.appProtocol)
+        return { name, port: p.port, targetPort, protocol: p.protocol, nodePort: p.nodePort, appProtocol: r.common(p.appProtocol) };
       if (p.nodePort !== undefined) return { name, port: p.port, targetPort, protocol: p.protocol, nodePort: p.nodePort };
       if (p.appProtocol) return { name, port: p.port, targetPort, protocol: p.protocol, appProtocol: r.common(p.appProtocol) };
       return { name, port: p.port, targetPort, protocol: p.protocol };
@@ -323,13 +328,51 @@ function reduceByHand(plan: ClusterPlan, share: boolean): GeneratedCluster {
     const externalIPs = r.empty<string>();
     if (s.selector) {
       const selector = r.labels(s.selector);
-      return { namespace, name, type, headless, clusterIPs, clusterIPPending: false, ipFamilies, ports, selector, publishNotReadyAddresses, externalIPs, loadBalancerIngress: ingress };
+      return {
+        namespace,
+        name,
+        type,
+        headless,
+        clusterIPs,
+        clusterIPPending: false,
+        ipFamilies,
+        ports,
+        selector,
+        publishNotReadyAddresses,
+        externalIPs,
+        loadBalancerIngress: ingress,
+      };
     }
     if (s.externalName) {
       const externalName = r.parsed(s.externalName);
-      return { namespace, name, type, headless, clusterIPs, clusterIPPending: false, ipFamilies, ports, externalName, publishNotReadyAddresses, externalIPs, loadBalancerIngress: ingress };
+      return {
+        namespace,
+        name,
+        type,
+        headless,
+        clusterIPs,
+        clusterIPPending: false,
+        ipFamilies,
+        ports,
+        externalName,
+        publishNotReadyAddresses,
+        externalIPs,
+        loadBalancerIngress: ingress,
+      };
     }
-    return { namespace, name, type, headless, clusterIPs, clusterIPPending: false, ipFamilies, ports, publishNotReadyAddresses, externalIPs, loadBalancerIngress: ingress };
+    return {
+      namespace,
+      name,
+      type,
+      headless,
+      clusterIPs,
+      clusterIPPending: false,
+      ipFamilies,
+      ports,
+      publishNotReadyAddresses,
+      externalIPs,
+      loadBalancerIngress: ingress,
+    };
   });
 
   const podRecords = new Map<PodPlan, Pod>();

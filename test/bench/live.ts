@@ -7,8 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { LiveModel } from '../../src/cluster/live-model';
-import { Kube } from '../live/kube';
 import { NODES } from '../live/fixtures';
+import { Kube } from '../live/kube';
 import { startPlane } from '../live/plane';
 import { median } from './stats';
 
@@ -39,7 +39,9 @@ export async function ensureCluster(kube: Kube): Promise<void> {
     return;
   }
   const started = Date.now();
-  await kube.all(NODES, (n) => kube.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: [{ type: 'InternalIP', address: n.ip }] } }));
+  await kube.all(NODES, (n) =>
+    kube.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: [{ type: 'InternalIP', address: n.ip }] } }),
+  );
   const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `bench-${String(i).padStart(2, '0')}`);
   await kube.all(namespaces, (ns) => kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   const services: any[] = [];
@@ -51,7 +53,13 @@ export async function ensureCluster(kube: Kube): Promise<void> {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { namespace: ns, name: app, labels: { [LABEL]: '1' } },
-        spec: { selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'metrics', port: 9090 }] },
+        spec: {
+          selector: { app },
+          ports: [
+            { name: 'http', port: 80, targetPort: 8080 },
+            { name: 'metrics', port: 9090 },
+          ],
+        },
       });
       for (let p = 0; p < PODS_PER_SERVICE; p++) {
         const i = (n * SERVICES_PER_NAMESPACE + s) * PODS_PER_SERVICE + p;
@@ -81,7 +89,9 @@ export async function ensureCluster(kube: Kube): Promise<void> {
 export function kubectl(binary: string, kubeconfig: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'get', 'pods,services,endpointslices', '-A', '-o', 'json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(binary, ['--kubeconfig', kubeconfig, 'get', 'pods,services,endpointslices', '-A', '-o', 'json'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`kubectl exited ${code}`))));
   });
@@ -141,4 +151,3 @@ export async function runLiveBench(): Promise<void> {
   console.log(`  retained heap per pod, objects only                   ${((held - before) / pods).toFixed(0)} bytes`);
   console.log(`  retained heap per pod, objects and snapshot indexes   ${((withSnapshot - before) / pods).toFixed(0)} bytes`);
 }
-

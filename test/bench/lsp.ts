@@ -3,14 +3,14 @@
  * re-validation after an edit to that 2 MB file, hover latency over a real JSON-RPC connection on a
  * 150,000-pod snapshot, and the longest time a handler held the event loop. Prints figures; never fails on them.
  */
-import { PassThrough } from 'node:stream';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import { parseAllDocuments } from 'yaml';
-import { corpusDir } from '../support/repo';
 import { analyzeManifest } from '../../src/core/analyze';
 import { ManifestCache } from '../../src/core/incremental';
 import { Resolver } from '../../src/core/resolver';
@@ -18,6 +18,7 @@ import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 import { serve } from '../../src/server/connection';
 import { NetLensServer } from '../../src/server/server';
+import { corpusDir } from '../support/repo';
 import { generateCluster } from './cluster';
 import { against, figureTable, info, median, percentile, type Row } from './stats';
 
@@ -32,7 +33,11 @@ function checkVersusParse(text: string, rows: Row[]): void {
     const { manifest, references } = new ManifestCache({ zone: 'cluster.local', defaultNamespace: 'argocd' }).parse('install.yaml', text);
     const model = buildWorkspaceModel([manifest], { defaultNamespace: 'argocd' });
     const resolver = new Resolver(model.snapshot, { podRecords: 'insecure' });
-    return analyzeManifest(manifest, { zone: 'cluster.local', defaultNamespace: 'argocd', sources: [{ name: 'w', resolver, live: false }], workspace: model.snapshot }, references);
+    return analyzeManifest(
+      manifest,
+      { zone: 'cluster.local', defaultNamespace: 'argocd', sources: [{ name: 'w', resolver, live: false }], workspace: model.snapshot },
+      references,
+    );
   };
   const bare: number[] = [];
   const ours: number[] = [];
@@ -54,7 +59,10 @@ function checkVersusParse(text: string, rows: Row[]): void {
 
 /** Open the 2 MB file in the server, then edit one value: only the edited document is parsed again. */
 function incremental(text: string, rows: Row[]): void {
-  const server = new NetLensServer({ publishDiagnostics: () => {}, log: () => {} }, { clusterDomain: 'cluster.local', defaultNamespace: 'argocd', podRecords: 'insecure', inlayHints: true, severities: {} });
+  const server = new NetLensServer(
+    { publishDiagnostics: () => {}, log: () => {} },
+    { clusterDomain: 'cluster.local', defaultNamespace: 'argocd', podRecords: 'insecure', inlayHints: true, severities: {} },
+  );
   const uri = 'file:///bench/install.yaml';
   let t = process.hrtime.bigint();
   server.open(uri, text, 1);
@@ -101,7 +109,9 @@ async function lspPair(hooks: Parameters<typeof serve>[1]) {
 async function openOverLsp(text: string, rows: Row[]): Promise<void> {
   const { client, dispose } = await lspPair({});
   const uri = 'file:///bench/install.yaml';
-  const published = new Promise<void>((resolve) => client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()));
+  const published = new Promise<void>((resolve) =>
+    client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()),
+  );
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const t = process.hrtime.bigint();
@@ -120,7 +130,17 @@ async function hoverOverLsp(seed: number, rows: Row[]): Promise<void> {
   const snapshot = ClusterSnapshot.build(cluster.objects);
   const services = [...snapshot.services()].filter((s) => s.type !== 'ExternalName' && s.ports.length > 0).slice(0, 300);
   // A manifest whose env values reference 300 of those Services by name and port.
-  const lines = ['apiVersion: apps/v1', 'kind: Deployment', `metadata: {name: client, namespace: ${services[0]!.namespace}}`, 'spec:', '  template:', '    spec:', '      containers:', '        - name: c', '          env:'];
+  const lines = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    `metadata: {name: client, namespace: ${services[0]!.namespace}}`,
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: c',
+    '          env:',
+  ];
   const positions: { line: number; character: number }[] = [];
   services.forEach((s, i) => {
     lines.push(`            - name: S${i}_ADDR`);
@@ -132,7 +152,9 @@ async function hoverOverLsp(seed: number, rows: Row[]): Promise<void> {
 
   const { client, dispose } = await lspPair({ live: { name: 'cluster bench', snapshot: () => snapshot } });
   const uri = 'file:///bench/client.yaml';
-  const published = new Promise<void>((resolve) => client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()));
+  const published = new Promise<void>((resolve) =>
+    client.onNotification('textDocument/publishDiagnostics', (p: { uri: string }) => p.uri === uri && resolve()),
+  );
   client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
   await published;
   const delay = monitorEventLoopDelay({ resolution: 1 });

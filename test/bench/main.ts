@@ -19,21 +19,21 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
-import { corpusDir } from '../support/repo';
 import { parseManifest } from '../../src/core/manifests';
 import type { ClusterObjects } from '../../src/core/model';
 import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
-import { generateCluster, type GeneratedCluster, type Reduction } from './cluster';
-import { buildQueryMix } from './queries';
-import { Rng } from './prng';
+import { corpusDir } from '../support/repo';
+import { type GeneratedCluster, generateCluster, type Reduction } from './cluster';
 import { runLiveBench } from './live';
 import { runLspBench } from './lsp';
-import { runUiBench } from './ui';
+import { Rng } from './prng';
+import { buildQueryMix } from './queries';
 import { runReachBench } from './reach';
 import { runRecognitionBench } from './recognition';
-import { against, bytes, figureTable, info, mean, median, percentile, table, type Row } from './stats';
+import { against, bytes, figureTable, info, mean, median, percentile, type Row, table } from './stats';
+import { runUiBench } from './ui';
 
 const GOAL_BYTES_PER_POD = 400;
 const GOAL_P99_US = 10;
@@ -299,9 +299,7 @@ async function resolutions(cluster: IndexedCluster, opts: Options, rows: Row[]):
   out(`"sends": names a stub resolver sends for the question (search path, ndots:5). "expected": share of the`);
   out(`category's questions whose answer is what the category means (hit, NXDOMAIN, owners found).`);
   out();
-  out(
-    table(['Question', 'sends', 'share', 'p50', 'p99', 'p99.9', 'mean', 'max', 'expected'], catRows, new Set([2, 3, 4, 5, 6, 7, 8])),
-  );
+  out(table(['Question', 'sends', 'share', 'p50', 'p99', 'p99.9', 'mean', 'max', 'expected'], catRows, new Set([2, 3, 4, 5, 6, 7, 8])));
   out();
   const noise = noiseFloor(percentile(all, 50), 200_000);
   out(
@@ -394,7 +392,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
   out(`NetLens benchmark — node ${process.version}, ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ${bytes(totalmem())} RAM, seed ${opts.seed}`);
-  out(`Load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine skew the timings).`);
+  out(
+    `Load average at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other processes on the machine skew the timings).`,
+  );
   out();
   const rows: Row[] = [];
   let cluster: IndexedCluster | undefined;
@@ -455,8 +457,14 @@ async function main(): Promise<void> {
   out();
   out(figureTable(rows));
   out();
-  out(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
-  out(`Total ${((performance.now() - started) / 1000).toFixed(1)} s; heap in use at the end ${bytes(process.memoryUsage().heapUsed)}, peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}.`);
+  out(
+    `Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}.`,
+  );
+  out(
+    `Total ${((performance.now() - started) / 1000).toFixed(1)} s; heap in use at the end ${bytes(process.memoryUsage().heapUsed)}, peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}.`,
+  );
 
   // The language server, and the live model on the local control plane (started here when it can be): a plane
   // of its own, so that the 10,000 pods it holds stay out of the tests' plane, and the tests' objects out of it.

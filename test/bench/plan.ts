@@ -110,13 +110,71 @@ export interface ClusterPlan {
 // Vocabulary
 
 const DOMAINS = [
-  'payments', 'checkout', 'catalog', 'search', 'orders', 'inventory', 'shipping', 'billing', 'identity', 'accounts',
-  'pricing', 'promotions', 'reviews', 'recommend', 'media', 'notifications', 'messaging', 'analytics', 'reporting',
-  'fraud', 'risk', 'ledger', 'wallet', 'loyalty', 'partners', 'vendors', 'warehouse', 'logistics', 'fleet', 'maps',
-  'routing', 'support', 'crm', 'marketing', 'content', 'cms', 'assets', 'storefront', 'mobile-bff', 'web-bff',
-  'gateway', 'edge', 'auth', 'sso', 'audit', 'compliance', 'data-platform', 'ml-platform', 'features', 'experiments',
-  'scheduler', 'workflow', 'batch', 'etl', 'streaming', 'events', 'telemetry', 'tracing', 'alerting', 'status',
-  'docs', 'devportal', 'ci', 'artifacts', 'registry',
+  'payments',
+  'checkout',
+  'catalog',
+  'search',
+  'orders',
+  'inventory',
+  'shipping',
+  'billing',
+  'identity',
+  'accounts',
+  'pricing',
+  'promotions',
+  'reviews',
+  'recommend',
+  'media',
+  'notifications',
+  'messaging',
+  'analytics',
+  'reporting',
+  'fraud',
+  'risk',
+  'ledger',
+  'wallet',
+  'loyalty',
+  'partners',
+  'vendors',
+  'warehouse',
+  'logistics',
+  'fleet',
+  'maps',
+  'routing',
+  'support',
+  'crm',
+  'marketing',
+  'content',
+  'cms',
+  'assets',
+  'storefront',
+  'mobile-bff',
+  'web-bff',
+  'gateway',
+  'edge',
+  'auth',
+  'sso',
+  'audit',
+  'compliance',
+  'data-platform',
+  'ml-platform',
+  'features',
+  'experiments',
+  'scheduler',
+  'workflow',
+  'batch',
+  'etl',
+  'streaming',
+  'events',
+  'telemetry',
+  'tracing',
+  'alerting',
+  'status',
+  'docs',
+  'devportal',
+  'ci',
+  'artifacts',
+  'registry',
 ];
 const DOMAIN_VARIANTS = ['core', 'edge', 'platform', 'data', 'internal', 'ml'];
 const ENVS: readonly (readonly [string, number])[] = [
@@ -125,18 +183,68 @@ const ENVS: readonly (readonly [string, number])[] = [
   ['dev', 1],
 ];
 const COMPONENTS = [
-  'api', 'web', 'worker', 'gateway', 'frontend', 'backend', 'consumer', 'producer', 'scheduler', 'indexer',
-  'notifier', 'sync', 'importer', 'exporter', 'cache', 'proxy', 'admin', 'graphql', 'grpc', 'rest', 'auth',
-  'cart', 'render', 'thumbnailer', 'resizer', 'mailer', 'sms', 'webhook', 'reconciler', 'controller',
-  'operator', 'aggregator', 'collector', 'processor', 'validator', 'router', 'matcher', 'ranker', 'scorer',
-  'feed', 'timeline', 'profile', 'settings', 'query', 'command', 'projector', 'archiver', 'cleaner', 'janitor',
+  'api',
+  'web',
+  'worker',
+  'gateway',
+  'frontend',
+  'backend',
+  'consumer',
+  'producer',
+  'scheduler',
+  'indexer',
+  'notifier',
+  'sync',
+  'importer',
+  'exporter',
+  'cache',
+  'proxy',
+  'admin',
+  'graphql',
+  'grpc',
+  'rest',
+  'auth',
+  'cart',
+  'render',
+  'thumbnailer',
+  'resizer',
+  'mailer',
+  'sms',
+  'webhook',
+  'reconciler',
+  'controller',
+  'operator',
+  'aggregator',
+  'collector',
+  'processor',
+  'validator',
+  'router',
+  'matcher',
+  'ranker',
+  'scorer',
+  'feed',
+  'timeline',
+  'profile',
+  'settings',
+  'query',
+  'command',
+  'projector',
+  'archiver',
+  'cleaner',
+  'janitor',
 ];
 const STATEFUL = ['postgres', 'redis', 'kafka', 'zookeeper', 'elasticsearch', 'rabbitmq', 'mongodb', 'cassandra', 'etcd', 'nats', 'memcached', 'minio'];
 const JOBS = ['migrate', 'backfill', 'report', 'cleanup', 'reindex', 'export', 'rollup', 'snapshot'];
 
 interface PortProfile {
   readonly container: readonly { readonly name: string; readonly port: number; readonly protocol: Protocol }[];
-  readonly service: readonly { readonly name: string; readonly port: number; readonly target: number | string; readonly protocol: Protocol; readonly appProtocol?: string }[];
+  readonly service: readonly {
+    readonly name: string;
+    readonly port: number;
+    readonly target: number | string;
+    readonly protocol: Protocol;
+    readonly appProtocol?: string;
+  }[];
 }
 
 const WEB: PortProfile = {
@@ -168,7 +276,10 @@ const UNNAMED: PortProfile = {
   service: [{ name: '', port: 80, target: 3000, protocol: 'TCP' }],
 };
 const STATEFUL_PORTS: Record<string, PortProfile> = {
-  postgres: { container: [{ name: 'postgres', port: 5432, protocol: 'TCP' }], service: [{ name: 'postgres', port: 5432, target: 'postgres', protocol: 'TCP' }] },
+  postgres: {
+    container: [{ name: 'postgres', port: 5432, protocol: 'TCP' }],
+    service: [{ name: 'postgres', port: 5432, target: 'postgres', protocol: 'TCP' }],
+  },
   redis: { container: [{ name: 'redis', port: 6379, protocol: 'TCP' }], service: [{ name: 'tcp-redis', port: 6379, target: 'redis', protocol: 'TCP' }] },
   kafka: {
     container: [
@@ -268,7 +379,6 @@ function serviceV6(n: number): string {
   return `fd00:10:96::${n.toString(16)}`;
 }
 
-
 interface NodeSlot {
   readonly name: string;
   readonly index: number;
@@ -307,7 +417,18 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
   };
 
   // Namespaces: the built-in ones, a few platform ones, and team namespaces per environment.
-  const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'logging', 'ingress-nginx', 'cert-manager', 'argocd', 'istio-system'];
+  const systemNamespaces = [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    'monitoring',
+    'logging',
+    'ingress-nginx',
+    'cert-manager',
+    'argocd',
+    'istio-system',
+  ];
   const teamNamespaces: string[] = [];
   const teamWeights: number[] = [];
   for (const d of DOMAINS) {
@@ -393,7 +514,8 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
 
   const runningState = (hostNetwork: boolean, node?: NodeSlot): PodState => {
     const x = rng.float();
-    if (x < 0.015) return { phase: 'Pending', ready: false, terminating: false, hostNetwork, node: rng.chance(0.5) ? (node ?? pickNode()) : undefined, hasIP: false };
+    if (x < 0.015)
+      return { phase: 'Pending', ready: false, terminating: false, hostNetwork, node: rng.chance(0.5) ? (node ?? pickNode()) : undefined, hasIP: false };
     const terminating = x < 0.022;
     return { phase: 'Running', ready: !terminating && rng.chance(0.97), terminating, hostNetwork, node: node ?? pickNode(), hasIP: true };
   };
@@ -456,7 +578,9 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
       loadBalancerIngress: ingress,
     };
     services.push(svc);
-    count(`services.${type === 'ClusterIP' && headless ? 'headless' : type}${opts.dualStack ? ' (dual-stack)' : ''}${type !== 'ExternalName' && !opts.selector ? ' (no selector)' : ''}`);
+    count(
+      `services.${type === 'ClusterIP' && headless ? 'headless' : type}${opts.dualStack ? ' (dual-stack)' : ''}${type !== 'ExternalName' && !opts.selector ? ' (no selector)' : ''}`,
+    );
     return svc;
   };
 
@@ -522,14 +646,27 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
     ['k8s-app', 'kube-dns'],
     ['pod-template-hash', corednsHash],
   ];
-  for (let i = 0; i < Math.max(2, Math.round(shape.nodes / 80)); i++) makePod(coredns, `coredns-${corednsHash}-${rng.suffix(5)}`, corednsLabels, runningState(false));
+  for (let i = 0; i < Math.max(2, Math.round(shape.nodes / 80)); i++)
+    makePod(coredns, `coredns-${corednsHash}-${rng.suffix(5)}`, corednsLabels, runningState(false));
   writeSlices(addService('kube-system', 'kube-dns', { clusterIP: v4(SERVICE_NET + 10), ports: DNS_PORTS, selector: [['k8s-app', 'kube-dns']] }), coredns);
 
   const daemonSets: readonly (readonly [string, string, boolean, PortProfile, 'headless' | 'ClusterIP' | undefined])[] = [
     ['kube-system', 'kube-proxy', true, { container: [{ name: 'metrics', port: 10249, protocol: 'TCP' }], service: [] }, undefined],
     ['kube-system', 'cilium', true, { container: [{ name: 'health', port: 4240, protocol: 'TCP' }], service: [] }, undefined],
-    ['monitoring', 'node-exporter', true, { container: [{ name: 'metrics', port: 9100, protocol: 'TCP' }], service: [{ name: 'metrics', port: 9100, target: 'metrics', protocol: 'TCP' }] }, 'headless'],
-    ['logging', 'fluent-bit', false, { container: [{ name: 'http', port: 2020, protocol: 'TCP' }], service: [{ name: 'http', port: 2020, target: 'http', protocol: 'TCP' }] }, 'ClusterIP'],
+    [
+      'monitoring',
+      'node-exporter',
+      true,
+      { container: [{ name: 'metrics', port: 9100, protocol: 'TCP' }], service: [{ name: 'metrics', port: 9100, target: 'metrics', protocol: 'TCP' }] },
+      'headless',
+    ],
+    [
+      'logging',
+      'fluent-bit',
+      false,
+      { container: [{ name: 'http', port: 2020, protocol: 'TCP' }], service: [{ name: 'http', port: 2020, target: 'http', protocol: 'TCP' }] },
+      'ClusterIP',
+    ],
   ];
   for (const [ns, name, hostNetwork, ports, svcKind] of daemonSets) {
     const w = newWorkload(ns, name, 'DaemonSet', ports);
@@ -641,7 +778,10 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
           : x < 0.8
             ? `${rng.pick(COMPONENTS)}.${rng.pick(DOMAINS)}.example.com`
             : `${rng.pick(COMPONENTS)}.${teamNamespaces[rng.int(0, teamNamespaces.length - 1)]}.svc.cluster.local`;
-      addService(namespace, uniqueName(namespace, `${rng.pick(['legacy', 'external', 'shared', 'upstream'])}-${rng.pick(COMPONENTS)}`), { type: 'ExternalName', externalName: target });
+      addService(namespace, uniqueName(namespace, `${rng.pick(['legacy', 'external', 'shared', 'upstream'])}-${rng.pick(COMPONENTS)}`), {
+        type: 'ExternalName',
+        externalName: target,
+      });
     } else {
       const engine = rng.pick(['postgres', 'mysql', 'oracle', 'mainframe']);
       const port = engine === 'postgres' ? 5432 : engine === 'mysql' ? 3306 : engine === 'oracle' ? 1521 : 8443;
@@ -650,7 +790,11 @@ export function planCluster(seed: number, shape: ClusterShape = SCALE_LIMITS): C
       });
       const base = ((192 << 24) | (168 << 16)) >>> 0;
       const n = rng.int(1, 3);
-      manualSlice(svc, Array.from({ length: n }, () => v4(base + rng.int(1, 65_000))), { name: engine, port, protocol: 'TCP' });
+      manualSlice(
+        svc,
+        Array.from({ length: n }, () => v4(base + rng.int(1, 65_000))),
+        { name: engine, port, protocol: 'TCP' },
+      );
     }
   }
 

@@ -10,14 +10,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collectManifestFiles } from '../../src/cli/files';
 import { analyzeManifest } from '../../src/core/analyze';
 import { ManifestCache } from '../../src/core/incremental';
 import { checkPolicies, reachMatrix, referenceVerdict } from '../../src/core/reach';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel } from '../../src/core/workspace';
-import { collectManifestFiles } from '../../src/cli/files';
 import { corpusDir } from '../support/repo';
-import { against, info, median, table, type Row } from './stats';
+import { against, info, median, type Row, table } from './stats';
 
 const GOAL_RATIO = 1.5;
 const ZONE = 'cluster.local';
@@ -140,7 +140,9 @@ export function runReachBench(rows: Row[], out: (s?: string) => void, gc: () => 
   const verdictText = Object.entries(counts.verdicts)
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
-  out(`Reach: Argo CD HA install.yaml (${(argo.files[0]!.text.length / 1024 / 1024).toFixed(1)} MB, 8 NetworkPolicies; ${counts.references} references, ${Object.values(counts.verdicts).reduce((x, y) => x + y, 0)} with a verdict: ${verdictText}),`);
+  out(
+    `Reach: Argo CD HA install.yaml (${(argo.files[0]!.text.length / 1024 / 1024).toFixed(1)} MB, 8 NetworkPolicies; ${counts.references} references, ${Object.values(counts.verdicts).reduce((x, y) => x + y, 0)} with a verdict: ${verdictText}),`,
+  );
   out('checked as netlens check does (parse, model, every check) without and with the policy findings and a verdict asked for');
   out('every reference; then the Online Boutique matrix against the check of the same files. 3 warm-up rounds, then 16 interleaved.');
   out();
@@ -167,8 +169,18 @@ export function runReachBench(rows: Row[], out: (s?: string) => void, gc: () => 
   rows.push(info('  medians (with / without)', `${median(a.b).toFixed(1)} ms / ${median(a.a).toFixed(1)} ms`));
   const alone = passAlone(argo, gc);
   rows.push(info('  the policy pass alone, cold (median, max of 15)', `${median(alone).toFixed(2)} ms, ${Math.max(...alone).toFixed(2)} ms`));
-  rows.push(info('  fastest runs (with / without), less hit by other load', `${Math.min(...a.b).toFixed(1)} ms / ${Math.min(...a.a).toFixed(1)} ms = ${(Math.min(...a.b) / Math.min(...a.a)).toFixed(2)}×`));
+  rows.push(
+    info(
+      '  fastest runs (with / without), less hit by other load',
+      `${Math.min(...a.b).toFixed(1)} ms / ${Math.min(...a.a).toFixed(1)} ms = ${(Math.min(...a.b) / Math.min(...a.a)).toFixed(2)}×`,
+    ),
+  );
   rows.push(against('Online Boutique matrix / its check', median(m.b) / median(m.a), GOAL_RATIO, '×', 2));
   rows.push(info('  medians (matrix / check)', `${median(m.b).toFixed(1)} ms / ${median(m.a).toFixed(1)} ms`));
-  rows.push(info('  fastest runs (matrix / check)', `${Math.min(...m.b).toFixed(1)} ms / ${Math.min(...m.a).toFixed(1)} ms = ${(Math.min(...m.b) / Math.min(...m.a)).toFixed(2)}×`));
+  rows.push(
+    info(
+      '  fastest runs (matrix / check)',
+      `${Math.min(...m.b).toFixed(1)} ms / ${Math.min(...m.a).toFixed(1)} ms = ${(Math.min(...m.b) / Math.min(...m.a)).toFixed(2)}×`,
+    ),
+  );
 }

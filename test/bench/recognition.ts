@@ -11,13 +11,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collectManifestFiles } from '../../src/cli/files';
 import { analyzeManifest } from '../../src/core/analyze';
 import { ManifestCache } from '../../src/core/incremental';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel } from '../../src/core/workspace';
-import { collectManifestFiles } from '../../src/cli/files';
 import { corpusDir } from '../support/repo';
-import { against, info, median, table, type Row } from './stats';
+import { against, info, median, type Row, table } from './stats';
 
 const GOAL_WHOLE_S = 3;
 const GOAL_SCAN_OVERHEAD = 0.2;
@@ -44,7 +44,11 @@ export function runRecognitionBench(repoRoot: string, rows: Row[], out: (s?: str
     references = 0;
     findings = 0;
     for (const p of parsed) {
-      const a = analyzeManifest(p.manifest, { zone: ZONE, defaultNamespace: 'default', sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot }, p.references);
+      const a = analyzeManifest(
+        p.manifest,
+        { zone: ZONE, defaultNamespace: 'default', sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot },
+        p.references,
+      );
       references += a.references.length;
       findings += a.findings.length;
     }
@@ -73,7 +77,9 @@ export function runRecognitionBench(repoRoot: string, rows: Row[], out: (s?: str
   }
   const r = median(readRuns);
   const c = median(checkRuns);
-  out(`Recognition: the plain manifests of the corpus (${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB; ${references} references, ${findings} findings),`);
+  out(
+    `Recognition: the plain manifests of the corpus (${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB; ${references} references, ${findings} findings),`,
+  );
   out('read and modelled with and without the reference scan and the checks; 2 warm-up rounds, then 8 interleaved, GC before each.');
   out();
   out(
@@ -116,6 +122,14 @@ export function runRecognitionBench(repoRoot: string, rows: Row[], out: (s?: str
   const plainRuns = [whole(['--no-render']), whole(['--no-render']), whole(['--no-render'])];
   const nodeRuns = [node(), node(), node()];
   const w = median(wholeRuns);
-  rows.push(against(`netlens check, whole corpus (${tools[0] === '--no-render' ? 'tools not built: no rendering' : 'charts and overlays rendered'})`, w / 1000, GOAL_WHOLE_S, 's', 2));
+  rows.push(
+    against(
+      `netlens check, whole corpus (${tools[0] === '--no-render' ? 'tools not built: no rendering' : 'charts and overlays rendered'})`,
+      w / 1000,
+      GOAL_WHOLE_S,
+      's',
+      2,
+    ),
+  );
   rows.push(info('  without rendering (--no-render) / node -e 0', `${(median(plainRuns) / 1000).toFixed(2)} s / ${(median(nodeRuns) / 1000).toFixed(2)} s`));
 }

@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { type CodeServer, installCodeServer, startCodeServer } from '../e2e/vscode';
 import { expandTreeRow, launchBrowser, mapFrame, openNetLensView, openWorkbench, runCommand, screenshot, treeRow } from '../e2e/workbench';
-import { installCodeServer, startCodeServer, type CodeServer } from '../e2e/vscode';
 import { Kube } from '../live/kube';
 import { startPlane } from '../live/plane';
 import { ensureCluster, kubectl } from './live';
@@ -43,7 +43,10 @@ interface Run {
 
 async function once(kubeconfig: string, kube: Kube, withMap: boolean): Promise<Run> {
   const workspace = mkdtempSync(join(tmpdir(), 'netlens-ui-bench-'));
-  writeFileSync(join(workspace, 'client.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: client, namespace: bench-00}\ndata:\n  UPSTREAM: http://svc-000.bench-00:80\n');
+  writeFileSync(
+    join(workspace, 'client.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: client, namespace: bench-00}\ndata:\n  UPSTREAM: http://svc-000.bench-00:80\n',
+  );
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   try {
@@ -134,7 +137,11 @@ export async function runUiBench(repoRoot: string): Promise<void> {
   console.log(`  a 1,000-pod namespace: Pods expanded → first page     median ${median(runs.map((r) => r.podsPageMs)).toFixed(0)} ms`);
   const map = runs[0]!.map;
   if (map) {
-    console.log(`  network map, command → drawn                          ${map.ms} ms  (${map.podNodes} pods drawn one by one, ${map.nodes} nodes in all; layout ${map.layoutMs} ms, layout and drawing ${map.renderMs} ms)`);
-    console.log(`  network map, a pod in another namespace not ready → drawn again   ${map.updateMs} ms  (layout ${map.updateLayoutMs} ms; ratio to the first layout ${(map.updateLayoutMs / Math.max(1, map.layoutMs)).toFixed(2)}x)`);
+    console.log(
+      `  network map, command → drawn                          ${map.ms} ms  (${map.podNodes} pods drawn one by one, ${map.nodes} nodes in all; layout ${map.layoutMs} ms, layout and drawing ${map.renderMs} ms)`,
+    );
+    console.log(
+      `  network map, a pod in another namespace not ready → drawn again   ${map.updateMs} ms  (layout ${map.updateLayoutMs} ms; ratio to the first layout ${(map.updateLayoutMs / Math.max(1, map.layoutMs)).toFixed(2)}x)`,
+    );
   }
 }

@@ -11,7 +11,7 @@
  *   packed tarball as the package to install; the `uses:` steps are not run, and what they would get is checked.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -60,9 +60,17 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 describe('the npm package', () => {
   it('holds the commands and their bundles, and nothing of the sources, tests or corpus', () => {
     const list = run('tar', ['-tzf', tarball], scratch);
-    const files = list.stdout.trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
-    for (const f of ['bin/netlens.js', 'bin/netlens-lsp.js', 'dist/cli.js', 'dist/server.js', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(files.includes(f), `${f} is packed`);
-    assert.deepEqual(files.filter((f) => /^(src|test|scripts|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), []);
+    const files = list.stdout
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''))
+      .sort();
+    for (const f of ['bin/netlens.js', 'bin/netlens-lsp.js', 'dist/cli.js', 'dist/server.js', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'])
+      assert.ok(files.includes(f), `${f} is packed`);
+    assert.deepEqual(
+      files.filter((f) => /^(src|test|scripts|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')),
+      [],
+    );
     const manifest = JSON.parse(run('tar', ['-xOzf', tarball, 'package/package.json'], scratch).stdout) as Record<string, unknown>;
     assert.equal(manifest.dependencies, undefined, 'the bundles carry their dependencies');
     assert.equal(manifest.private, undefined);
@@ -71,7 +79,10 @@ describe('the npm package', () => {
 
   it('npm exec --package=<tarball> -- netlens check k8s/ works from a clean folder, offline', () => {
     const repo = sampleCopy('npx');
-    const r = run('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'netlens', 'check', 'k8s/'], repo, { ...offline, npm_config_cache: join(scratch, 'empty-npm-cache') });
+    const r = run('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'netlens', 'check', 'k8s/'], repo, {
+      ...offline,
+      npm_config_cache: join(scratch, 'empty-npm-cache'),
+    });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, ['k8s/web.yaml', `  22:29  error  NL001  ${MESSAGE}`, '', '2 files checked: 1 error, 0 warnings in 1 file.', ''].join('\n'));
   });
@@ -84,10 +95,20 @@ describe('the pre-commit hook (Debian pre-commit, try-repo against this reposito
     const tracked = run('git', ['ls-files', '--error-unmatch', '.pre-commit-hooks.yaml', 'package.json'], root);
     assert.equal(tracked.status, 0, '.pre-commit-hooks.yaml is tracked');
     const repo = sampleCopy('pre-commit');
-    for (const args of [['init', '-q'], ['add', '.']]) assert.equal(run('git', args, repo).status, 0);
+    for (const args of [
+      ['init', '-q'],
+      ['add', '.'],
+    ])
+      assert.equal(run('git', args, repo).status, 0);
     // Each try-repo installs the hook anew (npm install of the repository, npm pack, npm install -g: about two
     // minutes here), so the passing case is left to the action's tests, which run the same command.
-    const r = run('pre-commit', ['try-repo', root, 'netlens-check', '--all-files'], repo, { ...offline, PRE_COMMIT_HOME: join(scratch, 'pre-commit-home') }, 900_000);
+    const r = run(
+      'pre-commit',
+      ['try-repo', root, 'netlens-check', '--all-files'],
+      repo,
+      { ...offline, PRE_COMMIT_HOME: join(scratch, 'pre-commit-home') },
+      900_000,
+    );
     const out = r.stdout + r.stderr;
     assert.equal(r.status, 1, out);
     assert.match(out, /netlens check\.+Failed/);
@@ -140,7 +161,10 @@ function runAction(workspace: string, given: Record<string, string>): ActionRun 
   const interpolate = (s: string) => s.replace(/\$\{\{(.*?)\}\}/g, (_, e: string) => value(e));
   let failed = false;
   const condition = (expr: string | undefined): boolean => {
-    const terms = (expr ?? 'success()').replace(/^\$\{\{(.*)\}\}$/, '$1').split('&&').map((t) => t.trim());
+    const terms = (expr ?? 'success()')
+      .replace(/^\$\{\{(.*)\}\}$/, '$1')
+      .split('&&')
+      .map((t) => t.trim());
     if (!terms.includes('always()') && failed) return false;
     return terms.every((t) => {
       if (t === 'always()' || t === 'success()') return true;
@@ -165,7 +189,10 @@ function runAction(workspace: string, given: Record<string, string>): ActionRun 
     writeFileSync(script, step.run!);
     const outputFile = join(temp, `output-${i}`);
     writeFileSync(outputFile, '');
-    const added = readFileSync(pathFile, 'utf8').split('\n').filter((l) => l !== '').reverse();
+    const added = readFileSync(pathFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .reverse();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...offline,
@@ -200,7 +227,13 @@ describe('the GitHub Action (action.yml, its shell steps)', () => {
     assert.deepEqual(r.outputs.check, { 'sarif-file': 'netlens.sarif', 'exit-code': '1' }, r.log);
     const sarif = JSON.parse(readFileSync(join(repo, 'netlens.sarif'), 'utf8'));
     assert.deepEqual(
-      sarif.runs[0].results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine, x.message.text]),
+      sarif.runs[0].results.map((x: any) => [
+        x.ruleId,
+        x.level,
+        x.locations[0].physicalLocation.artifactLocation.uri,
+        x.locations[0].physicalLocation.region.startLine,
+        x.message.text,
+      ]),
       [['NL001', 'error', 'k8s/web.yaml', 22, MESSAGE]],
     );
     assert.deepEqual(
@@ -223,11 +256,20 @@ describe('the GitHub Action (action.yml, its shell steps)', () => {
   });
 
   it('fails when netlens check cannot check (bad arguments), whatever fail-on-error says; upload is skipped when asked', () => {
-    const r = runAction(sampleCopy('action-bad'), { paths: 'k8s', args: '--pod-records nonsense', 'netlens-package': tarball, 'fail-on-error': 'false', 'upload-sarif': 'false' });
+    const r = runAction(sampleCopy('action-bad'), {
+      paths: 'k8s',
+      args: '--pod-records nonsense',
+      'netlens-package': tarball,
+      'fail-on-error': 'false',
+      'upload-sarif': 'false',
+    });
     assert.equal(r.status, 1, r.log);
     assert.equal(r.outputs.check!['exit-code'], '2');
     assert.match(r.log, /could not check the manifests \(exit status 2\)/);
-    assert.deepEqual(r.uses.map((u) => u.uses), ['actions/setup-node@v4']);
+    assert.deepEqual(
+      r.uses.map((u) => u.uses),
+      ['actions/setup-node@v4'],
+    );
   });
 
   it('takes an input with shell syntax as text, never as a command', () => {

@@ -16,10 +16,10 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, type TestContext, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startPlane, type Plane } from '../live/plane';
-import { copyWorkspace, startCodeServer, type CodeServer, type StartOptions } from './vscode';
+import { type Plane, startPlane } from '../live/plane';
+import { type CodeServer, copyWorkspace, type StartOptions, startCodeServer } from './vscode';
 import { goToLine, hoverText, launchBrowser, mapFrame, openNetLensView, openWorkbench, quickOpen, runCommand, screenshot } from './workbench';
 
 const WAIT = 90_000;
@@ -37,7 +37,11 @@ after(async () => {
 });
 
 /** Starts code-server on a fresh copy of the sample workspace and opens its workbench; cleans up after `body`. */
-async function withWorkbench(name: string, options: Partial<StartOptions>, body: (page: Page, server: CodeServer, workspace: string) => Promise<void>): Promise<void> {
+async function withWorkbench(
+  name: string,
+  options: Partial<StartOptions>,
+  body: (page: Page, server: CodeServer, workspace: string) => Promise<void>,
+): Promise<void> {
   const workspace = copyWorkspace(undefined, join(scratch, name, 'sample-workspace'));
   // The DOM renderer draws the terminal's text as text, so that the test can read it.
   const settings = { 'netlens.cluster.enabled': false, 'terminal.integrated.gpuAcceleration': 'off', ...options.settings };
@@ -60,7 +64,12 @@ async function withWorkbench(name: string, options: Partial<StartOptions>, body:
 async function hoverApi(page: Page, workspace: string): Promise<string> {
   await quickOpen(page, 'shop.yaml');
   const needle = 'api.shop.svc.cluster.local';
-  await goToLine(page, readFileSync(join(workspace, 'shop.yaml'), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1);
+  await goToLine(
+    page,
+    readFileSync(join(workspace, 'shop.yaml'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1,
+  );
   return hoverText(page, needle, 'Service shop/api');
 }
 
@@ -157,7 +166,9 @@ test('the walkthrough: each step is checked by its own event', { timeout: TEST_T
   });
 });
 
-test('a cluster that comes up while VS Code is open: the view says so, then shows the cluster without a reload', { timeout: TEST_TIMEOUT }, async (t: TestContext) => {
+test('a cluster that comes up while VS Code is open: the view says so, then shows the cluster without a reload', {
+  timeout: TEST_TIMEOUT,
+}, async (t: TestContext) => {
   let plane: Plane;
   try {
     plane = startPlane();

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { createPod, fixturePods, fixtureServices, manualSlice, NAMESPACES, NODES, type FixturePod } from '../live/fixtures';
+import { createPod, type FixturePod, fixturePods, fixtureServices, manualSlice, NAMESPACES, NODES } from '../live/fixtures';
 import { Kube } from '../live/kube';
 
 export interface SampleLoad {
@@ -88,7 +88,12 @@ export function workspaceObjects(workspaceDir: string): { namespaces: string[]; 
         break;
       case 'Service':
         namespaces.add(ns(d));
-        services.push({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: ns(d), name, labels: d.metadata?.labels, annotations: d.metadata?.annotations }, spec: d.spec });
+        services.push({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { namespace: ns(d), name, labels: d.metadata?.labels, annotations: d.metadata?.annotations },
+          spec: d.spec,
+        });
         break;
       case 'Deployment':
       case 'ReplicaSet': {
@@ -104,12 +109,23 @@ export function workspaceObjects(workspaceDir: string): { namespaces: string[]; 
         namespaces.add(ns(d));
         for (let i = 0; i < (d.spec?.replicas ?? 1); i++) {
           const podName = `${name}-${i}`;
-          addPod(ns(d), podName, d.spec?.template, { hostname: podName, ...(d.spec?.serviceName ? { subdomain: d.spec.serviceName } : {}) }, { 'statefulset.kubernetes.io/pod-name': podName });
+          addPod(
+            ns(d),
+            podName,
+            d.spec?.template,
+            { hostname: podName, ...(d.spec?.serviceName ? { subdomain: d.spec.serviceName } : {}) },
+            { 'statefulset.kubernetes.io/pod-name': podName },
+          );
         }
         break;
       case 'Pod':
         namespaces.add(ns(d));
-        addPod(ns(d), name, { metadata: d.metadata, spec: d.spec }, { ...(d.spec?.hostname ? { hostname: d.spec.hostname } : {}), ...(d.spec?.subdomain ? { subdomain: d.spec.subdomain } : {}) });
+        addPod(
+          ns(d),
+          name,
+          { metadata: d.metadata, spec: d.spec },
+          { ...(d.spec?.hostname ? { hostname: d.spec.hostname } : {}), ...(d.spec?.subdomain ? { subdomain: d.spec.subdomain } : {}) },
+        );
         break;
       default:
         break;
@@ -127,7 +143,19 @@ export async function loadSampleCluster(kubeconfig: string, workspaceDir: string
   try {
     await kube.all(NODES, (n) =>
       kube.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: [{ type: 'InternalIP', address: n.ip }] } }).then(() =>
-        kube.must('PATCH', `/api/v1/nodes/${n.name}/status`, { status: { addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: n.name }] } }, 'application/merge-patch+json'),
+        kube.must(
+          'PATCH',
+          `/api/v1/nodes/${n.name}/status`,
+          {
+            status: {
+              addresses: [
+                { type: 'InternalIP', address: n.ip },
+                { type: 'Hostname', address: n.name },
+              ],
+            },
+          },
+          'application/merge-patch+json',
+        ),
       ),
     );
     const namespaces = [...new Set([...NAMESPACES, ...own])];
@@ -138,9 +166,15 @@ export async function loadSampleCluster(kubeconfig: string, workspaceDir: string
     const wantPods = new Set(ws.pods.map((p) => `${p.namespace}/${p.name}`));
     for (const ns of own) {
       const svcs = (await kube.must('GET', `/api/v1/namespaces/${ns}/services`)).items as Doc[];
-      await kube.all(svcs.filter((s) => !wantServices.has(`${ns}/${s.metadata!.name}`) && !(ns === 'default' && s.metadata!.name === 'kubernetes')), (s) => kube.delete({ kind: 'Service', metadata: { namespace: ns, name: s.metadata!.name } }));
+      await kube.all(
+        svcs.filter((s) => !wantServices.has(`${ns}/${s.metadata!.name}`) && !(ns === 'default' && s.metadata!.name === 'kubernetes')),
+        (s) => kube.delete({ kind: 'Service', metadata: { namespace: ns, name: s.metadata!.name } }),
+      );
       const pods = (await kube.must('GET', `/api/v1/namespaces/${ns}/pods`)).items as Doc[];
-      await kube.all(pods.filter((p) => !wantPods.has(`${ns}/${p.metadata!.name}`)), (p) => kube.delete({ kind: 'Pod', metadata: { namespace: ns, name: p.metadata!.name } }));
+      await kube.all(
+        pods.filter((p) => !wantPods.has(`${ns}/${p.metadata!.name}`)),
+        (p) => kube.delete({ kind: 'Pod', metadata: { namespace: ns, name: p.metadata!.name } }),
+      );
     }
 
     const services = [...fixtureServices().filter((s) => !own.has(s.metadata.namespace)), ...ws.services];
@@ -150,7 +184,11 @@ export async function loadSampleCluster(kubeconfig: string, workspaceDir: string
     const fixture = fixturePods().filter((p) => !own.has(p.namespace));
     await kube.all(fixture, (p) => createPod(kube, p));
     await kube.all(ws.pods, async (p) => {
-      const containers = (ws.podSpecs.get(`${p.namespace}/${p.name}`) as any[]).map((c) => ({ name: c.name, image: c.image ?? 'registry.invalid/none', ...(c.ports ? { ports: c.ports } : {}) }));
+      const containers = (ws.podSpecs.get(`${p.namespace}/${p.name}`) as any[]).map((c) => ({
+        name: c.name,
+        image: c.image ?? 'registry.invalid/none',
+        ...(c.ports ? { ports: c.ports } : {}),
+      }));
       await kube.create({
         apiVersion: 'v1',
         kind: 'Pod',

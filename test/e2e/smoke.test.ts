@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { copyWorkspace, startCodeServer, type CodeServer } from './vscode';
+import { type CodeServer, copyWorkspace, startCodeServer } from './vscode';
 import { goToLine, hoverText, launchBrowser, openWorkbench, quickOpen, screenshot } from './workbench';
 
 let server: CodeServer | undefined;
@@ -50,26 +50,35 @@ after(async () => {
   if (figures.length) console.log(`# e2e figures: ${figures.join('; ')}`);
 });
 
-test('the workbench loads with the sample workspace', step('workbench', async () => {
-  const ms = await openWorkbench(page, server!.url);
-  figures.push(`workbench (.monaco-workbench) visible: ${ms} ms`);
-  await screenshot(page, 'workbench');
-  const explorer = await page.locator('.explorer-folders-view').innerText();
-  assert.match(explorer, /shop\.yaml/);
-}));
+test(
+  'the workbench loads with the sample workspace',
+  step('workbench', async () => {
+    const ms = await openWorkbench(page, server!.url);
+    figures.push(`workbench (.monaco-workbench) visible: ${ms} ms`);
+    await screenshot(page, 'workbench');
+    const explorer = await page.locator('.explorer-folders-view').innerText();
+    assert.match(explorer, /shop\.yaml/);
+  }),
+);
 
-test('a hover on a Service name in shop.yaml shows the Service', step('hover-api', async () => {
-  let t = Date.now();
-  await quickOpen(page, 'shop.yaml');
-  figures.push(`shop.yaml open through Quick Open: ${Date.now() - t} ms`);
-  const needle = 'api.shop.svc.cluster.local';
-  const line = readFileSync(join(workspace, 'shop.yaml'), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
-  assert.ok(line > 0, `${needle} is in shop.yaml`);
-  await goToLine(page, line);
-  t = Date.now();
-  const text = await hoverText(page, needle, 'Service shop/api');
-  figures.push(`hover shown: ${Date.now() - t} ms`);
-  await screenshot(page, 'hover-api');
-  assert.match(text, /Service shop\/api/);
-  assert.match(text, /Source: the workspace manifests/);
-}));
+test(
+  'a hover on a Service name in shop.yaml shows the Service',
+  step('hover-api', async () => {
+    let t = Date.now();
+    await quickOpen(page, 'shop.yaml');
+    figures.push(`shop.yaml open through Quick Open: ${Date.now() - t} ms`);
+    const needle = 'api.shop.svc.cluster.local';
+    const line =
+      readFileSync(join(workspace, 'shop.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(needle)) + 1;
+    assert.ok(line > 0, `${needle} is in shop.yaml`);
+    await goToLine(page, line);
+    t = Date.now();
+    const text = await hoverText(page, needle, 'Service shop/api');
+    figures.push(`hover shown: ${Date.now() - t} ms`);
+    await screenshot(page, 'hover-api');
+    assert.match(text, /Service shop\/api/);
+    assert.match(text, /Source: the workspace manifests/);
+  }),
+);

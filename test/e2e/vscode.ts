@@ -13,8 +13,22 @@
  *
  * `node out/test/e2e/install.js` installs code-server and Debian's Chromium ahead of the tests.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -24,7 +38,15 @@ import { repoRoot } from '../support/repo';
 export const CODE_SERVER_VERSION = '4.100.3';
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags this machine's closed network needs (without the background-networking ones, Chromium's connections are refused, many at a time). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export { repoRoot };
 
@@ -51,7 +73,14 @@ function run(cmd: string, args: string[], cwd: string, log: Log, opts: { allowFa
   const r = spawnSync(cmd, args, {
     cwd: cwd || undefined,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, npm_config_unsafe_perm: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...opts.env },
+    env: {
+      ...process.env,
+      npm_config_unsafe_perm: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+      ...opts.env,
+    },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: opts.timeoutMs ?? 30 * 60 * 1000,
@@ -82,8 +111,12 @@ export function aptInstall(pkgs: string[], log: Log = defaultLog): void {
   if (missing.length === 0) return;
   const root = process.getuid?.() === 0;
   const sudo = root ? [] : which('sudo') ? ['sudo', '-n'] : undefined;
-  if (!sudo || !which('apt-get')) throw new Error(`Debian packages needed: ${missing.join(' ')}. Install them (apt-get install ${missing.join(' ')}) and run again.`);
-  const apt = (args: string[]) => (sudo.length ? run(sudo[0]!, [...sudo.slice(1), 'apt-get', ...args], '', log, { env: { DEBIAN_FRONTEND: 'noninteractive' } }) : run('apt-get', args, '', log, { env: { DEBIAN_FRONTEND: 'noninteractive' } }));
+  if (!sudo || !which('apt-get'))
+    throw new Error(`Debian packages needed: ${missing.join(' ')}. Install them (apt-get install ${missing.join(' ')}) and run again.`);
+  const apt = (args: string[]) =>
+    sudo.length
+      ? run(sudo[0]!, [...sudo.slice(1), 'apt-get', ...args], '', log, { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+      : run('apt-get', args, '', log, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
   if (!aptUpdated) {
     apt(['update', '-qq']);
     aptUpdated = true;
@@ -111,7 +144,12 @@ export function installCodeServer(log: Log = defaultLog): string {
   const started = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; later runs reuse it)`);
   // kerberos builds against libkrb5; @vscode/ripgrep's postinstall would download rg from GitHub, so Debian's is copied in.
-  const tools: [string, string][] = [['rg', 'ripgrep'], ['make', 'make'], ['g++', 'g++'], ['python3', 'python3']];
+  const tools: [string, string][] = [
+    ['rg', 'ripgrep'],
+    ['make', 'make'],
+    ['g++', 'g++'],
+    ['python3', 'python3'],
+  ];
   aptInstall(['libkrb5-dev', ...tools.filter(([cmd]) => !which(cmd)).map(([, pkg]) => pkg)], log);
   const rg = which('rg');
   if (!rg) throw new Error('rg (Debian package ripgrep) not found after installing it');
@@ -141,7 +179,11 @@ export function installCodeServer(log: Log = defaultLog): string {
     run('npm', ['install', '--omit=dev', '--loglevel=error'], join(vscode, 'extensions'), log);
     run('npm', ['rebuild', '--loglevel=error', 'argon2'], stage, log);
     // XDG_CONFIG_HOME: code-server writes a default config.yaml there on first start.
-    const out = execFileSync(process.execPath, [codeServerEntry(stage), '--version'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CONFIG_HOME: join(stage, '.config') } });
+    const out = execFileSync(process.execPath, [codeServerEntry(stage), '--version'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, XDG_CONFIG_HOME: join(stage, '.config') },
+    });
     const version = out.trim().split('\n').pop() ?? '';
     if (!version.startsWith(CODE_SERVER_VERSION)) throw new Error(`code-server --version printed ${JSON.stringify(version)}`);
     writeFileSync(join(stage, STAMP), `${version}\n`);
@@ -284,10 +326,12 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   });
   closeSync(fd);
   let exited: string | undefined;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    exited = `exit ${code ?? signal}`;
-    resolve();
-  }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = `exit ${code ?? signal}`;
+      resolve();
+    }),
+  );
   // Should this process end without stop(), don't leave the server behind.
   const onExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', onExit);
@@ -327,7 +371,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const logs = (lines = 40) => tails([logFile, ...findFiles(join(userDataDir, 'logs'), /^(remoteexthost|NetLens)\.log$/)], lines);
   const activatedAt = (extensionId: string) => {
     for (const f of findFiles(join(userDataDir, 'logs'), /^remoteexthost\.log$/)) {
-      const line = readFileSync(f, 'utf8').split('\n').find((l) => l.includes(`_doActivateExtension ${extensionId},`));
+      const line = readFileSync(f, 'utf8')
+        .split('\n')
+        .find((l) => l.includes(`_doActivateExtension ${extensionId},`));
       // `2026-11-26 10:12:24.784 [info] ExtensionService#_doActivateExtension netlens.netlens, ...`, local time.
       const m = line && /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(line);
       if (m) return new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime();

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, type TestContext, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startPlane, type Plane } from '../live/plane';
+import { type Plane, startPlane } from '../live/plane';
 import { writeKubeconfig } from '../support/kubeconfig';
 import { startCodeServer } from './vscode';
 import { launchBrowser, openNetLensView, openWorkbench, screenshot } from './workbench';
@@ -87,7 +87,11 @@ test('a user who may list nothing: the view says it is RBAC, not an empty cluste
     t.skip(planeError);
     return;
   }
-  const text = await welcome('forbidden', kubeconfig('nobody', plane.env.APISERVER_URL!, { token: plane.env.LIMITED_TOKEN! }, plane.env.CA_CERT!), /may not list/);
+  const text = await welcome(
+    'forbidden',
+    kubeconfig('nobody', plane.env.APISERVER_URL!, { token: plane.env.LIMITED_TOKEN! }, plane.env.CA_CERT!),
+    /may not list/,
+  );
   assert.match(text, /RBAC/);
   assert.match(text, /Switch Context/);
 });

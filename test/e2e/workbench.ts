@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium, repoRoot } from './vscode';
 
 /** Where screenshots go (gitignored): test-results/e2e/. */
@@ -62,7 +62,11 @@ async function focusWorkbench(page: Page): Promise<void> {
     const d = (globalThis as any).document;
     return Boolean(d.activeElement && d.activeElement !== d.body);
   });
-  if (!active) await page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => undefined);
+  if (!active)
+    await page
+      .locator('.monaco-workbench .part.statusbar')
+      .click({ position: { x: 2, y: 2 } })
+      .catch(() => undefined);
 }
 
 /** Screen coordinates of the middle of the first occurrence of text in the visible lines of the active editor. */
@@ -109,14 +113,23 @@ export async function hoverText(page: Page, text: string, expect: string, timeou
     // Away first (an earlier hover hidden), so that the hover is asked for again.
     await page.mouse.move(1, 1);
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    await page
+      .locator('.monaco-hover:not(.hidden)')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => undefined);
     await page.mouse.move(at.x - 3, at.y);
     await page.mouse.move(at.x, at.y, { steps: 3 });
     try {
       await hover.first().waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1, deadline - Date.now())) });
       return (await hover.first().innerText()).trim();
     } catch {
-      last = (await page.locator('.monaco-hover:not(.hidden)').allInnerTexts().catch(() => [])).join(' | ');
+      last = (
+        await page
+          .locator('.monaco-hover:not(.hidden)')
+          .allInnerTexts()
+          .catch(() => [])
+      ).join(' | ');
     }
   }
   throw new Error(`no hover containing "${expect}" over "${text}" within ${timeoutMs / 1000} s${last ? `; last hover: ${last}` : ''}`);
@@ -142,7 +155,10 @@ export function treeRow(page: Page, label: string): Locator {
 
 /** Opens the NetLens view from the activity bar. */
 export async function openNetLensView(page: Page, timeoutMs = 90_000): Promise<void> {
-  await page.locator('.activitybar .action-item a[aria-label^="NetLens"], .activitybar .action-item[aria-label^="NetLens"]').first().click({ timeout: timeoutMs });
+  await page
+    .locator('.activitybar .action-item a[aria-label^="NetLens"], .activitybar .action-item[aria-label^="NetLens"]')
+    .first()
+    .click({ timeout: timeoutMs });
 }
 
 /** Expands the first tree row labelled `label`, and waits until it is expanded. */
@@ -152,7 +168,10 @@ export async function expandTreeRow(page: Page, label: string, timeoutMs = 90_00
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
     await row.click();
     await page.waitForFunction(
-      (l) => Array.from((globalThis as any).document.querySelectorAll('.pane-body .monaco-list-row')).some((r: any) => r.querySelector('.label-name')?.textContent === l && r.getAttribute('aria-expanded') === 'true'),
+      (l) =>
+        Array.from((globalThis as any).document.querySelectorAll('.pane-body .monaco-list-row')).some(
+          (r: any) => r.querySelector('.label-name')?.textContent === l && r.getAttribute('aria-expanded') === 'true',
+        ),
       label,
       { timeout: timeoutMs },
     );
@@ -178,7 +197,14 @@ export async function mapFrame(page: Page, timeoutMs = 90_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {
-      if (await f.locator('svg.canvas[data-state="ready"] g.node').first().isVisible().catch(() => false)) return f;
+      if (
+        await f
+          .locator('svg.canvas[data-state="ready"] g.node')
+          .first()
+          .isVisible()
+          .catch(() => false)
+      )
+        return f;
     }
     if (Date.now() > deadline) throw new Error('no webview frame with a drawn map');
     await page.waitForEvent('framenavigated', { timeout: 2000 }).catch(() => undefined);

@@ -12,9 +12,9 @@ import type { DnsRecord, RecordType } from '../../src/core/resolver';
 import { endpointHostname, Resolver } from '../../src/core/resolver';
 import type { ClusterSnapshot } from '../../src/core/snapshot';
 import { ask } from './dns-client';
-import { createPod, loadFixtures, NAMESPACES, NODES, podIPs, type FixturePod } from './fixtures';
+import { createPod, type FixturePod, loadFixtures, NAMESPACES, NODES, podIPs } from './fixtures';
 import { Kube } from './kube';
-import { startPlane, type Plane } from './plane';
+import { type Plane, startPlane } from './plane';
 import { endpointsSettled, eventually, untilModel } from './wait';
 
 const Z = 'cluster.local.';
@@ -190,19 +190,57 @@ describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 *
     const oldSingleIP = before.service('shop', 'single')!.clusterIPs[0];
     // Scale up and down.
     const added: FixturePod[] = [
-      { namespace: 'shop', name: 'web-9', labels: { app: 'web' }, ips: podIPs(false), node: 'node-b', ready: true, ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }] },
-      { namespace: 'data', name: 'db-3', labels: { app: 'db' }, ips: podIPs(false), node: 'node-c', ready: true, hostname: 'db-3', subdomain: 'db', ports: [{ name: 'pg', containerPort: 5432 }] },
+      {
+        namespace: 'shop',
+        name: 'web-9',
+        labels: { app: 'web' },
+        ips: podIPs(false),
+        node: 'node-b',
+        ready: true,
+        ports: [
+          { name: 'http', containerPort: 8080 },
+          { name: 'metrics', containerPort: 9090 },
+        ],
+      },
+      {
+        namespace: 'data',
+        name: 'db-3',
+        labels: { app: 'db' },
+        ips: podIPs(false),
+        node: 'node-c',
+        ready: true,
+        hostname: 'db-3',
+        subdomain: 'db',
+        ports: [{ name: 'pg', containerPort: 5432 }],
+      },
     ];
     await kube.all(added, (p) => createPod(kube, p));
     const removed = pods.filter((p) => p.name === 'web-0' || p.name === 'cache-2');
     await kube.all(removed, (p) => kube.delete({ kind: 'Pod', metadata: { namespace: p.namespace, name: p.name } }));
     // Delete and recreate a Service: it gets a new cluster IP.
-    const single = { apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'shop', name: 'single' }, spec: { selector: { app: 'web' }, ports: [{ port: 8080, targetPort: 8080 }] } };
+    const single = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'shop', name: 'single' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 8080, targetPort: 8080 }] },
+    };
     await kube.delete(single);
     await untilModel(model, (s) => s.service('shop', 'single') === undefined, 30_000);
     await kube.create(single);
     // Change a port.
-    await kube.must('PATCH', '/api/v1/namespaces/shop/services/web', { spec: { ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'admin', port: 9191, targetPort: 'metrics' }] } }, 'application/merge-patch+json');
+    await kube.must(
+      'PATCH',
+      '/api/v1/namespaces/shop/services/web',
+      {
+        spec: {
+          ports: [
+            { name: 'http', port: 80, targetPort: 'http' },
+            { name: 'admin', port: 9191, targetPort: 'metrics' },
+          ],
+        },
+      },
+      'application/merge-patch+json',
+    );
     // Flip readiness both ways.
     const slow = pods.find((p) => p.name === 'web-slow')!;
     const cache1 = pods.find((p) => p.name === 'cache-1')!;

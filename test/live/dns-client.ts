@@ -4,8 +4,8 @@
  */
 import * as dgram from 'node:dgram';
 import * as packet from 'dns-packet';
-import type { DnsRecord, RecordType } from '../../src/core/resolver';
 import { canonicalIP } from '../../src/core/ip';
+import type { DnsRecord, RecordType } from '../../src/core/resolver';
 
 export interface WireAnswer {
   readonly rcode: string;

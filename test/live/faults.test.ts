@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LiveModel, type ModelStatus } from '../../src/cluster/live-model';
 import { Resolver } from '../../src/core/resolver';
+import { writeKubeconfig } from '../support/kubeconfig';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
-import { startPlane, type Plane } from './plane';
-import { writeKubeconfig } from '../support/kubeconfig';
+import { type Plane, startPlane } from './plane';
 import { eventually, untilModel } from './wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-faults-'));
@@ -78,7 +78,12 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
   });
 
   it('a failing exec credential plugin is "credentials"', async () => {
-    const exec = { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', 'echo "login expired: run sso login" >&2; exit 3'], interactiveMode: 'Never' };
+    const exec = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: 'sh',
+      args: ['-c', 'echo "login expired: run sso login" >&2; exit 3'],
+      interactiveMode: 'Never',
+    };
     const { model, status } = await settle(kubeconfig('exec', server, ca, { exec }));
     model.stop();
     assert.equal(status.state, 'failed');
@@ -119,7 +124,11 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
       const answer = new Resolver(model.snapshot()).query('web.shop.svc.cluster.local.', 'A');
       assert.equal(answer.rcode, 'NOERROR');
       assert.equal(answer.answers.length, 1);
-      assert.equal(new Resolver(model.snapshot()).query('db.data.svc.cluster.local.', 'A').rcode, 'NXDOMAIN', 'data is not readable, so it does not exist for this user');
+      assert.equal(
+        new Resolver(model.snapshot()).query('db.data.svc.cluster.local.', 'A').rcode,
+        'NXDOMAIN',
+        'data is not readable, so it does not exist for this user',
+      );
     } finally {
       model.stop();
     }
@@ -132,7 +141,9 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
       assert.equal((await model.whenSettled(30_000)).state, 'ready');
       const pidFile = join(plane.dir, 'pids', 'kube-apiserver.pid');
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a !== '');
       const stale = new Promise<void>((resolve) => {
         const off = model.onChange((_s, st) => {
           if (st.state === 'stale') {
@@ -162,7 +173,11 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
       }, 30_000);
       await kube.delete({ kind: 'Service', metadata: { namespace: 'edge', name: 'np' } });
       await untilModel(model, (s) => s.service('quiet', 'after-restart') !== undefined && s.service('edge', 'np') === undefined, 60_000);
-      const names = (resource: 'pods' | 'services' | 'endpointSlices') => model.objects()[resource].map((o) => `${o.namespace}/${o.name}`).sort();
+      const names = (resource: 'pods' | 'services' | 'endpointSlices') =>
+        model
+          .objects()
+          [resource].map((o) => `${o.namespace}/${o.name}`)
+          .sort();
       for (const [resource, path] of [
         ['pods', '/api/v1/pods'],
         ['services', '/api/v1/services'],

@@ -31,22 +31,64 @@ export function podIPs(dual: boolean): string[] {
   return dual ? [v4, `fd00:10:244::${podCounter.toString(16)}`] : [v4];
 }
 
-const web = [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }];
+const web = [
+  { name: 'http', containerPort: 8080 },
+  { name: 'metrics', containerPort: 9090 },
+];
 
 export function fixturePods(): FixturePod[] {
   const pods: FixturePod[] = [];
   const node = (i: number) => NODES[i % NODES.length]!.name;
-  for (let i = 0; i < 4; i++) pods.push({ namespace: 'shop', name: `web-${i}`, labels: { app: 'web' }, ips: podIPs(i % 2 === 0), node: node(i), ready: true, ports: web });
+  for (let i = 0; i < 4; i++)
+    pods.push({ namespace: 'shop', name: `web-${i}`, labels: { app: 'web' }, ips: podIPs(i % 2 === 0), node: node(i), ready: true, ports: web });
   pods.push({ namespace: 'shop', name: 'web-slow', labels: { app: 'web' }, ips: podIPs(false), node: node(1), ready: false, ports: web });
-  for (let i = 0; i < 2; i++) pods.push({ namespace: 'shop', name: `api-${i}`, labels: { app: 'api' }, ips: podIPs(true), node: node(i), ready: true, ports: [{ name: 'grpc', containerPort: 50051 }] });
+  for (let i = 0; i < 2; i++)
+    pods.push({
+      namespace: 'shop',
+      name: `api-${i}`,
+      labels: { app: 'api' },
+      ips: podIPs(true),
+      node: node(i),
+      ready: true,
+      ports: [{ name: 'grpc', containerPort: 50051 }],
+    });
   for (let i = 0; i < 3; i++) {
-    pods.push({ namespace: 'data', name: `db-${i}`, labels: { app: 'db' }, ips: podIPs(false), node: node(i), ready: true, hostname: `db-${i}`, subdomain: 'db', ports: [{ name: 'pg', containerPort: 5432 }] });
+    pods.push({
+      namespace: 'data',
+      name: `db-${i}`,
+      labels: { app: 'db' },
+      ips: podIPs(false),
+      node: node(i),
+      ready: true,
+      hostname: `db-${i}`,
+      subdomain: 'db',
+      ports: [{ name: 'pg', containerPort: 5432 }],
+    });
   }
   for (let i = 0; i < 3; i++) pods.push({ namespace: 'data', name: `cache-${i}`, labels: { app: 'cache' }, ips: podIPs(false), node: node(i), ready: true });
   for (let i = 0; i < 2; i++) pods.push({ namespace: 'data', name: `warm-${i}`, labels: { app: 'warm' }, ips: podIPs(false), node: node(i), ready: false });
-  for (let i = 0; i < 2; i++) pods.push({ namespace: 'data', name: `peer-${i}`, labels: { app: 'peer' }, ips: podIPs(false), node: node(i), ready: false, hostname: `peer-${i}`, subdomain: 'peer' });
+  for (let i = 0; i < 2; i++)
+    pods.push({
+      namespace: 'data',
+      name: `peer-${i}`,
+      labels: { app: 'peer' },
+      ips: podIPs(false),
+      node: node(i),
+      ready: false,
+      hostname: `peer-${i}`,
+      subdomain: 'peer',
+    });
   pods.push({ namespace: 'edge', name: 'proxy-0', labels: { app: 'proxy' }, ips: podIPs(false), node: node(0), ready: true });
-  pods.push({ namespace: 'edge', name: 'lonely', labels: { app: 'lonely' }, ips: podIPs(false), node: node(2), ready: true, hostname: 'lonely', subdomain: 'nowhere' });
+  pods.push({
+    namespace: 'edge',
+    name: 'lonely',
+    labels: { app: 'lonely' },
+    ips: podIPs(false),
+    node: node(2),
+    ready: true,
+    hostname: 'lonely',
+    subdomain: 'nowhere',
+  });
   return pods;
 }
 
@@ -79,7 +121,11 @@ export function manualSlice(): any {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { namespace: 'edge', name: 'manual-1', labels: { 'kubernetes.io/service-name': 'manual', 'endpointslice.kubernetes.io/managed-by': 'netlens-tests' } },
+    metadata: {
+      namespace: 'edge',
+      name: 'manual-1',
+      labels: { 'kubernetes.io/service-name': 'manual', 'endpointslice.kubernetes.io/managed-by': 'netlens-tests' },
+    },
     addressType: 'IPv4',
     endpoints: [
       { addresses: ['192.0.2.10'], hostname: 'left', conditions: { ready: true } },
@@ -114,7 +160,19 @@ export async function createPod(kube: Kube, p: FixturePod): Promise<void> {
 export async function loadFixtures(kube: Kube): Promise<FixturePod[]> {
   await kube.all(NODES, (n) =>
     kube.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: [{ type: 'InternalIP', address: n.ip }] } }).then(() =>
-      kube.must('PATCH', `/api/v1/nodes/${n.name}/status`, { status: { addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: n.name }] } }, 'application/merge-patch+json'),
+      kube.must(
+        'PATCH',
+        `/api/v1/nodes/${n.name}/status`,
+        {
+          status: {
+            addresses: [
+              { type: 'InternalIP', address: n.ip },
+              { type: 'Hostname', address: n.name },
+            ],
+          },
+        },
+        'application/merge-patch+json',
+      ),
     ),
   );
   await kube.all(NAMESPACES, (ns) => kube.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));

@@ -2,8 +2,9 @@
  * Writes to the API server for the live tests: creates fixtures, patches pod status as kwok does (there is no
  * kubelet), deletes. Requests run with bounded concurrency.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+
 import * as https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
 
 export class Kube {
   private readonly kc = new KubeConfig();
@@ -73,24 +74,30 @@ export class Kube {
 
   async delete(obj: any): Promise<void> {
     const r = await this.request('DELETE', `${collectionPath(obj)}/${obj.metadata.name}`, { gracePeriodSeconds: 0, propagationPolicy: 'Background' });
-    if (r.status !== 404 && (r.status < 200 || r.status >= 300)) throw new Error(`DELETE ${obj.metadata.name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (r.status !== 404 && (r.status < 200 || r.status >= 300))
+      throw new Error(`DELETE ${obj.metadata.name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
   }
 
   /** Marks a pod Running with IPs, Ready or not, the way a kubelet (or kwok) would report it. */
   async setPodStatus(namespace: string, name: string, ips: string[], hostIP: string, ready: boolean): Promise<void> {
     const now = new Date().toISOString();
     const cond = (type: string, ok: boolean) => ({ type, status: ok ? 'True' : 'False', lastTransitionTime: now });
-    await this.must('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, {
-      status: {
-        phase: 'Running',
-        podIP: ips[0],
-        podIPs: ips.map((ip) => ({ ip })),
-        hostIP,
-        hostIPs: [{ ip: hostIP }],
-        startTime: now,
-        conditions: [cond('PodScheduled', true), cond('Initialized', true), cond('ContainersReady', ready), cond('Ready', ready)],
+    await this.must(
+      'PATCH',
+      `/api/v1/namespaces/${namespace}/pods/${name}/status`,
+      {
+        status: {
+          phase: 'Running',
+          podIP: ips[0],
+          podIPs: ips.map((ip) => ({ ip })),
+          hostIP,
+          hostIPs: [{ ip: hostIP }],
+          startTime: now,
+          conditions: [cond('PodScheduled', true), cond('Initialized', true), cond('ContainersReady', ready), cond('Ready', ready)],
+        },
       },
-    }, 'application/strategic-merge-patch+json');
+      'application/strategic-merge-patch+json',
+    );
   }
 
   async all<T>(items: readonly T[], fn: (item: T) => Promise<unknown>, concurrency = 16): Promise<void> {

@@ -10,7 +10,7 @@ import { LiveModel } from '../../src/cluster/live-model';
 import { objectYaml } from '../../src/cluster/objects';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
-import { startPlane, type Plane } from './plane';
+import { type Plane, startPlane } from './plane';
 
 function documents(text: string): Record<string, any>[] {
   const docs = parseAllDocuments(text);
@@ -39,7 +39,10 @@ describe('live objects as YAML, on a real control plane', { timeout: 5 * 60 * 10
   it('a Service comes with its EndpointSlices, without managedFields, under a header naming the context', async () => {
     const text = await objectYaml(model.api, { kind: 'Service', namespace: 'edge', name: 'manual' }, model.kubeconfig.context);
     const [header] = text.split('\n');
-    assert.match(header!, new RegExp(`^# Service edge/manual, with its 1 EndpointSlice, as the API server of context ${model.kubeconfig.context} returned it$`));
+    assert.match(
+      header!,
+      new RegExp(`^# Service edge/manual, with its 1 EndpointSlice, as the API server of context ${model.kubeconfig.context} returned it$`),
+    );
     const [service, slice, ...rest] = documents(text);
     assert.equal(rest.length, 0);
     assert.equal(service!.kind, 'Service');
@@ -73,6 +76,9 @@ describe('live objects as YAML, on a real control plane', { timeout: 5 * 60 * 10
   });
 
   it('an object that does not exist is "not-found"', async () => {
-    await assert.rejects(objectYaml(model.api, { kind: 'Pod', namespace: 'shop', name: 'nosuch' }, model.kubeconfig.context), (e) => e instanceof ApiError && e.kind === 'not-found');
+    await assert.rejects(
+      objectYaml(model.api, { kind: 'Pod', namespace: 'shop', name: 'nosuch' }, model.kubeconfig.context),
+      (e) => e instanceof ApiError && e.kind === 'not-found',
+    );
   });
 });

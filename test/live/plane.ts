@@ -18,7 +18,11 @@ export interface Plane {
 const root = repoRoot();
 
 export function startPlane(): Plane {
-  const out = execFileSync('bash', [join(root, 'test', 'cluster', 'up.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60 * 1000 });
+  const out = execFileSync('bash', [join(root, 'test', 'cluster', 'up.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 60 * 60 * 1000,
+  });
   const lines = out.trim().split('\n');
   const kubeconfig = lines.find((l) => l.startsWith('KUBECONFIG='))?.slice('KUBECONFIG='.length);
   const dns = lines.find((l) => l.startsWith('DNS='))?.slice('DNS='.length);

@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LiveModel } from '../../src/cluster/live-model';
 import type { Pod } from '../../src/core/model';
-import { judge, reachModel, type Reach } from '../../src/core/reach';
+import { judge, type Reach, reachModel } from '../../src/core/reach';
 import type { ClusterSnapshot } from '../../src/core/snapshot';
 import { writeKubeconfig } from '../support/kubeconfig';
 import { repoRoot } from '../support/repo';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
-import { startPlane, type Plane } from './plane';
+import { type Plane, startPlane } from './plane';
 import { endpointsSettled, eventually, untilModel } from './wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-policies-'));
@@ -34,7 +34,12 @@ function reach(snapshot: ClusterSnapshot, from: string, namespace: string, name:
   return judge(reachModel(snapshot), [source], { kind: 'Service', service, port });
 }
 
-const policy = (namespace: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
+const policy = (namespace: string, name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { namespace, name },
+  spec,
+});
 
 describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 * 60 * 1000 }, () => {
   let plane: Plane;
@@ -75,24 +80,43 @@ describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 
   });
 
   it('a policy created isolates api: blocked, with the closest rule; a second one admits web: allowed', async () => {
-    await create(policy('shop', 'api-from-proxy', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'proxy' } } }], ports: [{ port: 50051 }] }] }));
+    await create(
+      policy('shop', 'api-from-proxy', {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'proxy' } } }], ports: [{ port: 50051 }] }],
+      }),
+    );
     await untilModel(model, (s) => reach(s, 'shop/web-0', 'shop', 'api', 50051).verdict === 'blocked', 30_000);
     const blocked = reach(model.snapshot(), 'shop/web-0', 'shop', 'api', 50051);
     assert.deepEqual(blocked.paths[0]!.ingress.closest, { rule: 'shop/api-from-proxy#ingress[0]', policy: 'shop/api-from-proxy', missing: ['peer'] });
-    await create(policy('shop', 'api-from-web', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'grpc' }] }] }));
+    await create(
+      policy('shop', 'api-from-web', {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'grpc' }] }],
+      }),
+    );
     await untilModel(model, (s) => reach(s, 'shop/web-0', 'shop', 'api', 50051).verdict === 'allowed', 30_000);
-    assert.deepEqual([...new Set(reach(model.snapshot(), 'shop/web-0', 'shop', 'api', 50051).paths.flatMap((p) => p.ingress.allowedBy))], ['shop/api-from-web#ingress[0]'], 'the named port grpc resolves on the api pods');
+    assert.deepEqual(
+      [...new Set(reach(model.snapshot(), 'shop/web-0', 'shop', 'api', 50051).paths.flatMap((p) => p.ingress.allowedBy))],
+      ['shop/api-from-web#ingress[0]'],
+      'the named port grpc resolves on the api pods',
+    );
   });
 
   it('a Namespace relabelled changes what a namespaceSelector admits', async () => {
-    await create(policy('data', 'db-from-team-shop', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } } }] }] }));
+    await create(
+      policy('data', 'db-from-team-shop', {
+        podSelector: { matchLabels: { app: 'db' } },
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } } }] }],
+      }),
+    );
     await untilModel(model, (s) => reach(s, 'shop/web-0', 'data', 'db', 5432).verdict === 'blocked', 30_000);
     await kube.must('PATCH', '/api/v1/namespaces/shop', { metadata: { labels: { team: 'shop' } } }, 'application/merge-patch+json');
     await untilModel(model, (s) => reach(s, 'shop/web-0', 'data', 'db', 5432).verdict === 'allowed', 30_000);
     assert.equal(reach(model.snapshot(), 'edge/proxy-0', 'data', 'db', 5432).verdict, 'blocked', 'edge carries no team label');
   });
 
-  it('netlens reach without -f: a Deployment\'s pod template read from the API server, judged with the live policies', async () => {
+  it("netlens reach without -f: a Deployment's pod template read from the API server, judged with the live policies", async () => {
     const cli = join(repoRoot(), 'dist', 'cli.js');
     if (!existsSync(cli)) assert.equal(spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'build.mjs')]).status, 0);
     // No controller makes its pods here: the command judges the template as the pod the controller would create.
@@ -100,10 +124,17 @@ describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { namespace: 'shop', name: 'client' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'registry.invalid/none' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'registry.invalid/none' }] } },
+      },
     });
     const run = (source: string, target: string) => {
-      const r = spawnSync(process.execPath, [cli, 'reach', source, target, '--json'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: plane.kubeconfig }, timeout: 60_000 });
+      const r = spawnSync(process.execPath, [cli, 'reach', source, target, '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, KUBECONFIG: plane.kubeconfig },
+        timeout: 60_000,
+      });
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as { verdict: string; model: string; source: { pods: string[] } };
     };
@@ -138,7 +169,12 @@ describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'netlens-test-no-policies' },
       subjects: [{ kind: 'User', name: 'limited', apiGroup: 'rbac.authorization.k8s.io' }],
     });
-    const path = writeKubeconfig(scratch, { name: 'no-policies', server: plane.env.APISERVER_URL!, ca: plane.env.CA_CERT!, user: { token: plane.env.LIMITED_TOKEN! } });
+    const path = writeKubeconfig(scratch, {
+      name: 'no-policies',
+      server: plane.env.APISERVER_URL!,
+      ca: plane.env.CA_CERT!,
+      user: { token: plane.env.LIMITED_TOKEN! },
+    });
     // RBAC takes effect when the authorizer's informers catch up: ask until the Services may be listed.
     await eventually(async () => {
       const probe = new LiveModel({ path, maxBackoffMs: 200 });

@@ -60,7 +60,11 @@ describe('Neovim', { timeout: 120_000 }, () => {
       NETLENS_NVIM_REPORT: join(tmp, 'report.json'),
       NETLENS_NVIM_ORDERS: join(here, 'orders.yaml'),
     };
-    const nvim = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '-u', join(here, 'init.lua'), '-c', `luafile ${join(here, 'e2e.lua')}`], { cwd: ws, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const nvim = spawn('nvim', ['--headless', '-n', '-i', 'NONE', '-u', join(here, 'init.lua'), '-c', `luafile ${join(here, 'e2e.lua')}`], {
+      cwd: ws,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     nvim.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     status = await new Promise<number | null>((resolve, reject) => {
       nvim.on('error', reject);
@@ -96,7 +100,10 @@ describe('Neovim', { timeout: 120_000 }, () => {
     assert.match(value, /^Endpoints: 2 ready$/m);
     assert.doesNotMatch(value, /\\/, 'no backslash escapes');
     // The floating window shows the same lines.
-    assert.ok(report.hover_window!.some((l) => l.includes('`shop/api`')), report.hover_window!.join('\n'));
+    assert.ok(
+      report.hover_window!.some((l) => l.includes('`shop/api`')),
+      report.hover_window!.join('\n'),
+    );
     assert.ok(!report.hover_window!.some((l) => l.includes('\\')), report.hover_window!.join('\n'));
   });
 
@@ -113,7 +120,7 @@ describe('Neovim', { timeout: 120_000 }, () => {
     assert.deepEqual(report.after_fix, ['NL001@22:21']);
   });
 
-  it('sees a manifest written on disk: the open buffer\'s diagnostics follow', () => {
+  it("sees a manifest written on disk: the open buffer's diagnostics follow", () => {
     assert.deepEqual(report.after_disk, []);
     if (!report.declared.watchRegistration) {
       // Neovim does not watch files for the server: the server watched the folder itself.
@@ -122,11 +129,15 @@ describe('Neovim', { timeout: 120_000 }, () => {
   });
 
   it('is asked only for what Neovim declared, and the server logs no error', () => {
-    if (!report.declared.configuration) assert.ok(!report.requests.includes('workspace/configuration'), `Neovim ${report.nvim} does not declare workspace/configuration`);
+    if (!report.declared.configuration)
+      assert.ok(!report.requests.includes('workspace/configuration'), `Neovim ${report.nvim} does not declare workspace/configuration`);
     assert.deepEqual(
       report.logs.filter((l) => l.type === 1),
       [],
     );
-    assert.ok(report.logs.some((l) => /^Workspace: 2 YAML files read in \d+ ms\.$/.test(l.message)), JSON.stringify(report.logs));
+    assert.ok(
+      report.logs.some((l) => /^Workspace: 2 YAML files read in \d+ ms\.$/.test(l.message)),
+      JSON.stringify(report.logs),
+    );
   });
 });

@@ -19,10 +19,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Namespace, NetworkPolicy, Pod } from '../../src/core/model';
-import { PolicyIndex, verdict, type TrafficPeer } from '../../src/core/policy';
+import { PolicyIndex, type TrafficPeer, verdict } from '../../src/core/policy';
 import { reduceNetworkPolicy } from '../../src/core/policy/reduce';
 import { repoRoot } from '../support/repo';
-import { scenarios, type Json, type Scenario } from './generate';
+import { type Json, type Scenario, scenarios } from './generate';
 
 const SEED = Number(process.env.NETLENS_ORACLE_SEED ?? 11);
 const SCENARIOS = Number(process.env.NETLENS_ORACLE_SCENARIOS ?? 160);
@@ -53,12 +53,25 @@ function cyclonusNotIn(p: Json): Json {
     if (!exprs) return sel;
     return { ...sel, matchExpressions: exprs.flatMap((e) => (e.operator === 'NotIn' ? [{ key: e.key, operator: 'Exists' }, e] : [e])) };
   };
-  const peers = (list: unknown) => (Array.isArray(list) ? list.map((x: Json) => ({ ...x, ...(x.podSelector ? { podSelector: selector(x.podSelector) } : {}), ...(x.namespaceSelector ? { namespaceSelector: selector(x.namespaceSelector) } : {}) })) : list);
+  const peers = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((x: Json) => ({
+          ...x,
+          ...(x.podSelector ? { podSelector: selector(x.podSelector) } : {}),
+          ...(x.namespaceSelector ? { namespaceSelector: selector(x.namespaceSelector) } : {}),
+        }))
+      : list;
   const spec = p.spec as Json;
-  const rules = (list: unknown, field: string) => (Array.isArray(list) ? list.map((r: Json) => ({ ...r, ...(r[field] ? { [field]: peers(r[field]) } : {}) })) : list);
+  const rules = (list: unknown, field: string) =>
+    Array.isArray(list) ? list.map((r: Json) => ({ ...r, ...(r[field] ? { [field]: peers(r[field]) } : {}) })) : list;
   return {
     ...p,
-    spec: { ...spec, podSelector: selector(spec.podSelector), ...(spec.ingress ? { ingress: rules(spec.ingress, 'from') } : {}), ...(spec.egress ? { egress: rules(spec.egress, 'to') } : {}) },
+    spec: {
+      ...spec,
+      podSelector: selector(spec.podSelector),
+      ...(spec.ingress ? { ingress: rules(spec.ingress, 'from') } : {}),
+      ...(spec.egress ? { egress: rules(spec.egress, 'to') } : {}),
+    },
   };
 }
 
@@ -133,7 +146,9 @@ function trafficJson(s: Scenario): Json[] {
 function run(binary: string, dir: string): Promise<{ out: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['analyze', '--mode', 'query-traffic', '--policy-path', join(dir, 'policies'), '--traffic-path', join(dir, 'traffic.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, ['analyze', '--mode', 'query-traffic', '--policy-path', join(dir, 'policies'), '--traffic-path', join(dir, 'traffic.json')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -183,7 +198,10 @@ describe('the NetworkPolicy model against cyclonus', () => {
     assert.ok(cells >= 20_000, `at least 20,000 cells (${cells})`);
 
     const modelStarted = Date.now();
-    const mine = judge(all, build(all, (p) => p));
+    const mine = judge(
+      all,
+      build(all, (p) => p),
+    );
     const modelMs = Date.now() - modelStarted;
     const cyclonusReading = judge(all, build(all, cyclonusNotIn));
     const theirs = await oracle(binary, all);
@@ -202,14 +220,20 @@ describe('the NetworkPolicy model against cyclonus', () => {
         if (mine[c] !== theirs.allowed[c]) disagreements++;
         if (cyclonusReading[c] !== theirs.allowed[c] && differences.length < 10) {
           const end = (e: number | string) => (typeof e === 'number' ? `${s.pods[e]!.namespace}/${s.pods[e]!.name}` : e);
-          differences.push(`scenario ${i}: ${end(tr.source)} -> ${end(tr.destination)} ${tr.protocol}/${tr.port}: cyclonus ${theirs.allowed[c]}, NetLens ${cyclonusReading[c]}`);
+          differences.push(
+            `scenario ${i}: ${end(tr.source)} -> ${end(tr.destination)} ${tr.protocol}/${tr.port}: cyclonus ${theirs.allowed[c]}, NetLens ${cyclonusReading[c]}`,
+          );
         }
       }
     });
     const policies = all.reduce((n, s) => n + s.policies.length, 0);
     t.diagnostic(`${cells} cells, ${all.length} scenarios, ${policies} policies; cyclonus allowed ${allowed} and blocked ${cells - allowed}`);
-    t.diagnostic(`cyclonus: ${theirs.ms} ms in ${theirs.batches} parallel runs; NetLens: ${modelMs} ms (${((modelMs * 1000) / cells).toFixed(1)} µs a verdict, the index build included)`);
-    t.diagnostic(`cells decided by cyclonus's reading of NotIn for absent labels: ${notInDecides}; disagreements with cyclonus: ${disagreements}, all of them among those`);
+    t.diagnostic(
+      `cyclonus: ${theirs.ms} ms in ${theirs.batches} parallel runs; NetLens: ${modelMs} ms (${((modelMs * 1000) / cells).toFixed(1)} µs a verdict, the index build included)`,
+    );
+    t.diagnostic(
+      `cells decided by cyclonus's reading of NotIn for absent labels: ${notInDecides}; disagreements with cyclonus: ${disagreements}, all of them among those`,
+    );
     assert.deepEqual(differences, [], 'NetLens with NotIn read as cyclonus reads it agrees with cyclonus on every cell');
     assert.ok(disagreements <= notInDecides);
     assert.ok(notInDecides > 0, 'the scenarios exercise NotIn on absent labels, so the explanation above is tested');

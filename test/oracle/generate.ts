@@ -10,8 +10,8 @@
  * pods of its own namespace only, and a scenario's traffic involves its own pods and addresses only.
  */
 import * as ipaddr from 'ipaddr.js';
-import { Rng } from '../bench/prng';
 import type { Protocol } from '../../src/core/model';
+import { Rng } from '../bench/prng';
 
 export type Json = Record<string, unknown>;
 
@@ -181,7 +181,8 @@ function policy(rng: Rng, name: string, namespace: string, namespaces: readonly 
 
 export function scenario(rng: Rng, id: number): Scenario {
   const v6 = rng.chance(0.3);
-  const address = (group: number, host: number): string => (v6 ? `fd00:${id.toString(16)}::${group.toString(16)}:${host.toString(16)}` : `10.${(id >> 8) & 255}.${id & 255}.${group * 16 + host}`);
+  const address = (group: number, host: number): string =>
+    v6 ? `fd00:${id.toString(16)}::${group.toString(16)}:${host.toString(16)}` : `10.${(id >> 8) & 255}.${id & 255}.${group * 16 + host}`;
   const namespaces: GenNamespace[] = ['x', 'y', 'z'].map((n) => ({ name: `s${id}-${n}`, labels: someLabels(rng, NS_LABELS, 0.6) }));
   const pods: GenPod[] = [];
   namespaces.forEach((ns, g) => {

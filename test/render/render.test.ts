@@ -9,14 +9,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCheckWithRenders, type CheckArgs, type Located } from '../../src/cli/check';
+import { type CheckArgs, type Located, runCheckWithRenders } from '../../src/cli/check';
 import { analyzeBuilds, renderedBuildAsync } from '../../src/render/builds';
 import { discover, type RenderTarget } from '../../src/render/discover';
 import { Renderer } from '../../src/render/renderer';
 import type { RenderResult } from '../../src/render/result';
 import { toSource } from '../../src/render/source-map';
 import { corpusDir, repoRoot } from '../support/repo';
-import { corpusCopy, lineOf, referenceRows, tools, type RefRow } from './support';
+import { corpusCopy, lineOf, type RefRow, referenceRows, tools } from './support';
 
 const corpus = corpusDir();
 const podinfo = join(corpus, 'charts', 'podinfo', 'charts', 'podinfo');
@@ -72,11 +72,22 @@ function row(rendered: string, reaches: string, file: string, base: string, need
 }
 
 /** `netlens check` in-process with the built tools. */
-async function check(paths: string[], options: Partial<CheckArgs> = {}, render: Record<string, unknown> = {}): Promise<{ status: number; located: Located[]; stderr: string }> {
+async function check(
+  paths: string[],
+  options: Partial<CheckArgs> = {},
+  render: Record<string, unknown> = {},
+): Promise<{ status: number; located: Located[]; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const status = await runCheckWithRenders(
-    { paths, format: 'json', namespace: 'default', podRecords: 'insecure', render: { helmPath: helm, kustomizePath: kustomize, searchPath: '', ...render }, ...options },
+    {
+      paths,
+      format: 'json',
+      namespace: 'default',
+      podRecords: 'insecure',
+      render: { helmPath: helm, kustomizePath: kustomize, searchPath: '', ...render },
+      ...options,
+    },
     (s) => (stdout += s),
     (s) => (stderr += s),
     '/',
@@ -89,14 +100,35 @@ describe('Helm charts: each reference, what it reaches and its template line', (
     const r = await renderOne(chartTarget(podinfo), { helmValues: ['values-prod.yaml'] });
     assert.deepEqual(r.problems, []);
     assert.deepEqual(referenceRows(r, podinfo), [
-      row('tcp://release-podinfo-redis:6379', 'podinfo/release-podinfo-redis', 'templates/deployment.yaml', podinfo, '--cache-server=tcp://{{ template', 'expression'),
+      row(
+        'tcp://release-podinfo-redis:6379',
+        'podinfo/release-podinfo-redis',
+        'templates/deployment.yaml',
+        podinfo,
+        '--cache-server=tcp://{{ template',
+        'expression',
+      ),
       // The probes' commands: `localhost` is written in the template, the port comes from an expression. The
       // template has three such lines; the first, the startup probe's, is not rendered with these values.
       row('localhost:9898', 'NXDOMAIN', 'templates/deployment.yaml', podinfo, '- localhost:{{ .Values.service.httpPort', 'literal', 1),
       row('localhost:9898', 'NXDOMAIN', 'templates/deployment.yaml', podinfo, '- localhost:{{ .Values.service.httpPort', 'literal', 2),
-      row('release-podinfo.podinfo:9999', 'podinfo/release-podinfo', 'templates/tests/grpc.yaml', podinfo, "-addr={{ template", 'expression'),
-      row('release-podinfo.podinfo:9898', 'podinfo/release-podinfo', 'templates/tests/jwt.yaml', podinfo, 'value: "{{ template "podinfo.fullname"', 'expression'),
-      row('release-podinfo.podinfo:9898', 'podinfo/release-podinfo', 'templates/tests/service.yaml', podinfo, 'value: "{{ template "podinfo.fullname"', 'expression'),
+      row('release-podinfo.podinfo:9999', 'podinfo/release-podinfo', 'templates/tests/grpc.yaml', podinfo, '-addr={{ template', 'expression'),
+      row(
+        'release-podinfo.podinfo:9898',
+        'podinfo/release-podinfo',
+        'templates/tests/jwt.yaml',
+        podinfo,
+        'value: "{{ template "podinfo.fullname"',
+        'expression',
+      ),
+      row(
+        'release-podinfo.podinfo:9898',
+        'podinfo/release-podinfo',
+        'templates/tests/service.yaml',
+        podinfo,
+        'value: "{{ template "podinfo.fullname"',
+        'expression',
+      ),
     ]);
   });
 
@@ -117,9 +149,14 @@ describe('Helm charts: each reference, what it reaches and its template line', (
 
   it('robot-shop: a literal serviceName, on its line; objects without a namespace get the release namespace', async () => {
     const r = await renderOne(chartTarget(robotShop));
-    assert.deepEqual(referenceRows(r, robotShop), [row('redis', 'robot-shop/redis', 'templates/redis-statefulset.yaml', robotShop, 'serviceName: redis', 'literal')]);
+    assert.deepEqual(referenceRows(r, robotShop), [
+      row('redis', 'robot-shop/redis', 'templates/redis-statefulset.yaml', robotShop, 'serviceName: redis', 'literal'),
+    ]);
     // robot-shop's templates name no namespace; the rendered objects are placed in the release namespace.
-    assert.equal((r.text.match(/^ {2}namespace: robot-shop$/gm) ?? []).length, (r.text.match(/^kind: /gm) ?? []).length - (r.text.match(/^kind: (ClusterRole|ClusterRoleBinding|PodSecurityPolicy)$/gm) ?? []).length);
+    assert.equal(
+      (r.text.match(/^ {2}namespace: robot-shop$/gm) ?? []).length,
+      (r.text.match(/^kind: /gm) ?? []).length - (r.text.match(/^kind: (ClusterRole|ClusterRoleBinding|PodSecurityPolicy)$/gm) ?? []).length,
+    );
   });
 
   it('argo-cd: references in helpers included into ConfigMaps and args, the missing redis-ha dependency reported', async () => {
@@ -132,15 +169,36 @@ describe('Helm charts: each reference, what it reaches and its template line', (
     const helper = '{{- include "argo-cd.config.params" . | trim | nindent 2 }}';
     // In helm's order of kinds: ConfigMaps, then the Deployment, then the StatefulSet.
     assert.deepEqual(referenceRows(r, argo), [
-      row('https://argocd.example.com', 'NXDOMAIN', 'templates/argocd-configs/argocd-cm.yaml', argo, '{{- include "argo-cd.config.cm" . | trim | nindent 2 }}', 'expression'),
+      row(
+        'https://argocd.example.com',
+        'NXDOMAIN',
+        'templates/argocd-configs/argocd-cm.yaml',
+        argo,
+        '{{- include "argo-cd.config.cm" . | trim | nindent 2 }}',
+        'expression',
+      ),
       row('release-argocd-redis:6379', 'argo-cd/release-argocd-redis', params, argo, helper, 'expression'),
       row('release-argocd-repo-server:8081', 'argo-cd/release-argocd-repo-server', params, argo, helper, 'expression'),
       row('https://release-argocd-dex-server:5556', 'argo-cd/release-argocd-dex-server', params, argo, helper, 'expression'),
       row('https://argocd.example.com', 'NXDOMAIN', 'templates/argocd-configs/argocd-notifications-cm.yaml', argo, 'argocdUrl: {{', 'expression'),
       row('localhost', 'NXDOMAIN', 'templates/redis/health-configmap.yaml', argo, '-h localhost', 'literal', 0),
       row('localhost', 'NXDOMAIN', 'templates/redis/health-configmap.yaml', argo, '-h localhost', 'literal', 1),
-      row('release-argocd-repo-server:8081', 'argo-cd/release-argocd-repo-server', 'templates/argocd-notifications/deployment.yaml', argo, '--argocd-repo-server={{ template', 'expression'),
-      row('release-argocd-application-controller', 'NXDOMAIN', 'templates/argocd-application-controller/statefulset.yaml', argo, 'serviceName: {{ include "argo-cd.controller.fullname" . }}', 'expression'),
+      row(
+        'release-argocd-repo-server:8081',
+        'argo-cd/release-argocd-repo-server',
+        'templates/argocd-notifications/deployment.yaml',
+        argo,
+        '--argocd-repo-server={{ template',
+        'expression',
+      ),
+      row(
+        'release-argocd-application-controller',
+        'NXDOMAIN',
+        'templates/argocd-application-controller/statefulset.yaml',
+        argo,
+        'serviceName: {{ include "argo-cd.controller.fullname" . }}',
+        'expression',
+      ),
     ]);
   });
 
@@ -189,8 +247,18 @@ describe('Helm charts: each reference, what it reaches and its template line', (
 });
 
 describe('Kustomize: Online Boutique base, components and test overlays', () => {
-  const base = (file: string, needle: string, rendered: string, reaches: string, nth = 0) => row(rendered, reaches, `base/${file}`, boutique, needle, 'literal', nth);
-  const otel = (nth: number) => row('opentelemetrycollector:4317', 'default/opentelemetrycollector', 'components/google-cloud-operations/kustomization.yaml', boutique, 'value: "opentelemetrycollector:4317"', 'literal', nth);
+  const base = (file: string, needle: string, rendered: string, reaches: string, nth = 0) =>
+    row(rendered, reaches, `base/${file}`, boutique, needle, 'literal', nth);
+  const otel = (nth: number) =>
+    row(
+      'opentelemetrycollector:4317',
+      'default/opentelemetrycollector',
+      'components/google-cloud-operations/kustomization.yaml',
+      boutique,
+      'value: "opentelemetrycollector:4317"',
+      'literal',
+      nth,
+    );
 
   it('memorystore-with-all-components: base references on their lines, patch-added ones on the patch', async () => {
     const r = await renderOne(kustomizeTarget(join(boutique, 'tests', 'memorystore-with-all-components')));
@@ -218,7 +286,14 @@ describe('Kustomize: Online Boutique base, components and test overlays', () => 
       base('loadgenerator.yaml', 'value: "frontend:80"', 'frontend:80', 'default/frontend', 0),
       base('loadgenerator.yaml', 'value: "frontend:80"', 'frontend:80', 'default/frontend', 1),
       // A URL in a shell script of the collector component, on its line of the block scalar.
-      row('http://metadata.google.internal', 'NXDOMAIN', 'components/google-cloud-operations/otel-collector.yaml', boutique, 'http://metadata.google.internal', 'literal'),
+      row(
+        'http://metadata.google.internal',
+        'NXDOMAIN',
+        'components/google-cloud-operations/otel-collector.yaml',
+        boutique,
+        'http://metadata.google.internal',
+        'literal',
+      ),
       otel(4),
       otel(5),
       otel(6),
@@ -234,10 +309,16 @@ describe('Kustomize: Online Boutique base, components and test overlays', () => 
       const cart = rows.filter((x) => x.rendered === 'cartservice:7070');
       assert.deepEqual(
         cart.map((x) => x.at),
-        [`base/checkoutservice.yaml:${lineOf(readFileSync(join(boutique, 'base/checkoutservice.yaml'), 'utf8'), 'cartservice:7070')}`, `base/frontend.yaml:${lineOf(readFileSync(join(boutique, 'base/frontend.yaml'), 'utf8'), 'cartservice:7070')}`],
+        [
+          `base/checkoutservice.yaml:${lineOf(readFileSync(join(boutique, 'base/checkoutservice.yaml'), 'utf8'), 'cartservice:7070')}`,
+          `base/frontend.yaml:${lineOf(readFileSync(join(boutique, 'base/frontend.yaml'), 'utf8'), 'cartservice:7070')}`,
+        ],
         dir,
       );
-      assert.ok(rows.every((x) => x.at !== '?' && x.produced === 'literal'), `${dir}: ${JSON.stringify(rows.filter((x) => x.at === '?' || x.produced !== 'literal'))}`);
+      assert.ok(
+        rows.every((x) => x.at !== '?' && x.produced === 'literal'),
+        `${dir}: ${JSON.stringify(rows.filter((x) => x.at === '?' || x.produced !== 'literal'))}`,
+      );
     }
   });
 });
@@ -247,13 +328,15 @@ describe('Kustomize: generators, JSON and strategic-merge patches, transformers'
     const root = mkdtempSync(join(tmpdir(), 'netlens-kustomize-'));
     copies.push(root);
     const files: Record<string, string> = {
-      'base/kustomization.yaml': 'resources:\n- app.yaml\nconfigMapGenerator:\n- name: app-config\n  literals:\n  - DB_HOST=postgres:5432\n  files:\n  - app.properties\n',
+      'base/kustomization.yaml':
+        'resources:\n- app.yaml\nconfigMapGenerator:\n- name: app-config\n  literals:\n  - DB_HOST=postgres:5432\n  files:\n  - app.properties\n',
       'base/app.properties': 'cache.url=http://memcached:11211\n',
       'base/app.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        env:\n        - name: API_ADDR\n          value: api:8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  ports:\n  - port: 8080\n',
       'dev/kustomization.yaml':
         'resources:\n- ../base\nnamespace: dev\nnamePrefix: dev-\npatches:\n- target:\n    kind: Deployment\n    name: app\n  patch: |-\n    - op: add\n      path: /spec/template/spec/containers/0/env/-\n      value:\n        name: AUDIT_ADDR\n        value: audit:9000\n- path: smp.yaml\n',
-      'dev/smp.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: TRACE_URL\n          value: http://jaeger:14268/api\n',
+      'dev/smp.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: TRACE_URL\n          value: http://jaeger:14268/api\n',
     };
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(join(root, rel, '..'), { recursive: true });
@@ -306,7 +389,10 @@ describe('netlens check on folders with charts and overlays', () => {
   it('a patch that removes a Service breaks the references to it in that overlay only', async () => {
     const dir = copy('kustomize/online-boutique/kustomize');
     const overlay = join(dir, 'tests', 'spanner-with-all-components', 'kustomization.yaml');
-    writeFileSync(overlay, `${readFileSync(overlay, 'utf8')}patches:\n- patch: |-\n    apiVersion: v1\n    kind: Service\n    metadata:\n      name: cartservice\n    $patch: delete\n`);
+    writeFileSync(
+      overlay,
+      `${readFileSync(overlay, 'utf8')}patches:\n- patch: |-\n    apiVersion: v1\n    kind: Service\n    metadata:\n      name: cartservice\n    $patch: delete\n`,
+    );
     const r = await check([dir]);
     const checkout = readFileSync(join(dir, 'base', 'checkoutservice.yaml'), 'utf8');
     const frontend = readFileSync(join(dir, 'base', 'frontend.yaml'), 'utf8');
@@ -315,12 +401,26 @@ describe('netlens check on folders with charts and overlays', () => {
     assert.deepEqual(
       cart.map((l) => [l.file, l.line, l.column, l.code]),
       [
-        [rel('base/checkoutservice.yaml'), lineOf(checkout, 'value: "cartservice:7070"'), lineOf(checkout, 'value: "cartservice:7070"') && checkout.split('\n')[lineOf(checkout, 'value: "cartservice:7070"') - 1]!.indexOf('cartservice') + 1, 'NL001'],
-        [rel('base/frontend.yaml'), lineOf(frontend, 'value: "cartservice:7070"'), frontend.split('\n')[lineOf(frontend, 'value: "cartservice:7070"') - 1]!.indexOf('cartservice') + 1, 'NL001'],
+        [
+          rel('base/checkoutservice.yaml'),
+          lineOf(checkout, 'value: "cartservice:7070"'),
+          lineOf(checkout, 'value: "cartservice:7070"') && checkout.split('\n')[lineOf(checkout, 'value: "cartservice:7070"') - 1]!.indexOf('cartservice') + 1,
+          'NL001',
+        ],
+        [
+          rel('base/frontend.yaml'),
+          lineOf(frontend, 'value: "cartservice:7070"'),
+          frontend.split('\n')[lineOf(frontend, 'value: "cartservice:7070"') - 1]!.indexOf('cartservice') + 1,
+          'NL001',
+        ],
       ],
     );
     for (const l of cart) {
-      assert.match(l.message, /\[rendered by kustomize build \S+spanner-with-all-components\]$/, 'the finding holds in the overlay that deleted the Service only');
+      assert.match(
+        l.message,
+        /\[rendered by kustomize build \S+spanner-with-all-components\]$/,
+        'the finding holds in the overlay that deleted the Service only',
+      );
     }
     // The base's one real gap (Online Boutique's optional shopping assistant) holds in all four builds, reported once.
     const assistant = r.located.filter((l) => l.message.includes('"shoppingassistantservice"'));
@@ -343,7 +443,10 @@ describe('netlens check on folders with charts and overlays', () => {
       ],
     );
     assert.equal(collectorLines.length, 7);
-    assert.match(policy.find((l) => l.code === 'NL020')!.message, /\[rendered by kustomize build \S+memorystore-with-all-components; kustomize build \S+spanner-with-all-components\]$/);
+    assert.match(
+      policy.find((l) => l.code === 'NL020')!.message,
+      /\[rendered by kustomize build \S+memorystore-with-all-components; kustomize build \S+spanner-with-all-components\]$/,
+    );
     assert.equal(r.located.length - policy.length, 3, JSON.stringify(r.located, null, 2));
   });
 
@@ -374,14 +477,23 @@ describe('netlens check on folders with charts and overlays', () => {
     const mark = join(bin, 'ran');
     // The tools run with an empty PATH: the fake ones call touch by its full path.
     for (const name of ['helm', 'kustomize']) writeFileSync(join(bin, name), `#!/bin/sh\n/usr/bin/touch ${mark}\nexit 3\n`, { mode: 0o755 });
-    const run = spawnSync(process.execPath, [cli, 'check', join(corpus, 'charts'), join(corpus, 'kustomize'), '--no-render', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    const run = spawnSync(process.execPath, [cli, 'check', join(corpus, 'charts'), join(corpus, 'kustomize'), '--no-render', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
     assert.ok(!existsSync(mark), 'nothing ran with --no-render');
     assert.match(run.stderr, /3 Helm charts not rendered \(--no-render\)/);
     const located = JSON.parse(run.stdout) as Located[];
-    assert.ok(located.every((l) => !l.file.includes('/templates/')), 'chart templates are not read as manifests');
+    assert.ok(
+      located.every((l) => !l.file.includes('/templates/')),
+      'chart templates are not read as manifests',
+    );
 
     // With rendering, the tools are taken from PATH: the fake helm ran, failed, and the check says so.
-    const rendered = spawnSync(process.execPath, [cli, 'check', join(corpus, 'charts', 'podinfo'), '--format', 'json'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    const rendered = spawnSync(process.execPath, [cli, 'check', join(corpus, 'charts', 'podinfo'), '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
     assert.ok(existsSync(mark));
     assert.equal(rendered.status, 2, rendered.stderr);
   });
@@ -398,7 +510,10 @@ describe('caching and performance figures', () => {
     let helmMs = Infinity;
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      const h = spawnSync(helm, ['template', 'release', join(plain, 'charts', 'argo-cd'), '--namespace', 'argo-cd'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const h = spawnSync(helm, ['template', 'release', join(plain, 'charts', 'argo-cd'), '--namespace', 'argo-cd'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       helmMs = Math.min(helmMs, performance.now() - t);
       assert.equal(h.status, 0, h.stderr);
     }
@@ -411,7 +526,10 @@ describe('caching and performance figures', () => {
     const statefulset = 'templates/argocd-application-controller/statefulset.yaml';
     const governing = [['NL012', `${join(chart, statefulset).slice(1)}:${lineOf(readFileSync(join(chart, statefulset), 'utf8'), 'serviceName:')}`]];
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual(first.located.map((l) => [l.code, `${l.file}:${l.line}`]), governing);
+    assert.deepEqual(
+      first.located.map((l) => [l.code, `${l.file}:${l.line}`]),
+      governing,
+    );
 
     // As an editor would do it (render, then parse a document at a time), in a renderer of its own: the longest
     // time the event loop is held, from the gaps between ticks of a 1 ms timer.
@@ -427,7 +545,10 @@ describe('caching and performance figures', () => {
       const r = await editor.render(chartTarget(chart));
       const build = await renderedBuildAsync(r, { zone: 'cluster.local', defaultNamespace: 'default' }, () => new Promise((done) => setImmediate(done)));
       assert.deepEqual(
-        analyzeBuilds([build], { defaultNamespace: 'default', podRecords: 'insecure' }).findings.map((f) => [f.finding.code, `${f.place.file.slice(1)}:${f.place.line}`]),
+        analyzeBuilds([build], { defaultNamespace: 'default', podRecords: 'insecure' }).findings.map((f) => [
+          f.finding.code,
+          `${f.place.file.slice(1)}:${f.place.line}`,
+        ]),
         governing,
       );
     } finally {

@@ -52,7 +52,13 @@ export function referenceRows(render: RenderResult, base: string, defaultNamespa
     const name = r.kind === 'service' ? `${r.host}.${r.serviceNamespace ?? r.namespace}.svc.cluster.local` : r.host;
     const answer = resolver.resolve(name, { namespace: r.namespace, qtype: 'A' });
     const svc = answer.ok ? answer.answer.explanation.service : undefined;
-    const reaches = !answer.ok ? 'invalid' : svc && answer.answer.rcode === 'NOERROR' ? `${svc.namespace}/${svc.name}` : answer.ok ? answer.answer.rcode : 'invalid';
+    const reaches = !answer.ok
+      ? 'invalid'
+      : svc && answer.answer.rcode === 'NOERROR'
+        ? `${svc.namespace}/${svc.name}`
+        : answer.ok
+          ? answer.answer.rcode
+          : 'invalid';
     const s = toSource(render.map, r.hostStart, r.hostEnd);
     return {
       rendered: render.text.slice(r.start, r.end),

@@ -40,7 +40,10 @@ describe('answer actions', () => {
     assert.deepEqual(answerTarget(a), { kind: 'pod', namespace: 'shop', name: 'web-0' });
     assert.equal(targetId(answerTarget(a)!), 'pod/shop/web-0');
     const value = answerCopyValue(a);
-    assert.ok(value && value.split('\n').every((n) => n.endsWith('.cluster.local.') || n.endsWith('.cluster.local')), String(value));
+    assert.ok(
+      value?.split('\n').every((n) => n.endsWith('.cluster.local.') || n.endsWith('.cluster.local')),
+      String(value),
+    );
   });
 
   it('a cluster IP: reveal its Service', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseClusterStatus, watchClusterStatus, type ClusterStatus } from '../../src/extension/cluster-status';
+import { type ClusterStatus, parseClusterStatus, watchClusterStatus } from '../../src/extension/cluster-status';
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-status-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

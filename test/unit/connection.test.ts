@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { createConnection } from 'vscode-languageserver/node';
 import {
+  type ClientCapabilities,
   CodeActionRequest,
+  type Command,
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeWorkspaceFoldersNotification,
@@ -20,16 +22,14 @@ import {
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
-  LogMessageNotification,
-  PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type ClientCapabilities,
-  type Command,
   type InitializeResult,
+  LogMessageNotification,
   type LogMessageParams,
   type ProtocolConnection,
+  PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { serve } from '../../src/server/connection';
@@ -102,10 +102,23 @@ interface Session {
 }
 
 /** The requests a server may send a client that this test records (and answers). */
-const SERVER_REQUESTS = ['workspace/configuration', 'client/registerCapability', 'client/unregisterCapability', 'workspace/applyEdit', 'workspace/inlayHint/refresh', 'workspace/workspaceFolders', 'window/workDoneProgress/create'];
+const SERVER_REQUESTS = [
+  'workspace/configuration',
+  'client/registerCapability',
+  'client/unregisterCapability',
+  'workspace/applyEdit',
+  'workspace/inlayHint/refresh',
+  'workspace/workspaceFolders',
+  'window/workDoneProgress/create',
+];
 
 /** A server of `serve` and a client on in-memory streams; `answer` answers the server's requests. */
-async function session(capabilities: ClientCapabilities, initializationOptions: unknown, folders: string[], answer: (method: string, params: unknown) => unknown): Promise<Session> {
+async function session(
+  capabilities: ClientCapabilities,
+  initializationOptions: unknown,
+  folders: string[],
+  answer: (method: string, params: unknown) => unknown,
+): Promise<Session> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -174,14 +187,21 @@ describe('a minimal client: no configuration, no watcher registration, plain tex
     const hover = await s.client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: position('api.shop', 1) });
     const contents = hover!.contents as { kind: string; value: string };
     assert.equal(contents.kind, 'plaintext');
-    assert.match(contents.value, /^api\.shop:9999 → api\.shop\.svc\.cluster\.local\.\n- A 10\.96\.4\.2\n\nService shop\/api · ClusterIP · 10\.96\.4\.2\n\n- 8080\/TCP http → target port http\n/);
+    assert.match(
+      contents.value,
+      /^api\.shop:9999 → api\.shop\.svc\.cluster\.local\.\n- A 10\.96\.4\.2\n\nService shop\/api · ClusterIP · 10\.96\.4\.2\n\n- 8080\/TCP http → target port http\n/,
+    );
     assert.doesNotMatch(contents.value, /[`*_|]/, 'no markup');
   });
 
   it('gets fixes as commands, and running one applies the edit through workspace/applyEdit', async () => {
     const published = await s.diagnostics.next((p) => p.uri === uri && codes(p) === 'NL003,NL001');
     const nl003 = published.diagnostics[0]!;
-    const actions = (await s.client.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: nl003.range, context: { diagnostics: [nl003] } })) as Command[];
+    const actions = (await s.client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: nl003.range,
+      context: { diagnostics: [nl003] },
+    })) as Command[];
     assert.deepEqual(
       actions.map((a) => [a.title, a.command]),
       [['Change the port to 8080', 'netlens.applyFix']],
@@ -225,8 +245,17 @@ describe('a full client: configuration, watcher registration, workspace folders,
   it('registers the watcher for manifests with the client, and asks for the configuration', async () => {
     s = await session(
       {
-        workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, inlayHint: { refreshSupport: true }, applyEdit: true },
-        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } },
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          inlayHint: { refreshSupport: true },
+          applyEdit: true,
+        },
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        },
       },
       { cluster: false, netlens: { diagnostics: { severity: { NL001: 'off' } } } },
       [ws],
@@ -239,9 +268,10 @@ describe('a full client: configuration, watcher registration, workspace folders,
     assert.deepEqual(s.result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
     assert.equal(s.result.capabilities.executeCommandProvider, undefined);
     const registration = await s.requests.next((r) => r.method === 'client/registerCapability');
-    assert.deepEqual((registration.params as { registrations: unknown[] }).registrations.map((r) => ({ ...(r as object), id: undefined })), [
-      { id: undefined, method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.{yaml,yml}' }] } },
-    ]);
+    assert.deepEqual(
+      (registration.params as { registrations: unknown[] }).registrations.map((r) => ({ ...(r as object), id: undefined })),
+      [{ id: undefined, method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.{yaml,yml}' }] } }],
+    );
     await s.requests.next((r) => r.method === 'workspace/configuration');
   });
 
@@ -251,16 +281,24 @@ describe('a full client: configuration, watcher registration, workspace folders,
     assert.equal(published.diagnostics[0]!.severity, 4, 'NL003 is a hint, as the configuration says');
     const hover = await s.client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: position('api.shop', 1) });
     assert.equal((hover!.contents as { kind: string }).kind, 'markdown');
-    const actions = await s.client.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: published.diagnostics[0]!.range, context: { diagnostics: [published.diagnostics[0]!] } });
+    const actions = await s.client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: published.diagnostics[0]!.range,
+      context: { diagnostics: [published.diagnostics[0]!] },
+    });
     assert.equal((actions as { kind?: string }[])[0]!.kind, 'quickfix');
   });
 
   it('reads a workspace folder added, and forgets it when it is removed', async () => {
     let from = s.diagnostics.count;
-    await s.client.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [{ uri: pathToFileURL(more).href, name: 'more' }], removed: [] } });
+    await s.client.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [{ uri: pathToFileURL(more).href, name: 'more' }], removed: [] },
+    });
     await s.diagnostics.next((p) => p.uri === uri && codes(p) === 'NL003', from);
     from = s.diagnostics.count;
-    await s.client.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [], removed: [{ uri: pathToFileURL(more).href, name: 'more' }] } });
+    await s.client.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: [], removed: [{ uri: pathToFileURL(more).href, name: 'more' }] },
+    });
     await s.diagnostics.next((p) => p.uri === uri && codes(p) === 'NL003,NL001', from);
     s.close();
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseManifest, type ManifestObject, type ParsedManifest } from '../../src/core/manifests';
+import { type ManifestObject, type ParsedManifest, parseManifest } from '../../src/core/manifests';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
 import { corpusDir } from '../support/repo';
@@ -13,7 +13,9 @@ import { corpusDir } from '../support/repo';
 const corpus = corpusDir();
 const boutiqueDir = join(corpus, 'online-boutique');
 const argoDir = join(corpus, 'argo-cd-ha');
-const skipBoutique = existsSync(join(boutiqueDir, 'kubernetes-manifests.yaml')) ? false : `the corpus is not at ${boutiqueDir} (a clone with shared/ beside it is needed)`;
+const skipBoutique = existsSync(join(boutiqueDir, 'kubernetes-manifests.yaml'))
+  ? false
+  : `the corpus is not at ${boutiqueDir} (a clone with shared/ beside it is needed)`;
 const skipArgo = existsSync(join(argoDir, 'install.yaml')) ? false : `the corpus is not at ${argoDir} (a clone with shared/ beside it is needed)`;
 
 function load(dir: string, file: string): ParsedManifest {
@@ -73,7 +75,11 @@ function assertReachesService(model: WorkspaceModel, a: AddrEnv): void {
   assert.ok(answer.answers.length > 0, `${what} has addresses`);
   for (const r of answer.answers) assert.deepEqual([r.name, r.type], [fqdn, 'A'], what);
   assert.equal(answer.explanation.matchedStep, 0, `${what} matches the first search domain`);
-  assert.deepEqual(answer.explanation.service && { ...answer.explanation.service }, { namespace: a.namespace, name: a.host, type: 'ClusterIP', headless: false }, what);
+  assert.deepEqual(
+    answer.explanation.service && { ...answer.explanation.service },
+    { namespace: a.namespace, name: a.host, type: 'ClusterIP', headless: false },
+    what,
+  );
   const svc = model.snapshot.service(a.namespace, a.host)!;
   assert.ok(
     svc.ports.some((p) => p.port === a.port),
@@ -168,7 +174,10 @@ describe('corpus: argo-cd-ha install.yaml', { skip: skipArgo }, () => {
     assert.deepEqual(manifest.problems, []);
     assert.deepEqual(model.report.problems, []);
     const namespaced = manifest.objects.filter((o) => o.namespace !== undefined);
-    assert.deepEqual(namespaced.map((o) => `${o.kind}/${o.name}`), []);
+    assert.deepEqual(
+      namespaced.map((o) => `${o.kind}/${o.name}`),
+      [],
+    );
     assert.equal(model.report.objects.Service, 12);
     assert.equal(model.report.objects.StatefulSet, 2);
   });
@@ -185,7 +194,11 @@ describe('corpus: argo-cd-ha install.yaml', { skip: skipArgo }, () => {
     assert.equal(r.answer.explanation.service?.namespace, ns);
     assert.equal(r.answer.explanation.service?.name, 'argocd-redis-ha-haproxy');
     assert.ok(r.answer.answers.length > 0 && r.answer.answers.every((a) => a.data === null), 'its cluster IP is allocated by the cluster');
-    assert.ok(install().model.snapshot.service(ns, host!)!.ports.some((p) => p.port === Number(port)));
+    assert.ok(
+      install()
+        .model.snapshot.service(ns, host!)!
+        .ports.some((p) => p.port === Number(port)),
+    );
     const fromDefault = resolver().resolve(host!, { namespace: 'default', qtype: 'A' });
     assert.ok(fromDefault.ok);
     assert.equal(fromDefault.answer.rcode, 'NXDOMAIN', 'the short name does not reach it from another namespace');

@@ -3,8 +3,8 @@
 // only of changes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LiveModelOptions, ModelStatus } from '../../src/cluster/live-model';
 import { KubeconfigError } from '../../src/cluster/kubeconfig';
+import type { LiveModelOptions, ModelStatus } from '../../src/cluster/live-model';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { LiveCluster, type LiveModelLike } from '../../src/server/live-cluster';
 import type { LiveSource } from '../../src/server/server';
@@ -75,7 +75,8 @@ describe('live cluster: what is said and when', () => {
     assert.equal(afterFirst.changed, 1, 'the views hear of the failure');
     // Five resources retrying, five times over: the same state, the same messages.
     for (let retry = 0; retry < 5; retry++) {
-      for (const r of ['namespaces', 'services', 'endpointslices', 'pods', 'nodes']) model().emit({ state: 'failed', error: unreachable }, r === 'pods' ? '/api/v1/pods: connect ECONNREFUSED 127.0.0.1:6443' : undefined);
+      for (const r of ['namespaces', 'services', 'endpointslices', 'pods', 'nodes'])
+        model().emit({ state: 'failed', error: unreachable }, r === 'pods' ? '/api/v1/pods: connect ECONNREFUSED 127.0.0.1:6443' : undefined);
     }
     assert.deepEqual({ logs: logs.length, liveChanged: calls.liveChanged, changed: calls.changed }, afterFirst);
   });
@@ -146,6 +147,13 @@ describe('live cluster: what is said and when', () => {
     assert.notEqual(model(), first);
     assert.deepEqual({ path: model().options.path, context: model().options.context }, { path: '/k/config', context: 'other' });
     model().emit({ state: 'failed', error: { kind: 'forbidden', message: 'pods is forbidden' } });
-    assert.deepEqual(live()!.info!(), { context: 'kind-test', server: 'https://127.0.0.1:6443', state: 'failed', errorKind: 'forbidden', message: 'pods is forbidden', notes: [] });
+    assert.deepEqual(live()!.info!(), {
+      context: 'kind-test',
+      server: 'https://127.0.0.1:6443',
+      state: 'failed',
+      errorKind: 'forbidden',
+      message: 'pods is forbidden',
+      notes: [],
+    });
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
 import { describe, it } from 'node:test';
-import { MAX_ALIAS_COUNT, parseManifest, positionOf, type ParsedManifest } from '../../src/core/manifests';
+import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
+import { MAX_ALIAS_COUNT, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
 
 /** 1-based line and column of the first occurrence of `needle` in `text`, counted by hand. */
 function lineColOf(text: string, needle: string, from = 0): { line: number; column: number; offset: number } {
@@ -20,7 +20,12 @@ function names(m: ParsedManifest): string[] {
 /** A billion-laughs document: `levels` anchors, each a list of ten aliases of the one before. */
 function aliasBomb(name: string, levels: number): string {
   const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', `  a0: &a0 [${Array(10).fill('"lol"').join(', ')}]`];
-  for (let i = 1; i <= levels; i++) lines.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `  a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -189,7 +194,8 @@ describe('parseManifest: malformed YAML', () => {
   });
 
   it('an unclosed flow sequence is reported inside its document, which is dropped', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: good1}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [bad\n  x: y\n---\napiVersion: v1\nkind: Service\nmetadata: {name: good2}\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: good1}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [bad\n  x: y\n---\napiVersion: v1\nkind: Service\nmetadata: {name: good2}\n';
     const m = parseManifest('flow.yaml', text);
     assert.deepEqual(names(m), ['good1', 'good2']);
     assert.ok(m.problems.length > 0);
@@ -282,7 +288,10 @@ describe('parseManifest: kind List', () => {
   });
 
   it('typed lists (ServiceList) are read the same way', () => {
-    const p = parseManifest('sl.yaml', 'apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: x}}\n- {apiVersion: v1, kind: Service, metadata: {name: y}}\n');
+    const p = parseManifest(
+      'sl.yaml',
+      'apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: x}}\n- {apiVersion: v1, kind: Service, metadata: {name: y}}\n',
+    );
     assert.deepEqual(names(p), ['x', 'y']);
   });
 });
@@ -376,9 +385,16 @@ data:
     const text = `${SERVICE}---\n${CRD}---\n${CLIENT}`;
     const chunked = cache.parse('file:///ws/all.yaml', text);
     assert.equal(chunked.pieces, 3);
-    assert.deepEqual(chunked.manifest.objects.map((o) => `${o.kind}/${o.name}`), ['Service/web', 'ConfigMap/client']);
+    assert.deepEqual(
+      chunked.manifest.objects.map((o) => `${o.kind}/${o.name}`),
+      ['Service/web', 'ConfigMap/client'],
+    );
     assert.equal(chunked.manifest.skipped, 1);
-    assert.deepEqual(chunked.references.map((r) => text.slice(r.start, r.end)), ['http://web.shop.svc.cluster.local:80'], 'the URL in the ConfigMap; none from the CRD');
+    assert.deepEqual(
+      chunked.references.map((r) => text.slice(r.start, r.end)),
+      ['http://web.shop.svc.cluster.local:80'],
+      'the URL in the ConfigMap; none from the CRD',
+    );
   });
 
   it('only a document whose top-level kind and apiVersion say so is taken for a CRD', () => {
@@ -391,7 +407,10 @@ data:
 
 describe('ManifestCache.prepare: a large file parsed a piece at a time', () => {
   it('parses each new piece once, pausing after each; parse then parses nothing again', async () => {
-    const docs = Array.from({ length: 5 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: shop}\ndata: {URL: "http://web.shop:${8000 + i}"}\n`);
+    const docs = Array.from(
+      { length: 5 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: shop}\ndata: {URL: "http://web.shop:${8000 + i}"}\n`,
+    );
     const text = docs.join('---\n');
     const cache = new ManifestCache({ zone: 'cluster.local', defaultNamespace: 'default', maxReferences: 1000 });
     let pauses = 0;
@@ -400,7 +419,10 @@ describe('ManifestCache.prepare: a large file parsed a piece at a time', () => {
     const chunked = cache.parse('file:///ws/big.yaml', text);
     assert.equal(chunked.parsedPieces, 0, 'every piece was prepared');
     assert.equal(chunked.pieces, 5);
-    assert.deepEqual(chunked.references.map((r) => text.slice(r.start, r.end)), docs.map((_, i) => `http://web.shop:${8000 + i}`));
+    assert.deepEqual(
+      chunked.references.map((r) => text.slice(r.start, r.end)),
+      docs.map((_, i) => `http://web.shop:${8000 + i}`),
+    );
     await cache.prepare('file:///ws/big.yaml', text, async () => void pauses++);
     assert.equal(pauses, 5, 'nothing left to prepare');
   });

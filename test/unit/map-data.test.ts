@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildMapGraph, loadMapGraph, mapCsp, mapHtml, mapTargets, planMap, type MapSource } from '../../src/extension/map-data';
+import { buildMapGraph, loadMapGraph, type MapSource, mapCsp, mapHtml, mapTargets, planMap } from '../../src/extension/map-data';
 import type { EndpointView, ModelInfo, NamespaceView, PodView, ServiceView } from '../../src/protocol/requests';
 import type { MapNode, MapServiceNode } from '../../src/protocol/webview';
 
@@ -20,7 +20,13 @@ function endpoint(p: PodView, ports: Record<string, number>, over: Partial<Endpo
   };
 }
 
-function service(namespace: string, name: string, ports: [string, number, number | string][], endpoints: EndpointView[], over: Partial<ServiceView> = {}): ServiceView {
+function service(
+  namespace: string,
+  name: string,
+  ports: [string, number, number | string][],
+  endpoints: EndpointView[],
+  over: Partial<ServiceView> = {},
+): ServiceView {
   return {
     namespace,
     name,
@@ -52,7 +58,15 @@ function shop(): NamespaceView {
   return ns(
     'shop',
     [
-      service('shop', 'api', [['http', 8080, 'http'], ['metrics', 9090, 'metrics']], [endpoint(api0, { http: 8080, metrics: 9090 }), endpoint(api1, { http: 8080, metrics: 9090 })]),
+      service(
+        'shop',
+        'api',
+        [
+          ['http', 8080, 'http'],
+          ['metrics', 9090, 'metrics'],
+        ],
+        [endpoint(api0, { http: 8080, metrics: 9090 }), endpoint(api1, { http: 8080, metrics: 9090 })],
+      ),
       service('shop', 'web', [['http', 80, 8080]], [endpoint(web0, { http: 8080 })]),
       service('shop', 'ghost', [['http', 80, 80]], [], { selector: { app: 'nothing-has-this' } }),
       service('shop', 'db', [['pg', 5432, 5432]], [endpoint(db0, { pg: 5432 })]),
@@ -80,10 +94,13 @@ describe('the map graph', () => {
       ],
     );
     const apiNode = byId(shopNs.nodes, 'svc/shop/api') as MapServiceNode;
-    assert.deepEqual(apiNode.ports.map((p) => [p.id, p.name, p.port, p.targetPort]), [
-      ['svc/shop/api#0', 'http', 8080, 'http'],
-      ['svc/shop/api#1', 'metrics', 9090, 'metrics'],
-    ]);
+    assert.deepEqual(
+      apiNode.ports.map((p) => [p.id, p.name, p.port, p.targetPort]),
+      [
+        ['svc/shop/api#0', 'http', 8080, 'http'],
+        ['svc/shop/api#1', 'metrics', 9090, 'metrics'],
+      ],
+    );
     assert.equal(apiNode.ready, 1);
     assert.equal(apiNode.endpoints, 2);
     assert.equal(apiNode.problem, undefined);
@@ -115,8 +132,19 @@ describe('the map graph', () => {
     const view = ns(
       'ns',
       [
-        service('ns', 'web', [['http', 80, 8080]], [endpoint(p, { http: 8080 }, { addresses: ['10.0.0.1'] }), endpoint(p, { http: 8080 }, { addresses: ['fd00::1'] })]),
-        service('ns', 'legacy', [['http', 80, 80]], [{ addresses: ['192.168.1.10'], ready: true, serving: true, terminating: false, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }], { selector: undefined }),
+        service(
+          'ns',
+          'web',
+          [['http', 80, 8080]],
+          [endpoint(p, { http: 8080 }, { addresses: ['10.0.0.1'] }), endpoint(p, { http: 8080 }, { addresses: ['fd00::1'] })],
+        ),
+        service(
+          'ns',
+          'legacy',
+          [['http', 80, 80]],
+          [{ addresses: ['192.168.1.10'], ready: true, serving: true, terminating: false, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }],
+          { selector: undefined },
+        ),
       ],
       [p],
     );
@@ -131,7 +159,28 @@ describe('the map graph', () => {
 
   it('draws a workspace template as one pod standing for its replicas', () => {
     const template = pod('shop', 'web-abc12', '', { ips: [], pending: { kind: 'Deployment', name: 'web', replicas: 3 } });
-    const view = ns('shop', [service('shop', 'web', [['http', 80, 'http']], [{ addresses: [], ready: true, serving: true, terminating: false, pod: 'web-abc12', pending: 3, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }])], [template]);
+    const view = ns(
+      'shop',
+      [
+        service(
+          'shop',
+          'web',
+          [['http', 80, 'http']],
+          [
+            {
+              addresses: [],
+              ready: true,
+              serving: true,
+              terminating: false,
+              pod: 'web-abc12',
+              pending: 3,
+              ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+            },
+          ],
+        ),
+      ],
+      [template],
+    );
     const [graph] = buildMapGraph([view]).namespaces;
     const web = byId(graph!.nodes, 'svc/shop/web') as MapServiceNode;
     assert.equal(web.ready, 3);
@@ -139,9 +188,24 @@ describe('the map graph', () => {
     assert.equal((byId(graph!.nodes, 'pod/shop/web-abc12') as Extract<MapNode, { kind: 'pod' }>).replicas, 3);
   });
 
-  it('beyond the bound, draws a Service\'s pods as one node with counts per port, and keeps small namespaces whole', () => {
+  it("beyond the bound, draws a Service's pods as one node with counts per port, and keeps small namespaces whole", () => {
     const bigPods = Array.from({ length: 1200 }, (_, i) => pod('big', `web-${i}`, `10.1.${i >> 8}.${i & 255}`, { ready: i % 4 !== 0 }));
-    const big = ns('big', [service('big', 'web', [['http', 80, 8080], ['admin', 81, 9000]], bigPods.map((p) => endpoint(p, { http: 8080, admin: 9000 })))], [], 1300);
+    const big = ns(
+      'big',
+      [
+        service(
+          'big',
+          'web',
+          [
+            ['http', 80, 8080],
+            ['admin', 81, 9000],
+          ],
+          bigPods.map((p) => endpoint(p, { http: 8080, admin: 9000 })),
+        ),
+      ],
+      [],
+      1300,
+    );
     const small = shop();
     const graph = buildMapGraph([big, small]);
     const bigNs = graph.namespaces.find((n) => n.name === 'big')!;
@@ -149,7 +213,16 @@ describe('the map graph', () => {
     assert.equal(bigNs.mode, 'aggregate');
     assert.equal(smallNs.mode, 'pods');
     assert.equal(bigNs.nodes.filter((n) => n.kind === 'pod').length, 0);
-    assert.deepEqual(byId(bigNs.nodes, 'pods/big/web'), { kind: 'pods', id: 'pods/big/web', namespace: 'big', reveal: 'svc/big/web', search: 'web big pods', count: 1200, ready: 900, service: 'web' });
+    assert.deepEqual(byId(bigNs.nodes, 'pods/big/web'), {
+      kind: 'pods',
+      id: 'pods/big/web',
+      namespace: 'big',
+      reveal: 'svc/big/web',
+      search: 'web big pods',
+      count: 1200,
+      ready: 900,
+      service: 'web',
+    });
     assert.deepEqual(
       bigNs.edges.map((e) => [e.sourcePort, e.target, e.targetPort, e.count, e.readyCount, e.ready]),
       [
@@ -166,14 +239,32 @@ describe('the map graph', () => {
 
   it('draws exactly 1,000 pods one by one', () => {
     const pods = Array.from({ length: 1000 }, (_, i) => pod('ns', `p-${i}`, `10.2.${i >> 8}.${i & 255}`));
-    const graph = buildMapGraph([ns('ns', [service('ns', 'web', [['http', 80, 80]], pods.map((p) => endpoint(p, { http: 80 })))], pods)]);
+    const graph = buildMapGraph([
+      ns(
+        'ns',
+        [
+          service(
+            'ns',
+            'web',
+            [['http', 80, 80]],
+            pods.map((p) => endpoint(p, { http: 80 })),
+          ),
+        ],
+        pods,
+      ),
+    ]);
     assert.equal(graph.namespaces[0]!.mode, 'pods');
     assert.equal(graph.totals.podNodes, 1000);
     assert.equal(graph.namespaces[0]!.edges.length, 1000);
   });
 
   it('collapses a namespace with too many Services, unless the user opened it', () => {
-    const many = ns('huge', Array.from({ length: 250 }, (_, i) => service('huge', `s${i}`, [['http', 80, 80]], [])), [], 0);
+    const many = ns(
+      'huge',
+      Array.from({ length: 250 }, (_, i) => service('huge', `s${i}`, [['http', 80, 80]], [])),
+      [],
+      0,
+    );
     const collapsed = buildMapGraph([many]).namespaces[0]!;
     assert.equal(collapsed.mode, 'collapsed');
     assert.equal(collapsed.nodes.length, 0);
@@ -185,7 +276,10 @@ describe('the map graph', () => {
 
   it('leaves empty namespaces off, and names them', () => {
     const graph = buildMapGraph([ns('kube-public', [], []), shop()]);
-    assert.deepEqual(graph.namespaces.map((n) => n.name), ['shop']);
+    assert.deepEqual(
+      graph.namespaces.map((n) => n.name),
+      ['shop'],
+    );
     assert.deepEqual(graph.empty, ['kube-public']);
   });
 
@@ -219,7 +313,16 @@ describe('planning and loading', () => {
 
   it('asks for pods only where they are drawn', async () => {
     const asked: [string, number][] = [];
-    const info: ModelInfo = { kind: 'cluster', context: 'kind-dev', state: 'ready', notes: [], namespaces: [{ name: 'big', services: 1, pods: 10000 }, { name: 'shop', services: 6, pods: 5 }] };
+    const info: ModelInfo = {
+      kind: 'cluster',
+      context: 'kind-dev',
+      state: 'ready',
+      notes: [],
+      namespaces: [
+        { name: 'big', services: 1, pods: 10000 },
+        { name: 'shop', services: 6, pods: 5 },
+      ],
+    };
     const source: MapSource = {
       modelInfo: async () => info,
       namespace: async (name, limit) => {
@@ -228,20 +331,42 @@ describe('planning and loading', () => {
       },
     };
     const graph = await loadMapGraph(source);
-    assert.deepEqual(asked, [['big', 0], ['shop', 55]]);
+    assert.deepEqual(asked, [
+      ['big', 0],
+      ['shop', 55],
+    ]);
     assert.equal(graph.title, 'context kind-dev');
     assert.equal(graph.message, undefined);
-    assert.deepEqual(graph.namespaces.map((n) => [n.name, n.mode]), [['big', 'aggregate'], ['shop', 'pods']]);
+    assert.deepEqual(
+      graph.namespaces.map((n) => [n.name, n.mode]),
+      [
+        ['big', 'aggregate'],
+        ['shop', 'pods'],
+      ],
+    );
   });
 
   it('says why a map is empty', async () => {
-    const info: ModelInfo = { kind: 'cluster', context: 'prod', state: 'failed', errorKind: 'forbidden', message: 'pods is forbidden', notes: [], namespaces: [] };
+    const info: ModelInfo = {
+      kind: 'cluster',
+      context: 'prod',
+      state: 'failed',
+      errorKind: 'forbidden',
+      message: 'pods is forbidden',
+      notes: [],
+      namespaces: [],
+    };
     const graph = await loadMapGraph({ modelInfo: async () => info, namespace: async () => assert.fail('no namespace to ask for') });
     assert.match(graph.message ?? '', /cannot be read: pods is forbidden/);
   });
 
   it('finds a tree item on the map: itself, else its aggregate, else its namespace', () => {
-    assert.deepEqual(mapTargets({ kind: 'pod', namespace: 'shop', name: 'web-0', services: ['web'] }), ['pod/shop/web-0', 'pods/shop/web', 'pods/shop/', 'ns/shop']);
+    assert.deepEqual(mapTargets({ kind: 'pod', namespace: 'shop', name: 'web-0', services: ['web'] }), [
+      'pod/shop/web-0',
+      'pods/shop/web',
+      'pods/shop/',
+      'ns/shop',
+    ]);
     assert.deepEqual(mapTargets({ kind: 'service', namespace: 'shop', name: 'web' }), ['svc/shop/web', 'pods/shop/web', 'ns/shop']);
   });
 });
@@ -274,7 +399,10 @@ describe('the webview page', () => {
     assert.doesNotMatch(page, /<style\b|\sstyle=/i);
     assert.equal([...page.matchAll(/<link\b/gi)].length, 1);
     // Outside the CSP, the only URLs are the webview's own resource URIs.
-    const rest = page.replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, '').replaceAll(scriptUri, '').replaceAll(styleUri, '');
+    const rest = page
+      .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, '')
+      .replaceAll(scriptUri, '')
+      .replaceAll(styleUri, '');
     assert.doesNotMatch(rest, /https?:|\/\/[a-z]/i);
   });
 });

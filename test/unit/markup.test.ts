@@ -2,18 +2,24 @@
 // line per string, tables only in markdown; and a hover on hostile manifest strings that stays text.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { code, em, intro, list, paragraph, renderMarkdown, renderPlaintext, strong, type Block } from '../../src/server/markup';
+import { type Block, code, em, intro, list, paragraph, renderMarkdown, renderPlaintext, strong } from '../../src/server/markup';
 import { NetLensServer } from '../../src/server/server';
 
 const md = (...blocks: Block[]) => renderMarkdown(blocks);
 
 describe('markup: markdown', () => {
   it('leaves punctuation that starts no markup alone: names and addresses read as written', () => {
-    assert.equal(md(paragraph('api.shop.svc.cluster.local:8080 (ClusterIP) - "web", 10.96.0.10!')), 'api.shop.svc.cluster.local:8080 (ClusterIP) - "web", 10.96.0.10!');
+    assert.equal(
+      md(paragraph('api.shop.svc.cluster.local:8080 (ClusterIP) - "web", 10.96.0.10!')),
+      'api.shop.svc.cluster.local:8080 (ClusterIP) - "web", 10.96.0.10!',
+    );
   });
 
   it('escapes what could start inline markup or HTML', () => {
-    assert.equal(md(paragraph('*a* _b_ `c` [d](e) <img src=x> &amp; ~~f~~ \\')), '\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\<img src=x\\> \\&amp; \\~\\~f\\~\\~ \\\\');
+    assert.equal(
+      md(paragraph('*a* _b_ `c` [d](e) <img src=x> &amp; ~~f~~ \\')),
+      '\\*a\\* \\_b\\_ \\`c\\` \\[d\\](e) \\<img src=x\\> \\&amp; \\~\\~f\\~\\~ \\\\',
+    );
   });
 
   it('escapes what would make a line a heading, a quote, a list item or a rule, and nothing else at a line start', () => {
@@ -60,7 +66,10 @@ describe('markup: markdown', () => {
 describe('markup: plain text', () => {
   it('adds no markup, and reads tables as lines', () => {
     const table: Block = { kind: 'table', header: ['port', 'name'], rows: [[['80'], [code('http')]]], lines: [['80/TCP ', code('http')]] };
-    assert.equal(renderPlaintext([intro(strong('Service'), ' ', code('shop/web')), list([['*x*']]), table, paragraph(em('Source: y'))]), 'Service shop/web\n- *x*\n\n- 80/TCP http\n\nSource: y');
+    assert.equal(
+      renderPlaintext([intro(strong('Service'), ' ', code('shop/web')), list([['*x*']]), table, paragraph(em('Source: y'))]),
+      'Service shop/web\n- *x*\n\n- 80/TCP http\n\nSource: y',
+    );
   });
 });
 
@@ -98,7 +107,10 @@ spec:
     server.open('file:///ws/evil.yaml', text, 1);
     const evil = server.hover('file:///ws/evil.yaml', text.indexOf('"evil"') + 2)!;
     const value = (evil.contents as { value: string }).value;
-    assert.match(value, /^\*\*Service\*\* `shop\/evil` · ExternalName → ``x\.example\.com`\) <img src=x onerror=alert\(1\)> \[click\]\(command:netlens\.refresh\) \*\*bold\*\*``$/m);
+    assert.match(
+      value,
+      /^\*\*Service\*\* `shop\/evil` · ExternalName → ``x\.example\.com`\) <img src=x onerror=alert\(1\)> \[click\]\(command:netlens\.refresh\) \*\*bold\*\*``$/m,
+    );
     // Outside code spans, no tag, link or emphasis opens.
     const outside = value.replace(/(`+)[^`]*?(?:`(?!\1)[^`]*?)*\1/g, '');
     assert.doesNotMatch(outside, /(^|[^\\])[<[]|(^|[^\\])\*\*bold/);

@@ -14,7 +14,10 @@ const info: ModelInfo = {
 
 describe('namespace filter', () => {
   it('keeps only the chosen namespaces, and every one without a filter', () => {
-    assert.deepEqual(filterModel(info, ['shop', 'data']).namespaces.map((n) => n.name), ['data', 'shop']);
+    assert.deepEqual(
+      filterModel(info, ['shop', 'data']).namespaces.map((n) => n.name),
+      ['data', 'shop'],
+    );
     assert.equal(filterModel(info, undefined), info);
     assert.equal(filterModel(info, []), info);
     assert.deepEqual(filterModel(info, ['gone']).namespaces, [], 'a chosen namespace that no longer exists shows nothing');

@@ -86,9 +86,15 @@ describe('navigate: the places that name a Service', () => {
     const spelled = found.map((o) => `${o.uri}:${o.kind}:${list.find((f) => f.uri === o.uri)!.text.slice(o.start, o.end)}`);
     assert.ok(spelled.includes('svc.yaml:declaration:api'));
     for (const text of ['api:8080', 'http://api.shop.svc.cluster.local:8080', 'api.shop:8080', 'api']) {
-      assert.ok(spelled.some((s) => s.startsWith('clients.yaml:reference:') && s.endsWith(`:${text}`)), `${text} in ${spelled.join(' | ')}`);
+      assert.ok(
+        spelled.some((s) => s.startsWith('clients.yaml:reference:') && s.endsWith(`:${text}`)),
+        `${text} in ${spelled.join(' | ')}`,
+      );
     }
-    assert.ok(found.some((o) => o.reference?.secret), 'the URL inside base64 Secret data');
+    assert.ok(
+      found.some((o) => o.reference?.secret),
+      'the URL inside base64 Secret data',
+    );
     assert.ok(!spelled.some((s) => s.includes('apiary')), 'apiary is another Service');
   });
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
 import type { Pod, Protocol } from '../../src/core/model';
-import { dnsVerdict, PolicyIndex, serviceVerdict, verdict, type Coverage, type Decision, type TrafficPeer } from '../../src/core/policy';
+import { type Coverage, type Decision, dnsVerdict, PolicyIndex, serviceVerdict, type TrafficPeer, verdict } from '../../src/core/policy';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
 import { pod } from '../support/policy';
 import { corpusDir } from '../support/repo';
@@ -73,7 +73,13 @@ describe('Online Boutique with its 13 NetworkPolicies', () => {
   });
 
   it('explains a blocked call: the isolating policies and the rule that lacks the peer', () => {
-    const v = serviceVerdict(index, model.snapshot, { pod: podOf(model, 'default', 'recommendationservice') }, model.snapshot.service('default', 'cartservice')!, 7070);
+    const v = serviceVerdict(
+      index,
+      model.snapshot,
+      { pod: podOf(model, 'default', 'recommendationservice') },
+      model.snapshot.service('default', 'cartservice')!,
+      7070,
+    );
     const ingress = v.paths[0]!.verdict.ingress;
     assert.deepEqual(ingress.isolatedBy, ['default/cartservice', 'default/deny-all']);
     assert.deepEqual(ingress.closest, { rule: 'default/cartservice#ingress[0]', policy: 'default/cartservice', missing: ['peer'] });
@@ -111,9 +117,21 @@ describe('Argo CD HA install.yaml with its 8 NetworkPolicies (installed in names
       ['argocd-repo-server', 'argocd-redis-ha-haproxy', 6379, 'allowed', 'redis-ha-proxy#ingress[0] admits the repo server'],
       ['argocd-notifications-controller', 'argocd-repo-server', 8081, 'allowed', 'repo-server#ingress[0] admits the notifications controller'],
       ['argocd-applicationset-controller', 'argocd-repo-server', 8081, 'allowed', 'repo-server#ingress[0] admits the applicationset controller'],
-      ['argocd-redis-ha-haproxy', 'argocd-redis-ha-announce-0', 6379, 'allowed', 'haproxy has no egress policy; redis-ha-server#ingress[0] admits haproxy on 6379'],
+      [
+        'argocd-redis-ha-haproxy',
+        'argocd-redis-ha-announce-0',
+        6379,
+        'allowed',
+        'haproxy has no egress policy; redis-ha-server#ingress[0] admits haproxy on 6379',
+      ],
       ['argocd-redis-ha-haproxy', 'argocd-redis-ha-announce-1', 26379, 'allowed', 'redis-ha-server#ingress[0] admits haproxy on the sentinel port 26379'],
-      ['argocd-redis-ha-server-0', 'argocd-redis-ha-announce-2', 26379, 'allowed', 'redis-ha-server egress#0 admits redis-ha pods on 26379, its ingress#0 admits redis-ha pods'],
+      [
+        'argocd-redis-ha-server-0',
+        'argocd-redis-ha-announce-2',
+        26379,
+        'allowed',
+        'redis-ha-server egress#0 admits redis-ha pods on 26379, its ingress#0 admits redis-ha pods',
+      ],
       ['argocd-redis-ha-server-1', 'argocd-repo-server', 8081, 'blocked', 'redis-ha-server egress admits only redis-ha pods on 6379/26379 and port 53'],
       ['argocd-dex-server', 'argocd-redis-ha-haproxy', 6379, 'blocked', 'redis-ha-proxy#ingress[0] lists server, repo server and controller, not dex'],
       ['argocd-repo-server', 'argocd-redis-ha-announce-0', 6379, 'blocked', 'redis-ha-server#ingress[0] admits haproxy and redis-ha pods only'],
@@ -134,18 +152,46 @@ describe('Argo CD HA install.yaml with its 8 NetworkPolicies (installed in names
   it('lets the Redis servers reach the cluster DNS through their port-53 egress rule', () => {
     const v = dnsVerdict(index, model.snapshot, { pod: podOf(model, 'argocd', 'argocd-redis-ha-server-0') });
     assert.equal(v.verdict, 'allowed');
-    assert.deepEqual(v.paths.map((p) => p.verdict.egress.allowedBy.join()), ['argocd/argocd-redis-ha-server-network-policy#egress[1]', 'argocd/argocd-redis-ha-server-network-policy#egress[1]']);
+    assert.deepEqual(
+      v.paths.map((p) => p.verdict.egress.allowedBy.join()),
+      ['argocd/argocd-redis-ha-server-network-policy#egress[1]', 'argocd/argocd-redis-ha-server-network-policy#egress[1]'],
+    );
   });
 });
 
 describe('kube-prometheus manifests with their 8 NetworkPolicies', () => {
   const dir = join(corpusDir(), 'kube-prometheus', 'manifests');
-  const files = [...readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f)), join(dir, 'setup', 'namespace.yaml')];
+  const files = [
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => join(dir, f)),
+    join(dir, 'setup', 'namespace.yaml'),
+  ];
   const { model, index } = load(files);
   // Prometheus and Alertmanager pods are made by the operator from the custom resources: these are the pods it
   // makes, with the CRs' podMetadata labels and the operator's container ports.
-  const prometheus = pod('monitoring', 'prometheus-k8s-0', { 'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/part-of': 'kube-prometheus' }, { ports: ['web:9090', 'reloader-web:8080'] });
-  const alertmanager = pod('monitoring', 'alertmanager-main-0', { 'app.kubernetes.io/component': 'alert-router', 'app.kubernetes.io/instance': 'main', 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/part-of': 'kube-prometheus' }, { ports: ['web:9093', 'reloader-web:8080', 'mesh-tcp:9094', 'mesh-udp:9094/UDP'] });
+  const prometheus = pod(
+    'monitoring',
+    'prometheus-k8s-0',
+    {
+      'app.kubernetes.io/component': 'prometheus',
+      'app.kubernetes.io/instance': 'k8s',
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+    },
+    { ports: ['web:9090', 'reloader-web:8080'] },
+  );
+  const alertmanager = pod(
+    'monitoring',
+    'alertmanager-main-0',
+    {
+      'app.kubernetes.io/component': 'alert-router',
+      'app.kubernetes.io/instance': 'main',
+      'app.kubernetes.io/name': 'alertmanager',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+    },
+    { ports: ['web:9093', 'reloader-web:8080', 'mesh-tcp:9094', 'mesh-udp:9094/UDP'] },
+  );
   const of = (name: string) => podOf(model, 'monitoring', name);
 
   /** [from, to, port, protocol, expected, why]. */
@@ -160,10 +206,31 @@ describe('kube-prometheus manifests with their 8 NetworkPolicies', () => {
     [() => of('grafana'), prometheus, 9090, 'TCP', 'allowed', 'prometheus-k8s#ingress[2] admits grafana on 9090 (the datasource)'],
     [() => of('prometheus-adapter'), prometheus, 9090, 'TCP', 'allowed', 'prometheus-k8s#ingress[1] admits prometheus-adapter on 9090'],
     [prometheus, () => of('node-exporter'), 9100, 'TCP', 'allowed', 'node-exporter#ingress[0] admits prometheus on 9100'],
-    [() => of('grafana'), () => of('node-exporter'), 9100, 'TCP', 'allowed', 'node-exporter runs with hostNetwork: in the common implementation no podSelector selects it, its traffic is the node’s'],
+    [
+      () => of('grafana'),
+      () => of('node-exporter'),
+      9100,
+      'TCP',
+      'allowed',
+      'node-exporter runs with hostNetwork: in the common implementation no podSelector selects it, its traffic is the node’s',
+    ],
     [() => of('grafana'), alertmanager, 9093, 'TCP', 'blocked', 'alertmanager-main admits prometheus on 9093 and alertmanager on 9094 only'],
-    [pod('ingress-nginx', 'controller', { 'app.kubernetes.io/name': 'ingress-nginx' }), () => of('grafana'), 3000, 'TCP', 'blocked', 'grafana#ingress[0] admits prometheus pods of monitoring only: an ingress controller needs a policy of its own'],
-    [pod('kube-system', 'apiserver-proxy', {}), () => of('prometheus-adapter'), 6443, 'TCP', 'allowed', 'prometheus-adapter#ingress[0] is {} (the aggregated API is called from anywhere)'],
+    [
+      pod('ingress-nginx', 'controller', { 'app.kubernetes.io/name': 'ingress-nginx' }),
+      () => of('grafana'),
+      3000,
+      'TCP',
+      'blocked',
+      'grafana#ingress[0] admits prometheus pods of monitoring only: an ingress controller needs a policy of its own',
+    ],
+    [
+      pod('kube-system', 'apiserver-proxy', {}),
+      () => of('prometheus-adapter'),
+      6443,
+      'TCP',
+      'allowed',
+      'prometheus-adapter#ingress[0] is {} (the aggregated API is called from anywhere)',
+    ],
   ];
 
   it('reads the 8 policies and the monitoring Namespace labels', () => {

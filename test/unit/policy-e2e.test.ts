@@ -40,7 +40,8 @@ function gen(namespace: string, name: string, podSelector: Selector, rules: { in
   return policy(namespace, name, spec);
 }
 /** GenNetworkPolicyWithNameAndPodMatchLabel. */
-const genMatch = (namespace: string, name: string, matchLabels: Labels, rules: { ingress?: Rule[]; egress?: Rule[] }) => gen(namespace, name, { matchLabels }, rules);
+const genMatch = (namespace: string, name: string, matchLabels: Labels, rules: { ingress?: Rule[]; egress?: Rule[] }) =>
+  gen(namespace, name, { matchLabels }, rules);
 
 interface Peer {
   readonly Namespace?: string;
@@ -103,9 +104,21 @@ function cluster(c: Case, step: Step): { objects: ClusterObjects; pods: Map<stri
   c.pods.forEach((ps, i) => {
     const [namespace, name] = ps.split('/') as [string, string];
     const labels = { pod: name, ...step.podLabels?.[ps] };
-    const ports = c.protocols.flatMap((protocol) => c.ports.map((port) => ({ name: `serve-${port}-${protocol.toLowerCase()}`, containerPort: port, protocol, container: 'agnhost' })));
+    const ports = c.protocols.flatMap((protocol) =>
+      c.ports.map((port) => ({ name: `serve-${port}-${protocol.toLowerCase()}`, containerPort: port, protocol, container: 'agnhost' })),
+    );
     // Distinct addresses in 10.0.0.0/8, so that the CIDR cases have real pod IPs to name.
-    pods.set(ps, { namespace, name, ips: [`10.${['x', 'y', 'z'].indexOf(namespace) + 1}.0.${i + 1}`], labels, ready: true, phase: 'Running', hostNetwork: false, terminating: false, ports });
+    pods.set(ps, {
+      namespace,
+      name,
+      ips: [`10.${['x', 'y', 'z'].indexOf(namespace) + 1}.0.${i + 1}`],
+      labels,
+      ready: true,
+      phase: 'Running',
+      hostNetwork: false,
+      terminating: false,
+      ports,
+    });
     services.set(ps, {
       namespace,
       name: `s-${namespace}-${name}`,
@@ -114,7 +127,9 @@ function cluster(c: Case, step: Step): { objects: ClusterObjects; pods: Map<stri
       clusterIPs: [`10.96.0.${i + 1}`],
       clusterIPPending: false,
       ipFamilies: ['IPv4'],
-      ports: c.protocols.flatMap((protocol) => c.ports.map((port) => ({ name: `service-port-${protocol.toLowerCase()}-${port}`, port, targetPort: port, protocol }))),
+      ports: c.protocols.flatMap((protocol) =>
+        c.ports.map((port) => ({ name: `service-port-${protocol.toLowerCase()}-${port}`, port, targetPort: port, protocol })),
+      ),
       selector: { pod: name },
       publishNotReadyAddresses: false,
       externalIPs: [],
@@ -124,7 +139,14 @@ function cluster(c: Case, step: Step): { objects: ClusterObjects; pods: Map<stri
   const namespaces = ['x', 'y', 'z'].map((n) => ns(n, step.namespaceLabels?.[n]));
   const podList = [...pods.values()];
   const serviceList = [...services.values()];
-  const objects: ClusterObjects = { namespaces, services: serviceList, pods: podList, nodes: [], endpointSlices: deriveEndpointSlices(serviceList, podList, []), networkPolicies: step.policies };
+  const objects: ClusterObjects = {
+    namespaces,
+    services: serviceList,
+    pods: podList,
+    nodes: [],
+    endpointSlices: deriveEndpointSlices(serviceList, podList, []),
+    networkPolicies: step.policies,
+  };
   return { objects, pods, services };
 }
 
@@ -153,14 +175,24 @@ const nsZ = 'z';
 const P = (n: string, p: string) => `${n}/${p}`;
 
 /** One-step case: the common shape of most upstream tests. */
-function single(name: string, pods: string[], policies: NetworkPolicy[], expect: (r: Reachability) => void, port = 80, protocol: Protocol = TCP, ports = [port]): Case {
+function single(
+  name: string,
+  pods: string[],
+  policies: NetworkPolicy[],
+  expect: (r: Reachability) => void,
+  port = 80,
+  protocol: Protocol = TCP,
+  ports = [port],
+): Case {
   return { name, pods, protocols: [protocol], ports, steps: [{ what: `probe ${protocol}/${port}`, policies, port, protocol, expect }] };
 }
 
 const allowFromNsY = { namespaceSelector: { matchLabels: { [NAMESPACE_LABEL]: nsY } } };
 
 const TCP_CASES: Case[] = [
-  single("should support a 'default-deny-ingress' policy", ['x/a', 'x/b', 'y/a', 'y/b'], [gen(nsX, 'deny-ingress', {}, { ingress: [] })], (r) => r.ExpectPeer({}, { Namespace: nsX }, false)),
+  single("should support a 'default-deny-ingress' policy", ['x/a', 'x/b', 'y/a', 'y/b'], [gen(nsX, 'deny-ingress', {}, { ingress: [] })], (r) =>
+    r.ExpectPeer({}, { Namespace: nsX }, false),
+  ),
   single("should support a 'default-deny-all' policy", ['x/a', 'x/b', 'y/a'], [gen(nsX, 'deny-all', {}, { ingress: [], egress: [] })], (r) => {
     r.ExpectPeer({}, { Namespace: nsX }, false);
     r.ExpectPeer({ Namespace: nsX }, {}, false);
@@ -177,13 +209,21 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy to allow ingress traffic for a target',
     ['x/a', 'x/b', 'y/a'],
-    [gen(nsX, 'deny-all', {}, { ingress: [] }), genMatch(nsX, 'allow-all-to-a', { pod: 'a' }, { ingress: [{ from: [{ podSelector: {}, namespaceSelector: {} }] }] })],
+    [
+      gen(nsX, 'deny-all', {}, { ingress: [] }),
+      genMatch(nsX, 'allow-all-to-a', { pod: 'a' }, { ingress: [{ from: [{ podSelector: {}, namespaceSelector: {} }] }] }),
+    ],
     (r) => {
       r.ExpectAllIngress(P(nsX, 'a'), true);
       r.ExpectAllIngress(P(nsX, 'b'), false);
     },
   ),
-  single('should enforce policy to allow ingress traffic from pods in all namespaces', ['x/a', 'x/b', 'y/a', 'z/a'], [genMatch(nsX, 'allow-from-another-ns', { pod: 'a' }, { ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }] })], () => {}),
+  single(
+    'should enforce policy to allow ingress traffic from pods in all namespaces',
+    ['x/a', 'x/b', 'y/a', 'z/a'],
+    [genMatch(nsX, 'allow-from-another-ns', { pod: 'a' }, { ingress: [{ from: [{ namespaceSelector: { matchLabels: {} } }] }] })],
+    () => {},
+  ),
   single(
     'should enforce policy to allow traffic only from a different namespace, based on NamespaceSelector',
     ['x/a', 'x/b', 'y/a', 'z/a'],
@@ -196,7 +236,14 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy based on PodSelector with MatchExpressions',
     ['x/a', 'x/b', 'y/a'],
-    [genMatch(nsX, 'x-a-allows-x-b', { pod: 'a' }, { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b'] }] } }] }] })],
+    [
+      genMatch(
+        nsX,
+        'x-a-allows-x-b',
+        { pod: 'a' },
+        { ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b'] }] } }] }] },
+      ),
+    ],
     (r) => {
       r.ExpectAllIngress(P(nsX, 'a'), false);
       r.Expect(P(nsX, 'b'), P(nsX, 'a'), true);
@@ -205,7 +252,14 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy based on NamespaceSelector with MatchExpressions',
     ['x/a', 'x/b', 'y/a', 'z/a'],
-    [genMatch(nsX, 'allow-ns-y-match-selector', { pod: 'a' }, { ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'In', values: [nsY] }] } }] }] })],
+    [
+      genMatch(
+        nsX,
+        'allow-ns-y-match-selector',
+        { pod: 'a' },
+        { ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'In', values: [nsY] }] } }] }] },
+      ),
+    ],
     (r) => {
       r.ExpectPeer({ Namespace: nsX }, { Namespace: nsX, Pod: 'a' }, false);
       r.ExpectPeer({ Namespace: nsZ }, { Namespace: nsX, Pod: 'a' }, false);
@@ -215,9 +269,21 @@ const TCP_CASES: Case[] = [
     'should enforce policy based on PodSelector or NamespaceSelector',
     ['x/a', 'x/b', 'x/c', 'y/a'],
     [
-      genMatch(nsX, 'allow-ns-y-match-selector', { pod: 'a' }, {
-        ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] } }, { podSelector: { matchLabels: { pod: 'b' } } }] }],
-      }),
+      genMatch(
+        nsX,
+        'allow-ns-y-match-selector',
+        { pod: 'a' },
+        {
+          ingress: [
+            {
+              from: [
+                { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] } },
+                { podSelector: { matchLabels: { pod: 'b' } } },
+              ],
+            },
+          ],
+        },
+      ),
     ],
     (r) => {
       r.Expect(P(nsX, 'a'), P(nsX, 'a'), false);
@@ -228,9 +294,23 @@ const TCP_CASES: Case[] = [
     'should enforce policy based on PodSelector and NamespaceSelector',
     ['x/a', 'x/b', 'y/a', 'y/b', 'z/b'],
     [
-      genMatch(nsX, 'allow-ns-y-podselector-and-nsselector', { pod: 'a' }, {
-        ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] }, podSelector: { matchLabels: { pod: 'b' } } }] }],
-      }),
+      genMatch(
+        nsX,
+        'allow-ns-y-podselector-and-nsselector',
+        { pod: 'a' },
+        {
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] },
+                  podSelector: { matchLabels: { pod: 'b' } },
+                },
+              ],
+            },
+          ],
+        },
+      ),
     ],
     (r) => {
       r.ExpectAllIngress(P(nsX, 'a'), false);
@@ -242,18 +322,23 @@ const TCP_CASES: Case[] = [
     'should enforce policy based on Multiple PodSelectors and NamespaceSelectors',
     ['x/a', 'x/b', 'y/a', 'y/b', 'y/c'],
     [
-      genMatch(nsX, 'allow-ns-y-z-pod-b-c', { pod: 'a' }, {
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] },
-                podSelector: { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b', 'c'] }] },
-              },
-            ],
-          },
-        ],
-      }),
+      genMatch(
+        nsX,
+        'allow-ns-y-z-pod-b-c',
+        { pod: 'a' },
+        {
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsX] }] },
+                  podSelector: { matchExpressions: [{ key: 'pod', operator: 'In', values: ['b', 'c'] }] },
+                },
+              ],
+            },
+          ],
+        },
+      ),
     ],
     (r) => {
       r.ExpectPeer({ Namespace: nsX }, { Namespace: nsX, Pod: 'a' }, false);
@@ -263,7 +348,14 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy based on any PodSelectors',
     ['x/a', 'x/b', 'x/c'],
-    [genMatch(nsX, 'allow-ns-x-pod-b-c', { pod: 'a' }, { ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'b' } } }, { podSelector: { matchLabels: { pod: 'c' } } }] }] })],
+    [
+      genMatch(
+        nsX,
+        'allow-ns-x-pod-b-c',
+        { pod: 'a' },
+        { ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'b' } } }, { podSelector: { matchLabels: { pod: 'c' } } }] }] },
+      ),
+    ],
     (r) => {
       r.ExpectAllIngress(P(nsX, 'a'), false);
       r.Expect(P(nsX, 'b'), P(nsX, 'a'), true);
@@ -273,7 +365,14 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector',
     ['x/a', 'x/b', 'y/a', 'y/b', 'z/a'],
-    [genMatch(nsX, 'allow-ns-y-pod-a-via-namespace-pod-selector', { pod: 'a' }, { ingress: [{ from: [{ ...allowFromNsY, podSelector: { matchLabels: { pod: 'a' } } }] }] })],
+    [
+      genMatch(
+        nsX,
+        'allow-ns-y-pod-a-via-namespace-pod-selector',
+        { pod: 'a' },
+        { ingress: [{ from: [{ ...allowFromNsY, podSelector: { matchLabels: { pod: 'a' } } }] }] },
+      ),
+    ],
     (r) => {
       r.ExpectAllIngress(P(nsX, 'a'), false);
       r.Expect(P(nsY, 'a'), P(nsX, 'a'), true);
@@ -291,8 +390,18 @@ const TCP_CASES: Case[] = [
     81,
   ),
   (() => {
-    const allow81 = genMatch(nsX, 'allow-client-a-via-ns-selector', { pod: 'a' }, { ingress: [{ from: [allowFromNsY], ports: [{ port: 81, protocol: 'TCP' }] }] });
-    const allow80 = genMatch(nsX, 'allow-client-a-via-ns-selector-80', { pod: 'a' }, { ingress: [{ from: [allowFromNsY], ports: [{ port: 80, protocol: 'TCP' }] }] });
+    const allow81 = genMatch(
+      nsX,
+      'allow-client-a-via-ns-selector',
+      { pod: 'a' },
+      { ingress: [{ from: [allowFromNsY], ports: [{ port: 81, protocol: 'TCP' }] }] },
+    );
+    const allow80 = genMatch(
+      nsX,
+      'allow-client-a-via-ns-selector-80',
+      { pod: 'a' },
+      { ingress: [{ from: [allowFromNsY], ports: [{ port: 80, protocol: 'TCP' }] }] },
+    );
     const ALLOW = (r: Reachability) => {
       r.ExpectPeer({ Namespace: nsX }, { Namespace: nsX, Pod: 'a' }, false);
       r.ExpectPeer({ Namespace: nsY }, { Namespace: nsX, Pod: 'a' }, true);
@@ -334,7 +443,12 @@ const TCP_CASES: Case[] = [
     };
   })(),
   (() => {
-    const p = genMatch(nsX, 'allow-client-a-via-ns-selector-80', { pod: 'a' }, { ingress: [{ from: [allowFromNsY], ports: [{ port: 'serve-80-tcp', protocol: 'TCP' }] }] });
+    const p = genMatch(
+      nsX,
+      'allow-client-a-via-ns-selector-80',
+      { pod: 'a' },
+      { ingress: [{ from: [allowFromNsY], ports: [{ port: 'serve-80-tcp', protocol: 'TCP' }] }] },
+    );
     return {
       name: 'should allow ingress access from namespace on one named port',
       pods: ['x/a', 'x/b', 'y/a', 'z/a'],
@@ -351,7 +465,13 @@ const TCP_CASES: Case[] = [
             r.ExpectPeer({ Namespace: nsZ }, { Namespace: nsX, Pod: 'a' }, false);
           },
         },
-        { what: 'Verify that port 81 is blocked for all namespaces including y', policies: [p], port: 81, protocol: TCP, expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false) },
+        {
+          what: 'Verify that port 81 is blocked for all namespaces including y',
+          policies: [p],
+          port: 81,
+          protocol: TCP,
+          expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false),
+        },
       ],
     };
   })(),
@@ -375,11 +495,22 @@ const TCP_CASES: Case[] = [
     ports: [81],
     steps: [
       { what: 'allow all', policies: [genMatch(nsX, 'allow-all-mutate-to-deny-all', {}, { ingress: [{}] })], port: 81, protocol: TCP, expect: () => {} },
-      { what: 'update the policy to deny all', policies: [genMatch(nsX, 'allow-all-mutate-to-deny-all', {}, { ingress: [] })], port: 81, protocol: TCP, expect: (r) => r.ExpectPeer({}, { Namespace: nsX }, false) },
+      {
+        what: 'update the policy to deny all',
+        policies: [genMatch(nsX, 'allow-all-mutate-to-deny-all', {}, { ingress: [] })],
+        port: 81,
+        protocol: TCP,
+        expect: (r) => r.ExpectPeer({}, { Namespace: nsX }, false),
+      },
     ],
   },
   (() => {
-    const p = genMatch(nsX, 'allow-client-a-via-ns-selector', { pod: 'a' }, { ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns2: 'updated' } } }] }] });
+    const p = genMatch(
+      nsX,
+      'allow-client-a-via-ns-selector',
+      { pod: 'a' },
+      { ingress: [{ from: [{ namespaceSelector: { matchLabels: { ns2: 'updated' } } }] }] },
+    );
     return {
       name: 'should allow ingress access from updated namespace',
       pods: ['x/a', 'y/a'],
@@ -425,10 +556,15 @@ const TCP_CASES: Case[] = [
       ],
     };
   })(),
-  single('should deny ingress from pods on other namespaces', ['x/a', 'x/b', 'y/a', 'z/a'], [gen(nsX, 'deny-empty-policy', {}, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] })], (r) => {
-    r.ExpectPeer({ Namespace: nsY }, { Namespace: nsX }, false);
-    r.ExpectPeer({ Namespace: nsZ }, { Namespace: nsX }, false);
-  }),
+  single(
+    'should deny ingress from pods on other namespaces',
+    ['x/a', 'x/b', 'y/a', 'z/a'],
+    [gen(nsX, 'deny-empty-policy', {}, { ingress: [{ from: [{ podSelector: { matchLabels: {} } }] }] })],
+    (r) => {
+      r.ExpectPeer({ Namespace: nsY }, { Namespace: nsX }, false);
+      r.ExpectPeer({ Namespace: nsZ }, { Namespace: nsX }, false);
+    },
+  ),
   (() => {
     const p = gen(nsX, 'deny-ingress-via-label-selector', { matchLabels: { target: 'isolated' } }, { ingress: [] });
     return {
@@ -438,12 +574,26 @@ const TCP_CASES: Case[] = [
       ports: [80],
       steps: [
         { what: 'Verify that everything can reach x/a', policies: [p], port: 80, protocol: TCP, expect: () => {} },
-        { what: 'AddPodLabels(x/a, target=isolated)', policies: [p], port: 80, protocol: TCP, podLabels: { 'x/a': { target: 'isolated' } }, expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false) },
+        {
+          what: 'AddPodLabels(x/a, target=isolated)',
+          policies: [p],
+          port: 80,
+          protocol: TCP,
+          podLabels: { 'x/a': { target: 'isolated' } },
+          expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false),
+        },
       ],
     };
   })(),
-  single('should deny egress from pods based on PodSelector', ['x/a', 'x/b', 'y/a'], [gen(nsX, 'deny-egress-pod-a', { matchLabels: { pod: 'a' } }, { egress: [] })], (r) => r.ExpectAllEgress(P(nsX, 'a'), false)),
-  single('should deny egress from all pods in a namespace', ['x/a', 'x/b', 'y/a'], [gen(nsX, 'deny-egress-ns-x', {}, { egress: [] })], (r) => r.ExpectPeer({ Namespace: nsX }, {}, false)),
+  single(
+    'should deny egress from pods based on PodSelector',
+    ['x/a', 'x/b', 'y/a'],
+    [gen(nsX, 'deny-egress-pod-a', { matchLabels: { pod: 'a' } }, { egress: [] })],
+    (r) => r.ExpectAllEgress(P(nsX, 'a'), false),
+  ),
+  single('should deny egress from all pods in a namespace', ['x/a', 'x/b', 'y/a'], [gen(nsX, 'deny-egress-ns-x', {}, { egress: [] })], (r) =>
+    r.ExpectPeer({ Namespace: nsX }, {}, false),
+  ),
   (() => {
     // The upstream test sets policyTypes [Egress, Ingress] by hand after SetSpecIngressRules.
     const p = policy(nsX, 'allow-client-a-via-pod-selector', {
@@ -518,7 +668,13 @@ const TCP_CASES: Case[] = [
       ports: [80],
       steps: [
         { what: 'probe TCP/80', policies: [p], port: 80, protocol: 'TCP' as Protocol, expect: () => {} },
-        { what: 'probe UDP/80', policies: [p], port: 80, protocol: 'UDP' as Protocol, expect: (r: Reachability) => r.ExpectPeer({}, { Namespace: nsX, Pod: 'a' }, false) },
+        {
+          what: 'probe UDP/80',
+          policies: [p],
+          port: 80,
+          protocol: 'UDP' as Protocol,
+          expect: (r: Reachability) => r.ExpectPeer({}, { Namespace: nsX, Pod: 'a' }, false),
+        },
       ],
     };
   })(),
@@ -531,7 +687,13 @@ const TCP_CASES: Case[] = [
       protocols: [TCP],
       ports: [81],
       steps: [
-        { what: 'The policy targets port 80 -- so make sure traffic on port 81 is blocked', policies: [only80], port: 81, protocol: TCP, expect: (r) => r.ExpectPeer({}, { Namespace: nsX }, false) },
+        {
+          what: 'The policy targets port 80 -- so make sure traffic on port 81 is blocked',
+          policies: [only80],
+          port: 81,
+          protocol: TCP,
+          expect: (r) => r.ExpectPeer({}, { Namespace: nsX }, false),
+        },
         { what: 'Allowing all ports', policies: [only80, all], port: 81, protocol: TCP, expect: () => {} },
       ],
     };
@@ -545,7 +707,13 @@ const TCP_CASES: Case[] = [
       protocols: [TCP],
       ports: [81],
       steps: [
-        { what: "Making sure egress doesn't work other than port 80", policies: [only80], port: 81, protocol: TCP, expect: (r) => r.ExpectPeer({ Namespace: nsX }, {}, false) },
+        {
+          what: "Making sure egress doesn't work other than port 80",
+          policies: [only80],
+          port: 81,
+          protocol: TCP,
+          expect: (r) => r.ExpectPeer({ Namespace: nsX }, {}, false),
+        },
         { what: 'Allowing all ports', policies: [only80, all], port: 81, protocol: TCP, expect: () => {} },
       ],
     };
@@ -594,7 +762,14 @@ const TCP_CASES: Case[] = [
     steps: [
       {
         what: 'a rule that allows egress to a large set of IPs around podB, but not podB itself',
-        policies: [genMatch(nsX, 'allow-client-a-via-cidr-egress-rule', { pod: 'a' }, { egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/4', except: ['10.1.0.2/32'] } }] }] })],
+        policies: [
+          genMatch(
+            nsX,
+            'allow-client-a-via-cidr-egress-rule',
+            { pod: 'a' },
+            { egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/4', except: ['10.1.0.2/32'] } }] }] },
+          ),
+        ],
         port: 80,
         protocol: TCP,
         expect: (r) => r.Expect(P(nsX, 'a'), P(nsX, 'b'), false),
@@ -622,14 +797,23 @@ const TCP_CASES: Case[] = [
       ports: [80],
       steps: [
         { what: 'a network policy for pod-a which allows Egress traffic to pod-b', policies: [allowEgress], port: 80, protocol: TCP, expect: () => {} },
-        { what: 'a network policy for pod-a that denies traffic from pod-b', policies: [allowEgress, denyIngress], port: 80, protocol: TCP, expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false) },
+        {
+          what: 'a network policy for pod-a that denies traffic from pod-b',
+          policies: [allowEgress, denyIngress],
+          port: 80,
+          protocol: TCP,
+          expect: (r) => r.ExpectAllIngress(P(nsX, 'a'), false),
+        },
       ],
     };
   })(),
   single(
     "should not mistakenly treat 'protocol: SCTP' as 'protocol: TCP', even if the plugin doesn't support SCTP",
     ['x/a', 'y/a'],
-    [gen(nsX, 'deny-ingress', {}, { ingress: [] }), genMatch(nsX, 'allow-only-sctp-ingress-on-port-81', { pod: 'a' }, { ingress: [{ ports: [{ port: 81, protocol: 'SCTP' }] }] })],
+    [
+      gen(nsX, 'deny-ingress', {}, { ingress: [] }),
+      genMatch(nsX, 'allow-only-sctp-ingress-on-port-81', { pod: 'a' }, { ingress: [{ ports: [{ port: 81, protocol: 'SCTP' }] }] }),
+    ],
     (r) => r.ExpectPeer({}, { Namespace: nsX }, false),
     81,
   ),
@@ -659,7 +843,14 @@ const TCP_CASES: Case[] = [
   single(
     'should enforce policy based on NamespaceSelector with MatchExpressions using default ns label',
     ['x/a', 'x/b', 'y/a', 'z/a'],
-    [genMatch(nsX, 'allow-ns-y-match-selector-for-immutable-ns-label', { pod: 'a' }, { egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsY] }] } }] }] })],
+    [
+      genMatch(
+        nsX,
+        'allow-ns-y-match-selector-for-immutable-ns-label',
+        { pod: 'a' },
+        { egress: [{ to: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_LABEL, operator: 'NotIn', values: [nsY] }] } }] }] },
+      ),
+    ],
     (r) => r.ExpectPeer({ Namespace: nsX, Pod: 'a' }, { Namespace: nsY }, false),
   ),
 ];
@@ -668,7 +859,14 @@ const TCP_CASES: Case[] = [
 function protocolCases(protocol: Protocol): Case[] {
   const proto = protocol;
   return [
-    single("should support a 'default-deny-ingress' policy", ['x/a', 'x/b', 'y/a', 'y/b'], [gen(nsX, 'deny-all', {}, { ingress: [] })], (r) => r.ExpectPeer({}, { Namespace: nsX }, false), 80, proto),
+    single(
+      "should support a 'default-deny-ingress' policy",
+      ['x/a', 'x/b', 'y/a', 'y/b'],
+      [gen(nsX, 'deny-all', {}, { ingress: [] })],
+      (r) => r.ExpectPeer({}, { Namespace: nsX }, false),
+      80,
+      proto,
+    ),
     single(
       'should enforce policy based on Ports',
       ['x/a', 'x/b', 'y/a', 'z/a'],
@@ -683,7 +881,14 @@ function protocolCases(protocol: Protocol): Case[] {
     single(
       'should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector',
       ['x/a', 'x/b', 'y/a'],
-      [genMatch(nsX, 'allow-ns-y-pod-a-via-namespace-pod-selector', { pod: 'a' }, { ingress: [{ from: [{ ...allowFromNsY, podSelector: { matchLabels: { pod: 'a' } } }] }] })],
+      [
+        genMatch(
+          nsX,
+          'allow-ns-y-pod-a-via-namespace-pod-selector',
+          { pod: 'a' },
+          { ingress: [{ from: [{ ...allowFromNsY, podSelector: { matchLabels: { pod: 'a' } } }] }] },
+        ),
+      ],
       (r) => {
         r.ExpectAllIngress(P(nsX, 'a'), false);
         r.Expect(P(nsY, 'a'), P(nsX, 'a'), true);
@@ -723,6 +928,9 @@ describe('the transcription', () => {
       return;
     }
     const names = [...readFileSync(upstream, 'utf8').matchAll(/f\.It\("((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\"/g, '"'));
-    assert.deepEqual(CONTEXTS.flatMap(([, cases]) => cases.map((c) => c.name)), names);
+    assert.deepEqual(
+      CONTEXTS.flatMap(([, cases]) => cases.map((c) => c.name)),
+      names,
+    );
   });
 });

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
 import type { NetworkPolicy, Pod, Protocol } from '../../src/core/model';
-import { DestinationVerdicts, dnsVerdict, PolicyIndex, reduceNetworkPolicy, serviceVerdict, verdict, type TrafficPeer } from '../../src/core/policy';
+import { DestinationVerdicts, dnsVerdict, PolicyIndex, reduceNetworkPolicy, serviceVerdict, type TrafficPeer, verdict } from '../../src/core/policy';
 import { Interner } from '../../src/core/reduce';
-import { scenarios } from '../oracle/generate';
 import { buildWorkspaceModel, type WorkspaceModel } from '../../src/core/workspace';
+import { scenarios } from '../oracle/generate';
 import { index, namespace, pod, policy } from '../support/policy';
 
 const a = pod('x', 'a', { pod: 'a', tier: 'db' }, { ips: ['10.1.0.1'], ports: ['http:80', 'metrics:9090', 'dns:53/UDP'] });
@@ -52,21 +52,61 @@ describe('policyTypes and isolation', () => {
 
   it('ignores egress rules when policyTypes leaves Egress out, and ingress rules when it leaves Ingress out', () => {
     const p = policy('x', 'p', { podSelector: {}, policyTypes: ['Egress'], ingress: [], egress: [{}] });
-    assert.deepEqual(table([p], [[b, a], [a, b]]), ['allowed', 'allowed'], 'ingress: [] without Ingress in policyTypes isolates nothing');
+    assert.deepEqual(
+      table(
+        [p],
+        [
+          [b, a],
+          [a, b],
+        ],
+      ),
+      ['allowed', 'allowed'],
+      'ingress: [] without Ingress in policyTypes isolates nothing',
+    );
     const q = policy('x', 'q', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}], egress: [] });
     assert.equal(decide([q], a, ya).egress.isolated, false);
   });
 
   it('selects with podSelector {} every pod of the policy namespace and of no other', () => {
     const deny = policy('x', 'deny', { podSelector: {} });
-    assert.deepEqual(table([deny], [[ya, a], [ya, b], [a, ya], [za, ya]]), ['blocked', 'blocked', 'allowed', 'allowed']);
+    assert.deepEqual(
+      table(
+        [deny],
+        [
+          [ya, a],
+          [ya, b],
+          [a, ya],
+          [za, ya],
+        ],
+      ),
+      ['blocked', 'blocked', 'allowed', 'allowed'],
+    );
   });
 
   it('treats an empty ingress list as nothing allowed and [{}] as everything allowed, external addresses included', () => {
     const none = policy('x', 'none', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [] });
     const all = policy('x', 'all', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{}] });
-    assert.deepEqual(table([none], [[b, a], ['192.0.2.7', a]]), ['blocked', 'blocked']);
-    assert.deepEqual(table([all], [[b, a], ['192.0.2.7', a], [za, a, 9999, 'UDP']]), ['allowed', 'allowed', 'allowed']);
+    assert.deepEqual(
+      table(
+        [none],
+        [
+          [b, a],
+          ['192.0.2.7', a],
+        ],
+      ),
+      ['blocked', 'blocked'],
+    );
+    assert.deepEqual(
+      table(
+        [all],
+        [
+          [b, a],
+          ['192.0.2.7', a],
+          [za, a, 9999, 'UDP'],
+        ],
+      ),
+      ['allowed', 'allowed', 'allowed'],
+    );
   });
 
   it('answers unknown from a model that read no NetworkPolicies, and allowed from one that read none', () => {
@@ -89,8 +129,21 @@ describe('policyTypes and isolation', () => {
 describe('rules are unions', () => {
   it('admits what any rule of any selecting policy admits', () => {
     const fromB = policy('x', 'from-b', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'b' } } }] }] });
-    const fromC = policy('x', 'from-c', { podSelector: { matchLabels: { tier: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'c' } } }] }] });
-    assert.deepEqual(table([fromB, fromC], [[b, a], [c, a], [ya, a]]), ['allowed', 'allowed', 'blocked']);
+    const fromC = policy('x', 'from-c', {
+      podSelector: { matchLabels: { tier: 'db' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'c' } } }] }],
+    });
+    assert.deepEqual(
+      table(
+        [fromB, fromC],
+        [
+          [b, a],
+          [c, a],
+          [ya, a],
+        ],
+      ),
+      ['allowed', 'allowed', 'blocked'],
+    );
     assert.deepEqual(decide([fromB, fromC], c, a).ingress.allowedBy, ['x/from-c#ingress[0]']);
     assert.deepEqual(decide([fromB, fromC], ya, a).ingress.isolatedBy, ['x/from-b', 'x/from-c']);
   });
@@ -105,7 +158,18 @@ describe('rules are unions', () => {
 
   it('admits every peer on the listed ports when a rule has ports and no from', () => {
     const p = policy('x', 'p', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ ports: [{ port: 80 }] }] });
-    assert.deepEqual(table([p], [[b, a, 80], [za, a, 80], ['203.0.113.1', a, 80], [b, a, 81]]), ['allowed', 'allowed', 'allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [p],
+        [
+          [b, a, 80],
+          [za, a, 80],
+          ['203.0.113.1', a, 80],
+          [b, a, 81],
+        ],
+      ),
+      ['allowed', 'allowed', 'allowed', 'blocked'],
+    );
   });
 });
 
@@ -113,29 +177,94 @@ describe('peers and selectors', () => {
   const to = (peers: unknown[]) => policy('x', 'p', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ from: peers }] });
 
   it('reads a podSelector alone in the policy namespace', () => {
-    assert.deepEqual(table([to([{ podSelector: { matchLabels: { pod: 'a' } } }])], [[ya, a], [a, a]]), ['blocked', 'allowed']);
+    assert.deepEqual(
+      table(
+        [to([{ podSelector: { matchLabels: { pod: 'a' } } }])],
+        [
+          [ya, a],
+          [a, a],
+        ],
+      ),
+      ['blocked', 'allowed'],
+    );
   });
 
   it('reads a namespaceSelector alone as every pod of the matching namespaces', () => {
-    assert.deepEqual(table([to([{ namespaceSelector: { matchLabels: { team: 'red' } } }])], [[ya, a], [za, a], [b, a]]), ['allowed', 'blocked', 'blocked']);
+    assert.deepEqual(
+      table(
+        [to([{ namespaceSelector: { matchLabels: { team: 'red' } } }])],
+        [
+          [ya, a],
+          [za, a],
+          [b, a],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked'],
+    );
   });
 
   it('ANDs podSelector and namespaceSelector in one peer, and ORs separate peers', () => {
     const and = to([{ namespaceSelector: { matchLabels: { env: 'dev' } }, podSelector: { matchLabels: { pod: 'a' } } }]);
     const or = to([{ namespaceSelector: { matchLabels: { env: 'dev' } } }, { podSelector: { matchLabels: { pod: 'b' } } }]);
     const zb = pod('z', 'b', { pod: 'b' });
-    assert.deepEqual(table([and], [[za, a], [zb, a], [b, a], [ya, a]]), ['allowed', 'blocked', 'blocked', 'blocked']);
-    assert.deepEqual(table([or], [[za, a], [zb, a], [b, a], [ya, a]]), ['allowed', 'allowed', 'allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [and],
+        [
+          [za, a],
+          [zb, a],
+          [b, a],
+          [ya, a],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked', 'blocked'],
+    );
+    assert.deepEqual(
+      table(
+        [or],
+        [
+          [za, a],
+          [zb, a],
+          [b, a],
+          [ya, a],
+        ],
+      ),
+      ['allowed', 'allowed', 'allowed', 'blocked'],
+    );
   });
 
   it('reads namespaceSelector {} as all namespaces, and podSelector {} as all pods of the policy namespace', () => {
-    assert.deepEqual(table([to([{ namespaceSelector: {} }])], [[ya, a], [za, a], [b, a], ['198.51.100.1', a]]), ['allowed', 'allowed', 'allowed', 'blocked']);
-    assert.deepEqual(table([to([{ podSelector: {} }])], [[ya, a], [b, a]]), ['blocked', 'allowed']);
+    assert.deepEqual(
+      table(
+        [to([{ namespaceSelector: {} }])],
+        [
+          [ya, a],
+          [za, a],
+          [b, a],
+          ['198.51.100.1', a],
+        ],
+      ),
+      ['allowed', 'allowed', 'allowed', 'blocked'],
+    );
+    assert.deepEqual(
+      table(
+        [to([{ podSelector: {} }])],
+        [
+          [ya, a],
+          [b, a],
+        ],
+      ),
+      ['blocked', 'allowed'],
+    );
   });
 
   it('evaluates matchExpressions: In, NotIn (a missing key satisfies NotIn), Exists, DoesNotExist, ANDed with matchLabels', () => {
     const expr = (e: unknown) => to([{ namespaceSelector: {}, podSelector: { matchExpressions: [e] } }]);
-    const tiers = [[a, a], [b, a], [c, a]] as [Pod, Pod][]; // tier=db, no tier, tier=web
+    const tiers = [
+      [a, a],
+      [b, a],
+      [c, a],
+    ] as [Pod, Pod][]; // tier=db, no tier, tier=web
     assert.deepEqual(table([expr({ key: 'tier', operator: 'In', values: ['db', 'web'] })], tiers), ['allowed', 'blocked', 'allowed']);
     assert.deepEqual(table([expr({ key: 'tier', operator: 'NotIn', values: ['web'] })], tiers), ['allowed', 'allowed', 'blocked']);
     assert.deepEqual(table([expr({ key: 'tier', operator: 'Exists' })], tiers), ['allowed', 'blocked', 'allowed']);
@@ -152,7 +281,17 @@ describe('peers and selectors', () => {
     const unlabelled = PolicyIndex.build({ networkPolicies: [byName], namespaces: [{ name: 'q' }] });
     assert.equal(verdict(unlabelled, { pod: qa }, { pod: a }, 80).verdict, 'allowed', 'a Namespace record without labels still has its name label');
     const notIn = to([{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['y'] }] } }]);
-    assert.deepEqual(table([notIn], [[ya, a], [za, a], [b, a]]), ['blocked', 'allowed', 'allowed']);
+    assert.deepEqual(
+      table(
+        [notIn],
+        [
+          [ya, a],
+          [za, a],
+          [b, a],
+        ],
+      ),
+      ['blocked', 'allowed', 'allowed'],
+    );
   });
 
   it('indexes policies by a matchLabels pair yet tests the whole selector', () => {
@@ -177,18 +316,63 @@ describe('peers and selectors', () => {
 
 describe('ipBlock', () => {
   const egressTo = (block: unknown, ports?: unknown[]) =>
-    policy('x', 'p', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: block }], ...(ports ? { ports } : {}) }] });
+    policy('x', 'p', {
+      podSelector: { matchLabels: { pod: 'a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: block }], ...(ports ? { ports } : {}) }],
+    });
 
   it('admits addresses in the CIDR except the excepted ones (IPv4)', () => {
     const p = egressTo({ cidr: '10.0.0.0/8', except: ['10.2.0.0/16'] });
-    assert.deepEqual(table([p], [[a, b], [a, ya], [a, za], [a, '10.2.255.255'], [a, '11.0.0.1']]), ['allowed', 'blocked', 'allowed', 'blocked', 'blocked']);
+    assert.deepEqual(
+      table(
+        [p],
+        [
+          [a, b],
+          [a, ya],
+          [a, za],
+          [a, '10.2.255.255'],
+          [a, '11.0.0.1'],
+        ],
+      ),
+      ['allowed', 'blocked', 'allowed', 'blocked', 'blocked'],
+    );
   });
 
   it('admits IPv6 addresses, never across families, and reads a CIDR with host bits as its network', () => {
     const p = egressTo({ cidr: 'fd00::/8', except: ['fd00:1::/32'] });
-    assert.deepEqual(table([p], [[a, 'fd12::1'], [a, 'fd00:1::5'], [a, '10.0.0.1'], [a, '2001:db8::1']]), ['allowed', 'blocked', 'blocked', 'blocked']);
-    assert.deepEqual(table([egressTo({ cidr: '0.0.0.0/0' })], [[a, '2001:db8::1'], [a, '8.8.8.8']]), ['blocked', 'allowed']);
-    assert.deepEqual(table([egressTo({ cidr: '10.1.0.77/24' })], [[a, b], [a, ya]]), ['allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [p],
+        [
+          [a, 'fd12::1'],
+          [a, 'fd00:1::5'],
+          [a, '10.0.0.1'],
+          [a, '2001:db8::1'],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked', 'blocked'],
+    );
+    assert.deepEqual(
+      table(
+        [egressTo({ cidr: '0.0.0.0/0' })],
+        [
+          [a, '2001:db8::1'],
+          [a, '8.8.8.8'],
+        ],
+      ),
+      ['blocked', 'allowed'],
+    );
+    assert.deepEqual(
+      table(
+        [egressTo({ cidr: '10.1.0.77/24' })],
+        [
+          [a, b],
+          [a, ya],
+        ],
+      ),
+      ['allowed', 'blocked'],
+    );
   });
 
   it('matches a pod by the address of the connection family, and an ingress source by its address', () => {
@@ -197,7 +381,18 @@ describe('ipBlock', () => {
     assert.equal(verdict(index([p]), { pod: a }, { pod: dual }, 80).verdict, 'blocked', 'IPv4 first: the pod primary family');
     assert.equal(verdict(index([p]), { pod: a }, { pod: dual, ip: 'fd00:2::9' }, 80).verdict, 'allowed');
     const fromBlock = policy('y', 'from', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.1.0.0/31' } }] }] });
-    assert.deepEqual(table([fromBlock], [[a, ya], [b, ya], [c, ya], ['10.1.0.0', ya]]), ['allowed', 'blocked', 'blocked', 'allowed']);
+    assert.deepEqual(
+      table(
+        [fromBlock],
+        [
+          [a, ya],
+          [b, ya],
+          [c, ya],
+          ['10.1.0.0', ya],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked', 'allowed'],
+    );
   });
 
   it('answers unknown when only an ipBlock could admit a pod that has no IP yet', () => {
@@ -206,7 +401,11 @@ describe('ipBlock', () => {
     const v = verdict(index([p]), { pod: a }, { pod: pending }, 80);
     assert.equal(v.verdict, 'unknown');
     assert.deepEqual(v.egress.undecidedBy, ['x/p#egress[0]']);
-    const withPodRule = policy('x', 'q', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }] });
+    const withPodRule = policy('x', 'q', {
+      podSelector: { matchLabels: { pod: 'a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: {} }] }],
+    });
     assert.equal(verdict(index([p, withPodRule]), { pod: a }, { pod: pending }, 80).verdict, 'allowed', 'a pod rule decides without the address');
     const wrongPort = egressTo({ cidr: '10.0.0.0/8' }, [{ port: 443 }]);
     assert.equal(verdict(index([wrongPort]), { pod: a }, { pod: pending }, 80).verdict, 'blocked', 'the port rules it out whatever the address');
@@ -222,40 +421,126 @@ describe('ports', () => {
   const ingress = (ports: unknown[]) => policy('x', 'p', { podSelector: { matchLabels: { pod: 'a' } }, ingress: [{ ports }] });
 
   it('matches a number with the protocol, TCP when left out', () => {
-    assert.deepEqual(table([ingress([{ port: 80 }])], [[b, a, 80], [b, a, 80, 'UDP'], [b, a, 81]]), ['allowed', 'blocked', 'blocked']);
-    assert.deepEqual(table([ingress([{ port: 53, protocol: 'UDP' }])], [[b, a, 53, 'UDP'], [b, a, 53, 'TCP']]), ['allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [ingress([{ port: 80 }])],
+        [
+          [b, a, 80],
+          [b, a, 80, 'UDP'],
+          [b, a, 81],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked'],
+    );
+    assert.deepEqual(
+      table(
+        [ingress([{ port: 53, protocol: 'UDP' }])],
+        [
+          [b, a, 53, 'UDP'],
+          [b, a, 53, 'TCP'],
+        ],
+      ),
+      ['allowed', 'blocked'],
+    );
   });
 
   it('never reads SCTP or UDP as TCP', () => {
-    assert.deepEqual(table([ingress([{ port: 81, protocol: 'SCTP' }])], [[b, a, 81, 'TCP'], [b, a, 81, 'SCTP']]), ['blocked', 'allowed']);
+    assert.deepEqual(
+      table(
+        [ingress([{ port: 81, protocol: 'SCTP' }])],
+        [
+          [b, a, 81, 'TCP'],
+          [b, a, 81, 'SCTP'],
+        ],
+      ),
+      ['blocked', 'allowed'],
+    );
   });
 
   it('admits every port of a protocol when a port entry has no number', () => {
-    assert.deepEqual(table([ingress([{ protocol: 'UDP' }])], [[b, a, 1, 'UDP'], [b, a, 65535, 'UDP'], [b, a, 80, 'TCP']]), ['allowed', 'allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [ingress([{ protocol: 'UDP' }])],
+        [
+          [b, a, 1, 'UDP'],
+          [b, a, 65535, 'UDP'],
+          [b, a, 80, 'TCP'],
+        ],
+      ),
+      ['allowed', 'allowed', 'blocked'],
+    );
   });
 
   it('admits an endPort range, both ends included', () => {
     const range = ingress([{ port: 32000, endPort: 32768 }]);
-    assert.deepEqual(table([range], [[b, a, 31999], [b, a, 32000], [b, a, 32768], [b, a, 32769]]), ['blocked', 'allowed', 'allowed', 'blocked']);
+    assert.deepEqual(
+      table(
+        [range],
+        [
+          [b, a, 31999],
+          [b, a, 32000],
+          [b, a, 32768],
+          [b, a, 32769],
+        ],
+      ),
+      ['blocked', 'allowed', 'allowed', 'blocked'],
+    );
   });
 
   it('resolves a named port on the destination pod containers, with its protocol', () => {
-    assert.deepEqual(table([ingress([{ port: 'http' }])], [[b, a, 80], [b, a, 8080], [b, a, 9090]]), ['allowed', 'blocked', 'blocked']);
+    assert.deepEqual(
+      table(
+        [ingress([{ port: 'http' }])],
+        [
+          [b, a, 80],
+          [b, a, 8080],
+          [b, a, 9090],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked'],
+    );
     assert.deepEqual(table([ingress([{ port: 'dns', protocol: 'UDP' }])], [[b, a, 53, 'UDP']]), ['allowed']);
-    assert.deepEqual(table([ingress([{ port: 'dns' }])], [[b, a, 53, 'UDP'], [b, a, 53, 'TCP']]), ['blocked', 'blocked'], 'dns is a UDP port; the rule says TCP');
+    assert.deepEqual(
+      table(
+        [ingress([{ port: 'dns' }])],
+        [
+          [b, a, 53, 'UDP'],
+          [b, a, 53, 'TCP'],
+        ],
+      ),
+      ['blocked', 'blocked'],
+      'dns is a UDP port; the rule says TCP',
+    );
   });
 
   it('resolves an egress named port on the destination, not on the source', () => {
     const p = policy('x', 'p', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'http' }] }] });
     // x/a names port 80 "http"; x/b names 8080 "http". The destination's meaning counts.
-    assert.deepEqual(table([p], [[a, b, 8080], [a, b, 80], [a, '192.0.2.1', 80]]), ['allowed', 'blocked', 'blocked']);
+    assert.deepEqual(
+      table(
+        [p],
+        [
+          [a, b, 8080],
+          [a, b, 80],
+          [a, '192.0.2.1', 80],
+        ],
+      ),
+      ['allowed', 'blocked', 'blocked'],
+    );
   });
 });
 
 describe('both directions', () => {
   it('needs the source egress and the destination ingress', () => {
-    const egress = policy('x', 'egress', { podSelector: { matchLabels: { pod: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { pod: 'b' } } }] }] });
-    const ingress = policy('x', 'ingress', { podSelector: { matchLabels: { pod: 'b' } }, ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'c' } } }] }] });
+    const egress = policy('x', 'egress', {
+      podSelector: { matchLabels: { pod: 'a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { pod: 'b' } } }] }],
+    });
+    const ingress = policy('x', 'ingress', {
+      podSelector: { matchLabels: { pod: 'b' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'c' } } }] }],
+    });
     const v = decide([egress, ingress], a, b, 8080);
     assert.equal(v.verdict, 'blocked');
     assert.deepEqual(v.blockedBy, ['ingress']);
@@ -268,14 +553,20 @@ describe('both directions', () => {
   it('names the closest rule of a blocked direction and what it lacks', () => {
     const p = policy('x', 'p', {
       podSelector: { matchLabels: { pod: 'a' } },
-      ingress: [{ from: [{ podSelector: { matchLabels: { pod: 'c' } } }], ports: [{ port: 443 }] }, { from: [{ podSelector: { matchLabels: { pod: 'b' } } }], ports: [{ port: 443 }] }],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { pod: 'c' } } }], ports: [{ port: 443 }] },
+        { from: [{ podSelector: { matchLabels: { pod: 'b' } } }], ports: [{ port: 443 }] },
+      ],
     });
     assert.deepEqual(decide([p], b, a).ingress.closest, { rule: 'x/p#ingress[1]', policy: 'x/p', missing: ['port'] });
     assert.deepEqual(decide([p], ya, a, 443).ingress.closest, { rule: 'x/p#ingress[0]', policy: 'x/p', missing: ['peer'] });
     assert.deepEqual(decide([p], ya, a, 80).ingress.closest, { rule: 'x/p#ingress[0]', policy: 'x/p', missing: ['peer', 'port'] });
     const deny = policy('x', 'deny', { podSelector: {} });
     assert.equal(decide([deny], b, a).ingress.closest, undefined, 'a policy without rules has no rule to extend');
-    assert.match(decide([deny], b, a).summary, /^blocked \(TCP 80\): egress not isolated; ingress blocked: x\/a is isolated by x\/deny; no rule admits any traffic$/);
+    assert.match(
+      decide([deny], b, a).summary,
+      /^blocked \(TCP 80\): egress not isolated; ingress blocked: x\/a is isolated by x\/deny; no rule admits any traffic$/,
+    );
   });
 
   it('leaves host-network pods unselected and matches them by address only', () => {
@@ -299,7 +590,9 @@ describe('what the API server refuses', () => {
 
   it('keeps a CIDR with host bits, read as its network, with a note that Kubernetes 1.36 refuses it', () => {
     const notes: string[] = [];
-    const p = reduceNetworkPolicy({ metadata: { name: 'p', namespace: 'x' }, spec: { egress: [{ to: [{ ipBlock: { cidr: '10.1.0.77/24' } }] }] } }, (m) => notes.push(m));
+    const p = reduceNetworkPolicy({ metadata: { name: 'p', namespace: 'x' }, spec: { egress: [{ to: [{ ipBlock: { cidr: '10.1.0.77/24' } }] }] } }, (m) =>
+      notes.push(m),
+    );
     assert.ok(p);
     assert.deepEqual(notes, [
       'NetworkPolicy x/p: spec.egress[0].to[0].ipBlock.cidr: "10.1.0.77/24" has bits set beyond the prefix length: it is read as its network, and API servers of Kubernetes 1.36 and later refuse it.',
@@ -307,7 +600,10 @@ describe('what the API server refuses', () => {
   });
 
   it('refuses invalid ports, peers, selectors, blocks and types, and says where', () => {
-    assert.match(refused({ ingress: [{ ports: [{ endPort: 90 }] }] })[0]!, /spec\.ingress\[0\]\.ports\[0\]\.endPort: may not be specified when `port` is not specified/);
+    assert.match(
+      refused({ ingress: [{ ports: [{ endPort: 90 }] }] })[0]!,
+      /spec\.ingress\[0\]\.ports\[0\]\.endPort: may not be specified when `port` is not specified/,
+    );
     assert.match(refused({ ingress: [{ ports: [{ port: 'http', endPort: 90 }] }] })[0]!, /non-numeric/);
     assert.match(refused({ ingress: [{ ports: [{ port: 90, endPort: 80 }] }] })[0]!, /greater than or equal/);
     assert.match(refused({ ingress: [{ ports: [{ port: '80' }] }] })[0]!, /"80" is not a valid port name/);
@@ -423,7 +719,13 @@ describe('connections to a Service', () => {
 
   it('uses the port as it is for a headless Service, whose clients connect to the pods', () => {
     const v = serviceVerdict(policies, model.snapshot, web, svc('api-headless'), 9000);
-    assert.deepEqual(v.paths.map((p) => [p.pod, p.port]), [['shop/api', 9000], ['shop/api-canary', 9000]]);
+    assert.deepEqual(
+      v.paths.map((p) => [p.pod, p.port]),
+      [
+        ['shop/api', 9000],
+        ['shop/api-canary', 9000],
+      ],
+    );
   });
 
   it('says why nothing can be judged: a port not exposed, no endpoints, an ExternalName Service', () => {
@@ -467,7 +769,12 @@ describe('the cluster DNS', () => {
   });
 
   it('honours a peer that selects the DNS pods by namespace and label, and the DNS pods own ingress policies', () => {
-    const toDns = egressOnly([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }] }]);
+    const toDns = egressOnly([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }],
+      },
+    ]);
     assert.equal(dnsVerdict(index([toDns]), empty, { pod: a }).verdict, 'allowed');
     const dnsModel = workspace(`
 apiVersion: v1
@@ -519,7 +826,10 @@ spec: {endpointSelector: {}}
 `);
 
   it('reads them beside NetworkPolicies of the same name, and lists the ones that bear on a verdict without changing it', () => {
-    assert.deepEqual(model.objects.otherPolicies?.map((o) => `${o.kind} ${o.namespace ?? ''}/${o.name}`), ['AdminNetworkPolicy /cluster-guard', 'NetworkPolicy x/same-name', 'CiliumNetworkPolicy z/l7']);
+    assert.deepEqual(
+      model.objects.otherPolicies?.map((o) => `${o.kind} ${o.namespace ?? ''}/${o.name}`),
+      ['AdminNetworkPolicy /cluster-guard', 'NetworkPolicy x/same-name', 'CiliumNetworkPolicy z/l7'],
+    );
     assert.equal(model.objects.networkPolicies?.length, 1);
     assert.equal(model.report.problems.filter((p) => p.code === 'duplicate-object').length, 0, 'Calico and Kubernetes NetworkPolicies are different objects');
     const i = PolicyIndex.build({ ...model.objects, namespaces: NAMESPACES });
@@ -541,7 +851,10 @@ spec:
 `);
     assert.equal(bad.objects.networkPolicies?.length, 0);
     const problem = bad.report.problems.find((p) => p.code === 'invalid-value');
-    assert.match(problem?.message ?? '', /NetworkPolicy x\/bad: spec\.ingress\[0\]\.ports\[0\]\.port: "8080" is not a valid port name; the API server refuses this policy/);
+    assert.match(
+      problem?.message ?? '',
+      /NetworkPolicy x\/bad: spec\.ingress\[0\]\.ports\[0\]\.port: "8080" is not a valid port name; the API server refuses this policy/,
+    );
     assert.equal(problem?.line, 2);
   });
 });
@@ -561,7 +874,10 @@ describe('verdicts shared between destinations', () => {
         ready: true,
         hostNetwork: false,
         terminating: false,
-        ports: intern.list(JSON.stringify(p.ports), p.ports.map((c) => ({ name: c.name, containerPort: c.port, protocol: c.protocol, container: 'main' }))),
+        ports: intern.list(
+          JSON.stringify(p.ports),
+          p.ports.map((c) => ({ name: c.name, containerPort: c.port, protocol: c.protocol, container: 'main' })),
+        ),
       }));
       const i = PolicyIndex.build({
         networkPolicies: s.policies.map((o) => reduceNetworkPolicy(o, () => {})!),
@@ -572,7 +888,9 @@ describe('verdicts shared between destinations', () => {
         for (const t of s.traffic) {
           const to: TrafficPeer = typeof t.destination === 'number' ? { pod: pods[t.destination]! } : { ip: t.destination };
           // A copy with the labels of another pod: same judgement, another name.
-          const twin: TrafficPeer = to.pod ? { pod: { ...to.pod, name: `${to.pod.name}-twin`, ips: [to.pod.ips[0]!.replace(/(\d+)$/, (d) => String((Number(d) + 1) % 250))] } } : to;
+          const twin: TrafficPeer = to.pod
+            ? { pod: { ...to.pod, name: `${to.pod.name}-twin`, ips: [to.pod.ips[0]!.replace(/(\d+)$/, (d) => String((Number(d) + 1) % 250))] } }
+            : to;
           for (const d of [to, twin]) {
             assert.deepEqual(many.verdict(d, t.port, t.protocol), verdict(i, { pod: source }, d, t.port, t.protocol));
           }

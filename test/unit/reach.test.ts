@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeManifest } from '../../src/core/analyze';
-import { DIAGNOSTICS, type CheckSource, type Finding, type Fix } from '../../src/core/check';
+import { type CheckSource, DIAGNOSTICS, type Finding, type Fix } from '../../src/core/check';
 import { ManifestCache } from '../../src/core/incremental';
 import type { ParsedManifest } from '../../src/core/manifests';
-import { referenceVerdict, type ReferenceVerdict } from '../../src/core/reach';
+import { type ReferenceVerdict, referenceVerdict } from '../../src/core/reach';
 import type { Reference } from '../../src/core/references';
 import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
@@ -136,7 +136,10 @@ interface Analysed {
 function analyse(text: string, extraSources: CheckSource[] = []): Analysed {
   const parsed = new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(URI, text);
   const model = buildWorkspaceModel([parsed.manifest]);
-  const sources: CheckSource[] = [...extraSources, { name: 'the workspace manifests', resolver: new Resolver(model.snapshot, { podRecords: 'insecure' }), live: false, facts: model.facts }];
+  const sources: CheckSource[] = [
+    ...extraSources,
+    { name: 'the workspace manifests', resolver: new Resolver(model.snapshot, { podRecords: 'insecure' }), live: false, facts: model.facts },
+  ];
   const a = analyzeManifest(parsed.manifest, { zone: ZONE, defaultNamespace: 'default', sources, workspace: model.snapshot }, parsed.references);
   return { text, manifest: parsed.manifest, model, sources, references: a.references, findings: a.findings };
 }
@@ -182,13 +185,19 @@ describe('reach: the verdict line of a reference (what the hover shows)', () => 
         'DNS blocked: the egress of shop/web (isolated by shop/web-egress) admits neither UDP nor TCP 53 to the DNS pods (assumed: kube-system, k8s-app=kube-dns)',
     );
     // The Service port 8080 goes to the container port named http (8080): the policy sees 8080 on the pod.
-    assert.deepEqual(v.reach.paths.map((p) => [p.from, p.pod, p.port, p.egress.allowedBy.join()]), [['shop/web', 'shop/api', 8080, 'shop/web-egress#egress[0]']]);
+    assert.deepEqual(
+      v.reach.paths.map((p) => [p.from, p.pod, p.port, p.egress.allowedBy.join()]),
+      [['shop/web', 'shop/api', 8080, 'shop/web-egress#egress[0]']],
+    );
   });
 
   it('a blocked egress names the closest rule that lacks the peer (a StatefulSet pod)', () => {
     const v = verdictOf(a, 'value: db', 'db')!;
     assert.equal(v.reach.verdict, 'blocked');
-    assert.match(v.line, /^Policy: blocked — egress of shop\/web isolated by shop\/web-egress; closest rule shop\/web-egress#egress\[0\] lacks the peer shop\/db-0 and port 5432\/TCP; DNS blocked/);
+    assert.match(
+      v.line,
+      /^Policy: blocked — egress of shop\/web isolated by shop\/web-egress; closest rule shop\/web-egress#egress\[0\] lacks the peer shop\/db-0 and port 5432\/TCP; DNS blocked/,
+    );
   });
 
   it('an allowed connection names the rules on each side', () => {
@@ -223,7 +232,10 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
       'Service shop/api does not admit Deployment shop/web on 8080/TCP: ingress of shop/api isolated by shop/api; closest rule shop/api#ingress[0] lacks port 8080/TCP.',
     );
     const nl019 = policyFindings(a).find((f) => f.code === 'NL019' && a.text.slice(f.start, f.end) === 'db')!;
-    assert.match(nl019.message, /^Deployment shop\/web looks up "db" in the cluster DNS, but the egress of shop\/web \(isolated by shop\/web-egress\) admits neither UDP nor TCP 53/);
+    assert.match(
+      nl019.message,
+      /^Deployment shop\/web looks up "db" in the cluster DNS, but the egress of shop\/web \(isolated by shop\/web-egress\) admits neither UDP nor TCP 53/,
+    );
   });
 
   it('the probe host gets no finding although the same call from the pod would be blocked', () => {
@@ -241,16 +253,28 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
       const after = analyse(apply(SHOP, fix));
       assert.equal(after.manifest.problems.length, 0, `${fix.title}: the edited file parses`);
       assert.equal(verdictOf(after, 'http://api:8080/v1', 'api')!.reach.verdict, 'allowed', fix.title);
-      assert.deepEqual(placed(after).filter((p) => p.startsWith('NL018')), [], fix.title);
+      assert.deepEqual(
+        placed(after).filter((p) => p.startsWith('NL018')),
+        [],
+        fix.title,
+      );
     }
     const rule = apply(SHOP, nl018.fixes[1]!);
-    assert.ok(rule.includes('    - port: 9090\n      protocol: TCP\n  - from:\n    - podSelector:\n        matchLabels:\n          app: web\n    ports:\n    - port: 8080\n      protocol: TCP\n'), rule);
+    assert.ok(
+      rule.includes(
+        '    - port: 9090\n      protocol: TCP\n  - from:\n    - podSelector:\n        matchLabels:\n          app: web\n    ports:\n    - port: 8080\n      protocol: TCP\n',
+      ),
+      rule,
+    );
   });
 
   it('quick fixes for NL017: the peer (the Service selector) on the closest rule, or a rule of its own', () => {
     const nl017 = policyFindings(a).find((f) => f.code === 'NL017')!;
     // The closest rule lacks the peer and the port: only a new rule admits exactly this connection.
-    assert.deepEqual(nl017.fixes.map((f) => f.title), ['Add an egress rule to shop/web-egress for app=db on 5432/TCP']);
+    assert.deepEqual(
+      nl017.fixes.map((f) => f.title),
+      ['Add an egress rule to shop/web-egress for app=db on 5432/TCP'],
+    );
     const after = analyse(apply(SHOP, nl017.fixes[0]!));
     assert.equal(verdictOf(after, 'value: db', 'db')!.reach.verdict, 'allowed');
   });
@@ -261,15 +285,24 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
     const a = analyse(text);
     const nl017 = policyFindings(a).find((f) => f.code === 'NL017')!;
     assert.match(nl017.message, /closest rule shop\/web-egress#egress\[1\] lacks port 5432\/TCP/);
-    assert.deepEqual(nl017.fixes.map((f) => f.title), ['Add an egress rule to shop/web-egress for app=db on 5432/TCP']);
+    assert.deepEqual(
+      nl017.fixes.map((f) => f.title),
+      ['Add an egress rule to shop/web-egress for app=db on 5432/TCP'],
+    );
   });
 
   it('a fix is offered only when the policy is in the same file', () => {
     const split = SHOP.indexOf('apiVersion: networking.k8s.io/v1');
-    const parsed = [SHOP.slice(0, split), SHOP.slice(split)].map((t, i) => new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(`f${i}.yaml`, t));
+    const parsed = [SHOP.slice(0, split), SHOP.slice(split)].map((t, i) =>
+      new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(`f${i}.yaml`, t),
+    );
     const model = buildWorkspaceModel(parsed.map((p) => p.manifest));
     const sources: CheckSource[] = [{ name: 'the workspace manifests', resolver: new Resolver(model.snapshot), live: false, facts: model.facts }];
-    const findings = analyzeManifest(parsed[0]!.manifest, { zone: ZONE, defaultNamespace: 'default', sources, workspace: model.snapshot }, parsed[0]!.references).findings;
+    const findings = analyzeManifest(
+      parsed[0]!.manifest,
+      { zone: ZONE, defaultNamespace: 'default', sources, workspace: model.snapshot },
+      parsed[0]!.references,
+    ).findings;
     const nl018 = findings.find((f) => f.code === 'NL018');
     assert.ok(nl018, 'still reported');
     assert.deepEqual(nl018.fixes, []);
@@ -279,7 +312,11 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
     const parsed = new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(URI, SHOP);
     const model = buildWorkspaceModel([parsed.manifest]);
     const sources: CheckSource[] = [{ name: 'm', resolver: new Resolver(model.snapshot), live: false, facts: model.facts }];
-    const f = analyzeManifest(parsed.manifest, { zone: ZONE, defaultNamespace: 'default', sources, workspace: model.snapshot, severities: { NL019: 'off', NL018: 'error' } }, parsed.references).findings;
+    const f = analyzeManifest(
+      parsed.manifest,
+      { zone: ZONE, defaultNamespace: 'default', sources, workspace: model.snapshot, severities: { NL019: 'off', NL018: 'error' } },
+      parsed.references,
+    ).findings;
     assert.equal(f.filter((x) => x.code === 'NL019').length, 0);
     assert.equal(f.find((x) => x.code === 'NL018')?.severity, 'error');
   });
@@ -288,7 +325,10 @@ describe('reach: diagnostics on blocked traffic, on the reference', () => {
 describe('reach: partial, DNS over UDP only, other namespaces', () => {
   it('partial: one of two endpoint workloads admits web; NL018 names the endpoint that does not', () => {
     // The api policy leaves the canary out; the canary's own policy admits nothing.
-    const shop = SHOP.replace('    - port: 9090\n', '    - port: 8080\n').replace('      app: api\n  ingress:', '      app: api\n    matchExpressions:\n    - {key: track, operator: DoesNotExist}\n  ingress:');
+    const shop = SHOP.replace('    - port: 9090\n', '    - port: 8080\n').replace(
+      '      app: api\n  ingress:',
+      '      app: api\n    matchExpressions:\n    - {key: track, operator: DoesNotExist}\n  ingress:',
+    );
     const text = `${shop}---
 apiVersion: apps/v1
 kind: Deployment
@@ -313,7 +353,10 @@ spec:
     const a = analyse(text);
     const v = verdictOf(a, 'http://api:8080/v1', 'api')!;
     assert.equal(v.reach.verdict, 'partial');
-    assert.match(v.line, /^Policy: partial — blocked to 1 of 2 endpoints \(shop\/api-canary: ingress of shop\/api-canary isolated by shop\/canary-lockdown, whose policies admit no ingress at all\); allowed to the others; DNS blocked/);
+    assert.match(
+      v.line,
+      /^Policy: partial — blocked to 1 of 2 endpoints \(shop\/api-canary: ingress of shop\/api-canary isolated by shop\/canary-lockdown, whose policies admit no ingress at all\); allowed to the others; DNS blocked/,
+    );
     const nl018 = policyFindings(a).find((f) => f.code === 'NL018')!;
     assert.match(nl018.message, /on 8080\/TCP to 1 of its 2 endpoints \(shop\/api-canary\)/);
   });
@@ -324,7 +367,10 @@ spec:
     const v = verdictOf(a, 'http://api:8080/v1', 'api')!;
     assert.equal(v.dns?.verdict, 'partial');
     assert.match(v.line, /; DNS over UDP only \(TCP 53 is blocked: large answers fail\)$/);
-    assert.deepEqual(placed(a).filter((p) => p.startsWith('NL019')), []);
+    assert.deepEqual(
+      placed(a).filter((p) => p.startsWith('NL019')),
+      [],
+    );
   });
 
   it('a rule naming the DNS pods by namespace name and label admits lookups (the stand-in CoreDNS pod)', () => {
@@ -358,7 +404,10 @@ spec:
     const v = verdictOf(a, 'value: db', 'db')!;
     assert.equal(v.dns?.verdict, 'unknown');
     assert.match(v.line, /DNS unknown \(it depends on the labels of namespace kube-system, which the model does not hold/);
-    assert.deepEqual(placed(a).filter((p) => p.startsWith('NL019')), []);
+    assert.deepEqual(
+      placed(a).filter((p) => p.startsWith('NL019')),
+      [],
+    );
     // Declared with that label, the same rule is decided.
     const declared = analyse(`${text}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n  labels: {name: kube-system}\n`);
     assert.equal(verdictOf(declared, 'value: db', 'db')!.dns?.verdict, 'allowed');
@@ -390,7 +439,10 @@ spec:
     assert.equal(v.reach.verdict, 'blocked');
     assert.deepEqual(v.holder, { kind: 'CronJob', namespace: 'jobs', name: 'report' });
     const nl018 = policyFindings(a).find((f) => f.code === 'NL018' && a.text.slice(f.start, f.end) === 'api.shop')!;
-    assert.deepEqual(nl018.fixes.map((f) => f.title), ['Add app=report in namespace jobs to shop/api#ingress[0]', 'Add an ingress rule to shop/api for app=report in namespace jobs on 8080/TCP']);
+    assert.deepEqual(
+      nl018.fixes.map((f) => f.title),
+      ['Add app=report in namespace jobs to shop/api#ingress[0]', 'Add an ingress rule to shop/api for app=report in namespace jobs on 8080/TCP'],
+    );
     for (const fix of nl018.fixes) assert.equal(verdictOf(analyse(apply(text, fix)), 'http://api.shop:8080', 'api.shop')!.reach.verdict, 'allowed', fix.title);
   });
 });
@@ -422,12 +474,18 @@ ${how}
     const a = analyse(text);
     const v = verdictOf(a, 'API_ADDR: "api:8080"', 'api')!;
     assert.equal(v.holder.kind, 'ConfigMap');
-    assert.deepEqual(v.consumers?.map((c) => c.workload.name), ['billing']);
+    assert.deepEqual(
+      v.consumers?.map((c) => c.workload.name),
+      ['billing'],
+    );
     assert.equal(v.reach.verdict, 'blocked');
     assert.match(v.line, /lacks the peer shop\/billing and port 8080\/TCP \(for the pods that read ConfigMap web-config: Deployment shop\/billing\)$/);
     const nl018 = policyFindings(a).find((f) => f.code === 'NL018' && a.text.slice(f.start, f.end) === 'api' && f.start > a.text.indexOf('kind: ConfigMap'))!;
     assert.match(nl018.message, /^Service shop\/api does not admit Deployment shop\/billing \(which reads ConfigMap shop\/web-config\) on 8080\/TCP/);
-    assert.deepEqual(nl018.fixes.map((f) => f.title), ['Add an ingress rule to shop/api for app=billing on 8080/TCP']);
+    assert.deepEqual(
+      nl018.fixes.map((f) => f.title),
+      ['Add an ingress rule to shop/api for app=billing on 8080/TCP'],
+    );
   });
 
   it('two readers, both blocked: reported without a fix (one rule would not serve both); one admitted: partial, not reported', () => {
@@ -437,11 +495,19 @@ ${how}
     assert.match(nl018[0]!.message, /does not admit any workload that reads ConfigMap shop\/web-config \(Deployment shop\/billing, Deployment shop\/worker\)/);
     assert.deepEqual(nl018[0]!.fixes, []);
     // web is admitted on 8080 once the port is right; billing still is not.
-    const mixed = analyse(SHOP.replace('    - port: 9090\n', '    - port: 8080\n') + config + reader('billing', 'billing', byEnv) + reader('web2', 'web', byVolume));
+    const mixed = analyse(
+      SHOP.replace('    - port: 9090\n', '    - port: 8080\n') + config + reader('billing', 'billing', byEnv) + reader('web2', 'web', byVolume),
+    );
     const v = verdictOf(mixed, 'API_ADDR: "api:8080"', 'api')!;
     assert.equal(v.reach.verdict, 'partial');
-    assert.match(v.line, /^Policy: partial — allowed from Deployment shop\/web2; not from Deployment shop\/billing \(ingress of shop\/api isolated by shop\/api; closest rule shop\/api#ingress\[0\] lacks the peer shop\/billing\) \(the workloads that read ConfigMap web-config\)/);
-    assert.deepEqual(policyFindings(mixed).filter((f) => f.start > mixed.text.indexOf('kind: ConfigMap') && f.code !== 'NL019'), []);
+    assert.match(
+      v.line,
+      /^Policy: partial — allowed from Deployment shop\/web2; not from Deployment shop\/billing \(ingress of shop\/api isolated by shop\/api; closest rule shop\/api#ingress\[0\] lacks the peer shop\/billing\) \(the workloads that read ConfigMap web-config\)/,
+    );
+    assert.deepEqual(
+      policyFindings(mixed).filter((f) => f.start > mixed.text.indexOf('kind: ConfigMap') && f.code !== 'NL019'),
+      [],
+    );
   });
 
   it('a ConfigMap no workload reads has no verdict', () => {
@@ -468,7 +534,10 @@ describe('reach: where the model cannot know, nothing is reported', () => {
     // Only the live source: the workspace model still holds the pods of the reference's holder.
     const parsed = new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(URI, SHOP);
     const a = analyzeManifest(parsed.manifest, { zone: ZONE, defaultNamespace: 'default', sources: [source], workspace: model.snapshot }, parsed.references);
-    assert.deepEqual(a.findings.filter((f) => /^NL0(1[7-9]|2[01])$/.test(f.code)).map((f) => f.code), []);
+    assert.deepEqual(
+      a.findings.filter((f) => /^NL0(1[7-9]|2[01])$/.test(f.code)).map((f) => f.code),
+      [],
+    );
     const ref = a.references.find((r) => r.host === 'api' && r.context.includes('API_URL'))!;
     const v = referenceVerdict(ref, { sources: [source], workspace: model.snapshot })!;
     assert.equal(v.reach.reason, 'policies-unknown');
@@ -476,18 +545,29 @@ describe('reach: where the model cannot know, nothing is reported', () => {
   });
 
   it('a source that allows it wins over one that blocks it (as a name found in any source is found)', () => {
-    const open = buildWorkspaceModel([new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(URI, SHOP.replace('    - port: 9090\n', '    - port: 8080\n')).manifest]);
+    const open = buildWorkspaceModel([
+      new ManifestCache({ zone: ZONE, defaultNamespace: 'default' }).parse(URI, SHOP.replace('    - port: 9090\n', '    - port: 8080\n')).manifest,
+    ]);
     const a = analyse(SHOP, [{ name: 'the cluster of context test', resolver: new Resolver(open.snapshot), live: true }]);
     const v = verdictOf(a, 'http://api:8080/v1', 'api')!;
     assert.equal(v.reach.verdict, 'allowed');
     assert.equal(v.model, 'the cluster of context test');
-    assert.deepEqual(placed(a).filter((p) => p.startsWith('NL018')), []);
+    assert.deepEqual(
+      placed(a).filter((p) => p.startsWith('NL018')),
+      [],
+    );
   });
 
   it('a weak reference (a bare word in a field that only sometimes holds a host) is never a policy finding', () => {
-    const text = SHOP.replace('        - name: DB_HOST\n          value: db\n        - name: DB_PORT\n          value: "5432"\n', '        args: ["--backend", "db"]\n');
+    const text = SHOP.replace(
+      '        - name: DB_HOST\n          value: db\n        - name: DB_PORT\n          value: "5432"\n',
+      '        args: ["--backend", "db"]\n',
+    );
     const a = analyse(text);
-    assert.deepEqual(placed(a).filter((p) => p.endsWith('@db')), []);
+    assert.deepEqual(
+      placed(a).filter((p) => p.endsWith('@db')),
+      [],
+    );
   });
 });
 
@@ -522,21 +602,36 @@ spec:
 
   it('a podSelector and a peer that select nothing, at the pair no pod has, with the near value as fix', () => {
     const a = analyse(SHOP + extra);
-    assert.deepEqual(placed(a).filter((p) => /NL02[01]/.test(p)), ['NL020@app: apii', 'NL021@app: wbe']);
+    assert.deepEqual(
+      placed(a).filter((p) => /NL02[01]/.test(p)),
+      ['NL020@app: apii', 'NL021@app: wbe'],
+    );
     const nl020 = policyFindings(a).find((f) => f.code === 'NL020')!;
     assert.equal(
       nl020.message,
       'The podSelector of NetworkPolicy shop/typo (app=apii) selects no pod of namespace shop: the policy isolates nothing and its rules admit nothing; did you mean app=api?',
     );
-    assert.deepEqual(nl020.fixes.map((f) => f.title), ['Change app to api']);
+    assert.deepEqual(
+      nl020.fixes.map((f) => f.title),
+      ['Change app to api'],
+    );
     const fixed = analyse(apply(SHOP + extra, nl020.fixes[0]!));
-    assert.deepEqual(placed(fixed).filter((p) => p.startsWith('NL020')), []);
+    assert.deepEqual(
+      placed(fixed).filter((p) => p.startsWith('NL020')),
+      [],
+    );
     const nl021 = policyFindings(a).find((f) => f.code === 'NL021')!;
-    assert.match(nl021.message, /^Peer 0 of shop\/typo#ingress\[0\] selects pods app=wbe in namespace shop, and none has those labels: the rule admits nothing through this peer; did you mean app=web\?$/);
+    assert.match(
+      nl021.message,
+      /^Peer 0 of shop\/typo#ingress\[0\] selects pods app=wbe in namespace shop, and none has those labels: the rule admits nothing through this peer; did you mean app=web\?$/,
+    );
   });
 
   it('a label key no pod of the namespace carries is written for pods kept elsewhere: no finding', () => {
-    assert.deepEqual(placed(analyse(SHOP + extra)).filter((p) => p.includes('role')), []);
+    assert.deepEqual(
+      placed(analyse(SHOP + extra)).filter((p) => p.includes('role')),
+      [],
+    );
   });
 
   it('a namespace whose pods the manifests do not hold, or where an operator may run pods: no finding', () => {
@@ -551,14 +646,19 @@ spec:
 `;
     assert.deepEqual(placed(analyse(SHOP + other)), placed(analyse(SHOP)));
     const operated = `${SHOP + extra}---\napiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: shop}\nspec: {instances: 1}\n`;
-    assert.deepEqual(placed(analyse(operated)).filter((p) => /NL02[01]/.test(p)), []);
+    assert.deepEqual(
+      placed(analyse(operated)).filter((p) => /NL02[01]/.test(p)),
+      [],
+    );
   });
 });
 
 describe('the diagnostic codes', () => {
   it('every code is in the README table and in the severity settings of package.json, with its default', () => {
     const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { properties: Record<string, { default: string }> }> } } };
+    const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { properties: Record<string, { default: string }> }> } };
+    };
     const settings = pkg.contributes.configuration.properties['netlens.diagnostics.severity']!.properties;
     for (const d of Object.values(DIAGNOSTICS)) {
       assert.match(readme, new RegExp(`\\n\\| ${d.code} \\| ${d.name} \\| ${d.severity} \\|`), `${d.code} in the README's table`);

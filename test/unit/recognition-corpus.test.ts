@@ -3,8 +3,10 @@
 // in a copy (the Service's name misspelt, or a port the Service does not expose), give exactly one finding on their
 // line.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { collectManifestFiles, loadManifests } from '../../src/cli/files';
 import { analyzeManifest } from '../../src/core/analyze';
 import type { Finding } from '../../src/core/check';
 import { ManifestCache } from '../../src/core/incremental';
@@ -12,9 +14,7 @@ import type { ParsedManifest } from '../../src/core/manifests';
 import type { Reference } from '../../src/core/references';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel } from '../../src/core/workspace';
-import { collectManifestFiles, loadManifests } from '../../src/cli/files';
 import { corpusDir } from '../support/repo';
-import { readFileSync } from 'node:fs';
 
 const corpus = corpusDir();
 const ZONE = 'cluster.local';
@@ -36,7 +36,11 @@ interface Located extends Finding {
 }
 
 /** `netlens check` on a project, with one file's text replaced. */
-function check(p: Project, namespace = 'default', replace?: { file: string; text: string }): { findings: Located[]; references: Map<string, readonly Reference[]> } {
+function check(
+  p: Project,
+  namespace = 'default',
+  replace?: { file: string; text: string },
+): { findings: Located[]; references: Map<string, readonly Reference[]> } {
   const scan = { zone: ZONE, defaultNamespace: namespace };
   const parsed: { file: string; manifest: ParsedManifest; references: readonly Reference[] }[] = [];
   for (const [file, text] of p.files) {
@@ -52,7 +56,11 @@ function check(p: Project, namespace = 'default', replace?: { file: string; text
   const findings: Located[] = [];
   const references = new Map<string, readonly Reference[]>();
   for (const x of parsed) {
-    const a = analyzeManifest(x.manifest, { zone: ZONE, defaultNamespace: namespace, sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot }, x.references);
+    const a = analyzeManifest(
+      x.manifest,
+      { zone: ZONE, defaultNamespace: namespace, sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot },
+      x.references,
+    );
     references.set(x.file, a.references);
     for (const f of a.findings) findings.push({ ...f, file: x.file, line: x.manifest.lineCounter.linePos(f.start).line });
   }
@@ -81,7 +89,10 @@ function assertBreaks(p: Project, r: RealReference, namespace = 'default'): void
   assert.ok(text, `${r.file} is in the project`);
   let at = text.indexOf(r.around);
   for (let k = 0; k < (r.nth ?? 0) && at >= 0; k++) at = text.indexOf(r.around, at + 1);
-  assert.ok(at >= 0 && (r.nth !== undefined || text.indexOf(r.around, at + 1) < 0), `${r.what}: "${r.around}" occurs ${r.nth === undefined ? 'once' : `${r.nth + 1} times`} in ${r.file}`);
+  assert.ok(
+    at >= 0 && (r.nth !== undefined || text.indexOf(r.around, at + 1) < 0),
+    `${r.what}: "${r.around}" occurs ${r.nth === undefined ? 'once' : `${r.nth + 1} times`} in ${r.file}`,
+  );
   const hostAt = at + r.around.indexOf(r.host);
   const before = check(p, namespace);
   const ref = before.references.get(r.file)!.find((x) => x.hostStart <= hostAt && hostAt + r.host.length <= x.hostEnd);
@@ -129,17 +140,33 @@ describe('recognition on the corpus: every finding is true', () => {
     const refs = r.references.get('argo-workflows/quick-start-postgres.yaml')!;
     // Objects without a namespace (minio, postgres) land in argo, the only namespace the file names: it is applied
     // with `kubectl apply -n argo`.
-    for (const host of ['minio', 'postgres', 'httpbin']) assert.ok(refs.some((x) => x.host === host && !x.template && x.namespace === 'argo'), host);
-    assert.ok(refs.filter((x) => x.host === 'logging-facility').every((x) => x.template || x.strength === 'weak'), 'UI link templates');
+    for (const host of ['minio', 'postgres', 'httpbin'])
+      assert.ok(
+        refs.some((x) => x.host === host && !x.template && x.namespace === 'argo'),
+        host,
+      );
+    assert.ok(
+      refs.filter((x) => x.host === 'logging-facility').every((x) => x.template || x.strength === 'weak'),
+      'UI link templates',
+    );
   });
 
   it('kube-prometheus: none; localhost and loopback are the pod, operator pods back the Services', () => {
     const r = check(project('kube-prometheus/manifests'));
     assert.deepEqual(listed(r.findings), []);
     const all = [...r.references.values()].flat();
-    assert.ok(all.some((x) => x.host === 'localhost' && x.local === 'localhost'), '--webhook-url=http://localhost:19115');
-    assert.ok(all.some((x) => x.host === 'prometheus-k8s.monitoring.svc' && x.secret), "Grafana's datasource in Secret stringData");
-    assert.ok(all.some((x) => x.kind === 'service' && x.host === 'alertmanager-main' && x.port === 'web'), 'Prometheus alerting.alertmanagers');
+    assert.ok(
+      all.some((x) => x.host === 'localhost' && x.local === 'localhost'),
+      '--webhook-url=http://localhost:19115',
+    );
+    assert.ok(
+      all.some((x) => x.host === 'prometheus-k8s.monitoring.svc' && x.secret),
+      "Grafana's datasource in Secret stringData",
+    );
+    assert.ok(
+      all.some((x) => x.kind === 'service' && x.host === 'alertmanager-main' && x.port === 'web'),
+      'Prometheus alerting.alertmanagers',
+    );
   });
 
   it('podinfo: none; the exec probes call the pod itself', () => {
@@ -154,7 +181,9 @@ describe('recognition on the corpus: every finding is true', () => {
     const r = check(project('argo-cd-ha'), 'argocd');
     assert.deepEqual(
       r.findings.map((f) => `${f.line} ${f.code}`),
-      [`${lineOf(readFileSync(join(corpus, 'argo-cd-ha/install.yaml'), 'utf8'), readFileSync(join(corpus, 'argo-cd-ha/install.yaml'), 'utf8').indexOf('  serviceName: argocd-application-controller'))} NL012`],
+      [
+        `${lineOf(readFileSync(join(corpus, 'argo-cd-ha/install.yaml'), 'utf8'), readFileSync(join(corpus, 'argo-cd-ha/install.yaml'), 'utf8').indexOf('  serviceName: argocd-application-controller'))} NL012`,
+      ],
     );
   });
 
@@ -181,7 +210,14 @@ describe('recognition on the corpus: every finding is true', () => {
 describe('recognition on the corpus: real references, broken in a copy, give one finding on their line', () => {
   it('env values (Online Boutique)', () => {
     const p = project('online-boutique');
-    assertBreaks(p, { what: 'an *_ADDR env value', file: 'online-boutique/kubernetes-manifests.yaml', around: 'value: "cartservice:7070"', host: 'cartservice', port: '7070', nth: 1 });
+    assertBreaks(p, {
+      what: 'an *_ADDR env value',
+      file: 'online-boutique/kubernetes-manifests.yaml',
+      around: 'value: "cartservice:7070"',
+      host: 'cartservice',
+      port: '7070',
+      nth: 1,
+    });
   });
 
   it('config embedded in a ConfigMap, and a Secret URL (Argo Workflows)', () => {
@@ -191,31 +227,79 @@ describe('recognition on the corpus: real references, broken in a copy, give one
     // host and port keys of the embedded persistence config: the first postgres block.
     assert.ok(text.includes('host: postgres\n      port: 5432'));
     assertBreaks(p, { what: 'host/port keys of embedded YAML', file, around: 'host: postgres\n      port: 5432', host: 'postgres', port: '5432', nth: 0 });
-    assertBreaks(p, { what: 'an endpoint in embedded YAML in embedded YAML', file, around: 'endpoint: minio:9000\n        insecure', host: 'minio', port: '9000' });
+    assertBreaks(p, {
+      what: 'an endpoint in embedded YAML in embedded YAML',
+      file,
+      around: 'endpoint: minio:9000\n        insecure',
+      host: 'minio',
+      port: '9000',
+    });
     assertBreaks(p, { what: 'a URL in Secret stringData', file, around: 'http://httpbin:9100', host: 'httpbin', port: '9100' });
   });
 
   it('Prometheus alerting, args URLs and Grafana datasources (kube-prometheus)', () => {
     const p = project('kube-prometheus/manifests');
-    assertBreaks(p, { what: 'Prometheus alerting.alertmanagers', file: 'kube-prometheus/manifests/prometheus-prometheus.yaml', around: 'name: alertmanager-main', host: 'alertmanager-main' });
-    assertBreaks(p, { what: 'an args URL', file: 'kube-prometheus/manifests/prometheusAdapter-deployment.yaml', around: 'http://prometheus-k8s.monitoring.svc:9090', host: 'prometheus-k8s', port: '9090' });
-    assertBreaks(p, { what: 'a datasource in Secret stringData', file: 'kube-prometheus/manifests/grafana-dashboardDatasources.yaml', around: 'http://prometheus-k8s.monitoring.svc:9090', host: 'prometheus-k8s', port: '9090' });
+    assertBreaks(p, {
+      what: 'Prometheus alerting.alertmanagers',
+      file: 'kube-prometheus/manifests/prometheus-prometheus.yaml',
+      around: 'name: alertmanager-main',
+      host: 'alertmanager-main',
+    });
+    assertBreaks(p, {
+      what: 'an args URL',
+      file: 'kube-prometheus/manifests/prometheusAdapter-deployment.yaml',
+      around: 'http://prometheus-k8s.monitoring.svc:9090',
+      host: 'prometheus-k8s',
+      port: '9090',
+    });
+    assertBreaks(p, {
+      what: 'a datasource in Secret stringData',
+      file: 'kube-prometheus/manifests/grafana-dashboardDatasources.yaml',
+      around: 'http://prometheus-k8s.monitoring.svc:9090',
+      host: 'prometheus-k8s',
+      port: '9090',
+    });
   });
 
   it('Istio destinations and DestinationRule hosts (Bookinfo)', () => {
     const p = project('istio-bookinfo');
     const dir = 'istio-bookinfo/samples/bookinfo/networking';
-    assertBreaks(p, { what: 'a VirtualService destination', file: `${dir}/bookinfo-gateway.yaml`, around: 'host: productpage\n        port:\n          number: 9080', host: 'productpage', port: '9080' });
+    assertBreaks(p, {
+      what: 'a VirtualService destination',
+      file: `${dir}/bookinfo-gateway.yaml`,
+      around: 'host: productpage\n        port:\n          number: 9080',
+      host: 'productpage',
+      port: '9080',
+    });
     assertBreaks(p, { what: 'a DestinationRule host', file: `${dir}/destination-rule-reviews.yaml`, around: 'host: reviews', host: 'reviews' });
   });
 
   it('haproxy config and a host:port value (Argo CD HA)', () => {
     const p = project('argo-cd-ha');
     const file = 'argo-cd-ha/install.yaml';
-    assertBreaks(p, { what: 'a ConfigMap value', file, around: 'redis.server: argocd-redis-ha-haproxy:6379', host: 'argocd-redis-ha-haproxy', port: '6379' }, 'argocd');
+    assertBreaks(
+      p,
+      { what: 'a ConfigMap value', file, around: 'redis.server: argocd-redis-ha-haproxy:6379', host: 'argocd-redis-ha-haproxy', port: '6379' },
+      'argocd',
+    );
     // haproxy.cfg is a double-quoted scalar with `\n` escapes: the decoded text is what haproxy reads.
-    assertBreaks(p, { what: 'an haproxy server line', file, around: 'server R0 argocd-redis-ha-announce-0:6379', host: 'argocd-redis-ha-announce-0', port: '6379' }, 'argocd');
-    assertBreaks(p, { what: 'the first of the sentinel servers', file, around: 'server R0 argocd-redis-ha-announce-0:26379', host: 'argocd-redis-ha-announce-0', port: '26379', nth: 0 }, 'argocd');
+    assertBreaks(
+      p,
+      { what: 'an haproxy server line', file, around: 'server R0 argocd-redis-ha-announce-0:6379', host: 'argocd-redis-ha-announce-0', port: '6379' },
+      'argocd',
+    );
+    assertBreaks(
+      p,
+      {
+        what: 'the first of the sentinel servers',
+        file,
+        around: 'server R0 argocd-redis-ha-announce-0:26379',
+        host: 'argocd-redis-ha-announce-0',
+        port: '26379',
+        nth: 0,
+      },
+      'argocd',
+    );
   });
 
   it('a Service selector and a StatefulSet serviceName (the NetworkPolicy examples, Argo CD HA)', () => {
@@ -233,7 +317,11 @@ describe('recognition on the corpus: real references, broken in a copy, give one
       [[file, lineOf(text, at), 'NL005']],
     );
     const argo = project('argo-cd-ha');
-    assertBreaks(argo, { what: 'a StatefulSet serviceName', file: 'argo-cd-ha/install.yaml', around: 'serviceName: argocd-redis-ha\n', host: 'argocd-redis-ha' }, 'argocd');
+    assertBreaks(
+      argo,
+      { what: 'a StatefulSet serviceName', file: 'argo-cd-ha/install.yaml', around: 'serviceName: argocd-redis-ha\n', host: 'argocd-redis-ha' },
+      'argocd',
+    );
   });
 });
 

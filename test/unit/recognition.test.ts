@@ -113,7 +113,11 @@ function analyse(text: string, others: readonly string[] = [CLUSTER]): Result {
   );
   const resolver = new Resolver(model.snapshot, { podRecords: 'insecure', sourceName: 'the manifests' });
   const first = files[0]!;
-  const analysis = analyzeManifest(first.manifest, { zone: ZONE, defaultNamespace: 'default', sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot }, first.references);
+  const analysis = analyzeManifest(
+    first.manifest,
+    { zone: ZONE, defaultNamespace: 'default', sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }], workspace: model.snapshot },
+    first.references,
+  );
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
   return { references: analysis.references, findings: analysis.findings.map((f) => ({ ...f, line: lineOf(f.start) })) };
 }
@@ -173,8 +177,14 @@ describe('recognition: env values', () => {
   it('host:port, URLs and bare names in host positions', () => {
     assertReference('ADDR', container(`          env:\n            - {name: API_ADDR, value: "⟦api⟧:⟪8080⟫"}\n`));
     assertReference('URL', container(`          env:\n            - {name: API_URL, value: "http://⟦api⟧:⟪8080⟫/v1"}\n`));
-    assertReference('HOST with PORT beside it', container(`          env:\n            - {name: DB_HOST, value: ⟦db⟧}\n            - {name: DB_PORT, value: "⟪5432⟫"}\n`));
-    assertReference('an FQDN anywhere in a value', container(`          env:\n            - {name: OPTS, value: "--upstream=⟦api⟧.shop.svc.cluster.local:⟪8080⟫ --fast"}\n`));
+    assertReference(
+      'HOST with PORT beside it',
+      container(`          env:\n            - {name: DB_HOST, value: ⟦db⟧}\n            - {name: DB_PORT, value: "⟪5432⟫"}\n`),
+    );
+    assertReference(
+      'an FQDN anywhere in a value',
+      container(`          env:\n            - {name: OPTS, value: "--upstream=⟦api⟧.shop.svc.cluster.local:⟪8080⟫ --fast"}\n`),
+    );
     assertReference('a StatefulSet pod under its Service', container(`          env:\n            - {name: PRIMARY, value: "redis-0.⟦redis⟧:⟪6379⟫"}\n`));
   });
 });
@@ -202,17 +212,29 @@ describe('recognition: commands', () => {
       'readiness exec probe',
       container(`          readinessProbe:\n            exec:\n              command: ["sh", "-c", "nc -z ⟦db⟧ ⟪5432⟫"]\n`),
     );
-    assertReference('postStart hook', container(`          lifecycle:\n            postStart:\n              exec:\n                command: ["curl", "http://⟦api⟧:⟪8080⟫/register"]\n`));
+    assertReference(
+      'postStart hook',
+      container(`          lifecycle:\n            postStart:\n              exec:\n                command: ["curl", "http://⟦api⟧:⟪8080⟫/register"]\n`),
+    );
     assertReference(
       'init container',
-      container('', `      initContainers:\n        - name: wait\n          image: busybox\n          command: ["sh", "-c", "until nslookup ⟦db⟧; do sleep 2; done"]\n`),
+      container(
+        '',
+        `      initContainers:\n        - name: wait\n          image: busybox\n          command: ["sh", "-c", "until nslookup ⟦db⟧; do sleep 2; done"]\n`,
+      ),
     );
-    assertReference('a folded script', container(`          command:\n            - /bin/bash\n            - -ecx\n            - exec app\n              --join redis-0.⟦redis⟧,redis-1.redis\n`));
+    assertReference(
+      'a folded script',
+      container(
+        `          command:\n            - /bin/bash\n            - -ecx\n            - exec app\n              --join redis-0.⟦redis⟧,redis-1.redis\n`,
+      ),
+    );
   });
 });
 
 describe('recognition: ConfigMap and Secret data', () => {
-  const configMap = (data: string, kind = 'ConfigMap', field = 'data') => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: conf, namespace: shop}\n${field}:\n${data}`;
+  const configMap = (data: string, kind = 'ConfigMap', field = 'data') =>
+    `apiVersion: v1\nkind: ${kind}\nmetadata: {name: conf, namespace: shop}\n${field}:\n${data}`;
 
   it('values named like hosts, and config files by format', () => {
     assertReference('a value', configMap('  DB_HOST: ⟦db⟧\n  DB_PORT: "⟪5432⟫"\n'));
@@ -222,7 +244,10 @@ describe('recognition: ConfigMap and Secret data', () => {
     assertReference('INI', configMap('  app.ini: |\n    [redis]\n    host=⟦redis⟧\n    port=⟪6379⟫\n'));
     assertReference('properties', configMap('  application.properties: |\n    spring.datasource.url=jdbc:postgresql://⟦db⟧:⟪5432⟫/app\n'));
     assertReference('fluent-bit style', configMap('  fluent-bit.conf: |\n    [OUTPUT]\n        Name  http\n        Host  ⟦api⟧\n        Port  ⟪8080⟫\n'));
-    assertReference('nginx proxy_pass', configMap('  nginx.conf: |\n    server {\n      listen 80;\n      location / { proxy_pass http://⟦api⟧:⟪8080⟫; }\n    }\n'));
+    assertReference(
+      'nginx proxy_pass',
+      configMap('  nginx.conf: |\n    server {\n      listen 80;\n      location / { proxy_pass http://⟦api⟧:⟪8080⟫; }\n    }\n'),
+    );
     assertReference('nginx upstream server', configMap('  nginx.conf: |\n    upstream backend {\n      server ⟦api⟧:⟪8080⟫ weight=5;\n    }\n'));
     assertReference('haproxy server', configMap('  haproxy.cfg: |\n    backend be\n      server s1 ⟦redis⟧:⟪6379⟫ check inter 1s\n'));
     assertReference('redis replicaof', configMap('  redis.conf: |\n    replicaof ⟦redis⟧ ⟪6379⟫\n'));
@@ -256,7 +281,10 @@ describe('recognition: routes', () => {
   it('Ingress of every version', () => {
     const ingress = (apiVersion: string, backend: string) =>
       `apiVersion: ${apiVersion}\nkind: Ingress\nmetadata: {name: web, namespace: shop}\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            backend:\n${backend}`;
-    assertReference('networking.k8s.io/v1', ingress('networking.k8s.io/v1', '              service:\n                name: ⟦api⟧\n                port: {number: ⟪8080⟫}\n'));
+    assertReference(
+      'networking.k8s.io/v1',
+      ingress('networking.k8s.io/v1', '              service:\n                name: ⟦api⟧\n                port: {number: ⟪8080⟫}\n'),
+    );
     assertReference('networking.k8s.io/v1beta1', ingress('networking.k8s.io/v1beta1', '              serviceName: ⟦api⟧\n              servicePort: ⟪8080⟫\n'));
     assertReference('extensions/v1beta1', ingress('extensions/v1beta1', '              serviceName: ⟦api⟧\n              servicePort: ⟪8080⟫\n'));
     assertReference(
@@ -267,7 +295,10 @@ describe('recognition: routes', () => {
 
   it('Gateway API routes of every kind', () => {
     for (const kind of ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute']) {
-      assertReference(kind, `apiVersion: gateway.networking.k8s.io/v1\nkind: ${kind}\nmetadata: {name: r, namespace: shop}\nspec:\n  rules:\n    - backendRefs:\n        - name: ⟦api⟧\n          port: ⟪8080⟫\n`);
+      assertReference(
+        kind,
+        `apiVersion: gateway.networking.k8s.io/v1\nkind: ${kind}\nmetadata: {name: r, namespace: shop}\nspec:\n  rules:\n    - backendRefs:\n        - name: ⟦api⟧\n          port: ⟪8080⟫\n`,
+      );
     }
   });
 
@@ -286,13 +317,22 @@ describe('recognition: routes', () => {
       `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: api, namespace: shop}\nspec:\n  hosts: [api]\n  http:\n    - route:\n        - destination:\n            host: ${host}\n            port: {number: ⟪8080⟫}\n`;
     assertReference('VirtualService http destination', vs('⟦api⟧'));
     assertReference('an FQDN host', vs('⟦api⟧.shop.svc.cluster.local'));
-    assertReference('tcp route', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: db, namespace: shop}\nspec:\n  tcp:\n    - route:\n        - destination: {host: ⟦db⟧, port: {number: ⟪5432⟫}}\n`);
-    assertReference('DestinationRule host', `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec:\n  host: ⟦api⟧\n`);
+    assertReference(
+      'tcp route',
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: db, namespace: shop}\nspec:\n  tcp:\n    - route:\n        - destination: {host: ⟦db⟧, port: {number: ⟪5432⟫}}\n`,
+    );
+    assertReference(
+      'DestinationRule host',
+      `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec:\n  host: ⟦api⟧\n`,
+    );
     // A rule in another namespace takes `api` in its own namespace, where there is none: both its `hosts` entry and
     // its destination name nothing there.
     const elsewhere = vs('api').replace('namespace: shop', 'namespace: edge').replace(/⟪|⟫/g, '');
     assert.deepEqual(
-      analyse(elsewhere, [CLUSTER, 'apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: edge}\nspec: {ports: [{port: 80}]}\n']).findings.map((f) => [f.code, f.line]),
+      analyse(elsewhere, [CLUSTER, 'apiVersion: v1\nkind: Service\nmetadata: {name: gw, namespace: edge}\nspec: {ports: [{port: 80}]}\n']).findings.map((f) => [
+        f.code,
+        f.line,
+      ]),
       [
         ['NL001', 5],
         ['NL001', 9],
@@ -303,8 +343,10 @@ describe('recognition: routes', () => {
   });
 
   it('Istio subsets: routed to but not defined, and defined with labels no pod carries', () => {
-    const dr = (labels: string) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec:\n  host: api\n  subsets:\n    - name: v1\n      labels: {${labels}}\n`;
-    const vs = (subset: string) => `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: api, namespace: shop}\nspec:\n  http:\n    - route:\n        - destination: {host: api, subset: ${subset}}\n`;
+    const dr = (labels: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: api, namespace: shop}\nspec:\n  host: api\n  subsets:\n    - name: v1\n      labels: {${labels}}\n`;
+    const vs = (subset: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: api, namespace: shop}\nspec:\n  http:\n    - route:\n        - destination: {host: api, subset: ${subset}}\n`;
     assert.deepEqual(analyse(vs('v1'), [CLUSTER, dr('version: v1')]).findings, []);
     assert.deepEqual(
       analyse(vs('v2'), [CLUSTER, dr('version: v1')]).findings.map((f) => [f.code, f.line]),
@@ -330,43 +372,92 @@ describe('recognition: custom resources, from the table', () => {
       'Dapr Component metadata, host and port as separate entries',
       `apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: state, namespace: shop}\nspec:\n  type: state.redis\n  metadata:\n    - {name: redisHost, value: ⟦redis⟧}\n    - {name: port, value: "⟪6379⟫"}\n`,
     );
-    assertReference('Dapr Configuration tracing endpoint', `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: tracing, namespace: shop}\nspec:\n  tracing:\n    zipkin:\n      endpointAddress: "http://⟦api⟧:⟪8080⟫/api/v2/spans"\n`);
-    assertReference('Traefik IngressRoute', `apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: web, namespace: shop}\nspec:\n  routes:\n    - match: PathPrefix(\`/\`)\n      services:\n        - {name: ⟦api⟧, port: ⟪8080⟫}\n`);
-    assertReference('Contour HTTPProxy', `apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: web, namespace: shop}\nspec:\n  routes:\n    - services:\n        - name: ⟦api⟧\n          port: ⟪8080⟫\n`);
-    assertReference('KEDA ScaledObject trigger', `apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: api, namespace: shop}\nspec:\n  triggers:\n    - type: redis\n      metadata:\n        address: ⟦redis⟧:⟪6379⟫\n        listName: jobs\n`);
-    assertReference('NGINX VirtualServer upstream', `apiVersion: k8s.nginx.org/v1\nkind: VirtualServer\nmetadata: {name: web, namespace: shop}\nspec:\n  upstreams:\n    - {name: api, service: ⟦api⟧, port: ⟪8080⟫}\n`);
+    assertReference(
+      'Dapr Configuration tracing endpoint',
+      `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: tracing, namespace: shop}\nspec:\n  tracing:\n    zipkin:\n      endpointAddress: "http://⟦api⟧:⟪8080⟫/api/v2/spans"\n`,
+    );
+    assertReference(
+      'Traefik IngressRoute',
+      `apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: web, namespace: shop}\nspec:\n  routes:\n    - match: PathPrefix(\`/\`)\n      services:\n        - {name: ⟦api⟧, port: ⟪8080⟫}\n`,
+    );
+    assertReference(
+      'Contour HTTPProxy',
+      `apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: web, namespace: shop}\nspec:\n  routes:\n    - services:\n        - name: ⟦api⟧\n          port: ⟪8080⟫\n`,
+    );
+    assertReference(
+      'KEDA ScaledObject trigger',
+      `apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: api, namespace: shop}\nspec:\n  triggers:\n    - type: redis\n      metadata:\n        address: ⟦redis⟧:⟪6379⟫\n        listName: jobs\n`,
+    );
+    assertReference(
+      'NGINX VirtualServer upstream',
+      `apiVersion: k8s.nginx.org/v1\nkind: VirtualServer\nmetadata: {name: web, namespace: shop}\nspec:\n  upstreams:\n    - {name: api, service: ⟦api⟧, port: ⟪8080⟫}\n`,
+    );
   });
 
   it('Argo Rollouts, APISIX, Ambassador, Velero, Consul', () => {
-    assertReference('Rollout blueGreen activeService', `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    blueGreen:\n      activeService: ⟦api⟧\n`);
-    assertReference('Rollout canary stableService', `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    canary:\n      stableService: ⟦db⟧\n`);
-    assertReference('ApisixRoute backend', `apiVersion: apisix.apache.org/v2\nkind: ApisixRoute\nmetadata: {name: r, namespace: shop}\nspec:\n  http:\n    - name: rule\n      backends:\n        - serviceName: ⟦api⟧\n          servicePort: ⟪8080⟫\n`);
-    assertReference('Ambassador Mapping service', `apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: m, namespace: shop}\nspec:\n  prefix: /\n  service: ⟦api⟧:⟪8080⟫\n`);
-    assertReference('Velero BackupStorageLocation s3Url', `apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: default, namespace: shop}\nspec:\n  config:\n    s3Url: http://⟦api⟧.shop.svc:⟪8080⟫\n`);
+    assertReference(
+      'Rollout blueGreen activeService',
+      `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    blueGreen:\n      activeService: ⟦api⟧\n`,
+    );
+    assertReference(
+      'Rollout canary stableService',
+      `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  strategy:\n    canary:\n      stableService: ⟦db⟧\n`,
+    );
+    assertReference(
+      'ApisixRoute backend',
+      `apiVersion: apisix.apache.org/v2\nkind: ApisixRoute\nmetadata: {name: r, namespace: shop}\nspec:\n  http:\n    - name: rule\n      backends:\n        - serviceName: ⟦api⟧\n          servicePort: ⟪8080⟫\n`,
+    );
+    assertReference(
+      'Ambassador Mapping service',
+      `apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: m, namespace: shop}\nspec:\n  prefix: /\n  service: ⟦api⟧:⟪8080⟫\n`,
+    );
+    assertReference(
+      'Velero BackupStorageLocation s3Url',
+      `apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: {name: default, namespace: shop}\nspec:\n  config:\n    s3Url: http://⟦api⟧.shop.svc:⟪8080⟫\n`,
+    );
     // Consul's names for Services: reported only with a near name (weak), and the upstream's port is the pod's own.
-    const upstreams = (v: string) => container('', `      annotations: {}\n`).replace('  template:\n', `  template:\n    metadata:\n      annotations:\n        consul.hashicorp.com/connect-service-upstreams: "${v}"\n`);
+    const upstreams = (v: string) =>
+      container('', `      annotations: {}\n`).replace(
+        '  template:\n',
+        `  template:\n    metadata:\n      annotations:\n        consul.hashicorp.com/connect-service-upstreams: "${v}"\n`,
+      );
     const quiet = analyse(upstreams('api:9999,db:15432'));
     assert.deepEqual(quiet.findings, [], 'local ports are no Service ports');
     assert.ok(quiet.references.some((r) => r.host === 'db' && r.kind === 'service' && r.strength === 'weak'));
-    assert.deepEqual(analyse(upstreams('apii:9999')).findings.map((f) => f.code), ['NL001']);
-    const intentions = (name: string) => `apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  destination: {name: ${name}}\n  sources: [{name: api, action: allow}]\n`;
+    assert.deepEqual(
+      analyse(upstreams('apii:9999')).findings.map((f) => f.code),
+      ['NL001'],
+    );
+    const intentions = (name: string) =>
+      `apiVersion: consul.hashicorp.com/v1alpha1\nkind: ServiceIntentions\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  destination: {name: ${name}}\n  sources: [{name: api, action: allow}]\n`;
     assert.deepEqual(analyse(intentions('db')).findings, []);
-    assert.deepEqual(analyse(intentions('dbx')).findings.map((f) => f.code), ['NL001'], 'its own name is no operator-made Service');
+    assert.deepEqual(
+      analyse(intentions('dbx')).findings.map((f) => f.code),
+      ['NL001'],
+      'its own name is no operator-made Service',
+    );
   });
 
   it('config formats and commands seen in real repositories', () => {
     const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n${data}`;
     assertReference('NATS routes', cm('  nats.conf: |\n    cluster {\n      routes [\n        nats://redis-0.⟦redis⟧.shop.svc:⟪6379⟫\n      ]\n    }\n'));
-    assertReference('MASTER_HOST in a SQL string of a script', container(`          command: ["bash", "-c", "mysql -h127.0.0.1 -e \\"CHANGE MASTER TO MASTER_HOST='⟦db⟧', MASTER_PORT=5432\\""]\n`));
+    assertReference(
+      'MASTER_HOST in a SQL string of a script',
+      container(`          command: ["bash", "-c", "mysql -h127.0.0.1 -e \\"CHANGE MASTER TO MASTER_HOST='⟦db⟧', MASTER_PORT=5432\\""]\n`),
+    );
     assertReference('an FQDN with its trailing dot, in a URL', container(`          args: ["--upstream=http://⟦api⟧.shop.svc.cluster.local.:⟪8080⟫"]\n`));
     assertReference('--*-store HOST', container(`          args: ["--configuration-store", "⟦db⟧"]\n`));
     assertReference('PGHOST', container(`          env:\n            - {name: PGHOST, value: ⟦db⟧}\n`));
   });
 
   it('an advertised URL is looked up by other pods, even when it spells the pod’s own name', () => {
-    const etcd = (url: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: shop, labels: {app: db}}\nspec:\n  containers:\n    - name: etcd\n      image: etcd\n      command: ["etcd", "--name", "db", "--advertise-client-urls", "${url}", "--listen-client-urls", "http://0.0.0.0:5432"]\n`;
+    const etcd = (url: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: shop, labels: {app: db}}\nspec:\n  containers:\n    - name: etcd\n      image: etcd\n      command: ["etcd", "--name", "db", "--advertise-client-urls", "${url}", "--listen-client-urls", "http://0.0.0.0:5432"]\n`;
     assert.deepEqual(analyse(etcd('http://db:5432')).findings, []);
-    assert.deepEqual(analyse(etcd('http://db:2379')).findings.map((f) => f.code), ['NL003']);
+    assert.deepEqual(
+      analyse(etcd('http://db:2379')).findings.map((f) => f.code),
+      ['NL003'],
+    );
     const local = analyse(etcd('http://db:5432').replace('"--advertise-client-urls", ', '"--data-url", ')).references.find((r) => r.host === 'db');
     assert.equal(local?.local, 'own-hostname', 'elsewhere the pod answers its own name itself');
   });
@@ -374,18 +465,32 @@ describe('recognition: custom resources, from the table', () => {
   it('SRV names: the Service, and a port of that name', () => {
     const srv = (name: string) => container(`          args: ["--store=dnssrv+${name}"]\n`);
     assert.deepEqual(analyse(srv('_http._tcp.api.shop.svc.cluster.local')).findings, []);
-    assert.deepEqual(analyse(srv('_htp._tcp.api.shop.svc.cluster.local')).findings.map((f) => [f.code, f.fixes[0]?.title]), [['NL003', 'Change the port name to http']]);
-    assert.deepEqual(analyse(srv('_http._tcp.apii.shop.svc.cluster.local')).findings.map((f) => f.code), ['NL001']);
+    assert.deepEqual(
+      analyse(srv('_htp._tcp.api.shop.svc.cluster.local')).findings.map((f) => [f.code, f.fixes[0]?.title]),
+      [['NL003', 'Change the port name to http']],
+    );
+    assert.deepEqual(
+      analyse(srv('_http._tcp.apii.shop.svc.cluster.local')).findings.map((f) => f.code),
+      ['NL001'],
+    );
   });
 
   it('database names are no hosts (POSTGRES_DB, DB_DATABASE)', () => {
-    const r = analyse(container(`          env:\n            - {name: POSTGRES_DB, value: apis}\n            - {name: DB_DATABASE, value: dbs}\n            - {name: MYSQL_DATABASE, value: api}\n`));
+    const r = analyse(
+      container(
+        `          env:\n            - {name: POSTGRES_DB, value: apis}\n            - {name: DB_DATABASE, value: dbs}\n            - {name: MYSQL_DATABASE, value: api}\n`,
+      ),
+    );
     assert.deepEqual(r.findings, []);
   });
 
   it('ServiceMonitor: its selector must select a Service, and its port must be one of theirs', () => {
-    const labelled = CLUSTER.replace('metadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}', 'metadata: {name: api, namespace: shop, labels: {app: api}}\nspec:\n  selector: {app: api}');
-    const sm = (label: string, port: string) => `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: api, namespace: shop}\nspec:\n  selector:\n    matchLabels: {app: ${label}}\n  endpoints:\n    - port: ${port}\n`;
+    const labelled = CLUSTER.replace(
+      'metadata: {name: api, namespace: shop}\nspec:\n  selector: {app: api}',
+      'metadata: {name: api, namespace: shop, labels: {app: api}}\nspec:\n  selector: {app: api}',
+    );
+    const sm = (label: string, port: string) =>
+      `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: api, namespace: shop}\nspec:\n  selector:\n    matchLabels: {app: ${label}}\n  endpoints:\n    - port: ${port}\n`;
     assert.deepEqual(analyse(sm('api', 'metrics'), [labelled]).findings, []);
     assert.deepEqual(
       analyse(sm('apx', 'metrics'), [labelled]).findings.map((f) => [f.code, f.line]),
@@ -401,17 +506,32 @@ describe('recognition: custom resources, from the table', () => {
     const prometheus = `apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: shop}\nspec:\n  replicas: 2\n  podMetadata:\n    labels: {app.kubernetes.io/component: prometheus}\n`;
     const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: prometheus-k8s, namespace: shop}\nspec:\n  selector: {app.kubernetes.io/component: prometheus, app.kubernetes.io/name: prometheus}\n  ports: [{name: web, port: 9090, targetPort: web}]\n`;
     assert.deepEqual(analyse(svc, [CLUSTER, prometheus]).findings, [], 'the operator makes pods with those labels and a web port');
-    assert.deepEqual(analyse(svc, [CLUSTER]).findings.map((f) => f.code), ['NL005'], 'without the Prometheus, nothing runs them');
-    assert.deepEqual(analyse(container(`          env:\n            - {name: PROM_URL, value: "http://prometheus-operated:9090"}\n`), [CLUSTER, prometheus]).findings, []);
+    assert.deepEqual(
+      analyse(svc, [CLUSTER]).findings.map((f) => f.code),
+      ['NL005'],
+      'without the Prometheus, nothing runs them',
+    );
+    assert.deepEqual(
+      analyse(container(`          env:\n            - {name: PROM_URL, value: "http://prometheus-operated:9090"}\n`), [CLUSTER, prometheus]).findings,
+      [],
+    );
     const cnpg = `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: pg, namespace: shop}\nspec: {instances: 3}\n`;
-    assert.deepEqual(analyse(container(`          env:\n            - {name: DB_HOST, value: pg-rw}\n`), [CLUSTER, cnpg]).findings, [], 'pg-rw may be the operator’s');
-    assert.deepEqual(analyse(container(`          env:\n            - {name: DB_HOST, value: pg-rw}\n`), [CLUSTER]).findings.map((f) => f.code), ['NL001']);
+    assert.deepEqual(
+      analyse(container(`          env:\n            - {name: DB_HOST, value: pg-rw}\n`), [CLUSTER, cnpg]).findings,
+      [],
+      'pg-rw may be the operator’s',
+    );
+    assert.deepEqual(
+      analyse(container(`          env:\n            - {name: DB_HOST, value: pg-rw}\n`), [CLUSTER]).findings.map((f) => f.code),
+      ['NL001'],
+    );
   });
 });
 
 describe('recognition: structure', () => {
   it("a StatefulSet's serviceName that names no Service (NL012), at serviceName", () => {
-    const sts = (name: string) => `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache, namespace: shop}\nspec:\n  serviceName: ${name}\n  selector: {matchLabels: {app: cache}}\n  template:\n    metadata: {labels: {app: cache}}\n    spec: {containers: [{name: c, image: redis}]}\n`;
+    const sts = (name: string) =>
+      `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache, namespace: shop}\nspec:\n  serviceName: ${name}\n  selector: {matchLabels: {app: cache}}\n  template:\n    metadata: {labels: {app: cache}}\n    spec: {containers: [{name: c, image: redis}]}\n`;
     assert.deepEqual(analyse(sts('redis')).findings, []);
     assert.deepEqual(
       analyse(sts('cache')).findings.map((f) => [f.code, f.severity, f.line]),
@@ -420,7 +540,8 @@ describe('recognition: structure', () => {
   });
 
   it('NL005 on the selector pair no pod has; NL006 on the targetPort', () => {
-    const svc = (selector: string, targetPort: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: front, namespace: shop}\nspec:\n  selector:\n${selector}  ports:\n    - port: 80\n      targetPort: ${targetPort}\n`;
+    const svc = (selector: string, targetPort: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: front, namespace: shop}\nspec:\n  selector:\n${selector}  ports:\n    - port: 80\n      targetPort: ${targetPort}\n`;
     assert.deepEqual(analyse(svc('    app: api\n    version: v1\n', 'http')).findings, []);
     assert.deepEqual(
       analyse(svc('    app: api\n    version: v2\n', 'http')).findings.map((f) => [f.code, f.line]),
@@ -434,14 +555,18 @@ describe('recognition: structure', () => {
 
   it('NL006 on the Services of an Argo Rollout: its template is known', () => {
     const rollout = `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: x, ports: [{name: http, containerPort: 80}]}]}\n`;
-    const svc = (tp: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: ${tp}}]\n`;
+    const svc = (tp: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: ${tp}}]\n`;
     assert.deepEqual(analyse(svc('http'), [CLUSTER, rollout]).findings, []);
-    assert.deepEqual(analyse(svc('htp'), [CLUSTER, rollout]).findings.map((f) => f.code), ['NL006']);
+    assert.deepEqual(
+      analyse(svc('htp'), [CLUSTER, rollout]).findings.map((f) => f.code),
+      ['NL006'],
+    );
   });
 
   it('the line NL015 names is the file’s, in a document after others', () => {
     const text = `${CLUSTER}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n  A: "1"\n  A: "2"\n`;
-    const first = text.split('\n').findIndex((l) => l === '  A: "1"') + 1;
+    const first = text.split('\n').indexOf('  A: "1"') + 1;
     const r = analyse(text, []);
     assert.deepEqual(
       r.findings.map((f) => [f.code, f.line]),
@@ -451,13 +576,18 @@ describe('recognition: structure', () => {
   });
 
   it('a key written twice: read as kubectl does (the later wins), NL015 at the second', () => {
-    const text = container(`          env:\n            - {name: API_ADDR, value: "api:8080"}\n          resources: {limits: {cpu: "1"}}\n          resources: {}\n`);
+    const text = container(
+      `          env:\n            - {name: API_ADDR, value: "api:8080"}\n          resources: {limits: {cpu: "1"}}\n          resources: {}\n`,
+    );
     const r = analyse(text);
     assert.deepEqual(
       r.findings.map((f) => [f.code, f.line]),
       [['NL015', 13]],
     );
-    assert.ok(r.references.some((ref) => ref.host === 'api'), 'the rest of the Deployment is still read');
+    assert.ok(
+      r.references.some((ref) => ref.host === 'api'),
+      'the rest of the Deployment is still read',
+    );
   });
 
   it('objects without a namespace, in a file whose others all name one, are in that namespace', () => {
@@ -485,7 +615,19 @@ describe('recognition: never a finding', () => {
       ),
     );
     const local = r.references.filter((ref) => ref.local).map((ref) => `${ref.host}:${ref.local}`);
-    assert.deepEqual(local.sort(), ['0.0.0.0:unspecified', '127.0.0.1:loopback', '::1:loopback', 'ip6-localhost:localhost', 'localhost:localhost', 'localhost:localhost', 'metrics.localhost:localhost', 'sidecar:host-alias'].sort());
+    assert.deepEqual(
+      local.sort(),
+      [
+        '0.0.0.0:unspecified',
+        '127.0.0.1:loopback',
+        '::1:loopback',
+        'ip6-localhost:localhost',
+        'localhost:localhost',
+        'localhost:localhost',
+        'metrics.localhost:localhost',
+        'sidecar:host-alias',
+      ].sort(),
+    );
   });
 
   it('templates of other programs; the literal host is still a reference, for hovers', () => {
@@ -507,7 +649,9 @@ describe('recognition: never a finding', () => {
         `          env:\n            - {name: K8S_URL, value: "https://kubernetes.default.svc:443"}\n            - {name: DNS_ADDR, value: "kube-dns.kube-system.svc.cluster.local:53"}\n`,
       ),
     );
-    quiet(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, namespace: shop}\ndata:\n  nginx.conf: |\n    resolver kube-dns.kube-system.svc.cluster.local valid=10s;\n`);
+    quiet(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, namespace: shop}\ndata:\n  nginx.conf: |\n    resolver kube-dns.kube-system.svc.cluster.local valid=10s;\n`,
+    );
   });
 
   it('weak positions: reported only when a near name makes a misspelling likely', () => {
@@ -519,10 +663,16 @@ describe('recognition: never a finding', () => {
   });
 
   it('labels in config files are no hosts (`service: gateway` in an alert route)', () => {
-    quiet(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: am, namespace: shop}\ndata:\n  alertmanager.yml: |\n    route:\n      routes:\n        - match: {service: gatewya}\n`);
+    quiet(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: am, namespace: shop}\ndata:\n  alertmanager.yml: |\n    route:\n      routes:\n        - match: {service: gatewya}\n`,
+    );
   });
 
   it('names in namespaces whose Services the manifests do not declare, and external names', () => {
-    quiet(container(`          env:\n            - {name: METRICS_URL, value: "http://metrics-server.kube-system.svc:443"}\n            - {name: PROM_URL, value: "http://prometheus.monitoring:9090"}\n            - {name: API_URL, value: "https://api.github.com"}\n`));
+    quiet(
+      container(
+        `          env:\n            - {name: METRICS_URL, value: "http://metrics-server.kube-system.svc:443"}\n            - {name: PROM_URL, value: "http://prometheus.monitoring:9090"}\n            - {name: API_URL, value: "https://api.github.com"}\n`,
+      ),
+    );
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
-import { analyzeBuilds, placeReferences, renderedBuild, renderedBuildAsync, type Build } from '../../src/render/builds';
+import { analyzeBuilds, type Build, placeReferences, renderedBuild, renderedBuildAsync } from '../../src/render/builds';
 import type { RenderResult } from '../../src/render/result';
 import { lineStartsOf, type MappedLine } from '../../src/render/source-map';
 
@@ -33,7 +33,8 @@ function render(id: string, text: string, source = `/src/${id}.yaml`, missingDep
   };
 }
 
-const service = (name: string, ns?: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  ports:\n  - port: 80\n`;
+const service = (name: string, ns?: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  ports:\n  - port: 80\n`;
 const client = (env: string, ns?: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: client\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env:\n        - name: API_ADDR\n          value: ${env}\n`;
 
@@ -86,10 +87,16 @@ describe('builds answer for each other', () => {
     assert.equal(literal.finding.code, 'NL001');
     const fix = literal.fixes.find((f) => f.edits.some((e) => e.newText === 'api'));
     assert.ok(fix, JSON.stringify(literal.fixes));
-    assert.deepEqual(fix.edits.map((e) => [e.file, text.slice(e.start, e.end)]), [['/src/a.yaml', 'apii']]);
+    assert.deepEqual(
+      fix.edits.map((e) => [e.file, text.slice(e.start, e.end)]),
+      [['/src/a.yaml', 'apii']],
+    );
     // The same text, computed by an expression: the finding stays, its fixes go.
     const computed = render('b', text);
-    const mapped = { ...computed, map: { ...computed.map, lines: computed.map.lines.map((l) => l && { ...l, parts: l.parts.map((p) => ({ ...p, produced: 'expression' as const })) }) } };
+    const mapped = {
+      ...computed,
+      map: { ...computed.map, lines: computed.map.lines.map((l) => l && { ...l, parts: l.parts.map((p) => ({ ...p, produced: 'expression' as const })) }) },
+    };
     const f = analyzeBuilds([renderedBuild(mapped, scan)], options).findings[0]!;
     assert.equal(f.finding.code, 'NL001');
     assert.ok(f.finding.fixes.length > 0);

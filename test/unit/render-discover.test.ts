@@ -38,9 +38,15 @@ before(() => {
   write('k/base/db.yaml', service('db'));
   write('k/components/cache/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- cache.yaml\n');
   write('k/components/cache/cache.yaml', service('cache'));
-  write('k/overlays/dev/kustomization.yaml', 'resources:\n- ../../base\ncomponents:\n- ../../components/cache\npatches:\n- path: replicas.yaml\n- patch: |-\n    kind: Service\n    metadata:\n      name: api\n');
+  write(
+    'k/overlays/dev/kustomization.yaml',
+    'resources:\n- ../../base\ncomponents:\n- ../../components/cache\npatches:\n- path: replicas.yaml\n- patch: |-\n    kind: Service\n    metadata:\n      name: api\n',
+  );
   write('k/overlays/dev/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n');
-  write('k/overlays/prod/Kustomization', 'resources:\n- ../../base\n- https://example.com/remote.yaml\nconfigMapGenerator:\n- name: cfg\n  files:\n  - app.properties\n  envs:\n  - env.txt\n');
+  write(
+    'k/overlays/prod/Kustomization',
+    'resources:\n- ../../base\n- https://example.com/remote.yaml\nconfigMapGenerator:\n- name: cfg\n  files:\n  - app.properties\n  envs:\n  - env.txt\n',
+  );
   write('k/overlays/prod/app.properties', 'a=b\n');
   write('k/overlays/prod/env.txt', 'A=B\n');
   // Plain manifests, beside and inside the trees.
@@ -55,23 +61,43 @@ after(() => {
 describe('discovery', () => {
   it('finds charts (not their sub-charts, not library charts), entry points (not bases or components) and plain files', () => {
     const d = discover([root]);
-    assert.deepEqual(d.charts.map((c) => [c.dir.slice(root.length), c.name]), [['/charts/web', 'web']]);
-    assert.deepEqual(d.skipped.map((s) => s.file.slice(root.length)), ['/charts/lib/Chart.yaml']);
-    assert.deepEqual(d.kustomizations.map((k) => k.entryFile.slice(root.length)).sort(), ['/k/overlays/dev/kustomization.yaml', '/k/overlays/prod/Kustomization']);
+    assert.deepEqual(
+      d.charts.map((c) => [c.dir.slice(root.length), c.name]),
+      [['/charts/web', 'web']],
+    );
+    assert.deepEqual(
+      d.skipped.map((s) => s.file.slice(root.length)),
+      ['/charts/lib/Chart.yaml'],
+    );
+    assert.deepEqual(d.kustomizations.map((k) => k.entryFile.slice(root.length)).sort(), [
+      '/k/overlays/dev/kustomization.yaml',
+      '/k/overlays/prod/Kustomization',
+    ]);
     assert.deepEqual(d.plainFiles.map((f) => f.slice(root.length)).sort(), ['/k/overlays/dev/unused.yml', '/plain/web.yaml']);
-    assert.deepEqual(d.kustomizeInputs.map((f) => f.slice(root.length)).sort(), ['/k/base/api.yaml', '/k/base/db.yaml', '/k/components/cache/cache.yaml', '/k/overlays/dev/replicas.yaml']);
+    assert.deepEqual(d.kustomizeInputs.map((f) => f.slice(root.length)).sort(), [
+      '/k/base/api.yaml',
+      '/k/base/db.yaml',
+      '/k/components/cache/cache.yaml',
+      '/k/overlays/dev/replicas.yaml',
+    ]);
   });
 
   it('walks a folder given twice, or inside another given, once', () => {
     const once = discover([root]);
     const twice = discover([join(root, 'charts'), root, root]);
-    assert.deepEqual([twice.charts.length, twice.kustomizations.length, twice.plainFiles.length], [once.charts.length, once.kustomizations.length, once.plainFiles.length]);
+    assert.deepEqual(
+      [twice.charts.length, twice.kustomizations.length, twice.plainFiles.length],
+      [once.charts.length, once.kustomizations.length, once.plainFiles.length],
+    );
   });
 
   it('reads what a kustomization refers to, and refuses remote resources', () => {
     const prod = readKustomization(join(root, 'k/overlays/prod/Kustomization'));
     assert.deepEqual(prod.remote, ['https://example.com/remote.yaml']);
-    assert.deepEqual(prod.otherFiles.map((f) => f.slice(root.length)), ['/k/overlays/prod/app.properties', '/k/overlays/prod/env.txt']);
+    assert.deepEqual(
+      prod.otherFiles.map((f) => f.slice(root.length)),
+      ['/k/overlays/prod/app.properties', '/k/overlays/prod/env.txt'],
+    );
     const dev = readKustomization(join(root, 'k/overlays/dev/kustomization.yaml'));
     assert.equal(dev.patches.length, 2);
     assert.equal(dev.patches[1]!.inline?.value, 'kind: Service\nmetadata:\n  name: api');
@@ -86,7 +112,9 @@ describe('values files and tools', () => {
     const outside = write('elsewhere/values.yaml', 'x: 1\n');
     write('elsewhere/other.yaml', 'x: 2\n');
     assert.deepEqual(
-      resolveValuesFiles(chart, ['ci/*-values.yaml', '../../elsewhere/other.yaml', 'https://example.com/v.yaml', outside, 'missing.yaml']).map((f) => f.slice(root.length)),
+      resolveValuesFiles(chart, ['ci/*-values.yaml', '../../elsewhere/other.yaml', 'https://example.com/v.yaml', outside, 'missing.yaml']).map((f) =>
+        f.slice(root.length),
+      ),
       ['/charts/web/ci/a-values.yaml', '/charts/web/ci/b-values.yaml', '/elsewhere/values.yaml'],
     );
   });
@@ -110,7 +138,10 @@ describe('values files and tools', () => {
       const results = await Promise.all([...d.charts, ...d.kustomizations].map((t) => renderer.render(t)));
       assert.ok(results.every((r) => r.text === '' && r.problems.length === 1 && r.problems[0]!.code === 'tool-missing'));
       const missing = renderer.missingTools();
-      assert.deepEqual(missing.map((m) => [m.tool, m.wouldRun.length]).sort(), [['helm', 1], ['kustomize', 2]]);
+      assert.deepEqual(missing.map((m) => [m.tool, m.wouldRun.length]).sort(), [
+        ['helm', 1],
+        ['kustomize', 2],
+      ]);
       assert.match(missing.find((m) => m.tool === 'helm')!.wouldRun[0]!, /^helm template release \S+\/charts\/web --namespace web$/);
     } finally {
       renderer.dispose();

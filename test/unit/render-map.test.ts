@@ -2,12 +2,12 @@
 // `helm template` printed, the source map's answers, and the Kustomize origin map. Small fixtures, no tools.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { alignTemplate } from '../../src/render/align';
 import { assembleHelm, namespaceInsertion, splitHelmOutput } from '../../src/render/helm-map';
 import { assembleKustomize, inlineOffset, inlineText, stripOrigin } from '../../src/render/kustomize-map';
-import { toRendered, toSource, type SourceMapTable } from '../../src/render/source-map';
+import { type SourceMapTable, toRendered, toSource } from '../../src/render/source-map';
 import { matchLine, scanActions, templateLines } from '../../src/render/template-lines';
-import { isScalar, parseDocument, isMap } from 'yaml';
 
 /** The template line (1-based) and how each rendered line was produced, as `line:l|e` strings. */
 function alignment(template: string, rendered: string): string[] {
@@ -45,7 +45,9 @@ describe('Go template actions', () => {
   });
 
   it('knows which actions write nothing', () => {
-    const bodies = scanActions('{{ if .A }}{{ else if .B }}{{ end }}{{ $x := 1 }}{{ range .L }}{{ include "n" . | nindent 4 }}{{ template "t" . }}').map((a) => [a.keyword ?? '', a.output, a.indent ?? null]);
+    const bodies = scanActions('{{ if .A }}{{ else if .B }}{{ end }}{{ $x := 1 }}{{ range .L }}{{ include "n" . | nindent 4 }}{{ template "t" . }}').map(
+      (a) => [a.keyword ?? '', a.output, a.indent ?? null],
+    );
     assert.deepEqual(bodies, [
       ['if', false, null],
       ['else', false, null],
@@ -61,12 +63,18 @@ describe('Go template actions', () => {
     const tpl = templateLines('metadata:\n  labels:\n    {{- include "x" . | nindent 4 }}\n  name: {{ .N }}-redis\n');
     const third = tpl.lines[2]!;
     // The indentation before `{{-` is trimmed away: the line is one gap and cannot be matched by its blanks.
-    assert.deepEqual(third.pieces.map((p) => p.kind), ['gap']);
+    assert.deepEqual(
+      third.pieces.map((p) => p.kind),
+      ['gap'],
+    );
     assert.equal(third.weight, 0);
     // The newline of line 2 is trimmed too, so the include's output continues that line.
     assert.equal(tpl.lines[1]!.anchoredEnd, false);
     const fourth = tpl.lines[3]!;
-    assert.deepEqual(fourth.pieces.map((p) => (p.kind === 'text' ? p.text : 'GAP')), ['  name: ', 'GAP', '-redis']);
+    assert.deepEqual(
+      fourth.pieces.map((p) => (p.kind === 'text' ? p.text : 'GAP')),
+      ['  name: ', 'GAP', '-redis'],
+    );
   });
 
   it('matches a line pattern against rendered text, literal pieces anchored at the ends', () => {
@@ -147,7 +155,15 @@ describe('aligning a template with its output', () => {
       '    value: {{ include "x.fullname" . }}-redis', // 11
       '  {{- end }}', // 12
     ].join('\n');
-    const rendered = ['env:', '  - name: CART_ADDR', '    value: rel-cart:7070', '  - name: PAYMENTS_ADDR', '    value: rel-payments:50051', '  - name: REDIS_HOST', '    value: rel-x-redis'].join('\n');
+    const rendered = [
+      'env:',
+      '  - name: CART_ADDR',
+      '    value: rel-cart:7070',
+      '  - name: PAYMENTS_ADDR',
+      '    value: rel-payments:50051',
+      '  - name: REDIS_HOST',
+      '    value: rel-x-redis',
+    ].join('\n');
     assert.deepEqual(alignment(template, rendered), ['1:l', '3:el', '4:el', '3:el', '4:el', '10:l', '11:el']);
   });
 
@@ -261,9 +277,15 @@ describe('helm template output: documents, namespaces and the map', () => {
 
     // Back from the template: the rendered text of the literal and of the action.
     const back = toRendered(r.map, '/c/x/templates/deployment.yaml', at(deployment, 'memcached'), at(deployment, 'memcached') + 9);
-    assert.deepEqual(back.map((b) => r.text.slice(b.start, b.end)), ['memcached']);
+    assert.deepEqual(
+      back.map((b) => r.text.slice(b.start, b.end)),
+      ['memcached'],
+    );
     const backExpr = toRendered(r.map, '/c/x/templates/deployment.yaml', at(deployment, '{{ include'), at(deployment, '{{ include') + 3);
-    assert.deepEqual(backExpr.map((b) => [r.text.slice(b.start, b.end), b.produced]), [['rel-x', 'expression']]);
+    assert.deepEqual(
+      backExpr.map((b) => [r.text.slice(b.start, b.end), b.produced]),
+      [['rel-x', 'expression']],
+    );
   });
 
   it('finds where to write a namespace only in namespaced objects without one', () => {
@@ -275,7 +297,23 @@ describe('helm template output: documents, namespaces and the map', () => {
 });
 
 describe('kustomize build output: origins, patches and transformers', () => {
-  const base = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:', '        - name: server', '          env:', '            - name: API_ADDR', '              value: "api:8080"', '            - name: CACHE_ADDR', '              value: cache:6379', ''].join('\n');
+  const base = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: server',
+    '          env:',
+    '            - name: API_ADDR',
+    '              value: "api:8080"',
+    '            - name: CACHE_ADDR',
+    '              value: cache:6379',
+    '',
+  ].join('\n');
   const kustomization = [
     'resources:',
     '- ../base',
@@ -370,7 +408,18 @@ describe('source map answers', () => {
   const map: SourceMapTable = {
     sources: [{ path: '/s.yaml', text: 'key: {{ .X }}-suffix\n' }],
     lineStarts: [0, 16],
-    lines: [{ source: 0, line: 0, parts: [{ start: 0, end: 5, sourceStart: 0, sourceEnd: 5, produced: 'literal' }, { start: 5, end: 8, sourceStart: 5, sourceEnd: 13, produced: 'expression' }, { start: 8, end: 15, sourceStart: 13, sourceEnd: 20, produced: 'literal' }] }, null],
+    lines: [
+      {
+        source: 0,
+        line: 0,
+        parts: [
+          { start: 0, end: 5, sourceStart: 0, sourceEnd: 5, produced: 'literal' },
+          { start: 5, end: 8, sourceStart: 5, sourceEnd: 13, produced: 'expression' },
+          { start: 8, end: 15, sourceStart: 13, sourceEnd: 20, produced: 'literal' },
+        ],
+      },
+      null,
+    ],
   };
 
   it('gives the union of the parts a range covers, computed when any of them is', () => {

@@ -29,12 +29,17 @@ before(() => {
   root = mkdtempSync(join(tmpdir(), 'netlens-sandbox-'));
   bin = join(root, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'helm'), DUMP.replace("printf 'apiVersion", "printf -- '---\\n# Source: web/templates/dump.yaml\\n'\nprintf 'apiVersion"), { mode: 0o755 });
+  writeFileSync(join(bin, 'helm'), DUMP.replace("printf 'apiVersion", "printf -- '---\\n# Source: web/templates/dump.yaml\\n'\nprintf 'apiVersion"), {
+    mode: 0o755,
+  });
   writeFileSync(join(bin, 'kustomize'), DUMP, { mode: 0o755 });
   writeFileSync(join(bin, 'slow-helm'), '#!/bin/sh\nwhile :; do :; done\n', { mode: 0o755 });
   chart = join(root, 'web');
   mkdirSync(join(chart, 'templates'), { recursive: true });
-  writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n- name: cache\n  version: 1.0.0\n  repository: https://example.com/charts\n  condition: cache.enabled\n');
+  writeFileSync(
+    join(chart, 'Chart.yaml'),
+    'apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n- name: cache\n  version: 1.0.0\n  repository: https://example.com/charts\n  condition: cache.enabled\n',
+  );
   writeFileSync(join(chart, 'values.yaml'), 'cache:\n  enabled: false\n');
   writeFileSync(join(chart, 'templates', 'dump.yaml'), 'kind: ConfigMap\n');
   overlay = join(root, 'overlay');
@@ -50,7 +55,10 @@ after(() => {
 function dumped(text: string, key: 'args' | 'env'): string[] {
   const m = new RegExp(`^  ${key}: \\|\\n((?:    .*\\n)*)`, 'm').exec(text);
   assert.ok(m, `no ${key} in the output:\n${text}`);
-  return m[1]!.split('\n').filter(Boolean).map((l) => l.slice(4));
+  return m[1]!
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(4));
 }
 
 describe('the tools run in a sandbox', () => {
@@ -59,7 +67,10 @@ describe('the tools run in a sandbox', () => {
     const renderer = new Renderer({ helmPath: join(bin, 'helm'), searchPath: '', release: 'rel' });
     try {
       const r = await renderer.render(discover([chart]).charts[0]!);
-      assert.deepEqual(r.problems.map((p) => p.code), ['dependency-missing']);
+      assert.deepEqual(
+        r.problems.map((p) => p.code),
+        ['dependency-missing'],
+      );
       const args = dumped(r.text, 'args');
       // The missing dependency is dropped from a mirror of the chart, so helm is given the mirror's folder.
       assert.equal(args[0], 'template');
@@ -90,7 +101,10 @@ describe('the tools run in a sandbox', () => {
     try {
       const r = await renderer.render(discover([overlay]).kustomizations[0]!);
       // The fake output carries no origin annotation: the object is placed on the kustomization, and it says so.
-      assert.deepEqual(r.problems.map((p) => p.code), ['unmapped-output']);
+      assert.deepEqual(
+        r.problems.map((p) => p.code),
+        ['unmapped-output'],
+      );
       const args = dumped(r.text, 'args');
       assert.equal(args.length, 2);
       assert.equal(args[0], 'build');

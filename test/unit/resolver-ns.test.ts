@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
 import type { ClusterObjects, Endpoint, EndpointSlice, Service } from '../../src/core/model';
-import { Resolver, type QueryType } from '../../src/core/resolver';
+import { type QueryType, Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 
@@ -30,12 +30,25 @@ function svc(ns: string, name: string, over: Partial<Service> = {}): Service {
 }
 
 function endpoint(address: string, pod?: string, ready = true): Endpoint {
-  return { addresses: [address], ready, serving: ready, terminating: false, ...(pod ? { targetRef: { kind: 'Pod', namespace: 'kube-system', name: pod } } : {}) };
+  return {
+    addresses: [address],
+    ready,
+    serving: ready,
+    terminating: false,
+    ...(pod ? { targetRef: { kind: 'Pod', namespace: 'kube-system', name: pod } } : {}),
+  };
 }
 
 function slice(service: string, name: string, endpoints: Endpoint[]): EndpointSlice {
   const v6 = endpoints[0]?.addresses[0]?.includes(':') ?? false;
-  return { namespace: 'kube-system', name, serviceName: service, addressType: v6 ? 'IPv6' : 'IPv4', endpoints, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] };
+  return {
+    namespace: 'kube-system',
+    name,
+    serviceName: service,
+    addressType: v6 ? 'IPv6' : 'IPv4',
+    endpoints,
+    ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+  };
 }
 
 type Row = [qname: string, qtype: QueryType, rcode: string, answers: string[], additional?: string[]];
@@ -187,7 +200,7 @@ describe('the workspace model: the DNS Service stands for the cluster DNS pods t
     check(model('', { namespace: 'dns', name: 'coredns' }), [[Z, 'NS', 'NOERROR', [`${Z} NS coredns.dns.svc.${Z}`], [`coredns.dns.svc.${Z} A null`]]]);
   });
 
-  describe('a declared kube-dns with its cluster IP (kubeadm\'s manifest)', () => {
+  describe("a declared kube-dns with its cluster IP (kubeadm's manifest)", () => {
     const text = `apiVersion: v1
 kind: Service
 metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, Pod, Service, ServicePort } from '../../src/core/model';
-import { Resolver, type DnsAnswer, type PodRecordsMode, type QueryType } from '../../src/core/resolver';
+import { type DnsAnswer, type PodRecordsMode, type QueryType, Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 
 const http: ServicePort = { name: 'http', port: 80, targetPort: 80, protocol: 'TCP' };
@@ -31,7 +31,13 @@ function ep(address: string, hostname?: string, ready = true): Endpoint {
   return { addresses: [address], ready, serving: ready, terminating: false, ...(hostname ? { hostname } : {}) };
 }
 
-function slice(ns: string, service: string, name: string, endpoints: Endpoint[], ports: EndpointPort[] = [{ name: 'http', port: 80, protocol: 'TCP' }]): EndpointSlice {
+function slice(
+  ns: string,
+  service: string,
+  name: string,
+  endpoints: Endpoint[],
+  ports: EndpointPort[] = [{ name: 'http', port: 80, protocol: 'TCP' }],
+): EndpointSlice {
   return { namespace: ns, name, serviceName: service, addressType: endpoints[0]?.addresses[0]?.includes(':') ? 'IPv6' : 'IPv4', endpoints, ports };
 }
 
@@ -92,7 +98,13 @@ describe('CoreDNS handler_test.go table (pods disabled)', () => {
     [`svcempty.testns.svc.${Z}`, 'A', 'NOERROR', [`svcempty.testns.svc.${Z} A 10.0.0.1`]],
     [`svc1.testns.svc.${Z}`, 'SRV', 'NOERROR', [`svc1.testns.svc.${Z} SRV 0 100 80 svc1.testns.svc.${Z}`], [`svc1.testns.svc.${Z} A 10.0.0.1`]],
     [`svc6.testns.svc.${Z}`, 'SRV', 'NOERROR', [`svc6.testns.svc.${Z} SRV 0 100 80 svc6.testns.svc.${Z}`], [`svc6.testns.svc.${Z} AAAA 1234:abcd::1`]],
-    [`_http._tcp.svc1.testns.svc.${Z}`, 'SRV', 'NOERROR', [`_http._tcp.svc1.testns.svc.${Z} SRV 0 100 80 svc1.testns.svc.${Z}`], [`svc1.testns.svc.${Z} A 10.0.0.1`]],
+    [
+      `_http._tcp.svc1.testns.svc.${Z}`,
+      'SRV',
+      'NOERROR',
+      [`_http._tcp.svc1.testns.svc.${Z} SRV 0 100 80 svc1.testns.svc.${Z}`],
+      [`svc1.testns.svc.${Z} A 10.0.0.1`],
+    ],
     [`hdls1.testns.svc.${Z}`, 'A', 'NOERROR', ['172.0.0.2', '172.0.0.3', '172.0.0.4', '172.0.0.5'].map((ip) => `hdls1.testns.svc.${Z} A ${ip}`)],
     [`hdlsprtls.testns.svc.${Z}`, 'A', 'NOERROR', [`hdlsprtls.testns.svc.${Z} A 172.0.0.20`]],
     [`svc1.testns.svc.${Z}`, 'AAAA', 'NOERROR', []],
@@ -128,7 +140,9 @@ describe('CoreDNS handler_test.go table (pods disabled)', () => {
       `_http._tcp.hdls1.testns.svc.${Z}`,
       'SRV',
       'NOERROR',
-      ['172-0-0-2', '172-0-0-3', '5678-abcd--1', '5678-abcd--2', 'dup-name'].map((h) => `_http._tcp.hdls1.testns.svc.${Z} SRV 0 16 80 ${h}.hdls1.testns.svc.${Z}`),
+      ['172-0-0-2', '172-0-0-3', '5678-abcd--1', '5678-abcd--2', 'dup-name'].map(
+        (h) => `_http._tcp.hdls1.testns.svc.${Z} SRV 0 16 80 ${h}.hdls1.testns.svc.${Z}`,
+      ),
       [
         `172-0-0-2.hdls1.testns.svc.${Z} A 172.0.0.2`,
         `172-0-0-3.hdls1.testns.svc.${Z} A 172.0.0.3`,
@@ -144,7 +158,12 @@ describe('CoreDNS handler_test.go table (pods disabled)', () => {
     [`dup-name.hdls1.testns.svc.${Z}`, 'A', 'NOERROR', [`dup-name.hdls1.testns.svc.${Z} A 172.0.0.4`, `dup-name.hdls1.testns.svc.${Z} A 172.0.0.5`]],
     [`external.testns.svc.${Z}`, 'CNAME', 'NOERROR', [`external.testns.svc.${Z} CNAME ext.interwebs.test.`]],
     [`external.testns.svc.${Z}`, 'A', 'NOERROR', [`external.testns.svc.${Z} CNAME ext.interwebs.test.`]],
-    [`external-to-service.testns.svc.${Z}`, 'A', 'NOERROR', [`external-to-service.testns.svc.${Z} CNAME svc1.testns.svc.${Z}`, `svc1.testns.svc.${Z} A 10.0.0.1`]],
+    [
+      `external-to-service.testns.svc.${Z}`,
+      'A',
+      'NOERROR',
+      [`external-to-service.testns.svc.${Z} CNAME svc1.testns.svc.${Z}`, `svc1.testns.svc.${Z} A 10.0.0.1`],
+    ],
     [`10-240-0-1.podns.pod.${Z}`, 'A', 'NXDOMAIN', []],
     [`SvC1.TeStNs.SvC.cLuStEr.LoCaL.`, 'A', 'NOERROR', [`svc1.testns.svc.${Z} A 10.0.0.1`]],
     [`not-a-service.testns.svc.ClUsTeR.lOcAl.`, 'A', 'NXDOMAIN', []],
@@ -290,7 +309,12 @@ describe('CoreDNS reverse_test.go table', () => {
     ['101.0.0.10.in-addr.arpa.', 'PTR', 'NXDOMAIN', []],
     [`svc1.testns.svc.0.10.in-addr.arpa.`, 'A', 'NXDOMAIN', []],
     [`100.0.0.10.${Z}`, 'PTR', 'NXDOMAIN', []],
-    ['99.0.0.10.in-addr.arpa.', 'PTR', 'NOERROR', [`99.0.0.10.in-addr.arpa. PTR double-ep.svc1.testns.svc.${Z}`, `99.0.0.10.in-addr.arpa. PTR double-ep.svc2.testns.svc.${Z}`]],
+    [
+      '99.0.0.10.in-addr.arpa.',
+      'PTR',
+      'NOERROR',
+      [`99.0.0.10.in-addr.arpa. PTR double-ep.svc1.testns.svc.${Z}`, `99.0.0.10.in-addr.arpa. PTR double-ep.svc2.testns.svc.${Z}`],
+    ],
     ['98.0.0.10.in-addr.arpa.', 'PTR', 'NOERROR', [`98.0.0.10.in-addr.arpa. PTR 10-0-0-98.svc3.testns.svc.${Z}`]],
     ['in-addr.arpa.', 'PTR', 'NOERROR', []],
   ]);
@@ -298,10 +322,16 @@ describe('CoreDNS reverse_test.go table', () => {
     const result = r.resolve('10.0.0.101');
     assert.ok(result.ok);
     assert.equal(result.answer.rcode, 'NXDOMAIN');
-    assert.deepEqual(result.answer.explanation.owners?.map((o) => `${o.kind} ${o.namespace}/${o.name}`), ['Pod testns/p']);
+    assert.deepEqual(
+      result.answer.explanation.owners?.map((o) => `${o.kind} ${o.namespace}/${o.name}`),
+      ['Pod testns/p'],
+    );
     const svcIP = r.resolve('192.168.1.100');
     assert.ok(svcIP.ok);
-    assert.deepEqual(svcIP.answer.explanation.owners?.map((o) => o.kind), ['ClusterIP']);
+    assert.deepEqual(
+      svcIP.answer.explanation.owners?.map((o) => o.kind),
+      ['ClusterIP'],
+    );
     const none = r.resolve('203.0.113.9');
     assert.ok(none.ok);
     assert.deepEqual(none.answer.explanation.owners, []);

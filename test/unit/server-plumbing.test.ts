@@ -23,9 +23,13 @@ describe('guard', () => {
   it('a handler that throws or rejects is logged and answers its fallback', async () => {
     const { guard, logged } = guarded();
     assert.equal(
-      guard('hover', (): string | null => {
-        throw new Error('boom');
-      }, null)(),
+      guard(
+        'hover',
+        (): string | null => {
+          throw new Error('boom');
+        },
+        null,
+      )(),
       null,
     );
     assert.deepEqual(await guard('object', async (): Promise<string[]> => Promise.reject(new Error('gone')), [])(), []);
@@ -36,7 +40,7 @@ describe('guard', () => {
 describe('diagnostics publisher', () => {
   const d = (message: string): Diagnostic => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message });
 
-  it('sends a document\'s diagnostics only when they change, whatever its version', () => {
+  it("sends a document's diagnostics only when they change, whatever its version", () => {
     const sent: PublishDiagnosticsParams[] = [];
     const p = new DiagnosticsPublisher((x) => sent.push(x));
     p.publish('file:///a', 1, [d('x')]);
@@ -66,7 +70,12 @@ describe('files on disk', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {ports: [{port: 80}]}\n';
     server.setDiskFile('file:///ws/svc.yaml', text);
     const before = { published, changes };
-    server.setDiskFiles(new Map([['file:///ws/svc.yaml', text], ['file:///ws/gone.yaml', undefined]]));
+    server.setDiskFiles(
+      new Map([
+        ['file:///ws/svc.yaml', text],
+        ['file:///ws/gone.yaml', undefined],
+      ]),
+    );
     assert.deepEqual({ published, changes }, before);
   });
 });

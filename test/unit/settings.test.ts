@@ -5,7 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DIAGNOSTICS } from '../../src/core/check';
-import { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, POD_RECORDS_SETTINGS, readInitOptions, readSettings, SettingsSource, SEVERITY_SETTINGS, type ServerSettings } from '../../src/server/settings';
+import {
+  DEFAULT_SETTINGS,
+  DIAGNOSTIC_CODES,
+  POD_RECORDS_SETTINGS,
+  readInitOptions,
+  readSettings,
+  SEVERITY_SETTINGS,
+  type ServerSettings,
+  SettingsSource,
+} from '../../src/server/settings';
 import { repoRoot } from '../support/repo';
 
 describe('settings: a netlens section read into settings', () => {
@@ -24,8 +33,22 @@ describe('settings: a netlens section read into settings', () => {
       inlayHints: false,
       severities: { NL001: 'warning', NL007: 'off' },
     };
-    const nested = { clusterDomain: 'corp.internal', defaultNamespace: 'shop', dnsService: 'dns/coredns', podRecords: 'verified', inlayHints: { enabled: false }, diagnostics: { severity: { NL001: 'warning', NL007: 'off' } } };
-    const dotted = { clusterDomain: 'corp.internal', defaultNamespace: 'shop', dnsService: 'dns/coredns', podRecords: 'verified', 'inlayHints.enabled': false, 'diagnostics.severity': { NL001: 'warning', NL007: 'off' } };
+    const nested = {
+      clusterDomain: 'corp.internal',
+      defaultNamespace: 'shop',
+      dnsService: 'dns/coredns',
+      podRecords: 'verified',
+      inlayHints: { enabled: false },
+      diagnostics: { severity: { NL001: 'warning', NL007: 'off' } },
+    };
+    const dotted = {
+      clusterDomain: 'corp.internal',
+      defaultNamespace: 'shop',
+      dnsService: 'dns/coredns',
+      podRecords: 'verified',
+      'inlayHints.enabled': false,
+      'diagnostics.severity': { NL001: 'warning', NL007: 'off' },
+    };
     assert.deepEqual(readSettings(nested), { settings: expected, problems: [] });
     assert.deepEqual(readSettings(dotted), { settings: expected, problems: [] });
   });

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { FolderWatcher } from '../../src/server/file-watcher';
 import { WorkspaceFiles, type WorkspaceModelSink } from '../../src/server/workspace-files';
 import { Inbox } from '../support/inbox';
@@ -123,14 +123,24 @@ describe('workspace files: read and watched by the server', () => {
     const files = new WorkspaceFiles(sink, () => undefined);
     files.init([{ uri: uri(first), name: 'first' }], null);
     await files.start({ watch: true });
-    await files.foldersChanged({ added: [{ uri: uri(second), name: 'second' }, { uri: uri(join(second, 'inner')), name: 'inner' }], removed: [] });
+    await files.foldersChanged({
+      added: [
+        { uri: uri(second), name: 'second' },
+        { uri: uri(join(second, 'inner')), name: 'inner' },
+      ],
+      removed: [],
+    });
     assert.deepEqual([...sink.files.keys()].sort(), [uri(join(first, 'a.yaml')), uri(join(second, 'b.yaml')), uri(join(second, 'inner', 'c.yaml'))].sort());
     const from = sink.batches.count;
     writeFileSync(join(second, 'd.yaml'), service('d'));
     await sink.batches.next((b) => b.has(uri(join(second, 'd.yaml'))), from);
 
     await files.foldersChanged({ added: [], removed: [{ uri: uri(second), name: 'second' }] });
-    assert.deepEqual([...sink.files.keys()].sort(), [uri(join(first, 'a.yaml')), uri(join(second, 'inner', 'c.yaml'))].sort(), 'inner is still a folder of its own');
+    assert.deepEqual(
+      [...sink.files.keys()].sort(),
+      [uri(join(first, 'a.yaml')), uri(join(second, 'inner', 'c.yaml'))].sort(),
+      'inner is still a folder of its own',
+    );
     assert.deepEqual(files.paths, [first, join(second, 'inner')]);
     files.dispose();
   });
@@ -144,7 +154,12 @@ describe('workspace files: read and watched by the server', () => {
     writeFileSync(join(root, 'a.yaml'), service('a'));
     await files.clientChanged({ changes: [{ uri: uri(join(root, 'a.yaml')), type: 3 /* Deleted, yet the file is there */ }] });
     assert.equal(sink.files.get(uri(join(root, 'a.yaml'))), service('a'));
-    await files.clientChanged({ changes: [{ uri: 'untitled:Untitled-1', type: 1 }, { uri: uri(join(tmpdir(), 'elsewhere.yaml')), type: 1 }] });
+    await files.clientChanged({
+      changes: [
+        { uri: 'untitled:Untitled-1', type: 1 },
+        { uri: uri(join(tmpdir(), 'elsewhere.yaml')), type: 1 },
+      ],
+    });
     assert.equal(sink.files.size, 1, 'other schemes and paths outside the folders are not read');
   });
 });

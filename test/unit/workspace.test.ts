@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
 import type { EndpointSlice, Pod, Service } from '../../src/core/model';
-import { Resolver, type DnsAnswer, type QueryType } from '../../src/core/resolver';
+import { type DnsAnswer, type QueryType, Resolver } from '../../src/core/resolver';
 import { BUILT_IN_NAMESPACES, buildWorkspaceModel, type WorkspaceModel, type WorkspaceOptions } from '../../src/core/workspace';
 
 /** A workspace of one or more files, given as [uri, text] pairs or as one text. */
@@ -233,9 +233,13 @@ spec:
     const pending = ask(model, 'pending.s.svc.cluster.local.');
     assert.deepEqual(pending.answers, [{ name: 'pending.s.svc.cluster.local.', type: 'A', data: null }]);
     assert.equal(pending.explanation.pending, true);
-    assert.deepEqual(ask(model, 'dual.s.svc.cluster.local.', { qtype: 'AAAA' }).answers, [{ name: 'dual.s.svc.cluster.local.', type: 'AAAA', data: 'fd00:10:96::20' }]);
+    assert.deepEqual(ask(model, 'dual.s.svc.cluster.local.', { qtype: 'AAAA' }).answers, [
+      { name: 'dual.s.svc.cluster.local.', type: 'AAAA', data: 'fd00:10:96::20' },
+    ]);
     assert.deepEqual(ask(model, 'dual.s.svc.cluster.local.', { qtype: 'A' }).answers, [{ name: 'dual.s.svc.cluster.local.', type: 'A', data: '10.96.0.21' }]);
-    assert.deepEqual(ask(model, 'dual-pending.s.svc.cluster.local.', { qtype: 'AAAA' }).answers, [{ name: 'dual-pending.s.svc.cluster.local.', type: 'AAAA', data: null }]);
+    assert.deepEqual(ask(model, 'dual-pending.s.svc.cluster.local.', { qtype: 'AAAA' }).answers, [
+      { name: 'dual-pending.s.svc.cluster.local.', type: 'AAAA', data: null },
+    ]);
     const v6 = ask(model, 'v6-only.s.svc.cluster.local.', { qtype: 'A' });
     assert.deepEqual([v6.rcode, v6.answers], ['NOERROR', []], 'an IPv6-only Service has no A records: NODATA');
     assert.deepEqual(ask(model, 'ext.s.svc.cluster.local.').answers, [{ name: 'ext.s.svc.cluster.local.', type: 'CNAME', data: 'db.example.com.' }]);
@@ -384,16 +388,16 @@ spec: {containers: [{name: c}]}
     const p = pod(model, 'w', 'running');
     assert.deepEqual(p.ips, ['10.1.0.5', 'fd00::5']);
     assert.deepEqual([p.ready, p.phase, p.hostname, p.subdomain, p.template], [true, 'Running', 'box', 'sub', undefined]);
-    assert.deepEqual(model.snapshot.podsWithIP('fd00::5').map((x) => x.name), ['running']);
+    assert.deepEqual(
+      model.snapshot.podsWithIP('fd00::5').map((x) => x.name),
+      ['running'],
+    );
     const declared = pod(model, 'w', 'declared-only');
     assert.deepEqual([declared.ips, declared.template?.replicas], [[], 1], 'a Pod without a status waits for its IP');
   });
 
   it('the report counts workloads by kind', () => {
-    assert.deepEqual(
-      { ...model.report.objects },
-      { Deployment: 2, StatefulSet: 2, DaemonSet: 1, ReplicaSet: 1, Job: 1, CronJob: 2, Pod: 2 },
-    );
+    assert.deepEqual({ ...model.report.objects }, { Deployment: 2, StatefulSet: 2, DaemonSet: 1, ReplicaSet: 1, Job: 1, CronJob: 2, Pod: 2 });
   });
 });
 
@@ -500,15 +504,12 @@ spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: t}, port
 
   it('selects the pods of its namespace whose labels match, per address family, leaving out finished pods', () => {
     const rows = endpointRows(model, 'e', 'app');
-    assert.deepEqual(
-      rows.map((r) => [r.family, r.pod, r.addresses.join()]).sort(),
-      [
-        ['IPv4', 'a1', '10.1.0.1'],
-        ['IPv4', 'a2', '10.1.0.2'],
-        ['IPv4', 'a3-no-port', '10.1.0.3'],
-        ['IPv6', 'a1', 'fd00::1'],
-      ],
-    );
+    assert.deepEqual(rows.map((r) => [r.family, r.pod, r.addresses.join()]).sort(), [
+      ['IPv4', 'a1', '10.1.0.1'],
+      ['IPv4', 'a2', '10.1.0.2'],
+      ['IPv4', 'a3-no-port', '10.1.0.3'],
+      ['IPv6', 'a1', 'fd00::1'],
+    ]);
     for (const s of slices(model, 'e', 'app')) {
       assert.equal(s.serviceName, 'app');
       assert.equal(s.namespace, 'e');
@@ -516,7 +517,11 @@ spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: t}, port
   });
 
   it('resolves a named target port per pod; a pod without that port gets no port', () => {
-    const byPod = new Map(endpointRows(model, 'e', 'app').filter((r) => r.family === 'IPv4').map((r) => [r.pod, r.ports]));
+    const byPod = new Map(
+      endpointRows(model, 'e', 'app')
+        .filter((r) => r.family === 'IPv4')
+        .map((r) => [r.pod, r.ports]),
+    );
     assert.deepEqual(byPod.get('a1'), ['http:8080/TCP']);
     assert.deepEqual(byPod.get('a2'), ['http:9090/TCP']);
     assert.deepEqual(byPod.get('a3-no-port'), []);
@@ -525,11 +530,20 @@ spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: t}, port
   });
 
   it('an endpoint has a hostname only when the pod subdomain is the Service name', () => {
-    assert.deepEqual(endpointRows(model, 'e', 'hs').map((r) => r.hostname), ['box']);
-    assert.deepEqual(endpointRows(model, 'e', 'other-hs').map((r) => r.hostname), [undefined]);
+    assert.deepEqual(
+      endpointRows(model, 'e', 'hs').map((r) => r.hostname),
+      ['box'],
+    );
+    assert.deepEqual(
+      endpointRows(model, 'e', 'other-hs').map((r) => r.hostname),
+      [undefined],
+    );
     assert.deepEqual(ask(model, 'box.hs.e.svc.cluster.local.').answers, [{ name: 'box.hs.e.svc.cluster.local.', type: 'A', data: '10.2.0.1' }]);
     assert.equal(ask(model, 'box.other-hs.e.svc.cluster.local.').rcode, 'NXDOMAIN');
-    assert.deepEqual(ask(model, '10-2-0-1.other-hs.e.svc.cluster.local.').answers.map((a) => a.data), ['10.2.0.1']);
+    assert.deepEqual(
+      ask(model, '10-2-0-1.other-hs.e.svc.cluster.local.').answers.map((a) => a.data),
+      ['10.2.0.1'],
+    );
   });
 
   it('a not-ready pod is a not-ready endpoint, unless the Service publishes not-ready addresses', () => {
@@ -538,7 +552,10 @@ spec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: t}, port
     const [pub] = slices(model, 'e', 'nr-published').flatMap((s) => s.endpoints);
     assert.deepEqual([pub!.ready, pub!.serving], [true, false]);
     assert.equal(ask(model, 'nr.e.svc.cluster.local.').rcode, 'NXDOMAIN');
-    assert.deepEqual(ask(model, 'nr-published.e.svc.cluster.local.').answers.map((a) => a.data), ['10.3.0.1']);
+    assert.deepEqual(
+      ask(model, 'nr-published.e.svc.cluster.local.').answers.map((a) => a.data),
+      ['10.3.0.1'],
+    );
   });
 
   it('a terminating pod is kept as a terminating, not-ready endpoint (still serving)', () => {
@@ -637,7 +654,10 @@ spec: {clusterIP: None, ports: [{name: https, port: 443}]}
       ],
     );
     assert.deepEqual(slice!.ports, [{ name: 'https', port: 443, protocol: 'TCP' }]);
-    assert.deepEqual(ask(model, '_https._tcp.ext.d.svc.cluster.local.', { qtype: 'SRV' }).answers.map((a) => a.data), ['0 100 443 e1.ext.d.svc.cluster.local.']);
+    assert.deepEqual(
+      ask(model, '_https._tcp.ext.d.svc.cluster.local.', { qtype: 'SRV' }).answers.map((a) => a.data),
+      ['0 100 443 e1.ext.d.svc.cluster.local.'],
+    );
   });
 
   it('refuses an EndpointSlice with an unknown address type, saying so', () => {
@@ -655,10 +675,19 @@ spec: {clusterIP: None, ports: [{name: https, port: 443}]}
         ['IPv6', 'fd00::10', true, undefined, undefined],
       ],
     );
-    assert.deepEqual(ask(model, 'primary.db.d.svc.cluster.local.').answers.map((a) => a.data), ['192.168.1.10']);
-    assert.deepEqual(ask(model, 'db.d.svc.cluster.local.').answers.map((a) => a.data), ['10.96.5.5']);
+    assert.deepEqual(
+      ask(model, 'primary.db.d.svc.cluster.local.').answers.map((a) => a.data),
+      ['192.168.1.10'],
+    );
+    assert.deepEqual(
+      ask(model, 'db.d.svc.cluster.local.').answers.map((a) => a.data),
+      ['10.96.5.5'],
+    );
     const ptr = ask(model, '192.168.1.10');
-    assert.deepEqual(ptr.answers.map((a) => a.data), ['primary.db.d.svc.cluster.local.']);
+    assert.deepEqual(
+      ptr.answers.map((a) => a.data),
+      ['primary.db.d.svc.cluster.local.'],
+    );
   });
 
   it('does not mirror Endpoints of a Service with a selector: the controller owns those', () => {
@@ -718,7 +747,10 @@ spec: {clusterIP: 10.96.6.6, ports: [{port: 5432}]}
   it('the later declaration wins', () => {
     assert.deepEqual(service(model, 'data', 'db').clusterIPs, ['10.96.6.6']);
     assert.equal(service(model, 'data', 'db').source?.uri, 'b.yaml');
-    assert.deepEqual(ask(model, 'db.data.svc.cluster.local.').answers.map((x) => x.data), ['10.96.6.6']);
+    assert.deepEqual(
+      ask(model, 'db.data.svc.cluster.local.').answers.map((x) => x.data),
+      ['10.96.6.6'],
+    );
     assert.deepEqual(model.snapshot.ownersOf('10.96.6.5'), [], 'the replaced declaration leaves nothing behind');
     assert.equal(model.objects.services.filter((s) => s.name === 'db' && s.namespace === 'data').length, 1);
   });
@@ -740,14 +772,21 @@ spec: {clusterIP: 10.96.6.6, ports: [{port: 5432}]}
   });
 
   it('a duplicate within one file is reported too', () => {
-    const one = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.2}\n');
+    const one = workspace(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.2}\n',
+    );
     assert.deepEqual(service(one, 'default', 'x').clusterIPs, ['10.0.0.2']);
     const dups = one.report.problems.filter((p) => p.code === 'duplicate-object');
-    assert.deepEqual(dups.map((p) => [p.line, p.column]), [[8, 18]]);
+    assert.deepEqual(
+      dups.map((p) => [p.line, p.column]),
+      [[8, 18]],
+    );
   });
 
   it('an object without namespace and one in the default namespace are the same object', () => {
-    const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: team}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\n', { defaultNamespace: 'team' });
+    const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: team}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\n', {
+      defaultNamespace: 'team',
+    });
     assert.equal(m.report.problems.filter((p) => p.code === 'duplicate-object').length, 1);
     assert.equal(m.objects.services.filter((s) => !s.implied).length, 1);
   });
@@ -839,7 +878,10 @@ status: {podIPs: [{ip: 10.1.1.1}, {ip: "fe80::1%eth0"}], conditions: [{type: Rea
     const svc = service(model, 'x', 'bad-ip');
     assert.deepEqual([svc.clusterIPs, svc.clusterIPPending], [[], true]);
     assert.deepEqual(svc.externalIPs, ['203.0.113.7', '2001:db8::1']);
-    assert.deepEqual(model.snapshot.ownersOf('2001:db8::1').map((o) => o.kind), ['ExternalIP']);
+    assert.deepEqual(
+      model.snapshot.ownersOf('2001:db8::1').map((o) => o.kind),
+      ['ExternalIP'],
+    );
     assert.deepEqual(service(model, 'x', 'odd-type').clusterIPs, [], 'leading zeros are not an IP Kubernetes accepts');
     assert.deepEqual(pod(model, 'x', 'p').ips, ['10.1.1.1']);
   });
@@ -864,8 +906,19 @@ status: {podIPs: [{ip: 10.1.1.1}, {ip: "fe80::1%eth0"}], conditions: [{type: Rea
   });
 
   it('an alias bomb in one object is reported in the workspace report and the other objects are kept', () => {
-    const lines = ['apiVersion: v1', 'kind: Service', 'metadata: {name: bomb, namespace: x}', 'spec:', '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i <= 30; i++) lines.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(',')}]`);
+    const lines = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: bomb, namespace: x}',
+      'spec:',
+      '  a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ];
+    for (let i = 1; i <= 30; i++)
+      lines.push(
+        `  a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(',')}]`,
+      );
     const bomb = `${lines.join('\n')}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: fine, namespace: x}\nspec: {clusterIP: 10.96.1.1}\n`;
     const m = workspace(bomb);
     assert.deepEqual(
@@ -882,7 +935,10 @@ describe('workspace: resolver answers', () => {
   it('relative names go through the search path and say which step matched', () => {
     const short = ask(model, 'web', { namespace: 'shop' });
     assert.deepEqual([short.qname, short.rcode, short.explanation.matchedStep], ['web.shop.svc.cluster.local.', 'NOERROR', 0]);
-    assert.deepEqual(short.explanation.search?.map((s) => s.name), ['web.shop.svc.cluster.local.']);
+    assert.deepEqual(
+      short.explanation.search?.map((s) => s.name),
+      ['web.shop.svc.cluster.local.'],
+    );
 
     const withNs = ask(model, 'web.shop', { namespace: 'default' });
     assert.equal(withNs.qname, 'web.shop.svc.cluster.local.');
@@ -933,20 +989,32 @@ describe('workspace: resolver answers', () => {
   it('SRV of the headless StatefulSet Service names each pod', () => {
     const expected = [0, 1, 2].map((i) => `0 33 6379 redis-${i}.redis.shop.svc.cluster.local.`);
     const named = ask(model, '_redis._tcp.redis.shop.svc.cluster.local.', { qtype: 'SRV' });
-    assert.deepEqual(named.answers.map((r) => [r.name, r.type]), expected.map(() => ['_redis._tcp.redis.shop.svc.cluster.local.', 'SRV']));
-    assert.deepEqual(named.answers.map((r) => r.data), expected);
+    assert.deepEqual(
+      named.answers.map((r) => [r.name, r.type]),
+      expected.map(() => ['_redis._tcp.redis.shop.svc.cluster.local.', 'SRV']),
+    );
+    assert.deepEqual(
+      named.answers.map((r) => r.data),
+      expected,
+    );
     assert.deepEqual(
       named.additional.map((r) => [r.name, r.type, r.data]),
       [0, 1, 2].map((i) => [`redis-${i}.redis.shop.svc.cluster.local.`, 'A', null]),
     );
     const bare = ask(model, 'redis.shop.svc.cluster.local.', { qtype: 'SRV' });
-    assert.deepEqual(bare.answers.map((r) => r.data), expected);
+    assert.deepEqual(
+      bare.answers.map((r) => r.data),
+      expected,
+    );
     assert.equal(ask(model, '_nope._tcp.redis.shop.svc.cluster.local.', { qtype: 'SRV' }).rcode, 'NXDOMAIN');
   });
 
   it('SRV of a ClusterIP Service names the Service itself', () => {
     const a = ask(model, '_http._tcp.web.shop.svc.cluster.local.', { qtype: 'SRV' });
-    assert.deepEqual(a.answers.map((r) => r.data), ['0 100 80 web.shop.svc.cluster.local.']);
+    assert.deepEqual(
+      a.answers.map((r) => r.data),
+      ['0 100 80 web.shop.svc.cluster.local.'],
+    );
   });
 
   it('a cluster IP from the manifest is the answer; a pending one is null', () => {
@@ -954,7 +1022,10 @@ describe('workspace: resolver answers', () => {
     assert.deepEqual(ask(model, 'web', { namespace: 'shop' }).answers, [{ name: 'web.shop.svc.cluster.local.', type: 'A', data: null }]);
     const ptr = ask(model, '10.96.0.20');
     assert.deepEqual(ptr.answers, [{ name: '20.0.96.10.in-addr.arpa.', type: 'PTR', data: 'api.shop.svc.cluster.local.' }]);
-    assert.deepEqual(ptr.explanation.owners?.map((o) => [o.kind, o.namespace, o.name]), [['ClusterIP', 'shop', 'api']]);
+    assert.deepEqual(
+      ptr.explanation.owners?.map((o) => [o.kind, o.namespace, o.name]),
+      [['ClusterIP', 'shop', 'api']],
+    );
   });
 
   it('an ExternalName answers with its CNAME', () => {
@@ -962,18 +1033,13 @@ describe('workspace: resolver answers', () => {
     assert.deepEqual(a.answers, [{ name: 'payments.shop.svc.cluster.local.', type: 'CNAME', data: 'api.payments.example.com.' }]);
   });
 
-  it(
-    'a pending cluster IP is one A record however many ports the Service has',
-    () => {
-      const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: two, namespace: p}\nspec: {ports: [{name: a, port: 80}, {name: b, port: 81}]}\n');
-      assert.deepEqual(ask(m, 'two.p.svc.cluster.local.').answers, [{ name: 'two.p.svc.cluster.local.', type: 'A', data: null }]);
-    },
-  );
+  it('a pending cluster IP is one A record however many ports the Service has', () => {
+    const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: two, namespace: p}\nspec: {ports: [{name: a, port: 80}, {name: b, port: 81}]}\n');
+    assert.deepEqual(ask(m, 'two.p.svc.cluster.local.').answers, [{ name: 'two.p.svc.cluster.local.', type: 'A', data: null }]);
+  });
 
-  it(
-    'a pending StatefulSet pod is one A record, and one SRV extra, however many ports its Service has',
-    () => {
-      const m = workspace(`apiVersion: apps/v1
+  it('a pending StatefulSet pod is one A record, and one SRV extra, however many ports its Service has', () => {
+    const m = workspace(`apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: db, namespace: p}
 spec:
@@ -986,10 +1052,9 @@ kind: Service
 metadata: {name: db, namespace: p}
 spec: {clusterIP: None, selector: {app: db}, ports: [{name: a, port: 80}, {name: b, port: 81}]}
 `);
-      assert.deepEqual(ask(m, 'db-0.db.p.svc.cluster.local.').answers, [{ name: 'db-0.db.p.svc.cluster.local.', type: 'A', data: null }]);
-      const srv = ask(m, 'db.p.svc.cluster.local.', { qtype: 'SRV' });
-      assert.equal(srv.answers.length, 2);
-      assert.deepEqual(srv.additional, [{ name: 'db-0.db.p.svc.cluster.local.', type: 'A', data: null }]);
-    },
-  );
+    assert.deepEqual(ask(m, 'db-0.db.p.svc.cluster.local.').answers, [{ name: 'db-0.db.p.svc.cluster.local.', type: 'A', data: null }]);
+    const srv = ask(m, 'db.p.svc.cluster.local.', { qtype: 'SRV' });
+    assert.equal(srv.answers.length, 2);
+    assert.deepEqual(srv.additional, [{ name: 'db-0.db.p.svc.cluster.local.', type: 'A', data: null }]);
+  });
 });

@@ -4,7 +4,7 @@
  * the family. A block with host bits set (`10.0.0.1/24`) stands for its network, as Go's `net.ParseCIDR` reads it.
  */
 import * as ipaddr from 'ipaddr.js';
-import { parseIP, type IPFamily, type ParsedIP } from '../ip';
+import { type IPFamily, type ParsedIP, parseIP } from '../ip';
 
 export interface Cidr {
   readonly family: IPFamily;

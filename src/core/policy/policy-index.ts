@@ -5,7 +5,7 @@
  * candidates are tested against their whole selector. Namespace labels are kept for namespace selectors.
  */
 import type { LabelSelector, Labels, Namespace, NetworkPolicy, OtherPolicy, Pod, PolicyPort } from '../model';
-import { parseCidr, type Cidr } from './cidr';
+import { type Cidr, parseCidr } from './cidr';
 import { otherPolicyKind } from './kinds';
 import { selectorMatches } from './selector';
 
@@ -70,7 +70,11 @@ function compileRules(policy: NetworkPolicy, direction: Direction, cache: CidrCa
         const except = p.ipBlock.except.map((e) => cidrOf(e, cache)).filter((c): c is Cidr => c !== undefined);
         peers.push({ kind: 'ipBlock', cidr, except });
       } else {
-        peers.push({ kind: 'pods', ...(p.podSelector ? { podSelector: p.podSelector } : {}), ...(p.namespaceSelector ? { namespaceSelector: p.namespaceSelector } : {}) });
+        peers.push({
+          kind: 'pods',
+          ...(p.podSelector ? { podSelector: p.podSelector } : {}),
+          ...(p.namespaceSelector ? { namespaceSelector: p.namespaceSelector } : {}),
+        });
       }
     }
     return {

@@ -4,9 +4,20 @@
  * validation that refuses a policy (ValidateNetworkPolicySpec). A policy the API server would refuse never takes
  * effect, so it is reported and left out rather than evaluated.
  */
-import type { IPBlock, LabelSelector, NetworkPolicy, OtherPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, SelectorOperator, SelectorRequirement } from '../model';
-import { arr, obj, str, type Json, type Warn } from '../reduce';
-import { isStrictSubset, parseCidr, type Cidr } from './cidr';
+import type {
+  IPBlock,
+  LabelSelector,
+  NetworkPolicy,
+  OtherPolicy,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  PolicyType,
+  SelectorOperator,
+  SelectorRequirement,
+} from '../model';
+import { arr, type Json, obj, str, type Warn } from '../reduce';
+import { type Cidr, isStrictSubset, parseCidr } from './cidr';
 import { otherPolicyKind } from './kinds';
 import { EVERYTHING } from './selector';
 
@@ -43,7 +54,11 @@ function checkedCidr(text: unknown, path: string, refusals: Refusals): Cidr | un
     refusals.add(path, `${JSON.stringify(text)} must not have an IPv4-mapped IPv6 address`);
     return undefined;
   }
-  if (cidr.hostBits) refusals.note(path, `${JSON.stringify(text)} has bits set beyond the prefix length: it is read as its network, and API servers of Kubernetes 1.36 and later refuse it`);
+  if (cidr.hostBits)
+    refusals.note(
+      path,
+      `${JSON.stringify(text)} has bits set beyond the prefix length: it is read as its network, and API servers of Kubernetes 1.36 and later refuse it`,
+    );
   return cidr;
 }
 
@@ -70,20 +85,35 @@ export function reduceSelector(v: unknown, path: string, refusals: Refusals): La
   }
   const matchLabels = labelMap(o.matchLabels, `${path}.matchLabels`, refusals);
   const matchExpressions: SelectorRequirement[] = [];
-  arr(o.matchExpressions).forEach((e, i) => {
+  for (const [i, e] of arr(o.matchExpressions).entries()) {
     const eo = obj(e);
     const at = `${path}.matchExpressions[${i}]`;
     const key = eo ? str(eo.key) : undefined;
     const operator = eo ? (str(eo.operator) as SelectorOperator | undefined) : undefined;
-    if (!eo || !key) return refusals.add(at, 'needs a key');
-    if (!operator || !OPERATORS.has(operator)) return refusals.add(`${at}.operator`, `${JSON.stringify(eo.operator)} is not In, NotIn, Exists or DoesNotExist`);
+    if (!eo || !key) {
+      refusals.add(at, 'needs a key');
+      continue;
+    }
+    if (!operator || !OPERATORS.has(operator)) {
+      refusals.add(`${at}.operator`, `${JSON.stringify(eo.operator)} is not In, NotIn, Exists or DoesNotExist`);
+      continue;
+    }
     const values = arr(eo.values);
-    if (!values.every((x) => typeof x === 'string')) return refusals.add(`${at}.values`, 'must be strings');
+    if (!values.every((x) => typeof x === 'string')) {
+      refusals.add(`${at}.values`, 'must be strings');
+      continue;
+    }
     // ValidateLabelSelectorRequirement: In and NotIn need values, Exists and DoesNotExist take none.
-    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) return refusals.add(`${at}.values`, `must be non-empty for ${operator}`);
-    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) return refusals.add(`${at}.values`, `must be empty for ${operator}`);
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+      refusals.add(`${at}.values`, `must be non-empty for ${operator}`);
+      continue;
+    }
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {
+      refusals.add(`${at}.values`, `must be empty for ${operator}`);
+      continue;
+    }
     matchExpressions.push({ key, operator, values: values as string[] });
-  });
+  }
   if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) return EVERYTHING;
   return { matchLabels: Object.freeze(matchLabels), matchExpressions };
 }
@@ -153,7 +183,10 @@ function reduceIPBlock(v: unknown, path: string, refusals: Refusals): IPBlock | 
   arr(o.except).forEach((e, i) => {
     const inner = checkedCidr(e, `${path}.except[${i}]`, refusals);
     if (!inner) return;
-    if (!isStrictSubset(inner, cidr)) return refusals.add(`${path}.except[${i}]`, 'must be a strict subset of `cidr`');
+    if (!isStrictSubset(inner, cidr)) {
+      refusals.add(`${path}.except[${i}]`, 'must be a strict subset of `cidr`');
+      return;
+    }
     except.push(e as string);
   });
   return { cidr: cidrText, except };

@@ -25,7 +25,7 @@ function isEmptyLabels(labels: Labels): boolean {
  * apimachinery's Requirement.Matches returns true for a missing key.
  */
 export function requirementMatches(r: SelectorRequirement, labels: Labels): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   switch (r.operator) {
     case 'In':
       return has && r.values.includes(labels[r.key]!);

@@ -7,7 +7,7 @@
 import type { Labels, Pod, Protocol, Service, ServicePort } from '../model';
 import type { ClusterSnapshot } from '../snapshot';
 import type { PolicyIndex } from './policy-index';
-import { DestinationVerdicts, type Decision, type TrafficPeer, type Verdict } from './verdict';
+import { type Decision, DestinationVerdicts, type TrafficPeer, type Verdict } from './verdict';
 
 export type Coverage = 'allowed' | 'blocked' | 'partial' | 'unknown';
 
@@ -67,14 +67,30 @@ export function servicePort(service: Service, port: number | string, protocol?: 
  * resolved per pod in its EndpointSlices); a headless Service's clients connect to the pods directly, so a
  * numeric port is the pods' port as it is.
  */
-export function serviceVerdict(index: PolicyIndex, snapshot: ClusterSnapshot, source: TrafficPeer, service: Service, port: number | string, protocol?: Protocol): ServiceVerdict {
+export function serviceVerdict(
+  index: PolicyIndex,
+  snapshot: ClusterSnapshot,
+  source: TrafficPeer,
+  service: Service,
+  port: number | string,
+  protocol?: Protocol,
+): ServiceVerdict {
   const id = `${service.namespace}/${service.name}`;
   const sp = servicePort(service, port, protocol);
   const proto: Protocol = protocol ?? sp?.protocol ?? 'TCP';
   const finish = (paths: ServicePath[], reason?: ServiceVerdictReason): ServiceVerdict => {
     const notEvaluated = [...new Set(paths.flatMap((p) => p.verdict.notEvaluated))];
     const v = coverage(paths.map((p) => p.verdict.verdict));
-    return { service: id, port, protocol: proto, verdict: v, paths, ...(reason ? { reason } : {}), notEvaluated, summary: summarizeService(id, port, proto, v, paths, reason) };
+    return {
+      service: id,
+      port,
+      protocol: proto,
+      verdict: v,
+      paths,
+      ...(reason ? { reason } : {}),
+      notEvaluated,
+      summary: summarizeService(id, port, proto, v, paths, reason),
+    };
   };
   if (service.type === 'ExternalName') return finish([], 'external-name');
   const direct = service.headless && typeof port === 'number';
@@ -116,8 +132,16 @@ export function serviceVerdict(index: PolicyIndex, snapshot: ClusterSnapshot, so
   return finish(paths, paths.length === 0 ? 'no-endpoints' : undefined);
 }
 
-function summarizeService(id: string, port: number | string, protocol: Protocol, v: Coverage, paths: readonly ServicePath[], reason?: ServiceVerdictReason): string {
-  if (reason === 'external-name') return `${id} is an ExternalName Service: its traffic leaves the cluster's pods, so NetworkPolicy is judged on the address it resolves to`;
+function summarizeService(
+  id: string,
+  port: number | string,
+  protocol: Protocol,
+  v: Coverage,
+  paths: readonly ServicePath[],
+  reason?: ServiceVerdictReason,
+): string {
+  if (reason === 'external-name')
+    return `${id} is an ExternalName Service: its traffic leaves the cluster's pods, so NetworkPolicy is judged on the address it resolves to`;
   if (reason === 'port-not-exposed') return `${id} does not expose port ${port}/${protocol}`;
   if (reason === 'no-endpoints') return `${id} has no endpoints on port ${port}/${protocol} to judge`;
   if (v === 'allowed' || v === 'blocked') {

@@ -10,7 +10,7 @@
  * `unknown`, never a guess.
  */
 import type { Pod, PolicyPort, Protocol } from '../model';
-import { cidrContains, parseAddress, type ParsedAddress } from './cidr';
+import { cidrContains, type ParsedAddress, parseAddress } from './cidr';
 import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction, PolicyIndex } from './policy-index';
 import { selectorMatches } from './selector';
 
@@ -113,7 +113,14 @@ function policyPod(p: TrafficPeer): Pod | undefined {
   return p.pod && !p.pod.hostNetwork ? p.pod : undefined;
 }
 
-function peerMatches(index: PolicyIndex, peer: CompiledPeer, policyNamespace: string, other: Pod | undefined, addresses: Addresses, side: 'source' | 'destination'): Tri {
+function peerMatches(
+  index: PolicyIndex,
+  peer: CompiledPeer,
+  policyNamespace: string,
+  other: Pod | undefined,
+  addresses: Addresses,
+  side: 'source' | 'destination',
+): Tri {
   if (peer.kind === 'ipBlock') {
     const address = addresses[side];
     if (!address) return 'unknown';
@@ -129,7 +136,14 @@ function peerMatches(index: PolicyIndex, peer: CompiledPeer, policyNamespace: st
   return !peer.podSelector || selectorMatches(peer.podSelector, other.labels) ? 'yes' : 'no';
 }
 
-function rulePeers(index: PolicyIndex, rule: CompiledRule, policyNamespace: string, other: Pod | undefined, addresses: Addresses, side: 'source' | 'destination'): Tri {
+function rulePeers(
+  index: PolicyIndex,
+  rule: CompiledRule,
+  policyNamespace: string,
+  other: Pod | undefined,
+  addresses: Addresses,
+  side: 'source' | 'destination',
+): Tri {
   if (rule.peers === undefined) return 'yes';
   let result: Tri = 'no';
   for (const peer of rule.peers) {
@@ -222,8 +236,24 @@ export function verdict(index: PolicyIndex, source: TrafficPeer, destination: Tr
   if (destination.pod) namespaces.push(destination.pod.namespace);
   const notEvaluated = index.otherPoliciesFor(namespaces);
   if (!index.policiesKnown) {
-    const open = (pod: Pod | undefined): DirectionVerdict => ({ pod: pod && `${pod.namespace}/${pod.name}`, isolated: false, isolatedBy: NONE, verdict: 'unknown', allowedBy: NONE, undecidedBy: NONE });
-    return { verdict: 'unknown', port, protocol, egress: open(src), ingress: open(dst), blockedBy: NONE, notEvaluated, summary: `unknown (${protocol} ${port}): the model holds no NetworkPolicies to judge by` };
+    const open = (pod: Pod | undefined): DirectionVerdict => ({
+      pod: pod && `${pod.namespace}/${pod.name}`,
+      isolated: false,
+      isolatedBy: NONE,
+      verdict: 'unknown',
+      allowedBy: NONE,
+      undecidedBy: NONE,
+    });
+    return {
+      verdict: 'unknown',
+      port,
+      protocol,
+      egress: open(src),
+      ingress: open(dst),
+      blockedBy: NONE,
+      notEvaluated,
+      summary: `unknown (${protocol} ${port}): the model holds no NetworkPolicies to judge by`,
+    };
   }
   const egress = direction(index, 'egress', src, dst, addresses, port, protocol, dst);
   const ingress = direction(index, 'ingress', dst, src, addresses, port, protocol, dst);

@@ -3,7 +3,7 @@
  * the API server would, and the policies of other APIs that NetLens reports without evaluating. Calico's
  * `NetworkPolicy` shares its kind with Kubernetes', so objects are told apart by API group as well as kind.
  */
-import { namespaceOf, type ManifestObject, type ManifestProblem, type ParsedManifest } from '../manifests';
+import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from '../manifests';
 import type { NetworkPolicy, OtherPolicy } from '../model';
 import { groupOf, isNetworkPolicy, otherPolicyKind } from './kinds';
 import { reduceNetworkPolicy, reduceOtherPolicy } from './reduce';

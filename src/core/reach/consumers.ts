@@ -3,7 +3,7 @@
  * `envFrom`) and by volumes (`configMap`, `secret`, `projected` sources), in every container, init container and
  * ephemeral container. A reference written in a ConfigMap is a connection that the pods reading it make.
  */
-import { arr, obj, str, type Json } from '../reduce';
+import { arr, type Json, obj, str } from '../reduce';
 
 export interface ConfigRef {
   readonly kind: 'ConfigMap' | 'Secret';

@@ -9,17 +9,17 @@
  * operator may run with labels NetLens does not see.
  */
 import { isMap, isScalar, type Node as YamlNode } from 'yaml';
-import { applySeverities, closest, type CheckOptions, type CheckSource, type Finding, type Fix } from '../check';
+import { applySeverities, type CheckOptions, type CheckSource, closest, type Finding, type Fix } from '../check';
 import type { ManifestObject, ParsedManifest } from '../manifests';
 import type { LabelSelector, NetworkPolicy, Pod } from '../model';
-import { NAMESPACE_NAME_LABEL, type Direction } from '../policy/policy-index';
+import { type Direction, NAMESPACE_NAME_LABEL } from '../policy/policy-index';
 import { isEmptySelector, selectorMatches, selectorText } from '../policy/selector';
 import type { DnsOptions } from '../policy/service';
 import type { Reference } from '../references';
 import type { ClusterSnapshot } from '../snapshot';
 import type { ReachPath } from './judge';
-import { reachModel, type ReachModel } from './model';
-import { isPodConnection, referenceVerdict, type ReferenceVerdict } from './reference';
+import { type ReachModel, reachModel } from './model';
+import { isPodConnection, type ReferenceVerdict, referenceVerdict } from './reference';
 import { blockedDirection, dnsText, list, portText, targetText, workloadText } from './text';
 import { appendToSequence, matchLabelsLines, nodeAt, nodeRange, pairRange } from './yaml-edit';
 
@@ -73,12 +73,26 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
           ? `${Holder} may not connect to ${to}${scope}: ${blockedDirection('egress', first)}${where}.`
           : `${targetText(v.target)} does not admit ${holder} on ${portText(first.port, first.protocol)}${scope}: ${blockedDirection('ingress', first)}${where}.`;
       const code = dir === 'egress' ? 'NL017' : 'NL018';
-      out.push({ code, severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message, fixes: consumers.length > 1 ? [] : admitFixes(manifest, v, first, dir, options) });
+      out.push({
+        code,
+        severity: 'warning',
+        start: ref.hostStart,
+        end: ref.hostEnd,
+        message,
+        fixes: consumers.length > 1 ? [] : admitFixes(manifest, v, first, dir, options),
+      });
     }
   }
   const dns = v.dns;
-  if (dns && dns.isolated && dns.verdict === 'blocked') {
-    out.push({ code: 'NL019', severity: 'warning', start: ref.hostStart, end: ref.hostEnd, message: `${Holder} looks up "${ref.host}" in the cluster DNS, but ${dnsText(dns)!.replace(/^DNS blocked: /, '')}${where}: the name does not resolve from its pods.`, fixes: [] });
+  if (dns?.isolated && dns.verdict === 'blocked') {
+    out.push({
+      code: 'NL019',
+      severity: 'warning',
+      start: ref.hostStart,
+      end: ref.hostEnd,
+      message: `${Holder} looks up "${ref.host}" in the cluster DNS, but ${dnsText(dns)!.replace(/^DNS blocked: /, '')}${where}: the name does not resolve from its pods.`,
+      fixes: [],
+    });
   }
   return out;
 }
@@ -95,7 +109,8 @@ const NAME_LABELS = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name', 'compon
  */
 function peerLabels(labels: Readonly<Record<string, string>>, policy: NetworkPolicy, dir: Direction): Record<string, string> | undefined {
   const used = new Set<string>();
-  for (const rule of dir === 'ingress' ? policy.ingress : policy.egress) for (const p of rule.peers) for (const k in p.podSelector?.matchLabels ?? {}) used.add(k);
+  for (const rule of dir === 'ingress' ? policy.ingress : policy.egress)
+    for (const p of rule.peers) for (const k in p.podSelector?.matchLabels ?? {}) used.add(k);
   const pick = (keys: Iterable<string>): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const k of keys) if (labels[k] !== undefined && !PER_POD_LABELS.has(k)) out[k] = labels[k]!;
@@ -147,7 +162,9 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     const labels = dir === 'ingress' ? peerLabels(peer.labels, p, dir) : peer.labels;
     if (!labels) return undefined;
     const podSelector = ['podSelector:', ...matchLabelsLines(labels).map((l) => `  ${l}`)];
-    const lines = peer.namespace ? [...podSelector, 'namespaceSelector:', ...matchLabelsLines({ [NAMESPACE_NAME_LABEL]: peer.namespace }).map((l) => `  ${l}`)] : podSelector;
+    const lines = peer.namespace
+      ? [...podSelector, 'namespaceSelector:', ...matchLabelsLines({ [NAMESPACE_NAME_LABEL]: peer.namespace }).map((l) => `  ${l}`)]
+      : podSelector;
     return { lines, text: `${labelsText(labels)}${peer.namespace ? ` in namespace ${peer.namespace}` : ''}` };
   };
   const fixes: Fix[] = [];
@@ -163,7 +180,10 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
       const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir, index, peerField]), at.shift, written.lines);
       if (edit) fixes.push({ title: `Add ${written.text} to ${d.closest.rule}`, edits: [edit] });
     } else if (d.closest.missing[0] === 'port') {
-      const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir, index, 'ports']), at.shift, [`port: ${path.port}`, `protocol: ${path.protocol}`]);
+      const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir, index, 'ports']), at.shift, [
+        `port: ${path.port}`,
+        `protocol: ${path.protocol}`,
+      ]);
       if (edit) fixes.push({ title: `Add port ${portText(path.port, path.protocol)} to ${d.closest.rule}`, edits: [edit] });
     }
   }
@@ -171,7 +191,14 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     const at = policyObject(manifest, p)!;
     const written = peerFor(p);
     if (!written) continue;
-    const rule = [`${peerField}:`, `- ${written.lines[0]}`, ...written.lines.slice(1).map((l) => `  ${l}`), 'ports:', `- port: ${path.port}`, `  protocol: ${path.protocol}`];
+    const rule = [
+      `${peerField}:`,
+      `- ${written.lines[0]}`,
+      ...written.lines.slice(1).map((l) => `  ${l}`),
+      'ports:',
+      `- port: ${path.port}`,
+      `  protocol: ${path.protocol}`,
+    ];
     const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir]), at.shift, rule);
     if (edit) {
       fixes.push({ title: `Add an ${dir} rule to ${p.namespace}/${p.name} for ${written.text} on ${portText(path.port, path.protocol)}`, edits: [edit] });
@@ -199,7 +226,13 @@ function modelOf(v: ReferenceVerdict, options: PolicyCheckOptions): ReachModel |
  * the destination's pods (the Service's selector when there is one, else the pod's name label). `namespace` is set
  * when the peer lives in another namespace than the policy.
  */
-function peerOf(v: ReferenceVerdict, path: ReachPath, dir: Direction, model: ReachModel, options: PolicyCheckOptions): { labels: Readonly<Record<string, string>>; namespace?: string } | undefined {
+function peerOf(
+  v: ReferenceVerdict,
+  path: ReachPath,
+  dir: Direction,
+  model: ReachModel,
+  options: PolicyCheckOptions,
+): { labels: Readonly<Record<string, string>>; namespace?: string } | undefined {
   const policyNamespace = (dir === 'egress' ? path.egress : path.ingress).pod?.split('/')[0];
   let labels: Readonly<Record<string, string>> | undefined;
   let namespace: string | undefined;
@@ -324,7 +357,10 @@ function selectsNothing(
   for (const ns of namespaces) for (const p of workspace.podsIn(ns)) pods.push(p);
   // A key no pod carries at all says the policy was written for pods kept elsewhere (another repository, a chart not
   // rendered), not that it is wrong: only a value that differs from what the pods carry points at a mistake.
-  const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.filter((r) => r.operator === 'In' || r.operator === 'Exists').map((r) => r.key)];
+  const keys = [
+    ...Object.keys(selector.matchLabels),
+    ...selector.matchExpressions.filter((r) => r.operator === 'In' || r.operator === 'Exists').map((r) => r.key),
+  ];
   if (keys.some((k) => !pods.some((p) => p.labels[k] !== undefined))) return undefined;
   const lonely = Object.entries(selector.matchLabels).find(([k, v]) => !pods.some((p) => p.labels[k] === v));
   if (!lonely) return { range: { start: whole[0], end: whole[1] }, hint: '.', fixes: [] };
@@ -336,9 +372,9 @@ function selectsNothing(
   const valueNode = nodeAt(labelsNode, [k]);
   const fixes: Fix[] = [];
   if (isScalar(valueNode) && valueNode.range && valueNode.type === 'PLAIN') {
-    for (const n of near) fixes.push({ title: `Change ${k} to ${n}`, edits: [{ start: valueNode.range[0] + shift, end: valueNode.range[1] + shift, newText: n }] });
+    for (const n of near)
+      fixes.push({ title: `Change ${k} to ${n}`, edits: [{ start: valueNode.range[0] + shift, end: valueNode.range[1] + shift, newText: n }] });
   }
   const hint = near.length > 0 ? `; did you mean ${k}=${near.join(` or ${k}=`)}?` : ` (its pods have ${k}=${list(values.sort())}).`;
   return { range: { start: range[0], end: range[1] }, hint, fixes };
 }
-

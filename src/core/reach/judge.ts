@@ -10,10 +10,10 @@
  * - a model that read no NetworkPolicies: `unknown`.
  */
 import type { LabelSelector, Pod, Protocol, Service } from '../model';
-import { coverage, DEFAULT_DNS, dnsPods, servicePort, type Coverage, type DnsOptions } from '../policy/service';
-import { NAMESPACE_NAME_LABEL, type CompiledRule, type Direction } from '../policy/policy-index';
+import { type CompiledRule, type Direction, NAMESPACE_NAME_LABEL } from '../policy/policy-index';
 import { requirementMatches, selectorMatches } from '../policy/selector';
-import { DestinationVerdicts, portMatches, type Decision, type DirectionVerdict, type TrafficPeer, type Verdict } from '../policy/verdict';
+import { type Coverage, coverage, DEFAULT_DNS, type DnsOptions, dnsPods, servicePort } from '../policy/service';
+import { type Decision, DestinationVerdicts, type DirectionVerdict, portMatches, type TrafficPeer, type Verdict } from '../policy/verdict';
 import type { ReachModel } from './model';
 import { list } from './text';
 
@@ -107,7 +107,8 @@ function finish(model: ReachModel, paths: ReachPath[], sources: readonly Pod[]):
   const notEvaluated = model.index.otherPoliciesFor([...namespaces]);
   if (notEvaluated.length > 0) return { verdict: 'unknown', networkPolicies, paths, notEvaluated, reason: 'not-evaluated' };
   const unsure = paths.find((p) => p.verdict === 'unknown');
-  if (networkPolicies === 'unknown') return { verdict: 'unknown', networkPolicies, paths, notEvaluated, reason: 'unsure', ...(unsure?.unsure ? { unsure: unsure.unsure } : {}) };
+  if (networkPolicies === 'unknown')
+    return { verdict: 'unknown', networkPolicies, paths, notEvaluated, reason: 'unsure', ...(unsure?.unsure ? { unsure: unsure.unsure } : {}) };
   return { verdict: networkPolicies, networkPolicies, paths, notEvaluated };
 }
 
@@ -187,8 +188,25 @@ function outside(model: ReachModel, from: string, src: Pod, port: number, protoc
     }
   }
   const verdict: Decision = allowedBy.length > 0 ? 'allowed' : undecidedBy.length > 0 ? 'unknown' : 'blocked';
-  const egress: DirectionVerdict = { pod: from, isolated: true, isolatedBy: isolating.map((c) => c.id), verdict, allowedBy, undecidedBy, ...(verdict === 'blocked' && closest ? { closest } : {}) };
-  return { from, pod: undefined, port, protocol, verdict, egress, ingress: open, ...(verdict === 'unknown' ? { unsure: `it depends on the address the name resolves to (${list(undecidedBy)})` } : {}) };
+  const egress: DirectionVerdict = {
+    pod: from,
+    isolated: true,
+    isolatedBy: isolating.map((c) => c.id),
+    verdict,
+    allowedBy,
+    undecidedBy,
+    ...(verdict === 'blocked' && closest ? { closest } : {}),
+  };
+  return {
+    from,
+    pod: undefined,
+    port,
+    protocol,
+    verdict,
+    egress,
+    ingress: open,
+    ...(verdict === 'unknown' ? { unsure: `it depends on the address the name resolves to (${list(undecidedBy)})` } : {}),
+  };
 }
 
 /** Whether an endpoint answers to a DNS label: its hostname, or its address with dashes (`10-1-2-3`). */
@@ -203,13 +221,25 @@ function endpointNamed(hostname: string | undefined, addresses: readonly string[
  */
 function settle(model: ReachModel, from: string, src: Pod, destination: TrafficPeer, v: Verdict): ReachPath {
   const dst = destination.pod && !destination.pod.hostNetwork ? destination.pod : undefined;
-  const base = { from, pod: destination.pod ? `${destination.pod.namespace}/${destination.pod.name}` : undefined, port: v.port, protocol: v.protocol, egress: v.egress, ingress: v.ingress };
+  const base = {
+    from,
+    pod: destination.pod ? `${destination.pod.namespace}/${destination.pod.name}` : undefined,
+    port: v.port,
+    protocol: v.protocol,
+    egress: v.egress,
+    ingress: v.ingress,
+  };
   if (v.verdict === 'unknown') return { ...base, verdict: 'unknown', unsure: 'it depends on the pod IP the cluster allocates (an ipBlock rule)' };
   let unsure: string | undefined;
   const egress = directionSettled(model, 'egress', src.hostNetwork ? undefined : src, dst, v.egress, v.port, v.protocol, dst);
   const ingress = directionSettled(model, 'ingress', dst, src.hostNetwork ? undefined : src, v.ingress, v.port, v.protocol, dst);
   for (const d of [egress, ingress]) if (d.unsure) unsure ??= d.unsure;
-  const decision: Decision = egress.decision === 'blocked' || ingress.decision === 'blocked' ? 'blocked' : egress.decision === 'unknown' || ingress.decision === 'unknown' ? 'unknown' : 'allowed';
+  const decision: Decision =
+    egress.decision === 'blocked' || ingress.decision === 'blocked'
+      ? 'blocked'
+      : egress.decision === 'unknown' || ingress.decision === 'unknown'
+        ? 'unknown'
+        : 'allowed';
   return { ...base, verdict: decision, ...(decision === 'unknown' && unsure ? { unsure } : {}) };
 }
 
@@ -253,11 +283,22 @@ function directionSettled(
     }
   }
   if (!uncertain || certain) return { decision: d.verdict };
-  return { decision: 'unknown', unsure: `it depends on the labels of namespace ${other.namespace}, which the model does not hold (a namespaceSelector of ${d.pod}'s ${dir} policies)` };
+  return {
+    decision: 'unknown',
+    unsure: `it depends on the labels of namespace ${other.namespace}, which the model does not hold (a namespaceSelector of ${d.pod}'s ${dir} policies)`,
+  };
 }
 
 /** Whether a rule admits `other` (a pod of a namespace whose labels are not known): certainly, perhaps, or not. */
-function ruleStatus(rule: CompiledRule, policyNamespace: string, other: Pod, port: number, protocol: Protocol, destination: Pod | undefined, allowedBy: readonly string[]): Tri {
+function ruleStatus(
+  rule: CompiledRule,
+  policyNamespace: string,
+  other: Pod,
+  port: number,
+  protocol: Protocol,
+  destination: Pod | undefined,
+  allowedBy: readonly string[],
+): Tri {
   if (rule.ports.length > 0 && !rule.ports.some((p) => portMatches(p, port, protocol, destination))) return 'no';
   if (rule.peers === undefined) return 'yes';
   let result: Tri = 'no';
@@ -299,7 +340,16 @@ export interface DnsReach {
 export function judgeDns(model: ReachModel, sources: readonly Pod[], options: DnsOptions = {}): DnsReach {
   const o: Required<DnsOptions> = { ...DEFAULT_DNS, ...options };
   const isolated = sources.some((s) => !s.hostNetwork && model.index.selecting(s).some((c) => c.egress !== undefined));
-  const blank = (reason: ReachReason): DnsReach => ({ verdict: 'unknown', udp: 'unknown', tcp: 'unknown', isolated, standIn: false, paths: NONE, notEvaluated: NONE, reason });
+  const blank = (reason: ReachReason): DnsReach => ({
+    verdict: 'unknown',
+    udp: 'unknown',
+    tcp: 'unknown',
+    isolated,
+    standIn: false,
+    paths: NONE,
+    notEvaluated: NONE,
+    reason,
+  });
   if (sources.length === 0) return blank('no-source');
   if (!model.policiesKnown) return blank('policies-unknown');
   const { pods, standIn } = dnsPods(model.snapshot, o);

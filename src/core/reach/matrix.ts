@@ -56,7 +56,15 @@ export function reachMatrix(snapshot: ClusterSnapshot, options: MatrixOptions = 
   const workloads: MatrixWorkload[] = entries.map(([id, pods]) => {
     const w = pods[0]!.template!.workload;
     const ports: MatrixPort[] = options.port !== undefined ? [{ port: options.port, protocol: options.protocol ?? 'TCP' }] : servedPorts(snapshot, pods);
-    return { id, kind: w.kind, namespace: w.namespace, name: w.name, pods: pods.map((p) => `${p.namespace}/${p.name}`), ports, dns: judgeDns(model, pods).verdict };
+    return {
+      id,
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      pods: pods.map((p) => `${p.namespace}/${p.name}`),
+      ports,
+      dns: judgeDns(model, pods).verdict,
+    };
   });
   const podsOf = new Map(entries);
   const cells: MatrixCell[] = [];
@@ -96,6 +104,7 @@ export function servedPorts(snapshot: ClusterSnapshot, pods: readonly Pod[]): Ma
       for (const p of slice.ports) if (p.port !== undefined) out.set(`${p.port}/${p.protocol}`, { port: p.port, protocol: p.protocol });
     }
   }
-  if (out.size === 0) for (const pod of pods) for (const cp of pod.ports) out.set(`${cp.containerPort}/${cp.protocol}`, { port: cp.containerPort, protocol: cp.protocol });
+  if (out.size === 0)
+    for (const pod of pods) for (const cp of pod.ports) out.set(`${cp.containerPort}/${cp.protocol}`, { port: cp.containerPort, protocol: cp.protocol });
   return [...out.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
 }

@@ -15,13 +15,20 @@ import { labelsUnder } from '../names';
 import type { DnsOptions } from '../policy/service';
 import type { Reference } from '../references';
 import type { ClusterSnapshot } from '../snapshot';
-import { judge, judgeDns, type DnsReach, type Reach, type ReachTarget } from './judge';
-import { reachModel, type ReachModel, type Workload } from './model';
+import { type DnsReach, judge, judgeDns, type Reach, type ReachTarget } from './judge';
+import { type ReachModel, reachModel, type Workload } from './model';
 import { verdictLine } from './text';
 
 /** What a reference connects to, for messages and JSON. */
 export type TargetSummary =
-  | { readonly kind: 'Service'; readonly namespace: string; readonly name: string; readonly port?: number | string; readonly protocol?: Protocol; readonly endpoint?: string }
+  | {
+      readonly kind: 'Service';
+      readonly namespace: string;
+      readonly name: string;
+      readonly port?: number | string;
+      readonly protocol?: Protocol;
+      readonly endpoint?: string;
+    }
   | { readonly kind: 'Pod'; readonly namespace: string; readonly name: string; readonly port: number; readonly protocol: Protocol };
 
 /** The verdict for the pods of one workload that reads the ConfigMap or Secret holding a reference. */
@@ -85,7 +92,9 @@ function sourcesOf(ref: Reference, options: ReachOptions): { pods: readonly Pod[
   if (pods.length > 0 || (holder.kind !== 'ConfigMap' && holder.kind !== 'Secret')) return { pods };
   const facts = (options.sources.find((s) => !s.live && s.resolver.snapshot === options.workspace) ?? options.sources.find((s) => !s.live))?.facts;
   const readers = facts?.configConsumers?.get(`${holder.namespace}/${holder.kind}/${holder.name}`) ?? [];
-  const consumers = readers.map((w) => ({ workload: { kind: w.kind, namespace: w.namespace, name: w.name }, pods: model.podsOf(w) })).filter((c) => c.pods.length > 0);
+  const consumers = readers
+    .map((w) => ({ workload: { kind: w.kind, namespace: w.namespace, name: w.name }, pods: model.podsOf(w) }))
+    .filter((c) => c.pods.length > 0);
   return { pods: consumers.flatMap((c) => c.pods), consumers };
 }
 
@@ -108,10 +117,26 @@ export function referenceVerdict(ref: Reference, options: ReachOptions): Referen
 }
 
 /** The verdict in one source, cached in that source's model for this workspace, holder and target. */
-function judgedIn(source: CheckSource, ref: Reference, holder: Workload, from: ReturnType<typeof sourcesOf>, options: ReachOptions): ReferenceVerdict | undefined {
+function judgedIn(
+  source: CheckSource,
+  ref: Reference,
+  holder: Workload,
+  from: ReturnType<typeof sourcesOf>,
+  options: ReachOptions,
+): ReferenceVerdict | undefined {
   const model = reachModel(source.resolver.snapshot);
   const cache = cacheFor(model, options.workspace);
-  const key = [holder.kind, holder.namespace, holder.name, ref.kind, ref.host.toLowerCase(), ref.serviceNamespace ?? '', ref.port ?? '', ref.scheme ?? '', source.name].join('\u0000');
+  const key = [
+    holder.kind,
+    holder.namespace,
+    holder.name,
+    ref.kind,
+    ref.host.toLowerCase(),
+    ref.serviceNamespace ?? '',
+    ref.port ?? '',
+    ref.scheme ?? '',
+    source.name,
+  ].join('\u0000');
   const hit = cache.get(key);
   if (hit !== undefined) return hit ?? undefined;
   const target = targetOf(ref, source, model);
@@ -229,7 +254,10 @@ function targetOf(ref: Reference, source: CheckSource, model: ReachModel): Targe
     if (svc) return serviceTarget(svc, ref.port);
     const pod = snapshot.podsWithIP(ip.text)[0];
     if (!pod || typeof ref.port !== 'number') return undefined;
-    return { summary: { kind: 'Pod', namespace: pod.namespace, name: pod.name, port: ref.port, protocol: 'TCP' }, ports: [{ kind: 'Pods', pods: [pod], port: ref.port, protocol: 'TCP' }] };
+    return {
+      summary: { kind: 'Pod', namespace: pod.namespace, name: pod.name, port: ref.port, protocol: 'TCP' },
+      ports: [{ kind: 'Pods', pods: [pod], port: ref.port, protocol: 'TCP' }],
+    };
   }
   const r = source.resolver.resolve(ref.host, { namespace: ref.namespace, qtype: 'A' });
   if (!r.ok || r.answer.rcode !== 'NOERROR') return undefined;
@@ -256,9 +284,16 @@ export function serviceTarget(svc: Service, written: number | string | undefined
     ...(protocol ? { protocol } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
-  const at = (port: number | string, protocol?: Protocol): ReachTarget => ({ kind: 'Service', service: svc, port, ...(protocol ? { protocol } : {}), ...(endpoint !== undefined ? { endpoint } : {}) });
+  const at = (port: number | string, protocol?: Protocol): ReachTarget => ({
+    kind: 'Service',
+    service: svc,
+    port,
+    ...(protocol ? { protocol } : {}),
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  });
   if (written !== undefined) {
-    const proto = protocol ?? svc.ports.find((p) => (p.port === written || p.name === written) && (protocol === undefined || p.protocol === protocol))?.protocol;
+    const proto =
+      protocol ?? svc.ports.find((p) => (p.port === written || p.name === written) && (protocol === undefined || p.protocol === protocol))?.protocol;
     return { summary: summary(written, proto), ports: [at(written, protocol)] };
   }
   // A Service without ports (a headless one, reached on ports of its pods): with no port written, nothing to judge.

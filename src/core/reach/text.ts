@@ -95,7 +95,12 @@ function unknownText(reach: Reach, target: TargetSummary | undefined, model: str
     case 'policies-unknown':
       return `${model ?? 'the model'} holds no NetworkPolicies to judge by (they were not read)`;
     case 'not-evaluated': {
-      const np = reach.networkPolicies === 'allowed' ? 'NetworkPolicies allow it' : reach.networkPolicies === 'unknown' ? 'NetworkPolicies do not decide it' : `NetworkPolicies ${reach.networkPolicies === 'blocked' ? 'block' : 'partly block'} it`;
+      const np =
+        reach.networkPolicies === 'allowed'
+          ? 'NetworkPolicies allow it'
+          : reach.networkPolicies === 'unknown'
+            ? 'NetworkPolicies do not decide it'
+            : `NetworkPolicies ${reach.networkPolicies === 'blocked' ? 'block' : 'partly block'} it`;
       return `${np}, but ${list(reach.notEvaluated, 2)} may decide too (not evaluated)`;
     }
     case 'no-endpoints':
@@ -108,7 +113,6 @@ function unknownText(reach: Reach, target: TargetSummary | undefined, model: str
       return 'no port is written, and the Service’s ports are judged differently';
     case 'no-source':
       return 'the holder runs no pods in the model';
-    case 'unsure':
     default:
       return reach.unsure ?? 'the policies cannot decide it from what the model holds';
   }
@@ -119,7 +123,10 @@ export function dnsText(dns: DnsReach): string | undefined {
   if (!dns.isolated || dns.verdict === 'allowed') return undefined;
   if (dns.verdict === 'blocked') {
     const p = dns.paths.find((x) => x.verdict === 'blocked')!;
-    const who = p.egress.verdict === 'blocked' ? `the egress of ${p.egress.pod} (isolated by ${list(p.egress.isolatedBy, 2)})` : `the DNS pods' ingress (isolated by ${list(p.ingress.isolatedBy, 2)})`;
+    const who =
+      p.egress.verdict === 'blocked'
+        ? `the egress of ${p.egress.pod} (isolated by ${list(p.egress.isolatedBy, 2)})`
+        : `the DNS pods' ingress (isolated by ${list(p.ingress.isolatedBy, 2)})`;
     return `DNS blocked: ${who} admits neither UDP nor TCP ${p.port} to ${dns.standIn ? 'the DNS pods (assumed: kube-system, k8s-app=kube-dns)' : 'the DNS pods'}`;
   }
   if (dns.verdict === 'partial' && dns.udp === 'allowed' && dns.tcp === 'blocked') return 'DNS over UDP only (TCP 53 is blocked: large answers fail)';
@@ -135,12 +142,25 @@ export function workloadText(w: { readonly kind: string; readonly namespace: str
 export function verdictLine(v: Omit<ReferenceVerdict, 'line'>): string {
   let body = reachText(v.reach, v.target, v.model);
   const consumers = v.consumers ?? [];
-  let readers = consumers.length > 0 ? ` (for the pods that read ${v.holder.kind} ${v.holder.name}: ${list(consumers.map((c) => workloadText(c.workload)), 2)})` : '';
+  let readers =
+    consumers.length > 0
+      ? ` (for the pods that read ${v.holder.kind} ${v.holder.name}: ${list(
+          consumers.map((c) => workloadText(c.workload)),
+          2,
+        )})`
+      : '';
   if (v.reach.verdict === 'partial' && new Set(consumers.map((c) => c.reach.verdict)).size > 1) {
     // The workloads reading the ConfigMap differ: say which may connect and which may not, and why not for one.
-    const named = (d: string) => list(consumers.filter((c) => c.reach.verdict === d).map((c) => workloadText(c.workload)), 2);
+    const named = (d: string) =>
+      list(
+        consumers.filter((c) => c.reach.verdict === d).map((c) => workloadText(c.workload)),
+        2,
+      );
     const blocked = consumers.find((c) => c.reach.verdict !== 'allowed' && c.reach.verdict !== 'unknown');
-    body = `allowed from ${named('allowed')}; not from ${list(consumers.filter((c) => c.reach.verdict !== 'allowed').map((c) => workloadText(c.workload)), 2)}${blocked ? ` (${reachText(blocked.reach, v.target, v.model)})` : ''}`;
+    body = `allowed from ${named('allowed')}; not from ${list(
+      consumers.filter((c) => c.reach.verdict !== 'allowed').map((c) => workloadText(c.workload)),
+      2,
+    )}${blocked ? ` (${reachText(blocked.reach, v.target, v.model)})` : ''}`;
     readers = ` (the workloads that read ${v.holder.kind} ${v.holder.name})`;
   }
   const dns = v.dns ? dnsText(v.dns) : undefined;

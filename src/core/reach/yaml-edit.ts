@@ -52,7 +52,12 @@ export function yamlString(s: string): string {
 
 /** `key: value` lines of a label map, under `matchLabels:`. */
 export function matchLabelsLines(labels: Readonly<Record<string, string>>): string[] {
-  return ['matchLabels:', ...Object.keys(labels).sort().map((k) => `  ${yamlString(k)}: ${yamlString(labels[k]!)}`)];
+  return [
+    'matchLabels:',
+    ...Object.keys(labels)
+      .sort()
+      .map((k) => `  ${yamlString(k)}: ${yamlString(labels[k]!)}`),
+  ];
 }
 
 /**

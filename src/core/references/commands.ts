@@ -10,8 +10,8 @@
  * command substitution (`$(…)` and backquotes, read as commands of their own).
  */
 import { MASK } from './hosts';
-import { sourceRange, type MappedText } from './scalar';
-import { scanText, type Sink, type TextOptions } from './text';
+import { type MappedText, sourceRange } from './scalar';
+import { type Sink, scanText, type TextOptions } from './text';
 import type { Strength } from './types';
 
 /** A word of a command as the program receives it, each character mapped to the file. */
@@ -32,8 +32,44 @@ export interface SimpleCommand {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox-sh']);
-const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', 'case', 'esac', 'in', '!', '{', '}', 'function', 'select', 'time']);
-const WRAPPERS = new Set(['exec', 'nohup', 'sudo', 'command', 'builtin', 'eval', 'busybox', 'su-exec', 'gosu', 'tini', 'dumb-init', 'chroot', 'nice', 'ionice', 'stdbuf', 'setsid']);
+const KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'while',
+  'until',
+  'case',
+  'esac',
+  'in',
+  '!',
+  '{',
+  '}',
+  'function',
+  'select',
+  'time',
+]);
+const WRAPPERS = new Set([
+  'exec',
+  'nohup',
+  'sudo',
+  'command',
+  'builtin',
+  'eval',
+  'busybox',
+  'su-exec',
+  'gosu',
+  'tini',
+  'dumb-init',
+  'chroot',
+  'nice',
+  'ionice',
+  'stdbuf',
+  'setsid',
+]);
 
 /** Reads a container's argv (command followed by args). */
 export function scanArgv(words: readonly MappedText[], options: TextOptions, sink: Sink): void {
@@ -89,28 +125,138 @@ interface ToolSpec {
   readonly valued?: readonly string[];
 }
 
-const PG: ToolSpec = { host: ['-h', '--host'], port: ['-p', '--port'], valued: ['-U', '--username', '-d', '--dbname', '-t', '--timeout', '-f', '-c', '--command', '-v', '--set', '-o', '-F', '-j'] };
-const MYSQL: ToolSpec = { host: ['-h', '--host'], port: ['-P', '--port'], valued: ['-u', '--user', '-D', '--database', '-e', '--execute', '-S', '--socket', '--connect-timeout', '--protocol'] };
+const PG: ToolSpec = {
+  host: ['-h', '--host'],
+  port: ['-p', '--port'],
+  valued: ['-U', '--username', '-d', '--dbname', '-t', '--timeout', '-f', '-c', '--command', '-v', '--set', '-o', '-F', '-j'],
+};
+const MYSQL: ToolSpec = {
+  host: ['-h', '--host'],
+  port: ['-P', '--port'],
+  valued: ['-u', '--user', '-D', '--database', '-e', '--execute', '-S', '--socket', '--connect-timeout', '--protocol'],
+};
 const REDIS: ToolSpec = { host: ['-h'], port: ['-p'], valued: ['-a', '-n', '-u', '--user', '--pass', '-r', '-i', '-c'] };
-const MONGO: ToolSpec = { host: ['--host'], port: ['--port'], positional: { urls: true }, valued: ['-u', '--username', '-p', '--password', '--eval', '--authenticationDatabase', '--db', '-d'] };
+const MONGO: ToolSpec = {
+  host: ['--host'],
+  port: ['--port'],
+  positional: { urls: true },
+  valued: ['-u', '--username', '-p', '--password', '--eval', '--authenticationDatabase', '--db', '-d'],
+};
 const NC: ToolSpec = {
   positional: { host: 0, port: 1 },
   valued: ['-w', '-i', '-p', '-s', '-q', '-x', '-X', '-I', '-O', '-T', '-W', '-e', '-c', '-g', '-G', '-P', '-m', '-M'],
 };
 const HTTP: ToolSpec = {
   positional: { urls: true },
-  valued: ['-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '-o', '--output', '-O', '--output-document', '-u', '--user', '-X', '--request', '-A', '--user-agent', '-e', '--referer', '-T', '--upload-file', '-m', '--max-time', '--connect-timeout', '--retry', '--retry-delay', '--retry-max-time', '-w', '--write-out', '-b', '--cookie', '-c', '--cookie-jar', '-F', '--form', '--cacert', '--cert', '--key', '-E', '-T', '--timeout', '--tries', '-t', '--header', '-q', '--resolve', '--connect-to', '-K', '--config'],
+  valued: [
+    '-H',
+    '--header',
+    '-d',
+    '--data',
+    '--data-raw',
+    '--data-binary',
+    '-o',
+    '--output',
+    '-O',
+    '--output-document',
+    '-u',
+    '--user',
+    '-X',
+    '--request',
+    '-A',
+    '--user-agent',
+    '-e',
+    '--referer',
+    '-T',
+    '--upload-file',
+    '-m',
+    '--max-time',
+    '--connect-timeout',
+    '--retry',
+    '--retry-delay',
+    '--retry-max-time',
+    '-w',
+    '--write-out',
+    '-b',
+    '--cookie',
+    '-c',
+    '--cookie-jar',
+    '-F',
+    '--form',
+    '--cacert',
+    '--cert',
+    '--key',
+    '-E',
+    '-T',
+    '--timeout',
+    '--tries',
+    '-t',
+    '--header',
+    '-q',
+    '--resolve',
+    '--connect-to',
+    '-K',
+    '--config',
+  ],
 };
-const LOOKUP: ToolSpec = { positional: { host: 0 }, valued: ['-type', '-t', '-c', '-W', '-w', '-i', '-s', '-q', '-p', '-class', '-port', '-timeout', '-retry'] };
+const LOOKUP: ToolSpec = {
+  positional: { host: 0 },
+  valued: ['-type', '-t', '-c', '-W', '-w', '-i', '-s', '-q', '-p', '-class', '-port', '-timeout', '-retry'],
+};
 
 const TOOLS: Record<string, ToolSpec> = {
-  nc: NC, ncat: NC, netcat: NC, telnet: { positional: { host: 0, port: 1 } },
-  curl: HTTP, wget: HTTP, http: HTTP, https: HTTP, httpie: HTTP, xh: HTTP, grpcurl: { positional: { urls: true }, valued: ['-d', '-H', '-import-path', '-proto', '-protoset', '-cert', '-key', '-cacert', '-authority', '-max-time', '-connect-timeout'] },
-  nslookup: LOOKUP, host: LOOKUP, ping: LOOKUP, ping6: LOOKUP, traceroute: LOOKUP, dig: LOOKUP, drill: LOOKUP,
-  pg_isready: PG, psql: PG, pg_dump: PG, pg_dumpall: PG, pg_restore: PG, pg_basebackup: PG, pgbench: PG, createdb: PG, dropdb: PG, vacuumdb: PG, reindexdb: PG,
-  mysql: MYSQL, mysqladmin: MYSQL, mysqldump: MYSQL, mysqlsh: MYSQL, mariadb: MYSQL, 'mariadb-admin': MYSQL, 'mariadb-dump': MYSQL, mysqlcheck: MYSQL,
-  'redis-cli': REDIS, 'redis-benchmark': REDIS, 'keydb-cli': REDIS, 'valkey-cli': REDIS,
-  mongosh: MONGO, mongo: MONGO, mongodump: MONGO, mongorestore: MONGO, mongostat: MONGO, mongotop: MONGO, mongoexport: MONGO, mongoimport: MONGO,
+  nc: NC,
+  ncat: NC,
+  netcat: NC,
+  telnet: { positional: { host: 0, port: 1 } },
+  curl: HTTP,
+  wget: HTTP,
+  http: HTTP,
+  https: HTTP,
+  httpie: HTTP,
+  xh: HTTP,
+  grpcurl: {
+    positional: { urls: true },
+    valued: ['-d', '-H', '-import-path', '-proto', '-protoset', '-cert', '-key', '-cacert', '-authority', '-max-time', '-connect-timeout'],
+  },
+  nslookup: LOOKUP,
+  host: LOOKUP,
+  ping: LOOKUP,
+  ping6: LOOKUP,
+  traceroute: LOOKUP,
+  dig: LOOKUP,
+  drill: LOOKUP,
+  pg_isready: PG,
+  psql: PG,
+  pg_dump: PG,
+  pg_dumpall: PG,
+  pg_restore: PG,
+  pg_basebackup: PG,
+  pgbench: PG,
+  createdb: PG,
+  dropdb: PG,
+  vacuumdb: PG,
+  reindexdb: PG,
+  mysql: MYSQL,
+  mysqladmin: MYSQL,
+  mysqldump: MYSQL,
+  mysqlsh: MYSQL,
+  mariadb: MYSQL,
+  'mariadb-admin': MYSQL,
+  'mariadb-dump': MYSQL,
+  mysqlcheck: MYSQL,
+  'redis-cli': REDIS,
+  'redis-benchmark': REDIS,
+  'keydb-cli': REDIS,
+  'valkey-cli': REDIS,
+  mongosh: MONGO,
+  mongo: MONGO,
+  mongodump: MONGO,
+  mongorestore: MONGO,
+  mongostat: MONGO,
+  mongotop: MONGO,
+  mongoexport: MONGO,
+  mongoimport: MONGO,
   cqlsh: { positional: { host: 0, port: 1 }, valued: ['-u', '-p', '-k', '-f', '-e', '--cqlversion', '--connect-timeout', '--request-timeout'] },
   'wait-for-it': { host: ['-h', '--host'], port: ['-p', '--port'], positional: { urls: true }, valued: ['-t', '--timeout'] },
   'wait-for-it.sh': { host: ['-h', '--host'], port: ['-p', '--port'], positional: { urls: true }, valued: ['-t', '--timeout'] },
@@ -126,10 +272,12 @@ const TOOLS: Record<string, ToolSpec> = {
  * `-retry-join`. A bare word after one is a strong reference; after the weak ones (`--server`, `--backend`), it
  * is one only when a Service of a near name exists (`--backend=badger` names a storage engine).
  */
-const HOST_OPTION = /^(?:.*[-_.])?(host|hostname|hosts|join|peers?|seeds?|addr|address|addresses|endpoints?|bootstrap[-_.]?servers?|brokers?|broker[-_.]list|upstreams?|connect|replicaof|slaveof|zookeeper|nameserver|dns[-_.]server)$/i;
+const HOST_OPTION =
+  /^(?:.*[-_.])?(host|hostname|hosts|join|peers?|seeds?|addr|address|addresses|endpoints?|bootstrap[-_.]?servers?|brokers?|broker[-_.]list|upstreams?|connect|replicaof|slaveof|zookeeper|nameserver|dns[-_.]server)$/i;
 const WEAK_HOST_OPTION = /^(?:.*[-_.])?(server|servers|master|target|backend|url|uri|service|proxy|store)$/i;
 /** Options about where this process listens, or what it calls itself: not somewhere it connects. */
-const OWN_ADDRESS_OPTION = /(listen|bind|public|external|health|metrics|probe|pprof|debug|admin)[-_.]?(host|hostname|addr|address|port|url)?$|^(?:-{1,2})(?:web\.)?(?:external-url|route-prefix|listen-address)$/i;
+const OWN_ADDRESS_OPTION =
+  /(listen|bind|public|external|health|metrics|probe|pprof|debug|admin)[-_.]?(host|hostname|addr|address|port|url)?$|^(?:-{1,2})(?:web\.)?(?:external-url|route-prefix|listen-address)$/i;
 /**
  * Options that say how other pods reach this one (`--advertise-client-urls`, `--initial-advertise-peer-urls`): the
  * names in them are looked up by those others, so they are not the pod's own even when they spell its hostname.
@@ -172,7 +320,8 @@ function readTool(tool: ToolSpec, args: readonly Word[], options: TextOptions, s
   let host: { word: Word; from: number } | undefined;
   let port: { word: Word; from: number } | undefined;
   const positional: Word[] = [];
-  const isOpt = (t: string, names: readonly string[] | undefined) => names?.find((n) => t === n || t.startsWith(`${n}=`) || (n.length === 2 && n.startsWith('-') && !n.startsWith('--') && t.startsWith(n) && t.length > 2));
+  const isOpt = (t: string, names: readonly string[] | undefined) =>
+    names?.find((n) => t === n || t.startsWith(`${n}=`) || (n.length === 2 && n.startsWith('-') && !n.startsWith('--') && t.startsWith(n) && t.length > 2));
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
     const t = w.text;
@@ -273,7 +422,8 @@ export function envHostPosition(name: string): { hostPosition?: Strength } {
   const upper = name.toUpperCase();
   if (/(^|_)(LISTEN|BIND|ADVERTISED?|POD|MY|OWN|SELF|PUBLIC|EXTERNAL)(_|$)/.test(upper) && !/(SERVICE|DB|DATABASE|REDIS)/.test(upper)) return {};
   if (upper === 'HOSTNAME' || upper === 'HOST_IP' || upper === 'NODE_NAME') return {};
-  if (/(^|_)(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|ADDRESSES|ENDPOINT|ENDPOINTS|DSN|BROKERS?|BOOTSTRAP_SERVERS?|SEEDS?|PEERS?|UPSTREAM|NODES)$/.test(upper)) return { hostPosition: 'strong' };
+  if (/(^|_)(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|ADDRESSES|ENDPOINT|ENDPOINTS|DSN|BROKERS?|BOOTSTRAP_SERVERS?|SEEDS?|PEERS?|UPSTREAM|NODES)$/.test(upper))
+    return { hostPosition: 'strong' };
   if (/(^|_)(URL|URI|URLS|SERVER|SERVERS|SERVICE|TARGET|BACKEND|MASTER|CONNECTION|CONN)$/.test(upper)) return { hostPosition: 'weak' };
   // libpq's and similar clients' own variables, written without a separator.
   if (/^(PG|MYSQL|REDIS|MONGO|AMQP|NATS|KAFKA|ES)HOST(NAME|ADDR)?$/.test(upper)) return { hostPosition: 'strong' };

@@ -5,10 +5,10 @@
  * sibling `port` key is paired with it. Everything else is read as free text.
  */
 import { visit as visitJson } from 'jsonc-parser';
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Pair, parseDocument, type Node as YamlNode } from 'yaml';
 import { scanScript } from './commands';
-import { scalarText, type MappedText } from './scalar';
-import { scanText, type Sink, type TextOptions } from './text';
+import { type MappedText, scalarText } from './scalar';
+import { type Sink, scanText, type TextOptions } from './text';
 import type { Strength } from './types';
 
 /** Embedded files inside embedded files: a YAML value that is itself a config file, and so on, this deep. */
@@ -30,14 +30,118 @@ export function keyWords(key: string): string[] {
 }
 const WORDS = new Map<string, string[]>();
 
-const STRONG_LAST = new Set(['host', 'hostname', 'hosts', 'hostnames', 'addr', 'address', 'addresses', 'endpoint', 'endpoints', 'dsn', 'broker', 'brokers', 'peer', 'peers', 'seed', 'seeds', 'upstream', 'upstreams', 'targets', 'nameserver', 'nameservers']);
-const STRONG_PAIRS = new Set(['bootstrap servers', 'bootstrap server', 'broker list', 'data source', 'sentinel hosts', 'sentinel addrs', 'server address', 'server addr', 'endpoint address', 'contact points', 'zookeeper connect', 'cluster nodes']);
+const STRONG_LAST = new Set([
+  'host',
+  'hostname',
+  'hosts',
+  'hostnames',
+  'addr',
+  'address',
+  'addresses',
+  'endpoint',
+  'endpoints',
+  'dsn',
+  'broker',
+  'brokers',
+  'peer',
+  'peers',
+  'seed',
+  'seeds',
+  'upstream',
+  'upstreams',
+  'targets',
+  'nameserver',
+  'nameservers',
+]);
+const STRONG_PAIRS = new Set([
+  'bootstrap servers',
+  'bootstrap server',
+  'broker list',
+  'data source',
+  'sentinel hosts',
+  'sentinel addrs',
+  'server address',
+  'server addr',
+  'endpoint address',
+  'contact points',
+  'zookeeper connect',
+  'cluster nodes',
+]);
 // `service:` is left out: in config files it is far more often a label (an alert's, a log's) than a host.
-const WEAK_LAST = new Set(['url', 'uri', 'urls', 'uris', 'server', 'servers', 'target', 'backend', 'master', 'proxy', 'connection', 'nodes', 'location', 'remote', 'destination', 'sink', 'collector', 'agent', 'registry', 'origin']);
+const WEAK_LAST = new Set([
+  'url',
+  'uri',
+  'urls',
+  'uris',
+  'server',
+  'servers',
+  'target',
+  'backend',
+  'master',
+  'proxy',
+  'connection',
+  'nodes',
+  'location',
+  'remote',
+  'destination',
+  'sink',
+  'collector',
+  'agent',
+  'registry',
+  'origin',
+]);
 /** Words that make a key about this process's own address, or a name that is no host (`hostPath`, `hostNetwork`). */
-const OWN_WORDS = new Set(['listen', 'bind', 'advertise', 'advertised', 'self', 'own', 'my', 'pod', 'local', 'path', 'network', 'port', 'ports', 'pid', 'ipc', 'key', 'header', 'headers', 'alias', 'aliases', 'name', 'names', 'type', 'mode', 'enabled', 'enable', 'interval', 'timeout']);
+const OWN_WORDS = new Set([
+  'listen',
+  'bind',
+  'advertise',
+  'advertised',
+  'self',
+  'own',
+  'my',
+  'pod',
+  'local',
+  'path',
+  'network',
+  'port',
+  'ports',
+  'pid',
+  'ipc',
+  'key',
+  'header',
+  'headers',
+  'alias',
+  'aliases',
+  'name',
+  'names',
+  'type',
+  'mode',
+  'enabled',
+  'enable',
+  'interval',
+  'timeout',
+]);
 /** Keys of links that a person's browser opens, not the pod: the URLs under them are weak references. */
-const LINK_WORDS = new Set(['link', 'links', 'href', 'homepage', 'external', 'public', 'root', 'redirect', 'callback', 'dashboard', 'docs', 'documentation', 'runbook', 'ui', 'console', 'website', 'help', 'support']);
+const LINK_WORDS = new Set([
+  'link',
+  'links',
+  'href',
+  'homepage',
+  'external',
+  'public',
+  'root',
+  'redirect',
+  'callback',
+  'dashboard',
+  'docs',
+  'documentation',
+  'runbook',
+  'ui',
+  'console',
+  'website',
+  'help',
+  'support',
+]);
 
 /** Whether a key makes its value a host position, and how strongly. */
 export function keyHostStrength(key: string): Strength | undefined {
@@ -100,11 +204,18 @@ export function configFormat(name: string | undefined, text: string): ConfigForm
   if (ext === 'json' || ext === 'jsonc' || ext === 'json5') return 'json';
   if (ext === 'yaml' || ext === 'yml') return 'yaml';
   if (ext === 'sh' || ext === 'bash' || /^#!\s*\S*\b(sh|bash|ash|dash|zsh)\b/.test(text)) return 'shell';
-  if (lower.includes('nginx') || /^\s*(upstream\s+\S+\s*\{|location\s+\S.*\{|server\s*\{)/m.test(text) || /\b(proxy_pass|fastcgi_pass|grpc_pass)\s/.test(text) || /^[ \t]*server[ \t]+[^\s;]+[^;\n]*;[ \t]*$/m.test(text)) return 'nginx';
+  if (
+    lower.includes('nginx') ||
+    /^\s*(upstream\s+\S+\s*\{|location\s+\S.*\{|server\s*\{)/m.test(text) ||
+    /\b(proxy_pass|fastcgi_pass|grpc_pass)\s/.test(text) ||
+    /^[ \t]*server[ \t]+[^\s;]+[^;\n]*;[ \t]*$/m.test(text)
+  )
+    return 'nginx';
   if (lower.includes('haproxy') || /^\s*(frontend|backend|listen)\s+\S+\s*$/m.test(text)) return 'haproxy';
   if (ext === 'toml' || ext === 'ini' || ext === 'properties' || ext === 'conf' || ext === 'cfg' || ext === 'env' || ext === 'cnf') return 'lines';
   const trimmed = text.trimStart();
-  if ((trimmed.startsWith('{') && text.trimEnd().endsWith('}')) || (trimmed.startsWith('[') && text.trimEnd().endsWith(']') && /^\s*\[\s*["{\[\d-]/.test(text))) return 'json';
+  if ((trimmed.startsWith('{') && text.trimEnd().endsWith('}')) || (trimmed.startsWith('[') && text.trimEnd().endsWith(']') && /^\s*\[\s*["{[\d-]/.test(text)))
+    return 'json';
   if (/^[ \t]*(?:- |[A-Za-z0-9_."'-]+:(?:[ \t]|$))/m.test(text) && !/^\s*\[[^\]\n]+\]\s*$/m.test(text)) return 'yaml';
   if (/^\s*[A-Za-z0-9_.\-[\]]+\s*(?:[=:]|\s)\s*\S/m.test(text)) return 'lines';
   return 'text';
@@ -149,7 +260,7 @@ export function scanConfigValue(key: string | undefined, m: MappedText, options:
 // ---- YAML and JSON ----
 
 function scanYaml(m: MappedText, options: ConfigOptions, sink: Sink, depth: number): boolean {
-  let doc;
+  let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(m.text, { uniqueKeys: false, prettyErrors: false, strict: false });
   } catch {
@@ -200,7 +311,8 @@ function siblingPort(hostKey: string, pairs: readonly Pair[], m: MappedText): { 
 }
 
 /** JSON that might hold a reference: a URL, or a host-like key with a string value that is no path. */
-const JSON_CANDIDATE = /:\/\/|"[A-Za-z_.-]*(?:[Hh]ost|HOST|[Aa]ddr|ADDR|[Ee]ndpoint|ENDPOINT|[Ss]erver|SERVER|[Bb]roker|BROKER|[Pp]eers?|[Ss]eeds?|[Tt]argets|[Uu]pstream)[A-Za-z_.-]*"\s*:\s*[["][^"/\s]|"[a-z0-9.-]+:\d{2,5}"/;
+const JSON_CANDIDATE =
+  /:\/\/|"[A-Za-z_.-]*(?:[Hh]ost|HOST|[Aa]ddr|ADDR|[Ee]ndpoint|ENDPOINT|[Ss]erver|SERVER|[Bb]roker|BROKER|[Pp]eers?|[Ss]eeds?|[Tt]argets|[Uu]pstream)[A-Za-z_.-]*"\s*:\s*[["][^"/\s]|"[a-z0-9.-]+:\d{2,5}"/;
 
 function scanJson(m: MappedText, options: ConfigOptions, sink: Sink, depth: number): void {
   // Dashboards and schemas are the largest JSON in real repositories, and they rarely name a host: look before
@@ -302,7 +414,7 @@ interface Entry {
 }
 
 /** `host = db`, `spring.redis.host=redis`, `Host es` (fluent-bit), `[database]` sections, `# comments`. */
-const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.\-]*|"[^"]+"|'[^']+')[ \t]*(?:(?:=|:(?!\/\/))[ \t]*|[ \t]+)(.*?)[ \t]*$/;
+const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*|"[^"]+"|'[^']+')[ \t]*(?:(?:=|:(?!\/\/))[ \t]*|[ \t]+)(.*?)[ \t]*$/;
 const SECTION = /^[ \t]*(?:\[+([^\]\n]+)\]+|<\/?\s*([A-Za-z][^>\n]*)>|([A-Za-z_][\w.-]*)\s*\{|\})[ \t]*(?:[#;].*)?$/;
 
 /**
@@ -317,7 +429,8 @@ const DIRECTIVES: { re: RegExp; host: number; port?: number }[] = [
   { re: /^[ \t]*nameserver[ \t]+(\S+)[ \t]+(\S+)/, host: 2 },
 ];
 /** haproxy's and other formats' directives about where this process listens or what it names, not a host. */
-const SKIP_LINE = /^[ \t]*(bind|listen|frontend|backend|use_backend|default_backend|acl|http-request|http-response|log|stats|mode|option|timeout|balance|maxconn|user|group|daemon|pidfile|chroot|ca-base|crt-base|errorfile|default-server)\b/;
+const SKIP_LINE =
+  /^[ \t]*(bind|listen|frontend|backend|use_backend|default_backend|acl|http-request|http-response|log|stats|mode|option|timeout|balance|maxconn|user|group|daemon|pidfile|chroot|ca-base|crt-base|errorfile|default-server)\b/;
 
 function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
   const text = m.text;
@@ -396,7 +509,13 @@ function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
           paired = { port: Number(pe.value.text), start: pe.value.offsets[0]!, end: pe.value.offsets[pe.value.text.length - 1]! + 1 };
         }
       }
-      scanConfigValue(e.key, e.value, { ...options, path: [...(options.path ?? []), e.section, e.key], ...(paired ? { pairedPort: paired } : {}) }, sink, MAX_DEPTH);
+      scanConfigValue(
+        e.key,
+        e.value,
+        { ...options, path: [...(options.path ?? []), e.section, e.key], ...(paired ? { pairedPort: paired } : {}) },
+        sink,
+        MAX_DEPTH,
+      );
     }
   }
 }
@@ -415,9 +534,53 @@ function indexOfGroup(line: string, m: RegExpExecArray, group: number): number {
 // ---- nginx ----
 
 /** nginx directives that connect to what their argument names. */
-const NGINX_CONNECT = new Set(['proxy_pass', 'grpc_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'server', 'resolver', 'proxy_mirror', 'mirror', 'auth_request_set', 'zone_sync_server']);
+const NGINX_CONNECT = new Set([
+  'proxy_pass',
+  'grpc_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'memcached_pass',
+  'server',
+  'resolver',
+  'proxy_mirror',
+  'mirror',
+  'auth_request_set',
+  'zone_sync_server',
+]);
 /** nginx directives whose arguments are no host to connect to. */
-const NGINX_SKIP = new Set(['server_name', 'listen', 'root', 'alias', 'include', 'access_log', 'error_log', 'proxy_set_header', 'add_header', 'more_set_headers', 'proxy_redirect', 'rewrite', 'return', 'try_files', 'index', 'location', 'map', 'set_real_ip_from', 'real_ip_header', 'sub_filter', 'proxy_cookie_domain', 'ssl_certificate', 'ssl_certificate_key', 'log_format', 'upstream', 'valid_referers', 'allow', 'deny', 'if', 'set']);
+const NGINX_SKIP = new Set([
+  'server_name',
+  'listen',
+  'root',
+  'alias',
+  'include',
+  'access_log',
+  'error_log',
+  'proxy_set_header',
+  'add_header',
+  'more_set_headers',
+  'proxy_redirect',
+  'rewrite',
+  'return',
+  'try_files',
+  'index',
+  'location',
+  'map',
+  'set_real_ip_from',
+  'real_ip_header',
+  'sub_filter',
+  'proxy_cookie_domain',
+  'ssl_certificate',
+  'ssl_certificate_key',
+  'log_format',
+  'upstream',
+  'valid_referers',
+  'allow',
+  'deny',
+  'if',
+  'set',
+]);
 
 /** nginx: statements split at `;`, `{` and `}`; the names of `upstream` blocks are not hosts. */
 function scanNginx(m: MappedText, options: ConfigOptions, sink: Sink): void {
@@ -449,7 +612,11 @@ function scanNginx(m: MappedText, options: ConfigOptions, sink: Sink): void {
         // Every argument but `valid=…` and `ipv6=…` is a name server.
         for (const w of args.matchAll(/\S+/g)) {
           if (w[0].includes('=')) continue;
-          scanText({ text: w[0], offsets: sub.offsets.slice(w.index!, w.index! + w[0].length + 1), exact: m.exact }, { ...options, hostPosition: 'strong' }, sink);
+          scanText(
+            { text: w[0], offsets: sub.offsets.slice(w.index!, w.index! + w[0].length + 1), exact: m.exact },
+            { ...options, hostPosition: 'strong' },
+            sink,
+          );
         }
         continue;
       }

@@ -50,12 +50,25 @@ export type FieldSpec =
    * Annotations that name something the cluster reaches, by key: a text, a link for a browser, a Service name, or
    * Consul's upstream list (`name:localPort,…`: the port is the pod's own, the name is Consul's for the Service).
    */
-  | { readonly at: string; readonly holds: 'annotations'; readonly keys: Readonly<Record<string, 'text' | 'link' | 'service' | 'upstreams'>>; readonly what: string }
+  | {
+      readonly at: string;
+      readonly holds: 'annotations';
+      readonly keys: Readonly<Record<string, 'text' | 'link' | 'service' | 'upstreams'>>;
+      readonly what: string;
+    }
   /**
    * A label selector over Services or pods in some namespaces (ServiceMonitor, PodMonitor), with the port names it
    * scrapes: it must select something, and each port must be a port name of what it selects.
    */
-  | { readonly at: string; readonly holds: 'monitor'; readonly over: 'Service' | 'Pod'; readonly selector: string; readonly namespaceSelector: string; readonly ports: string; readonly what: string }
+  | {
+      readonly at: string;
+      readonly holds: 'monitor';
+      readonly over: 'Service' | 'Pod';
+      readonly selector: string;
+      readonly namespaceSelector: string;
+      readonly ports: string;
+      readonly what: string;
+    }
   /** A list of `{name, value}` pairs, the name saying what the value holds (Dapr component metadata). */
   | { readonly at: string; readonly holds: 'pairs'; readonly name: string; readonly value: string; readonly what: string };
 
@@ -110,7 +123,12 @@ export const KINDS: readonly KindSpec[] = [
     kinds: ['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController'],
     fields: [
       { at: 'spec.template.spec', holds: 'pod-spec' },
-      { at: 'spec.template.metadata.annotations', holds: 'annotations', keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' }, what: 'annotation' },
+      {
+        at: 'spec.template.metadata.annotations',
+        holds: 'annotations',
+        keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' },
+        what: 'annotation',
+      },
     ],
   },
   {
@@ -180,9 +198,39 @@ export const KINDS: readonly KindSpec[] = [
     groups: ['gateway.networking.k8s.io'],
     kinds: ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute'],
     fields: [
-      { at: 'spec.rules[].backendRefs[]', holds: 'service', name: 'name', namespace: 'namespace', port: ['port'], kindField: 'kind', groupField: 'group', role: 'route-backend', what: 'backendRef' },
-      { at: 'spec.rules[].filters[].requestMirror.backendRef', holds: 'service', name: 'name', namespace: 'namespace', port: ['port'], kindField: 'kind', groupField: 'group', role: 'route-backend', what: 'mirror backendRef' },
-      { at: 'spec.rules[].backendRefs[].filters[].requestMirror.backendRef', holds: 'service', name: 'name', namespace: 'namespace', port: ['port'], kindField: 'kind', groupField: 'group', role: 'route-backend', what: 'mirror backendRef' },
+      {
+        at: 'spec.rules[].backendRefs[]',
+        holds: 'service',
+        name: 'name',
+        namespace: 'namespace',
+        port: ['port'],
+        kindField: 'kind',
+        groupField: 'group',
+        role: 'route-backend',
+        what: 'backendRef',
+      },
+      {
+        at: 'spec.rules[].filters[].requestMirror.backendRef',
+        holds: 'service',
+        name: 'name',
+        namespace: 'namespace',
+        port: ['port'],
+        kindField: 'kind',
+        groupField: 'group',
+        role: 'route-backend',
+        what: 'mirror backendRef',
+      },
+      {
+        at: 'spec.rules[].backendRefs[].filters[].requestMirror.backendRef',
+        holds: 'service',
+        name: 'name',
+        namespace: 'namespace',
+        port: ['port'],
+        kindField: 'kind',
+        groupField: 'group',
+        role: 'route-backend',
+        what: 'mirror backendRef',
+      },
     ],
     createsNothing: true,
   },
@@ -192,11 +240,35 @@ export const KINDS: readonly KindSpec[] = [
     fields: [
       // The hosts a VirtualService applies to: a short one names a Service of the rule's namespace, or a mesh host.
       { at: 'spec', holds: 'host', host: 'hosts', role: 'istio-host', strength: 'weak', what: 'hosts' },
-      { at: 'spec.http[].route[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http route destination' },
+      {
+        at: 'spec.http[].route[].destination',
+        holds: 'host',
+        host: 'host',
+        port: 'port.number',
+        subset: 'subset',
+        role: 'istio-host',
+        what: 'http route destination',
+      },
       { at: 'spec.http[].mirror', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http mirror' },
       { at: 'spec.http[].mirrors[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'http mirror' },
-      { at: 'spec.tcp[].route[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'tcp route destination' },
-      { at: 'spec.tls[].route[].destination', holds: 'host', host: 'host', port: 'port.number', subset: 'subset', role: 'istio-host', what: 'tls route destination' },
+      {
+        at: 'spec.tcp[].route[].destination',
+        holds: 'host',
+        host: 'host',
+        port: 'port.number',
+        subset: 'subset',
+        role: 'istio-host',
+        what: 'tcp route destination',
+      },
+      {
+        at: 'spec.tls[].route[].destination',
+        holds: 'host',
+        host: 'host',
+        port: 'port.number',
+        subset: 'subset',
+        role: 'istio-host',
+        what: 'tls route destination',
+      },
     ],
     createsNothing: true,
   },
@@ -218,7 +290,14 @@ export const KINDS: readonly KindSpec[] = [
       name: 'prometheus-{name}',
       replicas: 'spec.replicas',
       defaultReplicas: 1,
-      labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': '{name}', 'app.kubernetes.io/managed-by': 'prometheus-operator', prometheus: '{name}', 'operator.prometheus.io/name': '{name}', 'operator.prometheus.io/shard': '0' },
+      labels: {
+        'app.kubernetes.io/name': 'prometheus',
+        'app.kubernetes.io/instance': '{name}',
+        'app.kubernetes.io/managed-by': 'prometheus-operator',
+        prometheus: '{name}',
+        'operator.prometheus.io/name': '{name}',
+        'operator.prometheus.io/shard': '0',
+      },
       labelsAt: ['spec.podMetadata.labels'],
       ports: [
         { name: 'web', containerPort: 9090 },
@@ -226,7 +305,14 @@ export const KINDS: readonly KindSpec[] = [
       ],
       subdomain: 'prometheus-operated',
     },
-    services: [{ name: 'prometheus-operated', headless: true, selector: { 'app.kubernetes.io/name': 'prometheus' }, ports: [{ name: 'web', port: 9090, targetPort: 'web' }] }],
+    services: [
+      {
+        name: 'prometheus-operated',
+        headless: true,
+        selector: { 'app.kubernetes.io/name': 'prometheus' },
+        ports: [{ name: 'web', port: 9090, targetPort: 'web' }],
+      },
+    ],
   },
   {
     groups: ['monitoring.coreos.com'],
@@ -236,7 +322,12 @@ export const KINDS: readonly KindSpec[] = [
       name: 'alertmanager-{name}',
       replicas: 'spec.replicas',
       defaultReplicas: 1,
-      labels: { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': '{name}', 'app.kubernetes.io/managed-by': 'prometheus-operator', alertmanager: '{name}' },
+      labels: {
+        'app.kubernetes.io/name': 'alertmanager',
+        'app.kubernetes.io/instance': '{name}',
+        'app.kubernetes.io/managed-by': 'prometheus-operator',
+        alertmanager: '{name}',
+      },
       labelsAt: ['spec.podMetadata.labels'],
       ports: [
         { name: 'web', containerPort: 9093 },
@@ -271,13 +362,33 @@ export const KINDS: readonly KindSpec[] = [
   {
     groups: ['monitoring.coreos.com'],
     kinds: ['ServiceMonitor'],
-    fields: [{ at: 'spec', holds: 'monitor', over: 'Service', selector: 'selector', namespaceSelector: 'namespaceSelector', ports: 'endpoints[].port', what: 'selector' }],
+    fields: [
+      {
+        at: 'spec',
+        holds: 'monitor',
+        over: 'Service',
+        selector: 'selector',
+        namespaceSelector: 'namespaceSelector',
+        ports: 'endpoints[].port',
+        what: 'selector',
+      },
+    ],
     createsNothing: true,
   },
   {
     groups: ['monitoring.coreos.com'],
     kinds: ['PodMonitor'],
-    fields: [{ at: 'spec', holds: 'monitor', over: 'Pod', selector: 'selector', namespaceSelector: 'namespaceSelector', ports: 'podMetricsEndpoints[].port', what: 'selector' }],
+    fields: [
+      {
+        at: 'spec',
+        holds: 'monitor',
+        over: 'Pod',
+        selector: 'selector',
+        namespaceSelector: 'namespaceSelector',
+        ports: 'podMetricsEndpoints[].port',
+        what: 'selector',
+      },
+    ],
     createsNothing: true,
   },
   {
@@ -306,7 +417,15 @@ export const KINDS: readonly KindSpec[] = [
     kinds: ['IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP'],
     fields: [
       { at: 'spec.routes[].services[]', holds: 'service', name: 'name', namespace: 'namespace', port: ['port'], kindField: 'kind', what: 'service' },
-      { at: 'spec.routes[].services[].mirroring.mirrors[]', holds: 'service', name: 'name', namespace: 'namespace', port: ['port'], kindField: 'kind', what: 'mirror' },
+      {
+        at: 'spec.routes[].services[].mirroring.mirrors[]',
+        holds: 'service',
+        name: 'name',
+        namespace: 'namespace',
+        port: ['port'],
+        kindField: 'kind',
+        what: 'mirror',
+      },
     ],
     createsNothing: true,
   },
@@ -344,7 +463,12 @@ export const KINDS: readonly KindSpec[] = [
     kinds: ['Rollout'],
     fields: [
       { at: 'spec.template.spec', holds: 'pod-spec' },
-      { at: 'spec.template.metadata.annotations', holds: 'annotations', keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' }, what: 'annotation' },
+      {
+        at: 'spec.template.metadata.annotations',
+        holds: 'annotations',
+        keys: { 'consul.hashicorp.com/connect-service-upstreams': 'upstreams' },
+        what: 'annotation',
+      },
       { at: 'spec.strategy.blueGreen', holds: 'service', name: 'activeService', what: 'activeService' },
       { at: 'spec.strategy.blueGreen', holds: 'service', name: 'previewService', what: 'previewService' },
       { at: 'spec.strategy.canary', holds: 'service', name: 'stableService', what: 'stableService' },
@@ -356,7 +480,11 @@ export const KINDS: readonly KindSpec[] = [
     // Its pods come from its template (modelled); it creates no Services of its own.
     createsNothing: true,
   },
-  { groups: ['argoproj.io'], kinds: ['Application'], fields: [{ at: 'spec.destination.server', holds: 'text', strength: 'strong', what: 'destination server' }] },
+  {
+    groups: ['argoproj.io'],
+    kinds: ['Application'],
+    fields: [{ at: 'spec.destination.server', holds: 'text', strength: 'strong', what: 'destination server' }],
+  },
   { groups: ['serving.knative.dev'], kinds: ['Service'], fields: [{ at: 'spec.template.spec', holds: 'pod-spec' }] },
   {
     groups: ['apisix.apache.org'],
@@ -393,19 +521,61 @@ export const KINDS: readonly KindSpec[] = [
   },
   {
     groups: ['consul.hashicorp.com'],
-    kinds: ['ServiceDefaults', 'ServiceResolver', 'ServiceRouter', 'ServiceSplitter', 'ProxyDefaults', 'Mesh', 'ExportedServices', 'SamenessGroup', 'JWTProvider', 'ControlPlaneRequestLimit', 'RouteAuthFilter', 'GatewayPolicy', 'RouteRetryFilter', 'RouteTimeoutFilter'],
+    kinds: [
+      'ServiceDefaults',
+      'ServiceResolver',
+      'ServiceRouter',
+      'ServiceSplitter',
+      'ProxyDefaults',
+      'Mesh',
+      'ExportedServices',
+      'SamenessGroup',
+      'JWTProvider',
+      'ControlPlaneRequestLimit',
+      'RouteAuthFilter',
+      'GatewayPolicy',
+      'RouteRetryFilter',
+      'RouteTimeoutFilter',
+    ],
     fields: [],
     createsNothing: true,
   },
   {
     groups: ['velero.io', 'ark.heptio.com', 'argoproj.io', 'getambassador.io', 'x.getambassador.io', 'apisix.apache.org'],
-    kinds: ['Backup', 'Restore', 'Schedule', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'AppProject', 'Host', 'Module', 'TLSContext', 'Listener', 'ApisixUpstream', 'ApisixTls', 'ApisixConsumer', 'ApisixPluginConfig', 'ApisixGlobalRule'],
+    kinds: [
+      'Backup',
+      'Restore',
+      'Schedule',
+      'AnalysisTemplate',
+      'ClusterAnalysisTemplate',
+      'AnalysisRun',
+      'AppProject',
+      'Host',
+      'Module',
+      'TLSContext',
+      'Listener',
+      'ApisixUpstream',
+      'ApisixTls',
+      'ApisixConsumer',
+      'ApisixPluginConfig',
+      'ApisixGlobalRule',
+    ],
     fields: [],
     createsNothing: true,
   },
   {
     groups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
-    kinds: ['Sidecar', 'AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication', 'EnvoyFilter', 'Telemetry', 'WasmPlugin', 'WorkloadEntry', 'ProxyConfig'],
+    kinds: [
+      'Sidecar',
+      'AuthorizationPolicy',
+      'PeerAuthentication',
+      'RequestAuthentication',
+      'EnvoyFilter',
+      'Telemetry',
+      'WasmPlugin',
+      'WorkloadEntry',
+      'ProxyConfig',
+    ],
     fields: [],
     createsNothing: true,
   },
@@ -416,8 +586,42 @@ export const KINDS: readonly KindSpec[] = [
     createsNothing: true,
   },
   {
-    groups: ['cert-manager.io', 'external-secrets.io', 'bitnami.com', 'keda.sh', 'dapr.io', 'traefik.io', 'traefik.containo.us', 'policy.linkerd.io', 'linkerd.io', 'autoscaling.k8s.io', 'snapshot.storage.k8s.io'],
-    kinds: ['Certificate', 'Issuer', 'ClusterIssuer', 'CertificateRequest', 'ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'SealedSecret', 'TriggerAuthentication', 'ClusterTriggerAuthentication', 'Subscription', 'Resiliency', 'TLSOption', 'ServersTransport', 'TraefikService', 'ServiceProfile', 'Server', 'ServerAuthorization', 'HTTPRoute', 'VerticalPodAutoscaler', 'VolumeSnapshot'],
+    groups: [
+      'cert-manager.io',
+      'external-secrets.io',
+      'bitnami.com',
+      'keda.sh',
+      'dapr.io',
+      'traefik.io',
+      'traefik.containo.us',
+      'policy.linkerd.io',
+      'linkerd.io',
+      'autoscaling.k8s.io',
+      'snapshot.storage.k8s.io',
+    ],
+    kinds: [
+      'Certificate',
+      'Issuer',
+      'ClusterIssuer',
+      'CertificateRequest',
+      'ExternalSecret',
+      'SecretStore',
+      'ClusterSecretStore',
+      'SealedSecret',
+      'TriggerAuthentication',
+      'ClusterTriggerAuthentication',
+      'Subscription',
+      'Resiliency',
+      'TLSOption',
+      'ServersTransport',
+      'TraefikService',
+      'ServiceProfile',
+      'Server',
+      'ServerAuthorization',
+      'HTTPRoute',
+      'VerticalPodAutoscaler',
+      'VolumeSnapshot',
+    ],
     fields: [],
     createsNothing: true,
   },
@@ -445,7 +649,8 @@ export function kindSpec(apiVersion: string, kind: string): KindSpec | undefined
 }
 
 /** API groups of Kubernetes itself: their kinds are no custom resources that an operator could act on. */
-const BUILT_IN_GROUPS = /^(|apps|batch|extensions|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io|admissionregistration\.k8s\.io|apiregistration\.k8s\.io|apiextensions\.k8s\.io|node\.k8s\.io|flowcontrol\.apiserver\.k8s\.io|certificates\.k8s\.io|events\.k8s\.io|resource\.k8s\.io|authentication\.k8s\.io|authorization\.k8s\.io|internal\.apiserver\.k8s\.io|storagemigration\.k8s\.io)$/;
+const BUILT_IN_GROUPS =
+  /^(|apps|batch|extensions|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io|admissionregistration\.k8s\.io|apiregistration\.k8s\.io|apiextensions\.k8s\.io|node\.k8s\.io|flowcontrol\.apiserver\.k8s\.io|certificates\.k8s\.io|events\.k8s\.io|resource\.k8s\.io|authentication\.k8s\.io|authorization\.k8s\.io|internal\.apiserver\.k8s\.io|storagemigration\.k8s\.io)$/;
 
 /**
  * Whether an object may make an operator create pods and Services of names NetLens cannot know (a CloudNativePG

@@ -55,7 +55,11 @@ export function scalarText(node: Scalar, file: string): MappedText | undefined {
       decoded = doubleQuoted(source, start);
       break;
     case 'QUOTE_SINGLE':
-      decoded = flow(source.slice(1, -1), start + 1, (b, s, i) => (s[i] === "'" && s[i + 1] === "'" ? (b.push("'", i), 2) : 0));
+      decoded = flow(source.slice(1, -1), start + 1, (b, s, i) => {
+        if (s[i] !== "'" || s[i + 1] !== "'") return 0;
+        b.push("'", i);
+        return 2;
+      });
       break;
     case 'BLOCK_LITERAL':
     case 'BLOCK_FOLDED':
@@ -173,8 +177,24 @@ function flow(s: string, base: number, special: (b: Builder, s: string, i: numbe
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\',
-  N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
 };
 
 function doubleQuoted(source: string, start: number): Builder {
@@ -208,7 +228,10 @@ function doubleQuoted(source: string, start: number): Builder {
 function block(source: string, start: number, folded: boolean): Builder | undefined {
   const headerEnd = source.indexOf('\n');
   if (headerEnd < 0) return new Builder(start);
-  const header = source.slice(0, headerEnd).replace(/\s+#.*$/, '').trim();
+  const header = source
+    .slice(0, headerEnd)
+    .replace(/\s+#.*$/, '')
+    .trim();
   const m = /^[|>]([-+]?)([1-9]?)([-+]?)$/.exec(header);
   if (!m) return undefined;
   const chomp = m[1] || m[3] || '';

@@ -5,15 +5,15 @@
  * files embedded in them). Offsets are exact positions in the file's text, so that hovers and fixes land on the
  * characters.
  */
-import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar } from 'yaml';
-import { namespaceOf, type ManifestObject, type ParsedManifest } from '../manifests';
+import { isMap, isScalar, isSeq, type Pair, type Scalar, type Node as YamlNode } from 'yaml';
+import { type ManifestObject, namespaceOf, type ParsedManifest } from '../manifests';
 import { decodeBase64, utf8Text } from './base64';
 import { envHostPosition, scanArgv } from './commands';
 import { keyHostStrength, portKeyFor, scanConfigValue } from './config';
 import { localReason } from './hosts';
-import { kindSpec, type FieldSpec } from './kinds';
-import { coarse, scalarText, type MappedText } from './scalar';
-import { scanText, type Found, type Sink, type TextOptions } from './text';
+import { type FieldSpec, kindSpec } from './kinds';
+import { coarse, type MappedText, scalarText } from './scalar';
+import { type Found, type Sink, scanText, type TextOptions } from './text';
 import type { DefinedSubset, Reference, ScanOptions } from './types';
 
 type Emit = (r: Reference) => void;
@@ -56,7 +56,11 @@ function scanObject(text: string, obj: ManifestObject, options: ScanOptions, emi
     secret: obj.kind === 'Secret',
     emit,
   };
-  if (obj.kind === 'Secret' && /^kubernetes\.io\/(tls|dockerconfigjson|dockercfg|service-account-token|ssh-auth)$/.test(scalarString(getIn(obj.node, ['type'])) ?? '')) return;
+  if (
+    obj.kind === 'Secret' &&
+    /^kubernetes\.io\/(tls|dockerconfigjson|dockercfg|service-account-token|ssh-auth)$/.test(scalarString(getIn(obj.node, ['type'])) ?? '')
+  )
+    return;
   for (const field of spec.fields) {
     for (const { node, where } of select(obj.node, field.at)) readField(holder, field, node, where, obj);
   }
@@ -106,7 +110,14 @@ function readService(h: Holder, field: Extract<FieldSpec, { holds: 'service' }>,
   }
   const ns = field.namespace ? scalarString(getIn(node, path(field.namespace))) : undefined;
   const [start, end] = valueRange(name);
-  const portValue = port === undefined ? field.defaultPort : typeof port.value === 'number' ? port.value : /^\d+$/.test(String(port.value)) ? Number(port.value) : String(port.value);
+  const portValue =
+    port === undefined
+      ? field.defaultPort
+      : typeof port.value === 'number'
+        ? port.value
+        : /^\d+$/.test(String(port.value))
+          ? Number(port.value)
+          : String(port.value);
   const portRange = port ? valueRange(port) : undefined;
   h.emit({
     kind: 'service',
@@ -141,10 +152,19 @@ function readHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node:
 function readOneHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, node: YamlNode, host: Scalar): void {
   if (typeof host.value !== 'string') return;
   const port = field.port ? getIn(node, path(field.port)) : undefined;
-  const portNumber = isScalar(port) ? (typeof port.value === 'number' ? port.value : /^\d{1,5}$/.test(String(port.value)) ? Number(port.value) : undefined) : undefined;
+  const portNumber = isScalar(port)
+    ? typeof port.value === 'number'
+      ? port.value
+      : /^\d{1,5}$/.test(String(port.value))
+        ? Number(port.value)
+        : undefined
+    : undefined;
   const portRange = isScalar(port) && portNumber !== undefined ? valueRange(port) : undefined;
   const subsetNode = field.subset ? getIn(node, path(field.subset)) : undefined;
-  const subset = isScalar(subsetNode) && typeof subsetNode.value === 'string' ? { name: subsetNode.value, start: valueRange(subsetNode)[0], end: valueRange(subsetNode)[1] } : undefined;
+  const subset =
+    isScalar(subsetNode) && typeof subsetNode.value === 'string'
+      ? { name: subsetNode.value, start: valueRange(subsetNode)[0], end: valueRange(subsetNode)[1] }
+      : undefined;
   const m = scalarText(host, h.text);
   if (!m) return;
   const options: TextOptions = {
@@ -154,7 +174,11 @@ function readOneHost(h: Holder, field: Extract<FieldSpec, { holds: 'host' }>, no
   };
   const subsets = field.subsets ? readSubsets(getIn(node, path(field.subsets))) : [];
   scanText(m, options, (f) =>
-    toReference(h, f, `${h.label}, ${field.what}`, { ...(field.role ? { role: field.role } : {}), ...(subset ? { subset } : {}), ...(subsets.length > 0 ? { subsets } : {}) }),
+    toReference(h, f, `${h.label}, ${field.what}`, {
+      ...(field.role ? { role: field.role } : {}),
+      ...(subset ? { subset } : {}),
+      ...(subsets.length > 0 ? { subsets } : {}),
+    }),
   );
 }
 
@@ -181,10 +205,12 @@ function readSubsets(node: YamlNode | undefined): DefinedSubset[] {
 /** Names the pod answers from its own /etc/hosts: its hostAliases and its hostname. */
 function ownNames(spec: YamlNode, obj: ManifestObject): Set<string> {
   const names = new Set<string>();
-  forEachItem(getIn(spec, ['hostAliases']), (alias) => forEachItem(getIn(alias, ['hostnames']), (n) => {
-    const s = scalarString(n);
-    if (s) names.add(s.toLowerCase());
-  }));
+  forEachItem(getIn(spec, ['hostAliases']), (alias) =>
+    forEachItem(getIn(alias, ['hostnames']), (n) => {
+      const s = scalarString(n);
+      if (s) names.add(s.toLowerCase());
+    }),
+  );
   const hostname = scalarString(getIn(spec, ['hostname']));
   if (hostname) names.add(hostname.toLowerCase());
   // A Pod without spec.hostname is named after itself.
@@ -208,9 +234,11 @@ function scanPodSpec(h: Holder, spec: YamlNode, own: Set<string>): void {
 
 function isHostAlias(spec: YamlNode, name: string): boolean {
   let found = false;
-  forEachItem(getIn(spec, ['hostAliases']), (alias) => forEachItem(getIn(alias, ['hostnames']), (n) => {
-    if (scalarString(n)?.toLowerCase() === name) found = true;
-  }));
+  forEachItem(getIn(spec, ['hostAliases']), (alias) =>
+    forEachItem(getIn(alias, ['hostnames']), (n) => {
+      if (scalarString(n)?.toLowerCase() === name) found = true;
+    }),
+  );
   return found;
 }
 
@@ -280,7 +308,16 @@ function readConfig(h: Holder, node: YamlNode, what: string, encoding: 'base64' 
     if (!m) return;
     const pairedPort = keyHostStrength(key) !== undefined && encoding === undefined ? siblingPort(key, named) : undefined;
     const vars = envHostPosition(key);
-    scanConfigValue(key, m, { zone: h.options.zone, ...(pairedPort ? { pairedPort } : {}), ...(vars.hostPosition && !keyHostStrength(key) ? { hostPosition: vars.hostPosition } : {}) }, sink(h, `${h.label}, ${what}.${key}`));
+    scanConfigValue(
+      key,
+      m,
+      {
+        zone: h.options.zone,
+        ...(pairedPort ? { pairedPort } : {}),
+        ...(vars.hostPosition && !keyHostStrength(key) ? { hostPosition: vars.hostPosition } : {}),
+      },
+      sink(h, `${h.label}, ${what}.${key}`),
+    );
   });
 }
 
@@ -386,7 +423,10 @@ function readUpstreams(h: Holder, node: Scalar, context: string): void {
  */
 function siblingPort(key: string, siblings: readonly { readonly name: string; readonly value: YamlNode | null | undefined }[]): TextOptions['pairedPort'] {
   if (keyHostStrength(key) === undefined && envHostPosition(key).hostPosition === undefined) return undefined;
-  const pk = portKeyFor(key, siblings.map((s) => s.name));
+  const pk = portKeyFor(
+    key,
+    siblings.map((s) => s.name),
+  );
   const pv = pk !== undefined ? siblings.find((s) => s.name === pk)?.value : undefined;
   const n = isScalar(pv) ? Number(pv.value) : NaN;
   if (!isScalar(pv) || !Number.isInteger(n) || n < 1 || n > 65535) return undefined;
@@ -433,7 +473,11 @@ function select(root: YamlNode, at: string): { node: YamlNode; where: string }[]
       const child = getIn(c.node, [key]);
       if (!child) continue;
       if (list) {
-        if (isSeq(child)) child.items.forEach((item, i) => item && next.push({ node: item as YamlNode, where: `${c.where}${key}[${i}].` }));
+        if (isSeq(child)) {
+          child.items.forEach((item, i) => {
+            if (item) next.push({ node: item as YamlNode, where: `${c.where}${key}[${i}].` });
+          });
+        }
       } else next.push({ node: child, where: `${c.where}${key}.` });
     }
     current = next;

@@ -6,7 +6,7 @@
  */
 import { parseIP } from '../ip';
 import { bareHost, HOST_NAME, MASK, maskPlaceholders, NO_HOST_SCHEMES } from './hosts';
-import { sourceRange, type MappedText } from './scalar';
+import { type MappedText, sourceRange } from './scalar';
 import type { ReferenceKind, Strength } from './types';
 
 /** A reference found in text, with offsets in the file. */
@@ -48,13 +48,17 @@ export interface TextOptions {
 }
 
 const HOST_PART = String.raw`\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?`;
-const URL_RE = new RegExp(String.raw`(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}):\/\/(\/?)(?:[^@\s\/?#\u0001]*@)?(${HOST_PART}\.?)(?::(\d{1,5}))?((?:,(?:${HOST_PART})(?::\d{1,5})?)*)`, 'g');
+const URL_RE = new RegExp(
+  String.raw`(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,20}):\/\/(\/?)(?:[^@\s\/?#\u0001]*@)?(${HOST_PART}\.?)(?::(\d{1,5}))?((?:,(?:${HOST_PART})(?::\d{1,5})?)*)`,
+  'g',
+);
 const LIST_HOST_RE = new RegExp(String.raw`,(${HOST_PART})(?::(\d{1,5}))?`, 'g');
 const HOST_PORT_RE = /(?<![\w.:/@\u0001-])(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})(?![\w.:\u0001])/g;
 const DOTTED_RE = /(?<![\w.:/@\u0001-])([A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)\.?(?![\w:\u0001-])/g;
 const IPV6_RE = /(?<![\w:.])((?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4})(?![\w:.])/g;
 /** `host=db port=5432` (libpq), `Server=tcp:db,1433;` (ADO.NET), `Data Source=db`: a host key in a connection string. */
-const DSN_HOST_RE = /(?<![\w.-])((?:[a-z][\w-]*_)?(?:host|hostaddr|hostname|server|data source|address|addr))\s*=\s*['"]?(?:tcp:)?([A-Za-z0-9_.\[\]:-]+?)(?:,(\d{1,5}))?(?=$|['"\s;&,])/gi;
+const DSN_HOST_RE =
+  /(?<![\w.-])((?:[a-z][\w-]*_)?(?:host|hostaddr|hostname|server|data source|address|addr))\s*=\s*['"]?(?:tcp:)?([A-Za-z0-9_.[\]:-]+?)(?:,(\d{1,5}))?(?=$|['"\s;&,])/gi;
 const DSN_PORT_RE = /(?<![\w.-])port\s*=\s*(\d{1,5})(?=$|[\s;&,])/gi;
 
 /** Scans a text for references, each passed to `sink` once. */
@@ -213,7 +217,11 @@ class TextScan {
         if (!host.includes('.') && !bareHost(host)) continue;
       }
       if (!validPort(hp[2])) continue;
-      this.push(ip ? 'ip' : 'host-port', i, i + len, i, i + hostText.length, host, this.linkStrength, { value: Number(hp[2]), a: i + hostText.length + 1, b: i + len });
+      this.push(ip ? 'ip' : 'host-port', i, i + len, i, i + hostText.length, host, this.linkStrength, {
+        value: Number(hp[2]),
+        a: i + hostText.length + 1,
+        b: i + len,
+      });
     }
   }
 
@@ -233,10 +241,20 @@ class TextScan {
         continue;
       }
       const lower = name.toLowerCase();
-      const clusterish = lower.endsWith(`.${zone}`) || /\.(svc|pod)(\.|$)/.test(lower) || /\.(svc|pod)s?\.cluster\.local$|\.services?\.cluster\.local$/.test(lower);
+      const clusterish =
+        lower.endsWith(`.${zone}`) || /\.(svc|pod)(\.|$)/.test(lower) || /\.(svc|pod)s?\.cluster\.local$|\.services?\.cluster\.local$/.test(lower);
       const inHostPosition = this.options.hostPosition !== undefined && isListItem(this.whole, d[0]);
       if ((!clusterish && !inHostPosition) || !HOST_NAME.test(name)) continue;
-      this.push('name', i, i + len, i, i + name.length, name, clusterish ? 'strong' : this.options.hostPosition!, d[0] === this.whole ? this.paired : undefined);
+      this.push(
+        'name',
+        i,
+        i + len,
+        i,
+        i + name.length,
+        name,
+        clusterish ? 'strong' : this.options.hostPosition!,
+        d[0] === this.whole ? this.paired : undefined,
+      );
     }
   }
 
@@ -271,7 +289,7 @@ function portOf(p: RegExpMatchArray): FoundPort | undefined {
 function isListItem(whole: string, word: string): boolean {
   if (whole === word) return true;
   const items = whole.split(/\s*[,;]\s*|\s+/);
-  return items.length > 1 && items.includes(word) && items.every((it) => it === '' || /^[A-Za-z0-9_.\[\]:-]+$/.test(it));
+  return items.length > 1 && items.includes(word) && items.every((it) => it === '' || /^[A-Za-z0-9_.[\]:-]+$/.test(it));
 }
 
 function indexOfWord(text: string, word: string): number {

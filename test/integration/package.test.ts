@@ -13,7 +13,11 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 describe('package.json for the marketplaces and npm', () => {
   it('vsce ls: the bundles, the commands, the media the manifest names, and the documents; nothing else', () => {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n').sort(), [
       'CHANGELOG.md',

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { checkText, githubAnnotations, junit, useColor, type CheckReport, type Located } from '../../src/cli/format';
+import { type CheckReport, checkText, githubAnnotations, junit, type Located, useColor } from '../../src/cli/format';
 import { repoRoot } from '../support/repo';
 
 const root = repoRoot();
@@ -23,7 +23,12 @@ before(() => {
 
 /** `netlens check k8s` in the sample repository, as a user runs it there; stdout is a pipe, not a terminal. */
 function check(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, 'check', 'k8s', ...args], { cwd: sampleRepo, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, 'check', 'k8s', ...args], {
+    cwd: sampleRepo,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -67,11 +72,14 @@ describe('netlens check on the sample repository, each format exactly', () => {
   it('json and sarif: the same place', () => {
     const json = check(['--format', 'json']);
     assert.equal(json.status, 1);
-    assert.deepEqual(JSON.parse(json.stdout), [{ file: 'k8s/web.yaml', line: 22, column: 29, endLine: 22, endColumn: 56, code: 'NL001', severity: 'error', message: MESSAGE }]);
-    const sarif = JSON.parse(check(['--format', 'sarif']).stdout);
-    assert.deepEqual(sarif.runs[0].results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region]), [
-      ['NL001', 'error', 'k8s/web.yaml', { startLine: 22, startColumn: 29, endLine: 22, endColumn: 56 }],
+    assert.deepEqual(JSON.parse(json.stdout), [
+      { file: 'k8s/web.yaml', line: 22, column: 29, endLine: 22, endColumn: 56, code: 'NL001', severity: 'error', message: MESSAGE },
     ]);
+    const sarif = JSON.parse(check(['--format', 'sarif']).stdout);
+    assert.deepEqual(
+      sarif.runs[0].results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region]),
+      [['NL001', 'error', 'k8s/web.yaml', { startLine: 22, startColumn: 29, endLine: 22, endColumn: 56 }]],
+    );
   });
 
   it('an unknown format is bad usage (exit 2) that names the formats', () => {
@@ -87,7 +95,12 @@ describe('colour', () => {
   /** Runs the CLI under a pseudo-terminal (util-linux `script`), so that stdout is a TTY; returns what it printed. */
   function onTerminal(env: NodeJS.ProcessEnv): string {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} check k8s`;
-    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: sampleRepo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', ...env }, timeout: 60_000 });
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: sampleRepo,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '', ...env },
+      timeout: 60_000,
+    });
     assert.equal(r.status, 1, r.stderr);
     return r.stdout;
   }
@@ -110,7 +123,16 @@ describe('colour', () => {
   });
 });
 
-const finding = (file: string, line: number, severity: Located['severity'], code: string, message: string): Located => ({ file, line, column: 5, endLine: line, endColumn: 9, code, severity, message });
+const finding = (file: string, line: number, severity: Located['severity'], code: string, message: string): Located => ({
+  file,
+  line,
+  column: 5,
+  endLine: line,
+  endColumn: 9,
+  code,
+  severity,
+  message,
+});
 
 const report: CheckReport = {
   files: ['a.yaml', 'b.yaml', 'c.yaml'],
@@ -152,12 +174,21 @@ describe('formats of a report with several files and severities', () => {
 
   it('github: warnings and notices as well as errors', () => {
     const r = githubAnnotations([...report.findings, finding('e.yaml', 1, 'hint', 'NL010', 'h')]);
-    assert.deepEqual(r.trimEnd().split('\n').map((l) => l.slice(0, l.indexOf(' '))), ['::error', '::warning', '::error', '::notice']);
+    assert.deepEqual(
+      r
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.slice(0, l.indexOf(' '))),
+      ['::error', '::warning', '::error', '::notice'],
+    );
   });
 
-  it("github: escaped as the Actions toolkit escapes, so a message cannot end the command or start another", () => {
+  it('github: escaped as the Actions toolkit escapes, so a message cannot end the command or start another', () => {
     const tricky = finding('dir,with:odd%/f.yaml', 7, 'error', 'NL001', 'line one: 50%\r\n::error::injected');
-    assert.equal(githubAnnotations([tricky]), '::error file=dir%2Cwith%3Aodd%25/f.yaml,line=7,endLine=7,col=5,endColumn=9,title=NL001::line one: 50%25%0D%0A::error::injected\n');
+    assert.equal(
+      githubAnnotations([tricky]),
+      '::error file=dir%2Cwith%3Aodd%25/f.yaml,line=7,endLine=7,col=5,endColumn=9,title=NL001::line one: 50%25%0D%0A::error::injected\n',
+    );
     assert.equal(githubAnnotations([tricky]).split('\n').length, 2, 'one line and its end');
   });
 

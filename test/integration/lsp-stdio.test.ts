@@ -1,20 +1,22 @@
 // The language server as an editor runs it: `node dist/server.js --stdio`, spoken to by a real LSP client over
 // the child's stdin and stdout. Every wait is for a message, never for time.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  type ConfigurationParams,
   ConfigurationRequest,
   createProtocolConnection,
   DefinitionRequest,
+  type Diagnostic,
   DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -24,23 +26,20 @@ import {
   InitializeRequest,
   InlayHintRefreshRequest,
   InlayHintRequest,
+  type Location,
   LogMessageNotification,
+  type LogMessageParams,
   MessageType,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
-  type ConfigurationParams,
-  type Diagnostic,
-  type Location,
-  type LogMessageParams,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { ModelChangedNotification, NamespaceRequest, ObjectRequest, ResolveRequest } from '../../src/protocol/requests';
 import { Inbox } from '../support/inbox';
 import { repoRoot } from '../support/repo';
-
 
 const root = repoRoot();
 const bundle = join(root, 'dist', 'server.js');
@@ -178,7 +177,9 @@ describe('netlens-lsp over stdio', () => {
   });
 
   it('asks for the netlens settings, reads the workspace folder, and publishes the diagnostics of an opened manifest', async () => {
-    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: clientUri(), languageId: 'yaml', version: 1, text: CLIENT } });
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: clientUri(), languageId: 'yaml', version: 1, text: CLIENT },
+    });
     const asked = await configurations.next((p) => p.items.some((i) => i.section === 'netlens'));
     assert.ok(asked);
     // Only NL003 once both the settings (NL001 off) and the workspace folder (Service shop/api) are in.
@@ -231,7 +232,10 @@ describe('netlens-lsp over stdio', () => {
   });
 
   it('answers go to definition with the Service in the workspace folder', async () => {
-    const location = (await connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 1) })) as Location | null;
+    const location = (await connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: clientUri() },
+      position: at('api.shop:8080', 1),
+    })) as Location | null;
     assert.ok(location);
     assert.equal(location.uri, pathToFileURL(join(tmp, 'services.yaml')).href);
     const line = SERVICES.split('\n').indexOf('  name: api');
@@ -270,13 +274,19 @@ describe('netlens-lsp over stdio', () => {
     await configurations.next(() => true, asked);
     const published = await diagnostics.next((p) => p.uri === clientUri(), from);
     assert.deepEqual(codes(published), ['NL001'], 'NL001 is back on');
-    const hints = await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: clientUri() }, range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } } });
+    const hints = await connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: clientUri() },
+      range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } },
+    });
     assert.deepEqual(hints, [], 'inlay hints are off');
   });
 
   it('a large document is parsed a piece at a time; an edit sent while it is prepared wins', async () => {
     const uri = pathToFileURL(join(tmp, 'big.yaml')).href;
-    const filler = Array.from({ length: 300 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: shop}\ndata: {TEXT: "${'x'.repeat(1000)}"}\n`).join('---\n');
+    const filler = Array.from(
+      { length: 300 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler-${i}, namespace: shop}\ndata: {TEXT: "${'x'.repeat(1000)}"}\n`,
+    ).join('---\n');
     const head = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: shop}\ndata: {API: "api.shop:9999"}\n---\n';
     const text = head + filler;
     assert.ok(text.length > 256 * 1024);
@@ -319,7 +329,10 @@ describe('netlens-lsp over stdio', () => {
     // Inlay hints in other documents may now answer differently: the client is asked to fetch them again.
     await hintRefreshes.next(() => true, hintsFrom);
     const view = await connection.sendRequest(NamespaceRequest, { namespace: 'shop' });
-    assert.deepEqual(view.services.map((s) => s.name), ['api', 'cache']);
+    assert.deepEqual(
+      view.services.map((s) => s.name),
+      ['api', 'cache'],
+    );
     const added = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });
     assert.deepEqual(added.ok && added.answer.answers.map((a) => a.data), ['10.96.7.7']);
 
@@ -375,11 +388,17 @@ describe('netlens-lsp over stdio', () => {
     }
     assert.ok(messages >= 10, `${messages} messages`);
     assert.deepEqual(
-      logs.all().filter((l) => l.type === MessageType.Error).map((l) => l.message),
+      logs
+        .all()
+        .filter((l) => l.type === MessageType.Error)
+        .map((l) => l.message),
       [],
     );
     const said = logs.all().map((l) => l.message);
-    assert.ok(said.some((m) => /^Workspace: 1 YAML file read in \d+ ms\.$/.test(m)), said.join('\n'));
+    assert.ok(
+      said.some((m) => /^Workspace: 1 YAML file read in \d+ ms\.$/.test(m)),
+      said.join('\n'),
+    );
     assert.ok(!said.some((m) => /kubeconfig|live cluster/i.test(m)), `with cluster: false no kubeconfig is read: ${said.join('\n')}`);
   });
 });

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../support/repo';
 
-
 const root = repoRoot();
 const cli = join(root, 'dist', 'cli.js');
 const sample = join(root, 'test', 'sample-workspace');
@@ -150,7 +149,11 @@ describe('netlens: bad usage exits 2 with a message', () => {
   const cases: [string, string[], RegExp][] = [
     ['no name', ['resolve', '-f', 'test/sample-workspace'], /give a name or an IP/],
     ['two names', ['resolve', 'a', 'b', '-f', 'test/sample-workspace'], /give one name or IP; got 2/],
-    ['an unknown --type', ['resolve', 'web', '--type', 'MX', '-f', 'test/sample-workspace'], /--type must be one of A, AAAA, SRV, PTR, CNAME, TXT, NS, ANY; got "MX"/],
+    [
+      'an unknown --type',
+      ['resolve', 'web', '--type', 'MX', '-f', 'test/sample-workspace'],
+      /--type must be one of A, AAAA, SRV, PTR, CNAME, TXT, NS, ANY; got "MX"/,
+    ],
     ['an unknown --pod-records', ['resolve', 'web', '--pod-records', 'sometimes', '-f', 'test/sample-workspace'], /--pod-records must be/],
     ['an unknown option', ['resolve', 'web', '--bogus', '-f', 'test/sample-workspace'], /--bogus/],
     ['an unknown command', ['lookup', 'web'], /unknown command "lookup"/],
@@ -259,7 +262,10 @@ describe('netlens: unreadable input', () => {
     writeFileSync(join(dir, 'node_modules', 'broken.yaml'), Buffer.from([0xff]));
     const run = netlens(['resolve', 'good1.shop', '-f', dir, '--json']);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(json(run).answers.map((r: { data: string }) => r.data), ['10.96.0.7']);
+    assert.deepEqual(
+      json(run).answers.map((r: { data: string }) => r.data),
+      ['10.96.0.7'],
+    );
   });
 });
 
@@ -287,7 +293,10 @@ describe('netlens resolve --batch', () => {
       assert.equal(out[3]!.qname, undefined);
     }
     assert.deepEqual([out[4]!.qname, out[4]!.rcode], ['nothere.shop.svc.cluster.local.', 'NXDOMAIN']);
-    assert.deepEqual(out[5]!.answers.map((r: { data: string }) => r.data), ['0 100 80 web.shop.svc.cluster.local.']);
+    assert.deepEqual(
+      out[5]!.answers.map((r: { data: string }) => r.data),
+      ['0 100 80 web.shop.svc.cluster.local.'],
+    );
     assert.deepEqual([out[6]!.qname, out[6]!.rcode], ['web.default.svc.cluster.local.', 'NXDOMAIN'], 'the namespace defaults to -n');
   }
 
@@ -307,8 +316,14 @@ describe('netlens resolve --batch', () => {
       input: ['{"qname": 5}', '[]', '{"qname": "web", "qtype": "MX"}', '{"qname": "bad name"}', '{"qname": "web", "namespace": "shop"}'].join('\n'),
     });
     assert.equal(run.status, 2);
-    const out = run.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
-    assert.deepEqual(out.slice(0, 4).map((o) => o.line), [1, 2, 3, 4]);
+    const out = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
+    assert.deepEqual(
+      out.slice(0, 4).map((o) => o.line),
+      [1, 2, 3, 4],
+    );
     assert.match(out[2]!.error, /unknown qtype "MX"/);
     assert.match(out[3]!.error, /not a name or an IP address/);
     assert.equal(out[4]!.rcode, 'NOERROR', 'a line without a final newline is still answered');

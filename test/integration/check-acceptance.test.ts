@@ -7,12 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode, type Scalar } from 'yaml';
-import { runCheck, type CheckArgs, type Located } from '../../src/cli/check';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Scalar, type Node as YamlNode } from 'yaml';
+import { type CheckArgs, type Located, runCheck } from '../../src/cli/check';
 import { DIAGNOSTICS } from '../../src/core/check';
 import { DEFAULT_SETTINGS, NetLensServer } from '../../src/server/server';
 import { corpusDir, repoRoot } from '../support/repo';
-
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'cli.js');
@@ -20,7 +19,8 @@ const corpus = corpusDir();
 const boutique = join(corpus, 'online-boutique', 'kubernetes-manifests.yaml');
 const assistant = join(corpus, 'online-boutique', 'shoppingassistantservice.yaml');
 const argo = join(corpus, 'argo-cd-ha', 'install.yaml');
-const skipBoutique = existsSync(boutique) && existsSync(assistant) ? false : `the corpus is not at ${dirname(boutique)} (a clone with shared/ beside it is needed)`;
+const skipBoutique =
+  existsSync(boutique) && existsSync(assistant) ? false : `the corpus is not at ${dirname(boutique)} (a clone with shared/ beside it is needed)`;
 const skipArgo = existsSync(argo) ? false : `the corpus is not at ${dirname(argo)} (a clone with shared/ beside it is needed)`;
 let tmp = '';
 
@@ -95,7 +95,14 @@ function addrValues(text: string): AddrValue[] {
         const source = text.slice(start, end);
         const colon = source.lastIndexOf(':');
         assert.ok(colon > 0, `${name.value}=${source} has the form host:port`);
-        out.push({ env: name.value, host: source.slice(0, colon), port: Number(source.slice(colon + 1)), hostStart: start, portStart: start + colon + 1, portEnd: end });
+        out.push({
+          env: name.value,
+          host: source.slice(0, colon),
+          port: Number(source.slice(colon + 1)),
+          hostStart: start,
+          portStart: start + colon + 1,
+          portEnd: end,
+        });
       }
       for (const pair of node.items) visit(pair.value);
     } else if (isSeq(node)) {
@@ -113,7 +120,11 @@ function servicePorts(...texts: string[]): Map<string, number[]> {
     for (const doc of parseAllDocuments(text)) {
       if (Array.isArray(doc)) continue;
       const o = doc.toJS() as { kind?: string; metadata?: { name?: string }; spec?: { ports?: { port: number }[] } } | null;
-      if (o?.kind === 'Service' && o.metadata?.name) out.set(o.metadata.name, (o.spec?.ports ?? []).map((p) => p.port));
+      if (o?.kind === 'Service' && o.metadata?.name)
+        out.set(
+          o.metadata.name,
+          (o.spec?.ports ?? []).map((p) => p.port),
+        );
     }
   }
   return out;
@@ -193,7 +204,15 @@ describe('netlens check: online-boutique', { skip: skipBoutique }, () => {
     assert.equal(run.status, 1, run.stderr);
     const sarif = JSON.parse(run.stdout) as {
       version: string;
-      runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[] }[];
+      runs: {
+        tool: { driver: { name: string; rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
+        }[];
+      }[];
     };
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs.length, 1);
@@ -228,7 +247,7 @@ describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
     // True: the application controller's StatefulSet names serviceName argocd-application-controller, and the file
     // declares no Service of that name (its metrics Service is argocd-metrics), so its pods get no DNS names.
     const text = readFileSync(argo, 'utf8');
-    const line = text.split('\n').findIndex((l) => /^  serviceName: argocd-application-controller$/.test(l)) + 1;
+    const line = text.split('\n').findIndex((l) => /^ {2}serviceName: argocd-application-controller$/.test(l)) + 1;
     assert.ok(line > 0);
     assert.deepEqual(
       located.map((f) => [f.code, f.severity, f.line, f.column]),
@@ -241,7 +260,10 @@ describe('netlens check: argo-cd-ha', { skip: skipArgo }, () => {
     const text = readFileSync(argo, 'utf8');
     const uri = 'file:///corpus/argo-cd-ha/install.yaml';
     const published: unknown[][] = [];
-    const server = new NetLensServer({ publishDiagnostics: (_u, _v, d) => published.push(d), log: () => undefined }, { ...DEFAULT_SETTINGS, defaultNamespace: 'argocd' });
+    const server = new NetLensServer(
+      { publishDiagnostics: (_u, _v, d) => published.push(d), log: () => undefined },
+      { ...DEFAULT_SETTINGS, defaultNamespace: 'argocd' },
+    );
     server.open(uri, text, 1);
     assert.deepEqual(
       (published.at(-1) as { code: string }[]).map((d) => d.code),
