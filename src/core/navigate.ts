@@ -8,6 +8,7 @@ import type { ParsedManifest } from './manifests';
 import type { Service } from './model';
 import type { Reference } from './references';
 import { decodeBase64, utf8Text } from './references/base64';
+import { MASK, maskPlaceholders } from './references/hosts';
 import type { Resolver } from './resolver';
 
 export interface ServiceKey {
@@ -114,6 +115,37 @@ export function occurrences(service: ServiceKey, files: readonly ScannedFile[], 
       });
     }
     out.push(...companions(f, service));
+    out.push(...templated(f, service));
+  }
+  return out;
+}
+
+/** A host-like word: labels of name characters and masked placeholders, separated by dots. */
+const HOSTLIKE = /[A-Za-z0-9\u0001-]+(?:\.[A-Za-z0-9\u0001-]+)+/g;
+
+/**
+ * The places where a template expression builds a name from the Service's name and a value only a renderer knows
+ * (`api.{{ .Release.Namespace }}.svc`, `http://api.${NAMESPACE}:8080`): not references (no one can resolve them),
+ * but a rename cannot make them right as text, so they refuse it and say where they are.
+ */
+function templated(f: ScannedFile, service: ServiceKey): Occurrence[] {
+  if (!f.text.includes(service.name)) return [];
+  const masked = maskPlaceholders(f.text);
+  if (masked === f.text) return [];
+  const out: Occurrence[] = [];
+  for (const m of masked.matchAll(HOSTLIKE)) {
+    if (!m[0].includes(MASK)) continue;
+    const labels = m[0].split('.');
+    if (labels[0] !== service.name || !labels.slice(1).some((l) => l.includes(MASK))) continue;
+    const start = m.index;
+    const line = f.text.slice(0, start).split('\n').length;
+    out.push({
+      uri: f.uri,
+      kind: 'reference',
+      start,
+      end: start + m[0].length,
+      unrenamable: `${f.uri.slice(f.uri.lastIndexOf('/') + 1)} line ${line} builds "${f.text.slice(start, start + m[0].length)}" with a template expression; change it by hand`,
+    });
   }
   return out;
 }

@@ -51,6 +51,12 @@ export function serverCapabilities(f: ClientFeatures): ServerCapabilities {
     codeActionProvider: codeActions,
     ...(!f.codeActionLiterals && f.applyEdit ? { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } } : {}),
     definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    completionProvider: { triggerCharacters: [':', '.', '/', '@'] },
+    codeLensProvider: { resolveProvider: false },
+    documentLinkProvider: { resolveProvider: false },
+    workspaceSymbolProvider: true,
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
 }

@@ -24,6 +24,7 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { DocumentSync } from './documents';
 import { type Guard, guardWith, type Log } from './guard';
 import { LiveCluster } from './live-cluster';
+import { Navigation } from './navigation';
 import { ClientRefresh } from './notify';
 import { type LiveSource, NetLensServer } from './server';
 import { readInitOptions, SettingsSource } from './settings';
@@ -175,6 +176,23 @@ function wireLanguageFeatures(p: Parts): void {
     ),
   );
   connection.onDefinition(guard('definition', (q) => at(q, (offset) => server.definition(q.textDocument.uri, offset)), null));
+  wireNavigation(p, at);
+}
+
+/** Find references, rename, completion, code lenses, document links, workspace symbols (navigation.ts). */
+function wireNavigation(
+  p: Parts,
+  at: <R>(q: { textDocument: { uri: string }; position: { line: number; character: number } }, answer: (offset: number) => R) => R | null,
+): void {
+  const { connection, guard, server } = p;
+  const nav = () => new Navigation(server.navigationSource());
+  connection.onReferences(guard('references', (q) => at(q, (offset) => nav().references(q.textDocument.uri, offset, q.context.includeDeclaration)) ?? [], []));
+  connection.onPrepareRename(guard('prepare rename', (q) => at(q, (offset) => nav().prepareRename(q.textDocument.uri, offset)), null));
+  connection.onRenameRequest(guard('rename', (q) => at(q, (offset) => nav().rename(q.textDocument.uri, offset, q.newName)), null));
+  connection.onCompletion(guard('completion', (q) => at(q, (offset) => nav().completion(q.textDocument.uri, offset)) ?? [], []));
+  connection.onCodeLens(guard('code lenses', (q) => (server.codeLensEnabled ? nav().codeLenses(q.textDocument.uri) : []), []));
+  connection.onDocumentLinks(guard('document links', (q) => nav().documentLinks(q.textDocument.uri), []));
+  connection.onWorkspaceSymbol(guard('workspace symbols', (q) => nav().symbols(q.query), []));
 }
 
 /** The requests of `src/protocol/requests.ts`, each with its fallback. */

@@ -27,6 +27,8 @@ export interface HoverFacts {
   readonly direct: Explanation;
   /** Why NetLens does not check the reference, when it does not. */
   readonly note?: string;
+  /** Whether NetworkPolicies let the traffic through, in one line (core/reach `referenceVerdict`). */
+  readonly policy?: string;
 }
 
 export function hoverText(facts: HoverFacts, format: HoverFormat): string {
@@ -34,7 +36,7 @@ export function hoverText(facts: HoverFacts, format: HoverFormat): string {
   return format === 'markdown' ? renderMarkdown(blocks) : renderPlaintext(blocks);
 }
 
-export function hoverBlocks({ ref, answered, direct, note }: HoverFacts): Block[] {
+export function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block[] {
   const written = `${ref.host}${ref.port !== undefined ? `:${ref.port}` : ''}`;
   // A name the pod answers itself: what the cluster DNS would say is beside the point.
   if (ref.local && note) return [paragraph(code(written)), paragraph(note)];
@@ -47,6 +49,7 @@ export function hoverBlocks({ ref, answered, direct, note }: HoverFacts): Block[
     list(answer.answers.map(recordLine)),
     ...(ref.kind === 'ip' ? ownerBlocks(answer, direct, svc) : reasonBlocks(direct, svc, answeredBySvc)),
     ...(svc ? serviceBlocks(svc, snapshot, ref, answeredBySvc) : []),
+    ...(policy ? [paragraph(policy)] : []),
     ...searchBlocks(ref, answer, direct),
     ...(note ? [paragraph(em(note))] : []),
     paragraph(em(`Source: ${source}`)),

@@ -14,6 +14,8 @@ import { type Analysis, analyzeManifest } from '../core/analyze';
 import { type CheckSource, DIAGNOSTICS, type DiagnosticCode, whyUnchecked } from '../core/check';
 import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
+import type { ScannedFile } from '../core/navigate';
+import { referenceVerdict } from '../core/reach';
 import type { Reference } from '../core/references';
 import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
@@ -21,6 +23,7 @@ import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
+import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
@@ -258,10 +261,12 @@ export class NetLensServer {
     const { state, ref } = found;
     const answered = this.answer(ref);
     if (!answered) return null;
-    const note = whyUnchecked(ref, this.sources());
+    const sources = this.sources();
+    const note = whyUnchecked(ref, sources);
+    const policy = ref.local ? undefined : referenceVerdict(ref, { sources, workspace: this.workspaceModel().snapshot })?.line;
     // The name that answered, asked as is: its explanation without the sentences the search path adds.
     const direct = answered.resolver.query(answered.answer.qname, answered.answer.qtype).explanation;
-    const value = hoverText({ ref, answered, direct, ...(note ? { note } : {}) }, format);
+    const value = hoverText({ ref, answered, direct, ...(note ? { note } : {}), ...(policy ? { policy } : {}) }, format);
     return { contents: { kind: format, value }, range: toRange(state.document, ref.start, ref.end) };
   }
 
@@ -320,6 +325,54 @@ export class NetLensServer {
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
     if (text === undefined) return undefined;
     return { uri: source.uri, range: toRange(TextDocument.create(source.uri, 'yaml', 0, text), source.nameStart, source.nameEnd) };
+  }
+
+  /**
+   * The files navigation reads (find references, rename, code lenses): open documents as they are, and workspace
+   * files from disk, their references scanned on first use and kept while their text is the same.
+   */
+  navigationSource(): NavigationSource {
+    return {
+      files: () => {
+        const out: ScannedFile[] = [];
+        for (const uri of this.disk.keys()) if (!this.docs.has(uri)) out.push(this.scannedDisk(uri)!);
+        for (const uri of this.docs.keys()) out.push(this.scannedOpen(uri)!);
+        return out;
+      },
+      file: (uri) => this.scannedOpen(uri) ?? this.scannedDisk(uri),
+      workspace: () => {
+        const model = this.workspaceModel();
+        return { snapshot: model.snapshot, resolver: this.workspaceResolver! };
+      },
+      shown: () => this.shownSnapshot() ?? this.workspaceModel().snapshot,
+      zone: this.settings.clusterDomain,
+      defaultNamespace: this.settings.defaultNamespace,
+    };
+  }
+
+  private readonly scanned = new Map<string, { text: string; file: ScannedFile }>();
+
+  private scannedDisk(uri: string): ScannedFile | undefined {
+    const manifest = this.disk.get(uri);
+    if (!manifest) return undefined;
+    const kept = this.scanned.get(uri);
+    if (kept?.text === manifest.text) return kept.file;
+    // Disk files are parsed for their objects only; their references are found when navigation first needs them.
+    const parsed = new ManifestCache(this.scanOptions()).parse(uri, manifest.text);
+    const file = { uri, text: manifest.text, manifest: parsed.manifest, references: parsed.references };
+    this.scanned.set(uri, { text: manifest.text, file });
+    return file;
+  }
+
+  private scannedOpen(uri: string): ScannedFile | undefined {
+    const state = this.docs.get(uri);
+    if (!state) return undefined;
+    const parsed = this.parsed(state);
+    return { uri, text: state.document.getText(), manifest: parsed.manifest, references: parsed.references };
+  }
+
+  get codeLensEnabled(): boolean {
+    return this.settings.codeLens !== false;
   }
 
   /** Whether the views show a live cluster (else the workspace manifests). */

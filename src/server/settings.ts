@@ -21,6 +21,8 @@ export interface ServerSettings {
   readonly dnsService?: string;
   readonly podRecords: PodRecordsMode;
   readonly inlayHints: boolean;
+  /** Code lenses above each Service: how many places name it, how many endpoints are ready. */
+  readonly codeLens?: boolean;
   readonly severities: Partial<Record<DiagnosticCode, SeveritySetting>>;
 }
 
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   dnsService: 'kube-system/kube-dns',
   podRecords: 'insecure',
   inlayHints: true,
+  codeLens: true,
   severities: {},
 };
 
@@ -102,6 +105,7 @@ export function readSettings(section: unknown): { settings: ServerSettings; prob
       dnsService: pick('dnsService', isService, DEFAULT_SETTINGS.dnsService!, 'namespace/name of a Service'),
       podRecords: pick('podRecords', isPodRecords, DEFAULT_SETTINGS.podRecords, POD_RECORDS_SETTINGS.join(', ')),
       inlayHints: pick('inlayHints.enabled', isBoolean, DEFAULT_SETTINGS.inlayHints, 'true or false'),
+      codeLens: pick('codeLens.enabled', isBoolean, DEFAULT_SETTINGS.codeLens!, 'true or false'),
       severities: readSeverities(valueAt(s, 'diagnostics.severity'), problems),
     },
     problems,

@@ -31,6 +31,7 @@ describe('settings: a netlens section read into settings', () => {
       dnsService: 'dns/coredns',
       podRecords: 'verified',
       inlayHints: false,
+      codeLens: false,
       severities: { NL001: 'warning', NL007: 'off' },
     };
     const nested = {
@@ -39,6 +40,7 @@ describe('settings: a netlens section read into settings', () => {
       dnsService: 'dns/coredns',
       podRecords: 'verified',
       inlayHints: { enabled: false },
+      codeLens: { enabled: false },
       diagnostics: { severity: { NL001: 'warning', NL007: 'off' } },
     };
     const dotted = {
@@ -47,6 +49,7 @@ describe('settings: a netlens section read into settings', () => {
       dnsService: 'dns/coredns',
       podRecords: 'verified',
       'inlayHints.enabled': false,
+      'codeLens.enabled': false,
       'diagnostics.severity': { NL001: 'warning', NL007: 'off' },
     };
     assert.deepEqual(readSettings(nested), { settings: expected, problems: [] });

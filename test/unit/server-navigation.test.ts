@@ -1,0 +1,280 @@
+// Navigation through the language server, in-process: find references, rename, completion, code lenses, document
+// links and workspace symbols, over open documents and workspace files that are only on disk.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Diagnostic, type Location, ResponseError, type WorkspaceEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Navigation, SHOW_REFERENCES_COMMAND } from '../../src/server/navigation';
+import { NetLensServer, type ServerClient } from '../../src/server/server';
+
+class Client implements ServerClient {
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  workspaceChanged(): void {}
+  publishDiagnostics(uri: string, _version: number | undefined, diagnostics: Diagnostic[]): void {
+    this.diagnostics.set(uri, diagnostics);
+  }
+  log(): void {}
+}
+
+const SERVICES_URI = 'file:///ws/services.yaml';
+const SERVICES = `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 8080, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: x, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: apiary, namespace: shop}
+spec:
+  selector: {app: apiary}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: apiary, namespace: shop}
+spec:
+  selector: {matchLabels: {app: apiary}}
+  template:
+    metadata: {labels: {app: apiary}}
+    spec: {containers: [{name: apiary, image: x}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{}]
+`;
+
+const WEB_URI = 'file:///ws/web.yaml';
+const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: x
+          env:
+            - {name: API_ADDR, value: "api:8080"}
+            - {name: APIARY_ADDR, value: "apiary:80"}
+          args: ["--upstream", "api.shop:8080"]
+`;
+
+/** Only on disk: a config map that spells the Service as an FQDN, and an Ingress backend. */
+const EDGE_URI = 'file:///ws/edge.yaml';
+const EDGE = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data:
+  API_URL: http://api.shop.svc.cluster.local:8080/v1
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: api, port: {number: 8080}}}
+`;
+
+async function workspace(): Promise<{ server: NetLensServer; client: Client; nav: Navigation; texts: Map<string, string> }> {
+  const client = new Client();
+  const server = new NetLensServer(client);
+  const texts = new Map([
+    [SERVICES_URI, SERVICES],
+    [WEB_URI, WEB],
+    [EDGE_URI, EDGE],
+  ]);
+  await server.loadWorkspaceFiles(texts, async () => {});
+  server.open(SERVICES_URI, SERVICES, 1);
+  server.open(WEB_URI, WEB, 1);
+  return { server, client, nav: new Navigation(server.navigationSource()), texts };
+}
+
+function offsetOf(text: string, needle: string, within = 0): number {
+  const i = text.indexOf(needle);
+  assert.ok(i >= 0 && text.indexOf(needle, i + 1) < 0, `"${needle}" occurs once`);
+  return i + within;
+}
+
+function slice(texts: Map<string, string>, l: Location): string {
+  const text = texts.get(l.uri)!;
+  const doc = TextDocument.create(l.uri, 'yaml', 0, text);
+  return text.slice(doc.offsetAt(l.range.start), doc.offsetAt(l.range.end));
+}
+
+function apply(texts: Map<string, string>, edit: WorkspaceEdit): Map<string, string> {
+  const out = new Map(texts);
+  for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
+    out.set(uri, TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 0, texts.get(uri)!), edits));
+  }
+  return out;
+}
+
+describe('server navigation: find references', () => {
+  it('from the Service name: every spelling in open and on-disk files, the declaration when asked, not the near name', async () => {
+    const { nav, texts } = await workspace();
+    const at = offsetOf(SERVICES, '  name: api\n', 9);
+    const found = nav.references(SERVICES_URI, at, true).map((l) => `${l.uri.slice(7)} ${slice(texts, l)}`);
+    assert.deepEqual(found.sort(), [
+      '/ws/edge.yaml api',
+      '/ws/edge.yaml http://api.shop.svc.cluster.local:8080',
+      '/ws/services.yaml api',
+      '/ws/web.yaml api.shop:8080',
+      '/ws/web.yaml api:8080',
+    ]);
+    const withoutDeclaration = nav.references(SERVICES_URI, at, false);
+    assert.equal(withoutDeclaration.length, 4);
+    assert.ok(!withoutDeclaration.some((l) => l.uri === SERVICES_URI));
+  });
+
+  it('from a reference: the same places as from the Service', async () => {
+    const { nav } = await workspace();
+    const fromRef = nav.references(WEB_URI, offsetOf(WEB, 'api.shop:8080', 1), true);
+    const fromName = nav.references(SERVICES_URI, offsetOf(SERVICES, '  name: api\n', 9), true);
+    assert.deepEqual(fromRef, fromName);
+  });
+
+  it('nothing off a reference', async () => {
+    const { nav } = await workspace();
+    assert.deepEqual(nav.references(WEB_URI, offsetOf(WEB, 'image: x', 2), true), []);
+  });
+});
+
+describe('server navigation: rename', () => {
+  it('renames the Service and every reference in its own spelling, and the result has no broken reference', async () => {
+    const { nav, texts } = await workspace();
+    const at = offsetOf(WEB, '"api:8080"', 2);
+    const prepared = nav.prepareRename(WEB_URI, at);
+    assert.ok(!(prepared instanceof ResponseError));
+    assert.equal(prepared.placeholder, 'api');
+    const edit = nav.rename(WEB_URI, at, 'payments-api');
+    assert.ok(!(edit instanceof ResponseError), edit instanceof ResponseError ? edit.message : '');
+    const after = apply(texts, edit);
+    assert.match(after.get(SERVICES_URI)!, /\n {2}name: payments-api\n {2}namespace: shop/);
+    assert.match(after.get(SERVICES_URI)!, /name: apiary/, 'the near name is untouched');
+    assert.match(after.get(SERVICES_URI)!, /metadata: \{name: api, namespace: shop\}/, 'the Deployment keeps its name');
+    assert.match(after.get(WEB_URI)!, /value: "payments-api:8080"/);
+    assert.match(after.get(WEB_URI)!, /"payments-api\.shop:8080"/);
+    assert.match(after.get(WEB_URI)!, /value: "apiary:80"/);
+    assert.match(after.get(EDGE_URI)!, /http:\/\/payments-api\.shop\.svc\.cluster\.local:8080\/v1/);
+    assert.match(after.get(EDGE_URI)!, /service: \{name: payments-api, port/);
+
+    // The renamed workspace, analysed again: every reference still resolves.
+    const client = new Client();
+    const server = new NetLensServer(client);
+    await server.loadWorkspaceFiles(after, async () => {});
+    for (const [uri, text] of after) server.open(uri, text, 2);
+    for (const uri of after.keys()) assert.deepEqual(client.diagnostics.get(uri) ?? [], [], uri);
+  });
+
+  it('refuses an invalid name, and a place that is not a Service', async () => {
+    const { nav } = await workspace();
+    const refused = nav.rename(WEB_URI, offsetOf(WEB, '"api:8080"', 2), 'Payments_API');
+    assert.ok(refused instanceof ResponseError);
+    assert.match(refused.message, /not a valid Service name/);
+    assert.ok(nav.prepareRename(WEB_URI, offsetOf(WEB, 'image: x', 2)) instanceof ResponseError);
+  });
+
+  it('refuses, saying where, when a template builds a name from the Service name; a templated other name does not', async () => {
+    const client = new Client();
+    const server = new NetLensServer(client);
+    const templated = WEB.replace('"api.shop:8080"', '"http://api.{{ .Release.Namespace }}.svc:8080"');
+    await server.loadWorkspaceFiles(
+      new Map([
+        [SERVICES_URI, SERVICES],
+        [WEB_URI, templated],
+      ]),
+      async () => {},
+    );
+    server.open(SERVICES_URI, SERVICES, 1);
+    const nav = new Navigation(server.navigationSource());
+    const at = offsetOf(SERVICES, '  name: api\n', 9);
+    const refused = nav.rename(SERVICES_URI, at, 'payments-api');
+    assert.ok(refused instanceof ResponseError);
+    assert.match(refused.message, /web\.yaml line 13 builds "api\.\{\{ \.Release\.Namespace \}\}\.svc" with a template expression/);
+
+    const other = WEB.replace('"api.shop:8080"', '"http://{{ .Release.Name }}-api.{{ .Release.Namespace }}:8080"');
+    server.setDiskFile(WEB_URI, other);
+    assert.ok(!(nav.rename(SERVICES_URI, at, 'payments-api') instanceof ResponseError), 'release-api is another name');
+  });
+});
+
+describe('server navigation: completion, code lenses, links, symbols', () => {
+  it('completes Service names and ports in a reference position, each saying what it reaches', async () => {
+    const { server, nav } = await workspace();
+    const text = WEB.replace('"apiary:80"', '"apia"');
+    server.open(WEB_URI, text, 2);
+    const items = nav.completion(WEB_URI, offsetOf(text, '"apia', 5));
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['apiary'],
+    );
+    assert.ok(items[0]!.detail, 'the item says what it reaches');
+    const ports = WEB.replace('"api:8080"', '"api:');
+    server.open(WEB_URI, ports, 3);
+    assert.deepEqual(
+      nav.completion(WEB_URI, offsetOf(ports, '"api:', 5)).map((i) => i.label),
+      ['8080'],
+    );
+  });
+
+  it('a code lens above each Service: its references and ready endpoints, opening the references', async () => {
+    const { nav } = await workspace();
+    const lenses = nav.codeLenses(SERVICES_URI);
+    assert.equal(lenses.length, 2);
+    const [api, apiary] = lenses;
+    assert.match(api!.command!.title, /^4 references · 3 ready endpoints$/);
+    assert.match(apiary!.command!.title, /^1 reference · 1 ready endpoint$/);
+    assert.equal(api!.command!.command, SHOW_REFERENCES_COMMAND);
+    assert.equal((api!.command!.arguments![2] as Location[]).length, 4);
+    assert.deepEqual(nav.codeLenses(WEB_URI), []);
+  });
+
+  it('each resolved reference links to the Service declaration', async () => {
+    const { nav, texts } = await workspace();
+    const links = nav.documentLinks(WEB_URI);
+    const spans = links.map((l) => slice(texts, { uri: WEB_URI, range: l.range }));
+    assert.deepEqual(spans.sort(), ['api', 'api.shop', 'apiary']);
+    const line = SERVICES.slice(0, offsetOf(SERVICES, '  name: api\n')).split('\n').length;
+    assert.ok(links.every((l) => l.target?.startsWith(`${SERVICES_URI}#L`)));
+    assert.ok(links.some((l) => l.target === `${SERVICES_URI}#L${line},9`));
+  });
+
+  it('workspace symbols: Services, workloads and NetworkPolicies, searched by name', async () => {
+    const { nav } = await workspace();
+    const all = nav.symbols('');
+    assert.deepEqual(all.map((s) => `${s.containerName}/${s.name}`).sort(), [
+      'Deployment · shop/api',
+      'Deployment · shop/apiary',
+      'Deployment · shop/web',
+      'NetworkPolicy · shop/api-ingress',
+      'Service · shop/api',
+      'Service · shop/apiary',
+    ]);
+    assert.deepEqual(
+      nav.symbols('ingr').map((s) => s.name),
+      ['api-ingress'],
+    );
+    assert.deepEqual(nav.symbols('zzz'), []);
+  });
+});
