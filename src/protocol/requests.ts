@@ -144,3 +144,9 @@ export type ObjectResult =
 
 /** An object's YAML: read from the cluster when the views show one, else where the workspace declares it. */
 export const ObjectRequest = new RequestType<ObjectParams, ObjectResult, void>('netlens/object');
+
+/**
+ * The command of the code lens above each Service: arguments `[uri, position, locations]` in LSP types. The VS Code
+ * client maps it to its references view; other editors bind it as they show locations.
+ */
+export const SHOW_REFERENCES_COMMAND = 'netlens.showReferences';

@@ -24,6 +24,9 @@ import { nameSpan, occurrences, renameEdits, type ScannedFile, type ServiceKey, 
 import type { Reference } from '../core/references';
 import type { Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
+import { SHOW_REFERENCES_COMMAND } from '../protocol/requests';
+
+export { SHOW_REFERENCES_COMMAND };
 
 /** What navigation needs from the server: every file with its references, and the models. */
 export interface NavigationSource {
@@ -39,8 +42,6 @@ export interface NavigationSource {
   readonly defaultNamespace: string;
 }
 
-/** The command a code lens runs to show a Service's references (the VS Code client maps it to its own). */
-export const SHOW_REFERENCES_COMMAND = 'netlens.showReferences';
 
 export class Navigation {
   constructor(private readonly source: NavigationSource) {}
@@ -99,7 +100,8 @@ export class Navigation {
       if (svc.source?.uri !== uri) continue;
       const found = this.occurrencesOf({ namespace: svc.namespace, name: svc.name }).filter((o) => o.kind === 'reference');
       const ready = snapshot.readyAddresses(svc.namespace, svc.name);
-      const range = this.range(uri, svc.source.nameStart, svc.source.nameEnd)!;
+      // Above the object (its first line that is not a comment), where a reader looks for what it is.
+      const range = this.range(uri, objectLineStart(file.text, svc.source.start, svc.source.nameStart), svc.source.nameEnd)!;
       const locations = found.map((o) => this.location(o.uri, o.start, o.end)).filter((l): l is Location => l !== undefined);
       const title = `${found.length} reference${found.length === 1 ? '' : 's'} · ${svc.headless || svc.type === 'ExternalName' ? (svc.type === 'ExternalName' ? 'ExternalName' : 'headless') : `${ready} ready endpoint${ready === 1 ? '' : 's'}`}`;
       out.push({ range, command: { title, command: SHOW_REFERENCES_COMMAND, arguments: [uri, range.start, locations] } });
@@ -194,6 +196,19 @@ export class Navigation {
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'Rollout']);
+
+/** The offset of the first line of `start..limit` that holds more than a comment or blanks (else `limit`). */
+function objectLineStart(text: string, start: number, limit: number): number {
+  let at = start;
+  while (at < limit) {
+    const eol = text.indexOf('\n', at);
+    const line = text.slice(at, eol < 0 ? text.length : eol).trim();
+    if (line !== '' && !line.startsWith('#') && line !== '---') return at;
+    if (eol < 0) break;
+    at = eol + 1;
+  }
+  return limit;
+}
 
 function referenceAt(refs: readonly Reference[], offset: number): Reference | undefined {
   let best: Reference | undefined;

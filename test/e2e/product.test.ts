@@ -6,6 +6,8 @@
  *   the editor renders nothing;
  * - the walkthrough: each step is unchecked until its event, and checked after it (open a manifest, hover a name,
  *   open the map, run netlens check);
+ * - rename: a Service renamed through the rename box (F2) changes every reference in every file, in its own
+ *   spelling, and nothing else; the Problems panel stays empty;
  * - a cluster that comes up while VS Code is open (as `npm start` brings it up): the view says it is building, and
  *   the extension switches to the live cluster when the status file says ready, without a reload. This one needs
  *   the local control plane; without it, it is skipped with the reason.
@@ -20,7 +22,7 @@ import { after, before, type TestContext, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Plane, startPlane } from '../live/plane';
 import { type CodeServer, copyWorkspace, type StartOptions, startCodeServer } from './vscode';
-import { goToLine, hoverText, launchBrowser, mapFrame, openNetLensView, openWorkbench, quickOpen, runCommand, screenshot } from './workbench';
+import { goToLine, hoverText, launchBrowser, mapFrame, openNetLensView, openWorkbench, quickOpen, runCommand, screenshot, textPosition } from './workbench';
 
 const WAIT = 90_000;
 const TEST_TIMEOUT = 300_000;
@@ -117,8 +119,76 @@ test('Restricted Mode: enabled, hovers answered, the server outside the workspac
     await runCommand(page, 'NetLens: Run netlens check in a Terminal');
     const text = await terminalText(page, /checked/);
     assert.match(text.replace(/\s+/g, ' '), /Helm chart not rendered \(--no-render\): chart/);
-    assert.match(text.replace(/\s+/g, ' '), /1 file checked: no findings\./);
+    assert.match(text.replace(/\s+/g, ' '), /2 files checked: no findings\./);
     await screenshot(page, 'product-restricted-check');
+  });
+});
+
+/** Waits until `path` holds text other than `before` (the editor saved it), then returns it. */
+async function changedOnDisk(page: Page, path: string, before: string): Promise<string> {
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    const now = readFileSync(path, 'utf8');
+    if (now !== before) return now;
+    if (Date.now() > deadline) throw new Error(`${path} was not saved`);
+    // Saving goes through code-server's file system; the page's next frame is the event to look again on.
+    await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(r)));
+  }
+}
+
+/** The Problems indicator of the status bar: errors and warnings in the workspace. */
+async function problemCounts(page: Page): Promise<string> {
+  const item = page.locator('#status\\.problems');
+  await item.waitFor({ state: 'visible', timeout: WAIT });
+  return (await item.getAttribute('aria-label')) ?? (await item.innerText());
+}
+
+test('rename a Service through the rename box: every reference in every file, nothing else, no problems', { timeout: TEST_TIMEOUT }, async () => {
+  await withWorkbench('rename', {}, async (page, _server, workspace) => {
+    const shopPath = join(workspace, 'shop.yaml');
+    const edgePath = join(workspace, 'edge.yaml');
+    const shop = readFileSync(shopPath, 'utf8');
+    const edge = readFileSync(edgePath, 'utf8');
+    await hoverApi(page, workspace);
+    assert.match(await problemCounts(page), /No Problems|0 errors?, 0 warnings?/i);
+
+    // The code lens above Service web opens its one reference, the Ingress backend in edge.yaml, in a peek view.
+    const lens = page.locator('.codelens-decoration a', { hasText: '1 reference · 3 ready endpoints' }).first();
+    await lens.click({ timeout: WAIT });
+    const peek = page.locator('.peekview-widget');
+    await peek.locator('.peekview-title', { hasText: 'edge.yaml' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await screenshot(page, 'product-code-lens-references');
+    await page.keyboard.press('Escape');
+    await peek.first().waitFor({ state: 'hidden', timeout: WAIT });
+
+    // F2 on the reference in the URL: the box offers the Service's name alone.
+    const at = await textPosition(page, '//api.');
+    assert.ok(at);
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.press('F2');
+    const box = page.locator('.rename-box input, .rename-box textarea').first();
+    await box.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await box.inputValue(), 'api');
+    await box.fill('payments-api');
+    await page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden', timeout: WAIT });
+    await runCommand(page, 'File: Save All Files');
+
+    const shopAfter = await changedOnDisk(page, shopPath, shop);
+    const edgeAfter = await changedOnDisk(page, edgePath, edge);
+    // Exactly the places that name the Service: the URL, the Service's own name, the Ingress backend.
+    const expectedShop = shop
+      .replace('http://api.shop.svc.cluster.local:8080/v1', 'http://payments-api.shop.svc.cluster.local:8080/v1')
+      .replace('kind: Service\nmetadata:\n  name: api\n', 'kind: Service\nmetadata:\n  name: payments-api\n');
+    assert.notEqual(expectedShop, shop);
+    assert.equal(shopAfter, expectedShop);
+    assert.equal(edgeAfter, edge.replace('                name: api\n', '                name: payments-api\n'));
+    assert.match(shopAfter, /kind: Deployment\nmetadata:\n {2}name: api\n/, 'the Deployment keeps its name');
+
+    // The renamed workspace: the hover answers for the new name, and the Problems indicator stays at zero.
+    await hoverText(page, 'payments-api.shop.svc.cluster.local', 'Service shop/payments-api');
+    await screenshot(page, 'product-rename');
+    assert.match(await problemCounts(page), /No Problems|0 errors?, 0 warnings?/i);
   });
 });
 

@@ -248,6 +248,11 @@ describe('server navigation: completion, code lenses, links, symbols', () => {
     assert.equal(api!.command!.command, SHOW_REFERENCES_COMMAND);
     assert.equal((api!.command!.arguments![2] as Location[]).length, 4);
     assert.deepEqual(nav.codeLenses(WEB_URI), []);
+    // Above the object's first line, not between its lines.
+    const lines = SERVICES.split('\n');
+    assert.equal(lines[api!.range.start.line], 'apiVersion: v1');
+    assert.equal(lines[apiary!.range.start.line], 'apiVersion: v1');
+    assert.equal(lines[apiary!.range.start.line + 2], 'metadata: {name: apiary, namespace: shop}');
   });
 
   it('each resolved reference links to the Service declaration', async () => {
