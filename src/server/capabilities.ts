@@ -22,6 +22,8 @@ export interface ClientFeatures {
   readonly applyEdit: boolean;
   /** The richest hover format the client takes. */
   readonly hoverFormat: HoverFormat;
+  /** `textDocument/prepareRename` may be offered (`RenameOptions` only to a client with `prepareSupport`). */
+  readonly prepareRename: boolean;
 }
 
 /** The command a fix runs in a client that takes code actions as commands only. */
@@ -37,6 +39,7 @@ export function clientFeatures(c: ClientCapabilities): ClientFeatures {
     applyEdit: c.workspace?.applyEdit === true,
     // Without `contentFormat` a client may render plain text only (LSP 3.17, HoverClientCapabilities).
     hoverFormat: c.textDocument?.hover?.contentFormat?.includes('markdown') ? 'markdown' : 'plaintext',
+    prepareRename: c.textDocument?.rename?.prepareSupport === true,
   };
 }
 
@@ -52,7 +55,7 @@ export function serverCapabilities(f: ClientFeatures): ServerCapabilities {
     ...(!f.codeActionLiterals && f.applyEdit ? { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } } : {}),
     definitionProvider: true,
     referencesProvider: true,
-    renameProvider: { prepareProvider: true },
+    renameProvider: f.prepareRename ? { prepareProvider: true } : true,
     completionProvider: { triggerCharacters: [':', '.', '/', '@'] },
     codeLensProvider: { resolveProvider: false },
     documentLinkProvider: { resolveProvider: false },

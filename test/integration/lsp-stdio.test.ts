@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
   type ConfigurationParams,
   ConfigurationRequest,
   createProtocolConnection,
@@ -19,6 +21,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentLinkRequest,
   ExitNotification,
   FileChangeType,
   HoverRequest,
@@ -30,12 +33,16 @@ import {
   LogMessageNotification,
   type LogMessageParams,
   MessageType,
+  PrepareRenameRequest,
   type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
+  ReferencesRequest,
+  RenameRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
 import { ModelChangedNotification, NamespaceRequest, ObjectRequest, ResolveRequest } from '../../src/protocol/requests';
 import { Inbox } from '../support/inbox';
@@ -163,6 +170,7 @@ describe('netlens-lsp over stdio', () => {
           inlayHint: {},
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
           definition: {},
+          rename: { prepareSupport: true },
         },
       },
       initializationOptions: { cluster: false },
@@ -172,6 +180,9 @@ describe('netlens-lsp over stdio', () => {
     assert.equal(result.capabilities.hoverProvider, true);
     assert.equal(result.capabilities.inlayHintProvider, true);
     assert.equal(result.capabilities.definitionProvider, true);
+    assert.equal(result.capabilities.referencesProvider, true);
+    assert.deepEqual(result.capabilities.renameProvider, { prepareProvider: true });
+    assert.equal(result.capabilities.workspaceSymbolProvider, true);
     assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
     await connection.sendNotification(InitializedNotification.type, {});
   });
@@ -240,6 +251,59 @@ describe('netlens-lsp over stdio', () => {
     assert.equal(location.uri, pathToFileURL(join(tmp, 'services.yaml')).href);
     const line = SERVICES.split('\n').indexOf('  name: api');
     assert.deepEqual(location.range, { start: { line, character: 8 }, end: { line, character: 11 } });
+  });
+
+  it('answers find references, rename, completion, code lenses, document links and workspace symbols', async () => {
+    const services = pathToFileURL(join(tmp, 'services.yaml')).href;
+    const refs = (await connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: clientUri() },
+      position: at('api.shop:8080', 1),
+      context: { includeDeclaration: true },
+    })) as Location[];
+    assert.deepEqual(refs.map((l) => `${l.uri === services ? 'services' : 'front'}:${l.range.start.line}`).sort(), [
+      `front:${at('api.shop:8080').line}`,
+      `front:${at('api.shop:9999').line}`,
+      `services:${SERVICES.split('\n').indexOf('  name: api')}`,
+    ]);
+
+    const prepared = await connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 1) });
+    assert.deepEqual(prepared, { range: { start: at('api.shop:8080'), end: at('api.shop:8080', 3) }, placeholder: 'api' });
+    const edit = await connection.sendRequest(RenameRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 1), newName: 'orders' });
+    assert.deepEqual(
+      Object.entries(edit?.changes ?? {})
+        .map(([uri, edits]) => [uri === services ? 'services' : 'front', edits.map((e) => e.newText)])
+        .sort(),
+      [
+        ['front', ['orders', 'orders']],
+        ['services', ['orders']],
+      ],
+    );
+    // Not a Service: the client is told why, as an error of the request.
+    await assert.rejects(
+      connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: clientUri() }, position: at('- name: front', 4) }),
+      /Only the name of a Service/,
+    );
+
+    const completion = await connection.sendRequest(CompletionRequest.type, { textDocument: { uri: clientUri() }, position: at('api.shop:8080', 9) });
+    const items = Array.isArray(completion) ? completion : (completion?.items ?? []);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['8080'],
+    );
+
+    const lenses = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: services } });
+    assert.deepEqual(
+      lenses?.map((l) => l.command?.title),
+      ['2 references · 2 ready endpoints'],
+    );
+    const links = await connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: clientUri() } });
+    assert.equal(links?.length, 2);
+    assert.ok(links?.every((l) => l.target?.startsWith(`${services}#L`)));
+    const symbols = await connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'front' });
+    assert.deepEqual(
+      (symbols ?? []).map((s) => `${s.name} ${s.containerName}`),
+      ['front Deployment · shop'],
+    );
   });
 
   it('answers the netlens/resolve request', async () => {
