@@ -20,7 +20,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Completion, completions } from '../core/complete';
 import type { Service } from '../core/model';
-import { nameSpan, occurrences, renameEdits, type ScannedFile, type ServiceKey, serviceOf } from '../core/navigate';
+import { nameSpan, type Occurrence, occurrences, renameEdits, type ScannedFile, type ServiceKey, serviceOf } from '../core/navigate';
+import { type PortTarget, portAt, portOccurrences, portRenameEdits } from '../core/navigate-ports';
 import type { Reference } from '../core/references';
 import type { Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
@@ -42,15 +43,16 @@ export interface NavigationSource {
   readonly defaultNamespace: string;
 }
 
-
 export class Navigation {
   constructor(private readonly source: NavigationSource) {}
 
   /** Every place that names the Service at `offset` (a reference to it, or its own name). */
   references(uri: string, offset: number, includeDeclaration: boolean): Location[] {
-    const target = this.serviceAt(uri, offset);
-    if (!target) return [];
-    return this.occurrencesOf(target.key)
+    const port = this.portAt(uri, offset);
+    const target = port ? undefined : this.serviceAt(uri, offset);
+    if (!port && !target) return [];
+    const found: Occurrence[] = port ? this.portOccurrencesOf(port) : this.occurrencesOf(target!.key);
+    return found
       .filter((o) => includeDeclaration || o.kind !== 'declaration')
       .map((o) => this.location(o.uri, o.start, o.end))
       .filter((l): l is Location => l !== undefined);
@@ -58,8 +60,13 @@ export class Navigation {
 
   /** The range of the Service's name at `offset`, and the name, or an error saying why it cannot be renamed. */
   prepareRename(uri: string, offset: number): { range: Range; placeholder: string } | ResponseError<void> {
+    const port = this.portAt(uri, offset);
+    if (port) {
+      const range = this.range(uri, port.start, port.end);
+      return range ? { range, placeholder: port.name } : new ResponseError(0, 'The document is not open.');
+    }
     const target = this.serviceAt(uri, offset);
-    if (!target?.span) return new ResponseError(0, 'Only the name of a Service, or a reference to one, can be renamed here.');
+    if (!target?.span) return new ResponseError(0, 'Only the name of a Service or of a port, or a reference to one, can be renamed here.');
     const range = this.range(uri, target.span.start, target.span.end);
     if (!range) return new ResponseError(0, 'The document is not open.');
     return { range, placeholder: target.key.name };
@@ -67,11 +74,13 @@ export class Navigation {
 
   /** One workspace edit that renames the Service at `offset` and every reference to it, each in its own spelling. */
   rename(uri: string, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
-    const target = this.serviceAt(uri, offset);
-    if (!target) return new ResponseError(0, 'There is no Service here to rename.');
-    const found = this.occurrencesOf(target.key);
+    const port = this.portAt(uri, offset);
+    const target = port ? undefined : this.serviceAt(uri, offset);
+    if (!port && !target) return new ResponseError(0, 'There is no Service or port here to rename.');
     const texts = new Map(this.source.files().map((f) => [f.uri, f.text]));
-    const result = renameEdits(target.key, newName.trim(), found, texts);
+    const result = port
+      ? portRenameEdits(port, newName.trim(), this.portOccurrencesOf(port))
+      : renameEdits(target!.key, newName.trim(), this.occurrencesOf(target!.key), texts);
     if (!result.ok) return new ResponseError(0, result.message);
     const changes: Record<string, TextEdit[]> = {};
     for (const e of result.edits) {
@@ -174,6 +183,16 @@ export class Navigation {
     if (!ref || !key) return undefined;
     const span = nameSpan(ref, key, resolver.zone);
     return { key, ...(span ? { span } : {}) };
+  }
+
+  /** The port name at `offset` (of a Service, a reference, or a container), if the cursor is on one. */
+  private portAt(uri: string, offset: number): PortTarget | undefined {
+    const file = this.source.file(uri);
+    return file && portAt(file, offset, this.source.workspace().resolver, this.source.defaultNamespace);
+  }
+
+  private portOccurrencesOf(port: PortTarget): Occurrence[] {
+    return portOccurrences(port, this.source.files(), this.source.workspace().resolver, this.source.defaultNamespace);
   }
 
   private occurrencesOf(key: ServiceKey) {

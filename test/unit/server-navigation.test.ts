@@ -283,3 +283,131 @@ describe('server navigation: completion, code lenses, links, symbols', () => {
     assert.deepEqual(nav.symbols('zzz'), []);
   });
 });
+
+describe('server navigation: rename a port name', () => {
+  const PORTS_URI = 'file:///ws/ports.yaml';
+  const PORTS = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 8080, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api, tier: back}}
+    spec:
+      containers:
+        - name: api
+          image: x
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: http}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: x
+          ports: [{name: http, containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{ports: [{port: http}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: front, namespace: shop}
+spec:
+  defaultBackend: {service: {name: api, port: {name: http}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: discovery, namespace: shop}
+data:
+  SRV_NAME: _http._tcp.api.shop.svc.cluster.local
+`;
+
+  async function ports(): Promise<{ nav: Navigation; texts: Map<string, string> }> {
+    const server = new NetLensServer(new Client());
+    const texts = new Map([[PORTS_URI, PORTS]]);
+    await server.loadWorkspaceFiles(texts, async () => {});
+    server.open(PORTS_URI, PORTS, 1);
+    return { nav: new Navigation(server.navigationSource()), texts };
+  }
+
+  /** Each changed line, before → after. */
+  function changedLines(before: string, after: string): string[] {
+    const a = before.split('\n');
+    const b = after.split('\n');
+    assert.equal(a.length, b.length);
+    return a.flatMap((l, i) => (l === b[i] ? [] : [`${l.trim()} → ${b[i]!.trim()}`]));
+  }
+
+  async function renamed(needle: string, within: number, newName: string): Promise<string[]> {
+    const { nav, texts } = await ports();
+    const at = offsetOf(PORTS, needle, within);
+    const prepared = nav.prepareRename(PORTS_URI, at);
+    assert.ok(!(prepared instanceof ResponseError), prepared instanceof ResponseError ? prepared.message : '');
+    assert.equal(prepared.placeholder, 'http');
+    const edit = nav.rename(PORTS_URI, at, newName);
+    assert.ok(!(edit instanceof ResponseError), edit instanceof ResponseError ? edit.message : '');
+    const after = apply(texts, edit).get(PORTS_URI)!;
+    // The result checks clean, as the original does.
+    const client = new Client();
+    const server = new NetLensServer(client);
+    server.open(PORTS_URI, after, 1);
+    assert.deepEqual(client.diagnostics.get(PORTS_URI), []);
+    return changedLines(PORTS, after);
+  }
+
+  it('a Service port: the Ingress backend and the SRV name follow; the pods’ port names do not', async () => {
+    assert.deepEqual(await renamed('ports: [{name: http, port: 8080', 16, 'web'), [
+      'ports: [{name: http, port: 8080, targetPort: http}] → ports: [{name: web, port: 8080, targetPort: http}]',
+      'defaultBackend: {service: {name: api, port: {name: http}}} → defaultBackend: {service: {name: api, port: {name: web}}}',
+      'SRV_NAME: _http._tcp.api.shop.svc.cluster.local → SRV_NAME: _web._tcp.api.shop.svc.cluster.local',
+    ]);
+  });
+
+  it('from a reference to the port: the same edits', async () => {
+    assert.deepEqual(await renamed('port: {name: http}', 15, 'web'), await renamed('ports: [{name: http, port: 8080', 16, 'web'));
+  });
+
+  it('a container port: the selecting Service’s targetPort, the probe, the policy port follow; another workload’s do not', async () => {
+    assert.deepEqual(await renamed('ports: [{name: http, containerPort: 8080}]', 16, 'api-http'), [
+      'ports: [{name: http, port: 8080, targetPort: http}] → ports: [{name: http, port: 8080, targetPort: api-http}]',
+      'ports: [{name: http, containerPort: 8080}] → ports: [{name: api-http, containerPort: 8080}]',
+      'readinessProbe: {httpGet: {path: /ready, port: http}} → readinessProbe: {httpGet: {path: /ready, port: api-http}}',
+      'ingress: [{ports: [{port: http}]}] → ingress: [{ports: [{port: api-http}]}]',
+    ]);
+  });
+
+  it('find references on a port name, and names the API server would refuse', async () => {
+    const { nav, texts } = await ports();
+    const at = offsetOf(PORTS, 'ports: [{name: http, containerPort: 8080}]', 16);
+    const found = nav.references(PORTS_URI, at, false).map((l) => slice(texts, l));
+    assert.deepEqual(found, ['http', 'http', 'http']);
+    const tooLong = nav.rename(PORTS_URI, at, 'a-very-long-port-name');
+    assert.ok(tooLong instanceof ResponseError);
+    assert.match(tooLong.message, /not a valid container port name/);
+  });
+});
