@@ -22,6 +22,9 @@ import { type Completion, completions } from '../core/complete';
 import type { Service } from '../core/model';
 import { nameSpan, type Occurrence, occurrences, renameEdits, type ScannedFile, type ServiceKey, serviceOf } from '../core/navigate';
 import { type PortTarget, portAt, portOccurrences, portRenameEdits } from '../core/navigate-ports';
+import { isNetworkPolicy } from '../core/policy/kinds';
+import { readSelector } from '../core/policy/reduce';
+import { selectorMatches } from '../core/policy/selector';
 import type { Reference } from '../core/references';
 import type { Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
@@ -52,10 +55,30 @@ export class Navigation {
     const target = port ? undefined : this.serviceAt(uri, offset);
     if (!port && !target) return [];
     const found: Occurrence[] = port ? this.portOccurrencesOf(port) : this.occurrencesOf(target!.key);
-    return found
+    const locations = found
       .filter((o) => includeDeclaration || o.kind !== 'declaration')
       .map((o) => this.location(o.uri, o.start, o.end))
       .filter((l): l is Location => l !== undefined);
+    return target ? [...locations, ...this.policiesOf(target.key)] : locations;
+  }
+
+  /** The NetworkPolicies that select the Service's pods: they decide who may reach it. */
+  private policiesOf(key: ServiceKey): Location[] {
+    const svc = this.source.workspace().snapshot.service(key.namespace, key.name);
+    if (!svc?.selector || Object.keys(svc.selector).length === 0) return [];
+    const pods = this.source.workspace().snapshot.podsSelectedBy(key.namespace, svc.selector);
+    if (pods.length === 0) return [];
+    const out: Location[] = [];
+    for (const f of this.source.files()) {
+      for (const o of f.manifest.objects) {
+        if (!isNetworkPolicy(o.apiVersion, o.kind) || (o.namespace ?? o.impliedNamespace ?? this.source.defaultNamespace) !== key.namespace) continue;
+        const selector = readSelector((o.value().spec as Record<string, unknown> | undefined)?.podSelector ?? {});
+        if (!selector || !pods.some((p) => selectorMatches(selector, p.labels))) continue;
+        const l = this.location(f.uri, o.source.nameStart, o.source.nameEnd);
+        if (l) out.push(l);
+      }
+    }
+    return out;
   }
 
   /** The range of the Service's name at `offset`, and the name, or an error saying why it cannot be renamed. */

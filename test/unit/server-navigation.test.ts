@@ -131,7 +131,7 @@ function apply(texts: Map<string, string>, edit: WorkspaceEdit): Map<string, str
 }
 
 describe('server navigation: find references', () => {
-  it('from the Service name: every spelling in open and on-disk files, the declaration when asked, not the near name', async () => {
+  it('from the Service name: every spelling in open and on-disk files, the policies of its pods, the declaration when asked, not the near name', async () => {
     const { nav, texts } = await workspace();
     const at = offsetOf(SERVICES, '  name: api\n', 9);
     const found = nav.references(SERVICES_URI, at, true).map((l) => `${l.uri.slice(7)} ${slice(texts, l)}`);
@@ -139,12 +139,16 @@ describe('server navigation: find references', () => {
       '/ws/edge.yaml api',
       '/ws/edge.yaml http://api.shop.svc.cluster.local:8080',
       '/ws/services.yaml api',
+      '/ws/services.yaml api-ingress',
       '/ws/web.yaml api.shop:8080',
       '/ws/web.yaml api:8080',
     ]);
-    const withoutDeclaration = nav.references(SERVICES_URI, at, false);
-    assert.equal(withoutDeclaration.length, 4);
-    assert.ok(!withoutDeclaration.some((l) => l.uri === SERVICES_URI));
+    // Without the declaration: the references, and the NetworkPolicy that selects the Service's pods.
+    const withoutDeclaration = nav.references(SERVICES_URI, at, false).map((l) => `${l.uri.slice(7)} ${slice(texts, l)}`);
+    assert.deepEqual(
+      withoutDeclaration.sort(),
+      found.filter((f) => f !== '/ws/services.yaml api'),
+    );
   });
 
   it('from a reference: the same places as from the Service', async () => {
