@@ -26,8 +26,9 @@ import { type Guard, guardWith, type Log } from './guard';
 import { LiveCluster } from './live-cluster';
 import { Navigation } from './navigation';
 import { ClientRefresh } from './notify';
+import { WorkspaceRenders } from './renders';
 import { type LiveSource, NetLensServer } from './server';
-import { readInitOptions, SettingsSource } from './settings';
+import { type InitOptions, readInitOptions, SettingsSource } from './settings';
 import { WorkspaceFiles } from './workspace-files';
 
 export interface ServeHooks {
@@ -37,13 +38,15 @@ export interface ServeHooks {
 
 /** The manifests a client watches for the server when it can register watchers. */
 const MANIFEST_GLOB = '**/*.{yaml,yml}';
+/** Chart helpers and the kustomization file without an extension: they change what renders. */
+const TEMPLATE_GLOB = '**/{*.tpl,Kustomization}';
 
 /** The server's parts, and what the client declared (known once `initialize` has come). */
 interface Parts {
   readonly connection: Connection;
   readonly log: Log;
   readonly guard: Guard;
-  readonly client: { features: ClientFeatures; settings?: SettingsSource };
+  readonly client: { features: ClientFeatures; settings?: SettingsSource; init?: InitOptions };
   readonly documents: TextDocuments<TextDocument>;
   readonly sync: DocumentSync;
   readonly server: NetLensServer;
@@ -51,6 +54,8 @@ interface Parts {
   readonly workspace: WorkspaceFiles;
   readonly requests: CustomRequests;
   readonly refresh: ClientRefresh;
+  /** The renders of charts and overlays, once started. */
+  readonly rendering: { renders?: WorkspaceRenders };
 }
 
 /** Serves LSP on `connection` until it closes. */
@@ -97,6 +102,7 @@ function createParts(connection: Connection): Parts {
     workspace,
     requests: new CustomRequests(server, live),
     refresh,
+    rendering: {},
   };
 }
 
@@ -106,6 +112,7 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     client.features = clientFeatures(params.capabilities);
     const init = readInitOptions(params.initializationOptions);
+    client.init = init;
     client.settings = new SettingsSource({
       ask: client.features.configuration ? () => connection.workspace.getConfiguration('netlens') : undefined,
       initial: init.netlens,
@@ -128,21 +135,47 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
         // The client watches the files when it can; else, or when it refuses the registration, the server does.
         const clientWatches =
           client.features.watchedFilesRegistration &&
-          (await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }] }).then(
-            () => true,
-            () => false,
-          ));
+          (await connection.client
+            .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MANIFEST_GLOB }, { globPattern: TEMPLATE_GLOB }] })
+            .then(
+              () => true,
+              () => false,
+            ));
         await workspace.start({ watch: !clientWatches });
+        startRenders(p, client.init);
       },
       undefined,
     ),
   );
   connection.onDidChangeWatchedFiles(guard('file change', (c) => workspace.clientChanged(c), undefined));
   connection.onShutdown(() => {
+    p.rendering.renders?.dispose();
     p.refresh.dispose();
     workspace.dispose();
     live.stop();
   });
+}
+
+/**
+ * Renders the workspace's charts and overlays once it is read, and again after files change (renders.ts); not when
+ * the client said the workspace is untrusted or rendering is off.
+ */
+function startRenders(p: Parts, init: InitOptions | undefined): void {
+  if (!init?.render || p.workspace.paths.length === 0) return;
+  const { server, workspace, log } = p;
+  const renders = new WorkspaceRenders(
+    {
+      folders: () => workspace.paths,
+      scan: () => server.renderOptions().scan,
+      buildOptions: () => server.renderOptions().build,
+      log,
+      changed: (state) => server.setRendered(state),
+    },
+    { ...(init.helmPath ? { helmPath: init.helmPath } : {}), ...(init.kustomizePath ? { kustomizePath: init.kustomizePath } : {}) },
+  );
+  workspace.onChanged = () => void renders.refresh();
+  p.rendering.renders = renders;
+  void renders.refresh();
 }
 
 /** Documents, hovers, inlay hints, code actions and their command, definitions. */

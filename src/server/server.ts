@@ -8,6 +8,7 @@
  * workspace as fallback, each naming its source.
  */
 
+import { pathToFileURL } from 'node:url';
 import { type CodeAction, type Diagnostic, type Hover, type InlayHint, InlayHintKind, type Location, type Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Analysis, analyzeManifest } from '../core/analyze';
@@ -16,15 +17,17 @@ import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { ScannedFile } from '../core/navigate';
 import { referenceVerdict } from '../core/reach';
-import type { Reference } from '../core/references';
+import type { Reference, ScanOptions } from '../core/references';
 import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
+import type { Build, BuildOptions } from '../render/builds';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
 import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
+import type { RenderedState, SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
@@ -81,6 +84,10 @@ export class NetLensServer {
    * diagnostics wait until the reading is done. Hovers answer meanwhile.
    */
   private workspacePending = false;
+  /** The workspace's charts and overlays as rendered (renders.ts), when rendering is on. */
+  private rendered: RenderedState | undefined;
+  /** A resolver over each rendered build's own objects, for the hovers of its references. */
+  private buildResolvers = new WeakMap<Build, Resolver>();
 
   constructor(
     private readonly client: ServerClient,
@@ -147,6 +154,19 @@ export class NetLensServer {
     if (!this.workspacePending) return;
     this.workspacePending = false;
     this.revalidateAll();
+  }
+
+  /** New renders of the workspace's charts and overlays: the model, diagnostics and hints follow. */
+  setRendered(state: RenderedState | undefined): void {
+    this.rendered = state;
+    this.buildResolvers = new WeakMap();
+    this.workspaceInvalidated();
+    this.revalidateAll();
+  }
+
+  /** Whether a file is read by a render (a template, a base, a patch): its builds speak for it. */
+  private coveredByRender(uri: string): boolean {
+    return this.rendered?.covered.has(uri) === true;
   }
 
   /** How many workspace files the model holds from disk, and whether it holds this one. */
@@ -233,8 +253,13 @@ export class NetLensServer {
     const state = this.docs.get(uri);
     if (!state || this.workspacePending) return [];
     try {
-      const analysis = this.analysis(state);
       const doc = state.document;
+      if (this.coveredByRender(uri) || this.rendered?.problems.has(uri)) {
+        const diagnostics = this.renderedDiagnostics(state);
+        this.client.publishDiagnostics(uri, doc.version, diagnostics);
+        return diagnostics;
+      }
+      const analysis = this.analysis(state);
       const diagnostics: Diagnostic[] = analysis.findings.map((f) => toDiagnostic(doc, f));
       for (const p of state.parsed!.manifest.problems) {
         // YAML errors are the YAML extension's to report; alias bombs are ours to explain.
@@ -256,6 +281,7 @@ export class NetLensServer {
 
   /** The hover of the reference at `offset`, in the richest format the client takes. */
   hover(uri: string, offset: number, format: HoverFormat = 'markdown'): Hover | null {
+    if (this.coveredByRender(uri)) return this.renderedHover(uri, offset, format);
     const found = this.referenceAt(uri, offset);
     if (!found) return null;
     const { state, ref } = found;
@@ -274,6 +300,7 @@ export class NetLensServer {
     if (!this.settings.inlayHints) return [];
     const state = this.docs.get(uri);
     if (!state) return [];
+    if (this.coveredByRender(uri)) return this.renderedHints(state, range);
     const doc = state.document;
     const from = doc.offsetAt(range.start);
     const to = doc.offsetAt(range.end);
@@ -471,6 +498,102 @@ export class NetLensServer {
     return out;
   }
 
+  /**
+   * A file that renders read: the findings of its builds placed on its lines, and the problems of its renders. Only
+   * while the editor's text is the text on disk that was rendered: after an unsaved edit the places may have moved,
+   * and a stale finding is worse than none (the file is rendered again when saved).
+   */
+  private renderedDiagnostics(state: DocState): Diagnostic[] {
+    const uri = state.document.uri;
+    const doc = state.document;
+    if (!this.matchesDisk(state)) return [];
+    const out: Diagnostic[] = [];
+    for (const p of this.rendered?.problems.get(uri) ?? []) out.push(noteDiagnostic(doc, p.start, Math.max(p.end, p.start + 1), p.severity, p.message));
+    for (const f of this.rendered?.findings.get(uri) ?? []) {
+      const severity = this.settings.severities[f.finding.code];
+      if (severity === 'off') continue;
+      const rendered = f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '';
+      const builds = f.builds.length > 0 ? ` [rendered by ${f.builds.join('; ')}]` : '';
+      out.push(
+        toDiagnostic(doc, {
+          ...f.finding,
+          ...(severity ? { severity } : {}),
+          start: f.place.start,
+          end: f.place.end,
+          message: `${f.finding.message}${rendered}${builds}`,
+          // Fixes of rendered text are the builds' own edits of this file (kept only where the text is literal).
+          fixes: f.fixes
+            .filter((x) => x.edits.every((e) => pathToFileURL(e.file).href === uri))
+            .map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })) })),
+        }),
+      );
+    }
+    return out;
+  }
+
+  private matchesDisk(state: DocState): boolean {
+    const disk = this.disk.get(state.document.uri);
+    return disk === undefined || disk.text === state.document.getText();
+  }
+
+  /** The rendered reference placed at `offset` of a file, the smallest that holds it. */
+  private renderedReferenceAt(uri: string, offset: number): SourceReference | undefined {
+    let best: SourceReference | undefined;
+    for (const r of this.rendered?.references.get(uri) ?? []) {
+      if (r.place.start <= offset && offset <= r.place.end && (!best || r.place.end - r.place.start < best.place.end - best.place.start)) best = r;
+    }
+    return best;
+  }
+
+  /** What a rendered reference reaches in its own build (the build's objects, as `netlens check` reads them). */
+  private renderedAnswer(r: SourceReference): Answered | undefined {
+    let resolver = this.buildResolvers.get(r.build);
+    if (!resolver) {
+      const model = buildWorkspaceModel([...r.build.manifests], { defaultNamespace: this.settings.defaultNamespace, dnsService: dnsServiceOf(this.settings) });
+      resolver = new Resolver(model.snapshot, this.resolverOptions(r.build.label));
+      this.buildResolvers.set(r.build, resolver);
+    }
+    const answer = this.resolveRef(r.reference, resolver);
+    return answer && { answer, source: r.build.label, snapshot: resolver.snapshot, resolver };
+  }
+
+  private renderedHover(uri: string, offset: number, format: HoverFormat): Hover | null {
+    const state = this.docs.get(uri);
+    const r = this.renderedReferenceAt(uri, offset);
+    if (!state || !r || !this.matchesDisk(state)) return null;
+    const answered = this.renderedAnswer(r);
+    if (!answered) return null;
+    const direct = answered.resolver.query(answered.answer.qname, answered.answer.qtype).explanation;
+    const rendered = format === 'markdown' ? `Rendered as \`${r.rendered}\` by \`${r.build.label}\`` : `Rendered as ${r.rendered} by ${r.build.label}`;
+    const value = `${rendered}\n\n${hoverText({ ref: r.reference, answered, direct }, format)}`;
+    return { contents: { kind: format, value }, range: toRange(state.document, r.place.start, r.place.end) };
+  }
+
+  /** After each reference a template computes: its rendered value and what it reaches. */
+  private renderedHints(state: DocState, range: Range): InlayHint[] {
+    if (!this.matchesDisk(state)) return [];
+    const doc = state.document;
+    const from = doc.offsetAt(range.start);
+    const to = doc.offsetAt(range.end);
+    const findings = this.rendered?.findings.get(doc.uri) ?? [];
+    const hints: InlayHint[] = [];
+    const seen = new Set<number>();
+    for (const r of this.rendered?.references.get(doc.uri) ?? []) {
+      if (r.place.produced !== 'expression' || r.place.end < from || r.place.start > to || seen.has(r.place.end)) continue;
+      if (r.reference.local || findings.some((f) => f.place.start <= r.place.end && r.place.start <= f.place.end)) continue;
+      seen.add(r.place.end);
+      const answered = this.renderedAnswer(r);
+      const reaches = answered && inlayText(r.reference, answered);
+      hints.push({
+        position: doc.positionAt(r.place.end),
+        label: `= ${r.rendered}${reaches ? ` ${reaches}` : ''}`,
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+      });
+    }
+    return hints;
+  }
+
   private resolverOptions(sourceName: string) {
     return { zone: this.settings.clusterDomain, podRecords: this.settings.podRecords, sourceName, dnsService: dnsServiceOf(this.settings) };
   }
@@ -478,8 +601,10 @@ export class NetLensServer {
   private workspaceModel(): WorkspaceModel {
     if (!this.workspace) {
       const manifests: ParsedManifest[] = [];
-      for (const [uri, m] of this.disk) if (!this.docs.has(uri)) manifests.push(m);
-      for (const state of this.docs.values()) manifests.push(this.parsed(state).manifest);
+      // A file a render reads is in the model as rendered (its overlay's namespace, prefix and patches), not as is.
+      for (const [uri, m] of this.disk) if (!this.docs.has(uri) && !this.coveredByRender(uri)) manifests.push(m);
+      for (const state of this.docs.values()) if (!this.coveredByRender(state.document.uri)) manifests.push(this.parsed(state).manifest);
+      manifests.push(...(this.rendered?.manifests ?? []));
       this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace, dnsService: dnsServiceOf(this.settings) });
       this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions('the workspace manifests'));
       this.answers = new WeakMap();
@@ -547,6 +672,14 @@ export class NetLensServer {
       state.analysis = undefined;
       this.validate(uri);
     }
+  }
+
+  /** How renders are read and analysed: as open documents are scanned, with the settings' namespace and zone. */
+  renderOptions(): { scan: ScanOptions; build: BuildOptions } {
+    return {
+      scan: this.scanOptions(),
+      build: { zone: this.settings.clusterDomain, defaultNamespace: this.settings.defaultNamespace, podRecords: this.settings.podRecords },
+    };
   }
 
   private scanOptions() {

@@ -54,7 +54,7 @@ void everySeverity;
 void everyPodRecordsMode;
 
 /** Settings read when the server starts and not after: changing them takes a restart of the server. */
-export const RESTART_OPTIONS = ['cluster', 'kubeconfig', 'context'] as const;
+export const RESTART_OPTIONS = ['cluster', 'kubeconfig', 'context', 'render', 'workspaceTrusted', 'helmPath', 'kustomizePath'] as const;
 
 /** `initializationOptions`, as the server reads them. */
 export interface InitOptions {
@@ -66,6 +66,14 @@ export interface InitOptions {
   readonly context?: string;
   /** The `netlens` settings section, for clients that cannot answer `workspace/configuration`. */
   readonly netlens?: unknown;
+  /**
+   * Render the workspace's Helm charts and Kustomize overlays (default true). Off when the client says the
+   * workspace is not trusted (`workspaceTrusted: false`): rendering runs programs on the folder's files.
+   */
+  readonly render: boolean;
+  /** helm and kustomize to run instead of those on PATH (from the user's settings, never the workspace's). */
+  readonly helmPath?: string;
+  readonly kustomizePath?: string;
 }
 
 export function readInitOptions(raw: unknown): InitOptions {
@@ -75,6 +83,9 @@ export function readInitOptions(raw: unknown): InitOptions {
     ...(typeof o.kubeconfig === 'string' && o.kubeconfig !== '' ? { kubeconfig: o.kubeconfig } : {}),
     ...(typeof o.context === 'string' && o.context !== '' ? { context: o.context } : {}),
     ...(o.netlens !== undefined ? { netlens: o.netlens } : {}),
+    render: o.render !== false && o.workspaceTrusted !== false,
+    ...(typeof o.helmPath === 'string' && o.helmPath !== '' ? { helmPath: o.helmPath } : {}),
+    ...(typeof o.kustomizePath === 'string' && o.kustomizePath !== '' ? { kustomizePath: o.kustomizePath } : {}),
   };
 }
 

@@ -71,8 +71,14 @@ export class WorkspaceFiles {
 
   /** Paths that changed on disk: files, or directories created, renamed or removed. */
   changed(paths: readonly string[]): Promise<void> {
-    return this.enqueue(() => this.refresh(paths));
+    return this.enqueue(async () => {
+      await this.refresh(paths);
+      this.onChanged?.(paths);
+    });
   }
+
+  /** Called after the model took changed paths (any file, not only manifests: a chart's helpers are `.tpl`). */
+  onChanged: ((paths: readonly string[]) => void) | undefined;
 
   /** Folders the client added to or removed from the workspace. */
   foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {

@@ -88,14 +88,27 @@ describe('settings: a netlens section read into settings', () => {
 
 describe('settings: initialization options', () => {
   it('the cluster is read unless switched off; a kubeconfig, a context and the settings section may be given', () => {
-    assert.deepEqual(readInitOptions(undefined), { cluster: true });
+    assert.deepEqual(readInitOptions(undefined), { cluster: true, render: true });
     assert.deepEqual(readInitOptions({ cluster: false, kubeconfig: '/k/config', context: 'kind', netlens: { podRecords: 'disabled' } }), {
       cluster: false,
       kubeconfig: '/k/config',
       context: 'kind',
       netlens: { podRecords: 'disabled' },
+      render: true,
     });
-    assert.deepEqual(readInitOptions({ cluster: 'no', kubeconfig: '', context: 7 }), { cluster: true });
+    assert.deepEqual(readInitOptions({ cluster: 'no', kubeconfig: '', context: 7 }), { cluster: true, render: true });
+  });
+
+  it('charts and overlays are rendered unless switched off or the workspace is not trusted; tool paths may be given', () => {
+    assert.equal(readInitOptions({ workspaceTrusted: true }).render, true);
+    assert.equal(readInitOptions({ workspaceTrusted: false }).render, false);
+    assert.equal(readInitOptions({ render: false, workspaceTrusted: true }).render, false);
+    assert.deepEqual(readInitOptions({ helmPath: '/opt/helm', kustomizePath: '/opt/kustomize', workspaceTrusted: true }), {
+      cluster: true,
+      render: true,
+      helmPath: '/opt/helm',
+      kustomizePath: '/opt/kustomize',
+    });
   });
 });
 
