@@ -9,19 +9,9 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 
-export type KubeconfigErrorCode = 'not-found' | 'malformed' | 'no-context' | 'unknown-context' | 'incomplete-context';
+import { KubeconfigError } from './kubeconfig-error';
 
-export class KubeconfigError extends Error {
-  constructor(
-    readonly code: KubeconfigErrorCode,
-    message: string,
-    readonly file?: string,
-    readonly context?: string,
-  ) {
-    super(message);
-    this.name = 'KubeconfigError';
-  }
-}
+export { KubeconfigError, type KubeconfigErrorCode } from './kubeconfig-error';
 
 export interface LoadedKubeconfig {
   readonly kubeConfig: KubeConfig;

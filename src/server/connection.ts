@@ -121,13 +121,15 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
     });
     workspace.init(params.workspaceFolders, params.rootUri);
     if (hooks.live) server.setLive(hooks.live);
-    else if (init.cluster) live.start(init);
     return { capabilities: serverCapabilities(client.features), serverInfo: { name: 'netlens-lsp', version: '0.1.0' } };
   });
   connection.onInitialized(
     guard(
       'initialized',
       async () => {
+        // The cluster's client is loaded and the kubeconfig read once `initialize` is answered, before any document:
+        // an editor waits for the answer, not for them.
+        if (!hooks.live && client.init?.cluster) live.start(client.init);
         connection.onDidChangeConfiguration(guard('settings', (c) => client.settings?.changed(c) ?? Promise.resolve(), undefined));
         if (client.features.workspaceFolders)
           connection.workspace.onDidChangeWorkspaceFolders(guard('workspace folders', (e) => workspace.foldersChanged(e), undefined));

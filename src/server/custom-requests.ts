@@ -3,10 +3,8 @@
  * views show (model info, a namespace), the kubeconfig's contexts, a switch of context, an object's YAML. Each
  * has a fallback, the answer when its handler fails.
  */
-import { ApiError } from '../cluster/api';
-import { objectYaml } from '../cluster/objects';
 import type { ModelInfo, NamespaceView, ObjectParams, ObjectResult, ResolveParams, ResolveResult } from '../protocol/requests';
-import type { LiveCluster } from './live-cluster';
+import { clusterModules, type LiveCluster } from './live-cluster';
 import type { NetLensServer } from './server';
 
 export class CustomRequests {
@@ -47,9 +45,9 @@ export class CustomRequests {
       const status = model.status();
       if (status.state === 'failed') return { ok: false, message: `The cluster cannot be read: ${status.error?.message ?? 'see the NetLens log'}` };
       try {
-        return { ok: true, from: 'cluster', yaml: await objectYaml(model.api, p, model.kubeconfig.context) };
+        return { ok: true, from: 'cluster', yaml: await clusterModules().objectYaml(model.api, p, model.kubeconfig.context) };
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
+        if (!(e instanceof clusterModules().ApiError)) throw e;
         return { ok: false, message: e.kind === 'not-found' ? `${name} no longer exists in the cluster.` : e.message };
       }
     }

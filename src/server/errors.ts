@@ -3,7 +3,7 @@
  * by its class and its typed kind, never by its message.
  */
 import { ApiError } from '../cluster/api';
-import { KubeconfigError } from '../cluster/kubeconfig';
+import { KubeconfigError } from '../cluster/kubeconfig-error';
 import type { ClusterErrorKind, KubeconfigErrorKind, ModelErrorKind } from '../protocol/requests';
 
 /** A setting whose value it may not take; the default is used instead. */

@@ -6,8 +6,7 @@
  * did change, so a cluster that keeps failing the same way costs nothing.
  */
 
-import { loadKubeconfig } from '../cluster/kubeconfig';
-import { LiveModel, type LiveModelOptions, type ModelStatus } from '../cluster/live-model';
+import type { LiveModel, LiveModelOptions, ModelStatus } from '../cluster/live-model';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { ModelInfo } from '../protocol/requests';
 import { type ModelFailure, modelFailure } from './errors';
@@ -29,6 +28,23 @@ export interface LiveClusterOptions {
 export interface LiveStart {
   readonly kubeconfig?: string;
   readonly context?: string;
+}
+
+/**
+ * The Kubernetes client and the live model, loaded when a cluster is first read rather than when the server starts:
+ * they are most of the server's code, and `initialize` is answered before anything needs them. (A `require` in a
+ * function: the bundler keeps the module in the bundle and runs it on this first call.)
+ */
+export function clusterModules(): typeof import('../cluster/live-model') &
+  typeof import('../cluster/kubeconfig') &
+  typeof import('../cluster/objects') &
+  typeof import('../cluster/api') {
+  return {
+    ...(require('../cluster/live-model') as typeof import('../cluster/live-model')),
+    ...(require('../cluster/kubeconfig') as typeof import('../cluster/kubeconfig')),
+    ...(require('../cluster/objects') as typeof import('../cluster/objects')),
+    ...(require('../cluster/api') as typeof import('../cluster/api')),
+  };
 }
 
 export class LiveCluster {
@@ -57,7 +73,7 @@ export class LiveCluster {
   start(start: LiveStart): void {
     this.started = start;
     this.stopModel();
-    const create = this.options.create ?? ((o: LiveModelOptions) => new LiveModel(o));
+    const create = this.options.create ?? ((o: LiveModelOptions) => new (clusterModules().LiveModel)(o));
     let model: LiveModelLike;
     try {
       model = create({
@@ -93,7 +109,7 @@ export class LiveCluster {
   /** The contexts of the kubeconfig, and the one shown. */
   contexts(): { contexts: string[]; current?: string; error?: string } {
     try {
-      const k = loadKubeconfig({ ...(this.started.kubeconfig ? { path: this.started.kubeconfig } : {}) });
+      const k = clusterModules().loadKubeconfig({ ...(this.started.kubeconfig ? { path: this.started.kubeconfig } : {}) });
       return { contexts: k.kubeConfig.getContexts().map((c) => c.name), current: this.current?.kubeconfig.context ?? k.context };
     } catch (e) {
       return { contexts: [], error: modelFailure(e).message };

@@ -270,7 +270,13 @@ describe('a full client: configuration, watcher registration, workspace folders,
     const registration = await s.requests.next((r) => r.method === 'client/registerCapability');
     assert.deepEqual(
       (registration.params as { registrations: unknown[] }).registrations.map((r) => ({ ...(r as object), id: undefined })),
-      [{ id: undefined, method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/{*.tpl,Kustomization}' }] } }],
+      [
+        {
+          id: undefined,
+          method: 'workspace/didChangeWatchedFiles',
+          registerOptions: { watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/{*.tpl,Kustomization}' }] },
+        },
+      ],
     );
     await s.requests.next((r) => r.method === 'workspace/configuration');
   });
