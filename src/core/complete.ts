@@ -109,7 +109,8 @@ function inSelector(text: string, lineStart: number, before: string): boolean {
 
 /** The namespace of the object around the offset (its `metadata.namespace`), else the default. */
 function holderNamespace(text: string, offset: number, fallback: string): string {
-  const docStart = Math.max(0, text.lastIndexOf('\n---', offset) + 1);
+  // A separator that starts at the cursor (the end of the document's last line) begins the next document.
+  const docStart = Math.max(0, text.lastIndexOf('\n---', offset - 1) + 1);
   const next = text.indexOf('\n---', offset);
   const doc = text.slice(docStart, next < 0 ? text.length : next);
   const m = /^\s{2}namespace:\s*["']?([a-z0-9-]+)/m.exec(doc) ?? /metadata:\s*\{[^}]*namespace:\s*["']?([a-z0-9-]+)/.exec(doc);

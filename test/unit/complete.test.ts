@@ -84,4 +84,10 @@ describe('completion', () => {
     const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec:\n  selector:\n    ti|`;
     assert.deepEqual(at(svc), ['tier: backend']);
   });
+
+  it('at the end of a document’s last line, before the next `---`, the namespace is that document’s', () => {
+    const next = '\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: edge}\n';
+    assert.deepEqual(at(`apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec:\n  selector:\n    ti|${next}`), ['tier: backend']);
+    assert.deepEqual(at(`${deployment('            - {name: API_ADDR, value: "ap|')}${next}`).sort(), ['api', 'apiary.edge']);
+  });
 });
