@@ -2,7 +2,7 @@
 // retained-heap figure needs. The benchmark prints figures and never fails on them.
 //
 //   npm run bench                      every figure
-//   npm run bench -- --only=resolve    one part (memory, resolve, parse, check, reach, lsp, start, live, ui; comma-separated)
+//   npm run bench -- --only=resolve    one part (memory, resolve, parse, check, reach, lsp, complete, start, live, ui; comma-separated)
 //   npm run bench -- --queries=200000  fewer timed resolutions
 //   npm run bench -- --cpu-prof        also write a CPU profile to out/bench/ (open it in Chrome DevTools)
 import { spawnSync } from 'node:child_process';

@@ -45,7 +45,7 @@ export function completions(text: string, offset: number, ctx: CompletionContext
   const tokenStart = offset - token.length;
   const namespace = holderNamespace(text, offset, ctx.defaultNamespace);
   const selector = inSelector(text, lineStart, before);
-  if (selector) return limit(labelPairs(ctx.snapshot, namespace, before, offset), ctx);
+  if (selector) return limit(labelPairs(ctx, namespace, before, offset), ctx);
   const url = /^(?:[a-z][a-z0-9+.-]*:\/\/)(?:[^@/]*@)?/i.exec(token);
   const hostStart = tokenStart + (url ? url[0].length : 0);
   const host = token.slice(url ? url[0].length : 0);
@@ -109,33 +109,83 @@ function inSelector(text: string, lineStart: number, before: string): boolean {
 
 /** The namespace of the object around the offset (its `metadata.namespace`), else the default. */
 function holderNamespace(text: string, offset: number, fallback: string): string {
-  const docStart = Math.max(0, text.lastIndexOf('\n---', offset) + 1);
+  // A separator that starts at the cursor (the end of the document's last line) begins the next document.
+  const docStart = Math.max(0, text.lastIndexOf('\n---', offset - 1) + 1);
   const next = text.indexOf('\n---', offset);
   const doc = text.slice(docStart, next < 0 ? text.length : next);
   const m = /^\s{2}namespace:\s*["']?([a-z0-9-]+)/m.exec(doc) ?? /metadata:\s*\{[^}]*namespace:\s*["']?([a-z0-9-]+)/.exec(doc);
   return m?.[1] ?? fallback;
 }
 
+/**
+ * What completion looks up in a snapshot, built on first use and kept with it (a snapshot does not change): the
+ * Services by name, and their distinct names sorted, so that a prefix is found by binary search rather than by a
+ * scan of every Service (a cluster has far fewer names than Services: the same apps run in many namespaces).
+ */
+interface CompletionIndex {
+  /** The distinct Service names, sorted. */
+  readonly names: readonly string[];
+  /** The Services of each name, in the snapshot's order. */
+  readonly byName: ReadonlyMap<string, readonly Service[]>;
+}
+
+const indexes = new WeakMap<ClusterSnapshot, CompletionIndex>();
+/** Per snapshot and namespace, counted when first asked: the `key: value` pairs of its pods, most common first. */
+const labelIndexes = new WeakMap<ClusterSnapshot, Map<string, readonly (readonly [string, number])[]>>();
+
+function indexOf(snapshot: ClusterSnapshot): CompletionIndex {
+  let index = indexes.get(snapshot);
+  if (index) return index;
+  const byName = new Map<string, Service[]>();
+  for (const s of snapshot.services()) {
+    const list = byName.get(s.name);
+    if (list) list.push(s);
+    else byName.set(s.name, [s]);
+  }
+  index = { names: [...byName.keys()].sort(), byName };
+  indexes.set(snapshot, index);
+  return index;
+}
+
+/** The Services whose name starts with `prefix`: names in order, each name's Services in the snapshot's order. */
+function* withPrefix(index: CompletionIndex, prefix: string): Generator<Service> {
+  const { names } = index;
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (names[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < names.length && names[i]!.startsWith(prefix); i++) yield* index.byName.get(names[i]!)!;
+}
+
 function names(ctx: CompletionContext, namespace: string, host: string, start: number, end: number): Completion[] {
   const { snapshot, zone } = ctx;
+  const max = ctx.limit ?? 200;
   const labels = host.split('.');
   const last = labels[labels.length - 1]!.toLowerCase();
   const out: Completion[] = [];
   const item = (insert: string, kind: CompletionKind, detail: string) => out.push({ label: insert, insertText: insert, start, end, kind, detail });
   if (labels.length === 1) {
     // Services of the pod's namespace by their short name, those of other namespaces as `name.namespace`.
-    for (const s of snapshot.servicesIn(namespace)) if (s.name.startsWith(last)) item(s.name, 'service', describe(snapshot, s));
-    for (const s of snapshot.services()) {
-      if (s.namespace !== namespace && s.name.startsWith(last)) item(`${s.name}.${s.namespace}`, 'service', describe(snapshot, s));
+    const own: Service[] = [];
+    const others: Service[] = [];
+    for (const s of withPrefix(indexOf(snapshot), last)) {
+      if (s.namespace === namespace) own.push(s);
+      else if (others.length < max) others.push(s);
     }
+    for (const s of own.slice(0, max)) item(s.name, 'service', describe(snapshot, s));
+    for (const s of others.slice(0, max - out.length)) item(`${s.name}.${s.namespace}`, 'service', describe(snapshot, s));
     return out;
   }
   const [first, second] = labels.map((l) => l.toLowerCase());
   if (labels.length === 2) {
     // `api.` → the namespaces that have a Service api; `redis-0.` → the headless Service whose endpoint it is.
-    for (const ns of snapshot.namespaceNames()) {
-      const s = snapshot.service(ns, first!);
-      if (s && ns.startsWith(last)) item(`${first}.${ns}`, 'namespace', describe(snapshot, s));
+    const named = [...(indexOf(snapshot).byName.get(first!) ?? [])].sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+    for (const s of named) {
+      if (out.length >= max) break;
+      if (s.namespace.startsWith(last) && snapshot.hasNamespace(s.namespace)) item(`${first}.${s.namespace}`, 'namespace', describe(snapshot, s));
     }
     for (const s of snapshot.servicesIn(namespace)) {
       if (s.name.startsWith(last) && endpointNames(snapshot, s).includes(first!))
@@ -171,21 +221,37 @@ function ports(ctx: CompletionContext, namespace: string, host: string, start: n
 }
 
 /** The `key: value` pairs of the pods of a namespace, most common first. */
-function labelPairs(snapshot: ClusterSnapshot, namespace: string, before: string, offset: number): Completion[] {
+function labelPairs(ctx: CompletionContext, namespace: string, before: string, offset: number): Completion[] {
   const typed = /[\w./-]*$/.exec(before)![0];
-  const counts = new Map<string, number>();
-  for (const p of snapshot.podsIn(namespace)) for (const [k, v] of Object.entries(p.labels)) counts.set(`${k}: ${v}`, (counts.get(`${k}: ${v}`) ?? 0) + 1);
-  return [...counts.entries()]
-    .filter(([pair]) => pair.startsWith(typed))
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([pair, n]) => ({
+  let pairs = labelIndexes.get(ctx.snapshot);
+  if (!pairs) labelIndexes.set(ctx.snapshot, (pairs = new Map()));
+  let list = pairs.get(namespace);
+  if (!list) {
+    const counts = new Map<string, number>();
+    for (const p of ctx.snapshot.podsIn(namespace)) {
+      for (const [k, v] of Object.entries(p.labels)) {
+        const pair = `${k}: ${v}`;
+        counts.set(pair, (counts.get(pair) ?? 0) + 1);
+      }
+    }
+    list = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    pairs.set(namespace, list);
+  }
+  const max = ctx.limit ?? 200;
+  const out: Completion[] = [];
+  for (const [pair, n] of list) {
+    if (out.length >= max) break;
+    if (!pair.startsWith(typed)) continue;
+    out.push({
       label: pair,
       insertText: pair,
       start: offset - typed.length,
       end: offset,
-      kind: 'label' as const,
+      kind: 'label',
       detail: `carried by ${n} pod${n === 1 ? '' : 's'} of namespace ${namespace}`,
-    }));
+    });
+  }
+  return out;
 }
 
 function endpointNames(snapshot: ClusterSnapshot, svc: Service): string[] {

@@ -4,11 +4,13 @@
  * rename it there. Pure: the files' references and a way to resolve them come in, offsets go out.
  */
 
-import type { ParsedManifest } from './manifests';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { type ManifestObject, namespaceOf, type ParsedManifest, parseManifest } from './manifests';
 import type { Service } from './model';
-import type { Reference } from './references';
+import { groupOf, type Reference, scanReferences } from './references';
 import { decodeBase64, utf8Text } from './references/base64';
 import { MASK, maskPlaceholders } from './references/hosts';
+import { type MappedText, scalarText, sourceRange } from './references/scalar';
 import type { Resolver } from './resolver';
 
 export interface ServiceKey {
@@ -29,7 +31,10 @@ export type OccurrenceKind =
   | 'declaration'
   /** A reference that resolves to it. */
   | 'reference'
-  /** An object that carries its name by rule: its Endpoints, the `kubernetes.io/service-name` label of its slices. */
+  /**
+   * An object that carries its name by rule: its Endpoints, the `kubernetes.io/service-name` label of its slices,
+   * another declaration of it (a Kustomize patch file), a Kustomize patch or patch target that selects it by name.
+   */
   | 'companion';
 
 export interface Occurrence {
@@ -91,8 +96,18 @@ export function nameSpan(ref: Reference, service: ServiceKey, zone: string): { s
   return { start: ref.hostStart + offset, end: ref.hostStart + offset + service.name.length };
 }
 
-/** Every place of the files that names the Service: its declaration, the references that reach it, its companions. */
-export function occurrences(service: ServiceKey, files: readonly ScannedFile[], resolver: Resolver, declared?: Service): Occurrence[] {
+/**
+ * Every place of the files that names the Service: its declaration, the references that reach it, its companions,
+ * and what the inline patches of Kustomize files say of it. `defaultNamespace` is the namespace of objects that name
+ * none (as the files were scanned with).
+ */
+export function occurrences(
+  service: ServiceKey,
+  files: readonly ScannedFile[],
+  resolver: Resolver,
+  declared?: Service,
+  defaultNamespace = 'default',
+): Occurrence[] {
   const out: Occurrence[] = [];
   if (declared?.source) {
     const s = declared.source;
@@ -114,8 +129,9 @@ export function occurrences(service: ServiceKey, files: readonly ScannedFile[], 
         ...(!span && !coarse ? { unrenamable: `${ref.context} spells it in a way NetLens cannot edit as text` } : {}),
       });
     }
-    out.push(...companions(f, service));
+    out.push(...companions(f, service, declared, defaultNamespace));
     out.push(...templated(f, service));
+    out.push(...kustomizePatches(f, service, resolver, defaultNamespace));
   }
   return out;
 }
@@ -150,10 +166,18 @@ function templated(f: ScannedFile, service: ServiceKey): Occurrence[] {
   return out;
 }
 
-/** Endpoints named after the Service, and EndpointSlices labelled with its name, declared in a file. */
-function companions(f: ScannedFile, service: ServiceKey): Occurrence[] {
+/**
+ * Endpoints named after the Service, EndpointSlices labelled with its name, and other declarations of the Service
+ * (a patch file of a Kustomize overlay reads as one: `kustomize build` finds its target by that name).
+ */
+function companions(f: ScannedFile, service: ServiceKey, declared: Service | undefined, defaultNamespace: string): Occurrence[] {
   const out: Occurrence[] = [];
   for (const o of f.manifest.objects) {
+    if (isService(o) && o.name === service.name && namespaceOf(o, defaultNamespace) === service.namespace) {
+      const d = declared?.source;
+      if (!(d && d.uri === f.uri && d.nameStart === o.source.nameStart))
+        out.push({ uri: f.uri, kind: 'companion', start: o.source.nameStart, end: o.source.nameEnd, nameStart: o.source.nameStart, nameEnd: o.source.nameEnd });
+    }
     if (o.kind === 'Endpoints' && o.name === service.name && (o.namespace ?? o.impliedNamespace ?? service.namespace) === service.namespace) {
       out.push({ uri: f.uri, kind: 'companion', start: o.source.nameStart, end: o.source.nameEnd, nameStart: o.source.nameStart, nameEnd: o.source.nameEnd });
     }
@@ -165,6 +189,141 @@ function companions(f: ScannedFile, service: ServiceKey): Occurrence[] {
         out.push({ uri: f.uri, kind: 'companion', start: at, end: at + m[1].length, nameStart: at, nameEnd: at + m[1].length });
       }
     }
+  }
+  return out;
+}
+
+const isService = (o: Pick<ManifestObject, 'apiVersion' | 'kind'>) => o.kind === 'Service' && groupOf(o.apiVersion) === '';
+
+/** A Service name written as a DNS label of a text (not a part of a longer name). */
+const labelIn = (text: string, name: string) => new RegExp(`(?<![A-Za-z0-9-])${name}(?![A-Za-z0-9-])`).test(text);
+
+/**
+ * The inline patches of a Kustomization or Component (`patches`, `patchesStrategicMerge`, `patchesJson6902`) that
+ * name the Service: a strategic-merge patch of the Service itself (`kind: Service`, its name, often `$patch: delete`),
+ * a patch `target` that selects it by name, and the references inside a patch (the env value that a patched
+ * Deployment gets). `kustomize build` applies them by name, so a rename that left them would make the build fail
+ * (a patch without its target) or send the patched pods to a Service that is gone. A JSON patch (a list of
+ * operations) that writes the name is not read: it refuses the rename and says where it is.
+ */
+function kustomizePatches(f: ScannedFile, service: ServiceKey, resolver: Resolver, defaultNamespace: string): Occurrence[] {
+  if (!f.text.includes(service.name)) return [];
+  const out: Occurrence[] = [];
+  for (const o of f.manifest.objects) {
+    if (groupOf(o.apiVersion) !== 'kustomize.config.k8s.io' || !isMap(o.node)) continue;
+    // A large file is parsed a piece at a time: the object's source is placed in the file, its nodes are not.
+    const shift = o.source.start - (o.node.range?.[0] ?? 0);
+    const piece = shift === 0 ? f.text : f.text.slice(shift);
+    const ns = plain(o.node.get('namespace', true)) ?? defaultNamespace;
+    const where = (at: number) => `${f.uri.slice(f.uri.lastIndexOf('/') + 1)} line ${f.text.slice(0, at).split('\n').length}`;
+    const patch = (node: unknown) => {
+      if (!isScalar(node) || typeof node.value !== 'string' || !labelIn(node.value, service.name)) return;
+      const m = scalarText(node, piece);
+      if (m) out.push(...inPatch(f.uri, m, shift, service, resolver, ns, where));
+    };
+    const target = (node: unknown) => {
+      if (!isMap(node) || plain(node.get('kind', true)) !== 'Service' || (plain(node.get('namespace', true)) ?? ns) !== service.namespace) return;
+      const group = plain(node.get('group', true));
+      const name = node.get('name', true);
+      if ((group !== undefined && group !== '') || !isScalar(name) || name.value !== service.name) return;
+      const m = scalarText(name, piece);
+      const span = m && mapped(m, 0, m.text.length, shift);
+      const start = (name.range?.[0] ?? 0) + shift;
+      if (span) out.push({ uri: f.uri, kind: 'companion', start: span.start, end: span.end, nameStart: span.start, nameEnd: span.end });
+      else
+        out.push({
+          uri: f.uri,
+          kind: 'companion',
+          start,
+          end: start,
+          unrenamable: `${where(start)} selects it in a patch target written in a way NetLens cannot edit`,
+        });
+    };
+    for (const key of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+      const list = o.node.get(key, true);
+      if (!isSeq(list)) continue;
+      for (const item of list.items) {
+        if (isMap(item)) {
+          patch(item.get('patch', true));
+          target(item.get('target', true));
+        } else patch(item);
+      }
+    }
+  }
+  return out;
+}
+
+/** A plain string value of a node. */
+function plain(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** The file range of characters `start..end` of a patch's text, when they are written there as such. */
+function mapped(m: MappedText, start: number, end: number, shift: number): { start: number; end: number } | undefined {
+  if (!m.exact) return undefined;
+  const [s, e] = sourceRange(m, start, end);
+  return e - s === end - start ? { start: s + shift, end: e + shift } : undefined;
+}
+
+/** One inline patch: its objects and references as if it were a file, placed back at their characters in the file. */
+function inPatch(
+  uri: string,
+  m: MappedText,
+  shift: number,
+  service: ServiceKey,
+  resolver: Resolver,
+  namespace: string,
+  where: (at: number) => string,
+): Occurrence[] {
+  const out: Occurrence[] = [];
+  const at = m.offsets[0]! + shift;
+  const parsed = parseManifest(uri, m.text);
+  if (parsed.objects.length === 0) {
+    const json = parsed.documents.some((d) => isSeq(d.contents));
+    const what = json ? 'a JSON patch that writes' : 'a patch NetLens cannot read that names';
+    return [
+      {
+        uri,
+        kind: 'companion',
+        start: at,
+        end: m.offsets[m.text.length]! + shift,
+        unrenamable: `${where(at)} is ${what} "${service.name}"; change it by hand`,
+      },
+    ];
+  }
+  const unplaced = (start: number, what: string): Occurrence => {
+    const s = m.offsets[start]! + shift;
+    return { uri, kind: 'companion', start: s, end: s, unrenamable: `${where(s)} ${what} in a patch written in a way NetLens cannot edit` };
+  };
+  for (const o of parsed.objects) {
+    if (!isService(o) || o.name !== service.name || namespaceOf(o, namespace) !== service.namespace) continue;
+    const span = mapped(m, o.source.nameStart, o.source.nameEnd, shift);
+    out.push(
+      span
+        ? { uri, kind: 'companion', start: span.start, end: span.end, nameStart: span.start, nameEnd: span.end }
+        : unplaced(o.source.nameStart, 'patches it'),
+    );
+  }
+  for (const ref of scanReferences(parsed, { zone: resolver.zone, defaultNamespace: namespace })) {
+    const key = serviceOf(ref, resolver);
+    if (!key || key.namespace !== service.namespace || key.name !== service.name) continue;
+    const span = nameSpan(ref, service, resolver.zone);
+    const name = span && mapped(m, span.start, span.end, shift);
+    if (!name) {
+      out.push(unplaced(ref.hostStart, 'names it'));
+      continue;
+    }
+    const whole = mapped(m, ref.start, ref.end, shift) ?? name;
+    const host = mapped(m, ref.hostStart, ref.hostEnd, shift) ?? name;
+    out.push({
+      uri,
+      kind: 'reference',
+      start: whole.start,
+      end: whole.end,
+      nameStart: name.start,
+      nameEnd: name.end,
+      reference: { ...ref, start: whole.start, end: whole.end, hostStart: host.start, hostEnd: host.end },
+    });
   }
   return out;
 }

@@ -221,7 +221,7 @@ export class Navigation {
   private occurrencesOf(key: ServiceKey) {
     const { resolver, snapshot } = this.source.workspace();
     const declared: Service | undefined = snapshot.service(key.namespace, key.name);
-    return occurrences(key, this.source.files(), resolver, declared);
+    return occurrences(key, this.source.files(), resolver, declared, this.source.defaultNamespace);
   }
 
   private range(uri: string, start: number, end: number): Range | undefined {

@@ -8,7 +8,7 @@
  * Runs under `node --expose-gc` (scripts/bench.mjs bundles and starts it). Options:
  *   --seed=N            the generator's seed (default 20240501)
  *   --queries=N         timed resolutions (default 1000000)
- *   --only=LIST         memory,resolve,parse,check,reach,lsp,start,live,ui (default all; live starts the local control plane and
+ *   --only=LIST         memory,resolve,parse,check,reach,lsp,complete,start,live,ui (default all; live starts the local control plane and
  *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
  *                       code-server and Chromium on that cluster)
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
@@ -26,6 +26,7 @@ import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 import { corpusDir } from '../support/repo';
 import { type GeneratedCluster, generateCluster, type Reduction } from './cluster';
+import { runCompleteBench } from './complete';
 import { runLiveBench } from './live';
 import { runLspBench } from './lsp';
 import { Rng } from './prng';
@@ -55,7 +56,7 @@ function options(argv: readonly string[]): Options {
   return {
     seed: Number(get('seed') ?? 20240501),
     queries: Number(get('queries') ?? 1_000_000),
-    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'start', 'live', 'ui']),
+    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'complete', 'start', 'live', 'ui']),
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
   };
@@ -471,6 +472,7 @@ async function main(): Promise<void> {
   // of its own, so that the 10,000 pods it holds stay out of the tests' plane, and the tests' objects out of it.
   process.env.NETLENS_CLUSTER_DIR ||= join(tmpdir(), 'netlens-bench-cluster');
   if (opts.only.has('lsp')) await runLspBench(opts.seed);
+  if (opts.only.has('complete')) await runCompleteBench(opts.seed);
   if (opts.only.has('start')) await runStartBench(opts.repoRoot);
   if (opts.only.has('live')) {
     try {

@@ -84,4 +84,22 @@ describe('completion', () => {
     const svc = `apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec:\n  selector:\n    ti|`;
     assert.deepEqual(at(svc), ['tier: backend']);
   });
+
+  it('names of the pod’s namespace first, then the others by name, up to the limit; each snapshot answers for itself', () => {
+    const more = `${CLUSTER}---\napiVersion: v1\nkind: Service\nmetadata: {name: apigw, namespace: edge}\nspec: {ports: [{port: 80}]}\n`;
+    const bigger = buildWorkspaceModel([parseManifest('cluster.yaml', more)]).snapshot;
+    const text = deployment('            - {name: API_ADDR, value: "ap');
+    const labels = (snap: typeof snapshot, limit?: number) =>
+      completions(text, text.length, { snapshot: snap, zone: 'cluster.local', defaultNamespace: 'default', ...(limit ? { limit } : {}) }).map((c) => c.label);
+    assert.deepEqual(labels(snapshot), ['api', 'apiary.edge']);
+    assert.deepEqual(labels(bigger), ['api', 'apiary.edge', 'apigw.edge']);
+    assert.deepEqual(labels(bigger, 2), ['api', 'apiary.edge']);
+    assert.deepEqual(labels(snapshot), ['api', 'apiary.edge'], 'the first snapshot does not see the second one’s Service');
+  });
+
+  it('at the end of a document’s last line, before the next `---`, the namespace is that document’s', () => {
+    const next = '\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: edge}\n';
+    assert.deepEqual(at(`apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec:\n  selector:\n    ti|${next}`), ['tier: backend']);
+    assert.deepEqual(at(`${deployment('            - {name: API_ADDR, value: "ap|')}${next}`).sort(), ['api', 'apiary.edge']);
+  });
 });

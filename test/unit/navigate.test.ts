@@ -161,3 +161,134 @@ spec:
     assert.match(out, /metadata: \{name: redis, namespace: shop\}\nspec:\n {2}serviceName/, 'the StatefulSet is not renamed');
   });
 });
+
+describe('navigate: Kustomize patches that name a Service', () => {
+  const BASE = `apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 8080}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: x}]}
+`;
+  // As Online Boutique's components write them: patches inline in the Component, applied by name.
+  const COMPONENT = `apiVersion: kustomize.config.k8s.io/v1alpha1
+kind: Component
+patches:
+# the web Deployment reaches the Service through a patched env value
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+    spec:
+      template:
+        spec:
+          containers:
+            - name: web
+              env:
+              - name: API_ADDR
+                value: "api:8080"
+              - name: OTEL_SERVICE_NAME
+                value: "api"
+# the api Deployment, which shares the Service's name, is not the Service
+- patch: |-
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: api
+    spec:
+      replicas: 2
+# delete the Service
+- patch: |-
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: api
+    $patch: delete
+- target:
+    kind: Service
+    name: api
+  patch: |-
+    - op: replace
+      path: /spec/ports/0/port
+      value: 8081
+`;
+
+  it('renames the patch of the Service, the target that selects it and the env value a patch sets; nothing else', () => {
+    const { list, resolver, model } = files({ 'base.yaml': BASE, 'component/kustomization.yaml': COMPONENT });
+    const key = { namespace: 'default', name: 'api' };
+    const found = occurrences(key, list, resolver, model.snapshot.service('default', 'api'), 'default');
+    const spelled = found.map((o) => `${o.uri}:${o.kind}:${list.find((f) => f.uri === o.uri)!.text.slice(o.nameStart, o.nameEnd)}`);
+    assert.deepEqual(spelled.filter((s) => s.startsWith('component/')).length, 3, spelled.join(' | '));
+    const result = renameEdits(key, 'backend', found, new Map(list.map((f) => [f.uri, f.text])));
+    assert.ok(result.ok, !result.ok ? result.message : '');
+    const after = apply(
+      COMPONENT,
+      result.edits.filter((e) => e.uri === 'component/kustomization.yaml'),
+    );
+    assert.equal(
+      after,
+      COMPONENT.replace('value: "api:8080"', 'value: "backend:8080"')
+        .replace('kind: Service\n    metadata:\n      name: api', 'kind: Service\n    metadata:\n      name: backend')
+        .replace('kind: Service\n    name: api', 'kind: Service\n    name: backend'),
+    );
+    assert.match(
+      apply(
+        BASE,
+        result.edits.filter((e) => e.uri === 'base.yaml'),
+      ),
+      /^apiVersion: v1\nkind: Service\nmetadata: \{name: backend\}/,
+    );
+  });
+
+  it('a JSON patch that writes the name refuses the rename, saying where', () => {
+    const json = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [../base]
+patches:
+- target: {kind: Deployment, name: web}
+  patch: |-
+    - op: add
+      path: /spec/template/spec/containers/0/env/-
+      value: {name: API_ADDR, value: "api:8080"}
+`;
+    const { list, resolver, model } = files({ 'base.yaml': BASE, 'overlay/kustomization.yaml': json });
+    const key = { namespace: 'default', name: 'api' };
+    const found = occurrences(key, list, resolver, model.snapshot.service('default', 'api'), 'default');
+    const result = renameEdits(key, 'backend', found, new Map(list.map((f) => [f.uri, f.text])));
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.message : '', /kustomization\.yaml line 7 is a JSON patch that writes "api"; change it by hand/);
+    // A JSON patch that does not write the name is no reason to refuse.
+    const other = json.replace('"api:8080"', '"apiary:80"');
+    const again = files({ 'base.yaml': BASE, 'overlay/kustomization.yaml': other });
+    const ok = renameEdits(key, 'backend', occurrences(key, again.list, again.resolver, again.model.snapshot.service('default', 'api')), new Map());
+    assert.ok(ok.ok);
+  });
+
+  it('another declaration of the Service (an overlay’s patch file) is renamed with it', () => {
+    const patchFile = `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  type: NodePort
+`;
+    const { list, resolver, model } = files({ 'base.yaml': BASE, 'overlay/service-patch.yaml': patchFile });
+    const key = { namespace: 'default', name: 'api' };
+    const found = occurrences(key, list, resolver, model.snapshot.service('default', 'api'), 'default');
+    const result = renameEdits(key, 'backend', found, new Map(list.map((f) => [f.uri, f.text])));
+    assert.ok(result.ok);
+    assert.deepEqual(result.edits.map((e) => `${e.uri}:${list.find((f) => f.uri === e.uri)!.text.slice(e.start, e.end)}`).sort(), [
+      'base.yaml:api',
+      'overlay/service-patch.yaml:api',
+    ]);
+  });
+});
