@@ -59,7 +59,24 @@ export class Navigation {
       .filter((o) => includeDeclaration || o.kind !== 'declaration')
       .map((o) => this.location(o.uri, o.start, o.end))
       .filter((l): l is Location => l !== undefined);
-    return target ? [...locations, ...this.policiesOf(target.key)] : locations;
+    return target ? [...locations, ...this.selectedOf(target.key), ...this.policiesOf(target.key)] : locations;
+  }
+
+  /** The workloads and pods whose labels the Service's selector matches: where its traffic goes. */
+  private selectedOf(key: ServiceKey): Location[] {
+    const { snapshot } = this.source.workspace();
+    const svc = snapshot.service(key.namespace, key.name);
+    if (!svc?.selector || Object.keys(svc.selector).length === 0) return [];
+    const out: Location[] = [];
+    const seen = new Set<string>();
+    for (const pod of snapshot.podsSelectedBy(key.namespace, svc.selector)) {
+      const s = pod.source;
+      if (!s || seen.has(`${s.uri}#${s.nameStart}`)) continue;
+      seen.add(`${s.uri}#${s.nameStart}`);
+      const l = this.location(s.uri, s.nameStart, s.nameEnd);
+      if (l) out.push(l);
+    }
+    return out;
   }
 
   /** The NetworkPolicies that select the Service's pods: they decide who may reach it. */

@@ -131,23 +131,30 @@ function apply(texts: Map<string, string>, edit: WorkspaceEdit): Map<string, str
 }
 
 describe('server navigation: find references', () => {
-  it('from the Service name: every spelling in open and on-disk files, the policies of its pods, the declaration when asked, not the near name', async () => {
+  it('from the Service name: every spelling in open and on-disk files, the workloads it selects, the policies of its pods, the declaration when asked', async () => {
     const { nav, texts } = await workspace();
     const at = offsetOf(SERVICES, '  name: api\n', 9);
-    const found = nav.references(SERVICES_URI, at, true).map((l) => `${l.uri.slice(7)} ${slice(texts, l)}`);
-    assert.deepEqual(found.sort(), [
-      '/ws/edge.yaml api',
-      '/ws/edge.yaml http://api.shop.svc.cluster.local:8080',
-      '/ws/services.yaml api',
-      '/ws/services.yaml api-ingress',
-      '/ws/web.yaml api.shop:8080',
-      '/ws/web.yaml api:8080',
-    ]);
-    // Without the declaration: the references, and the NetworkPolicy that selects the Service's pods.
-    const withoutDeclaration = nav.references(SERVICES_URI, at, false).map((l) => `${l.uri.slice(7)} ${slice(texts, l)}`);
+    const lineOf = (l: Location) => l.range.start.line + 1;
+    const found = nav.references(SERVICES_URI, at, true).map((l) => `${l.uri.slice(7)}:${lineOf(l)} ${slice(texts, l)}`);
+    const line = (text: string, needle: string) => text.slice(0, offsetOf(text, needle)).split('\n').length;
+    const declaration = `/ws/services.yaml:${line(SERVICES, '  name: api\n')} api`;
+    assert.deepEqual(
+      found.sort(),
+      [
+        `/ws/edge.yaml:${line(EDGE, 'http://api.')} http://api.shop.svc.cluster.local:8080`,
+        `/ws/edge.yaml:${line(EDGE, 'name: api, port')} api`,
+        declaration,
+        // The Deployment whose pods the selector matches, and the NetworkPolicy that selects them.
+        `/ws/services.yaml:${line(SERVICES, 'metadata: {name: api, namespace: shop}')} api`,
+        `/ws/services.yaml:${line(SERVICES, 'metadata: {name: api-ingress')} api-ingress`,
+        `/ws/web.yaml:${line(WEB, '"api.shop:8080"')} api.shop:8080`,
+        `/ws/web.yaml:${line(WEB, '"api:8080"')} api:8080`,
+      ].sort(),
+    );
+    const withoutDeclaration = nav.references(SERVICES_URI, at, false).map((l) => `${l.uri.slice(7)}:${lineOf(l)} ${slice(texts, l)}`);
     assert.deepEqual(
       withoutDeclaration.sort(),
-      found.filter((f) => f !== '/ws/services.yaml api'),
+      found.filter((f) => f !== declaration),
     );
   });
 
