@@ -263,6 +263,8 @@ describe('netlens-lsp over stdio', () => {
     assert.deepEqual(refs.map((l) => `${l.uri === services ? 'services' : 'front'}:${l.range.start.line}`).sort(), [
       `front:${at('api.shop:8080').line}`,
       `front:${at('api.shop:9999').line}`,
+      // The Deployment whose pods the Service selects.
+      `services:${SERVICES.split('\n').indexOf('metadata: {name: api, namespace: shop}')}`,
       `services:${SERVICES.split('\n').indexOf('  name: api')}`,
     ]);
 
