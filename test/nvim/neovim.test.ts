@@ -136,7 +136,7 @@ describe('Neovim', { timeout: 120_000 }, () => {
       [],
     );
     assert.ok(
-      report.logs.some((l) => /^Workspace: 2 YAML files read in \d+ ms\.$/.test(l.message)),
+      report.logs.some((l) => /^Workspace: 3 YAML files read in \d+ ms\.$/.test(l.message)),
       JSON.stringify(report.logs),
     );
   });
