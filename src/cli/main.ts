@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
+import { DEFAULT_NAMESPACE } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import { runCheckWithRenders } from './check';
@@ -122,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values.zone !== undefined ? { zone: values.zone } : {}),
     podRecords: podRecords as PodRecordsMode,
   };
-  let namespace = values.namespace ?? 'default';
+  let namespace = values.namespace ?? DEFAULT_NAMESPACE;
   let resolver: Resolver;
   let live: LiveModel | undefined;
   try {
@@ -199,7 +200,7 @@ async function checkCommand(args: string[]): Promise<number> {
         paths: positionals,
         format: format as CheckFormat,
         color: useColor(process.stdout),
-        namespace: values.namespace ?? 'default',
+        namespace: values.namespace ?? DEFAULT_NAMESPACE,
         ...(values.zone ? { zone: values.zone } : {}),
         podRecords: podRecords as PodRecordsMode,
         render,

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { LiveModel } from '../cluster/live-model';
 import { parseIP } from '../core/ip';
 import type { Pod, Protocol } from '../core/model';
-import { labelsUnder } from '../core/names';
+import { DEFAULT_NAMESPACE, labelsUnder } from '../core/names';
 import {
   type DnsReach,
   judge,
@@ -130,7 +130,7 @@ async function reach(args: readonly string[], out: Write, err: Write, deps: Reac
   } else if (positionals.length !== 2) {
     throw new UsageError(positionals.length < 2 ? 'give a SOURCE and a TARGET' : `give one SOURCE and one TARGET; got ${positionals.length} arguments`);
   }
-  const loaded = await load(files, values.namespace ?? 'default', values.zone, values.context, values.kubeconfig, err, deps);
+  const loaded = await load(files, values.namespace ?? DEFAULT_NAMESPACE, values.zone, values.context, values.kubeconfig, err, deps);
   if (typeof loaded === 'number') return loaded;
   try {
     if (values.matrix) {

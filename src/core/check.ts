@@ -7,7 +7,7 @@
 import type { CustomResource, WorkspaceFacts } from './facts';
 import { canonicalIP, dashedIP, parseIP } from './ip';
 import type { Protocol, Service } from './model';
-import { normalizeName } from './names';
+import { normalizeName, podFqdn, serviceFqdn } from './names';
 import { KINDS, type Reference } from './references';
 import type { DnsAnswer, Resolver } from './resolver';
 import type { ClusterSnapshot } from './snapshot';
@@ -345,7 +345,7 @@ function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): F
   const zone = source.resolver.zone;
   const rules = source.facts.destinationRules.filter((r) => {
     const h = r.host.toLowerCase().replace(/\.$/, '');
-    return h === `${info.name}.${info.namespace}.svc.${zone}` || (r.namespace === info.namespace && h === info.name);
+    return h === serviceFqdn(info.name, info.namespace, zone) || (r.namespace === info.namespace && h === info.name);
   });
   if (rules.length === 0) return [];
   const subset = ref.subset;
@@ -700,7 +700,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
       const ip = canonicalIP(podLabel.replace(/-/g, '.')) ?? podLabel;
       const pod = snapshot.podsWithIP(ip)[0];
       const ns = before.length === 3 ? before[1]! : (pod?.namespace ?? ref.namespace);
-      const fixed = `${dashedIP(ip)}.${ns}.pod.${zone}${trailingDot}`;
+      const fixed = `${podFqdn(ip, ns, zone)}${trailingDot}`;
       return finding(
         'NL008',
         ref.hostStart,
@@ -710,7 +710,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
       );
     }
     if (before.length === 2 && kind !== 'svc' && kind !== 'pod' && snapshot.hasNamespace(kind)) {
-      const fixed = `${before[0]}.${kind}.svc.${zone}${trailingDot}`;
+      const fixed = `${serviceFqdn(before[0]!, kind, zone)}${trailingDot}`;
       return finding(
         'NL008',
         ref.hostStart,

@@ -9,7 +9,18 @@
  */
 import { canonicalIP, dashedIP, ipFromReverseName, parseIP, reverseName, undashIP } from './ip';
 import type { Endpoint, Service } from './model';
-import { DEFAULT_ZONE, labelsUnder, type NameError, normalizeName, normalizeZone } from './names';
+import {
+  DEFAULT_NAMESPACE,
+  DEFAULT_ZONE,
+  endpointFqdn,
+  labelsUnder,
+  type NameError,
+  normalizeName,
+  normalizeZone,
+  podDomain,
+  serviceDomain,
+  serviceFqdn,
+} from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
 export const QUERY_TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'ANY'] as const;
@@ -153,9 +164,9 @@ export class Resolver {
     const qtype = request.qtype ?? 'A';
     const { fqdn, absolute, dots } = normalized.name;
     if (absolute) return { ok: true, answer: this.query(fqdn, qtype) };
-    const namespace = request.namespace ?? 'default';
+    const namespace = request.namespace ?? DEFAULT_NAMESPACE;
     const ndots = request.ndots ?? 5;
-    const search = [`${namespace}.svc.${this.zone}`, `svc.${this.zone}`, this.zone].filter((d) => d !== '');
+    const search = [serviceDomain(namespace, this.zone), `svc.${this.zone}`, this.zone].filter((d) => d !== '');
     const expanded = search.map((d) => `${fqdn}${d}.`);
     const candidates = dots >= ndots ? [fqdn, ...expanded] : [...expanded, fqdn];
     const tried: DnsAnswer[] = [];
@@ -414,7 +425,7 @@ export class Resolver {
    * allocated it), or for a headless Service each ready address of `endpoints` under its endpoint name.
    */
   private serviceAddresses(svc: Service, endpoints: readonly Endpoint[]): DnsRecord[] {
-    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
+    const base = `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`;
     const type = (ip: string): 'A' | 'AAAA' => (parseIP(ip)?.family === 6 ? 'AAAA' : 'A');
     if (svc.headless) {
       return endpoints
@@ -523,7 +534,7 @@ export class Resolver {
     const svc = this.snapshot.servicesWithClusterIP(ip)[0];
     if (svc) {
       return {
-        records: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
+        records: [{ name, type: 'PTR', data: `${serviceFqdn(svc.name, svc.namespace, this.zone)}.` }],
         nameError: false,
         why: { ...why(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), service: svc },
       };
@@ -532,7 +543,7 @@ export class Resolver {
     const seen = new Set<string>();
     for (const hit of this.snapshot.endpointsWithIP(ip)) {
       if (!hit.endpoint.ready || hit.slice.serviceName === undefined) continue;
-      const target = `${endpointHostname(hit.endpoint, ip)}.${hit.slice.serviceName}.${hit.slice.namespace}.svc.${this.zone}.`;
+      const target = `${endpointFqdn(endpointHostname(hit.endpoint, ip), hit.slice.serviceName, hit.slice.namespace, this.zone)}.`;
       if (seen.has(target)) continue;
       seen.add(target);
       records.push({ name, type: 'PTR', data: target });
@@ -596,7 +607,7 @@ export class Resolver {
       return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
-    const target = `${podName}.${ns}.pod.${this.zone}.`;
+    const target = `${podName}.${podDomain(ns, this.zone)}.`;
     if (this.podRecords === 'insecure') {
       if (!parsed) return { items: [], nameError: true, why: why(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`) };
       return {
@@ -638,7 +649,7 @@ export class Resolver {
     const port = extra.length === 2 ? stripUnderscore(extra[0]!) : '';
     const proto = extra.length === 2 ? stripUnderscore(extra[1]!) : '';
     const ref = `Service ${svc.namespace}/${svc.name}`;
-    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
+    const base = `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`;
 
     if (svc.type === 'ExternalName') {
       const w: Why = { ...why(`${ref} is an ExternalName for ${svc.externalName ?? '(nothing)'}.`), service: svc };
@@ -739,7 +750,7 @@ export class Resolver {
   private readyEndpoints(svc: Service): number | undefined {
     const slices = this.snapshot.slicesOf(svc.namespace, svc.name);
     if (slices.length === 0 && svc.selector === undefined) return undefined;
-    return this.snapshot.readyAddresses(svc.namespace, svc.name);
+    return this.snapshot.endpointCounts(svc.namespace, svc.name).ready;
   }
 
   private endpointNames(svc: Service): string[] {

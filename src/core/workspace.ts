@@ -10,6 +10,7 @@ import { canonicalIP, ipFamily } from './ip';
 import { LabelIndex } from './labels';
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
+import { DEFAULT_NAMESPACE } from './names';
 import { readPolicies } from './policy/workspace';
 import { configRefsOf } from './reach/consumers';
 import {
@@ -54,7 +55,7 @@ export interface WorkspaceModel {
 }
 
 /** Namespaces every cluster has, created by the API server itself. */
-export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export const BUILT_IN_NAMESPACES: readonly string[] = [DEFAULT_NAMESPACE, 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 const USED_KINDS = new Set([...WORKLOAD_KINDS, 'Namespace', 'Service', 'Pod', 'EndpointSlice', 'Endpoints', 'Node']);
@@ -116,7 +117,7 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
 }
 
 export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
-  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
   const { latest, lineOf, problems, skipped, facts } = collectObjects(manifests, defaultNamespace);
   const reader = new ObjectReader(defaultNamespace, (obj, message) => {
     const m = lineOf.get(obj.uri)!;
@@ -341,7 +342,7 @@ export function builtInServices(dns: { readonly namespace: string; readonly name
   return [
     {
       ...base,
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'kubernetes',
       labels: { component: 'apiserver', provider: 'kubernetes' },
       ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],

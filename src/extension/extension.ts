@@ -7,14 +7,7 @@ import * as vscode from 'vscode';
 import type * as lsp from 'vscode-languageclient';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import type { DnsAnswer, QueryType } from '../core/resolver';
-import {
-  ContextsRequest,
-  ModelChangedNotification,
-  type ModelInfo,
-  ResolveRequest,
-  SHOW_REFERENCES_COMMAND,
-  SwitchContextRequest,
-} from '../protocol/requests';
+import { ContextsRequest, ModelChangedNotification, type ModelInfo, ResolveRequest, SHOW_REFERENCES_COMMAND, SwitchContextRequest } from '../protocol/requests';
 import { MAP_VIEW_TYPE } from '../protocol/webview';
 import { type AnswerTarget, answerCopyValue, answerTarget, targetId } from './answer';
 import { type ClusterStatus, readClusterStatus, watchClusterStatus } from './cluster-status';
@@ -23,7 +16,8 @@ import { mapTargets } from './map-data';
 import { chosenFilter, describeFilter, filterKey } from './namespace-filter';
 import { LiveObjects, OBJECT_SCHEME } from './objects';
 import { throttle } from './throttle';
-import { copyValue, countsLabel, NetLensTree, type Node } from './tree';
+import { NetLensTree } from './tree';
+import { copyValue, countsLabel, type Node } from './tree-items';
 
 let client: LanguageClient | undefined;
 
@@ -296,7 +290,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(SHOW_REFERENCES_COMMAND, (uri: string, position: lsp.Position, locations: lsp.Location[]) => {
       const convert = client?.protocol2CodeConverter;
       if (!convert) return;
-      return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), convert.asPosition(position), locations.map((l) => convert.asLocation(l)));
+      return vscode.commands.executeCommand(
+        'editor.action.showReferences',
+        vscode.Uri.parse(uri),
+        convert.asPosition(position),
+        locations.map((l) => convert.asLocation(l)),
+      );
     }),
     vscode.commands.registerCommand('netlens.revealInMap', (node: Node) => {
       if (node.kind === 'service') map.show(mapTargets({ kind: 'service', namespace: node.service.namespace, name: node.service.name }));

@@ -3,6 +3,8 @@
  * namespace views (which Service port reaches which pod, with readiness, aggregated beyond a bound), and the
  * webview's page. Plain data in and out, so the tests run it without an editor.
  */
+import { totalEndpoints } from '../core/endpoints';
+import { groupId, namespaceId, podId, podsId, serviceId } from '../protocol/ids';
 import type { ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
 import type { MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode } from '../protocol/webview';
 
@@ -104,7 +106,7 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
   const ns = view.namespace;
   const serviceNodes = view.services.map((s) => serviceNode(s, mode === 'pods' ? view : undefined));
   const broken = serviceNodes.filter((s) => s.problem).length;
-  const base = { id: `ns/${ns}`, name: ns, services: view.services.length, pods: view.total, broken, mode };
+  const base = { id: namespaceId(ns), name: ns, services: view.services.length, pods: view.total, broken, mode };
   if (mode === 'collapsed') return { ...base, nodes: [], edges: [] };
   const nodes = new Map<string, MapNode>();
   const edges = new Map<string, MapEdge>();
@@ -115,9 +117,9 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
     for (const p of view.pods) {
       podNode.set(p.name, {
         kind: 'pod',
-        id: `pod/${ns}/${p.name}`,
+        id: podId(ns, p.name),
         namespace: ns,
-        reveal: `pod/${ns}/${p.name}`,
+        reveal: podId(ns, p.name),
         search: searchText(p.name, ns, ...p.ips, p.node, p.pending ? p.pending.name : undefined),
         name: p.name,
         ips: p.ips,
@@ -138,9 +140,9 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
           if (!pod) {
             pod = {
               kind: 'pod',
-              id: `pod/${ns}/${e.pod}`,
+              id: podId(ns, e.pod),
               namespace: ns,
-              reveal: `pod/${ns}/${e.pod}`,
+              reveal: podId(ns, e.pod),
               search: searchText(e.pod, ns, ...e.addresses, e.nodeName),
               name: e.pod,
               ips: e.addresses,
@@ -183,15 +185,15 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
     view.services.forEach((s, i) => {
       const service = serviceNodes[i]!;
       if (s.endpoints.length === 0) return;
-      const id = `pods/${ns}/${s.name}`;
-      const members = new Map<string, { ready: boolean; weight: number }>();
+      const id = podsId(ns, s.name);
+      const seen = new Set<string>();
       const perPort = new Map<string, { link: PortLink; count: number; ready: number }>();
       for (const e of s.endpoints) {
         const key = e.pod ?? e.addresses.join(',');
         if (e.pod) behindServices.add(e.pod);
         const weight = e.pending ?? 1;
-        const was = members.get(key);
-        members.set(key, { ready: e.ready || (was?.ready ?? false), weight });
+        const was = seen.has(key);
+        seen.add(key);
         for (const link of portLinks(s, service, e.ports)) {
           const portKey = link.sourcePort ?? service.id;
           const agg = perPort.get(portKey) ?? { link, count: 0, ready: 0 };
@@ -202,13 +204,20 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
           perPort.set(portKey, agg);
         }
       }
-      let count = 0;
-      let ready = 0;
-      for (const m of members.values()) {
-        count += m.weight;
-        if (m.ready) ready += m.weight;
-      }
-      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: service.reveal, search: searchText(s.name, ns, 'pods'), count, ready, service: s.name });
+      // The node stands for the Service's pods: counted by the server, as the Service node and the tree count them.
+      const count = service.endpoints;
+      const ready = service.ready;
+      nodes.set(id, {
+        kind: 'pods',
+        id,
+        namespace: ns,
+        reveal: service.reveal,
+        search: searchText(s.name, ns, 'pods'),
+        count,
+        ready,
+        readiness: s.readiness,
+        service: s.name,
+      });
       for (const [portKey, agg] of perPort) {
         const edgeId = `${portKey}>${id}`;
         edges.set(edgeId, {
@@ -225,8 +234,8 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
     });
     const others = view.total - behindServices.size;
     if (others > 0) {
-      const id = `pods/${ns}/`;
-      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: `ns/${ns}/pods`, search: searchText(ns, 'pods'), count: others });
+      const id = podsId(ns);
+      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: groupId(ns, 'pods'), search: searchText(ns, 'pods'), count: others });
     }
   }
   return { ...base, nodes: [...nodes.values()], edges: [...edges.values()] };
@@ -251,22 +260,10 @@ function portLinks(s: ServiceView, service: MapServiceNode, endpointPorts: Servi
 }
 
 function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServiceNode {
-  const id = `svc/${s.namespace}/${s.name}`;
+  const id = serviceId(s.namespace, s.name);
   const ports: MapPort[] = s.ports.map((p, i) => ({ id: `${id}#${i}`, name: p.name, port: p.port, protocol: p.protocol, targetPort: String(p.targetPort) }));
-  let endpoints = 0;
-  let ready = 0;
-  for (const e of s.endpoints) {
-    endpoints += e.pending ?? 1;
-    if (e.ready) ready += e.pending ?? 1;
-  }
-  const address =
-    s.type === 'ExternalName'
-      ? `→ ${s.externalName ?? ''}`
-      : s.headless
-        ? 'headless'
-        : s.clusterIPPending
-          ? 'IP allocated by the cluster'
-          : s.clusterIPs.join(', ') || 'no IP';
+  const endpoints = totalEndpoints(s.counts);
+  const ready = s.counts.ready;
   const problem = serviceProblem(s, endpoints, ready, view);
   return {
     kind: 'service',
@@ -276,10 +273,11 @@ function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServic
     search: searchText(s.name, s.namespace, s.fqdn, s.type, ...s.clusterIPs, s.externalName),
     name: s.name,
     type: s.type,
-    address,
+    address: s.address,
     ports,
     ready,
     endpoints,
+    readiness: s.readiness,
     ...(problem ? { problem } : {}),
   };
 }
@@ -338,12 +336,12 @@ export function mapTargets(item: {
   readonly name: string;
   readonly services?: readonly string[];
 }): string[] {
-  if (item.kind === 'service') return [`svc/${item.namespace}/${item.name}`, `pods/${item.namespace}/${item.name}`, `ns/${item.namespace}`];
+  if (item.kind === 'service') return [serviceId(item.namespace, item.name), podsId(item.namespace, item.name), namespaceId(item.namespace)];
   return [
-    `pod/${item.namespace}/${item.name}`,
-    ...(item.services ?? []).map((s) => `pods/${item.namespace}/${s}`),
-    `pods/${item.namespace}/`,
-    `ns/${item.namespace}`,
+    podId(item.namespace, item.name),
+    ...(item.services ?? []).map((s) => podsId(item.namespace, s)),
+    podsId(item.namespace),
+    namespaceId(item.namespace),
   ];
 }
 

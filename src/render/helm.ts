@@ -12,6 +12,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { DEFAULT_NAMESPACE } from '../core/names';
 import type { ChartTarget } from './discover';
 import { assembleHelm, splitHelmOutput, type TemplateCache } from './helm-map';
 import { emptyMap, problemAt, type RenderProblem, type RenderResult } from './result';
@@ -69,7 +70,7 @@ export async function renderChart(
 ): Promise<RenderResult> {
   const read = (f: string) => ctx.files.get(f) ?? readFileSync(f, 'utf8');
   const chartText = read(target.entryFile);
-  const namespace = options.namespace || target.name || 'default';
+  const namespace = options.namespace || target.name || DEFAULT_NAMESPACE;
   const deps = dependencies(chartText);
   const vendored = vendoredCharts(target.dir);
   const missing = deps.filter((d) => !vendored.has(d.name));

@@ -14,6 +14,7 @@ import { type Analysis, analyzeManifest } from '../core/analyze';
 import { type CheckSource, DIAGNOSTICS, type DiagnosticCode, whyUnchecked } from '../core/check';
 import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
+import { serviceFqdn } from '../core/names';
 import type { ScannedFile } from '../core/navigate';
 import { referenceVerdict } from '../core/reach';
 import type { Reference } from '../core/references';
@@ -446,7 +447,7 @@ export class NetLensServer {
   private resolveRef(ref: Reference, resolver: Resolver) {
     if (ref.kind === 'service') {
       const ns = ref.serviceNamespace ?? ref.namespace;
-      return resolver.query(`${ref.host}.${ns}.svc.${resolver.zone}.`, 'A');
+      return resolver.query(`${serviceFqdn(ref.host, ns, resolver.zone)}.`, 'A');
     }
     const r = resolver.resolve(ref.host, { namespace: ref.namespace, qtype: 'A' });
     return r.ok ? r.answer : undefined;

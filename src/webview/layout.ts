@@ -110,6 +110,7 @@ export function podsTitle(p: Extract<MapNode, { kind: 'pods' }>): string {
 }
 
 export function podsSubtitle(p: Extract<MapNode, { kind: 'pods' }>): string {
+  if (p.readiness !== undefined) return p.readiness;
   return p.ready === undefined ? 'not drawn one by one' : `${p.ready} ready${p.ready < p.count ? ` · ${p.count - p.ready} not ready` : ''}`;
 }
 

@@ -198,7 +198,7 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
         `Service ${node.namespace}/${node.name} (${node.type})`,
         `address: ${node.address}`,
         ...node.ports.map((p) => `port ${portLabel(p)}`),
-        `${node.ready} ready of ${node.endpoints} endpoints`,
+        `Endpoints: ${node.readiness}`,
         ...(node.problem ? [`problem: ${node.problem.message}`] : []),
       ];
       tooltip(g, lines.join('\n'));
