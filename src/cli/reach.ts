@@ -519,7 +519,7 @@ function answerText(a: Answer): string {
 
 const MARK: Readonly<Record<string, string>> = { allowed: '.', blocked: 'X', partial: '~', unknown: '?', none: '-' };
 
-export function matrixJson(m: Matrix): object {
+function matrixJson(m: Matrix): object {
   return {
     workloads: m.workloads.map((w) => ({ id: w.id, namespace: w.namespace, kind: w.kind, name: w.name, pods: w.pods, ports: w.ports, dns: w.dns })),
     cells: m.cells.map((c) => ({

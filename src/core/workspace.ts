@@ -327,7 +327,7 @@ function operatorService(svc: OperatorService, namespace: string): Service {
  * The Services every cluster has: `kubernetes` in default (the API server, 443 → 6443 as kubeadm sets it up) and the
  * cluster DNS. Their cluster IPs are the cluster's to choose.
  */
-export function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
+function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
   const base = {
     type: 'ClusterIP' as const,
     headless: false,

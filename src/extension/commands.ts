@@ -17,7 +17,7 @@ import type { NetLensTree } from './tree';
 import { copyValue, countsLabel, type Node } from './tree-items';
 
 /** Registers a command whose failure is logged and shown, never lost. */
-export function registerCommand<A extends unknown[]>(
+function registerCommand<A extends unknown[]>(
   context: vscode.ExtensionContext,
   output: vscode.LogOutputChannel,
   id: string,

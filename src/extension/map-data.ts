@@ -15,7 +15,7 @@ export interface MapBounds {
   readonly namespaceServices: number;
 }
 
-export const MAP_BOUNDS: MapBounds = { pods: 1000, namespaceServices: 200 };
+const MAP_BOUNDS: MapBounds = { pods: 1000, namespaceServices: 200 };
 
 /** How one namespace is drawn, and how many of its pods to ask the server for. */
 export interface NamespacePlan {

@@ -6,7 +6,7 @@
 import type { ClusterErrorKind, ModelInfo } from '../protocol/requests';
 
 /** Failures of a cluster that its welcome view explains as "cannot be reached" (network, TLS, credentials). */
-export const UNREACHABLE_KINDS: readonly ClusterErrorKind[] = ['unreachable', 'tls', 'unauthorized', 'credentials', 'timeout', 'http'];
+const UNREACHABLE_KINDS: readonly ClusterErrorKind[] = ['unreachable', 'tls', 'unauthorized', 'credentials', 'timeout', 'http'];
 
 export interface ContextKeys {
   /** `none`, `workspace`, `noKubeconfig`, `badKubeconfig`, a cluster's state, or `failed.<errorKind>`. */

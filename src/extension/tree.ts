@@ -28,7 +28,7 @@ import {
 export type { Node } from './tree-items';
 
 /** Pods shown per page under a namespace. */
-export const POD_PAGE = 200;
+const POD_PAGE = 200;
 
 export class NetLensTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();

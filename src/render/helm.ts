@@ -330,7 +330,7 @@ function withoutDependencies(chartText: string, drop: ReadonlySet<string>): stri
  * Maps a `# Source:` path (`<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/y.yaml`) to the file in
  * the chart's folder: sub-charts are found by the name in their Chart.yaml, which need not be their folder's.
  */
-export function chartLayout(chartDir: string, rootName: string): (sourcePath: string) => string | undefined {
+function chartLayout(chartDir: string, rootName: string): (sourcePath: string) => string | undefined {
   const subDirs = new Map<string, Map<string, string>>();
   const subOf = (dir: string, name: string): string | undefined => {
     let m = subDirs.get(dir);

@@ -32,7 +32,7 @@ export interface Kustomization {
 }
 
 /** The kustomization file of a folder, if it has one. */
-export function kustomizationFileIn(dir: string): string | undefined {
+function kustomizationFileIn(dir: string): string | undefined {
   for (const name of KUSTOMIZATION_FILES) {
     const f = join(dir, name);
     try {

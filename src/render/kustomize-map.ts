@@ -27,7 +27,7 @@ import {
 import { lineStartsOf, type MappedLine, type MappedPart, type Produced, type SourceFile, type SourceMapTable } from './source-map';
 import { lineIndex } from './template-lines';
 
-export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 /** A patch as a kustomization lists it: a file, or inline text at an offset of the kustomization file. */
 export interface PatchRef {
@@ -114,7 +114,7 @@ export interface KustomizeMapOptions {
 }
 
 /** Splits `kustomize build` output into documents (at `---` lines). */
-export function splitDocuments(stdout: string): string[] {
+function splitDocuments(stdout: string): string[] {
   const out: string[] = [];
   let current: string[] = [];
   const lines = stdout.split('\n');
@@ -164,7 +164,7 @@ export function stripOrigin(docText: string): { text: string; origin: Record<str
 }
 
 /** Reads an origin annotation's fields. */
-export function originOf(raw: Record<string, unknown> | undefined, resolve: (p: string) => string): Origin {
+function originOf(raw: Record<string, unknown> | undefined, resolve: (p: string) => string): Origin {
   if (!raw) return {};
   const path = typeof raw.path === 'string' && raw.repo === undefined ? resolve(raw.path) : undefined;
   const configuredIn = typeof raw.configuredIn === 'string' ? resolve(raw.configuredIn) : undefined;

@@ -37,7 +37,7 @@ export function hoverText(facts: HoverFacts, format: HoverFormat): string {
   return format === 'markdown' ? renderMarkdown(blocks) : renderPlaintext(blocks);
 }
 
-export function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block[] {
+function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block[] {
   const written = `${ref.host}${ref.port !== undefined ? `:${ref.port}` : ''}`;
   // A name the pod answers itself: what the cluster DNS would say is beside the point.
   if (ref.local && note) return [paragraph(code(written)), paragraph(note)];

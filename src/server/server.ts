@@ -29,7 +29,7 @@ import { type Answered, hoverText, inlayText } from './present';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
-export { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, type ServerSettings } from './settings';
+export { DEFAULT_SETTINGS, type ServerSettings } from './settings';
 
 /** What the server needs from its connection. */
 export interface ServerClient {

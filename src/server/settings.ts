@@ -53,9 +53,6 @@ const everyPodRecordsMode: [Unlisted<PodRecordsMode, typeof POD_RECORDS_SETTINGS
 void everySeverity;
 void everyPodRecordsMode;
 
-/** Settings read when the server starts and not after: changing them takes a restart of the server. */
-export const RESTART_OPTIONS = ['cluster', 'kubeconfig', 'context'] as const;
-
 /** `initializationOptions`, as the server reads them. */
 export interface InitOptions {
   /** Read the live cluster of the kubeconfig (default true). */

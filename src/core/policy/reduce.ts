@@ -77,7 +77,7 @@ function labelMap(v: unknown, path: string, refusals: Refusals): Record<string, 
 }
 
 /** A LabelSelector; undefined for an absent or null field (which differs from `{}`, which selects everything). */
-export function reduceSelector(v: unknown, path: string, refusals: Refusals): LabelSelector | undefined {
+function reduceSelector(v: unknown, path: string, refusals: Refusals): LabelSelector | undefined {
   if (v === undefined || v === null) return undefined;
   const o = obj(v);
   if (!o) {
