@@ -24,7 +24,7 @@ let client: LanguageClient | undefined;
 
 /** The least time between two redraws of the views that model changes cause. */
 const VIEW_REFRESH_MS = 1000;
-/** Where the namespaces each context shows are kept, per workspace: `filterKey` → names (absent: all). */
+/** The workspace state key of the namespace filters. */
 const FILTERS = 'netlens.namespaceFilter';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -36,14 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createClient(context, output);
   await startClient(client, output);
 
-  const filterOf = (info: Pick<ModelInfo, 'kind' | 'context'> | undefined) =>
-    context.workspaceState.get<Record<string, string[]>>(FILTERS, {})[filterKey(info)];
-  const saveFilter = async (info: ModelInfo, chosen: readonly string[] | undefined) => {
-    const filters = { ...context.workspaceState.get<Record<string, string[]>>(FILTERS, {}) };
-    if (chosen) filters[filterKey(info)] = [...chosen];
-    else delete filters[filterKey(info)];
-    await context.workspaceState.update(FILTERS, filters);
-  };
+  const { filterOf, saveFilter } = namespaceFilters(context.workspaceState);
   const tree = new NetLensTree(() => client, filterOf);
   const view = vscode.window.createTreeView('netlens.tree', { treeDataProvider: tree, showCollapseAll: true });
   /** Reveals and selects the tree item with this id (see src/protocol/ids.ts). */
@@ -107,6 +100,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       clusterStatus = s;
     });
   }
+}
+
+/** The namespaces each context shows, kept per workspace: `filterKey` → names (absent: all). */
+function namespaceFilters(state: vscode.Memento) {
+  const all = () => state.get<Record<string, string[]>>(FILTERS, {});
+  return {
+    filterOf: (info: Pick<ModelInfo, 'kind' | 'context'> | undefined): readonly string[] | undefined => all()[filterKey(info)],
+    saveFilter: async (info: ModelInfo, chosen: readonly string[] | undefined): Promise<void> => {
+      const filters = { ...all() };
+      if (chosen) filters[filterKey(info)] = [...chosen];
+      else delete filters[filterKey(info)];
+      await state.update(FILTERS, filters);
+    },
+  };
 }
 
 async function startClient(c: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
