@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
-import { DEFAULT_NAMESPACE } from '../core/names';
+import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import { runCheckWithRenders } from './check';
@@ -83,8 +83,13 @@ async function main(argv: string[]): Promise<number> {
       { connect },
     );
   if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
+  return resolveCommand(rest);
+}
+
+/** `netlens resolve`: one name or IP, or a batch of them, answered from manifests or a live cluster. */
+async function resolveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: rest,
+    args,
     allowPositionals: true,
     options: {
       file: { type: 'string', short: 'f', multiple: true },
@@ -141,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     live?.stop();
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
   try {
@@ -209,7 +214,7 @@ async function checkCommand(args: string[]): Promise<number> {
       (s) => process.stderr.write(s),
     );
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { LiveModel } from '../cluster/live-model';
 import { parseIP } from '../core/ip';
 import type { Pod, Protocol } from '../core/model';
-import { DEFAULT_NAMESPACE, labelsUnder } from '../core/names';
+import { DEFAULT_NAMESPACE, InvalidZoneError, labelsUnder } from '../core/names';
 import {
   type DnsReach,
   judge,
@@ -193,7 +193,7 @@ async function load(
     if (snapshot.networkPolicies === undefined) err(`netlens: NetworkPolicies of ${name} cannot be read; verdicts are unknown\n`);
     return { snapshot, resolver: new Resolver(snapshot, { ...resolverOptions, sourceName: name }), live, name };
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
 }

@@ -76,10 +76,21 @@ export function normalizeName(input: string): NameResult {
   return { ok: true, name: { fqdn: `${body.toLowerCase()}.`, absolute, dots } };
 }
 
+/** A cluster domain (zone) that is no DNS name. */
+export class InvalidZoneError extends Error {
+  constructor(
+    readonly zone: string,
+    readonly error: NameError,
+  ) {
+    super(`Invalid cluster domain "${zone}": ${error.message}`);
+    this.name = 'InvalidZoneError';
+  }
+}
+
 /** Normalises a zone parameter (`cluster.local`, `Cluster.Local.`) to lower case without the trailing dot. */
 export function normalizeZone(zone: string): string {
   const result = normalizeName(zone);
-  if (!result.ok) throw new Error(`Invalid cluster domain "${zone}": ${result.error.message}`);
+  if (!result.ok) throw new InvalidZoneError(zone, result.error);
   return result.name.fqdn === '.' ? '' : result.name.fqdn.slice(0, -1);
 }
 

@@ -124,6 +124,43 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     const pos = m.lineCounter.linePos(obj.source.start);
     problems.push({ uri: obj.uri, code: 'invalid-value', severity: 'warning', message, offset: obj.source.start, line: pos.line, column: pos.col });
   });
+  const { namespaces, services, pods, nodes, declaredSlices, declaredEndpoints, configConsumers, counts } = readObjects(
+    latest.values(),
+    reader,
+    defaultNamespace,
+  );
+  addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
+
+  const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
+  const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
+  for (const cr of facts.customResources) used.add(cr.namespace);
+  for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
+  const policies = readPolicies(manifests, defaultNamespace);
+  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
+  Object.assign(counts, policies.counts);
+  problems.push(...policies.problems);
+  const objects: ClusterObjects = {
+    namespaces,
+    services,
+    endpointSlices,
+    pods,
+    nodes,
+    networkPolicies: policies.networkPolicies,
+    otherPolicies: policies.otherPolicies,
+  };
+  // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
+  // bomb refused by `value()`, and copying them before that would leave it out of the report.
+  const parseProblems = manifests.flatMap((m) => m.problems);
+  return {
+    snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
+    objects,
+    report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
+    facts: configConsumers.size > 0 ? { ...facts, configConsumers } : facts,
+  };
+}
+
+/** The records of the workspace's objects, by kind; workloads become the pods (and operators' Services) they make. */
+function readObjects(objects: Iterable<ManifestObject>, reader: ObjectReader, defaultNamespace: string) {
   const namespaces: Namespace[] = [];
   const services: Service[] = [];
   const pods: Pod[] = [];
@@ -132,7 +169,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const declaredEndpoints: EndpointSlice[] = [];
   const configConsumers = new Map<string, ObjectRef[]>();
   const counts: Record<string, number> = {};
-  for (const obj of latest.values()) {
+  for (const obj of objects) {
     counts[obj.kind] = (counts[obj.kind] ?? 0) + 1;
     switch (obj.kind) {
       case 'Namespace':
@@ -169,34 +206,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
       }
     }
   }
-  addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
-
-  const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
-  const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
-  for (const cr of facts.customResources) used.add(cr.namespace);
-  for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
-  const policies = readPolicies(manifests, defaultNamespace);
-  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
-  Object.assign(counts, policies.counts);
-  problems.push(...policies.problems);
-  const objects: ClusterObjects = {
-    namespaces,
-    services,
-    endpointSlices,
-    pods,
-    nodes,
-    networkPolicies: policies.networkPolicies,
-    otherPolicies: policies.otherPolicies,
-  };
-  // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
-  // bomb refused by `value()`, and copying them before that would leave it out of the report.
-  const parseProblems = manifests.flatMap((m) => m.problems);
-  return {
-    snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
-    objects,
-    report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
-    facts: configConsumers.size > 0 ? { ...facts, configConsumers } : facts,
-  };
+  return { namespaces, services, pods, nodes, declaredSlices, declaredEndpoints, configConsumers, counts };
 }
 
 /**

@@ -491,7 +491,11 @@ function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
     }
     if (nl < 0) break;
   }
-  // Pair host keys with the port key of the same section.
+  scanEntries(entries, options, sink);
+}
+
+/** Each `key = value` line's value, a host key paired with the port key of the same section. */
+function scanEntries(entries: readonly Entry[], options: ConfigOptions, sink: Sink): void {
   const bySection = new Map<string, Entry[]>();
   for (const e of entries) {
     const list = bySection.get(e.section);
