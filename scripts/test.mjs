@@ -1,6 +1,8 @@
 // The project's test command. `npm test` runs every tier; `npm test -- unit` (or `npm run test:unit`) one.
 // Before any tier: the formatter and linter (Biome; it also checks that src/core imports no Node, vscode, LSP or
-// client-node module), the type checks and the bundles.
+// client-node module), that every imported package is declared (scripts/check-imports.mjs), that no function in src
+// is longer than 80 lines without a reason stated above it (scripts/function-lengths.mjs), the type checks and the
+// bundles.
 // Tiers:
 //   unit  in-process tests of the code: no server, no child process.
 //   integration  the CLI and the language server as child processes (stdio, exit statuses, output formats), and
@@ -56,6 +58,8 @@ const testFiles = (tier) =>
 const biome = join(root, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
 const ok =
   step('Format, lint, and the import boundary of src/core (biome ci)', process.execPath, [biome, 'ci', '.']) &&
+  step('Every imported package declared in package.json', process.execPath, ['scripts/check-imports.mjs']) &&
+  step('No function in src longer than 80 lines without a reason', process.execPath, ['scripts/function-lengths.mjs']) &&
   step('Type-check and compile', process.execPath, [tsc, '-p', '.']) &&
   step('Type-check src/core without Node types', process.execPath, [tsc, '-p', 'src/core']) &&
   step('Type-check the extension with its own settings', process.execPath, [tsc, '-p', 'src/extension']) &&

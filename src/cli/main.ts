@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
+import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
 import { runCheckWithRenders } from './check';
@@ -82,8 +83,13 @@ async function main(argv: string[]): Promise<number> {
       { connect },
     );
   if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
+  return resolveCommand(rest);
+}
+
+/** `netlens resolve`: one name or IP, or a batch of them, answered from manifests or a live cluster. */
+async function resolveCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: rest,
+    args,
     allowPositionals: true,
     options: {
       file: { type: 'string', short: 'f', multiple: true },
@@ -122,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values.zone !== undefined ? { zone: values.zone } : {}),
     podRecords: podRecords as PodRecordsMode,
   };
-  let namespace = values.namespace ?? 'default';
+  let namespace = values.namespace ?? DEFAULT_NAMESPACE;
   let resolver: Resolver;
   let live: LiveModel | undefined;
   try {
@@ -140,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     live?.stop();
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
   try {
@@ -199,7 +205,7 @@ async function checkCommand(args: string[]): Promise<number> {
         paths: positionals,
         format: format as CheckFormat,
         color: useColor(process.stdout),
-        namespace: values.namespace ?? 'default',
+        namespace: values.namespace ?? DEFAULT_NAMESPACE,
         ...(values.zone ? { zone: values.zone } : {}),
         podRecords: podRecords as PodRecordsMode,
         render,
@@ -208,7 +214,7 @@ async function checkCommand(args: string[]): Promise<number> {
       (s) => process.stderr.write(s),
     );
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
 }

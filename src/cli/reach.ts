@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { LiveModel } from '../cluster/live-model';
 import { parseIP } from '../core/ip';
 import type { Pod, Protocol } from '../core/model';
-import { labelsUnder } from '../core/names';
+import { DEFAULT_NAMESPACE, InvalidZoneError, labelsUnder } from '../core/names';
 import {
   type DnsReach,
   judge,
@@ -130,7 +130,7 @@ async function reach(args: readonly string[], out: Write, err: Write, deps: Reac
   } else if (positionals.length !== 2) {
     throw new UsageError(positionals.length < 2 ? 'give a SOURCE and a TARGET' : `give one SOURCE and one TARGET; got ${positionals.length} arguments`);
   }
-  const loaded = await load(files, values.namespace ?? 'default', values.zone, values.context, values.kubeconfig, err, deps);
+  const loaded = await load(files, values.namespace ?? DEFAULT_NAMESPACE, values.zone, values.context, values.kubeconfig, err, deps);
   if (typeof loaded === 'number') return loaded;
   try {
     if (values.matrix) {
@@ -193,7 +193,7 @@ async function load(
     if (snapshot.networkPolicies === undefined) err(`netlens: NetworkPolicies of ${name} cannot be read; verdicts are unknown\n`);
     return { snapshot, resolver: new Resolver(snapshot, { ...resolverOptions, sourceName: name }), live, name };
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('Invalid cluster domain')) throw new UsageError(e.message);
+    if (e instanceof InvalidZoneError) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -519,7 +519,7 @@ function answerText(a: Answer): string {
 
 const MARK: Readonly<Record<string, string>> = { allowed: '.', blocked: 'X', partial: '~', unknown: '?', none: '-' };
 
-export function matrixJson(m: Matrix): object {
+function matrixJson(m: Matrix): object {
   return {
     workloads: m.workloads.map((w) => ({ id: w.id, namespace: w.namespace, kind: w.kind, name: w.name, pods: w.pods, ports: w.ports, dns: w.dns })),
     cells: m.cells.map((c) => ({

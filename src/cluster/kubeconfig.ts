@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_NAMESPACE } from '../core/names';
 
 import { KubeconfigError } from './kubeconfig-error';
 
@@ -92,7 +93,7 @@ export function loadKubeconfig(options: KubeconfigOptions = {}): LoadedKubeconfi
       contextName,
     );
   }
-  return { kubeConfig: kc, files: present, context: contextName, namespace: context.namespace || 'default', server: cluster.server };
+  return { kubeConfig: kc, files: present, context: contextName, namespace: context.namespace || DEFAULT_NAMESPACE, server: cluster.server };
 }
 
 /** kubectl's merge: entries of later files are added only where the name is new; the first current-context wins. */

@@ -7,7 +7,7 @@
 import type { CustomResource, WorkspaceFacts } from './facts';
 import { canonicalIP, dashedIP, parseIP } from './ip';
 import type { Protocol, Service } from './model';
-import { normalizeName } from './names';
+import { normalizeName, podFqdn, serviceFqdn } from './names';
 import { KINDS, type Reference } from './references';
 import type { DnsAnswer, Resolver } from './resolver';
 import type { ClusterSnapshot } from './snapshot';
@@ -345,7 +345,7 @@ function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): F
   const zone = source.resolver.zone;
   const rules = source.facts.destinationRules.filter((r) => {
     const h = r.host.toLowerCase().replace(/\.$/, '');
-    return h === `${info.name}.${info.namespace}.svc.${zone}` || (r.namespace === info.namespace && h === info.name);
+    return h === serviceFqdn(info.name, info.namespace, zone) || (r.namespace === info.namespace && h === info.name);
   });
   if (rules.length === 0) return [];
   const subset = ref.subset;
@@ -398,6 +398,30 @@ function checkDefinedSubsets(ref: Reference, answer: DnsAnswer, source: CheckSou
 
 /** A name that was not found: say what is missing, if the name is meant for the cluster. */
 function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: CheckSource): Finding[] | undefined {
+  const meant = meantName(ref, fqdn, answer, source);
+  if (meant === undefined || Array.isArray(meant)) return meant;
+  const snapshot = source.resolver.snapshot;
+  if (!snapshot.hasNamespace(meant.namespace)) return missingNamespace(ref, meant.namespace, source);
+  const svc = snapshot.service(meant.namespace, meant.service);
+  if (!svc) return !source.live && !declaresServices(snapshot, meant.namespace) ? undefined : missingService(ref, meant, source);
+  if (meant.endpoint !== undefined) return missingEndpoint(ref, svc, meant.endpoint, snapshot);
+  return [finding('NL001', ref.hostStart, ref.hostEnd, `${ref.host} does not resolve: ${answer.explanation.summary}`)];
+}
+
+/** The Service (and endpoint) a name not found was meant to reach, and in which namespace. */
+interface MeantName {
+  readonly service: string;
+  readonly namespace: string;
+  readonly endpoint?: string;
+  /** Written as one label: a short name the pod's own namespace completes. */
+  readonly short: boolean;
+}
+
+/**
+ * What a name that was not found was meant to be, by its labels: a finding of its own when its form is wrong,
+ * undefined when it is not meant for the cluster (a name the cluster DNS forwards).
+ */
+function meantName(ref: Reference, fqdn: string, answer: DnsAnswer, source: CheckSource): MeantName | Finding[] | undefined {
   const snapshot = source.resolver.snapshot;
   const zone = source.resolver.zone;
   const labels = fqdn.slice(0, -1).split('.');
@@ -450,68 +474,74 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
     return undefined;
   }
   if (!namespace || !service) return undefined;
-  if (!snapshot.hasNamespace(namespace)) {
-    const near = closest(namespace, snapshot.namespaceNames());
-    // Namespaces are often made outside the manifests (`kubectl create namespace`, Helm's --create-namespace, a chart
-    // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
-    if (near.length === 0 && !source.live) return undefined;
-    const fixes = near.map((ns) =>
-      replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escapeRegExp(namespace!)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`),
-    );
-    return [
-      finding(
-        'NL002',
-        ref.hostStart,
-        ref.hostEnd,
-        `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
-        fixes,
-      ),
-    ];
-  }
-  const svc = snapshot.service(namespace, service);
-  if (!svc && !source.live && !declaresServices(snapshot, namespace)) return undefined;
-  if (!svc) {
-    const near = closest(
-      service,
-      [...snapshot.servicesIn(namespace)].map((s) => s.name),
-    );
-    const fixes: Fix[] = near.map((n) =>
-      replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service!)}`, 'i'), `$1${n}`)),
-    );
-    // The same name in another namespace: qualify it, as a pod elsewhere must.
-    const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
-    if (labels.length === 1)
-      for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
-    const hints = [
-      near.length > 0 ? `did you mean ${near.join(' or ')}?` : undefined,
-      elsewhere.length > 0 ? `a Service of that name is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}` : undefined,
-    ].filter(Boolean);
-    const where = labels.length === 1 ? `namespace ${namespace} (where this pod looks up short names)` : `namespace ${namespace}`;
-    return [
-      finding(
-        'NL001',
-        ref.hostStart,
-        ref.hostEnd,
-        `No Service "${service}" in ${where} in ${source.name}${hints.length > 0 ? `; ${hints.join('; ')}` : '.'}`,
-        fixes,
-      ),
-    ];
-  }
-  if (endpoint !== undefined) {
-    const names = endpointNames(snapshot, svc);
-    const near = closest(endpoint, names);
-    const subdomainHint = svc.headless ? '' : ' (only pods whose subdomain is this Service get such names)';
-    return [
-      finding(
-        'NL009',
-        ref.hostStart,
-        ref.hostEnd,
-        `Service ${svc.namespace}/${svc.name} has no endpoint named "${endpoint}"${subdomainHint}${names.length > 0 ? `; its endpoints are ${names.slice(0, 8).join(', ')}` : '; it has no ready endpoints'}.`,
-        near.map((n) => replace(ref, ref.host.replace(new RegExp(`^${escapeRegExp(endpoint!)}`, 'i'), n))),
-      ),
-    ];
-  }
-  return [finding('NL001', ref.hostStart, ref.hostEnd, `${ref.host} does not resolve: ${answer.explanation.summary}`)];
+  return { service, namespace, ...(endpoint !== undefined ? { endpoint } : {}), short: labels.length === 1 };
+}
+
+/** NL002: a namespace that does not exist, with the near ones as fixes. */
+function missingNamespace(ref: Reference, namespace: string, source: CheckSource): Finding[] | undefined {
+  const snapshot = source.resolver.snapshot;
+  const near = closest(namespace, snapshot.namespaceNames());
+  // Namespaces are often made outside the manifests (`kubectl create namespace`, Helm's --create-namespace, a chart
+  // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
+  if (near.length === 0 && !source.live) return undefined;
+  const fixes = near.map((ns) =>
+    replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escapeRegExp(namespace)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`),
+  );
+  return [
+    finding(
+      'NL002',
+      ref.hostStart,
+      ref.hostEnd,
+      `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
+      fixes,
+    ),
+  ];
+}
+
+/** NL001: no Service of that name in the namespace; the near names, and the same name elsewhere, as fixes. */
+function missingService(ref: Reference, { service, namespace, endpoint, short }: MeantName, source: CheckSource): Finding[] {
+  const snapshot = source.resolver.snapshot;
+  const near = closest(
+    service,
+    [...snapshot.servicesIn(namespace)].map((s) => s.name),
+  );
+  const fixes: Fix[] = near.map((n) =>
+    replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service)}`, 'i'), `$1${n}`)),
+  );
+  // The same name in another namespace: qualify it, as a pod elsewhere must.
+  const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
+  if (short)
+    for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
+  const hints = [
+    near.length > 0 ? `did you mean ${near.join(' or ')}?` : undefined,
+    elsewhere.length > 0 ? `a Service of that name is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}` : undefined,
+  ].filter(Boolean);
+  const where = short ? `namespace ${namespace} (where this pod looks up short names)` : `namespace ${namespace}`;
+  return [
+    finding(
+      'NL001',
+      ref.hostStart,
+      ref.hostEnd,
+      `No Service "${service}" in ${where} in ${source.name}${hints.length > 0 ? `; ${hints.join('; ')}` : '.'}`,
+      fixes,
+    ),
+  ];
+}
+
+/** NL009: a Service without an endpoint of that name. */
+function missingEndpoint(ref: Reference, svc: Service, endpoint: string, snapshot: ClusterSnapshot): Finding[] {
+  const names = endpointNames(snapshot, svc);
+  const near = closest(endpoint, names);
+  const subdomainHint = svc.headless ? '' : ' (only pods whose subdomain is this Service get such names)';
+  return [
+    finding(
+      'NL009',
+      ref.hostStart,
+      ref.hostEnd,
+      `Service ${svc.namespace}/${svc.name} has no endpoint named "${endpoint}"${subdomainHint}${names.length > 0 ? `; its endpoints are ${names.slice(0, 8).join(', ')}` : '; it has no ready endpoints'}.`,
+      near.map((n) => replace(ref, ref.host.replace(new RegExp(`^${escapeRegExp(endpoint)}`, 'i'), n))),
+    ),
+  ];
 }
 
 /** The port written beside a name must be one the Service exposes. */
@@ -700,7 +730,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
       const ip = canonicalIP(podLabel.replace(/-/g, '.')) ?? podLabel;
       const pod = snapshot.podsWithIP(ip)[0];
       const ns = before.length === 3 ? before[1]! : (pod?.namespace ?? ref.namespace);
-      const fixed = `${dashedIP(ip)}.${ns}.pod.${zone}${trailingDot}`;
+      const fixed = `${podFqdn(ip, ns, zone)}${trailingDot}`;
       return finding(
         'NL008',
         ref.hostStart,
@@ -710,7 +740,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
       );
     }
     if (before.length === 2 && kind !== 'svc' && kind !== 'pod' && snapshot.hasNamespace(kind)) {
-      const fixed = `${before[0]}.${kind}.svc.${zone}${trailingDot}`;
+      const fixed = `${serviceFqdn(before[0]!, kind, zone)}${trailingDot}`;
       return finding(
         'NL008',
         ref.hostStart,

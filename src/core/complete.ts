@@ -5,6 +5,7 @@
  */
 
 import type { Service } from './model';
+import { serviceFqdn } from './names';
 import { envHostPosition } from './references/commands';
 import { keyHostStrength } from './references/config';
 import type { ClusterSnapshot } from './snapshot';
@@ -195,7 +196,7 @@ function names(ctx: CompletionContext, namespace: string, host: string, start: n
   }
   const svc = snapshot.service(second!, first!);
   if (labels.length === 3 && svc && 'svc'.startsWith(last)) item(`${first}.${second}.svc`, 'zone', describe(snapshot, svc));
-  if (labels.length === 4 && svc && labels[2] === 'svc' && zone.startsWith(last)) item(`${first}.${second}.svc.${zone}`, 'zone', describe(snapshot, svc));
+  if (labels.length === 4 && svc && labels[2] === 'svc' && zone.startsWith(last)) item(serviceFqdn(first!, second!, zone), 'zone', describe(snapshot, svc));
   return out;
 }
 
@@ -267,6 +268,6 @@ function describe(snapshot: ClusterSnapshot, s: Service): string {
     : s.type === 'ExternalName'
       ? `ExternalName ${s.externalName ?? ''}`
       : (s.clusterIPs[0] ?? 'cluster IP allocated by the cluster');
-  const ready = snapshot.readyAddresses(s.namespace, s.name);
+  const ready = snapshot.endpointCounts(s.namespace, s.name).ready;
   return `Service ${s.namespace}/${s.name} · ${ip} · ports ${s.ports.map((p) => p.port).join(', ') || 'none'} · ${ready} ready`;
 }

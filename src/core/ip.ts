@@ -81,11 +81,6 @@ export function ipFromReverseName(name: string): string | undefined {
   return undefined;
 }
 
-/** Whether a name lies in one of the reverse zones. */
-export function isReverseName(name: string): boolean {
-  return /(^|\.)(in-addr|ip6)\.arpa\.?$/.test(name);
-}
-
 /**
  * The dashed form of an IP used as a DNS label, as CoreDNS writes it for endpoints without a hostname:
  * dots or colons replaced by dashes (`10-1-2-3`, `fd00--1`).

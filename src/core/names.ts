@@ -3,7 +3,11 @@
  * compares, with the limits of RFC 1035 (63-octet labels, 255-octet names, so 253 characters of text).
  */
 
+import { dashedIP } from './ip';
+
 export const DEFAULT_ZONE = 'cluster.local';
+/** The namespace of an object that names none (and of the pod that asks, unless told otherwise). */
+export const DEFAULT_NAMESPACE = 'default';
 
 export const MAX_NAME_LENGTH = 253;
 export const MAX_LABEL_LENGTH = 63;
@@ -72,10 +76,21 @@ export function normalizeName(input: string): NameResult {
   return { ok: true, name: { fqdn: `${body.toLowerCase()}.`, absolute, dots } };
 }
 
+/** A cluster domain (zone) that is no DNS name. */
+export class InvalidZoneError extends Error {
+  constructor(
+    readonly zone: string,
+    readonly error: NameError,
+  ) {
+    super(`Invalid cluster domain "${zone}": ${error.message}`);
+    this.name = 'InvalidZoneError';
+  }
+}
+
 /** Normalises a zone parameter (`cluster.local`, `Cluster.Local.`) to lower case without the trailing dot. */
 export function normalizeZone(zone: string): string {
   const result = normalizeName(zone);
-  if (!result.ok) throw new Error(`Invalid cluster domain "${zone}": ${result.error.message}`);
+  if (!result.ok) throw new InvalidZoneError(zone, result.error);
   return result.name.fqdn === '.' ? '' : result.name.fqdn.slice(0, -1);
 }
 
@@ -90,6 +105,39 @@ export function isDns1123Label(label: string): boolean {
 /** RFC 1035 label: Service names. */
 export function isDns1035Label(label: string): boolean {
   return label.length > 0 && label.length <= MAX_LABEL_LENGTH && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(label);
+}
+
+/**
+ * The names CoreDNS's kubernetes plugin serves, without the trailing dot (add it where DNS compares names). A zone
+ * of `''` is the root: the names end in `.svc` and `.pod`.
+ */
+function inZone(name: string, zone: string): string {
+  return zone === '' ? name : `${name}.${zone}`;
+}
+
+/** `<namespace>.svc.<zone>`: a namespace's Service domain (the first search domain of its pods). */
+export function serviceDomain(namespace: string, zone: string): string {
+  return inZone(`${namespace}.svc`, zone);
+}
+
+/** `<namespace>.pod.<zone>`: a namespace's pod domain. */
+export function podDomain(namespace: string, zone: string): string {
+  return inZone(`${namespace}.pod`, zone);
+}
+
+/** `<service>.<namespace>.svc.<zone>`: a Service's name. */
+export function serviceFqdn(name: string, namespace: string, zone: string): string {
+  return `${name}.${serviceDomain(namespace, zone)}`;
+}
+
+/** `<hostname>.<service>.<namespace>.svc.<zone>`: an endpoint's name under its Service (a pod's hostname and subdomain). */
+export function endpointFqdn(hostname: string, service: string, namespace: string, zone: string): string {
+  return `${hostname}.${serviceFqdn(service, namespace, zone)}`;
+}
+
+/** `<a-b-c-d>.<namespace>.pod.<zone>`: the pod record of an IP. */
+export function podFqdn(ip: string, namespace: string, zone: string): string {
+  return `${dashedIP(ip)}.${podDomain(namespace, zone)}`;
 }
 
 /** If `fqdn` lies in `zone` (both normalised: fqdn with its dot, zone without), the labels before the zone. */

@@ -7,9 +7,10 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { type ManifestObject, namespaceOf, type ParsedManifest, parseManifest } from './manifests';
 import type { Service } from './model';
-import { groupOf, type Reference, scanReferences } from './references';
+import { type Reference, scanReferences } from './references';
 import { decodeBase64, utf8Text } from './references/base64';
 import { MASK, maskPlaceholders } from './references/hosts';
+import { groupOf } from './references/kinds';
 import { type MappedText, scalarText, sourceRange } from './references/scalar';
 import type { Resolver } from './resolver';
 

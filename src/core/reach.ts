@@ -12,19 +12,9 @@
  * - matrix.ts: the workload × workload table of `netlens reach --matrix`.
  */
 
-export { checkPolicies, type PolicyCheckOptions } from './reach/findings';
-export { type DnsReach, judge, judgeDns, type Reach, type ReachPath, type ReachReason, type ReachTarget } from './reach/judge';
-export { type Matrix, type MatrixCell, type MatrixOptions, type MatrixPort, type MatrixWorkload, reachMatrix, servedPorts } from './reach/matrix';
-export { ReachModel, reachModel, type Workload, workloadId } from './reach/model';
-export {
-  holderOf,
-  isPodConnection,
-  judgeTarget,
-  type ReachOptions,
-  type ReferenceVerdict,
-  referenceVerdict,
-  serviceTarget,
-  type Target,
-  type TargetSummary,
-} from './reach/reference';
-export { blockedPath, dnsText, list, reachText, targetText, verdictLine } from './reach/text';
+export { checkPolicies } from './reach/findings';
+export { type DnsReach, judge, judgeDns, type Reach, type ReachPath } from './reach/judge';
+export { type Matrix, reachMatrix, servedPorts } from './reach/matrix';
+export { ReachModel, reachModel, type Workload } from './reach/model';
+export { judgeTarget, type ReferenceVerdict, referenceVerdict, serviceTarget, type Target, type TargetSummary } from './reach/reference';
+export { list, reachText, targetText } from './reach/text';

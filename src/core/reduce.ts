@@ -20,6 +20,7 @@ import type {
   ServicePort,
   ServiceType,
 } from './model';
+import { DEFAULT_NAMESPACE } from './names';
 
 export type Json = Record<string, unknown>;
 
@@ -176,7 +177,7 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
     ingress.push({ ...(ip ? { ip } : {}), ...(hostname ? { hostname } : {}) });
   }
   return {
-    namespace: intern.s(m.namespace || namespace || 'default'),
+    namespace: intern.s(m.namespace || namespace || DEFAULT_NAMESPACE),
     name: m.name,
     type,
     headless,
@@ -210,7 +211,7 @@ export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, names
     warn(`EndpointSlice ${m.name}: addressType ${JSON.stringify(o.addressType)} is not IPv4, IPv6 or FQDN; ignored.`);
     return undefined;
   }
-  const ns = intern.s(m.namespace || namespace || 'default');
+  const ns = intern.s(m.namespace || namespace || DEFAULT_NAMESPACE);
   const endpoints: Endpoint[] = [];
   for (const e of arr(o.endpoints)) {
     const eo = obj(e);
@@ -274,7 +275,7 @@ export function reducePod(o: Json, intern: Interner, warn: Warn, namespace?: str
   const subdomain = str(spec.subdomain);
   const nodeName = str(spec.nodeName);
   return {
-    namespace: intern.s(m.namespace || namespace || 'default'),
+    namespace: intern.s(m.namespace || namespace || DEFAULT_NAMESPACE),
     name: m.name,
     ips: podIPs,
     labels: intern.labels(stringMap(m.labels)),

@@ -9,7 +9,18 @@
  */
 import { canonicalIP, dashedIP, ipFromReverseName, parseIP, reverseName, undashIP } from './ip';
 import type { Endpoint, Service } from './model';
-import { DEFAULT_ZONE, labelsUnder, type NameError, normalizeName, normalizeZone } from './names';
+import {
+  DEFAULT_NAMESPACE,
+  DEFAULT_ZONE,
+  endpointFqdn,
+  labelsUnder,
+  type NameError,
+  normalizeName,
+  normalizeZone,
+  podDomain,
+  serviceDomain,
+  serviceFqdn,
+} from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
 export const QUERY_TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'ANY'] as const;
@@ -153,9 +164,9 @@ export class Resolver {
     const qtype = request.qtype ?? 'A';
     const { fqdn, absolute, dots } = normalized.name;
     if (absolute) return { ok: true, answer: this.query(fqdn, qtype) };
-    const namespace = request.namespace ?? 'default';
+    const namespace = request.namespace ?? DEFAULT_NAMESPACE;
     const ndots = request.ndots ?? 5;
-    const search = [`${namespace}.svc.${this.zone}`, `svc.${this.zone}`, this.zone].filter((d) => d !== '');
+    const search = [serviceDomain(namespace, this.zone), `svc.${this.zone}`, this.zone].filter((d) => d !== '');
     const expanded = search.map((d) => `${fqdn}${d}.`);
     const candidates = dots >= ndots ? [fqdn, ...expanded] : [...expanded, fqdn];
     const tried: DnsAnswer[] = [];
@@ -414,7 +425,7 @@ export class Resolver {
    * allocated it), or for a headless Service each ready address of `endpoints` under its endpoint name.
    */
   private serviceAddresses(svc: Service, endpoints: readonly Endpoint[]): DnsRecord[] {
-    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
+    const base = `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`;
     const type = (ip: string): 'A' | 'AAAA' => (parseIP(ip)?.family === 6 ? 'AAAA' : 'A');
     if (svc.headless) {
       return endpoints
@@ -523,7 +534,7 @@ export class Resolver {
     const svc = this.snapshot.servicesWithClusterIP(ip)[0];
     if (svc) {
       return {
-        records: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
+        records: [{ name, type: 'PTR', data: `${serviceFqdn(svc.name, svc.namespace, this.zone)}.` }],
         nameError: false,
         why: { ...why(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), service: svc },
       };
@@ -532,7 +543,7 @@ export class Resolver {
     const seen = new Set<string>();
     for (const hit of this.snapshot.endpointsWithIP(ip)) {
       if (!hit.endpoint.ready || hit.slice.serviceName === undefined) continue;
-      const target = `${endpointHostname(hit.endpoint, ip)}.${hit.slice.serviceName}.${hit.slice.namespace}.svc.${this.zone}.`;
+      const target = `${endpointFqdn(endpointHostname(hit.endpoint, ip), hit.slice.serviceName, hit.slice.namespace, this.zone)}.`;
       if (seen.has(target)) continue;
       seen.add(target);
       records.push({ name, type: 'PTR', data: target });
@@ -596,7 +607,7 @@ export class Resolver {
       return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
-    const target = `${podName}.${ns}.pod.${this.zone}.`;
+    const target = `${podName}.${podDomain(ns, this.zone)}.`;
     if (this.podRecords === 'insecure') {
       if (!parsed) return { items: [], nameError: true, why: why(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`) };
       return {
@@ -628,92 +639,86 @@ export class Resolver {
 
   private findServices(ns: string, serviceName: string, extra: string[]): Lookup {
     if (serviceName === '') {
-      return { items: [], nameError: false, why: why(`${ns}.svc.${this.zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`) };
+      return {
+        items: [],
+        nameError: false,
+        why: why(`${serviceDomain(ns, this.zone)}. is the domain of namespace ${ns}: it exists and holds no records of its own.`),
+      };
     }
     const svc = this.snapshot.service(ns, serviceName);
     if (!svc) {
       return { items: [], nameError: true, why: why(`Namespace ${ns} has no Service "${serviceName}" in ${this.source}.`) };
     }
-    const endpoint = extra.length === 1 ? extra[0]! : '';
-    const port = extra.length === 2 ? stripUnderscore(extra[0]!) : '';
-    const proto = extra.length === 2 ? stripUnderscore(extra[1]!) : '';
-    const ref = `Service ${svc.namespace}/${svc.name}`;
-    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
+    const q: ServiceQuery = {
+      svc,
+      endpoint: extra.length === 1 ? extra[0]! : '',
+      port: extra.length === 2 ? stripUnderscore(extra[0]!) : '',
+      proto: extra.length === 2 ? stripUnderscore(extra[1]!) : '',
+      ref: `Service ${svc.namespace}/${svc.name}`,
+      base: `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`,
+    };
+    if (svc.type === 'ExternalName') return externalNameLookup(q);
+    if (svc.headless || q.endpoint !== '') return this.endpointLookup(q);
+    return this.clusterIPLookup(q);
+  }
 
-    if (svc.type === 'ExternalName') {
-      const w: Why = { ...why(`${ref} is an ExternalName for ${svc.externalName ?? '(nothing)'}.`), service: svc };
-      if (endpoint !== '' || port !== '' || proto !== '') {
-        return { items: [], nameError: true, why: { ...w, details: [`ExternalName Services have no endpoint or port names below them.`] } };
-      }
-      if (!svc.externalName || parseIP(svc.externalName) !== undefined) {
-        return {
-          items: [],
-          nameError: true,
-          why: {
-            ...w,
-            details: [
-              `Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
-            ],
-          },
-        };
-      }
-      return { items: [{ host: svc.externalName, family: 0, port: 0, target: base }], nameError: false, why: w };
-    }
-
-    if (svc.headless || endpoint !== '') {
-      const items: Item[] = [];
-      let ready = 0;
-      let notReady = 0;
-      let pendingEndpoints = false;
-      for (const slice of this.snapshot.slicesOf(ns, serviceName)) {
-        if (slice.addressType === 'FQDN') continue;
-        const ports = slice.ports.length > 0 ? slice.ports : [{ name: '', port: -1, protocol: '' as const }];
-        for (const ep of slice.endpoints) {
-          if (!ep.ready) {
-            notReady += Math.max(1, ep.addresses.length);
-            continue;
-          }
-          const addresses: (string | null)[] = ep.pending ? Array.from({ length: ep.pending.replicas }, () => null) : [...ep.addresses];
-          for (const [replica, address] of addresses.entries()) {
-            const host = address === null ? ep.hostname : endpointHostname(ep, address);
-            if (endpoint !== '' && host !== endpoint) continue;
-            if (address === null) pendingEndpoints = true;
-            ready++;
-            for (const p of ports) {
-              if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
-              const family = slice.addressType === 'IPv6' ? 6 : 4;
-              items.push({
-                host: address,
-                family,
-                port: p.port ?? -1,
-                target: host === undefined ? base : `${host}.${base}`,
-                ...(address === null ? { pendingKey: `${ep.targetRef?.name ?? ''}/${replica}/${family}` } : {}),
-              });
-            }
+  /** A headless Service's name, or an endpoint's name under any Service: one record per ready endpoint address. */
+  private endpointLookup({ svc, endpoint, port, proto, ref, base }: ServiceQuery): Lookup {
+    const items: Item[] = [];
+    let ready = 0;
+    let notReady = 0;
+    let pendingEndpoints = false;
+    for (const slice of this.snapshot.slicesOf(svc.namespace, svc.name)) {
+      if (slice.addressType === 'FQDN') continue;
+      const ports = slice.ports.length > 0 ? slice.ports : [{ name: '', port: -1, protocol: '' as const }];
+      for (const ep of slice.endpoints) {
+        if (!ep.ready) {
+          notReady += Math.max(1, ep.addresses.length);
+          continue;
+        }
+        const addresses: (string | null)[] = ep.pending ? Array.from({ length: ep.pending.replicas }, () => null) : [...ep.addresses];
+        for (const [replica, address] of addresses.entries()) {
+          const host = address === null ? ep.hostname : endpointHostname(ep, address);
+          if (endpoint !== '' && host !== endpoint) continue;
+          if (address === null) pendingEndpoints = true;
+          ready++;
+          for (const p of ports) {
+            if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
+            const family = slice.addressType === 'IPv6' ? 6 : 4;
+            items.push({
+              host: address,
+              family,
+              port: p.port ?? -1,
+              target: host === undefined ? base : `${host}.${base}`,
+              ...(address === null ? { pendingKey: `${ep.targetRef?.name ?? ''}/${replica}/${family}` } : {}),
+            });
           }
         }
       }
-      const kind = svc.headless ? `headless ${ref}` : ref;
-      const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
-      if (items.length === 0) {
-        const summary =
-          endpoint !== ''
-            ? `${kind} has no ready endpoint named "${endpoint}".`
-            : ready > 0
-              ? `${kind} has no port "${port}" with protocol "${proto}".`
-              : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
-        const details: string[] = [];
-        if (notReady > 0)
-          details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
-        if (endpoint !== '') details.push(...this.endpointNames(svc));
-        if (port !== '' || proto !== '') details.push(portList(svc));
-        return { items: [], nameError: true, why: { ...why(summary, ...details), service: svc } };
-      }
-      const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
-      const details = pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : [];
-      return { items, nameError: false, why: { ...why(summary, ...details), service: svc, pending: pendingEndpoints } };
     }
+    const kind = svc.headless ? `headless ${ref}` : ref;
+    const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
+    if (items.length === 0) {
+      const summary =
+        endpoint !== ''
+          ? `${kind} has no ready endpoint named "${endpoint}".`
+          : ready > 0
+            ? `${kind} has no port "${port}" with protocol "${proto}".`
+            : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
+      const details: string[] = [];
+      if (notReady > 0)
+        details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
+      if (endpoint !== '') details.push(...this.endpointNames(svc));
+      if (port !== '' || proto !== '') details.push(portList(svc));
+      return { items: [], nameError: true, why: { ...why(summary, ...details), service: svc } };
+    }
+    const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
+    const details = pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : [];
+    return { items, nameError: false, why: { ...why(summary, ...details), service: svc, pending: pendingEndpoints } };
+  }
 
+  /** A Service with a cluster IP: the IP, for each port that matches. */
+  private clusterIPLookup({ svc, port, proto, ref, base }: ServiceQuery): Lookup {
     const items: Item[] = [];
     let matched = false;
     const ports = svc.ports.length > 0 ? svc.ports : [{ name: '', port: -1, protocol: '', targetPort: -1 }];
@@ -739,7 +744,7 @@ export class Resolver {
   private readyEndpoints(svc: Service): number | undefined {
     const slices = this.snapshot.slicesOf(svc.namespace, svc.name);
     if (slices.length === 0 && svc.selector === undefined) return undefined;
-    return this.snapshot.readyAddresses(svc.namespace, svc.name);
+    return this.snapshot.endpointCounts(svc.namespace, svc.name).ready;
   }
 
   private endpointNames(svc: Service): string[] {
@@ -767,6 +772,41 @@ export function endpointHostname(endpoint: Endpoint, address: string): string {
 
 function matchPortAndProtocol(aPort: string, bPort: string, aProto: string, bProto: string): boolean {
   return (aPort === '' || aPort === bPort.toLowerCase()) && (aProto === '' || aProto === bProto.toLowerCase());
+}
+
+/** What a name below a Service asks: the Service, the endpoint or `_port._proto` written, its name and FQDN. */
+interface ServiceQuery {
+  readonly svc: Service;
+  /** The endpoint label (`<endpoint>.<service>…`), or ''. */
+  readonly endpoint: string;
+  /** The SRV port and protocol labels without their underscore, or ''. */
+  readonly port: string;
+  readonly proto: string;
+  /** `Service <namespace>/<name>`, as explanations name it. */
+  readonly ref: string;
+  /** The Service's FQDN with its trailing dot. */
+  readonly base: string;
+}
+
+/** An ExternalName Service: a CNAME to its target, and nothing below it. */
+function externalNameLookup({ svc, endpoint, port, proto, ref, base }: ServiceQuery): Lookup {
+  const w: Why = { ...why(`${ref} is an ExternalName for ${svc.externalName ?? '(nothing)'}.`), service: svc };
+  if (endpoint !== '' || port !== '' || proto !== '') {
+    return { items: [], nameError: true, why: { ...w, details: [`ExternalName Services have no endpoint or port names below them.`] } };
+  }
+  if (!svc.externalName || parseIP(svc.externalName) !== undefined) {
+    return {
+      items: [],
+      nameError: true,
+      why: {
+        ...w,
+        details: [
+          `Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
+        ],
+      },
+    };
+  }
+  return { items: [{ host: svc.externalName, family: 0, port: 0, target: base }], nameError: false, why: w };
 }
 
 function stripUnderscore(label: string): string {

@@ -9,6 +9,7 @@
  * a slice that would then be scanned. The smaller indexes (Services, slices, nodes, namespaces) stay Maps.
  * The snapshot keeps its own copies of the pod and slice lists, so a caller may go on changing its arrays.
  */
+import { countEndpoints, type EndpointCounts, NO_ENDPOINTS } from './endpoints';
 import { canonicalIP } from './ip';
 import { LabelIndex } from './labels';
 import type { ClusterObjects, Endpoint, EndpointSlice, Labels, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from './model';
@@ -359,7 +360,7 @@ export class ClusterSnapshot {
     return this.sliceMap.get(namespace)?.get(serviceName) ?? EMPTY;
   }
 
-  private readonly readyCounts = new Map<EndpointSlice[] | readonly never[], number>();
+  private readonly endpointCountCache = new Map<readonly EndpointSlice[], EndpointCounts>();
   private labelIndex: LabelIndex<Pod> | undefined;
 
   /** The pods of `namespace` a label selector selects (the index is built on first use). */
@@ -368,16 +369,16 @@ export class ClusterSnapshot {
     return this.labelIndex.select(namespace, selector);
   }
 
-  /** The ready endpoint addresses of a Service (pending replicas counted), computed once per snapshot. */
-  readyAddresses(namespace: string, serviceName: string): number {
+  /** How many pods stand behind a Service's endpoints, ready or not (see `countEndpoints`), computed once per snapshot. */
+  endpointCounts(namespace: string, serviceName: string): EndpointCounts {
     const slices = this.slicesOf(namespace, serviceName);
-    let n = this.readyCounts.get(slices as EndpointSlice[]);
-    if (n === undefined) {
-      n = 0;
-      for (const s of slices) for (const e of s.endpoints) if (e.ready) n += e.pending ? e.pending.replicas : e.addresses.length;
-      if (slices.length > 0) this.readyCounts.set(slices as EndpointSlice[], n);
+    if (slices.length === 0) return NO_ENDPOINTS;
+    let counts = this.endpointCountCache.get(slices);
+    if (counts === undefined) {
+      counts = countEndpoints(slices.flatMap((s) => s.endpoints));
+      this.endpointCountCache.set(slices, counts);
     }
-    return n;
+    return counts;
   }
 
   pod(namespace: string, name: string): Pod | undefined {

@@ -10,6 +10,7 @@ import { canonicalIP, ipFamily } from './ip';
 import { LabelIndex } from './labels';
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
+import { DEFAULT_NAMESPACE } from './names';
 import { readPolicies } from './policy/workspace';
 import { configRefsOf } from './reach/consumers';
 import {
@@ -54,7 +55,7 @@ export interface WorkspaceModel {
 }
 
 /** Namespaces every cluster has, created by the API server itself. */
-export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export const BUILT_IN_NAMESPACES: readonly string[] = [DEFAULT_NAMESPACE, 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 const USED_KINDS = new Set([...WORKLOAD_KINDS, 'Namespace', 'Service', 'Pod', 'EndpointSlice', 'Endpoints', 'Node']);
@@ -116,13 +117,50 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
 }
 
 export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
-  const defaultNamespace = options.defaultNamespace ?? 'default';
+  const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
   const { latest, lineOf, problems, skipped, facts } = collectObjects(manifests, defaultNamespace);
   const reader = new ObjectReader(defaultNamespace, (obj, message) => {
     const m = lineOf.get(obj.uri)!;
     const pos = m.lineCounter.linePos(obj.source.start);
     problems.push({ uri: obj.uri, code: 'invalid-value', severity: 'warning', message, offset: obj.source.start, line: pos.line, column: pos.col });
   });
+  const { namespaces, services, pods, nodes, declaredSlices, declaredEndpoints, configConsumers, counts } = readObjects(
+    latest.values(),
+    reader,
+    defaultNamespace,
+  );
+  addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
+
+  const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
+  const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
+  for (const cr of facts.customResources) used.add(cr.namespace);
+  for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
+  const policies = readPolicies(manifests, defaultNamespace);
+  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
+  Object.assign(counts, policies.counts);
+  problems.push(...policies.problems);
+  const objects: ClusterObjects = {
+    namespaces,
+    services,
+    endpointSlices,
+    pods,
+    nodes,
+    networkPolicies: policies.networkPolicies,
+    otherPolicies: policies.otherPolicies,
+  };
+  // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
+  // bomb refused by `value()`, and copying them before that would leave it out of the report.
+  const parseProblems = manifests.flatMap((m) => m.problems);
+  return {
+    snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
+    objects,
+    report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
+    facts: configConsumers.size > 0 ? { ...facts, configConsumers } : facts,
+  };
+}
+
+/** The records of the workspace's objects, by kind; workloads become the pods (and operators' Services) they make. */
+function readObjects(objects: Iterable<ManifestObject>, reader: ObjectReader, defaultNamespace: string) {
   const namespaces: Namespace[] = [];
   const services: Service[] = [];
   const pods: Pod[] = [];
@@ -131,7 +169,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
   const declaredEndpoints: EndpointSlice[] = [];
   const configConsumers = new Map<string, ObjectRef[]>();
   const counts: Record<string, number> = {};
-  for (const obj of latest.values()) {
+  for (const obj of objects) {
     counts[obj.kind] = (counts[obj.kind] ?? 0) + 1;
     switch (obj.kind) {
       case 'Namespace':
@@ -168,34 +206,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
       }
     }
   }
-  addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
-
-  const endpointSlices = [...declaredSlices, ...deriveEndpointSlices(services, pods, declaredEndpoints)];
-  const used = new Set<string>([...BUILT_IN_NAMESPACES, defaultNamespace]);
-  for (const cr of facts.customResources) used.add(cr.namespace);
-  for (const o of latest.values()) if (!CLUSTER_SCOPED.has(o.kind)) used.add(namespaceOf(o, defaultNamespace));
-  const policies = readPolicies(manifests, defaultNamespace);
-  for (const p of [...policies.networkPolicies, ...policies.otherPolicies]) if (p.namespace !== undefined) used.add(p.namespace);
-  Object.assign(counts, policies.counts);
-  problems.push(...policies.problems);
-  const objects: ClusterObjects = {
-    namespaces,
-    services,
-    endpointSlices,
-    pods,
-    nodes,
-    networkPolicies: policies.networkPolicies,
-    otherPolicies: policies.otherPolicies,
-  };
-  // A manifest's problems are read only now: reading an object's value (above) may add one, such as an alias
-  // bomb refused by `value()`, and copying them before that would leave it out of the report.
-  const parseProblems = manifests.flatMap((m) => m.problems);
-  return {
-    snapshot: ClusterSnapshot.build(objects, { implicitNamespaces: used }),
-    objects,
-    report: { objects: counts, skipped, problems: [...parseProblems, ...problems] },
-    facts: configConsumers.size > 0 ? { ...facts, configConsumers } : facts,
-  };
+  return { namespaces, services, pods, nodes, declaredSlices, declaredEndpoints, configConsumers, counts };
 }
 
 /**
@@ -326,7 +337,7 @@ function operatorService(svc: OperatorService, namespace: string): Service {
  * The Services every cluster has: `kubernetes` in default (the API server, 443 → 6443 as kubeadm sets it up) and the
  * cluster DNS. Their cluster IPs are the cluster's to choose.
  */
-export function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
+function builtInServices(dns: { readonly namespace: string; readonly name: string }): Service[] {
   const base = {
     type: 'ClusterIP' as const,
     headless: false,
@@ -341,7 +352,7 @@ export function builtInServices(dns: { readonly namespace: string; readonly name
   return [
     {
       ...base,
-      namespace: 'default',
+      namespace: DEFAULT_NAMESPACE,
       name: 'kubernetes',
       labels: { component: 'apiserver', provider: 'kubernetes' },
       ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],

@@ -3,6 +3,7 @@
  * tree or the map. No VS Code API here, so it is tested on its own.
  */
 import type { DnsAnswer } from '../core/resolver';
+import { podId, serviceId } from '../protocol/ids';
 
 export interface AnswerTarget {
   readonly kind: 'service' | 'pod';
@@ -32,5 +33,5 @@ export function answerCopyValue(answer: DnsAnswer): string | undefined {
 
 /** The tree item id of a target (`svc/<ns>/<name>` or `pod/<ns>/<name>`). */
 export function targetId(t: AnswerTarget): string {
-  return `${t.kind === 'service' ? 'svc' : 'pod'}/${t.namespace}/${t.name}`;
+  return t.kind === 'service' ? serviceId(t.namespace, t.name) : podId(t.namespace, t.name);
 }

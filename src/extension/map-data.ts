@@ -3,6 +3,8 @@
  * namespace views (which Service port reaches which pod, with readiness, aggregated beyond a bound), and the
  * webview's page. Plain data in and out, so the tests run it without an editor.
  */
+import { totalEndpoints } from '../core/endpoints';
+import { groupId, namespaceId, podId, podsId, serviceId } from '../protocol/ids';
 import type { ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
 import type { MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode } from '../protocol/webview';
 
@@ -13,7 +15,7 @@ export interface MapBounds {
   readonly namespaceServices: number;
 }
 
-export const MAP_BOUNDS: MapBounds = { pods: 1000, namespaceServices: 200 };
+const MAP_BOUNDS: MapBounds = { pods: 1000, namespaceServices: 200 };
 
 /** How one namespace is drawn, and how many of its pods to ask the server for. */
 export interface NamespacePlan {
@@ -104,132 +106,152 @@ function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNam
   const ns = view.namespace;
   const serviceNodes = view.services.map((s) => serviceNode(s, mode === 'pods' ? view : undefined));
   const broken = serviceNodes.filter((s) => s.problem).length;
-  const base = { id: `ns/${ns}`, name: ns, services: view.services.length, pods: view.total, broken, mode };
+  const base = { id: namespaceId(ns), name: ns, services: view.services.length, pods: view.total, broken, mode };
   if (mode === 'collapsed') return { ...base, nodes: [], edges: [] };
-  const nodes = new Map<string, MapNode>();
-  const edges = new Map<string, MapEdge>();
-  for (const s of serviceNodes) nodes.set(s.id, s);
+  const graph: Graph = { nodes: new Map(), edges: new Map() };
+  for (const s of serviceNodes) graph.nodes.set(s.id, s);
+  if (mode === 'pods') drawPods(view, serviceNodes, graph);
+  else drawAggregates(view, serviceNodes, graph);
+  return { ...base, nodes: [...graph.nodes.values()], edges: [...graph.edges.values()] };
+}
 
-  if (mode === 'pods') {
-    const podNode = new Map<string, MapPodNode>();
-    for (const p of view.pods) {
-      podNode.set(p.name, {
-        kind: 'pod',
-        id: `pod/${ns}/${p.name}`,
-        namespace: ns,
-        reveal: `pod/${ns}/${p.name}`,
-        search: searchText(p.name, ns, ...p.ips, p.node, p.pending ? p.pending.name : undefined),
-        name: p.name,
-        ips: p.ips,
-        ...(p.node ? { node: p.node } : {}),
-        ...(p.phase ? { phase: p.phase } : {}),
-        ready: p.ready,
-        terminating: p.terminating,
-        ...(p.pending ? { replicas: p.pending.replicas } : {}),
+/** A namespace's nodes and edges by id, as they are drawn. */
+interface Graph {
+  readonly nodes: Map<string, MapNode>;
+  readonly edges: Map<string, MapEdge>;
+}
+
+/** Each pod as a node (endpoints without a pod as addresses), an edge from each Service port to each. */
+function drawPods(view: NamespaceView, serviceNodes: readonly MapServiceNode[], { nodes, edges }: Graph): void {
+  const ns = view.namespace;
+  const podNode = new Map<string, MapPodNode>();
+  for (const p of view.pods) {
+    podNode.set(p.name, {
+      kind: 'pod',
+      id: podId(ns, p.name),
+      namespace: ns,
+      reveal: podId(ns, p.name),
+      search: searchText(p.name, ns, ...p.ips, p.node, p.pending ? p.pending.name : undefined),
+      name: p.name,
+      ips: p.ips,
+      ...(p.node ? { node: p.node } : {}),
+      ...(p.phase ? { phase: p.phase } : {}),
+      ready: p.ready,
+      terminating: p.terminating,
+      ...(p.pending ? { replicas: p.pending.replicas } : {}),
+    });
+  }
+  view.services.forEach((s, i) => {
+    const service = serviceNodes[i]!;
+    for (const e of s.endpoints) {
+      const targets: string[] = [];
+      if (e.pod) {
+        // A pod beyond the page fetched still gets a node, from what its endpoint says.
+        let pod = podNode.get(e.pod);
+        if (!pod) {
+          pod = {
+            kind: 'pod',
+            id: podId(ns, e.pod),
+            namespace: ns,
+            reveal: podId(ns, e.pod),
+            search: searchText(e.pod, ns, ...e.addresses, e.nodeName),
+            name: e.pod,
+            ips: e.addresses,
+            ...(e.nodeName ? { node: e.nodeName } : {}),
+            ready: e.ready,
+            terminating: e.terminating,
+            ...(e.pending !== undefined ? { replicas: e.pending } : {}),
+          };
+          podNode.set(e.pod, pod);
+        }
+        targets.push(pod.id);
+      } else {
+        for (const address of e.addresses) {
+          const id = `addr/${ns}/${address}`;
+          if (!nodes.has(id))
+            nodes.set(id, { kind: 'address', id, namespace: ns, reveal: service.reveal, search: searchText(address, ns), address, ready: e.ready });
+          targets.push(id);
+        }
+      }
+      for (const target of targets) {
+        for (const link of portLinks(s, service, e.ports)) {
+          const id = `${link.sourcePort ?? service.id}>${target}`;
+          const old = edges.get(id);
+          // A dual-stack pod is an endpoint of two slices: one edge, ready if either says so.
+          edges.set(id, {
+            id,
+            source: service.id,
+            ...(link.sourcePort ? { sourcePort: link.sourcePort } : {}),
+            target,
+            ...(link.targetPort !== undefined ? { targetPort: link.targetPort } : {}),
+            ready: e.ready || (old?.ready ?? false),
+          });
+        }
+      }
+    }
+  });
+  for (const pod of [...podNode.values()].sort((a, b) => a.name.localeCompare(b.name))) nodes.set(pod.id, pod);
+}
+
+/** Each Service's pods as one node, with counts per port; the pods behind no Service as one more. */
+function drawAggregates(view: NamespaceView, serviceNodes: readonly MapServiceNode[], { nodes, edges }: Graph): void {
+  const ns = view.namespace;
+  const behindServices = new Set<string>();
+  view.services.forEach((s, i) => {
+    const service = serviceNodes[i]!;
+    if (s.endpoints.length === 0) return;
+    const id = podsId(ns, s.name);
+    const seen = new Set<string>();
+    const perPort = new Map<string, { link: PortLink; count: number; ready: number }>();
+    for (const e of s.endpoints) {
+      const key = e.pod ?? e.addresses.join(',');
+      if (e.pod) behindServices.add(e.pod);
+      const weight = e.pending ?? 1;
+      const was = seen.has(key);
+      seen.add(key);
+      for (const link of portLinks(s, service, e.ports)) {
+        const portKey = link.sourcePort ?? service.id;
+        const agg = perPort.get(portKey) ?? { link, count: 0, ready: 0 };
+        if (!was) {
+          agg.count += weight;
+          if (e.ready) agg.ready += weight;
+        }
+        perPort.set(portKey, agg);
+      }
+    }
+    // The node stands for the Service's pods: counted by the server, as the Service node and the tree count them.
+    const count = service.endpoints;
+    const ready = service.ready;
+    nodes.set(id, {
+      kind: 'pods',
+      id,
+      namespace: ns,
+      reveal: service.reveal,
+      search: searchText(s.name, ns, 'pods'),
+      count,
+      ready,
+      readiness: s.readiness,
+      service: s.name,
+    });
+    for (const [portKey, agg] of perPort) {
+      const edgeId = `${portKey}>${id}`;
+      edges.set(edgeId, {
+        id: edgeId,
+        source: service.id,
+        ...(agg.link.sourcePort ? { sourcePort: agg.link.sourcePort } : {}),
+        target: id,
+        ...(agg.link.targetPort !== undefined ? { targetPort: agg.link.targetPort } : {}),
+        ready: agg.ready > 0,
+        count: agg.count,
+        readyCount: agg.ready,
       });
     }
-    view.services.forEach((s, i) => {
-      const service = serviceNodes[i]!;
-      for (const e of s.endpoints) {
-        const targets: string[] = [];
-        if (e.pod) {
-          // A pod beyond the page fetched still gets a node, from what its endpoint says.
-          let pod = podNode.get(e.pod);
-          if (!pod) {
-            pod = {
-              kind: 'pod',
-              id: `pod/${ns}/${e.pod}`,
-              namespace: ns,
-              reveal: `pod/${ns}/${e.pod}`,
-              search: searchText(e.pod, ns, ...e.addresses, e.nodeName),
-              name: e.pod,
-              ips: e.addresses,
-              ...(e.nodeName ? { node: e.nodeName } : {}),
-              ready: e.ready,
-              terminating: e.terminating,
-              ...(e.pending !== undefined ? { replicas: e.pending } : {}),
-            };
-            podNode.set(e.pod, pod);
-          }
-          targets.push(pod.id);
-        } else {
-          for (const address of e.addresses) {
-            const id = `addr/${ns}/${address}`;
-            if (!nodes.has(id))
-              nodes.set(id, { kind: 'address', id, namespace: ns, reveal: service.reveal, search: searchText(address, ns), address, ready: e.ready });
-            targets.push(id);
-          }
-        }
-        for (const target of targets) {
-          for (const link of portLinks(s, service, e.ports)) {
-            const id = `${link.sourcePort ?? service.id}>${target}`;
-            const old = edges.get(id);
-            // A dual-stack pod is an endpoint of two slices: one edge, ready if either says so.
-            edges.set(id, {
-              id,
-              source: service.id,
-              ...(link.sourcePort ? { sourcePort: link.sourcePort } : {}),
-              target,
-              ...(link.targetPort !== undefined ? { targetPort: link.targetPort } : {}),
-              ready: e.ready || (old?.ready ?? false),
-            });
-          }
-        }
-      }
-    });
-    for (const pod of [...podNode.values()].sort((a, b) => a.name.localeCompare(b.name))) nodes.set(pod.id, pod);
-  } else {
-    const behindServices = new Set<string>();
-    view.services.forEach((s, i) => {
-      const service = serviceNodes[i]!;
-      if (s.endpoints.length === 0) return;
-      const id = `pods/${ns}/${s.name}`;
-      const members = new Map<string, { ready: boolean; weight: number }>();
-      const perPort = new Map<string, { link: PortLink; count: number; ready: number }>();
-      for (const e of s.endpoints) {
-        const key = e.pod ?? e.addresses.join(',');
-        if (e.pod) behindServices.add(e.pod);
-        const weight = e.pending ?? 1;
-        const was = members.get(key);
-        members.set(key, { ready: e.ready || (was?.ready ?? false), weight });
-        for (const link of portLinks(s, service, e.ports)) {
-          const portKey = link.sourcePort ?? service.id;
-          const agg = perPort.get(portKey) ?? { link, count: 0, ready: 0 };
-          if (!was) {
-            agg.count += weight;
-            if (e.ready) agg.ready += weight;
-          }
-          perPort.set(portKey, agg);
-        }
-      }
-      let count = 0;
-      let ready = 0;
-      for (const m of members.values()) {
-        count += m.weight;
-        if (m.ready) ready += m.weight;
-      }
-      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: service.reveal, search: searchText(s.name, ns, 'pods'), count, ready, service: s.name });
-      for (const [portKey, agg] of perPort) {
-        const edgeId = `${portKey}>${id}`;
-        edges.set(edgeId, {
-          id: edgeId,
-          source: service.id,
-          ...(agg.link.sourcePort ? { sourcePort: agg.link.sourcePort } : {}),
-          target: id,
-          ...(agg.link.targetPort !== undefined ? { targetPort: agg.link.targetPort } : {}),
-          ready: agg.ready > 0,
-          count: agg.count,
-          readyCount: agg.ready,
-        });
-      }
-    });
-    const others = view.total - behindServices.size;
-    if (others > 0) {
-      const id = `pods/${ns}/`;
-      nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: `ns/${ns}/pods`, search: searchText(ns, 'pods'), count: others });
-    }
+  });
+  const others = view.total - behindServices.size;
+  if (others > 0) {
+    const id = podsId(ns);
+    nodes.set(id, { kind: 'pods', id, namespace: ns, reveal: groupId(ns, 'pods'), search: searchText(ns, 'pods'), count: others });
   }
-  return { ...base, nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
 interface PortLink {
@@ -251,22 +273,10 @@ function portLinks(s: ServiceView, service: MapServiceNode, endpointPorts: Servi
 }
 
 function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServiceNode {
-  const id = `svc/${s.namespace}/${s.name}`;
+  const id = serviceId(s.namespace, s.name);
   const ports: MapPort[] = s.ports.map((p, i) => ({ id: `${id}#${i}`, name: p.name, port: p.port, protocol: p.protocol, targetPort: String(p.targetPort) }));
-  let endpoints = 0;
-  let ready = 0;
-  for (const e of s.endpoints) {
-    endpoints += e.pending ?? 1;
-    if (e.ready) ready += e.pending ?? 1;
-  }
-  const address =
-    s.type === 'ExternalName'
-      ? `→ ${s.externalName ?? ''}`
-      : s.headless
-        ? 'headless'
-        : s.clusterIPPending
-          ? 'IP allocated by the cluster'
-          : s.clusterIPs.join(', ') || 'no IP';
+  const endpoints = totalEndpoints(s.counts);
+  const ready = s.counts.ready;
   const problem = serviceProblem(s, endpoints, ready, view);
   return {
     kind: 'service',
@@ -276,10 +286,11 @@ function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServic
     search: searchText(s.name, s.namespace, s.fqdn, s.type, ...s.clusterIPs, s.externalName),
     name: s.name,
     type: s.type,
-    address,
+    address: s.address,
     ports,
     ready,
     endpoints,
+    readiness: s.readiness,
     ...(problem ? { problem } : {}),
   };
 }
@@ -338,12 +349,12 @@ export function mapTargets(item: {
   readonly name: string;
   readonly services?: readonly string[];
 }): string[] {
-  if (item.kind === 'service') return [`svc/${item.namespace}/${item.name}`, `pods/${item.namespace}/${item.name}`, `ns/${item.namespace}`];
+  if (item.kind === 'service') return [serviceId(item.namespace, item.name), podsId(item.namespace, item.name), namespaceId(item.namespace)];
   return [
-    `pod/${item.namespace}/${item.name}`,
-    ...(item.services ?? []).map((s) => `pods/${item.namespace}/${s}`),
-    `pods/${item.namespace}/`,
-    `ns/${item.namespace}`,
+    podId(item.namespace, item.name),
+    ...(item.services ?? []).map((s) => podsId(item.namespace, s)),
+    podsId(item.namespace),
+    namespaceId(item.namespace),
   ];
 }
 

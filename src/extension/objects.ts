@@ -9,7 +9,7 @@ import { type ObjectParams, ObjectRequest } from '../protocol/requests';
 export const OBJECT_SCHEME = 'netlens-object';
 
 /** The document URI of a live object: `netlens-object:/<namespace>/<kind>/<name>.yaml` (the tab shows `<name>.yaml`). */
-export function objectUri(ref: ObjectParams): vscode.Uri {
+function objectUri(ref: ObjectParams): vscode.Uri {
   const kind = ref.kind.toLowerCase();
   const path = ref.kind === 'Namespace' ? `/${kind}/${ref.name}.yaml` : `/${ref.namespace}/${kind}/${ref.name}.yaml`;
   return vscode.Uri.from({ scheme: OBJECT_SCHEME, path });

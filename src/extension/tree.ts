@@ -7,30 +7,28 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  type EndpointView,
-  type ModelInfo,
-  ModelInfoRequest,
-  NamespaceRequest,
-  type NamespaceView,
-  type PodView,
-  type ServiceView,
-} from '../protocol/requests';
+import { parseId } from '../protocol/ids';
+import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView } from '../protocol/requests';
 import { filterModel } from './namespace-filter';
+import {
+  endpointNodes,
+  endpointText,
+  groupText,
+  type ItemText,
+  moreText,
+  type Node,
+  namespaceText,
+  podDetails,
+  podText,
+  portText,
+  serviceBroken,
+  serviceText,
+} from './tree-items';
+
+export type { Node } from './tree-items';
 
 /** Pods shown per page under a namespace. */
-export const POD_PAGE = 200;
-
-export type Node =
-  | { readonly kind: 'namespace'; readonly name: string; readonly services: number; readonly pods: number }
-  | { readonly kind: 'group'; readonly namespace: string; readonly group: 'services' | 'pods'; readonly count: number }
-  | { readonly kind: 'service'; readonly service: ServiceView }
-  | { readonly kind: 'port'; readonly service: ServiceView; readonly port: ServiceView['ports'][number] }
-  | { readonly kind: 'endpoint'; readonly service: ServiceView; readonly endpoint: EndpointView; readonly address: string; readonly port?: number }
-  | { readonly kind: 'pod'; readonly pod: PodView }
-  | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description?: string; readonly icon: string; readonly copy?: string }
-  | { readonly kind: 'more'; readonly namespace: string; readonly offset: number; readonly total: number }
-  | { readonly kind: 'message'; readonly id: string; readonly label: string; readonly tooltip?: string; readonly icon: string; readonly command?: string };
+const POD_PAGE = 200;
 
 export class NetLensTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -226,20 +224,19 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
    * `pod/<ns>/<name>`); a pod beyond the pages shown is found as its namespace's pod group.
    */
   async findNode(id: string): Promise<Node | undefined> {
-    const [kind, namespace, name] = id.split('/');
-    if (!namespace) return undefined;
-    if (kind === 'ns') return name === 'services' || name === 'pods' ? this.groupNode(namespace, name) : this.namespaceNode(namespace);
-    if (!name || (await this.namespaceNode(namespace)) === undefined) return undefined;
+    const target = parseId(id);
+    if (!target) return undefined;
+    const { namespace } = target;
+    if (target.kind === 'namespace') return this.namespaceNode(namespace);
+    if (target.kind === 'group') return this.groupNode(namespace, target.group);
+    if ((await this.namespaceNode(namespace)) === undefined) return undefined;
     const view = await this.namespace(namespace);
-    if (kind === 'svc') {
-      const service = view.services.find((s) => s.name === name);
+    if (target.kind === 'service') {
+      const service = view.services.find((s) => s.name === target.name);
       return service ? { kind: 'service', service } : this.groupNode(namespace, 'services');
     }
-    if (kind === 'pod') {
-      const pod = view.pods.find((p) => p.name === name);
-      return pod ? { kind: 'pod', pod } : this.groupNode(namespace, 'pods');
-    }
-    return undefined;
+    const pod = view.pods.find((p) => p.name === target.name);
+    return pod ? { kind: 'pod', pod } : this.groupNode(namespace, 'pods');
   }
 
   private async namespaceNode(name: string): Promise<Node | undefined> {
@@ -253,194 +250,81 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    const { None, Collapsed } = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
-      case 'namespace': {
-        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `ns/${node.name}`;
-        item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-        item.description = countsLabel(node);
-        item.contextValue = 'namespace';
-        return item;
+      case 'namespace':
+        return item(namespaceText(node), Collapsed, { icon: 'symbol-namespace', contextValue: 'namespace' });
+      case 'group':
+        return item(groupText(node), node.count > 0 ? Collapsed : None, { icon: node.group === 'services' ? 'globe' : 'vm' });
+      case 'service': {
+        const s = node.service;
+        return item(serviceText(s), Collapsed, {
+          icon: new vscode.ThemeIcon(
+            s.type === 'ExternalName' ? 'link-external' : 'globe',
+            serviceBroken(s) ? new vscode.ThemeColor('list.warningForeground') : undefined,
+          ),
+          contextValue: `service${s.clusterIPs.length > 0 ? '.ip' : ''}`,
+        });
       }
-      case 'group': {
-        const item = new vscode.TreeItem(
-          node.group === 'services' ? 'Services' : 'Pods',
-          node.count > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-        );
-        item.id = `ns/${node.namespace}/${node.group}`;
-        item.description = String(node.count);
-        item.iconPath = new vscode.ThemeIcon(node.group === 'services' ? 'globe' : 'vm');
-        return item;
-      }
-      case 'service':
-        return serviceItem(node.service);
-      case 'port': {
-        const p = node.port;
-        const ready = node.service.endpoints.filter((e) => e.ready).reduce((n, e) => n + (e.pending ?? e.addresses.length), 0);
-        const item = new vscode.TreeItem(`${p.name || 'port'} ${p.port}/${p.protocol}`, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `svc/${node.service.namespace}/${node.service.name}/port/${p.name}/${p.port}/${p.protocol}`;
-        item.description = `→ ${p.targetPort}${p.nodePort ? ` · node port ${p.nodePort}` : ''} · ${ready} ready`;
-        item.iconPath = new vscode.ThemeIcon('plug');
-        item.contextValue = 'port';
-        return item;
-      }
+      case 'port':
+        return item(portText(node.service, node.port), Collapsed, { icon: 'plug', contextValue: 'port' });
       case 'endpoint': {
         const e = node.endpoint;
-        const state = e.terminating ? 'terminating' : e.ready ? 'ready' : e.serving ? 'serving' : 'not ready';
-        const label =
-          e.pending !== undefined ? `${e.pending} × allocated by the cluster` : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
-        const item = new vscode.TreeItem(label, e.pod ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.id = `svc/${node.service.namespace}/${node.service.name}/ep/${node.address}/${node.port ?? ''}/${e.pod ?? ''}`;
-        item.description = [state, e.hostname, e.nodeName].filter(Boolean).join(' · ');
-        item.iconPath = new vscode.ThemeIcon(
-          e.ready ? 'pass' : e.terminating ? 'debug-stop' : 'circle-large-outline',
-          new vscode.ThemeColor(e.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
-        );
-        item.tooltip = text(
-          `Endpoint ${label} of Service ${node.service.namespace}/${node.service.name}\n\nready: ${e.ready} · serving: ${e.serving} · terminating: ${e.terminating}${e.pod ? `\npod: ${e.pod}` : ''}${e.nodeName ? `\nnode: ${e.nodeName}` : ''}`,
-        );
-        item.contextValue = e.pending !== undefined ? 'endpoint.pending' : 'endpoint';
-        return item;
+        return item(endpointText(node), e.pod ? Collapsed : None, {
+          icon: new vscode.ThemeIcon(
+            e.ready ? 'pass' : e.terminating ? 'debug-stop' : 'circle-large-outline',
+            new vscode.ThemeColor(e.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
+          ),
+          contextValue: e.pending !== undefined ? 'endpoint.pending' : 'endpoint',
+        });
       }
-      case 'pod':
-        return podItem(node.pod);
-      case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        if (node.description) item.description = node.description;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        if (node.copy) item.contextValue = 'copyable';
-        return item;
+      case 'pod': {
+        const p = node.pod;
+        return item(podText(p), Collapsed, {
+          icon: new vscode.ThemeIcon(
+            p.terminating ? 'debug-stop' : 'vm',
+            new vscode.ThemeColor(p.pending ? 'disabledForeground' : p.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
+          ),
+          contextValue: `pod${p.ips.length > 0 ? '.ip' : ''}`,
+        });
       }
-      case 'more': {
-        const item = new vscode.TreeItem(`Show more (${node.offset} of ${node.total} shown)`, vscode.TreeItemCollapsibleState.None);
-        item.id = `ns/${node.namespace}/more`;
-        item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'netlens.showMorePods', title: 'Show more', arguments: [node.namespace] };
-        return item;
-      }
+      case 'detail':
+        return item({ id: node.id, label: node.label, ...(node.description ? { description: node.description } : {}) }, None, {
+          icon: node.icon,
+          ...(node.copy ? { contextValue: 'copyable' } : {}),
+        });
+      case 'more':
+        return item(moreText(node), None, {
+          icon: 'ellipsis',
+          command: { command: 'netlens.showMorePods', title: 'Show more', arguments: [node.namespace] },
+        });
       case 'message': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        if (node.tooltip) item.tooltip = node.tooltip;
-        if (node.command) item.command = { command: node.command, title: node.label };
-        return item;
+        const made = item({ id: node.id, label: node.label }, None, {
+          icon: node.icon,
+          ...(node.command ? { command: { command: node.command, title: node.label } } : {}),
+        });
+        // A message's tooltip is NetLens's own sentence, shown as it is.
+        if (node.tooltip) made.tooltip = node.tooltip;
+        return made;
       }
     }
   }
 }
 
-function endpointNodes(service: ServiceView, portName: string | undefined): Node[] {
-  const out: Node[] = [];
-  for (const endpoint of service.endpoints) {
-    const port = portName === undefined ? undefined : endpoint.ports.find((p) => p.name === portName)?.port;
-    if (portName !== undefined && endpoint.ports.length > 0 && port === undefined) continue;
-    const addresses = endpoint.pending !== undefined ? ['pending'] : endpoint.addresses;
-    for (const address of addresses) out.push({ kind: 'endpoint', service, endpoint, address, ...(port !== undefined ? { port } : {}) });
-  }
-  if (out.length === 0)
-    out.push({
-      kind: 'message',
-      id: `svc/${service.namespace}/${service.name}/${portName ?? ''}/none`,
-      label: 'No endpoints',
-      tooltip: service.selector ? 'The selector matches no ready pod.' : 'This Service has no selector and no EndpointSlice.',
-      icon: 'warning',
-    });
-  return out;
-}
-
-function serviceItem(s: ServiceView): vscode.TreeItem {
-  const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `svc/${s.namespace}/${s.name}`;
-  const ips =
-    s.type === 'ExternalName'
-      ? `→ ${s.externalName ?? ''}`
-      : s.headless
-        ? 'headless'
-        : s.clusterIPPending
-          ? 'IP allocated by the cluster'
-          : s.clusterIPs.join(', ');
-  const ports = s.ports.map((p) => `${p.port}/${p.protocol}`).join(' ');
-  item.description = `${s.type} · ${ips}${ports ? ` · ${ports}` : ''}`;
-  const ready = s.endpoints.filter((e) => e.ready).length;
-  const broken = s.type !== 'ExternalName' && ready === 0;
-  item.iconPath = new vscode.ThemeIcon(
-    s.type === 'ExternalName' ? 'link-external' : 'globe',
-    broken ? new vscode.ThemeColor('list.warningForeground') : undefined,
-  );
-  item.tooltip = text(
-    [
-      `Service ${s.namespace}/${s.name} (${s.type})`,
-      s.fqdn,
-      s.type === 'ExternalName' ? `CNAME ${s.externalName ?? ''}` : `cluster IPs: ${ips}`,
-      ...s.ports.map((p) => `port ${p.name || '(unnamed)'} ${p.port}/${p.protocol} → ${p.targetPort}${p.nodePort ? ` (node port ${p.nodePort})` : ''}`),
-      s.selector
-        ? `selector: ${Object.entries(s.selector)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ')}`
-        : 'no selector',
-      `${ready} ready of ${s.endpoints.length} endpoints`,
-    ].join('\n'),
-  );
-  item.contextValue = `service${s.clusterIPs.length > 0 ? '.ip' : ''}`;
-  return item;
-}
-
-function podItem(p: PodView): vscode.TreeItem {
-  const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `pod/${p.namespace}/${p.name}`;
-  const ips = p.pending ? `${p.pending.replicas} × IP allocated by the cluster` : p.ips.join(', ') || 'no IP';
-  item.description = `${ips}${p.node ? ` · ${p.node}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.pending ? '' : p.ready ? ' · ready' : ' · not ready'}`;
-  item.iconPath = new vscode.ThemeIcon(
-    p.terminating ? 'debug-stop' : 'vm',
-    new vscode.ThemeColor(p.pending ? 'disabledForeground' : p.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
-  );
-  item.tooltip = text(
-    [
-      `Pod ${p.namespace}/${p.name}`,
-      `IPs: ${ips}`,
-      p.node ? `node: ${p.node}` : undefined,
-      p.phase ? `phase: ${p.phase}` : undefined,
-      p.pending ? `from ${p.pending.kind} ${p.pending.name} (${p.pending.replicas} replicas)` : `ready: ${p.ready}`,
-      ...p.ports.map((c) => `port ${c.name || '(unnamed)'} ${c.containerPort}/${c.protocol}`),
-      ...p.dnsNames.map((d) => `DNS: ${d}`),
-      p.services.length > 0 ? `endpoint of: ${p.services.join(', ')}` : 'endpoint of no Service',
-      ...Object.entries(p.labels).map(([k, v]) => `label ${k}=${v}`),
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  );
-  item.contextValue = `pod${p.ips.length > 0 ? '.ip' : ''}`;
-  return item;
-}
-
-function podDetails(p: PodView): Node[] {
-  const id = `pod/${p.namespace}/${p.name}`;
-  const out: Node[] = [];
-  for (const ip of p.ips) out.push({ kind: 'detail', id: `${id}/ip/${ip}`, label: ip, description: 'IP', icon: 'symbol-numeric', copy: ip });
-  if (p.node) out.push({ kind: 'detail', id: `${id}/node`, label: p.node, description: 'node', icon: 'server' });
-  out.push({
-    kind: 'detail',
-    id: `${id}/phase`,
-    label: p.pending ? 'not created yet' : `${p.phase ?? 'unknown'}${p.ready ? ', ready' : ', not ready'}`,
-    description: 'phase',
-    icon: 'pulse',
-  });
-  for (const c of p.ports)
-    out.push({
-      kind: 'detail',
-      id: `${id}/port/${c.name}/${c.containerPort}`,
-      label: `${c.name || 'port'} ${c.containerPort}/${c.protocol}`,
-      description: 'container port',
-      icon: 'plug',
-    });
-  for (const d of p.dnsNames) out.push({ kind: 'detail', id: `${id}/dns/${d}`, label: d, description: 'DNS name', icon: 'symbol-string', copy: d });
-  return out;
-}
-
-function bracket(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
+/** A tree item of a node's text; its tooltip as text, since cluster strings (labels, names) may hold markup. */
+function item(
+  t: ItemText,
+  state: vscode.TreeItemCollapsibleState,
+  extra: { readonly icon: string | vscode.ThemeIcon; readonly contextValue?: string; readonly command?: vscode.Command },
+): vscode.TreeItem {
+  const made = new vscode.TreeItem(t.label, state);
+  made.id = t.id;
+  if (t.description !== undefined) made.description = t.description;
+  if (t.tooltip !== undefined) made.tooltip = text(t.tooltip);
+  made.iconPath = typeof extra.icon === 'string' ? new vscode.ThemeIcon(extra.icon) : extra.icon;
+  if (extra.contextValue) made.contextValue = extra.contextValue;
+  if (extra.command) made.command = extra.command;
+  return made;
 }
 
 /**
@@ -453,26 +337,4 @@ function text(value: string): vscode.MarkdownString {
   md.supportHtml = false;
   md.appendText(value);
   return md;
-}
-
-/** The value an item's copy action copies: an FQDN or an IP. */
-export function copyValue(node: Node, what: 'fqdn' | 'ip'): string | undefined {
-  switch (node.kind) {
-    case 'service':
-      return what === 'fqdn' ? node.service.fqdn : node.service.clusterIPs[0];
-    case 'pod':
-      return what === 'fqdn' ? node.pod.dnsNames[node.pod.dnsNames.length - 1] : node.pod.ips[0];
-    case 'endpoint':
-      return what === 'ip' ? node.address : node.endpoint.hostname ? `${node.endpoint.hostname}.${node.service.fqdn}` : undefined;
-    case 'detail':
-      return node.copy;
-    default:
-      return undefined;
-  }
-}
-
-/** `1 service · 3 pods`. */
-export function countsLabel(ns: { readonly services: number; readonly pods: number }): string {
-  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-  return `${count(ns.services, 'service', 'services')} · ${count(ns.pods, 'pod', 'pods')}`;
 }

@@ -2,6 +2,7 @@
  * The custom requests between the extension and the language server, each declared once and imported by both.
  */
 import { NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { EndpointCounts } from '../core/endpoints';
 import type { DnsAnswer, QueryType } from '../core/resolver';
 
 export interface ResolveParams {
@@ -63,6 +64,11 @@ export interface ServiceView {
   readonly name: string;
   readonly fqdn: string;
   readonly type: string;
+  /** Its cluster IPs, `headless`, its ExternalName target, or why none, in words (core `serviceAddressText`). */
+  readonly address: string;
+  /** Pods behind its endpoints by condition (core `countEndpoints`), and the same in words (`3 ready, 1 terminating`). */
+  readonly counts: EndpointCounts;
+  readonly readiness: string;
   readonly headless: boolean;
   readonly clusterIPs: readonly string[];
   readonly clusterIPPending: boolean;

@@ -41,6 +41,8 @@ export interface MapServiceNode extends MapNodeBase {
   /** Ready endpoints (pods, or replicas the cluster will create) and all endpoints. */
   readonly ready: number;
   readonly endpoints: number;
+  /** The same, by condition, in words (`2 ready, 1 terminating`), as the tree and the hover say it. */
+  readonly readiness: string;
   readonly problem?: MapProblem;
 }
 
@@ -63,6 +65,8 @@ export interface MapPodsNode extends MapNodeBase {
   readonly count: number;
   /** How many are ready; absent when not known (pods behind no Service are counted, not fetched). */
   readonly ready?: number;
+  /** For a Service's pods, its readiness in words (see `MapServiceNode`). */
+  readonly readiness?: string;
   /** The Service whose endpoints these are; absent for the pods behind no Service. */
   readonly service?: string;
 }

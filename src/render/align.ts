@@ -211,53 +211,20 @@ function fillGaps(tpl: TemplateLines, rendered: readonly string[], matched: Int3
       }
     }
     const indent = r.length - r.trimStart().length;
-    // A later pass of a loop: a line of the loop that holds the line before matches this one.
-    const loop = ranges.filter((b) => prev >= b.startLine && prev <= b.endLine);
-    let found: LineAssignment | undefined;
-    if (loop.length > 0) {
-      const inner = loop.reduce((a, b) => (b.startLine >= a.startLine ? b : a));
-      let best: { t: number; weight: number; distance: number } | undefined;
-      for (let t2 = inner.startLine; t2 <= inner.endLine; t2++) {
-        const tl = lines[t2]!;
-        if (tl.weight === 0 || !matchLine(tl, r)) continue;
-        const distance = t2 > prev ? t2 - prev : t2 - inner.startLine + (inner.endLine - prev) + 1;
-        if (!best || tl.weight > best.weight || (tl.weight === best.weight && distance < best.distance)) best = { t: t2, weight: tl.weight, distance };
-      }
-      if (best) found = assignMatched(tpl, lines[best.t]!, r);
-    }
+    let found = laterPass(tpl, ranges, prev, r);
     if (!found && r.trim() !== '') {
       // Output of an action: the one that wrote the line before, while the text stays inside its indentation,
       // else the first action between the matched lines around this one whose indentation fits.
       if (gapAction && indent >= gapAction.indent) found = actionAssignment(tpl, gapAction.action, r);
       else {
-        const choices: number[] = [];
-        const from = Math.max(prev, 0);
-        for (let t2 = from; t2 < Math.min(next + 1, lines.length); t2++) {
-          // The matched line before counts only for its last action (`key: {{ toYaml .x | nindent 4 }}`).
-          const acts = lines[t2]!.outputActions;
-          if (t2 === prev) {
-            const last = acts[acts.length - 1];
-            if (last !== undefined && lastPieceIsGap(lines[t2]!)) choices.push(last);
-          } else choices.push(...acts);
-        }
-        const fits = choices.filter((a) => tpl.actions[a]!.indent === undefined || tpl.actions[a]!.indent! <= indent);
-        const exactIndent = fits.find((a) => tpl.actions[a]!.indent === indent);
-        const action = exactIndent ?? fits[0] ?? choices[0];
+        const action = gapActionFor(tpl, prev, next, indent);
         if (action !== undefined) {
           found = actionAssignment(tpl, action, r);
           gapAction = { action, indent: tpl.actions[action]!.indent ?? indent };
         }
       }
     }
-    if (!found && r.trim() !== '') {
-      let best: TemplateLine | undefined;
-      for (const tl of lines) if (tl.weight > (best?.weight ?? 0) && matchLine(tl, r)) best = tl;
-      if (best) {
-        const a = assignMatched(tpl, best, r);
-        // Found out of order: the characters may be the template's, but which pass produced them is a guess.
-        if (a) found = { templateLine: a.templateLine, parts: a.parts.map((p) => ({ ...p, produced: 'expression' as const })) };
-      }
-    }
+    if (!found && r.trim() !== '') found = matchAnywhere(tpl, r);
     if (!found) {
       const at = prev >= 0 ? prev : -1;
       found = {
@@ -272,6 +239,52 @@ function fillGaps(tpl: TemplateLines, rendered: readonly string[], matched: Int3
     if (found.templateLine >= 0) prev = found.templateLine;
   }
   return out;
+}
+
+/** A later pass of a `range` loop: the best line of the innermost loop holding the line before that matches `r`. */
+function laterPass(tpl: TemplateLines, ranges: readonly TemplateLines['blocks'][number][], prev: number, r: string): LineAssignment | undefined {
+  const lines = tpl.lines;
+  const loop = ranges.filter((b) => prev >= b.startLine && prev <= b.endLine);
+  if (loop.length === 0) return undefined;
+  const inner = loop.reduce((a, b) => (b.startLine >= a.startLine ? b : a));
+  let best: { t: number; weight: number; distance: number } | undefined;
+  for (let t2 = inner.startLine; t2 <= inner.endLine; t2++) {
+    const tl = lines[t2]!;
+    if (tl.weight === 0 || !matchLine(tl, r)) continue;
+    const distance = t2 > prev ? t2 - prev : t2 - inner.startLine + (inner.endLine - prev) + 1;
+    if (!best || tl.weight > best.weight || (tl.weight === best.weight && distance < best.distance)) best = { t: t2, weight: tl.weight, distance };
+  }
+  return best ? assignMatched(tpl, lines[best.t]!, r) : undefined;
+}
+
+/**
+ * The output action that most likely wrote a line between the matched lines `prev` and `next`: the first whose
+ * indentation is the line's, else the first that fits inside it, else the first.
+ */
+function gapActionFor(tpl: TemplateLines, prev: number, next: number, indent: number): number | undefined {
+  const lines = tpl.lines;
+  const choices: number[] = [];
+  for (let t2 = Math.max(prev, 0); t2 < Math.min(next + 1, lines.length); t2++) {
+    // The matched line before counts only for its last action (`key: {{ toYaml .x | nindent 4 }}`).
+    const acts = lines[t2]!.outputActions;
+    if (t2 === prev) {
+      const last = acts[acts.length - 1];
+      if (last !== undefined && lastPieceIsGap(lines[t2]!)) choices.push(last);
+    } else choices.push(...acts);
+  }
+  const fits = choices.filter((a) => tpl.actions[a]!.indent === undefined || tpl.actions[a]!.indent! <= indent);
+  const exactIndent = fits.find((a) => tpl.actions[a]!.indent === indent);
+  return exactIndent ?? fits[0] ?? choices[0];
+}
+
+/** The heaviest template line anywhere that matches `r`, its parts marked as a guess of which pass made them. */
+function matchAnywhere(tpl: TemplateLines, r: string): LineAssignment | undefined {
+  let best: TemplateLine | undefined;
+  for (const tl of tpl.lines) if (tl.weight > (best?.weight ?? 0) && matchLine(tl, r)) best = tl;
+  if (!best) return undefined;
+  const a = assignMatched(tpl, best, r);
+  // Found out of order: the characters may be the template's, but which pass produced them is a guess.
+  return a ? { templateLine: a.templateLine, parts: a.parts.map((p) => ({ ...p, produced: 'expression' as const })) } : undefined;
 }
 
 function lastPieceIsGap(tl: TemplateLine): boolean {

@@ -111,7 +111,7 @@ export function discover(roots: readonly string[]): Discovery {
 }
 
 /** `name` and `type` of a Chart.yaml; empty strings when unreadable. */
-export function chartMeta(file: string): { name: string; type: string } {
+function chartMeta(file: string): { name: string; type: string } {
   try {
     const doc = parseDocument(readFileSync(file, 'utf8'));
     if (!isMap(doc.contents)) return { name: '', type: '' };

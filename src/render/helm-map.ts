@@ -13,7 +13,7 @@ import { lineStartsOf, type MappedLine, type SourceFile, type SourceMapTable } f
 import { type TemplateLines, templateLines } from './template-lines';
 
 /** Kinds that live outside namespaces: no namespace is written into them. */
-export const CLUSTER_SCOPED_KINDS = new Set([
+const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace',
   'Node',
   'PersistentVolume',

@@ -12,6 +12,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { DEFAULT_NAMESPACE } from '../core/names';
 import type { ChartTarget } from './discover';
 import { assembleHelm, splitHelmOutput, type TemplateCache } from './helm-map';
 import { emptyMap, problemAt, type RenderProblem, type RenderResult } from './result';
@@ -69,63 +70,17 @@ export async function renderChart(
 ): Promise<RenderResult> {
   const read = (f: string) => ctx.files.get(f) ?? readFileSync(f, 'utf8');
   const chartText = read(target.entryFile);
-  const namespace = options.namespace || target.name || 'default';
+  const namespace = options.namespace || target.name || DEFAULT_NAMESPACE;
   const deps = dependencies(chartText);
   const vendored = vendoredCharts(target.dir);
   const missing = deps.filter((d) => !vendored.has(d.name));
-  const problems: RenderProblem[] = [];
-  const valuesFiles = [join(target.dir, 'values.yaml'), ...options.valuesFiles];
-  const missingEnabled: string[] = [];
-  for (const d of missing) {
-    const enabled = conditionHolds(valuesFiles, read, d.condition);
-    if (enabled) missingEnabled.push(d.name, ...(d.alias ? [d.alias] : []));
-    problems.push(
-      problemAt(
-        target.entryFile,
-        chartText,
-        d.start,
-        d.end,
-        'dependency-missing',
-        enabled ? 'warning' : 'information',
-        enabled
-          ? `The dependency ${d.name} is not vendored under charts/ (NetLens does not download it): the chart was rendered without it, so its objects are missing and references to them are not checked.`
-          : `The dependency ${d.name} is not vendored under charts/; it is disabled (${d.condition}), and the chart was rendered without it.`,
-      ),
-    );
-  }
-
-  // Render in place, unless Chart.yaml must lose its missing dependencies or unsaved edits must be seen: then
-  // render a mirror, so that the user's files are never written. The mirror is kept for the next render.
-  const overridden = ctx.overridden.filter((f) => f.startsWith(target.dir + sep));
-  let chartDir = target.dir;
-  let mirrored = false;
-  if (missing.length > 0 || overridden.length > 0) {
-    const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
-    if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
-    const state = await mirror(
-      ctx,
-      target,
-      inputs.filter((f) => f.startsWith(target.dir + sep)),
-      written,
-    );
-    mirrored = true;
-    chartDir = state.chartDir;
-  } else await dropMirror(ctx, target.dir);
+  const { problems, missingEnabled } = missingDependencies(target, chartText, missing, [join(target.dir, 'values.yaml'), ...options.valuesFiles], read);
+  const { chartDir, mirrored } = await chartToRender(ctx, target, inputs, read, chartText, missing);
   // Values files inside the chart are read from the mirror too, where an unsaved buffer has been written.
   const inMirror = (f: string) => (mirrored && f.startsWith(target.dir + sep) ? join(chartDir, relative(target.dir, f)) : f);
   const args = helmArgs(chartDir, { ...options, valuesFiles: options.valuesFiles.map(inMirror) }, namespace);
   const shown = helmArgs(target.dir, options, namespace);
-  const home = join(ctx.workDir, 'helm-home');
-  const env = sandboxEnv(home, ctx.emptyDir, {
-    HELM_PLUGINS: ctx.emptyDir,
-    HELM_CACHE_HOME: join(home, 'cache'),
-    HELM_CONFIG_HOME: join(home, 'config'),
-    HELM_DATA_HOME: join(home, 'data'),
-    HELM_REPOSITORY_CONFIG: join(home, 'config', 'repositories.yaml'),
-    HELM_REPOSITORY_CACHE: join(home, 'cache', 'repository'),
-    HELM_REGISTRY_CONFIG: join(home, 'config', 'registry.json'),
-    HELM_NO_PLUGINS: '1',
-  });
+  const env = helmEnv(ctx);
   const run = await runTool(tool.path, args, { env, cwd: ctx.workDir, timeoutMs: options.timeoutMs });
   const base = {
     target,
@@ -176,6 +131,84 @@ export async function renderChart(
     );
   }
   return { ...base, text: assembled.text, map: assembled.map, problems, mapMs: Date.now() - started };
+}
+
+/**
+ * A problem for each dependency that is not vendored (a warning when its condition holds, so that its objects are
+ * missing), and the names (and aliases) of those enabled.
+ */
+function missingDependencies(
+  target: ChartTarget,
+  chartText: string,
+  missing: readonly Dependency[],
+  valuesFiles: readonly string[],
+  read: (f: string) => string,
+): { problems: RenderProblem[]; missingEnabled: string[] } {
+  const problems: RenderProblem[] = [];
+  const missingEnabled: string[] = [];
+  for (const d of missing) {
+    const enabled = conditionHolds(valuesFiles, read, d.condition);
+    if (enabled) missingEnabled.push(d.name, ...(d.alias ? [d.alias] : []));
+    problems.push(
+      problemAt(
+        target.entryFile,
+        chartText,
+        d.start,
+        d.end,
+        'dependency-missing',
+        enabled ? 'warning' : 'information',
+        enabled
+          ? `The dependency ${d.name} is not vendored under charts/ (NetLens does not download it): the chart was rendered without it, so its objects are missing and references to them are not checked.`
+          : `The dependency ${d.name} is not vendored under charts/; it is disabled (${d.condition}), and the chart was rendered without it.`,
+      ),
+    );
+  }
+
+  return { problems, missingEnabled };
+}
+
+/**
+ * Where to render: in place, unless Chart.yaml must lose its missing dependencies or unsaved edits must be seen;
+ * then in a mirror, so that the user's files are never written. The mirror is kept for the next render.
+ */
+async function chartToRender(
+  ctx: HelmContext,
+  target: ChartTarget,
+  inputs: readonly string[],
+  read: (f: string) => string,
+  chartText: string,
+  missing: readonly Dependency[],
+): Promise<{ chartDir: string; mirrored: boolean }> {
+  const overridden = ctx.overridden.filter((f) => f.startsWith(target.dir + sep));
+  if (missing.length > 0 || overridden.length > 0) {
+    const written = new Map<string, string>(overridden.map((f) => [f, read(f)]));
+    if (missing.length > 0) written.set(target.entryFile, withoutDependencies(chartText, new Set(missing.map((d) => d.name))));
+    const state = await mirror(
+      ctx,
+      target,
+      inputs.filter((f) => f.startsWith(target.dir + sep)),
+      written,
+    );
+    return { chartDir: state.chartDir, mirrored: true };
+  }
+  await dropMirror(ctx, target.dir);
+  return { chartDir: target.dir, mirrored: false };
+}
+
+/** helm's environment: its home, cache and config in the renderer's folder, no plugins, no repositories of the user. */
+function helmEnv(ctx: HelmContext): ReturnType<typeof sandboxEnv> {
+  const home = join(ctx.workDir, 'helm-home');
+  const env = sandboxEnv(home, ctx.emptyDir, {
+    HELM_PLUGINS: ctx.emptyDir,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+    HELM_REPOSITORY_CONFIG: join(home, 'config', 'repositories.yaml'),
+    HELM_REPOSITORY_CACHE: join(home, 'cache', 'repository'),
+    HELM_REGISTRY_CONFIG: join(home, 'config', 'registry.json'),
+    HELM_NO_PLUGINS: '1',
+  });
+  return env;
 }
 
 /** A chart's mirror: a folder of links to the chart's files, with some files written instead. */
@@ -329,7 +362,7 @@ function withoutDependencies(chartText: string, drop: ReadonlySet<string>): stri
  * Maps a `# Source:` path (`<chart>/templates/x.yaml`, `<chart>/charts/<sub>/templates/y.yaml`) to the file in
  * the chart's folder: sub-charts are found by the name in their Chart.yaml, which need not be their folder's.
  */
-export function chartLayout(chartDir: string, rootName: string): (sourcePath: string) => string | undefined {
+function chartLayout(chartDir: string, rootName: string): (sourcePath: string) => string | undefined {
   const subDirs = new Map<string, Map<string, string>>();
   const subOf = (dir: string, name: string): string | undefined => {
     let m = subDirs.get(dir);

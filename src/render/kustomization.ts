@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
 import { inlineText, type PatchRef } from './kustomize-map';
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -32,7 +32,7 @@ export interface Kustomization {
 }
 
 /** The kustomization file of a folder, if it has one. */
-export function kustomizationFileIn(dir: string): string | undefined {
+function kustomizationFileIn(dir: string): string | undefined {
   for (const name of KUSTOMIZATION_FILES) {
     const f = join(dir, name);
     try {
@@ -50,31 +50,64 @@ const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitb
 export function readKustomization(file: string, text = readFileSync(file, 'utf8')): Kustomization {
   const dir = dirname(file);
   const doc = parseDocument(text);
-  const includes: string[] = [];
-  const resourceFiles: string[] = [];
-  const patches: PatchRef[] = [];
-  const otherFiles: string[] = [];
-  const remote: string[] = [];
-  const generatorFiles: string[] = [];
-  const base = { dir, file, includes, resourceFiles, patches, otherFiles, generatorFiles, remote };
+  const found: Found = { includes: [], resourceFiles: [], patches: [], otherFiles: [], generatorFiles: [], remote: [] };
+  const base = { dir, file, ...found };
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     return { ...base, kind: 'Kustomization', error: doc.errors[0]?.message ?? 'not a YAML map' };
   }
   const root = doc.contents;
   const kindNode = root.get('kind', true);
   const kind = isScalar(kindNode) && String(kindNode.value) === 'Component' ? 'Component' : 'Kustomization';
-  const strings = (key: string): string[] => {
-    const seq = root.get(key, true);
-    if (!isSeq(seq)) return [];
-    return seq.items.filter(isScalar).map((s) => String((s as Scalar).value));
+  const r: Reading = {
+    file,
+    text,
+    root,
+    found,
+    strings: (key) => {
+      const seq = root.get(key, true);
+      if (!isSeq(seq)) return [];
+      return seq.items.filter(isScalar).map((s) => String((s as Scalar).value));
+    },
+    local: (p) => {
+      if (REMOTE.test(p)) {
+        found.remote.push(p);
+        return undefined;
+      }
+      return resolve(dir, p);
+    },
   };
-  const local = (p: string): string | undefined => {
-    if (REMOTE.test(p)) {
-      remote.push(p);
-      return undefined;
-    }
-    return resolve(dir, p);
-  };
+  // In this order, which is the order of `otherFiles`.
+  readResources(r);
+  readPatches(r);
+  readGeneratorInputs(r);
+  readOtherInputs(r);
+  return { ...base, kind };
+}
+
+/** What a kustomization refers to, gathered as its fields are read. */
+interface Found {
+  readonly includes: string[];
+  readonly resourceFiles: string[];
+  readonly patches: PatchRef[];
+  readonly otherFiles: string[];
+  readonly generatorFiles: string[];
+  readonly remote: string[];
+}
+
+/** A kustomization being read: its file, text and root map, and what was found so far. */
+interface Reading {
+  readonly file: string;
+  readonly text: string;
+  readonly root: YAMLMap;
+  readonly found: Found;
+  /** A field's list of strings (empty when it is absent or not a list). */
+  strings(key: string): string[];
+  /** A path relative to the kustomization, resolved; a remote one is noted and gives undefined. */
+  local(path: string): string | undefined;
+}
+
+/** `resources`, `bases` and `components` (folders or files), and `crds`. */
+function readResources({ strings, local, found }: Reading): void {
   for (const r of [...strings('resources'), ...strings('bases'), ...strings('components')]) {
     const p = local(r);
     if (!p) continue;
@@ -84,32 +117,32 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
     } catch {
       isDir = false;
     }
-    if (isDir) includes.push(p);
-    else resourceFiles.push(p);
+    if (isDir) found.includes.push(p);
+    else found.resourceFiles.push(p);
   }
   for (const c of strings('crds')) {
     const p = local(c);
-    if (p) otherFiles.push(p);
+    if (p) found.otherFiles.push(p);
   }
+}
 
+/** `patches`, `patchesStrategicMerge` and `patchesJson6902`: files, or inline text with its place. */
+function readPatches(r: Reading): void {
+  const { root, file, text, local, found } = r;
   const patchList = root.get('patches', true);
   if (isSeq(patchList)) {
     for (const item of patchList.items) {
       if (!isMap(item)) continue;
-      const target = item.get('target', true);
-      const targetKind = isMap(target) ? scalarText(target.get('kind', true)) : undefined;
-      const targetName = isMap(target) ? scalarText(target.get('name', true)) : undefined;
-      const path = scalarText(item.get('path', true));
-      const inline = item.get('patch', true);
-      const t = { ...(targetKind ? { targetKind } : {}), ...(targetName ? { targetName } : {}) };
+      const { path, inline, target } = patchFields(item);
       if (path) {
         const p = local(path);
         if (p) {
-          otherFiles.push(p);
-          patches.push({ file: p, json6902: looksLikeJsonPatch(p), ...t });
+          found.otherFiles.push(p);
+          found.patches.push({ file: p, json6902: looksLikeJsonPatch(p), ...target });
         }
       } else if (isScalar(inline) && typeof inline.value === 'string') {
-        patches.push({ file, inline: inlineText(text, inline), json6902: /^\s*-\s*op\s*:/m.test(inline.value) || /^\s*\[/.test(inline.value), ...t });
+        const json6902 = /^\s*-\s*op\s*:/m.test(inline.value) || /^\s*\[/.test(inline.value);
+        found.patches.push({ file, inline: inlineText(text, inline), json6902, ...target });
       }
     }
   }
@@ -117,12 +150,12 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
   if (isSeq(smp)) {
     for (const item of smp.items) {
       if (!isScalar(item) || typeof item.value !== 'string') continue;
-      if (item.value.includes('\n')) patches.push({ file, inline: inlineText(text, item), json6902: false });
+      if (item.value.includes('\n')) found.patches.push({ file, inline: inlineText(text, item), json6902: false });
       else {
         const p = local(item.value);
         if (p) {
-          otherFiles.push(p);
-          patches.push({ file: p, json6902: false });
+          found.otherFiles.push(p);
+          found.patches.push({ file: p, json6902: false });
         }
       }
     }
@@ -131,51 +164,65 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
   if (isSeq(json)) {
     for (const item of json.items) {
       if (!isMap(item)) continue;
-      const target = item.get('target', true);
-      const targetKind = isMap(target) ? scalarText(target.get('kind', true)) : undefined;
-      const targetName = isMap(target) ? scalarText(target.get('name', true)) : undefined;
-      const path = scalarText(item.get('path', true));
-      const inline = item.get('patch', true);
-      const t = { ...(targetKind ? { targetKind } : {}), ...(targetName ? { targetName } : {}) };
+      const { path, inline, target } = patchFields(item);
       if (path) {
         const p = local(path);
         if (p) {
-          otherFiles.push(p);
-          patches.push({ file: p, json6902: true, ...t });
+          found.otherFiles.push(p);
+          found.patches.push({ file: p, json6902: true, ...target });
         }
-      } else if (isScalar(inline) && typeof inline.value === 'string') patches.push({ file, inline: inlineText(text, inline), json6902: true, ...t });
+      } else if (isScalar(inline) && typeof inline.value === 'string')
+        found.patches.push({ file, inline: inlineText(text, inline), json6902: true, ...target });
     }
   }
-  // Files that generators and other fields read.
+}
+
+/** A patch entry's `path`, inline `patch` and `target` kind and name. */
+function patchFields(item: YAMLMap) {
+  const target = item.get('target', true);
+  const targetKind = isMap(target) ? scalarText(target.get('kind', true)) : undefined;
+  const targetName = isMap(target) ? scalarText(target.get('name', true)) : undefined;
+  return {
+    path: scalarText(item.get('path', true)),
+    inline: item.get('patch', true),
+    target: { ...(targetKind ? { targetKind } : {}), ...(targetName ? { targetName } : {}) },
+  };
+}
+
+/** The files the ConfigMap and Secret generators read (`files`, `envs`, `env`). */
+function readGeneratorInputs({ root, local, found }: Reading): void {
   for (const key of ['configMapGenerator', 'secretGenerator']) {
     const gens = root.get(key, true);
     if (!isSeq(gens)) continue;
     for (const g of gens.items) {
       if (!isMap(g)) continue;
+      const inputs: string[] = [];
       for (const field of ['files', 'envs']) {
         const list = g.get(field, true);
         if (!isSeq(list)) continue;
         for (const f of list.items) {
           const v = scalarText(f);
-          if (!v) continue;
-          const p = local(v.includes('=') ? v.slice(v.indexOf('=') + 1) : v);
-          if (p) otherFiles.push(p);
-          if (p) generatorFiles.push(p);
+          if (v) inputs.push(v.includes('=') ? v.slice(v.indexOf('=') + 1) : v);
         }
       }
       const env = scalarText(g.get('env', true));
-      if (env) {
-        const p = local(env);
-        if (p) otherFiles.push(p);
-        if (p) generatorFiles.push(p);
+      if (env) inputs.push(env);
+      for (const input of inputs) {
+        const p = local(input);
+        if (p) found.otherFiles.push(p);
+        if (p) found.generatorFiles.push(p);
       }
     }
   }
+}
+
+/** Files that other fields read: configurations, generators, transformers, validators, replacements, openapi. */
+function readOtherInputs({ root, strings, local, found }: Reading): void {
   for (const key of ['configurations', 'generators', 'transformers', 'validators']) {
     for (const v of strings(key)) {
       if (v.includes('\n')) continue;
       const p = local(v);
-      if (p) otherFiles.push(p);
+      if (p) found.otherFiles.push(p);
     }
   }
   const replacements = root.get('replacements', true);
@@ -183,16 +230,15 @@ export function readKustomization(file: string, text = readFileSync(file, 'utf8'
     for (const r of replacements.items) {
       const path = isMap(r) ? scalarText(r.get('path', true)) : undefined;
       const p = path ? local(path) : undefined;
-      if (p) otherFiles.push(p);
+      if (p) found.otherFiles.push(p);
     }
   }
   const openapi = root.get('openapi', true);
   const openapiPath = isMap(openapi) ? scalarText(openapi.get('path', true)) : undefined;
   if (openapiPath) {
     const p = local(openapiPath);
-    if (p) otherFiles.push(p);
+    if (p) found.otherFiles.push(p);
   }
-  return { ...base, kind };
 }
 
 function scalarText(node: unknown): string | undefined {

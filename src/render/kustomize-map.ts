@@ -27,7 +27,7 @@ import {
 import { lineStartsOf, type MappedLine, type MappedPart, type Produced, type SourceFile, type SourceMapTable } from './source-map';
 import { lineIndex } from './template-lines';
 
-export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
+const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
 
 /** A patch as a kustomization lists it: a file, or inline text at an offset of the kustomization file. */
 export interface PatchRef {
@@ -114,7 +114,7 @@ export interface KustomizeMapOptions {
 }
 
 /** Splits `kustomize build` output into documents (at `---` lines). */
-export function splitDocuments(stdout: string): string[] {
+function splitDocuments(stdout: string): string[] {
   const out: string[] = [];
   let current: string[] = [];
   const lines = stdout.split('\n');
@@ -164,7 +164,7 @@ export function stripOrigin(docText: string): { text: string; origin: Record<str
 }
 
 /** Reads an origin annotation's fields. */
-export function originOf(raw: Record<string, unknown> | undefined, resolve: (p: string) => string): Origin {
+function originOf(raw: Record<string, unknown> | undefined, resolve: (p: string) => string): Origin {
   if (!raw) return {};
   const path = typeof raw.path === 'string' && raw.repo === undefined ? resolve(raw.path) : undefined;
   const configuredIn = typeof raw.configuredIn === 'string' ? resolve(raw.configuredIn) : undefined;
@@ -193,25 +193,57 @@ const ID_KEYS = ['name', 'containerPort', 'port', 'mountPath', 'devicePath', 'ip
 
 /** Builds the text handed on (origin annotations removed) and its map. */
 export async function assembleKustomize(stdout: string, options: KustomizeMapOptions): Promise<KustomizeAssembly> {
-  const sources: SourceFile[] = [];
-  const sourceIndex = new Map<string, number>();
-  const parsedSources = new Map<string, ParsedSource | null>();
-  const indexOf = (file: SourceFile): number => {
-    let i = sourceIndex.get(file.path);
-    if (i === undefined) {
-      i = sources.length;
-      sources.push(file);
-      sourceIndex.set(file.path, i);
+  const sources = new Sources(options.read);
+  const patches = parsePatches(options);
+  const out: string[] = [];
+  const lines: (MappedLine | null)[] = [];
+  let unmapped = 0;
+  let offset = 0;
+  for (const raw of splitDocuments(stdout)) {
+    if (options.pause) await options.pause();
+    const { text: docText, origin: rawOrigin } = stripOrigin(raw);
+    const origin = originOf(rawOrigin, options.resolveOrigin);
+    const docLines = docText.split('\n');
+    out.push('---');
+    lines.push(null);
+    const docStart = offset + 4;
+    offset = docStart + docText.length + 1;
+    const root = parseDocument(docText).contents;
+    const kind = isMap(root) ? scalarString(root.get('kind', true)) : undefined;
+    const name = isMap(root) ? objectName(root) : undefined;
+
+    const srcPath = origin.path ?? origin.configuredIn;
+    const src = srcPath ? sources.parsed(srcPath) : undefined;
+    if (!src) unmapped++;
+    const srcDoc = src && origin.path ? pickDocument(src.docs, kind, name) : undefined;
+    const srcName = srcDoc && isMap(srcDoc.contents) ? objectName(srcDoc.contents) : undefined;
+    const perLine: (LineEntry | undefined)[] = new Array(docLines.length);
+    if (src && isMap(root)) {
+      const targeting = patches.filter((p) => patchTargets(p, kind, srcName ?? name));
+      new DocumentMapper({ docText, docStart, perLine, sources, src, srcDoc, targeting, options }).visit(root, []);
     }
-    return i;
-  };
-  const parsedSource = (path: string): ParsedSource | undefined => {
-    if (parsedSources.has(path)) return parsedSources.get(path) ?? undefined;
-    const text = options.read(path);
-    const p = text === undefined ? null : { file: { path, text }, docs: parseAllDocuments(text) as Document.Parsed[] };
-    parsedSources.set(path, p);
-    return p ?? undefined;
-  };
+
+    docLines.forEach((line, i) => {
+      out.push(line);
+      const e = perLine[i];
+      if (e) lines.push({ source: e.source, line: e.line, parts: e.parts.sort((a, b) => a.start - b.start) });
+      else if (src) {
+        // A line with nothing found for it (a key kustomize added): the object's place in its source.
+        const objStart = srcDoc?.contents?.range?.[0] ?? 0;
+        lines.push({ source: sources.indexOf(src.file), line: sources.line(src.file, objStart), parts: [] });
+      } else lines.push(null);
+    });
+  }
+  const text = out.length > 0 ? `${out.join('\n')}\n` : '';
+  return { text, map: { sources: sources.files, lineStarts: lineStartsOf(text), lines }, unmapped };
+}
+
+function objectName(root: YAMLMap): string | undefined {
+  return scalarString((root.get('metadata', true) as YAMLMap | undefined)?.get?.('name', true));
+}
+
+/** The patches of the build, read and parsed once (documents that do not parse are left out). */
+function parsePatches(options: KustomizeMapOptions): ParsedPatch[] {
   const patches: ParsedPatch[] = [];
   for (const ref of options.patches) {
     const fileText = options.read(ref.file);
@@ -225,233 +257,279 @@ export async function assembleKustomize(stdout: string, options: KustomizeMapOpt
     }
     patches.push({ ref, fileText, docs });
   }
+  return patches;
+}
 
-  const out: string[] = [];
-  const lines: (MappedLine | null)[] = [];
-  let unmapped = 0;
-  let offset = 0;
-  const sourceLineStarts = new Map<string, number[]>();
-  const sourceLine = (file: SourceFile, at: number): number => {
-    let starts = sourceLineStarts.get(file.path);
+/** The source files of a build's output: each listed once, read, parsed and split into lines on first use. */
+class Sources {
+  readonly files: SourceFile[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly parsedSources = new Map<string, ParsedSource | null>();
+  private readonly lineStarts = new Map<string, number[]>();
+
+  constructor(private readonly read: (path: string) => string | undefined) {}
+
+  /** The file's index in the map's list of sources (added on first use). */
+  indexOf(file: SourceFile): number {
+    let i = this.index.get(file.path);
+    if (i === undefined) {
+      i = this.files.length;
+      this.files.push(file);
+      this.index.set(file.path, i);
+    }
+    return i;
+  }
+
+  parsed(path: string): ParsedSource | undefined {
+    if (this.parsedSources.has(path)) return this.parsedSources.get(path) ?? undefined;
+    const text = this.read(path);
+    const p = text === undefined ? null : { file: { path, text }, docs: parseAllDocuments(text) as Document.Parsed[] };
+    this.parsedSources.set(path, p);
+    return p ?? undefined;
+  }
+
+  /** The line of an offset in a file. */
+  line(file: SourceFile, at: number): number {
+    let starts = this.lineStarts.get(file.path);
     if (!starts) {
       starts = lineStartsOf(file.text);
-      sourceLineStarts.set(file.path, starts);
+      this.lineStarts.set(file.path, starts);
     }
     return lineIndex(starts, at);
-  };
-  for (const raw of splitDocuments(stdout)) {
-    if (options.pause) await options.pause();
-    const { text: docText, origin: rawOrigin } = stripOrigin(raw);
-    const origin = originOf(rawOrigin, options.resolveOrigin);
-    const docLines = docText.split('\n');
-    out.push('---');
-    lines.push(null);
-    const docStart = offset + 4;
-    offset = docStart + docText.length + 1;
-    const docLineStarts = lineStartsOf(docText);
-    const perLine: { source: number; line: number; parts: MappedPart[]; hasValue: boolean }[] = new Array(docLines.length);
-    const doc = parseDocument(docText);
-    const root = doc.contents;
-    const kind = isMap(root) ? scalarString(root.get('kind', true)) : undefined;
-    const name = isMap(root) ? scalarString((root.get('metadata', true) as YAMLMap | undefined)?.get?.('name', true)) : undefined;
-
-    const srcPath = origin.path ?? origin.configuredIn;
-    const src = srcPath ? parsedSource(srcPath) : undefined;
-    if (!src) unmapped++;
-    const srcDoc = src && origin.path ? pickDocument(src.docs, kind, name) : undefined;
-    const srcName =
-      srcDoc && isMap(srcDoc.contents) ? scalarString((srcDoc.contents.get('metadata', true) as YAMLMap | undefined)?.get?.('name', true)) : undefined;
-    const targeting = patches.filter((p) => patchTargets(p, kind, srcName ?? name));
-
-    /**
-     * One source per rendered line: a value's source wins over its key's (a patch that sets `value:` under a key
-     * the base has is where the value comes from), and the first value recorded on a line keeps its place.
-     */
-    const record = (
-      renderedStart: number,
-      renderedEnd: number,
-      file: SourceFile,
-      sourceStart: number,
-      sourceEnd: number,
-      produced: Produced,
-      isKey = false,
-    ) => {
-      const l = lineIndex(docLineStarts, renderedStart);
-      const fileIdx = indexOf(file);
-      const srcLine = sourceLine(file, sourceStart);
-      const entry = perLine[l];
-      const part: MappedPart = { start: docStart + renderedStart, end: docStart + renderedEnd, sourceStart, sourceEnd, produced };
-      if (!entry) perLine[l] = { source: fileIdx, line: srcLine, parts: [part], hasValue: !isKey };
-      else if (entry.source === fileIdx) {
-        entry.parts.push(part);
-        entry.hasValue ||= !isKey;
-      } else if (!isKey && !entry.hasValue) perLine[l] = { source: fileIdx, line: srcLine, parts: [part], hasValue: true };
-    };
-
-    if (src && isMap(root)) {
-      const visit = (node: YamlNode, path: PathStep[]) => {
-        if (isMap(node)) {
-          for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
-            if (!isScalar(pair.key)) continue;
-            const step: PathStep = { key: String(pair.key.value) };
-            locateKey(pair, [...path, step]);
-            if (pair.value) visit(pair.value, [...path, step]);
-          }
-        } else if (isSeq(node)) {
-          node.items.forEach((item, index) => {
-            const id = isMap(item) ? idOf(item) : undefined;
-            const value = isScalar(item) ? String(item.value) : undefined;
-            visit(item as YamlNode, [...path, { index, ...(id ? { id } : {}), ...(value !== undefined ? { value } : {}) }]);
-          });
-        } else if (isScalar(node)) locateScalar(node, path);
-      };
-      const locateKey = (pair: Pair<YamlNode, YamlNode>, path: PathStep[]) => {
-        const key = pair.key as Scalar;
-        if (!key.range) return;
-        const found = srcDoc ? nodeAt(srcDoc.contents as YamlNode, path, true) : undefined;
-        if (found && isScalar(found) && found.range) {
-          record(key.range[0], key.range[1], src.file, found.range[0], found.range[1], 'literal', true);
-          return;
-        }
-        for (const p of [...targeting].reverse()) {
-          for (const d of p.docs) {
-            const k = nodeAt(d.contents as YamlNode, path, true);
-            if (k && isScalar(k) && k.range) {
-              const file = { path: p.ref.file, text: p.fileText };
-              record(key.range[0], key.range[1], file, patchOffset(p, k.range[0]), patchOffset(p, k.range[1]), 'literal', true);
-              return;
-            }
-          }
-        }
-      };
-      const locateScalar = (node: Scalar, path: PathStep[]) => {
-        if (!node.range) return;
-        const value = String(node.value);
-        const srcNode = srcDoc ? nodeAt(srcDoc.contents as YamlNode, path, false) : undefined;
-        if (srcNode && isScalar(srcNode) && String(srcNode.value) === value && srcNode.range) {
-          mapScalar(node, src.file, srcNode, src.file.text, (o) => o, 'literal');
-          return;
-        }
-        for (const p of [...targeting].reverse()) {
-          const file = { path: p.ref.file, text: p.fileText };
-          if (p.ref.json6902) {
-            const at = findText(p.ref.inline ? p.ref.inline.value : p.fileText, value);
-            if (at >= 0 && value.trim() !== '') {
-              mapWhole(node, file, patchOffset(p, at), patchOffset(p, at + value.length), 'literal');
-              return;
-            }
-            continue;
-          }
-          for (const d of p.docs) {
-            const pNode = nodeAt(d.contents as YamlNode, path, false);
-            if (pNode && isScalar(pNode) && String(pNode.value) === value && pNode.range) {
-              mapScalar(node, file, pNode, p.ref.inline ? p.ref.inline.value : p.fileText, (o) => patchOffset(p, o), 'literal');
-              return;
-            }
-          }
-        }
-        if (srcNode && isScalar(srcNode) && srcNode.range) {
-          mapWhole(node, src.file, srcNode.range[0], srcNode.range[1], 'expression');
-          return;
-        }
-        if (!srcDoc) {
-          // A generated object: its values are written in the kustomization (literals) or in the files it reads
-          // (a properties file, an env file), found by their text, line by line for a file's whole content.
-          const candidates = [
-            src.file,
-            ...(options.generatorInputs?.(src.file.path) ?? []).flatMap((f) => {
-              const text = options.read(f);
-              return text === undefined ? [] : [{ path: f, text }];
-            }),
-          ];
-          const [rs, re] = inner(node, docText);
-          let at = rs;
-          for (const rl of docText.slice(rs, re).split('\n')) {
-            const t = rl.trim();
-            const lead = rl.length - rl.trimStart().length;
-            if (t !== '') {
-              const found = candidates.map((c) => ({ c, i: c.text.indexOf(t) })).find((x) => x.i >= 0);
-              if (found) record(at + lead, at + lead + t.length, found.c, found.i, found.i + t.length, 'literal');
-              else record(at + lead, at + lead + t.length, src.file, 0, 0, 'expression');
-            }
-            at += rl.length + 1;
-          }
-          return;
-        }
-        // Nothing at that place in the source or a patch: the nearest enclosing node that the source has.
-        for (let k = path.length - 1; k >= 0; k--) {
-          const anc = nodeAt(srcDoc.contents as YamlNode, path.slice(0, k), false);
-          const keyNode = k > 0 ? nodeAt(srcDoc.contents as YamlNode, path.slice(0, k), true) : undefined;
-          const at = keyNode && isScalar(keyNode) && keyNode.range ? keyNode.range : anc?.range;
-          if (at) {
-            mapWhole(node, src.file, at[0], at[1], 'expression');
-            return;
-          }
-        }
-      };
-      /** A scalar found with the same value: its characters map one to one (line by line for block scalars). */
-      const mapScalar = (node: Scalar, file: SourceFile, srcNode: Scalar, nodeText: string, offset: (o: number) => number, produced: Produced) => {
-        const [rs, re] = inner(node, docText);
-        const [ss, se] = inner(srcNode, nodeText);
-        const rText = docText.slice(rs, re);
-        const sText = nodeText.slice(ss, se);
-        if (!rText.includes('\n')) {
-          if (sText === rText) record(rs, re, file, offset(ss), offset(se), produced);
-          else mapWhole(node, file, offset(ss), offset(se), 'expression');
-          return;
-        }
-        // Block scalars: each rendered line is found among the source lines, in order, by its text.
-        const sLines = sText.split('\n');
-        const sLineStarts = lineStartsOf(sText);
-        let cursor = 0;
-        let at = rs;
-        for (const rl of rText.split('\n')) {
-          const t = rl.trim();
-          if (t !== '') {
-            let k = cursor;
-            while (k < sLines.length && sLines[k]!.trim() !== t) k++;
-            const lead = rl.length - rl.trimStart().length;
-            if (k < sLines.length) {
-              const sl = sLines[k]!;
-              const sLead = sl.length - sl.trimStart().length;
-              const srcAt = offset(ss + sLineStarts[k]! + sLead);
-              record(at + lead, at + lead + t.length, file, srcAt, srcAt + t.length, produced);
-              cursor = k + 1;
-            } else record(at + lead, at + lead + t.length, file, offset(ss), offset(se), 'expression');
-          }
-          at += rl.length + 1;
-        }
-      };
-      const mapWhole = (node: Scalar, file: SourceFile, sourceStart: number, sourceEnd: number, produced: Produced) => {
-        const [rs, re] = inner(node, docText);
-        const rText = docText.slice(rs, re);
-        if (!rText.includes('\n')) {
-          record(rs, re, file, sourceStart, sourceEnd, produced);
-          return;
-        }
-        let at = rs;
-        for (const rl of rText.split('\n')) {
-          const lead = rl.length - rl.trimStart().length;
-          if (rl.trim() !== '') record(at + lead, at + rl.trimEnd().length, file, sourceStart, sourceEnd, produced);
-          at += rl.length + 1;
-        }
-      };
-      visit(root, []);
-    }
-
-    docLines.forEach((line, i) => {
-      out.push(line);
-      const e = perLine[i];
-      if (e) lines.push({ source: e.source, line: e.line, parts: e.parts.sort((a, b) => a.start - b.start) });
-      else if (src) {
-        // A line with nothing found for it (a key kustomize added): the object's place in its source.
-        const objStart = srcDoc?.contents?.range?.[0] ?? 0;
-        lines.push({ source: indexOf(src.file), line: sourceLine(src.file, objStart), parts: [] });
-      } else lines.push(null);
-    });
   }
-  const text = out.length > 0 ? `${out.join('\n')}\n` : '';
-  return { text, map: { sources, lineStarts: lineStartsOf(text), lines }, unmapped };
+}
+
+/** What a rendered line maps to: one source file, its line, and the parts of the line found in it. */
+interface LineEntry {
+  source: number;
+  line: number;
+  parts: MappedPart[];
+  /** A value (not only a key) was found on the line. */
+  hasValue: boolean;
+}
+
+interface DocumentInput {
+  /** The rendered document (origin annotation removed), and its offset in the text handed on. */
+  readonly docText: string;
+  readonly docStart: number;
+  /** Filled in: what each line of the document maps to. */
+  readonly perLine: (LineEntry | undefined)[];
+  readonly sources: Sources;
+  /** The file the object was read from (or whose generator made it), and the object's document in it. */
+  readonly src: ParsedSource;
+  readonly srcDoc: Document.Parsed | undefined;
+  /** The patches that target the object, in the order the build applies them. */
+  readonly targeting: readonly ParsedPatch[];
+  readonly options: KustomizeMapOptions;
+}
+
+/**
+ * Maps one rendered object to its sources: walks it, and finds each key and scalar in the source object at the
+ * same path, else in the patches that target it (the last one applied first), else in a generator's inputs, else
+ * at the nearest enclosing node the source has.
+ */
+class DocumentMapper {
+  private readonly docLineStarts: number[];
+
+  constructor(private readonly d: DocumentInput) {
+    this.docLineStarts = lineStartsOf(d.docText);
+  }
+
+  /**
+   * One source per rendered line: a value's source wins over its key's (a patch that sets `value:` under a key
+   * the base has is where the value comes from), and the first value recorded on a line keeps its place.
+   */
+  private record(
+    renderedStart: number,
+    renderedEnd: number,
+    file: SourceFile,
+    sourceStart: number,
+    sourceEnd: number,
+    produced: Produced,
+    isKey = false,
+  ): void {
+    const { perLine, sources, docStart } = this.d;
+    const l = lineIndex(this.docLineStarts, renderedStart);
+    const fileIdx = sources.indexOf(file);
+    const srcLine = sources.line(file, sourceStart);
+    const entry = perLine[l];
+    const part: MappedPart = { start: docStart + renderedStart, end: docStart + renderedEnd, sourceStart, sourceEnd, produced };
+    if (!entry) perLine[l] = { source: fileIdx, line: srcLine, parts: [part], hasValue: !isKey };
+    else if (entry.source === fileIdx) {
+      entry.parts.push(part);
+      entry.hasValue ||= !isKey;
+    } else if (!isKey && !entry.hasValue) perLine[l] = { source: fileIdx, line: srcLine, parts: [part], hasValue: true };
+  }
+
+  visit(node: YamlNode, path: PathStep[]): void {
+    if (isMap(node)) {
+      for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
+        if (!isScalar(pair.key)) continue;
+        const step: PathStep = { key: String(pair.key.value) };
+        this.locateKey(pair, [...path, step]);
+        if (pair.value) this.visit(pair.value, [...path, step]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        const id = isMap(item) ? idOf(item) : undefined;
+        const value = isScalar(item) ? String(item.value) : undefined;
+        this.visit(item as YamlNode, [...path, { index, ...(id ? { id } : {}), ...(value !== undefined ? { value } : {}) }]);
+      });
+    } else if (isScalar(node)) this.locateScalar(node, path);
+  }
+
+  private locateKey(pair: Pair<YamlNode, YamlNode>, path: PathStep[]): void {
+    const { src, srcDoc, targeting } = this.d;
+    const key = pair.key as Scalar;
+    if (!key.range) return;
+    const found = srcDoc ? nodeAt(srcDoc.contents as YamlNode, path, true) : undefined;
+    if (found && isScalar(found) && found.range) {
+      this.record(key.range[0], key.range[1], src.file, found.range[0], found.range[1], 'literal', true);
+      return;
+    }
+    for (const p of [...targeting].reverse()) {
+      for (const d of p.docs) {
+        const k = nodeAt(d.contents as YamlNode, path, true);
+        if (k && isScalar(k) && k.range) {
+          const file = { path: p.ref.file, text: p.fileText };
+          this.record(key.range[0], key.range[1], file, patchOffset(p, k.range[0]), patchOffset(p, k.range[1]), 'literal', true);
+          return;
+        }
+      }
+    }
+  }
+
+  private locateScalar(node: Scalar, path: PathStep[]): void {
+    const { src, srcDoc } = this.d;
+    if (!node.range) return;
+    const value = String(node.value);
+    const srcNode = srcDoc ? nodeAt(srcDoc.contents as YamlNode, path, false) : undefined;
+    if (srcNode && isScalar(srcNode) && String(srcNode.value) === value && srcNode.range) {
+      this.mapScalar(node, src.file, srcNode, src.file.text, (o) => o, 'literal');
+      return;
+    }
+    if (this.locateInPatches(node, path, value)) return;
+    if (srcNode && isScalar(srcNode) && srcNode.range) {
+      this.mapWhole(node, src.file, srcNode.range[0], srcNode.range[1], 'expression');
+      return;
+    }
+    if (!srcDoc) {
+      this.locateGenerated(node);
+      return;
+    }
+    // Nothing at that place in the source or a patch: the nearest enclosing node that the source has.
+    for (let k = path.length - 1; k >= 0; k--) {
+      const anc = nodeAt(srcDoc.contents as YamlNode, path.slice(0, k), false);
+      const keyNode = k > 0 ? nodeAt(srcDoc.contents as YamlNode, path.slice(0, k), true) : undefined;
+      const at = keyNode && isScalar(keyNode) && keyNode.range ? keyNode.range : anc?.range;
+      if (at) {
+        this.mapWhole(node, src.file, at[0], at[1], 'expression');
+        return;
+      }
+    }
+  }
+
+  /** A scalar that a patch introduces: found at its path in a strategic merge patch, by its text in a JSON patch. */
+  private locateInPatches(node: Scalar, path: PathStep[], value: string): boolean {
+    for (const p of [...this.d.targeting].reverse()) {
+      const file = { path: p.ref.file, text: p.fileText };
+      if (p.ref.json6902) {
+        const at = findText(p.ref.inline ? p.ref.inline.value : p.fileText, value);
+        if (at >= 0 && value.trim() !== '') {
+          this.mapWhole(node, file, patchOffset(p, at), patchOffset(p, at + value.length), 'literal');
+          return true;
+        }
+        continue;
+      }
+      for (const d of p.docs) {
+        const pNode = nodeAt(d.contents as YamlNode, path, false);
+        if (pNode && isScalar(pNode) && String(pNode.value) === value && pNode.range) {
+          this.mapScalar(node, file, pNode, p.ref.inline ? p.ref.inline.value : p.fileText, (o) => patchOffset(p, o), 'literal');
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A value of a generated object: written in the kustomization (literals) or in the files it reads (a
+   * properties file, an env file), found by its text, line by line for a file's whole content.
+   */
+  private locateGenerated(node: Scalar): void {
+    const { src, options, docText } = this.d;
+    const candidates = [
+      src.file,
+      ...(options.generatorInputs?.(src.file.path) ?? []).flatMap((f) => {
+        const text = options.read(f);
+        return text === undefined ? [] : [{ path: f, text }];
+      }),
+    ];
+    const [rs, re] = inner(node, docText);
+    let at = rs;
+    for (const rl of docText.slice(rs, re).split('\n')) {
+      const t = rl.trim();
+      const lead = rl.length - rl.trimStart().length;
+      if (t !== '') {
+        const found = candidates.map((c) => ({ c, i: c.text.indexOf(t) })).find((x) => x.i >= 0);
+        if (found) this.record(at + lead, at + lead + t.length, found.c, found.i, found.i + t.length, 'literal');
+        else this.record(at + lead, at + lead + t.length, src.file, 0, 0, 'expression');
+      }
+      at += rl.length + 1;
+    }
+  }
+
+  /** A scalar found with the same value: its characters map one to one (line by line for block scalars). */
+  private mapScalar(node: Scalar, file: SourceFile, srcNode: Scalar, nodeText: string, offset: (o: number) => number, produced: Produced): void {
+    const { docText } = this.d;
+    const [rs, re] = inner(node, docText);
+    const [ss, se] = inner(srcNode, nodeText);
+    const rText = docText.slice(rs, re);
+    const sText = nodeText.slice(ss, se);
+    if (!rText.includes('\n')) {
+      if (sText === rText) this.record(rs, re, file, offset(ss), offset(se), produced);
+      else this.mapWhole(node, file, offset(ss), offset(se), 'expression');
+      return;
+    }
+    // Block scalars: each rendered line is found among the source lines, in order, by its text.
+    const sLines = sText.split('\n');
+    const sLineStarts = lineStartsOf(sText);
+    let cursor = 0;
+    let at = rs;
+    for (const rl of rText.split('\n')) {
+      const t = rl.trim();
+      if (t !== '') {
+        let k = cursor;
+        while (k < sLines.length && sLines[k]!.trim() !== t) k++;
+        const lead = rl.length - rl.trimStart().length;
+        if (k < sLines.length) {
+          const sl = sLines[k]!;
+          const sLead = sl.length - sl.trimStart().length;
+          const srcAt = offset(ss + sLineStarts[k]! + sLead);
+          this.record(at + lead, at + lead + t.length, file, srcAt, srcAt + t.length, produced);
+          cursor = k + 1;
+        } else this.record(at + lead, at + lead + t.length, file, offset(ss), offset(se), 'expression');
+      }
+      at += rl.length + 1;
+    }
+  }
+
+  /** A scalar mapped as a whole to one source range (each of its lines, for a block scalar). */
+  private mapWhole(node: Scalar, file: SourceFile, sourceStart: number, sourceEnd: number, produced: Produced): void {
+    const { docText } = this.d;
+    const [rs, re] = inner(node, docText);
+    const rText = docText.slice(rs, re);
+    if (!rText.includes('\n')) {
+      this.record(rs, re, file, sourceStart, sourceEnd, produced);
+      return;
+    }
+    let at = rs;
+    for (const rl of rText.split('\n')) {
+      const lead = rl.length - rl.trimStart().length;
+      if (rl.trim() !== '') this.record(at + lead, at + rl.trimEnd().length, file, sourceStart, sourceEnd, produced);
+      at += rl.length + 1;
+    }
+  }
 }
 
 function scalarString(node: unknown): string | undefined {

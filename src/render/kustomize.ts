@@ -55,42 +55,10 @@ export async function renderKustomization(
     command: kustomizeCommand(tool, target.dir),
     fromCache: false,
   };
-  const remote = ctx.graph.flatMap((k) => k.remote.map((r) => ({ k, r })));
-  const broken = ctx.graph.filter((k) => k.error !== undefined);
-  if (remote.length > 0 || broken.length > 0) {
-    for (const { k, r } of remote) {
-      const text = k.file === target.entryFile ? entryText : readFileSync(k.file, 'utf8');
-      const at = Math.max(0, text.indexOf(r));
-      problems.push(
-        problemAt(
-          k.file,
-          text,
-          at,
-          at + r.length,
-          'remote-refused',
-          'error',
-          `${r} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`,
-        ),
-      );
-    }
-    for (const k of broken)
-      problems.push(problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', `This kustomization cannot be read: ${k.error}`));
-    return { ...base, text: '', map: emptyMap(), problems, toolMs: 0, mapMs: 0 };
-  }
+  const refused = refusedBuild(target, entryText, ctx.graph);
+  if (refused.length > 0) return { ...base, text: '', map: emptyMap(), problems: refused, toolMs: 0, mapMs: 0 };
 
-  const wrapper = mkdtempSync(join(ctx.workDir, 'kustomize-'));
-  const rel = relative(wrapper, target.dir).split('\\').join('/');
-  writeFileSync(
-    join(wrapper, 'kustomization.yaml'),
-    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`,
-  );
-  const args = tool.name === 'kubectl' ? ['kustomize', wrapper] : ['build', wrapper];
-  let run: RunResult;
-  try {
-    run = await runTool(tool.path, args, { env: sandboxEnv(join(ctx.workDir, 'kustomize-home'), ctx.emptyDir), cwd: wrapper, timeoutMs: options.timeoutMs });
-  } finally {
-    rmSync(wrapper, { recursive: true, force: true });
-  }
+  const { run, wrapper, rel } = await build(target, tool, options, ctx);
   if (run.timedOut || run.code !== 0) {
     const why = run.timedOut
       ? `${base.command.slice(0, 2).join(' ')} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`
@@ -128,6 +96,60 @@ export async function renderKustomization(
     );
   }
   return { ...base, text: assembled.text, map: assembled.map, problems, toolMs: run.ms, mapMs: Date.now() - started };
+}
+
+/**
+ * Problems that keep a build from running: a remote resource (kustomize would fetch it) or a kustomization that
+ * cannot be read, each on its own file; none when the build may run.
+ */
+function refusedBuild(target: KustomizeTarget, entryText: string, graph: readonly Kustomization[]): RenderProblem[] {
+  const problems: RenderProblem[] = [];
+  for (const k of graph) {
+    for (const r of k.remote) {
+      const text = k.file === target.entryFile ? entryText : readFileSync(k.file, 'utf8');
+      const at = Math.max(0, text.indexOf(r));
+      problems.push(
+        problemAt(
+          k.file,
+          text,
+          at,
+          at + r.length,
+          'remote-refused',
+          'error',
+          `${r} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`,
+        ),
+      );
+    }
+  }
+  for (const k of graph.filter((k) => k.error !== undefined))
+    problems.push(problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', `This kustomization cannot be read: ${k.error}`));
+  return problems;
+}
+
+/**
+ * Runs the build through a wrapper kustomization in a temporary folder, which includes the user's folder by a
+ * relative path and asks for origin annotations; the folder is removed when the build ends.
+ */
+async function build(
+  target: KustomizeTarget,
+  tool: ToolLocation,
+  options: KustomizeOptions,
+  ctx: KustomizeContext,
+): Promise<{ run: RunResult; wrapper: string; rel: string }> {
+  const wrapper = mkdtempSync(join(ctx.workDir, 'kustomize-'));
+  const rel = relative(wrapper, target.dir).split('\\').join('/');
+  writeFileSync(
+    join(wrapper, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`,
+  );
+  const args = tool.name === 'kubectl' ? ['kustomize', wrapper] : ['build', wrapper];
+  let run: RunResult;
+  try {
+    run = await runTool(tool.path, args, { env: sandboxEnv(join(ctx.workDir, 'kustomize-home'), ctx.emptyDir), cwd: wrapper, timeoutMs: options.timeoutMs });
+  } finally {
+    rmSync(wrapper, { recursive: true, force: true });
+  }
+  return { run, wrapper, rel };
 }
 
 /** Kustomize's stderr, with the wrapper's folder and relative path shown as the user's folder. */

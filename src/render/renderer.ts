@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { DEFAULT_NAMESPACE } from '../core/names';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
 import { chartFiles, helmArgs, type MirrorState, renderChart } from './helm';
 import { type TemplateCache, templateCache } from './helm-map';
@@ -150,7 +151,7 @@ export class Renderer {
 
   private async renderHelm(target: ChartTarget, request: RenderRequest): Promise<RenderResult> {
     const release = this.settings.release || 'release';
-    const namespace = this.settings.namespace || target.name || 'default';
+    const namespace = this.settings.namespace || target.name || DEFAULT_NAMESPACE;
     const valuesFiles = resolveValuesFiles(target.dir, this.settings.helmValues ?? []);
     const options = {
       release,

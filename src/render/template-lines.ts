@@ -141,10 +141,8 @@ function skipQuoted(text: string, at: number, quote: string): number {
   return j;
 }
 
-/** Reads a template into line patterns (see the module comment). */
-export function templateLines(text: string): TemplateLines {
-  const actions = scanActions(text);
-  // The literal text between actions, shrunk by the trim markers around it: what text/template prints.
+/** The literal text between actions, shrunk by the trim markers around it: what text/template prints. */
+function printedTexts(text: string, actions: readonly Action[]): { start: number; end: number }[] {
   const texts: { start: number; end: number }[] = [];
   let prev = 0;
   for (let k = 0; k <= actions.length; k++) {
@@ -155,6 +153,37 @@ export function templateLines(text: string): TemplateLines {
     if (end > start) texts.push({ start, end });
     if (k < actions.length) prev = actions[k]!.end;
   }
+  return texts;
+}
+
+/** A line's text and actions in order, before adjacent ones are merged. */
+interface RawPiece {
+  readonly kind: 'text' | 'action';
+  readonly start: number;
+  readonly end: number;
+  /** The action's index, for an action. */
+  readonly index?: number;
+}
+
+/** A line's pieces: adjacent texts merged into one text, adjacent actions into one gap. */
+function piecesOf(raw: readonly RawPiece[], text: string): Piece[] {
+  const pieces: Piece[] = [];
+  for (const r of raw) {
+    const last = pieces[pieces.length - 1];
+    if (r.kind === 'text') {
+      if (last?.kind === 'text' && last.end === r.start)
+        pieces[pieces.length - 1] = { kind: 'text', start: last.start, end: r.end, text: text.slice(last.start, r.end) };
+      else pieces.push({ kind: 'text', start: r.start, end: r.end, text: text.slice(r.start, r.end) });
+    } else if (last?.kind === 'gap') pieces[pieces.length - 1] = { kind: 'gap', start: last.start, end: r.end, actions: [...last.actions, r.index!] };
+    else pieces.push({ kind: 'gap', start: r.start, end: r.end, actions: [r.index!] });
+  }
+  return pieces;
+}
+
+/** Reads a template into line patterns (see the module comment). */
+export function templateLines(text: string): TemplateLines {
+  const actions = scanActions(text);
+  const texts = printedTexts(text, actions);
 
   const lineStarts = [0];
   for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
@@ -175,7 +204,7 @@ export function templateLines(text: string): TemplateLines {
     const ls = lineStarts[l]!;
     let le = l + 1 < lineStarts.length ? lineStarts[l + 1]! - 1 : text.length;
     if (le > ls && text[le - 1] === '\r') le--;
-    const raw: { kind: 'text' | 'action'; start: number; end: number; index?: number }[] = [];
+    const raw: RawPiece[] = [];
     while (ti < texts.length && texts[ti]!.end <= ls) ti++;
     while (ai < actions.length && actions[ai]!.end <= ls) ai++;
     for (let k = ti; k < texts.length && texts[k]!.start < le; k++) {
@@ -187,19 +216,7 @@ export function templateLines(text: string): TemplateLines {
       raw.push({ kind: 'action', start: Math.max(ls, actions[k]!.start), end: Math.min(le, actions[k]!.end), index: k });
     }
     raw.sort((a, b) => a.start - b.start);
-    const pieces: Piece[] = [];
-    for (const r of raw) {
-      if (r.kind === 'text') {
-        const last = pieces[pieces.length - 1];
-        if (last?.kind === 'text' && last.end === r.start)
-          pieces[pieces.length - 1] = { kind: 'text', start: last.start, end: r.end, text: text.slice(last.start, r.end) };
-        else pieces.push({ kind: 'text', start: r.start, end: r.end, text: text.slice(r.start, r.end) });
-      } else {
-        const last = pieces[pieces.length - 1];
-        if (last?.kind === 'gap') pieces[pieces.length - 1] = { kind: 'gap', start: last.start, end: r.end, actions: [...last.actions, r.index!] };
-        else pieces.push({ kind: 'gap', start: r.start, end: r.end, actions: [r.index!] });
-      }
-    }
+    const pieces = piecesOf(raw, text);
     // A line continued from the one before (that line's newline did not survive) may have text before it.
     const anchoredStart = l === 0 || printedNewline[l - 1] === 1;
     const anchoredEnd = printedNewline[l] === 1 || l === lineStarts.length - 1;

@@ -15,7 +15,7 @@ export function toRange(doc: TextDocument, start: number, end: number): Range {
   return { start: doc.positionAt(start), end: doc.positionAt(end) };
 }
 
-export function toSeverity(s: Severity): DiagnosticSeverity {
+function toSeverity(s: Severity): DiagnosticSeverity {
   switch (s) {
     case 'error':
       return DiagnosticSeverity.Error;
@@ -62,7 +62,7 @@ export function toCodeAction(doc: TextDocument, fix: Fix, diagnostic: Diagnostic
 }
 
 /** A code action as a command, for a client that takes no literals: running it applies the same edit. */
-export function toCommand(action: CodeAction): Command {
+function toCommand(action: CodeAction): Command {
   return { title: action.title, command: APPLY_FIX_COMMAND, arguments: [action.edit] };
 }
 

@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { NetLensServer } from './server';
 
 /** Documents at least this large are parsed a piece at a time before they are opened. */
-export const PREPARE_BYTES = 256 * 1024;
+const PREPARE_BYTES = 256 * 1024;
 
 export class DocumentSync {
   private readonly preparing = new Set<string>();

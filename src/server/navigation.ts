@@ -148,7 +148,7 @@ export class Navigation {
     for (const svc of snapshot.services()) {
       if (svc.source?.uri !== uri) continue;
       const found = this.occurrencesOf({ namespace: svc.namespace, name: svc.name }).filter((o) => o.kind === 'reference');
-      const ready = snapshot.readyAddresses(svc.namespace, svc.name);
+      const ready = snapshot.endpointCounts(svc.namespace, svc.name).ready;
       // Above the object (its first line that is not a comment), where a reader looks for what it is.
       const range = this.range(uri, objectLineStart(file.text, svc.source.start, svc.source.nameStart), svc.source.nameEnd)!;
       const locations = found.map((o) => this.location(o.uri, o.start, o.end)).filter((l): l is Location => l !== undefined);

@@ -5,6 +5,7 @@
  * cluster or a manifest is text, never markup (see `markup.ts`).
  */
 
+import { CLUSTER_IP_PENDING, countsText, endpointState } from '../core/endpoints';
 import type { Endpoint, Service } from '../core/model';
 import type { Reference } from '../core/references';
 import type { DnsAnswer, DnsRecord, Explanation, OwnerSummary, Resolver, SearchStep } from '../core/resolver';
@@ -36,7 +37,7 @@ export function hoverText(facts: HoverFacts, format: HoverFormat): string {
   return format === 'markdown' ? renderMarkdown(blocks) : renderPlaintext(blocks);
 }
 
-export function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block[] {
+function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block[] {
   const written = `${ref.host}${ref.port !== undefined ? `:${ref.port}` : ''}`;
   // A name the pod answers itself: what the cluster DNS would say is beside the point.
   if (ref.local && note) return [paragraph(code(written)), paragraph(note)];
@@ -99,7 +100,7 @@ function serviceBlocks(svc: Service, snapshot: ClusterSnapshot, ref: Reference, 
 function serviceKind(svc: Service): Inline[] {
   if (svc.type === 'ExternalName') return svc.externalName ? ['ExternalName → ', code(svc.externalName)] : ['ExternalName without a target'];
   if (svc.headless) return [svc.type, ' · headless'];
-  if (svc.clusterIPPending) return [svc.type, ' · ', em('cluster IP allocated by the cluster')];
+  if (svc.clusterIPPending) return [svc.type, ' · ', em(CLUSTER_IP_PENDING)];
   return [svc.type, ' · ', ...joined(svc.clusterIPs.map(code))];
 }
 
@@ -126,15 +127,14 @@ function endpointBlocks(svc: Service, snapshot: ClusterSnapshot): Block[] {
   if (svc.type === 'ExternalName') return [];
   const endpoints = snapshot.slicesOf(svc.namespace, svc.name).flatMap((s) => s.endpoints);
   if (endpoints.length === 0) return [paragraph(em('No endpoints.'))];
-  const ready = endpoints.filter((e) => e.ready);
-  const notReady = endpoints.filter((e) => !e.ready);
   const shown = endpoints.slice(0, 10).map(endpointLine);
   if (endpoints.length > shown.length) shown.push([`… ${endpoints.length - shown.length} more`]);
-  return [intro(`Endpoints: ${podCount(ready)} ready${notReady.length > 0 ? `, ${podCount(notReady)} not ready` : ''}`), list(shown)];
+  return [intro(`Endpoints: ${countsText(snapshot.endpointCounts(svc.namespace, svc.name))}`), list(shown)];
 }
 
 function endpointLine(e: Endpoint): Inline[] {
-  const state = e.ready ? [] : [' · ', em('not ready')];
+  const condition = endpointState(e);
+  const state = condition === 'ready' ? [] : [' · ', em(condition === 'terminating' ? 'terminating' : 'not ready')];
   if (e.pending) {
     const { replicas, workload } = e.pending;
     if (e.hostname) return [code(e.hostname), ` · ${workload.kind} `, code(workload.name), ' · ', em('IP allocated by the cluster'), ...state];
@@ -186,30 +186,9 @@ export function inlayText(ref: Reference, a: Answered): string | undefined {
   let text = `→ ${target}${first.type === 'CNAME' ? '' : port}${more > 1 ? ` (+${more - 1})` : ''}`;
   const svc = answer.explanation.service && snapshot.service(answer.explanation.service.namespace, answer.explanation.service.name);
   if (svc && svc.type !== 'ExternalName') {
-    const eps = snapshot.slicesOf(svc.namespace, svc.name).flatMap((s) => s.endpoints);
-    const ready = podCount(eps.filter((e) => e.ready));
-    text += ` · ${ready} ready`;
+    text += ` · ${snapshot.endpointCounts(svc.namespace, svc.name).ready} ready`;
   }
   return text;
-}
-
-/**
- * How many pods stand behind endpoints. A workspace endpoint of a workload stands for all its replicas (the hover
- * counted endpoint records, "1 ready" for a Deployment of 3, while the inlay hint counted replicas), and a
- * dual-stack Service lists each pod once per address family (counted twice: "6 ready" for 3 pods).
- */
-function podCount(endpoints: readonly Endpoint[]): number {
-  const seen = new Set<string>();
-  let n = 0;
-  for (const e of endpoints) {
-    const pod = e.targetRef ? `${e.targetRef.namespace}/${e.targetRef.name}` : undefined;
-    if (pod !== undefined) {
-      if (seen.has(pod)) continue;
-      seen.add(pod);
-    }
-    n += e.pending ? e.pending.replicas : pod !== undefined ? 1 : e.addresses.length;
-  }
-  return n;
 }
 
 function ownerText(answer: DnsAnswer): string | undefined {

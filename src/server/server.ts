@@ -15,6 +15,7 @@ import { type Analysis, analyzeManifest } from '../core/analyze';
 import { type CheckSource, DIAGNOSTICS, type DiagnosticCode, whyUnchecked } from '../core/check';
 import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
+import { serviceFqdn } from '../core/names';
 import type { ScannedFile } from '../core/navigate';
 import { referenceVerdict } from '../core/reach';
 import type { Reference, ScanOptions } from '../core/references';
@@ -31,7 +32,7 @@ import type { RenderedState, SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { namespaceCounts, namespaceView } from './views';
 
-export { DEFAULT_SETTINGS, DIAGNOSTIC_CODES, type ServerSettings } from './settings';
+export { DEFAULT_SETTINGS, type ServerSettings } from './settings';
 
 /** What the server needs from its connection. */
 export interface ServerClient {
@@ -473,7 +474,7 @@ export class NetLensServer {
   private resolveRef(ref: Reference, resolver: Resolver) {
     if (ref.kind === 'service') {
       const ns = ref.serviceNamespace ?? ref.namespace;
-      return resolver.query(`${ref.host}.${ns}.svc.${resolver.zone}.`, 'A');
+      return resolver.query(`${serviceFqdn(ref.host, ns, resolver.zone)}.`, 'A');
     }
     const r = resolver.resolve(ref.host, { namespace: ref.namespace, qtype: 'A' });
     return r.ok ? r.answer : undefined;

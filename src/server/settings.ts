@@ -9,7 +9,7 @@
  */
 import type { DidChangeConfigurationParams } from 'vscode-languageserver';
 import { DIAGNOSTICS, type DiagnosticCode, type Severity } from '../core/check';
-import { DEFAULT_ZONE, isDns1123Label, normalizeName } from '../core/names';
+import { DEFAULT_NAMESPACE, DEFAULT_ZONE, isDns1123Label, normalizeName } from '../core/names';
 import type { PodRecordsMode } from '../core/resolver';
 import { InvalidSettingError } from './errors';
 import type { Log } from './guard';
@@ -30,7 +30,7 @@ export type SeveritySetting = Severity | 'off';
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   clusterDomain: DEFAULT_ZONE,
-  defaultNamespace: 'default',
+  defaultNamespace: DEFAULT_NAMESPACE,
   dnsService: 'kube-system/kube-dns',
   podRecords: 'insecure',
   inlayHints: true,
@@ -52,9 +52,6 @@ const everySeverity: [Unlisted<SeveritySetting, typeof SEVERITY_SETTINGS>] exten
 const everyPodRecordsMode: [Unlisted<PodRecordsMode, typeof POD_RECORDS_SETTINGS>] extends [never] ? true : never = true;
 void everySeverity;
 void everyPodRecordsMode;
-
-/** Settings read when the server starts and not after: changing them takes a restart of the server. */
-export const RESTART_OPTIONS = ['cluster', 'kubeconfig', 'context', 'render', 'workspaceTrusted', 'helmPath', 'kustomizePath'] as const;
 
 /** `initializationOptions`, as the server reads them. */
 export interface InitOptions {
@@ -111,7 +108,7 @@ export function readSettings(section: unknown): { settings: ServerSettings; prob
   const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   return {
     settings: {
-      clusterDomain: pick('clusterDomain', isZone, DEFAULT_SETTINGS.clusterDomain, 'a DNS name such as cluster.local'),
+      clusterDomain: pick('clusterDomain', isZone, DEFAULT_SETTINGS.clusterDomain, `a DNS name such as ${DEFAULT_ZONE}`),
       defaultNamespace: pick('defaultNamespace', isLabel, DEFAULT_SETTINGS.defaultNamespace, 'a namespace name'),
       dnsService: pick('dnsService', isService, DEFAULT_SETTINGS.dnsService!, 'namespace/name of a Service'),
       podRecords: pick('podRecords', isPodRecords, DEFAULT_SETTINGS.podRecords, POD_RECORDS_SETTINGS.join(', ')),

@@ -1,6 +1,7 @@
 /** The tree's and the map's views of a snapshot: plain data for the protocol, one namespace at a time. */
-import { dashedIP } from '../core/ip';
+import { countsText, serviceAddressText } from '../core/endpoints';
 import type { Pod, Service } from '../core/model';
+import { endpointFqdn, podFqdn, serviceFqdn } from '../core/names';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { NamespaceView, PodView, ServiceView } from '../protocol/requests';
 
@@ -51,11 +52,15 @@ function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): Servi
       ports: slice.ports.map((p) => ({ name: p.name, ...(p.port !== undefined ? { port: p.port } : {}), protocol: p.protocol })),
     })),
   );
+  const counts = snapshot.endpointCounts(s.namespace, s.name);
   return {
     namespace: s.namespace,
     name: s.name,
-    fqdn: `${s.name}.${s.namespace}.svc.${zone}`,
+    fqdn: serviceFqdn(s.name, s.namespace, zone),
     type: s.type,
+    address: serviceAddressText(s),
+    counts,
+    readiness: countsText(counts),
     headless: s.headless,
     clusterIPs: s.clusterIPs,
     clusterIPPending: s.clusterIPPending,
@@ -73,8 +78,8 @@ function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): Servi
 }
 
 function podView(p: Pod, zone: string, services: string[]): PodView {
-  const dnsNames = p.ips.map((ip) => `${dashedIP(ip)}.${p.namespace}.pod.${zone}`);
-  if (p.hostname && p.subdomain) dnsNames.push(`${p.hostname}.${p.subdomain}.${p.namespace}.svc.${zone}`);
+  const dnsNames = p.ips.map((ip) => podFqdn(ip, p.namespace, zone));
+  if (p.hostname && p.subdomain) dnsNames.push(endpointFqdn(p.hostname, p.subdomain, p.namespace, zone));
   return {
     namespace: p.namespace,
     name: p.name,

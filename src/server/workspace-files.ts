@@ -15,8 +15,8 @@ import { FolderWatcher } from './file-watcher';
 import type { Log } from './guard';
 import type { NetLensServer } from './server';
 
-export const MAX_WORKSPACE_FILES = 5000;
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const MAX_WORKSPACE_FILES = 5000;
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
 
 /** What of the server the workspace files feed. */

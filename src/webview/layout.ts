@@ -60,7 +60,7 @@ export interface Layout {
 
 const elk = new ELK();
 
-export function nodeSize(node: MapNode, measure: TextMeasure): { width: number; height: number } {
+function nodeSize(node: MapNode, measure: TextMeasure): { width: number; height: number } {
   const M = METRICS;
   const w = (text: string, bold = false, size: number = M.font) => Math.min(M.maxText, measure.width(text, size, bold));
   switch (node.kind) {
@@ -78,7 +78,7 @@ export function nodeSize(node: MapNode, measure: TextMeasure): { width: number; 
   }
 }
 
-export function serviceHeight(node: MapServiceNode): number {
+function serviceHeight(node: MapServiceNode): number {
   return METRICS.header + node.ports.length * METRICS.row + (node.problem ? METRICS.row : 0) + 6;
 }
 
@@ -110,6 +110,7 @@ export function podsTitle(p: Extract<MapNode, { kind: 'pods' }>): string {
 }
 
 export function podsSubtitle(p: Extract<MapNode, { kind: 'pods' }>): string {
+  if (p.readiness !== undefined) return p.readiness;
   return p.ready === undefined ? 'not drawn one by one' : `${p.ready} ready${p.ready < p.count ? ` · ${p.count - p.ready} not ready` : ''}`;
 }
 

@@ -2,7 +2,7 @@
  * Draws a laid-out map as SVG with DOM calls only. Colours are not set here: each element gets classes, and
  * media/map.css gives them the theme's colours through VS Code's CSS variables.
  */
-import type { MapEdge, MapNamespace, MapNode } from '../protocol/webview';
+import type { MapEdge, MapNamespace, MapNode, MapServiceNode } from '../protocol/webview';
 import { svg, type TextMeasure, tooltip } from './dom';
 import {
   type Box,
@@ -168,42 +168,48 @@ function setInteractive(g: SVGGElement, label: string): void {
   g.setAttribute('aria-label', label);
 }
 
+/** A Service: its name and address, a row per port with the port's handle on the right edge, and its problem. */
+function drawService(g: SVGGElement, node: MapServiceNode, b: Box, measure: TextMeasure): void {
+  const M = METRICS;
+  const inner = b.width - 2 * M.padX;
+  if (node.problem) g.classList.add('broken');
+  else if (node.ready < node.endpoints) g.classList.add('degraded');
+  setInteractive(g, `Service ${node.namespace}/${node.name}${node.problem ? `: ${node.problem.message}` : ''}`);
+  g.append(
+    svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
+    svg('text', { class: 'title', x: M.padX, y: 17 }, measure.fit(node.name, M.titleFont, inner, true)),
+    svg('text', { class: 'subtitle', x: M.padX, y: 33 }, measure.fit(serviceSubtitle(node), M.font, inner)),
+  );
+  node.ports.forEach((p, i) => {
+    const y = portY(i);
+    g.append(
+      svg('line', { class: 'port-rule', x1: 0, x2: b.width, y1: y - M.row / 2, y2: y - M.row / 2 }),
+      svg('text', { class: 'port-label', x: b.width - M.padX - 2, y: y + 4, 'text-anchor': 'end' }, measure.fit(portLabel(p), M.font, inner - M.portSize)),
+      svg('circle', { class: 'port', cx: b.width, cy: y, r: M.portSize / 2 }),
+    );
+  });
+  if (node.problem) {
+    const y = M.header + node.ports.length * M.row + 14;
+    g.append(svg('text', { class: 'problem', x: M.padX, y }, measure.fit(`⚠ ${node.problem.message}`, M.font, inner, true)));
+  }
+  const lines = [
+    `Service ${node.namespace}/${node.name} (${node.type})`,
+    `address: ${node.address}`,
+    ...node.ports.map((p) => `port ${portLabel(p)}`),
+    `Endpoints: ${node.readiness}`,
+    ...(node.problem ? [`problem: ${node.problem.message}`] : []),
+  ];
+  tooltip(g, lines.join('\n'));
+}
+
 function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
   const M = METRICS;
   const inner = b.width - 2 * M.padX;
   const g = svg('g', { class: `node ${node.kind}`, transform: `translate(${b.x},${b.y})`, 'data-id': node.id });
   switch (node.kind) {
-    case 'service': {
-      if (node.problem) g.classList.add('broken');
-      else if (node.ready < node.endpoints) g.classList.add('degraded');
-      setInteractive(g, `Service ${node.namespace}/${node.name}${node.problem ? `: ${node.problem.message}` : ''}`);
-      g.append(
-        svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
-        svg('text', { class: 'title', x: M.padX, y: 17 }, measure.fit(node.name, M.titleFont, inner, true)),
-        svg('text', { class: 'subtitle', x: M.padX, y: 33 }, measure.fit(serviceSubtitle(node), M.font, inner)),
-      );
-      node.ports.forEach((p, i) => {
-        const y = portY(i);
-        g.append(
-          svg('line', { class: 'port-rule', x1: 0, x2: b.width, y1: y - M.row / 2, y2: y - M.row / 2 }),
-          svg('text', { class: 'port-label', x: b.width - M.padX - 2, y: y + 4, 'text-anchor': 'end' }, measure.fit(portLabel(p), M.font, inner - M.portSize)),
-          svg('circle', { class: 'port', cx: b.width, cy: y, r: M.portSize / 2 }),
-        );
-      });
-      if (node.problem) {
-        const y = M.header + node.ports.length * M.row + 14;
-        g.append(svg('text', { class: 'problem', x: M.padX, y }, measure.fit(`⚠ ${node.problem.message}`, M.font, inner, true)));
-      }
-      const lines = [
-        `Service ${node.namespace}/${node.name} (${node.type})`,
-        `address: ${node.address}`,
-        ...node.ports.map((p) => `port ${portLabel(p)}`),
-        `${node.ready} ready of ${node.endpoints} endpoints`,
-        ...(node.problem ? [`problem: ${node.problem.message}`] : []),
-      ];
-      tooltip(g, lines.join('\n'));
+    case 'service':
+      drawService(g, node, b, measure);
       break;
-    }
     case 'pod': {
       g.classList.add(node.replicas !== undefined ? 'pending' : node.terminating ? 'terminating' : node.ready ? 'ready' : 'not-ready');
       setInteractive(g, `Pod ${node.namespace}/${node.name}, ${podSubtitle(node)}`);

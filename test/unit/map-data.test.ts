@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { countEndpoints, countsText, serviceAddressText } from '../../src/core/endpoints';
+import type { Endpoint } from '../../src/core/model';
 import { buildMapGraph, loadMapGraph, type MapSource, mapCsp, mapHtml, mapTargets, planMap } from '../../src/extension/map-data';
 import type { EndpointView, ModelInfo, NamespaceView, PodView, ServiceView } from '../../src/protocol/requests';
 import type { MapNode, MapServiceNode } from '../../src/protocol/webview';
@@ -20,6 +22,10 @@ function endpoint(p: PodView, ports: Record<string, number>, over: Partial<Endpo
   };
 }
 
+/**
+ * A Service view as the server sends it: its address, and the counts of its endpoints made by the core's own
+ * functions (the map shows them, it does not count).
+ */
 function service(
   namespace: string,
   name: string,
@@ -27,7 +33,7 @@ function service(
   endpoints: EndpointView[],
   over: Partial<ServiceView> = {},
 ): ServiceView {
-  return {
+  const base = {
     namespace,
     name,
     fqdn: `${name}.${namespace}.svc.cluster.local`,
@@ -39,6 +45,19 @@ function service(
     ports: ports.map(([n, port, targetPort]) => ({ name: n, port, targetPort, protocol: 'TCP' })),
     endpoints,
     ...over,
+  };
+  const counts = countEndpoints(base.endpoints.map((e) => coreEndpoint(namespace, e)));
+  return { address: serviceAddressText(base), counts, readiness: countsText(counts), ...base };
+}
+
+function coreEndpoint(namespace: string, e: EndpointView): Endpoint {
+  return {
+    addresses: e.addresses,
+    ready: e.ready,
+    serving: e.serving,
+    terminating: e.terminating,
+    ...(e.pod ? { targetRef: { kind: 'Pod', namespace, name: e.pod } } : {}),
+    ...(e.pending !== undefined ? { pending: { workload: { kind: 'Deployment', namespace, name: e.pod ?? 'workload' }, replicas: e.pending } } : {}),
   };
 }
 
@@ -221,6 +240,7 @@ describe('the map graph', () => {
       search: 'web big pods',
       count: 1200,
       ready: 900,
+      readiness: '900 ready, 300 not ready',
       service: 'web',
     });
     assert.deepEqual(

@@ -6,6 +6,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DIAGNOSTICS } from '../../src/core/check';
 import {
+  type Configuration,
+  DEFAULT_QUERY_TYPE,
+  initializationOptions,
+  QUERY_TYPE_SETTINGS,
+  RESTART_SETTINGS,
+  readSettings as readExtensionSettings,
+  restartSettingsChanged,
+} from '../../src/extension/settings';
+import {
   DEFAULT_SETTINGS,
   DIAGNOSTIC_CODES,
   POD_RECORDS_SETTINGS,
@@ -148,5 +157,71 @@ describe('settings: where the section comes from', () => {
       'notifications without a netlens member change nothing',
     );
     assert.deepEqual(logged, ['netlens.defaultNamespace must be a namespace name; its default is used instead.']);
+  });
+});
+
+describe('settings: the extension side', () => {
+  type Property = { default?: unknown; enum?: string[]; scope?: string };
+  function manifest() {
+    return JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+      contributes: { configuration: { properties: Record<string, Property> } };
+    };
+  }
+
+  /** A configuration of user (global) and workspace values, as VS Code's `get` and `inspect` give them. */
+  function config(user: Record<string, unknown>, workspace: Record<string, unknown> = {}): Configuration {
+    return {
+      get: ((key: string, fallback?: unknown) => workspace[key] ?? user[key] ?? fallback) as Configuration['get'],
+      inspect: ((key: string) => ({ key, globalValue: user[key], workspaceValue: workspace[key] })) as Configuration['inspect'],
+    };
+  }
+
+  it('package.json declares the query types, the defaults of both sides, and the restart settings as machine settings', () => {
+    const { contributes, capabilities } = manifest();
+    const props = contributes.configuration.properties;
+    assert.deepEqual(props['netlens.defaultQueryType']!.enum, [...QUERY_TYPE_SETTINGS]);
+    assert.equal(props['netlens.defaultQueryType']!.default, DEFAULT_QUERY_TYPE);
+    assert.equal(props['netlens.clusterDomain']!.default, DEFAULT_SETTINGS.clusterDomain);
+    assert.equal(props['netlens.defaultNamespace']!.default, DEFAULT_SETTINGS.defaultNamespace);
+    assert.equal(props['netlens.dnsService']!.default, DEFAULT_SETTINGS.dnsService);
+    assert.equal(props['netlens.podRecords']!.default, DEFAULT_SETTINGS.podRecords);
+    for (const key of RESTART_SETTINGS) {
+      assert.equal(props[`netlens.${key}`]?.scope, 'machine', key);
+      assert.ok(capabilities.untrustedWorkspaces.restrictedConfigurations.includes(`netlens.${key}`), key);
+    }
+  });
+
+  it('reads typed values; the cluster settings only from the user, never from a workspace', () => {
+    assert.deepEqual(readExtensionSettings(config({})), { defaultQueryType: 'A', clusterEnabled: true });
+    assert.deepEqual(readExtensionSettings(config({ defaultQueryType: 'srv', 'cluster.enabled': false, kubeconfig: '/k/config' })), {
+      defaultQueryType: 'SRV',
+      clusterEnabled: false,
+      kubeconfig: '/k/config',
+    });
+    const fromWorkspace = readExtensionSettings(config({}, { defaultQueryType: 'MX', 'cluster.enabled': false, kubeconfig: './evil' }));
+    assert.deepEqual(fromWorkspace, { defaultQueryType: 'A', clusterEnabled: true });
+    assert.deepEqual(initializationOptions(fromWorkspace, false), { cluster: true, workspaceTrusted: false });
+    assert.deepEqual(readInitOptions(initializationOptions(readExtensionSettings(config({ kubeconfig: '/k' })), true)), {
+      cluster: true,
+      kubeconfig: '/k',
+      render: true,
+    });
+    // The tools that render: from the user's settings to the server, never from a workspace; nothing renders untrusted.
+    const tools = readExtensionSettings(config({ 'helm.path': '/opt/helm', 'kustomize.path': '/opt/kustomize' }, { 'helm.path': './evil-helm' }));
+    assert.deepEqual(readInitOptions(initializationOptions(tools, true)), { cluster: true, render: true, helmPath: '/opt/helm', kustomizePath: '/opt/kustomize' });
+    assert.equal(readInitOptions(initializationOptions(tools, false)).render, false);
+    assert.equal(readExtensionSettings(config({}, { 'helm.path': './evil-helm' })).helmPath, undefined);
+  });
+
+  it('names the changed settings that take a restart of the server', () => {
+    assert.deepEqual(
+      restartSettingsChanged((key) => key === 'netlens.kubeconfig'),
+      ['kubeconfig'],
+    );
+    assert.deepEqual(
+      restartSettingsChanged((key) => key === 'netlens.podRecords'),
+      [],
+    );
   });
 });

@@ -16,6 +16,7 @@ import type {
   SelectorOperator,
   SelectorRequirement,
 } from '../model';
+import { DEFAULT_NAMESPACE } from '../names';
 import { arr, type Json, obj, str, type Warn } from '../reduce';
 import { type Cidr, isStrictSubset, parseCidr } from './cidr';
 import { otherPolicyKind } from './kinds';
@@ -76,7 +77,7 @@ function labelMap(v: unknown, path: string, refusals: Refusals): Record<string, 
 }
 
 /** A LabelSelector; undefined for an absent or null field (which differs from `{}`, which selects everything). */
-export function reduceSelector(v: unknown, path: string, refusals: Refusals): LabelSelector | undefined {
+function reduceSelector(v: unknown, path: string, refusals: Refusals): LabelSelector | undefined {
   if (v === undefined || v === null) return undefined;
   const o = obj(v);
   if (!o) {
@@ -236,7 +237,7 @@ function reduceRules(v: unknown, peersField: 'from' | 'to', path: string, refusa
 export function reduceNetworkPolicy(o: Json, warn: Warn, namespace?: string): NetworkPolicy | undefined {
   const m = obj(o.metadata) ?? {};
   const name = str(m.name) ?? '';
-  const ns = str(m.namespace) || namespace || 'default';
+  const ns = str(m.namespace) || namespace || DEFAULT_NAMESPACE;
   const spec = obj(o.spec) ?? {};
   const refusals = new Refusals();
   const podSelector = reduceSelector(spec.podSelector, 'spec.podSelector', refusals) ?? EVERYTHING;
@@ -274,5 +275,5 @@ export function reduceOtherPolicy(o: Json, namespace?: string): OtherPolicy | un
   const m = obj(o.metadata) ?? {};
   const name = str(m.name) ?? '';
   if (row.clusterScoped) return { apiVersion, kind, name };
-  return { apiVersion, kind, namespace: str(m.namespace) || namespace || 'default', name };
+  return { apiVersion, kind, namespace: str(m.namespace) || namespace || DEFAULT_NAMESPACE, name };
 }

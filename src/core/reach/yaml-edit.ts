@@ -45,7 +45,7 @@ export function nodeRange(text: string, node: YamlNode | undefined, shift: numbe
 const SPECIAL = /^(?:true|false|yes|no|on|off|null|y|n|~)$/i;
 
 /** A label key or value as a YAML scalar: plain when YAML reads it back as the same string, else double-quoted. */
-export function yamlString(s: string): string {
+function yamlString(s: string): string {
   if (s === '' || SPECIAL.test(s) || /^[-+.\d]/.test(s) || !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s)) return JSON.stringify(s);
   return s;
 }

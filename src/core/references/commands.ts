@@ -285,7 +285,7 @@ const OWN_ADDRESS_OPTION =
 const ADVERTISE_OPTION = /advertise/i;
 
 /** Reads one simple command: tool conventions first, then every word as free text. */
-export function scanCommand(command: SimpleCommand, options: TextOptions, sink: Sink, depth = 0): void {
+function scanCommand(command: SimpleCommand, options: TextOptions, sink: Sink, depth = 0): void {
   for (const a of command.assignments) {
     const eq = a.text.indexOf('=');
     const name = a.text.slice(0, eq);
@@ -454,7 +454,7 @@ interface Lexed {
  * Splits a script into simple commands of words (quotes removed, each character mapped to the file), the bodies
  * of command substitutions, and here-documents. Unbalanced quotes end at the end of the script.
  */
-export function lex(script: MappedText): Lexed {
+function lex(script: MappedText): Lexed {
   return new Lexer(script).run();
 }
 

@@ -15,7 +15,7 @@ import type { Strength } from './types';
 const MAX_DEPTH = 4;
 
 /** The words of a key, lower case: `redisHost` → redis host, `DB_HOST` → db host, `spring.redis.host` → spring redis host. */
-export function keyWords(key: string): string[] {
+function keyWords(key: string): string[] {
   const cached = WORDS.get(key);
   if (cached) return cached;
   const words = key
@@ -155,7 +155,7 @@ export function keyHostStrength(key: string): Strength | undefined {
 }
 
 /** Whether a key (or a key of its path) holds links for a browser. */
-export function linkKey(key: string): boolean {
+function linkKey(key: string): boolean {
   return keyWords(key).some((w) => LINK_WORDS.has(w));
 }
 
@@ -168,7 +168,7 @@ export function portKeyFor(hostKey: string, siblings: readonly string[]): string
 }
 
 /** `portKeyFor` for many host keys of one map: the siblings are read once (a config file may have thousands). */
-export function portPairing(siblings: readonly string[]): (hostKey: string) => string | undefined {
+function portPairing(siblings: readonly string[]): (hostKey: string) => string | undefined {
   const byWords = new Map<string, string>();
   let hostKeys = 0;
   for (const k of siblings) {
@@ -198,7 +198,7 @@ export function within(outer: MappedText, inner: MappedText): MappedText {
 export type ConfigFormat = 'yaml' | 'json' | 'lines' | 'nginx' | 'haproxy' | 'shell' | 'text';
 
 /** The format of an embedded file, from its name (a data key) and, failing that, its content. */
-export function configFormat(name: string | undefined, text: string): ConfigFormat {
+function configFormat(name: string | undefined, text: string): ConfigFormat {
   const lower = (name ?? '').toLowerCase();
   const ext = /\.([a-z0-9]+)$/.exec(lower)?.[1];
   if (ext === 'json' || ext === 'jsonc' || ext === 'json5') return 'json';
@@ -491,7 +491,11 @@ function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
     }
     if (nl < 0) break;
   }
-  // Pair host keys with the port key of the same section.
+  scanEntries(entries, options, sink);
+}
+
+/** Each `key = value` line's value, a host key paired with the port key of the same section. */
+function scanEntries(entries: readonly Entry[], options: ConfigOptions, sink: Sink): void {
   const bySection = new Map<string, Entry[]>();
   for (const e of entries) {
     const list = bySection.get(e.section);

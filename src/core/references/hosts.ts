@@ -45,7 +45,7 @@ export function localReason(host: string): LocalReason | undefined {
  * A shell command substitution, `$(redis-cli -h redis -p 6379 ping)`, is a command and not a placeholder: only
  * an identifier in `$(…)` is Kubernetes' expansion.
  */
-export const PLACEHOLDER =
+const PLACEHOLDER =
   /\$\{[^}\n]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|%\([A-Za-z0-9_.-]+\)[sdifr]|%\{[^}\n]*\}|#\{[^}\n]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\d|<[A-Za-z_][\w.-]*>|\{[A-Za-z_][\w.-]*\}|@[A-Za-z_][A-Za-z0-9_]*@|__[A-Z][A-Z0-9_]*__/g;
 
 /** The character that stands for a masked placeholder: no scanner pattern matches it. */

@@ -1,5 +1,5 @@
 /** References in manifests: what they are (types.ts), what counts as one (kinds.ts), and the scanner (scan.ts). */
 
-export { groupOf, KINDS, type KindSpec, kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './kinds';
+export { KINDS, type KindSpec, kindSpec, mayCreateObjects, type OperatorPods, type OperatorService } from './kinds';
 export { scanReferences } from './scan';
-export type { LocalReason, Reference, ReferenceKind, ReferenceRole, ScanOptions, Strength, Subset } from './types';
+export type { Reference, ScanOptions, Subset } from './types';

@@ -1,0 +1,44 @@
+/**
+ * The language client: how the server is started, which documents it serves, and what it is told at each start.
+ * The server watches the workspace's manifests itself (it registers `workspace/didChangeWatchedFiles`, which VS
+ * Code serves), so the client keeps no file watcher of its own; it sends the `netlens` section as it changes.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { initializationOptions, readSettings, SECTION } from './settings';
+
+export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  // The server runs in the extension's folder, not (the client's default) the workspace's: a kubeconfig exec
+  // plugin it starts inherits that folder, and a relative plugin command or PATH entry must not find a program
+  // that an opened folder holds.
+  const cwd = context.extensionPath;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc, options: { cwd } },
+    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  let hoverShown = false;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: { configurationSection: SECTION },
+    outputChannel: output,
+    // Computed at each start, so that a restart (after the workspace is trusted, or a cluster setting changed)
+    // tells the server what holds now.
+    initializationOptions: () => initializationOptions(readSettings(vscode.workspace.getConfiguration(SECTION)), vscode.workspace.isTrusted),
+    middleware: {
+      // The walkthrough's "Hover a name" step completes on the first hover that NetLens answers.
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        if (hover && !hoverShown) {
+          hoverShown = true;
+          void vscode.commands.executeCommand('setContext', 'netlens.hoverShown', true);
+        }
+        return hover;
+      },
+    },
+  };
+  return new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+}

@@ -1,0 +1,78 @@
+/**
+ * Resolve Name or IP and Find Owner of IP: an input box, the server's answer as a message with what can be done
+ * with it (copy, reveal in the tree or the map), and the whole explanation in the output.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { DnsAnswer, QueryType } from '../core/resolver';
+import { ResolveRequest } from '../protocol/requests';
+import { type AnswerTarget, answerCopyValue, answerTarget } from './answer';
+
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?)$/;
+
+export interface AnswerActions {
+  copy(value: string): Promise<void>;
+  reveal(target: AnswerTarget): Promise<void>;
+  showInMap(target: AnswerTarget): void;
+}
+
+export async function resolveCommand(
+  client: LanguageClient | undefined,
+  output: vscode.LogOutputChannel,
+  mode: 'name' | 'ip',
+  qtype: QueryType,
+  actions: AnswerActions,
+): Promise<void> {
+  if (!client) throw new Error('the language server is not running');
+  const input = await vscode.window.showInputBox({
+    title: mode === 'ip' ? 'NetLens: Find Owner of IP' : 'NetLens: Resolve Name or IP',
+    prompt:
+      mode === 'ip'
+        ? 'An IPv4 or IPv6 address: NetLens names the Service, pod, node or endpoint it belongs to'
+        : 'A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address',
+    placeHolder: mode === 'ip' ? '10.96.0.10' : 'web.shop',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const v = value.trim();
+      if (v === '') return mode === 'ip' ? 'Type an IP address.' : 'Type a name or an IP address.';
+      if (mode === 'ip' && !IP.test(v)) return 'This is not an IP address.';
+      if (/\s/.test(v)) return 'A name has no spaces.';
+      return undefined;
+    },
+  });
+  if (input === undefined) return;
+  const result = await client.sendRequest(ResolveRequest, { input, qtype });
+  if (!result.ok) {
+    void vscode.window.showWarningMessage(`NetLens: "${input}" is not a name or an IP address. ${result.message}`);
+    return;
+  }
+  output.info(describe(result.answer, result.source));
+  const a = result.answer;
+  // The answer, with what can be done with it; the whole explanation is in the output.
+  const target = answerTarget(a);
+  const value = answerCopyValue(a);
+  const buttons = [...(value ? ['Copy'] : []), ...(target ? ['Reveal in Tree', 'Show in Map'] : []), 'Explain'];
+  const show = a.rcode === 'NOERROR' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const chosen = await show(`NetLens: ${headline(a, mode)} (${result.source})`, ...buttons);
+  if (chosen === 'Copy' && value) await actions.copy(value);
+  else if (chosen === 'Reveal in Tree' && target) await actions.reveal(target);
+  else if (chosen === 'Show in Map' && target) actions.showInMap(target);
+  else if (chosen === 'Explain') output.show(true);
+}
+
+function headline(a: DnsAnswer, mode: 'name' | 'ip'): string {
+  if (mode === 'ip' || a.explanation.owners) return a.explanation.summary;
+  if (a.rcode !== 'NOERROR') return `${a.qname}: ${a.rcode}`;
+  if (a.answers.length > 0) return `${a.qname} → ${a.answers.map((r) => r.data ?? '(allocated by the cluster)').join(', ')}`;
+  return `${a.qname}: no ${a.qtype} records`;
+}
+
+function describe(answer: DnsAnswer, source: string): string {
+  const lines = [
+    `${answer.qname} ${answer.qtype}: ${answer.rcode}${answer.rcode === 'NOERROR' && answer.answers.length === 0 ? ' (no records)' : ''} — ${source}`,
+  ];
+  for (const r of [...answer.answers, ...answer.additional]) lines.push(`  ${r.name} ${r.type} ${r.data ?? '(allocated by the cluster)'}`);
+  lines.push(answer.explanation.summary, ...answer.explanation.details.map((d) => `  ${d}`));
+  for (const s of answer.explanation.search ?? []) lines.push(`  tried ${s.name}: ${s.rcode}${s.answers > 0 ? `, ${s.answers} records` : ''}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,179 @@
+/**
+ * The tree's nodes and what each one says (label, description, tooltip), without VS Code: `tree.ts` makes tree
+ * items of them, and the tests read them directly. The facts (counts, addresses, DNS names) come from the
+ * language server's views; nothing here derives them again.
+ */
+import { groupId, namespaceId, podId, serviceId, type ViewGroup } from '../protocol/ids';
+import type { EndpointView, PodView, ServiceView } from '../protocol/requests';
+
+export type Node =
+  | { readonly kind: 'namespace'; readonly name: string; readonly services: number; readonly pods: number }
+  | { readonly kind: 'group'; readonly namespace: string; readonly group: ViewGroup; readonly count: number }
+  | { readonly kind: 'service'; readonly service: ServiceView }
+  | { readonly kind: 'port'; readonly service: ServiceView; readonly port: ServiceView['ports'][number] }
+  | { readonly kind: 'endpoint'; readonly service: ServiceView; readonly endpoint: EndpointView; readonly address: string; readonly port?: number }
+  | { readonly kind: 'pod'; readonly pod: PodView }
+  | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description?: string; readonly icon: string; readonly copy?: string }
+  | { readonly kind: 'more'; readonly namespace: string; readonly offset: number; readonly total: number }
+  | { readonly kind: 'message'; readonly id: string; readonly label: string; readonly tooltip?: string; readonly icon: string; readonly command?: string };
+
+/** What a tree item says. The tooltip is plain text (the tree shows it as text, never as markup). */
+export interface ItemText {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+}
+
+export function namespaceText(node: Extract<Node, { kind: 'namespace' }>): ItemText {
+  return { id: namespaceId(node.name), label: node.name, description: countsLabel(node) };
+}
+
+export function groupText(node: Extract<Node, { kind: 'group' }>): ItemText {
+  return { id: groupId(node.namespace, node.group), label: node.group === 'services' ? 'Services' : 'Pods', description: String(node.count) };
+}
+
+export function serviceText(s: ServiceView): ItemText {
+  const ports = s.ports.map((p) => `${p.port}/${p.protocol}`).join(' ');
+  const tooltip = [
+    `Service ${s.namespace}/${s.name} (${s.type})`,
+    s.fqdn,
+    s.type === 'ExternalName' ? `CNAME ${s.externalName ?? ''}` : `cluster IPs: ${s.address}`,
+    ...s.ports.map((p) => `port ${p.name || '(unnamed)'} ${p.port}/${p.protocol} → ${p.targetPort}${p.nodePort ? ` (node port ${p.nodePort})` : ''}`),
+    s.selector
+      ? `selector: ${Object.entries(s.selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`
+      : 'no selector',
+    `Endpoints: ${s.readiness}`,
+  ];
+  return {
+    id: serviceId(s.namespace, s.name),
+    label: s.name,
+    description: `${s.type} · ${s.address}${ports ? ` · ${ports}` : ''}`,
+    tooltip: tooltip.join('\n'),
+  };
+}
+
+/** A Service that should reach pods and reaches no ready one. */
+export function serviceBroken(s: ServiceView): boolean {
+  return s.type !== 'ExternalName' && s.counts.ready === 0;
+}
+
+export function portText(s: ServiceView, p: ServiceView['ports'][number]): ItemText {
+  return {
+    id: `${serviceId(s.namespace, s.name)}/port/${p.name}/${p.port}/${p.protocol}`,
+    label: `${p.name || 'port'} ${p.port}/${p.protocol}`,
+    description: `→ ${p.targetPort}${p.nodePort ? ` · node port ${p.nodePort}` : ''} · ${s.counts.ready} ready`,
+  };
+}
+
+export function endpointText(node: Extract<Node, { kind: 'endpoint' }>): ItemText {
+  const e = node.endpoint;
+  const s = node.service;
+  const state = e.terminating ? 'terminating' : e.ready ? 'ready' : e.serving ? 'serving' : 'not ready';
+  const label =
+    e.pending !== undefined ? `${e.pending} × allocated by the cluster` : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
+  return {
+    id: `${serviceId(s.namespace, s.name)}/ep/${node.address}/${node.port ?? ''}/${e.pod ?? ''}`,
+    label,
+    description: [state, e.hostname, e.nodeName].filter(Boolean).join(' · '),
+    tooltip: `Endpoint ${label} of Service ${s.namespace}/${s.name}\n\nready: ${e.ready} · serving: ${e.serving} · terminating: ${e.terminating}${e.pod ? `\npod: ${e.pod}` : ''}${e.nodeName ? `\nnode: ${e.nodeName}` : ''}`,
+  };
+}
+
+export function podText(p: PodView): ItemText {
+  const ips = p.pending ? `${p.pending.replicas} × IP allocated by the cluster` : p.ips.join(', ') || 'no IP';
+  const tooltip = [
+    `Pod ${p.namespace}/${p.name}`,
+    `IPs: ${ips}`,
+    p.node ? `node: ${p.node}` : undefined,
+    p.phase ? `phase: ${p.phase}` : undefined,
+    p.pending ? `from ${p.pending.kind} ${p.pending.name} (${p.pending.replicas} replicas)` : `ready: ${p.ready}`,
+    ...p.ports.map((c) => `port ${c.name || '(unnamed)'} ${c.containerPort}/${c.protocol}`),
+    ...p.dnsNames.map((d) => `DNS: ${d}`),
+    p.services.length > 0 ? `endpoint of: ${p.services.join(', ')}` : 'endpoint of no Service',
+    ...Object.entries(p.labels).map(([k, v]) => `label ${k}=${v}`),
+  ];
+  return {
+    id: podId(p.namespace, p.name),
+    label: p.name,
+    description: `${ips}${p.node ? ` · ${p.node}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.pending ? '' : p.ready ? ' · ready' : ' · not ready'}`,
+    tooltip: tooltip.filter(Boolean).join('\n'),
+  };
+}
+
+export function moreText(node: Extract<Node, { kind: 'more' }>): ItemText {
+  return { id: `${namespaceId(node.namespace)}/more`, label: `Show more (${node.offset} of ${node.total} shown)` };
+}
+
+/** The endpoint nodes under a Service (all its endpoints) or under one of its ports (those that serve it). */
+export function endpointNodes(service: ServiceView, portName: string | undefined): Node[] {
+  const out: Node[] = [];
+  for (const endpoint of service.endpoints) {
+    const port = portName === undefined ? undefined : endpoint.ports.find((p) => p.name === portName)?.port;
+    if (portName !== undefined && endpoint.ports.length > 0 && port === undefined) continue;
+    const addresses = endpoint.pending !== undefined ? ['pending'] : endpoint.addresses;
+    for (const address of addresses) out.push({ kind: 'endpoint', service, endpoint, address, ...(port !== undefined ? { port } : {}) });
+  }
+  if (out.length === 0)
+    out.push({
+      kind: 'message',
+      id: `${serviceId(service.namespace, service.name)}/${portName ?? ''}/none`,
+      label: 'No endpoints',
+      tooltip: service.selector ? 'The selector matches no ready pod.' : 'This Service has no selector and no EndpointSlice.',
+      icon: 'warning',
+    });
+  return out;
+}
+
+/** The details under a pod: its IPs, node, phase, container ports and DNS names. */
+export function podDetails(p: PodView): Node[] {
+  const id = podId(p.namespace, p.name);
+  const out: Node[] = [];
+  for (const ip of p.ips) out.push({ kind: 'detail', id: `${id}/ip/${ip}`, label: ip, description: 'IP', icon: 'symbol-numeric', copy: ip });
+  if (p.node) out.push({ kind: 'detail', id: `${id}/node`, label: p.node, description: 'node', icon: 'server' });
+  out.push({
+    kind: 'detail',
+    id: `${id}/phase`,
+    label: p.pending ? 'not created yet' : `${p.phase ?? 'unknown'}${p.ready ? ', ready' : ', not ready'}`,
+    description: 'phase',
+    icon: 'pulse',
+  });
+  for (const c of p.ports)
+    out.push({
+      kind: 'detail',
+      id: `${id}/port/${c.name}/${c.containerPort}`,
+      label: `${c.name || 'port'} ${c.containerPort}/${c.protocol}`,
+      description: 'container port',
+      icon: 'plug',
+    });
+  for (const d of p.dnsNames) out.push({ kind: 'detail', id: `${id}/dns/${d}`, label: d, description: 'DNS name', icon: 'symbol-string', copy: d });
+  return out;
+}
+
+function bracket(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/** The value an item's copy action copies: an FQDN or an IP. */
+export function copyValue(node: Node, what: 'fqdn' | 'ip'): string | undefined {
+  switch (node.kind) {
+    case 'service':
+      return what === 'fqdn' ? node.service.fqdn : node.service.clusterIPs[0];
+    case 'pod':
+      return what === 'fqdn' ? node.pod.dnsNames[node.pod.dnsNames.length - 1] : node.pod.ips[0];
+    case 'endpoint':
+      return what === 'ip' ? node.address : node.endpoint.hostname ? `${node.endpoint.hostname}.${node.service.fqdn}` : undefined;
+    case 'detail':
+      return node.copy;
+    default:
+      return undefined;
+  }
+}
+
+/** `1 service · 3 pods`. */
+export function countsLabel(ns: { readonly services: number; readonly pods: number }): string {
+  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${count(ns.services, 'service', 'services')} · ${count(ns.pods, 'pod', 'pods')}`;
+}
