@@ -209,7 +209,12 @@ describe('settings: the extension side', () => {
     });
     // The tools that render: from the user's settings to the server, never from a workspace; nothing renders untrusted.
     const tools = readExtensionSettings(config({ 'helm.path': '/opt/helm', 'kustomize.path': '/opt/kustomize' }, { 'helm.path': './evil-helm' }));
-    assert.deepEqual(readInitOptions(initializationOptions(tools, true)), { cluster: true, render: true, helmPath: '/opt/helm', kustomizePath: '/opt/kustomize' });
+    assert.deepEqual(readInitOptions(initializationOptions(tools, true)), {
+      cluster: true,
+      render: true,
+      helmPath: '/opt/helm',
+      kustomizePath: '/opt/kustomize',
+    });
     assert.equal(readInitOptions(initializationOptions(tools, false)).render, false);
     assert.equal(readExtensionSettings(config({}, { 'helm.path': './evil-helm' })).helmPath, undefined);
   });
