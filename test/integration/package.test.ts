@@ -10,6 +10,9 @@ import { repoRoot } from '../support/repo';
 
 const root = repoRoot();
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** A manifest string as VS Code shows it in English: a `%key%` placeholder replaced by its text in package.nls.json. */
+const text = (s: string): string => s.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? s);
 
 describe('package.json for the marketplaces and npm', () => {
   it('vsce ls: the bundles, the commands, the media the manifest names, and the documents; nothing else', () => {
@@ -37,6 +40,10 @@ describe('package.json for the marketplaces and npm', () => {
       'media/walkthrough/check.png',
       'media/walkthrough/open-manifest.png',
       'package.json',
+      'package.nls.es.json',
+      'package.nls.json',
+      'package.nls.ko.json',
+      'package.nls.zh-cn.json',
     ]);
   });
 
@@ -60,7 +67,7 @@ describe('package.json for the marketplaces and npm', () => {
         const media = step.media.image ?? step.media.markdown ?? step.media.svg;
         assert.ok(existsSync(join(root, media)), `${step.id}: ${media}`);
         assert.ok(step.completionEvents.length > 0, `${step.id} completes on an event`);
-        for (const [, id] of String(step.description).matchAll(/\(command:([\w.]+)/g)) {
+        for (const [, id] of text(step.description).matchAll(/\(command:([\w.]+)/g)) {
           assert.ok(commands.has(id!) || id!.startsWith('workbench.'), `${step.id} links ${id}`);
         }
         for (const event of step.completionEvents as string[]) {
@@ -74,7 +81,7 @@ describe('package.json for the marketplaces and npm', () => {
   it('Restricted Mode: limited, with the restricted settings machine-scoped and declared', () => {
     const trust = manifest.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.match(trust.description, /no program/);
+    assert.match(text(trust.description), /no program/);
     const properties = manifest.contributes.configuration.properties;
     for (const key of trust.restrictedConfigurations) assert.equal(properties[key]?.scope, 'machine', `${key} is a machine setting`);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
