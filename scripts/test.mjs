@@ -1,6 +1,7 @@
 // The project's test command. `npm test` runs every tier; `npm test -- unit` (or `npm run test:unit`) one.
 // Before any tier: the formatter and linter (Biome; it also checks that src/core imports no Node, vscode, LSP or
-// client-node module), that every imported package is declared (scripts/check-imports.mjs), that no function in src
+// client-node module), that every imported package is declared (scripts/check-imports.mjs), that every translation
+// table has every key and no other (scripts/check-l10n.mjs), that no function in src
 // is longer than 80 lines without a reason stated above it (scripts/function-lengths.mjs), the type checks and the
 // bundles.
 // Tiers:
@@ -59,6 +60,7 @@ const biome = join(root, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
 const ok =
   step('Format, lint, and the import boundary of src/core (biome ci)', process.execPath, [biome, 'ci', '.']) &&
   step('Every imported package declared in package.json', process.execPath, ['scripts/check-imports.mjs']) &&
+  step('Every translation table complete (package.nls, l10n bundles)', process.execPath, ['scripts/check-l10n.mjs']) &&
   step('No function in src longer than 80 lines without a reason', process.execPath, ['scripts/function-lengths.mjs']) &&
   step('Type-check and compile', process.execPath, [tsc, '-p', '.']) &&
   step('Type-check src/core without Node types', process.execPath, [tsc, '-p', 'src/core']) &&
