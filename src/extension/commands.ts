@@ -107,7 +107,7 @@ export function registerCommands(deps: CommandDeps): void {
 async function copy(value: string | undefined): Promise<void> {
   if (!value) return;
   await vscode.env.clipboard.writeText(value);
-  void vscode.window.setStatusBarMessage(`NetLens: copied ${value}`, 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('NetLens: copied {0}', value), 3000);
 }
 
 /**
@@ -119,7 +119,7 @@ async function copy(value: string | undefined): Promise<void> {
 function checkInTerminal(context: vscode.ExtensionContext): void {
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   if (!folder) {
-    void vscode.window.showInformationMessage('NetLens: open a folder to check the manifests in it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('NetLens: open a folder to check the manifests in it.'));
     return;
   }
   const cli = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
@@ -142,25 +142,25 @@ function checkInTerminal(context: vscode.ExtensionContext): void {
 /** A quick pick of the kubeconfig's contexts, with Filter Namespaces… below them. */
 async function switchContext(deps: CommandDeps): Promise<void> {
   const client = deps.client();
-  if (!client) throw new Error('the language server is not running');
+  if (!client) throw new Error(vscode.l10n.t('the language server is not running'));
   const { contexts, current, error } = await client.sendRequest(ContextsRequest);
   if (error && !deps.tree.model?.namespaces.length) {
     void vscode.window.showWarningMessage(`NetLens: ${error}`);
     return;
   }
   const filterItem: vscode.QuickPickItem = {
-    label: '$(filter) Filter Namespaces…',
-    description: describeFilter(deps.filterOf(deps.tree.model)) || 'all namespaces shown',
+    label: `$(filter) ${vscode.l10n.t('Filter Namespaces…')}`,
+    description: describeFilter(deps.filterOf(deps.tree.model)) || vscode.l10n.t('all namespaces shown'),
   };
   const pick = await vscode.window.showQuickPick(
     [
       ...(error
-        ? [{ label: '$(warning) No context to switch to', detail: error }]
-        : contexts.map((c) => ({ label: c, ...(c === current ? { description: 'current' } : {}) }))),
+        ? [{ label: `$(warning) ${vscode.l10n.t('No context to switch to')}`, detail: error }]
+        : contexts.map((c) => ({ label: c, ...(c === current ? { description: vscode.l10n.t('current') } : {}) }))),
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       filterItem,
     ],
-    { title: 'NetLens: Switch Context', placeHolder: 'The kubeconfig context to read' },
+    { title: vscode.l10n.t('NetLens: Switch Context'), placeHolder: vscode.l10n.t('The kubeconfig context to read') },
   );
   if (pick === filterItem) {
     await vscode.commands.executeCommand('netlens.filterNamespaces');
@@ -175,15 +175,16 @@ async function switchContext(deps: CommandDeps): Promise<void> {
 async function filterNamespaces(deps: CommandDeps): Promise<void> {
   const info = await deps.tree.modelInfo();
   if (!info || info.namespaces.length === 0) {
-    void vscode.window.showInformationMessage('NetLens: there are no namespaces to choose from yet.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('NetLens: there are no namespaces to choose from yet.'));
     return;
   }
   const current = deps.filterOf(info);
   const picks = await vscode.window.showQuickPick(
-    info.namespaces.map((n) => ({ label: n.name, description: countsLabel(n), picked: !current || current.includes(n.name) })),
+    info.namespaces.map((n) => ({ label: n.name, description: countsLabel(n, vscode.l10n.t), picked: !current || current.includes(n.name) })),
     {
-      title: `NetLens: Namespaces to Show${info.kind === 'cluster' ? ` (context ${info.context ?? ''})` : ''}`,
-      placeHolder: 'Choose none or all to show every namespace',
+      title:
+        info.kind === 'cluster' ? vscode.l10n.t('NetLens: Namespaces to Show (context {0})', info.context ?? '') : vscode.l10n.t('NetLens: Namespaces to Show'),
+      placeHolder: vscode.l10n.t('Choose none or all to show every namespace'),
       canPickMany: true,
       matchOnDescription: true,
     },
@@ -206,6 +207,10 @@ async function copyDnsName(tree: NetLensTree): Promise<void> {
       if (node.kind === 'service') items.push({ label: node.service.fqdn, description: `${node.service.type} ${node.service.clusterIPs.join(', ')}` });
     }
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'NetLens: Copy DNS Name', placeHolder: 'A Service', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('NetLens: Copy DNS Name'),
+    placeHolder: vscode.l10n.t('A Service'),
+    matchOnDescription: true,
+  });
   if (pick) await copy(pick.label);
 }

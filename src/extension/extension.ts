@@ -67,13 +67,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     map.refresh();
     objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
-    await status.update(info, view, describeFilter(filterOf(info)));
+    await status.update(info, view, describeFilter(filterOf(info), vscode.l10n.t));
     // A cluster still being brought up says so above whatever the server's model shows meanwhile.
     if (clusterStatus && clusterStatus.state !== 'ready') view.message = clusterStatus.message;
   };
   /** Starts the server again (it reads its initialization options anew) and redraws the views. */
   const restart = async () => {
-    if (!client) throw new Error('the language server is not running');
+    if (!client) throw new Error(vscode.l10n.t('the language server is not running'));
     await client.restart();
     await refreshViews(true);
   };
@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ),
     ),
   );
-  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: 'Reading the cluster' }, () => refreshViews(true));
+  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: vscode.l10n.t('Reading the cluster') }, () => refreshViews(true));
   if (statusFile) {
     watchClusterBeingBuilt(context, output, view, { file: statusFile, atStart: statusAtStart }, restart, (s) => {
       clusterStatus = s;
@@ -121,16 +121,17 @@ async function startClient(c: LanguageClient, output: vscode.LogOutputChannel): 
     await c.start();
   } catch (e) {
     output.error(`The NetLens language server did not start: ${(e as Error).stack ?? e}`);
-    void vscode.window.showErrorMessage('NetLens: the language server did not start; see the NetLens output.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('NetLens: the language server did not start; see the NetLens output.'));
   }
 }
 
 /** Settings the server reads only when it starts changed: says so, and restarts it when asked. */
 async function offerRestart(changed: readonly string[], restart: () => Promise<void>, output: vscode.LogOutputChannel): Promise<void> {
   if (changed.length === 0) return;
-  const names = changed.map((k) => `netlens.${k}`).join(' and ');
-  const chosen = await vscode.window.showInformationMessage(`NetLens: ${names} takes effect when the language server restarts.`, 'Restart now');
-  if (chosen !== 'Restart now') return;
+  const names = changed.map((k) => `netlens.${k}`).join(vscode.l10n.t(' and '));
+  const restartNow = vscode.l10n.t('Restart now');
+  const chosen = await vscode.window.showInformationMessage(vscode.l10n.t('NetLens: {0} takes effect when the language server restarts.', names), restartNow);
+  if (chosen !== restartNow) return;
   await restart().catch((e: Error) => {
     output.error(`Restarting the language server failed: ${e.stack ?? e.message}`);
     void vscode.window.showErrorMessage(`NetLens: ${e.message}`);

@@ -169,7 +169,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
       if (generation !== this.generation) return;
       this.deps.log.error(`Network map: ${(e as Error).stack ?? String(e)}`);
       this.sent = undefined;
-      this.post({ type: 'error', message: `The map could not be built: ${(e as Error).message}` });
+      this.post({ type: 'error', message: vscode.l10n.t('The map could not be built: {0}', (e as Error).message) });
       return;
     }
     if (generation !== this.generation) return;

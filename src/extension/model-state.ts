@@ -4,6 +4,7 @@
  * model's typed `errorKind`, never from a message; no VS Code API here, so it is tested on its own.
  */
 import type { ClusterErrorKind, ModelInfo } from '../protocol/requests';
+import { english, type Translate } from './translate';
 
 /** Failures of a cluster that its welcome view explains as "cannot be reached" (network, TLS, credentials). */
 const UNREACHABLE_KINDS: readonly ClusterErrorKind[] = ['unreachable', 'tls', 'unauthorized', 'credentials', 'timeout', 'http'];
@@ -35,23 +36,28 @@ export function contextKeys(info: ModelInfo | undefined): ContextKeys {
   };
 }
 
-/** The status bar item's text and tooltip; `filter` describes the namespaces shown (empty: all). */
-export function statusText(info: ModelInfo | undefined, filter: string): { readonly text: string; readonly tooltip: string } {
+/**
+ * The status bar item's text and tooltip; `filter` describes the namespaces shown (empty: all). The words are
+ * translated by `t`; the context, server, state and messages are the cluster's own.
+ */
+export function statusText(info: ModelInfo | undefined, filter: string, t: Translate = english): { readonly text: string; readonly tooltip: string } {
   const shown = filter ? ` · ${filter}` : '';
   if (info?.kind === 'cluster') {
     const icon = info.state === 'ready' ? '$(cloud)' : info.state === 'failed' ? '$(error)' : '$(sync~spin)';
+    const state = info.message ? `${info.state}: ${info.message}` : info.state;
+    const context = t('NetLens: context {0} ({1}), {2}', info.context ?? '', info.server ?? '', state);
     return {
       text: `${icon} ${info.context ?? ''}${shown}`,
-      tooltip: `NetLens: context ${info.context ?? ''} (${info.server ?? ''}), ${info.state}${info.message ? `: ${info.message}` : ''}${filter ? `; showing ${filter}` : ''}. Click to switch context or filter namespaces.`,
+      tooltip: `${filter ? t('{0}; showing {1}', context, filter) : context}. ${t('Click to switch context or filter namespaces.')}`,
     };
   }
   return {
-    text: `$(file-code) NetLens: workspace${shown}`,
-    tooltip: `NetLens answers from the workspace manifests${info?.message ? ` (no cluster: ${info.message})` : ''}. Click to choose a context.`,
+    text: `$(file-code) ${t('NetLens: workspace')}${shown}`,
+    tooltip: `${info?.message ? t('NetLens answers from the workspace manifests (no cluster: {0}).', info.message) : t('NetLens answers from the workspace manifests.')} ${t('Click to choose a context.')}`,
   };
 }
 
 /** The tree view's message for a cluster's state (a failed cluster's welcome view says more). */
-export function viewMessage(info: ModelInfo | undefined): string | undefined {
-  return info?.kind === 'cluster' && info.state === 'connecting' ? 'Reading the cluster…' : undefined;
+export function viewMessage(info: ModelInfo | undefined, t: Translate = english): string | undefined {
+  return info?.kind === 'cluster' && info.state === 'connecting' ? t('Reading the cluster…') : undefined;
 }

@@ -3,6 +3,7 @@
  * per kubeconfig context, or all of them. No VS Code API here, so it is tested on its own.
  */
 import type { ModelInfo } from '../protocol/requests';
+import { english, type Translate } from './translate';
 
 /** The model as the views show it: only the namespaces of the filter (all of them without one). */
 export function filterModel(info: ModelInfo, filter: readonly string[] | undefined): ModelInfo {
@@ -20,9 +21,9 @@ export function chosenFilter(chosen: readonly string[], all: readonly string[]):
 }
 
 /** A short description of the filter for the status bar: `shop`, `shop, data` or `3 namespaces`; empty without one. */
-export function describeFilter(filter: readonly string[] | undefined): string {
+export function describeFilter(filter: readonly string[] | undefined, t: Translate = english): string {
   if (!filter || filter.length === 0) return '';
-  return filter.length <= 2 ? filter.join(', ') : `${filter.length} namespaces`;
+  return filter.length <= 2 ? filter.join(', ') : t('{0} namespaces', filter.length);
 }
 
 /** The key the filter of a context is kept under (the workspace model is a context of its own). */

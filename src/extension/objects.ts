@@ -47,10 +47,10 @@ export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.D
     }
     const ref = refOf(uri);
     const client = this.client();
-    if (!ref || !client) return '# NetLens: the language server is not running.\n';
+    if (!ref || !client) return `# ${vscode.l10n.t('NetLens: the language server is not running.')}\n`;
     const result = await client.sendRequest(ObjectRequest, ref, token);
     if (result.ok && result.from === 'cluster') return result.yaml;
-    const message = result.ok ? 'The views show the workspace manifests now; open the object again from the tree.' : result.message;
+    const message = result.ok ? vscode.l10n.t('The views show the workspace manifests now; open the object again from the tree.') : result.message;
     return `# NetLens: ${message.replace(/[\r\n]+/g, ' ')}\n`;
   }
 
@@ -84,7 +84,7 @@ export class LiveObjects implements vscode.TextDocumentContentProvider, vscode.D
   /** Opens an object: its live YAML from the cluster, or the manifest that declares it. */
   async open(ref: ObjectParams): Promise<void> {
     const client = this.client();
-    if (!client) throw new Error('the language server is not running');
+    if (!client) throw new Error(vscode.l10n.t('the language server is not running'));
     const result = await client.sendRequest(ObjectRequest, ref);
     if (!result.ok) {
       void vscode.window.showWarningMessage(`NetLens: ${result.message}`);

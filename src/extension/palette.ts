@@ -23,27 +23,27 @@ export async function resolveCommand(
   qtype: QueryType,
   actions: AnswerActions,
 ): Promise<void> {
-  if (!client) throw new Error('the language server is not running');
+  if (!client) throw new Error(vscode.l10n.t('the language server is not running'));
   const input = await vscode.window.showInputBox({
-    title: mode === 'ip' ? 'NetLens: Find Owner of IP' : 'NetLens: Resolve Name or IP',
+    title: mode === 'ip' ? vscode.l10n.t('NetLens: Find Owner of IP') : vscode.l10n.t('NetLens: Resolve Name or IP'),
     prompt:
       mode === 'ip'
-        ? 'An IPv4 or IPv6 address: NetLens names the Service, pod, node or endpoint it belongs to'
-        : 'A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address',
+        ? vscode.l10n.t('An IPv4 or IPv6 address: NetLens names the Service, pod, node or endpoint it belongs to')
+        : vscode.l10n.t('A DNS name (web, web.shop, web.shop.svc.cluster.local, _http._tcp.web.shop.svc.cluster.local) or an IP address'),
     placeHolder: mode === 'ip' ? '10.96.0.10' : 'web.shop',
     ignoreFocusOut: true,
     validateInput: (value) => {
       const v = value.trim();
-      if (v === '') return mode === 'ip' ? 'Type an IP address.' : 'Type a name or an IP address.';
-      if (mode === 'ip' && !IP.test(v)) return 'This is not an IP address.';
-      if (/\s/.test(v)) return 'A name has no spaces.';
+      if (v === '') return mode === 'ip' ? vscode.l10n.t('Type an IP address.') : vscode.l10n.t('Type a name or an IP address.');
+      if (mode === 'ip' && !IP.test(v)) return vscode.l10n.t('This is not an IP address.');
+      if (/\s/.test(v)) return vscode.l10n.t('A name has no spaces.');
       return undefined;
     },
   });
   if (input === undefined) return;
   const result = await client.sendRequest(ResolveRequest, { input, qtype });
   if (!result.ok) {
-    void vscode.window.showWarningMessage(`NetLens: "${input}" is not a name or an IP address. ${result.message}`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('NetLens: "{0}" is not a name or an IP address. {1}', input, result.message));
     return;
   }
   output.info(describe(result.answer, result.source));
@@ -51,13 +51,19 @@ export async function resolveCommand(
   // The answer, with what can be done with it; the whole explanation is in the output.
   const target = answerTarget(a);
   const value = answerCopyValue(a);
-  const buttons = [...(value ? ['Copy'] : []), ...(target ? ['Reveal in Tree', 'Show in Map'] : []), 'Explain'];
+  const [copyButton, revealButton, mapButton, explainButton] = [
+    vscode.l10n.t('Copy'),
+    vscode.l10n.t('Reveal in Tree'),
+    vscode.l10n.t('Show in Map'),
+    vscode.l10n.t('Explain'),
+  ];
+  const buttons = [...(value ? [copyButton] : []), ...(target ? [revealButton, mapButton] : []), explainButton];
   const show = a.rcode === 'NOERROR' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   const chosen = await show(`NetLens: ${headline(a, mode)} (${result.source})`, ...buttons);
-  if (chosen === 'Copy' && value) await actions.copy(value);
-  else if (chosen === 'Reveal in Tree' && target) await actions.reveal(target);
-  else if (chosen === 'Show in Map' && target) actions.showInMap(target);
-  else if (chosen === 'Explain') output.show(true);
+  if (chosen === copyButton && value) await actions.copy(value);
+  else if (chosen === revealButton && target) await actions.reveal(target);
+  else if (chosen === mapButton && target) actions.showInMap(target);
+  else if (chosen === explainButton) output.show(true);
 }
 
 function headline(a: DnsAnswer, mode: 'name' | 'ip'): string {

@@ -1,10 +1,13 @@
 /**
  * The tree's nodes and what each one says (label, description, tooltip), without VS Code: `tree.ts` makes tree
  * items of them, and the tests read them directly. The facts (counts, addresses, DNS names) come from the
- * language server's views; nothing here derives them again.
+ * language server's views; nothing here derives them again. The labels and descriptions are translated by the `t`
+ * each function takes (the extension passes vscode.l10n.t; English by default); the tooltips, the names, kinds
+ * (Service, Pod), addresses and the cluster's own words (phases) stay as they are.
  */
 import { groupId, namespaceId, podId, serviceId, type ViewGroup } from '../protocol/ids';
 import type { EndpointView, PodView, ServiceView } from '../protocol/requests';
+import { english, type Translate } from './translate';
 
 export type Node =
   | { readonly kind: 'namespace'; readonly name: string; readonly services: number; readonly pods: number }
@@ -25,8 +28,8 @@ export interface ItemText {
   readonly tooltip?: string;
 }
 
-export function namespaceText(node: Extract<Node, { kind: 'namespace' }>): ItemText {
-  return { id: namespaceId(node.name), label: node.name, description: countsLabel(node) };
+export function namespaceText(node: Extract<Node, { kind: 'namespace' }>, t: Translate = english): ItemText {
+  return { id: namespaceId(node.name), label: node.name, description: countsLabel(node, t) };
 }
 
 export function groupText(node: Extract<Node, { kind: 'group' }>): ItemText {
@@ -60,20 +63,20 @@ export function serviceBroken(s: ServiceView): boolean {
   return s.type !== 'ExternalName' && s.counts.ready === 0;
 }
 
-export function portText(s: ServiceView, p: ServiceView['ports'][number]): ItemText {
+export function portText(s: ServiceView, p: ServiceView['ports'][number], t: Translate = english): ItemText {
   return {
     id: `${serviceId(s.namespace, s.name)}/port/${p.name}/${p.port}/${p.protocol}`,
-    label: `${p.name || 'port'} ${p.port}/${p.protocol}`,
-    description: `→ ${p.targetPort}${p.nodePort ? ` · node port ${p.nodePort}` : ''} · ${s.counts.ready} ready`,
+    label: `${p.name || t('port')} ${p.port}/${p.protocol}`,
+    description: `→ ${p.targetPort}${p.nodePort ? ` · ${t('node port {0}', p.nodePort)}` : ''} · ${t('{0} ready', s.counts.ready)}`,
   };
 }
 
-export function endpointText(node: Extract<Node, { kind: 'endpoint' }>): ItemText {
+export function endpointText(node: Extract<Node, { kind: 'endpoint' }>, t: Translate = english): ItemText {
   const e = node.endpoint;
   const s = node.service;
-  const state = e.terminating ? 'terminating' : e.ready ? 'ready' : e.serving ? 'serving' : 'not ready';
+  const state = e.terminating ? t('terminating') : e.ready ? t('ready') : e.serving ? t('serving') : t('not ready');
   const label =
-    e.pending !== undefined ? `${e.pending} × allocated by the cluster` : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
+    e.pending !== undefined ? t('{0} × allocated by the cluster', e.pending) : `${bracket(node.address)}${node.port !== undefined ? `:${node.port}` : ''}`;
   return {
     id: `${serviceId(s.namespace, s.name)}/ep/${node.address}/${node.port ?? ''}/${e.pod ?? ''}`,
     label,
@@ -82,8 +85,8 @@ export function endpointText(node: Extract<Node, { kind: 'endpoint' }>): ItemTex
   };
 }
 
-export function podText(p: PodView): ItemText {
-  const ips = p.pending ? `${p.pending.replicas} × IP allocated by the cluster` : p.ips.join(', ') || 'no IP';
+export function podText(p: PodView, t: Translate = english): ItemText {
+  const ips = p.pending ? t('{0} × IP allocated by the cluster', p.pending.replicas) : p.ips.join(', ') || t('no IP');
   const tooltip = [
     `Pod ${p.namespace}/${p.name}`,
     `IPs: ${ips}`,
@@ -98,17 +101,17 @@ export function podText(p: PodView): ItemText {
   return {
     id: podId(p.namespace, p.name),
     label: p.name,
-    description: `${ips}${p.node ? ` · ${p.node}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.pending ? '' : p.ready ? ' · ready' : ' · not ready'}`,
+    description: `${ips}${p.node ? ` · ${p.node}` : ''}${p.phase ? ` · ${p.phase}` : ''}${p.pending ? '' : ` · ${p.ready ? t('ready') : t('not ready')}`}`,
     tooltip: tooltip.filter(Boolean).join('\n'),
   };
 }
 
-export function moreText(node: Extract<Node, { kind: 'more' }>): ItemText {
-  return { id: `${namespaceId(node.namespace)}/more`, label: `Show more (${node.offset} of ${node.total} shown)` };
+export function moreText(node: Extract<Node, { kind: 'more' }>, t: Translate = english): ItemText {
+  return { id: `${namespaceId(node.namespace)}/more`, label: t('Show more ({0} of {1} shown)', node.offset, node.total) };
 }
 
 /** The endpoint nodes under a Service (all its endpoints) or under one of its ports (those that serve it). */
-export function endpointNodes(service: ServiceView, portName: string | undefined): Node[] {
+export function endpointNodes(service: ServiceView, portName: string | undefined, t: Translate = english): Node[] {
   const out: Node[] = [];
   for (const endpoint of service.endpoints) {
     const port = portName === undefined ? undefined : endpoint.ports.find((p) => p.name === portName)?.port;
@@ -120,35 +123,35 @@ export function endpointNodes(service: ServiceView, portName: string | undefined
     out.push({
       kind: 'message',
       id: `${serviceId(service.namespace, service.name)}/${portName ?? ''}/none`,
-      label: 'No endpoints',
-      tooltip: service.selector ? 'The selector matches no ready pod.' : 'This Service has no selector and no EndpointSlice.',
+      label: t('No endpoints'),
+      tooltip: service.selector ? t('The selector matches no ready pod.') : t('This Service has no selector and no EndpointSlice.'),
       icon: 'warning',
     });
   return out;
 }
 
 /** The details under a pod: its IPs, node, phase, container ports and DNS names. */
-export function podDetails(p: PodView): Node[] {
+export function podDetails(p: PodView, t: Translate = english): Node[] {
   const id = podId(p.namespace, p.name);
   const out: Node[] = [];
   for (const ip of p.ips) out.push({ kind: 'detail', id: `${id}/ip/${ip}`, label: ip, description: 'IP', icon: 'symbol-numeric', copy: ip });
-  if (p.node) out.push({ kind: 'detail', id: `${id}/node`, label: p.node, description: 'node', icon: 'server' });
+  if (p.node) out.push({ kind: 'detail', id: `${id}/node`, label: p.node, description: t('node'), icon: 'server' });
   out.push({
     kind: 'detail',
     id: `${id}/phase`,
-    label: p.pending ? 'not created yet' : `${p.phase ?? 'unknown'}${p.ready ? ', ready' : ', not ready'}`,
-    description: 'phase',
+    label: p.pending ? t('not created yet') : `${p.phase ?? t('unknown')}, ${p.ready ? t('ready') : t('not ready')}`,
+    description: t('phase'),
     icon: 'pulse',
   });
   for (const c of p.ports)
     out.push({
       kind: 'detail',
       id: `${id}/port/${c.name}/${c.containerPort}`,
-      label: `${c.name || 'port'} ${c.containerPort}/${c.protocol}`,
-      description: 'container port',
+      label: `${c.name || t('port')} ${c.containerPort}/${c.protocol}`,
+      description: t('container port'),
       icon: 'plug',
     });
-  for (const d of p.dnsNames) out.push({ kind: 'detail', id: `${id}/dns/${d}`, label: d, description: 'DNS name', icon: 'symbol-string', copy: d });
+  for (const d of p.dnsNames) out.push({ kind: 'detail', id: `${id}/dns/${d}`, label: d, description: t('DNS name'), icon: 'symbol-string', copy: d });
   return out;
 }
 
@@ -173,7 +176,9 @@ export function copyValue(node: Node, what: 'fqdn' | 'ip'): string | undefined {
 }
 
 /** `1 service · 3 pods`. */
-export function countsLabel(ns: { readonly services: number; readonly pods: number }): string {
-  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-  return `${count(ns.services, 'service', 'services')} · ${count(ns.pods, 'pod', 'pods')}`;
+export function countsLabel(ns: { readonly services: number; readonly pods: number }, t: Translate = english): string {
+  const n = (count: number) => count.toLocaleString('en-US');
+  const services = ns.services === 1 ? t('{0} service', n(1)) : t('{0} services', n(ns.services));
+  const pods = ns.pods === 1 ? t('{0} pod', n(1)) : t('{0} pods', n(ns.pods));
+  return `${services} · ${pods}`;
 }

@@ -133,8 +133,8 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         notes.unshift({
           kind: 'message',
           id: 'stale',
-          label: `Reconnecting: ${info.message ?? 'the cluster does not answer'}`,
-          tooltip: 'What is shown may be out of date.',
+          label: vscode.l10n.t('Reconnecting: {0}', info.message ?? vscode.l10n.t('the cluster does not answer')),
+          tooltip: vscode.l10n.t('What is shown may be out of date.'),
           icon: 'warning',
         });
       const shown = filterModel(info, this.filter(info)).namespaces;
@@ -142,8 +142,8 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         notes.push({
           kind: 'message',
           id: 'filter',
-          label: `Showing ${shown.length} of ${info.namespaces.length} namespaces`,
-          tooltip: 'Filter Namespaces… chooses which (in the view title, or from the status bar).',
+          label: vscode.l10n.t('Showing {0} of {1} namespaces', shown.length, info.namespaces.length),
+          tooltip: vscode.l10n.t('Filter Namespaces… chooses which (in the view title, or from the status bar).'),
           icon: 'filter',
           command: 'netlens.filterNamespaces',
         });
@@ -169,11 +169,11 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
           return [
             { kind: 'detail', id: `${s.namespace}/${s.name}/cname`, label: `CNAME ${s.externalName ?? ''}`, icon: 'link-external', copy: s.externalName ?? '' },
           ];
-        if (s.ports.length === 0) return endpointNodes(s, undefined);
+        if (s.ports.length === 0) return endpointNodes(s, undefined, vscode.l10n.t);
         return s.ports.map((port) => ({ kind: 'port', service: s, port }));
       }
       case 'port':
-        return endpointNodes(node.service, node.port.name);
+        return endpointNodes(node.service, node.port.name, vscode.l10n.t);
       case 'endpoint': {
         const e = node.endpoint;
         if (!e.pod) return [];
@@ -186,13 +186,13 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
                 kind: 'message',
                 id: `${node.service.namespace}/${e.pod}/missing`,
                 label: `pod ${e.pod}`,
-                tooltip: 'Not among the pods shown (see "show more").',
+                tooltip: vscode.l10n.t('Not among the pods shown (see "show more").'),
                 icon: 'vm-outline',
               },
             ];
       }
       case 'pod':
-        return podDetails(node.pod);
+        return podDetails(node.pod, vscode.l10n.t);
       default:
         return [];
     }
@@ -253,7 +253,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     const { None, Collapsed } = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'namespace':
-        return item(namespaceText(node), Collapsed, { icon: 'symbol-namespace', contextValue: 'namespace' });
+        return item(namespaceText(node, vscode.l10n.t), Collapsed, { icon: 'symbol-namespace', contextValue: 'namespace' });
       case 'group':
         return item(groupText(node), node.count > 0 ? Collapsed : None, { icon: node.group === 'services' ? 'globe' : 'vm' });
       case 'service': {
@@ -267,10 +267,10 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         });
       }
       case 'port':
-        return item(portText(node.service, node.port), Collapsed, { icon: 'plug', contextValue: 'port' });
+        return item(portText(node.service, node.port, vscode.l10n.t), Collapsed, { icon: 'plug', contextValue: 'port' });
       case 'endpoint': {
         const e = node.endpoint;
-        return item(endpointText(node), e.pod ? Collapsed : None, {
+        return item(endpointText(node, vscode.l10n.t), e.pod ? Collapsed : None, {
           icon: new vscode.ThemeIcon(
             e.ready ? 'pass' : e.terminating ? 'debug-stop' : 'circle-large-outline',
             new vscode.ThemeColor(e.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
@@ -280,7 +280,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
       }
       case 'pod': {
         const p = node.pod;
-        return item(podText(p), Collapsed, {
+        return item(podText(p, vscode.l10n.t), Collapsed, {
           icon: new vscode.ThemeIcon(
             p.terminating ? 'debug-stop' : 'vm',
             new vscode.ThemeColor(p.pending ? 'disabledForeground' : p.ready ? 'testing.iconPassed' : 'testing.iconQueued'),
@@ -294,9 +294,9 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
           ...(node.copy ? { contextValue: 'copyable' } : {}),
         });
       case 'more':
-        return item(moreText(node), None, {
+        return item(moreText(node, vscode.l10n.t), None, {
           icon: 'ellipsis',
-          command: { command: 'netlens.showMorePods', title: 'Show more', arguments: [node.namespace] },
+          command: { command: 'netlens.showMorePods', title: vscode.l10n.t('Show more'), arguments: [node.namespace] },
         });
       case 'message': {
         const made = item({ id: node.id, label: node.label }, None, {

@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { statusText, viewMessage } from '../../src/extension/model-state';
+import { english, fromBundle, type Translate } from '../../src/extension/translate';
+import { countsLabel, endpointNodes, moreText, podDetails } from '../../src/extension/tree-items';
+import type { ModelInfo, PodView, ServiceView } from '../../src/protocol/requests';
 import { repoRoot } from '../support/repo';
 
 type Check = { checkL10n(root: string): { problems: string[]; counts: Record<string, number> }; LANGUAGES: string[] };
@@ -74,5 +78,71 @@ describe('l10n: the translation tables', () => {
     assert.ok(problems.includes('package.nls.ko.json is missing'), problems.join('\n'));
     // The other translations now hold a key English lacks.
     assert.ok(problems.includes('package.nls.es.json: extra key "views.tree.name", not in the English table'), problems.join('\n'));
+  });
+});
+
+describe("l10n: the tree's welcome and state texts in each language", () => {
+  const nls = (lang: string): Record<string, string> => readJson(join(root, lang ? `package.nls.${lang}.json` : 'package.nls.json'));
+  const bundle = (lang: string): Translate => fromBundle(readJson(join(root, 'l10n', `bundle.l10n.${lang}.json`)));
+  const cluster = (over: Partial<ModelInfo>): ModelInfo => ({
+    kind: 'cluster',
+    context: 'kind',
+    server: 'https://k',
+    state: 'ready',
+    notes: [],
+    namespaces: [],
+    ...over,
+  });
+  const service = { namespace: 'shop', name: 'api', selector: { app: 'api' }, endpoints: [] } as unknown as ServiceView;
+  const pod = {
+    namespace: 'shop',
+    name: 'web-0',
+    ips: ['10.0.0.1'],
+    node: 'n1',
+    phase: 'Running',
+    ready: false,
+    ports: [],
+    dnsNames: [],
+  } as unknown as PodView;
+  /** Every text the tree and the status bar show for these states, in a language. */
+  const texts = (t: Translate): string[] => [
+    viewMessage(cluster({ state: 'connecting' }), t)!,
+    statusText(cluster({ state: 'failed', message: 'refused' }), 'shop', t).tooltip,
+    statusText({ kind: 'workspace', state: 'ready', notes: [], namespaces: [] }, '', t).tooltip,
+    statusText(undefined, '', t).text,
+    countsLabel({ services: 1, pods: 3 }, t),
+    moreText({ kind: 'more', namespace: 'shop', offset: 50, total: 120 }, t).label,
+    ...endpointNodes(service, undefined, t).map((n) => (n.kind === 'message' ? `${n.label}\n${n.tooltip}` : '')),
+    ...podDetails(pod, t)
+      .filter((n) => n.kind === 'detail' && n.copy === undefined)
+      .map((n) => (n.kind === 'detail' ? `${n.label} ${n.description ?? ''}` : '')),
+  ];
+
+  for (const lang of ['es', 'zh-cn', 'ko']) {
+    it(`${lang}: the welcome views, the view message, the status bar and the tree's words differ from English, with every placeholder filled`, () => {
+      const en = texts(english);
+      const translated = texts(bundle(lang));
+      for (const [i, text] of translated.entries()) {
+        assert.notEqual(text, en[i], `${lang}: ${text}`);
+        assert.doesNotMatch(text, /\{\d+\}/, `${lang}: an unfilled placeholder in ${text}`);
+      }
+      // The cluster's own words and the technical tokens stay as they are.
+      assert.match(translated[1]!, /kind.*https:\/\/k.*failed: refused.*shop/s);
+      assert.match(translated[5]!, /50.*120|120.*50/);
+      assert.match(translated.join('\n'), /Running/);
+      // The welcome views of package.json: translated, with the same command links and the tokens kept.
+      for (const key of ['viewsWelcome.tree.noCluster', 'viewsWelcome.tree.unreachable', 'viewsWelcome.tree.forbidden', 'viewsWelcome.tree.connecting']) {
+        assert.notEqual(nls(lang)[key], nls('')[key], `${lang} ${key}`);
+      }
+      assert.match(nls(lang)['viewsWelcome.tree.noCluster']!, /kubeconfig.*KUBECONFIG.*~\/\.kube\/config/s);
+      assert.match(nls(lang)['viewsWelcome.tree.forbidden']!, /RBAC/);
+    });
+  }
+
+  it('English, without a bundle, is the key with its placeholders filled', () => {
+    assert.equal(moreText({ kind: 'more', namespace: 'shop', offset: 50, total: 120 }).label, 'Show more (50 of 120 shown)');
+    assert.equal(countsLabel({ services: 1, pods: 3 }), '1 service · 3 pods');
+    assert.equal(viewMessage(cluster({ state: 'connecting' })), 'Reading the cluster…');
+    assert.equal(fromBundle({})('Reconnecting: {0}', 'x'), 'Reconnecting: x');
   });
 });
