@@ -4,7 +4,7 @@
  * and that port: so each endpoint is judged on its own, and the Service is `allowed` when every endpoint is,
  * `blocked` when none is, and `partial` when some are.
  */
-import type { Labels, Pod, Protocol, Service, ServicePort } from '../model';
+import type { Endpoint, EndpointSlice, Labels, Pod, Protocol, Service, ServicePort } from '../model';
 import type { ClusterSnapshot } from '../snapshot';
 import type { PolicyIndex } from './policy-index';
 import { type Decision, DestinationVerdicts, type TrafficPeer, type Verdict } from './verdict';
@@ -56,6 +56,24 @@ export interface ServiceVerdict {
 }
 
 /** The Service port a client names: by number (and protocol, when given) or by name. */
+/**
+ * The peer an endpoint of a slice stands for: its pod (by `targetRef`) with its first address, or the address
+ * alone; none for an FQDN slice's endpoint without a pod. `key` tells endpoints of the same pod and address apart.
+ */
+export function endpointPeer(
+  snapshot: ClusterSnapshot,
+  slice: EndpointSlice,
+  endpoint: Endpoint,
+): { readonly destination: TrafficPeer; readonly key: string } | undefined {
+  const ref = endpoint.targetRef;
+  const pod = ref && ref.kind === 'Pod' ? snapshot.pod(ref.namespace, ref.name) : undefined;
+  const address = slice.addressType === 'FQDN' ? undefined : endpoint.addresses[0];
+  const key = `${pod ? `${pod.namespace}/${pod.name}` : ''}|${address ?? ''}`;
+  if (pod) return { destination: address !== undefined ? { pod, ip: address } : { pod }, key };
+  if (address !== undefined) return { destination: { ip: address }, key };
+  return undefined;
+}
+
 export function servicePort(service: Service, port: number | string, protocol?: Protocol): ServicePort | undefined {
   if (typeof port === 'string') return service.ports.find((p) => p.name === port && (protocol === undefined || p.protocol === protocol));
   return service.ports.find((p) => p.port === port && (protocol === undefined || p.protocol === protocol));
@@ -109,19 +127,15 @@ export function serviceVerdict(
     }
     if (target === undefined) continue;
     for (const endpoint of slice.endpoints) {
-      const ref = endpoint.targetRef;
-      const pod = ref && ref.kind === 'Pod' ? snapshot.pod(ref.namespace, ref.name) : undefined;
-      const address = slice.addressType === 'FQDN' ? undefined : endpoint.addresses[0];
-      let destination: TrafficPeer;
-      if (pod) destination = address !== undefined ? { pod, ip: address } : { pod };
-      else if (address !== undefined) destination = { ip: address };
-      else continue;
-      const key = `${pod ? `${pod.namespace}/${pod.name}` : ''}|${address ?? ''}|${target}`;
+      const peer = endpointPeer(snapshot, slice, endpoint);
+      if (!peer) continue;
+      const destination = peer.destination;
+      const key = `${peer.key}|${target}`;
       if (seen.has(key)) continue;
       seen.add(key);
       paths.push({
-        pod: pod ? `${pod.namespace}/${pod.name}` : undefined,
-        address,
+        pod: destination.pod ? `${destination.pod.namespace}/${destination.pod.name}` : undefined,
+        address: destination.ip,
         port: target,
         protocol: proto,
         ready: endpoint.ready,

@@ -12,7 +12,7 @@
 import type { LabelSelector, Pod, Protocol, Service } from '../model';
 import { type CompiledRule, type Direction, NAMESPACE_NAME_LABEL } from '../policy/policy-index';
 import { requirementMatches, selectorMatches } from '../policy/selector';
-import { type Coverage, coverage, DEFAULT_DNS, type DnsOptions, dnsPods, servicePort } from '../policy/service';
+import { type Coverage, coverage, DEFAULT_DNS, type DnsOptions, dnsPods, endpointPeer, servicePort } from '../policy/service';
 import { type Decision, DestinationVerdicts, type DirectionVerdict, portMatches, type TrafficPeer, type Verdict } from '../policy/verdict';
 import type { ReachModel } from './model';
 import { list } from './text';
@@ -146,18 +146,14 @@ function pathsFrom(model: ReachModel, src: Pod, target: ReachTarget): Paths {
     if (port === undefined) continue;
     for (const endpoint of slice.endpoints) {
       if (byName && !endpointNamed(endpoint.hostname, endpoint.addresses, target.endpoint!)) continue;
-      const ref = endpoint.targetRef;
-      const pod = ref && ref.kind === 'Pod' ? snapshot.pod(ref.namespace, ref.name) : undefined;
-      const address = slice.addressType === 'FQDN' ? undefined : endpoint.addresses[0];
-      let destination: TrafficPeer;
-      if (pod) destination = address !== undefined ? { pod, ip: address } : { pod };
-      else if (address !== undefined) destination = { ip: address };
-      else continue;
-      const key = `${pod ? `${pod.namespace}/${pod.name}` : ''}|${address ?? ''}|${port}`;
+      const peer = endpointPeer(snapshot, slice, endpoint);
+      if (!peer) continue;
+      const destination = peer.destination;
+      const key = `${peer.key}|${port}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const p = path(destination, port, protocol);
-      paths.push(address !== undefined ? { ...p, address } : p);
+      paths.push(destination.ip !== undefined ? { ...p, address: destination.ip } : p);
     }
   }
   return { paths };
