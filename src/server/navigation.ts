@@ -44,6 +44,8 @@ export interface NavigationSource {
   shown(): ClusterSnapshot;
   readonly zone: string;
   readonly defaultNamespace: string;
+  /** Whether NetworkPolicies let a reference's pods connect (core/reach), for the code lens. */
+  readonly verdict?: (ref: Reference) => 'allowed' | 'blocked' | 'partial' | 'unknown' | undefined;
 }
 
 export class Navigation {
@@ -152,10 +154,31 @@ export class Navigation {
       // Above the object (its first line that is not a comment), where a reader looks for what it is.
       const range = this.range(uri, objectLineStart(file.text, svc.source.start, svc.source.nameStart), svc.source.nameEnd)!;
       const locations = found.map((o) => this.location(o.uri, o.start, o.end)).filter((l): l is Location => l !== undefined);
-      const title = `${found.length} reference${found.length === 1 ? '' : 's'} · ${svc.headless || svc.type === 'ExternalName' ? (svc.type === 'ExternalName' ? 'ExternalName' : 'headless') : `${ready} ready endpoint${ready === 1 ? '' : 's'}`}`;
+      const reach = this.clientsReaching(found, (snapshot.networkPolicies?.length ?? 0) > 0);
+      const title = `${found.length} reference${found.length === 1 ? '' : 's'} · ${svc.headless || svc.type === 'ExternalName' ? (svc.type === 'ExternalName' ? 'ExternalName' : 'headless') : `${ready} ready endpoint${ready === 1 ? '' : 's'}`}${reach}`;
       out.push({ range, command: { title, command: SHOW_REFERENCES_COMMAND, arguments: [uri, range.start, locations] } });
     }
     return out;
+  }
+
+  /**
+   * ` · reachable from 2 of 4 clients` when NetworkPolicies are in play: the objects whose pods name the Service, and
+   * how many of them the policies let through (a client counts as reaching it when one of its references may).
+   * Clients whose verdict is unknown are left out of both counts.
+   */
+  private clientsReaching(found: readonly Occurrence[], policies: boolean): string {
+    const judge = this.source.verdict;
+    if (!policies || !judge) return '';
+    const clients = new Map<string, boolean>();
+    for (const o of found) {
+      const v = o.reference && judge(o.reference);
+      if (!v || v === 'unknown') continue;
+      const key = `${o.uri}#${o.reference!.object.kind}/${o.reference!.object.name}`;
+      clients.set(key, clients.get(key) === true || v === 'allowed');
+    }
+    if (clients.size === 0) return '';
+    const allowed = [...clients.values()].filter(Boolean).length;
+    return ` · reachable from ${allowed} of ${clients.size} client${clients.size === 1 ? '' : 's'}`;
   }
 
   /** Each reference that reaches a Service links to the Service's declaration. */

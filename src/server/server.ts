@@ -375,6 +375,7 @@ export class NetLensServer {
       shown: () => this.shownSnapshot() ?? this.workspaceModel().snapshot,
       zone: this.settings.clusterDomain,
       defaultNamespace: this.settings.defaultNamespace,
+      verdict: (ref) => (ref.local ? undefined : referenceVerdict(ref, { sources: this.sources(), workspace: this.workspaceModel().snapshot })?.reach.verdict),
     };
   }
 

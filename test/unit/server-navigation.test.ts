@@ -254,8 +254,9 @@ describe('server navigation: completion, code lenses, links, symbols', () => {
     const lenses = nav.codeLenses(SERVICES_URI);
     assert.equal(lenses.length, 2);
     const [api, apiary] = lenses;
-    assert.match(api!.command!.title, /^4 references · 3 ready endpoints$/);
-    assert.match(apiary!.command!.title, /^1 reference · 1 ready endpoint$/);
+    // The policy admits every peer: web's pods, the one client whose pods connect, may reach api.
+    assert.match(api!.command!.title, /^4 references · 3 ready endpoints · reachable from 1 of 1 client$/);
+    assert.match(apiary!.command!.title, /^1 reference · 1 ready endpoint · reachable from 1 of 1 client$/);
     assert.equal(api!.command!.command, SHOW_REFERENCES_COMMAND);
     assert.equal((api!.command!.arguments![2] as Location[]).length, 4);
     assert.deepEqual(nav.codeLenses(WEB_URI), []);
@@ -264,6 +265,23 @@ describe('server navigation: completion, code lenses, links, symbols', () => {
     assert.equal(lines[api!.range.start.line], 'apiVersion: v1');
     assert.equal(lines[apiary!.range.start.line], 'apiVersion: v1');
     assert.equal(lines[apiary!.range.start.line + 2], 'metadata: {name: apiary, namespace: shop}');
+  });
+
+  it('the code lens counts the clients that policies block', async () => {
+    const client = new Client();
+    const server = new NetLensServer(client);
+    const denying = SERVICES.replace('  ingress: [{}]\n', '  policyTypes: [Ingress]\n');
+    assert.notEqual(denying, SERVICES);
+    await server.loadWorkspaceFiles(
+      new Map([
+        [SERVICES_URI, denying],
+        [WEB_URI, WEB],
+      ]),
+      async () => {},
+    );
+    server.open(SERVICES_URI, denying, 1);
+    const [api] = new Navigation(server.navigationSource()).codeLenses(SERVICES_URI);
+    assert.match(api!.command!.title, / · reachable from 0 of 1 client$/);
   });
 
   it('each resolved reference links to the Service declaration', async () => {
