@@ -116,7 +116,11 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
     client.settings = new SettingsSource({
       ask: client.features.configuration ? () => connection.workspace.getConfiguration('netlens') : undefined,
       initial: init.netlens,
-      apply: (s) => server.updateSettings(s),
+      apply: (s) => {
+        server.updateSettings(s);
+        // The release, the values files, the zone and the namespace change what renders and how it is read.
+        void p.rendering.renders?.refresh();
+      },
       log: p.log,
     });
     workspace.init(params.workspaceFolders, params.rootUri);
@@ -173,7 +177,12 @@ function startRenders(p: Parts, init: InitOptions | undefined): void {
       log,
       changed: (state) => server.setRendered(state),
     },
-    { ...(init.helmPath ? { helmPath: init.helmPath } : {}), ...(init.kustomizePath ? { kustomizePath: init.kustomizePath } : {}) },
+    () => ({
+      ...(init.helmPath ? { helmPath: init.helmPath } : {}),
+      ...(init.kustomizePath ? { kustomizePath: init.kustomizePath } : {}),
+      release: server.renderOptions().release,
+      helmValues: server.renderOptions().helmValues,
+    }),
   );
   workspace.onChanged = () => void renders.refresh();
   p.rendering.renders = renders;

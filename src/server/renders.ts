@@ -61,9 +61,12 @@ export class WorkspaceRenders {
   private readonly caches = new Map<string, ManifestCache>();
   private readonly saidMissing = new Set<string>();
 
+  private rendererSettings = '';
+
+  /** `settings` is read at each pass: a changed release or values list renders with a new Renderer. */
   constructor(
     private readonly host: RenderHost,
-    private readonly settings: RenderSettings,
+    private readonly settings: () => RenderSettings,
   ) {}
 
   get state(): RenderedState {
@@ -99,7 +102,14 @@ export class WorkspaceRenders {
     const found = discover([...this.host.folders()]);
     const targets: RenderTarget[] = [...found.charts, ...found.kustomizations];
     if (targets.length === 0 && this.current === EMPTY) return;
-    this.renderer ??= new Renderer(this.settings);
+    const settings = this.settings();
+    const key = JSON.stringify(settings);
+    if (this.renderer && key !== this.rendererSettings) {
+      this.renderer.dispose();
+      this.renderer = undefined;
+    }
+    this.rendererSettings = key;
+    this.renderer ??= new Renderer(settings);
     const renders: RenderResult[] = [];
     for (const t of targets) renders.push(await this.renderer.render(t));
     for (const m of this.renderer.missingTools()) {

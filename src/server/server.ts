@@ -677,8 +677,10 @@ export class NetLensServer {
   }
 
   /** How renders are read and analysed: as open documents are scanned, with the settings' namespace and zone. */
-  renderOptions(): { scan: ScanOptions; build: BuildOptions } {
+  renderOptions(): { scan: ScanOptions; build: BuildOptions; release: string; helmValues: readonly string[] } {
     return {
+      release: this.settings.helmRelease ?? 'release',
+      helmValues: this.settings.helmValues ?? [],
       scan: this.scanOptions(),
       build: { zone: this.settings.clusterDomain, defaultNamespace: this.settings.defaultNamespace, podRecords: this.settings.podRecords },
     };

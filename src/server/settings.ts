@@ -23,6 +23,9 @@ export interface ServerSettings {
   readonly inlayHints: boolean;
   /** Code lenses above each Service: how many places name it, how many endpoints are ready. */
   readonly codeLens?: boolean;
+  /** How charts are rendered: the release name, and values files beside each chart's values.yaml (paths or globs). */
+  readonly helmRelease?: string;
+  readonly helmValues?: readonly string[];
   readonly severities: Partial<Record<DiagnosticCode, SeveritySetting>>;
 }
 
@@ -35,6 +38,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   podRecords: 'insecure',
   inlayHints: true,
   codeLens: true,
+  helmRelease: 'release',
+  helmValues: [],
   severities: {},
 };
 
@@ -106,6 +111,9 @@ export function readSettings(section: unknown): { settings: ServerSettings; prob
   const isService = (v: unknown): v is string => typeof v === 'string' && v.split('/').length === 2 && v.split('/').every(isDns1123Label);
   const isPodRecords = (v: unknown): v is PodRecordsMode => (POD_RECORDS_SETTINGS as readonly unknown[]).includes(v);
   const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  // Relative to each chart's folder, never climbing out of it: a setting of the workspace's may name them.
+  const isValuesList = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string' && x !== '' && !x.startsWith('/') && !x.split(/[\\/]/).includes('..'));
   return {
     settings: {
       clusterDomain: pick('clusterDomain', isZone, DEFAULT_SETTINGS.clusterDomain, `a DNS name such as ${DEFAULT_ZONE}`),
@@ -114,6 +122,8 @@ export function readSettings(section: unknown): { settings: ServerSettings; prob
       podRecords: pick('podRecords', isPodRecords, DEFAULT_SETTINGS.podRecords, POD_RECORDS_SETTINGS.join(', ')),
       inlayHints: pick('inlayHints.enabled', isBoolean, DEFAULT_SETTINGS.inlayHints, 'true or false'),
       codeLens: pick('codeLens.enabled', isBoolean, DEFAULT_SETTINGS.codeLens!, 'true or false'),
+      helmRelease: pick('helm.release', isLabel, DEFAULT_SETTINGS.helmRelease!, 'a release name'),
+      helmValues: pick('helm.valuesFiles', isValuesList, DEFAULT_SETTINGS.helmValues!, 'a list of values files, relative to each chart'),
       severities: readSeverities(valueAt(s, 'diagnostics.severity'), problems),
     },
     problems,

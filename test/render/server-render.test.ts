@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceRenders } from '../../src/server/renders';
-import { NetLensServer, type ServerClient } from '../../src/server/server';
+import { DEFAULT_SETTINGS, NetLensServer, type ServerClient, type ServerSettings } from '../../src/server/server';
 import { corpusCopy, lineOf, tools } from './support';
 
 class Client implements ServerClient {
@@ -38,9 +38,10 @@ after(() => {
 async function serverOn(
   dir: string,
   files: string[],
+  settings: Partial<ServerSettings> = {},
 ): Promise<{ server: NetLensServer; client: Client; renders: WorkspaceRenders; uri: (f: string) => string }> {
   const client = new Client();
-  const server = new NetLensServer(client);
+  const server = new NetLensServer(client, { ...DEFAULT_SETTINGS, ...settings });
   const uri = (f: string) => pathToFileURL(join(dir, f)).href;
   await server.loadWorkspaceFiles(new Map(files.map((f) => [uri(f), readFileSync(join(dir, f), 'utf8')])), async () => {});
   const renders = new WorkspaceRenders(
@@ -51,7 +52,13 @@ async function serverOn(
       log: (level, message) => client.log(level, message),
       changed: (state) => server.setRendered(state),
     },
-    { helmPath: helm, kustomizePath: kustomize, searchPath: '' },
+    () => ({
+      helmPath: helm,
+      kustomizePath: kustomize,
+      searchPath: '',
+      release: server.renderOptions().release,
+      helmValues: server.renderOptions().helmValues,
+    }),
   );
   await renders.refresh();
   return { server, client, renders, uri };
@@ -117,6 +124,22 @@ describe('language server: a Helm chart as rendered', () => {
       assert.ok(hover);
       assert.match((hover.contents as { value: string }).value, /^Rendered as release-argocd-repo-server:8081 by helm template/);
       assert.match((hover.contents as { value: string }).value, /Service argo-cd\/release-argocd-repo-server/);
+    } finally {
+      renders.dispose();
+    }
+  });
+
+  it('podinfo with the values file a setting names (redis enabled), under the release the setting names', async () => {
+    const dir = corpusCopy('charts/podinfo');
+    copies.push(dir);
+    const file = 'charts/podinfo/templates/deployment.yaml';
+    const { server, renders, uri } = await serverOn(dir, [file], { helmRelease: 'shop', helmValues: ['values-prod.yaml'] });
+    try {
+      const { text } = open(server, dir, uri, file);
+      const line = lineOf(text, '--cache-server=tcp://') - 1;
+      const hints = server.inlayHints(uri(file), { start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+      assert.equal(hints.length, 1, JSON.stringify(hints));
+      assert.match(String(hints[0]!.label), /^= tcp:\/\/shop-podinfo-redis:6379 /);
     } finally {
       renders.dispose();
     }

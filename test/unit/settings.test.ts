@@ -33,6 +33,14 @@ describe('settings: a netlens section read into settings', () => {
     }
   });
 
+  it('values files stay inside each chart: absolute paths and .. are refused', () => {
+    for (const bad of [['/etc/passwd'], ['../other/values.yaml'], ['ci/../../x.yaml'], 'values.yaml', [3]]) {
+      const { settings, problems } = readSettings({ helm: { valuesFiles: bad } });
+      assert.deepEqual(settings.helmValues, [], JSON.stringify(bad));
+      assert.equal(problems.length, 1, JSON.stringify(bad));
+    }
+  });
+
   it('reads nested keys, as VS Code sends them, and dotted ones, as other editors may write them', () => {
     const expected: ServerSettings = {
       clusterDomain: 'corp.internal',
@@ -41,6 +49,8 @@ describe('settings: a netlens section read into settings', () => {
       podRecords: 'verified',
       inlayHints: false,
       codeLens: false,
+      helmRelease: 'shop',
+      helmValues: ['ci/*-values.yaml'],
       severities: { NL001: 'warning', NL007: 'off' },
     };
     const nested = {
@@ -50,6 +60,7 @@ describe('settings: a netlens section read into settings', () => {
       podRecords: 'verified',
       inlayHints: { enabled: false },
       codeLens: { enabled: false },
+      helm: { release: 'shop', valuesFiles: ['ci/*-values.yaml'] },
       diagnostics: { severity: { NL001: 'warning', NL007: 'off' } },
     };
     const dotted = {
@@ -59,6 +70,8 @@ describe('settings: a netlens section read into settings', () => {
       podRecords: 'verified',
       'inlayHints.enabled': false,
       'codeLens.enabled': false,
+      'helm.release': 'shop',
+      'helm.valuesFiles': ['ci/*-values.yaml'],
       'diagnostics.severity': { NL001: 'warning', NL007: 'off' },
     };
     assert.deepEqual(readSettings(nested), { settings: expected, problems: [] });
