@@ -34,6 +34,14 @@ export function parseIP(text: string): ParsedIP | undefined {
   return { family: 6, text: addr.toRFC5952String() };
 }
 
+/**
+ * Whether `text` is an IPv4 address in the form `parseIP` reads at once (four decimal parts without leading zeros),
+ * which is also its canonical text. The test allocates nothing.
+ */
+export function isPlainIPv4(text: string): boolean {
+  return SIMPLE_V4.test(text);
+}
+
 /** The canonical text of an IP literal, or undefined when it is not one. */
 export function canonicalIP(text: string): string | undefined {
   // The common case, an IPv4 address already in canonical form, allocates nothing.

@@ -7,8 +7,8 @@
  * `query` answers one fully qualified question. `resolve` takes what a person or a manifest writes (a relative
  * name, an absolute one, or an IP) and expands it as a pod's stub resolver would.
  */
-import { canonicalIP, dashedIP, ipFromReverseName, parseIP, reverseName, undashIP } from './ip';
-import type { Endpoint, Service } from './model';
+import { canonicalIP, dashedIP, ipFromReverseName, isPlainIPv4, parseIP, reverseName, undashIP } from './ip';
+import type { Endpoint, EndpointPort, Pod, Protocol, Service, ServicePort } from './model';
 import { DEFAULT_ZONE, labelsUnder, type NameError, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
@@ -87,10 +87,14 @@ export interface ResolveRequest {
 export type ResolveResult = { readonly ok: true; readonly answer: DnsAnswer } | { readonly ok: false; readonly error: NameError };
 
 const REVERSE_ZONES = ['in-addr.arpa', 'ip6.arpa'];
+/** For a name without a port: the one port CoreDNS makes up for a Service or a slice that lists none. */
+const NO_SERVICE_PORTS: readonly ServicePort[] = [{ name: '', port: -1, protocol: '' as Protocol, targetPort: -1 }];
+const NO_ENDPOINT_PORTS: readonly EndpointPort[] = [{ name: '', port: -1, protocol: '' as Protocol }];
 /** The name CoreDNS gives itself under its zone when it is no endpoint of any Service (plugin/kubernetes/ns.go). */
 const DEFAULT_NS_LABELS = 'ns.dns';
 const MAX_CNAME_CHAIN = 10;
 
+/** An answer candidate, as CoreDNS's msg.Service: a host (IP or name) with a port and the name it stands under. */
 /** An answer candidate, as CoreDNS's msg.Service: a host (IP or name) with a port and the name it stands under. */
 interface Item {
   /** IP or name; null when the cluster has not allocated the address yet. */
@@ -98,10 +102,23 @@ interface Item {
   /** For a null host: the family it will have. */
   readonly family: 4 | 6 | 0;
   readonly port: number;
-  /** The owner name of the record (SRV target, PTR data). */
-  readonly target: string;
+  /** The name the record stands under (SRV target, PTR data) is `base`, or `<label>.base` for an endpoint of `endpoint`. */
+  readonly base: string;
+  readonly endpoint: Endpoint | undefined;
   /** For a null host: which address-to-be it stands for, so that one address repeated per port counts once. */
-  readonly pendingKey?: string;
+  readonly pendingKey: string | undefined;
+}
+
+function item(host: string | null, family: 4 | 6 | 0, port: number, base: string, endpoint?: Endpoint, pendingKey?: string): Item {
+  return { host, family, port, base, endpoint, pendingKey };
+}
+
+/** The owner name of an item's record: the endpoint's label (its hostname, else its address with dashes) before `base`. */
+function itemTarget(item: Item): string {
+  const ep = item.endpoint;
+  if (ep === undefined) return item.base;
+  const label = item.host === null ? ep.hostname : endpointHostname(ep, item.host);
+  return label === undefined ? item.base : `${label}.${item.base}`;
 }
 
 interface Lookup {
@@ -111,20 +128,140 @@ interface Lookup {
   readonly why: Why;
 }
 
-interface Why {
-  summary: string;
-  details: string[];
-  service?: Service;
-  pending?: boolean;
+/** The sentences of an explanation. */
+interface Prose {
+  readonly summary: string;
+  readonly details: readonly string[];
 }
 
-function why(summary: string, ...details: string[]): Why {
+/**
+ * Why an answer is what it is: the facts that code reads, and a function that writes the sentences. Most answers
+ * are never read by a person, so the sentences are written only when an explanation's text is read.
+ */
+interface Why {
+  readonly prose: () => Prose;
+  readonly service: Service | undefined;
+  readonly pending: boolean | undefined;
+}
+
+function said(summary: string, details: readonly string[] = []): Prose {
   return { summary, details };
 }
 
+function because(prose: () => Prose, service?: Service, pending?: boolean): Why {
+  return { prose, service, pending };
+}
+
+/** `w` with the details `more` writes after its own. */
+function withDetails(w: Why, more: () => readonly string[]): Why {
+  return because(
+    () => {
+      const p = w.prose();
+      return said(p.summary, [...p.details, ...more()]);
+    },
+    w.service,
+    w.pending,
+  );
+}
+
+/** The family of an item's address (0 for a name), the same as `parseIP`'s. */
 function itemFamily(item: Item): 4 | 6 | 0 {
-  if (item.host === null) return item.family;
-  return parseIP(item.host)?.family ?? 0;
+  const host = item.host;
+  if (host === null) return item.family;
+  if (isPlainIPv4(host)) return 4;
+  return parseIP(host)?.family ?? 0;
+}
+
+/** The canonical text of an item's address (as `canonicalIP`), where `itemFamily` is 4 or 6. */
+function itemAddress(host: string): string {
+  return isPlainIPv4(host) ? host : canonicalIP(host)!;
+}
+
+/**
+ * The explanation of an answer. The facts code reads (the Service, pending, the search path's outcome, the owners) are
+ * there from the start; the sentences (summary, details) are written on first read, and kept. `toJSON` gives the
+ * plain form, with the same keys in the same order as an object literal would have.
+ */
+class AnswerExplanation implements Explanation {
+  readonly pending: boolean | undefined;
+  readonly matchedStep: number | undefined;
+  readonly owners: readonly OwnerSummary[] | undefined;
+  #write: (() => Prose) | undefined;
+  #prose: Prose | undefined;
+  readonly #service: Service | undefined;
+  #serviceFacts: Explanation['service'];
+  readonly #tried: readonly DnsAnswer[] | undefined;
+  #search: readonly SearchStep[] | undefined;
+
+  constructor(
+    write: () => Prose,
+    service: Service | undefined,
+    pending: boolean | undefined,
+    tried?: readonly DnsAnswer[],
+    matchedStep?: number,
+    owners?: readonly OwnerSummary[],
+  ) {
+    this.pending = pending;
+    this.matchedStep = matchedStep;
+    this.owners = owners;
+    this.#write = write;
+    this.#prose = undefined;
+    this.#service = service;
+    this.#serviceFacts = undefined;
+    this.#tried = tried;
+    this.#search = undefined;
+  }
+
+  private read(): Prose {
+    if (this.#prose === undefined) {
+      this.#prose = this.#write!();
+      this.#write = undefined;
+    }
+    return this.#prose;
+  }
+
+  get summary(): string {
+    return this.read().summary;
+  }
+
+  get details(): readonly string[] {
+    return this.read().details;
+  }
+
+  get service(): Explanation['service'] {
+    const s = this.#service;
+    if (s === undefined) return undefined;
+    this.#serviceFacts ??= { namespace: s.namespace, name: s.name, type: s.type, headless: s.headless };
+    return this.#serviceFacts;
+  }
+
+  /** The Service record itself, for explanations made from this one. */
+  get serviceRecord(): Service | undefined {
+    return this.#service;
+  }
+
+  get search(): readonly SearchStep[] | undefined {
+    const tried = this.#tried;
+    if (tried === undefined) return undefined;
+    this.#search ??= tried.map((a) => ({ name: a.qname, rcode: a.rcode, answers: a.answers.length }));
+    return this.#search;
+  }
+
+  toJSON(): Explanation {
+    return {
+      summary: this.summary,
+      details: this.details,
+      service: this.service,
+      pending: this.pending,
+      search: this.search,
+      matchedStep: this.matchedStep,
+      owners: this.owners,
+    };
+  }
+}
+
+function serviceOf(e: Explanation): Service | undefined {
+  return e instanceof AnswerExplanation ? e.serviceRecord : undefined;
 }
 
 export class Resolver {
@@ -132,6 +269,11 @@ export class Resolver {
   readonly podRecords: PodRecordsMode;
   private readonly source: string;
   private readonly dns: { readonly namespace: string; readonly name: string };
+  /** `<zone>.` and `.<zone>.`: what the names of the zone are and end with. */
+  private readonly zoneApex: string;
+  private readonly zoneSuffix: string;
+  /** ns.dns.<zone>. */
+  private readonly defaultNsName: string;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -141,6 +283,9 @@ export class Resolver {
     this.podRecords = options.podRecords ?? 'disabled';
     this.source = options.sourceName ?? 'the snapshot';
     this.dns = options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' };
+    this.zoneApex = `${this.zone}.`;
+    this.zoneSuffix = `.${this.zone}.`;
+    this.defaultNsName = `${DEFAULT_NS_LABELS}.${this.zone}.`;
   }
 
   /** Resolves what a person typed: an IP (its PTR and owners), or a name expanded with the pod's search path. */
@@ -155,57 +300,79 @@ export class Resolver {
     if (absolute) return { ok: true, answer: this.query(fqdn, qtype) };
     const namespace = request.namespace ?? 'default';
     const ndots = request.ndots ?? 5;
-    const search = [`${namespace}.svc.${this.zone}`, `svc.${this.zone}`, this.zone].filter((d) => d !== '');
-    const expanded = search.map((d) => `${fqdn}${d}.`);
-    const candidates = dots >= ndots ? [fqdn, ...expanded] : [...expanded, fqdn];
+    // The search domains of a pod's resolv.conf, `<namespace>.svc.<zone> svc.<zone> <zone>` (the zone left out when
+    // it is the root), each appended to the name; the name as written goes first with ndots dots or more, else last.
+    const domains = this.zone === '' ? 2 : 3;
+    const count = domains + 1;
+    const asIsFirst = dots >= ndots;
     const tried: DnsAnswer[] = [];
-    for (const name of candidates) {
+    let matched = -1;
+    let firstNodata = -1;
+    for (let k = 0; k < count; k++) {
+      const d = asIsFirst ? k - 1 : k;
+      const name =
+        d === 0 ? `${fqdn}${namespace}.svc.${this.zone}.` : d === 1 ? `${fqdn}svc.${this.zone}.` : d === 2 && domains === 3 ? `${fqdn}${this.zone}.` : fqdn;
       const answer = this.query(name, qtype);
       tried.push(answer);
-      if (answer.answers.length > 0) break;
+      if (answer.answers.length > 0) {
+        matched = k;
+        break;
+      }
+      if (firstNodata < 0 && answer.rcode === 'NOERROR') firstNodata = k;
     }
-    const steps: SearchStep[] = tried.map((a) => ({ name: a.qname, rcode: a.rcode, answers: a.answers.length }));
-    let matched = tried.findIndex((a) => a.answers.length > 0);
-    if (matched < 0) matched = tried.findIndex((a) => a.rcode === 'NOERROR');
+    const answered = matched >= 0;
+    if (!answered) matched = firstNodata;
     // Found nowhere: explain with the name as written when it lies in a zone we serve (the writer meant it
     // whole), else with the first search step (the writer meant a Service of the pod's namespace).
-    const asIs = tried.find((a) => a.qname === fqdn && a.rcode !== 'REFUSED');
-    const chosen = matched >= 0 ? tried[matched]! : (asIs ?? tried[0]!);
-    const details = [...chosen.explanation.details];
-    if (matched >= 0 && chosen.answers.length > 0) {
-      const nodataBefore = tried.slice(0, matched).findIndex((a) => a.rcode === 'NOERROR');
-      if (nodataBefore >= 0) {
-        details.push(
-          `musl-based images (Alpine) stop at the first empty NOERROR answer (${tried[nodataBefore]!.qname}) and never reach this one; glibc goes on.`,
-        );
-      }
-      if (matched > 0) {
-        details.push(
-          `A pod in namespace ${namespace} sends ${matched + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
-        );
-      }
+    let chosen: DnsAnswer;
+    if (matched >= 0) chosen = tried[matched]!;
+    else {
+      const asIs = tried[asIsFirst ? 0 : count - 1]!;
+      chosen = asIs.rcode !== 'REFUSED' ? asIs : tried[0]!;
     }
-    const summary =
-      matched >= 0 && chosen.answers.length > 0
-        ? `From namespace ${namespace}, "${trimmed}" is found as ${chosen.qname} (search step ${matched + 1} of ${candidates.length}). ${chosen.explanation.summary}`
-        : matched >= 0
-          ? `From namespace ${namespace}, "${trimmed}" exists as ${chosen.qname} but has no ${qtype} records. ${chosen.explanation.summary}`
-          : `From namespace ${namespace}, "${trimmed}" is not found under any search domain. ${chosen.explanation.summary}`;
+    const step = matched;
+    const nodataBefore = answered ? firstNodata : -1;
+    const prose = (): Prose => {
+      const e = chosen.explanation;
+      const details = [...e.details];
+      if (answered) {
+        if (nodataBefore >= 0) {
+          details.push(
+            `musl-based images (Alpine) stop at the first empty NOERROR answer (${tried[nodataBefore]!.qname}) and never reach this one; glibc goes on.`,
+          );
+        }
+        if (step > 0) {
+          details.push(
+            `A pod in namespace ${namespace} sends ${step + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
+          );
+        }
+      }
+      const summary = answered
+        ? `From namespace ${namespace}, "${trimmed}" is found as ${chosen.qname} (search step ${step + 1} of ${count}). ${e.summary}`
+        : step >= 0
+          ? `From namespace ${namespace}, "${trimmed}" exists as ${chosen.qname} but has no ${qtype} records. ${e.summary}`
+          : `From namespace ${namespace}, "${trimmed}" is not found under any search domain. ${e.summary}`;
+      return said(summary, details);
+    };
+    const explanation = new AnswerExplanation(prose, serviceOf(chosen.explanation), chosen.explanation.pending, tried, step >= 0 ? step : undefined);
     return {
       ok: true,
-      answer: {
-        ...chosen,
-        explanation: { ...chosen.explanation, summary, details, search: steps, ...(matched >= 0 ? { matchedStep: matched } : {}) },
-      },
+      answer: { qname: chosen.qname, qtype: chosen.qtype, rcode: chosen.rcode, answers: chosen.answers, additional: chosen.additional, explanation },
     };
   }
 
   /** The PTR answer for an IP together with everything in the snapshot that owns it. */
   resolveIP(ip: string): DnsAnswer {
     const answer = this.query(reverseName(ip)!, 'PTR');
-    const owners = this.snapshot.ownersOf(ip).map(describeOwner);
-    const summary = owners.length === 0 ? `${ip} belongs to nothing in ${this.source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
-    return { ...answer, explanation: { ...answer.explanation, summary, details: [answer.explanation.summary, ...answer.explanation.details], owners } };
+    const owners = this.snapshot.ownersOf(ip).map((o) => new Owner(o));
+    const source = this.source;
+    const prose = (): Prose => {
+      const e = answer.explanation;
+      const summary = owners.length === 0 ? `${ip} belongs to nothing in ${source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
+      return said(summary, [e.summary, ...e.details]);
+    };
+    const explanation = new AnswerExplanation(prose, serviceOf(answer.explanation), answer.explanation.pending, undefined, undefined, owners);
+    return { qname: answer.qname, qtype: answer.qtype, rcode: answer.rcode, answers: answer.answers, additional: answer.additional, explanation };
   }
 
   /** Answers one question. `qname` may be in any case, with or without its trailing dot. */
@@ -213,46 +380,42 @@ export class Resolver {
     const name = qname.endsWith('.') ? qname.toLowerCase() : `${qname.toLowerCase()}.`;
     const zone = this.zoneOf(name);
     if (zone === undefined) {
-      return {
-        qname: name,
-        qtype,
-        rcode: 'REFUSED',
-        answers: [],
-        additional: [],
-        explanation: {
-          summary: `${name} is outside the cluster domain ${this.zone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`,
-          details: [],
-        },
-      };
+      const clusterZone = this.zone;
+      const prose = (): Prose =>
+        said(`${name} is outside the cluster domain ${clusterZone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`);
+      return { qname: name, qtype, rcode: 'REFUSED', answers: [], additional: [], explanation: new AnswerExplanation(prose, undefined, undefined) };
     }
     const out = this.answer(name, zone, qtype);
+    let pending = out.why.pending === true;
+    if (!pending) {
+      for (const a of out.answers) {
+        if (a.data === null) {
+          pending = true;
+          break;
+        }
+      }
+    }
     return {
       qname: name,
       qtype,
       rcode: out.nameError ? 'NXDOMAIN' : 'NOERROR',
       answers: out.answers,
       additional: out.additional,
-      explanation: {
-        summary: out.why.summary,
-        details: out.why.details,
-        ...(out.why.service
-          ? { service: { namespace: out.why.service.namespace, name: out.why.service.name, type: out.why.service.type, headless: out.why.service.headless } }
-          : {}),
-        ...(out.why.pending || out.answers.some((a) => a.data === null) ? { pending: true } : {}),
-      },
+      explanation: new AnswerExplanation(out.why.prose, out.why.service, pending ? true : undefined),
     };
   }
 
+  /** The zone of `name` among the cluster domain and the reverse zones: the longest that holds it. */
   private zoneOf(name: string): string | undefined {
     let best: string | undefined;
-    for (const z of [this.zone, ...REVERSE_ZONES]) {
-      if (labelsUnder(name, z) !== undefined && (best === undefined || z.length > best.length)) best = z;
+    if (this.zone === '' || name === this.zoneApex || name.endsWith(this.zoneSuffix)) best = this.zone;
+    for (const z of REVERSE_ZONES) {
+      if ((name === `${z}.` || name.endsWith(`.${z}.`)) && (best === undefined || z.length > best.length)) best = z;
     }
     return best;
   }
 
   private answer(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
-    const none = { answers: [], additional: [] };
     switch (qtype) {
       case 'A':
       case 'AAAA': {
@@ -265,23 +428,36 @@ export class Resolver {
             answers: [{ name, type: 'TXT', data: `"${DNS_SCHEMA_VERSION}"` }],
             additional: [],
             nameError: false,
-            why: why(`The version of the Kubernetes DNS schema the cluster DNS serves.`),
+            why: because(() => said(`The version of the Kubernetes DNS schema the cluster DNS serves.`)),
           };
         }
-        const r = this.records(name, zone);
+        const r = this.records(name, zone, true);
+        const w = r.why;
         // CoreDNS: an empty NOERROR only where another type has records; NXDOMAIN otherwise.
-        if (r.items.length > 0) return { ...none, nameError: false, why: { ...r.why, summary: `${r.why.summary} It has no TXT records.` } };
-        return { ...none, nameError: true, why: r.nameError ? r.why : why(`${name} holds no records, so a TXT question gets NXDOMAIN.`, r.why.summary) };
+        if (r.items.length > 0) {
+          const prose = (): Prose => {
+            const p = w.prose();
+            return said(`${p.summary} It has no TXT records.`, p.details);
+          };
+          return { answers: [], additional: [], nameError: false, why: because(prose, w.service, w.pending) };
+        }
+        if (r.nameError) return { answers: [], additional: [], nameError: true, why: w };
+        return {
+          answers: [],
+          additional: [],
+          nameError: true,
+          why: because(() => said(`${name} holds no records, so a TXT question gets NXDOMAIN.`, [w.prose().summary])),
+        };
       }
       case 'CNAME': {
         // CoreDNS answers ns.dns.<zone> from its own addresses, A and AAAA only: other types are NODATA there.
-        if (this.isDefaultNs(name, zone)) return { ...none, nameError: false, why: this.nsAddresses().why };
-        const r = this.records(name, zone);
+        if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
+        const r = this.records(name, zone, true);
         const first = r.items[0];
-        if (first && first.host !== null && parseIP(first.host) === undefined) {
+        if (first && first.host !== null && itemFamily(first) === 0) {
           return { answers: [{ name, type: 'CNAME', data: fqdn(first.host) }], additional: [], nameError: false, why: r.why };
         }
-        return { ...none, nameError: r.nameError, why: r.why };
+        return { answers: [], additional: [], nameError: r.nameError, why: r.why };
       }
       case 'PTR': {
         const r = this.reverse(name, zone);
@@ -302,10 +478,7 @@ export class Resolver {
     const r = this.addresses(name, zone, 'A', 0);
     const w = r.nameError
       ? r.why
-      : {
-          ...r.why,
-          details: [...r.why.details, `The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`],
-        };
+      : withDetails(r.why, () => [`The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`]);
     return { answers: [], additional: [], nameError: r.nameError, why: w };
   }
 
@@ -328,7 +501,7 @@ export class Resolver {
 
   /** Whether CoreDNS's `isDefaultNS` holds: the name is ns.dns.<zone>, where CoreDNS answers with its own addresses. */
   private isDefaultNs(name: string, zone: string): boolean {
-    return zone === this.zone && name === `${DEFAULT_NS_LABELS}.${zone}.`;
+    return zone === this.zone && name === this.defaultNsName;
   }
 
   /**
@@ -360,42 +533,33 @@ export class Resolver {
           }
         }
       }
-      const names = [...new Set(addresses.map((a) => a.name))];
-      return {
-        addresses,
-        outside: false,
-        why: {
-          ...why(
-            `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
-          ),
-          service: svc,
-        },
+      const prose = (): Prose => {
+        const names = [...new Set(addresses.map((a) => a.name))];
+        return said(
+          `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
+        );
       };
+      return { addresses, outside: false, why: because(prose, svc) };
     }
     if (svc && (svc.source !== undefined || svc.implied !== undefined)) {
       const addresses = this.serviceAddresses(svc, []);
-      const summary = `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`;
-      return {
-        addresses,
-        outside: false,
-        why: {
-          ...why(summary, ...(svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [])),
-          service: svc,
-          pending: svc.clusterIPPending,
-        },
-      };
+      const prose = (): Prose =>
+        said(
+          `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`,
+          svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [],
+        );
+      return { addresses, outside: false, why: because(prose, svc, svc.clusterIPPending) };
     }
-    const summary = svc
-      ? `Service ${ref} has no ready endpoint in ${this.source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`
-      : `${this.source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`;
-    return {
-      addresses: [],
-      outside: true,
-      why: why(
-        summary,
-        `Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${this.source} does not hold them.`,
-      ),
-    };
+    const source = this.source;
+    const zone = this.zone;
+    const prose = (): Prose =>
+      said(
+        svc
+          ? `Service ${ref} has no ready endpoint in ${source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`
+          : `${source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`,
+        [`Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${source} does not hold them.`],
+      );
+    return { addresses: [], outside: true, why: because(prose) };
   }
 
   /** The addresses of the DNS server's pod: the first ready endpoint of the DNS Service with known addresses, in every slice. */
@@ -427,97 +591,123 @@ export class Resolver {
 
   /** plugin.A / plugin.AAAA: addresses, with ExternalName CNAMEs followed inside the zone. */
   private addresses(name: string, zone: string, qtype: 'A' | 'AAAA', depth: number): { records: DnsRecord[]; nameError: boolean; why: Why } {
-    const apex = `${zone}.`;
-    if (name === apex) return { records: [], nameError: false, why: why(`${name} is the apex of the zone: it exists and holds no addresses.`) };
+    if (name.length === zone.length + 1 && name === `${zone}.`) {
+      return { records: [], nameError: false, why: because(() => said(`${name} is the apex of the zone: it exists and holds no addresses.`)) };
+    }
     if (this.isDefaultNs(name, zone)) {
       // CoreDNS's isDefaultNS: the addresses of nsAddrs of the family asked, under the name asked.
       const ns = this.nsAddresses();
       return { records: ns.addresses.filter((a) => a.type === qtype).map((a) => ({ ...a, name })), nameError: false, why: ns.why };
     }
-    const r = this.records(name, zone);
+    const r = this.records(name, zone, true);
     const family = qtype === 'A' ? 4 : 6;
     const records: DnsRecord[] = [];
-    const seen = new Set<string>();
-    const details = [...r.why.details];
+    // The items hold each address once per port: the first of each is kept (one item needs no record of them).
+    const seen = r.items.length > 1 ? new Set<string>() : undefined;
+    /** Sentences added to the lookup's details, written when read. */
+    let notes: (() => string)[] | undefined;
+    let allAddresses = true;
     for (const item of r.items) {
-      if (item.host !== null && parseIP(item.host) === undefined) {
+      const host = item.host;
+      const itemFam = itemFamily(item);
+      if (host !== null && itemFam === 0) {
+        allAddresses = false;
         // An ExternalName: a CNAME, followed when the target lies in our zone.
-        const target = fqdn(item.host);
+        const target = fqdn(host);
         if (target === name) continue;
         const cname: DnsRecord = { name, type: 'CNAME', data: target };
         if (depth >= MAX_CNAME_CHAIN) continue;
         const targetZone = this.zoneOf(target);
+        notes ??= [];
         if (targetZone === this.zone) {
           const next = this.addresses(target, targetZone, qtype, depth + 1);
           if (!next.nameError && next.records.length > 0) {
             records.push(cname, ...next.records);
-            details.push(`${target} is in the cluster: ${next.why.summary}`);
+            notes.push(() => `${target} is in the cluster: ${next.why.prose().summary}`);
           } else {
-            details.push(`${target} is in the cluster but has no ${qtype} records, so the CNAME is left out as well.`);
+            notes.push(() => `${target} is in the cluster but has no ${qtype} records, so the CNAME is left out as well.`);
           }
         } else {
           records.push(cname);
-          details.push(`${target} lies outside the cluster: the cluster DNS asks its upstream resolvers for its ${qtype} records.`);
+          notes.push(() => `${target} lies outside the cluster: the cluster DNS asks its upstream resolvers for its ${qtype} records.`);
         }
         continue;
       }
-      if (itemFamily(item) !== family) continue;
-      if (item.host === null) {
-        const key = `pending ${item.pendingKey}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+      if (itemFam !== family) continue;
+      if (host === null) {
+        if (seen !== undefined) {
+          const key = `pending ${item.pendingKey}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         records.push({ name, type: qtype, data: null });
         continue;
       }
-      if (seen.has(item.host)) continue;
-      seen.add(item.host);
-      records.push({ name, type: qtype, data: canonicalIP(item.host)! });
+      if (seen !== undefined) {
+        if (seen.has(host)) continue;
+        seen.add(host);
+      }
+      records.push({ name, type: qtype, data: itemAddress(host) });
     }
-    if (!r.nameError && records.length === 0 && r.items.length > 0 && r.items.every((i) => i.host === null || parseIP(i.host) !== undefined)) {
-      details.push(`There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
+    if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
+      (notes ??= []).push(() => `There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
     }
-    return { records, nameError: r.nameError, why: { ...r.why, details } };
+    const written = notes;
+    const w = written === undefined ? r.why : withDetails(r.why, () => written.map((n) => n()));
+    return { records, nameError: r.nameError, why: w };
   }
 
   /** plugin.SRV: one record per (target, port), weights from the number of candidates, addresses as extras. */
   private srv(name: string, zone: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
     if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
-    const r = this.records(name, zone);
-    const items = r.items.filter((i) => i.host === null || parseIP(i.host) !== undefined);
-    const details = [...r.why.details];
-    if (items.length < r.items.length) details.push(`The cluster DNS serves no SRV records for ExternalName Services.`);
-    const weight = Math.max(1, Math.floor(100 / Math.max(1, items.length)));
+    const r = this.records(name, zone, false);
+    // ExternalName targets have no SRV records: only addresses (and addresses to be) count.
+    let count = 0;
+    for (const i of r.items) if (i.host === null || itemFamily(i) !== 0) count++;
+    const weight = Math.max(1, Math.floor(100 / Math.max(1, count)));
     const answers: DnsRecord[] = [];
     const additional: DnsRecord[] = [];
     const seenSrv = new Set<string>();
     const seenExtra = new Set<string>();
-    for (const item of items) {
+    for (const item of r.items) {
+      const fam = itemFamily(item);
+      if (item.host !== null && fam === 0) continue;
       if (item.port === -1) continue;
-      const key = `${item.target} ${item.port}`;
+      const target = itemTarget(item);
+      const key = `${target} ${item.port}`;
       if (!seenSrv.has(key)) {
         seenSrv.add(key);
-        answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${item.target}` });
+        answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${target}` });
       }
-      const fam = itemFamily(item);
-      const extraKey = `${item.target} ${item.host ?? `pending ${item.pendingKey}`}`;
+      const extraKey = `${target} ${item.host ?? `pending ${item.pendingKey}`}`;
       if (!seenExtra.has(extraKey) && fam !== 0) {
         seenExtra.add(extraKey);
-        additional.push({ name: item.target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : canonicalIP(item.host)! });
+        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host) });
       }
     }
-    if (!r.nameError && answers.length === 0 && items.length > 0) details.push(`No port is declared here, so there are no SRV records.`);
-    return { answers, additional, nameError: r.nameError, why: { ...r.why, details } };
+    const externalNames = count < r.items.length;
+    const noPorts = !r.nameError && answers.length === 0 && count > 0;
+    const w =
+      externalNames || noPorts
+        ? withDetails(r.why, () => {
+            const more: string[] = [];
+            if (externalNames) more.push(`The cluster DNS serves no SRV records for ExternalName Services.`);
+            if (noPorts) more.push(`No port is declared here, so there are no SRV records.`);
+            return more;
+          })
+        : r.why;
+    return { answers, additional, nameError: r.nameError, why: w };
   }
 
   /** CoreDNS Reverse(): PTR for a service ClusterIP (the first), else for every ready endpoint with that address. */
   private reverse(name: string, zone: string): { records: DnsRecord[]; nameError: boolean; why: Why } {
     const ip = zone === this.zone ? undefined : ipFromReverseName(name);
     if (ip === undefined) {
-      const r = this.records(name, zone);
+      const r = this.records(name, zone, true);
       return {
         records: [],
         nameError: r.nameError,
-        why: r.nameError ? r.why : { ...r.why, details: [...r.why.details, `It is not a reverse-zone name, so it has no PTR records.`] },
+        why: r.nameError ? r.why : withDetails(r.why, () => [`It is not a reverse-zone name, so it has no PTR records.`]),
       };
     }
     const svc = this.snapshot.servicesWithClusterIP(ip)[0];
@@ -525,7 +715,7 @@ export class Resolver {
       return {
         records: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
         nameError: false,
-        why: { ...why(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), service: svc },
+        why: because(() => said(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), svc),
       };
     }
     const records: DnsRecord[] = [];
@@ -538,128 +728,148 @@ export class Resolver {
       records.push({ name, type: 'PTR', data: target });
     }
     if (records.length > 0) {
+      const n = records.length;
       return {
         records,
         nameError: false,
-        why: why(`${ip} is a ready endpoint of ${records.length === 1 ? 'a Service' : `${records.length} Services`}; each gives its endpoint name.`),
+        why: because(() => said(`${ip} is a ready endpoint of ${n === 1 ? 'a Service' : `${n} Services`}; each gives its endpoint name.`)),
       };
     }
-    const owners = this.snapshot.ownersOf(ip);
-    const details: string[] = [];
-    if (owners.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
-    if (owners.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
-    return { records: [], nameError: true, why: why(`No Service cluster IP or ready endpoint has the address ${ip}.`, ...details) };
+    const prose = (): Prose => {
+      const owners = this.snapshot.ownersOf(ip);
+      const details: string[] = [];
+      if (owners.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
+      if (owners.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
+      return said(`No Service cluster IP or ready endpoint has the address ${ip}.`, details);
+    };
+    return { records: [], nameError: true, why: because(prose) };
   }
 
-  /** CoreDNS Records(): parse the name under the zone and find what it names. */
-  private records(name: string, zone: string): Lookup {
+  /**
+   * CoreDNS Records(): parse the name under the zone and find what it names. `anyPort`: the caller reads no ports, so
+   * where every port matches one item per address will do.
+   */
+  private records(name: string, zone: string, anyPort: boolean): Lookup {
     const labels = labelsUnder(name, zone) ?? [];
-    const none = (nameError: boolean, w: Why): Lookup => ({ items: [], nameError, why: w });
-    if (labels.length === 0) return none(false, why(`${name} is the apex of the zone ${zone}.`));
+    if (labels.length === 0) return { items: [], nameError: false, why: because(() => said(`${name} is the apex of the zone ${zone}.`)) };
     const last = labels[labels.length - 1]!;
     if (labels.length === 1 && (last === 'svc' || last === 'pod')) {
-      return none(false, why(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`));
+      const prose = (): Prose => said(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`);
+      return { items: [], nameError: false, why: because(prose) };
     }
     if (last !== 'svc' && last !== 'pod') {
-      return none(
-        true,
-        why(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, ...malformedHints(labels, zone)),
-      );
+      const prose = (): Prose =>
+        said(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, malformedHints(labels, zone));
+      return { items: [], nameError: true, why: because(prose) };
     }
     if (labels.length > 5) {
-      return none(
-        true,
-        why(
+      const prose = (): Prose =>
+        said(
           `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
-        ),
-      );
+        );
+      return { items: [], nameError: true, why: because(prose) };
     }
-    if (REVERSE_ZONES.includes(zone)) return none(true, why(`${name} is not an address in the reverse zone ${zone}.`));
+    if (REVERSE_ZONES.includes(zone)) {
+      return { items: [], nameError: true, why: because(() => said(`${name} is not an address in the reverse zone ${zone}.`)) };
+    }
     const ns = labels[labels.length - 2]!;
     if (!this.snapshot.hasNamespace(ns)) {
-      return none(true, why(`There is no namespace "${ns}" in ${this.source}.`));
+      const source = this.source;
+      return { items: [], nameError: true, why: because(() => said(`There is no namespace "${ns}" in ${source}.`)) };
     }
     const service = labels.length >= 3 ? labels[labels.length - 3]! : '';
-    const extra = labels.slice(0, labels.length - 3);
-    return last === 'pod' ? this.findPods(ns, service) : this.findServices(ns, service, extra);
+    return last === 'pod' ? this.findPods(ns, service) : this.findServices(ns, service, labels, anyPort);
   }
 
   private findPods(ns: string, podName: string): Lookup {
+    const zone = this.zone;
     if (this.podRecords === 'disabled') {
-      return {
-        items: [],
-        nameError: true,
-        why: why(`Pod records (<a-b-c-d>.<namespace>.pod.${this.zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`),
-      };
+      const prose = (): Prose =>
+        said(`Pod records (<a-b-c-d>.<namespace>.pod.${zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`);
+      return { items: [], nameError: true, why: because(prose) };
     }
-    if (podName === '')
-      return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
+    if (podName === '') {
+      return { items: [], nameError: false, why: because(() => said(`${ns}.pod.${zone}. is a namespace's pod domain: it exists and holds no records.`)) };
+    }
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
-    const target = `${podName}.${ns}.pod.${this.zone}.`;
+    const target = `${podName}.${ns}.pod.${zone}.`;
     if (this.podRecords === 'insecure') {
-      if (!parsed) return { items: [], nameError: true, why: why(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`) };
+      if (!parsed) {
+        const prose = (): Prose => said(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`);
+        return { items: [], nameError: true, why: because(prose) };
+      }
       return {
-        items: [{ host: parsed.text, family: parsed.family, port: 0, target }],
+        items: [item(parsed.text, parsed.family, 0, target)],
         nameError: false,
-        why: why(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`),
+        why: because(() => said(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`)),
       };
     }
     // Verified: a live, non-terminal pod in that namespace whose primary IP is exactly this text.
-    const pods = this.snapshot
-      .podsWithIP(ipText)
-      .filter((p) => p.ips[0] === ipText && p.namespace === ns && !p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.phase !== 'Unknown');
-    if (pods.length === 0) {
-      const anywhere = this.snapshot.podsWithIP(ipText);
-      const details =
-        anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
-      return {
-        items: [],
-        nameError: true,
-        why: why(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, ...details),
-      };
+    let pod: Pod | undefined;
+    for (const p of this.snapshot.podsWithIP(ipText)) {
+      if (p.ips[0] === ipText && p.namespace === ns && !p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.phase !== 'Unknown') {
+        pod = p;
+        break;
+      }
     }
+    if (pod === undefined) {
+      const prose = (): Prose => {
+        const anywhere = this.snapshot.podsWithIP(ipText);
+        const details =
+          anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
+        return said(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, details);
+      };
+      return { items: [], nameError: true, why: because(prose) };
+    }
+    const found = pod;
     return {
-      items: [{ host: ipText, family: parsed!.family, port: 0, target }],
+      items: [item(ipText, parsed!.family, 0, target)],
       nameError: false,
-      why: why(`Pod ${ns}/${pods[0]!.name} has the IP ${ipText} ("pods verified" checks that it exists).`),
+      why: because(() => said(`Pod ${ns}/${found.name} has the IP ${ipText} ("pods verified" checks that it exists).`)),
     };
   }
 
-  private findServices(ns: string, serviceName: string, extra: string[]): Lookup {
+  /** The Service `serviceName` of `ns`, with `labels` the whole name under the zone (`[_port._proto.|<endpoint>.]<service>.<namespace>.svc`). */
+  private findServices(ns: string, serviceName: string, labels: readonly string[], anyPort: boolean): Lookup {
     if (serviceName === '') {
-      return { items: [], nameError: false, why: why(`${ns}.svc.${this.zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`) };
+      const zone = this.zone;
+      return {
+        items: [],
+        nameError: false,
+        why: because(() => said(`${ns}.svc.${zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`)),
+      };
     }
     const svc = this.snapshot.service(ns, serviceName);
     if (!svc) {
-      return { items: [], nameError: true, why: why(`Namespace ${ns} has no Service "${serviceName}" in ${this.source}.`) };
+      const source = this.source;
+      return { items: [], nameError: true, why: because(() => said(`Namespace ${ns} has no Service "${serviceName}" in ${source}.`)) };
     }
-    const endpoint = extra.length === 1 ? extra[0]! : '';
-    const port = extra.length === 2 ? stripUnderscore(extra[0]!) : '';
-    const proto = extra.length === 2 ? stripUnderscore(extra[1]!) : '';
-    const ref = `Service ${svc.namespace}/${svc.name}`;
+    const extra = labels.length - 3;
+    const endpoint = extra === 1 ? labels[0]! : '';
+    const port = extra === 2 ? stripUnderscore(labels[0]!) : '';
+    const proto = extra === 2 ? stripUnderscore(labels[1]!) : '';
     const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
 
     if (svc.type === 'ExternalName') {
-      const w: Why = { ...why(`${ref} is an ExternalName for ${svc.externalName ?? '(nothing)'}.`), service: svc };
+      const external = svc.externalName;
+      const summary = (): string => `Service ${svc.namespace}/${svc.name} is an ExternalName for ${external ?? '(nothing)'}.`;
       if (endpoint !== '' || port !== '' || proto !== '') {
-        return { items: [], nameError: true, why: { ...w, details: [`ExternalName Services have no endpoint or port names below them.`] } };
+        const prose = (): Prose => said(summary(), [`ExternalName Services have no endpoint or port names below them.`]);
+        return { items: [], nameError: true, why: because(prose, svc) };
       }
-      if (!svc.externalName || parseIP(svc.externalName) !== undefined) {
-        return {
-          items: [],
-          nameError: true,
-          why: {
-            ...w,
-            details: [
-              `Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
-            ],
-          },
-        };
+      if (!external || parseIP(external) !== undefined) {
+        const prose = (): Prose =>
+          said(summary(), [
+            `Its externalName ${external ? `"${external}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
+          ]);
+        return { items: [], nameError: true, why: because(prose, svc) };
       }
-      return { items: [{ host: svc.externalName, family: 0, port: 0, target: base }], nameError: false, why: w };
+      return { items: [item(external, 0, 0, base)], nameError: false, why: because(() => said(summary()), svc) };
     }
 
+    // Every port matches when the name asks for none: one item per address is then enough for a caller that reads no ports.
+    const onePort = anyPort && port === '' && proto === '';
     if (svc.headless || endpoint !== '') {
       const items: Item[] = [];
       let ready = 0;
@@ -667,73 +877,80 @@ export class Resolver {
       let pendingEndpoints = false;
       for (const slice of this.snapshot.slicesOf(ns, serviceName)) {
         if (slice.addressType === 'FQDN') continue;
-        const ports = slice.ports.length > 0 ? slice.ports : [{ name: '', port: -1, protocol: '' as const }];
+        const ports = slice.ports.length > 0 ? slice.ports : NO_ENDPOINT_PORTS;
+        const family = slice.addressType === 'IPv6' ? 6 : 4;
         for (const ep of slice.endpoints) {
           if (!ep.ready) {
             notReady += Math.max(1, ep.addresses.length);
             continue;
           }
-          const addresses: (string | null)[] = ep.pending ? Array.from({ length: ep.pending.replicas }, () => null) : [...ep.addresses];
-          for (const [replica, address] of addresses.entries()) {
-            const host = address === null ? ep.hostname : endpointHostname(ep, address);
-            if (endpoint !== '' && host !== endpoint) continue;
+          const replicas = ep.pending ? ep.pending.replicas : ep.addresses.length;
+          for (let replica = 0; replica < replicas; replica++) {
+            const address = ep.pending ? null : ep.addresses[replica]!;
+            if (endpoint !== '' && (address === null ? ep.hostname : endpointHostname(ep, address)) !== endpoint) continue;
             if (address === null) pendingEndpoints = true;
             ready++;
             for (const p of ports) {
               if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
-              const family = slice.addressType === 'IPv6' ? 6 : 4;
-              items.push({
-                host: address,
-                family,
-                port: p.port ?? -1,
-                target: host === undefined ? base : `${host}.${base}`,
-                ...(address === null ? { pendingKey: `${ep.targetRef?.name ?? ''}/${replica}/${family}` } : {}),
-              });
+              const pendingKey = address === null ? `${ep.targetRef?.name ?? ''}/${replica}/${family}` : undefined;
+              items.push(item(address, family, p.port ?? -1, base, ep, pendingKey));
+              if (onePort) break;
             }
           }
         }
       }
-      const kind = svc.headless ? `headless ${ref}` : ref;
-      const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
       if (items.length === 0) {
-        const summary =
-          endpoint !== ''
-            ? `${kind} has no ready endpoint named "${endpoint}".`
-            : ready > 0
-              ? `${kind} has no port "${port}" with protocol "${proto}".`
-              : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
-        const details: string[] = [];
-        if (notReady > 0)
-          details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
-        if (endpoint !== '') details.push(...this.endpointNames(svc));
-        if (port !== '' || proto !== '') details.push(portList(svc));
-        return { items: [], nameError: true, why: { ...why(summary, ...details), service: svc } };
+        const prose = (): Prose => {
+          const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
+          const summary =
+            endpoint !== ''
+              ? `${kind} has no ready endpoint named "${endpoint}".`
+              : ready > 0
+                ? `${kind} has no port "${port}" with protocol "${proto}".`
+                : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
+          const details: string[] = [];
+          if (notReady > 0)
+            details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
+          if (endpoint !== '') details.push(...this.endpointNames(svc));
+          if (port !== '' || proto !== '') details.push(portList(svc));
+          return said(summary, details);
+        };
+        return { items: [], nameError: true, why: because(prose, svc) };
       }
-      const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
-      const details = pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : [];
-      return { items, nameError: false, why: { ...why(summary, ...details), service: svc, pending: pendingEndpoints } };
+      const prose = (): Prose => {
+        const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
+        const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
+        const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
+        return said(summary, pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : []);
+      };
+      return { items, nameError: false, why: because(prose, svc, pendingEndpoints) };
     }
 
     const items: Item[] = [];
     let matched = false;
-    const ports = svc.ports.length > 0 ? svc.ports : [{ name: '', port: -1, protocol: '', targetPort: -1 }];
+    const ports = svc.ports.length > 0 ? svc.ports : NO_SERVICE_PORTS;
     for (const p of ports) {
       if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
       matched = true;
       if (svc.clusterIPPending) {
-        for (const f of svc.ipFamilies) items.push({ host: null, family: f === 'IPv6' ? 6 : 4, port: p.port, target: base, pendingKey: f });
+        for (const f of svc.ipFamilies) items.push(item(null, f === 'IPv6' ? 6 : 4, p.port, base, undefined, f));
       }
-      for (const ip of svc.clusterIPs) items.push({ host: ip, family: 0, port: p.port, target: base });
+      for (const ip of svc.clusterIPs) items.push(item(ip, 0, p.port, base));
+      if (onePort) break;
     }
     if (!matched) {
-      return { items: [], nameError: true, why: { ...why(`${ref} has no port "${port}" with protocol "${proto}".`, portList(svc)), service: svc } };
+      const prose = (): Prose => said(`Service ${svc.namespace}/${svc.name} has no port "${port}" with protocol "${proto}".`, [portList(svc)]);
+      return { items: [], nameError: true, why: because(prose, svc) };
     }
-    const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
-    const details = [portList(svc)];
-    const ready = this.readyEndpoints(svc);
-    if (ready !== undefined)
-      details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
-    return { items, nameError: false, why: { ...why(`${ref} (${svc.type}, ${ips}).`, ...details), service: svc, pending: svc.clusterIPPending } };
+    const prose = (): Prose => {
+      const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
+      const details = [portList(svc)];
+      const ready = this.readyEndpoints(svc);
+      if (ready !== undefined)
+        details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
+      return said(`Service ${svc.namespace}/${svc.name} (${svc.type}, ${ips}).`, details);
+    };
+    return { items, nameError: false, why: because(prose, svc, svc.clusterIPPending) };
   }
 
   private readyEndpoints(svc: Service): number | undefined {
@@ -793,28 +1010,72 @@ function malformedHints(labels: string[], zone: string): string[] {
   return hints;
 }
 
-function describeOwner(owner: IpOwner): OwnerSummary {
+/** What an IP belongs to, as an explanation lists it; the text is written when read. */
+class Owner implements OwnerSummary {
+  readonly kind: IpOwner['kind'];
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly #owner: IpOwner;
+  #text: string | undefined;
+
+  constructor(owner: IpOwner) {
+    this.kind = owner.kind;
+    switch (owner.kind) {
+      case 'ClusterIP':
+      case 'ExternalIP':
+      case 'LoadBalancerIngress':
+        this.namespace = owner.service.namespace;
+        this.name = owner.service.name;
+        break;
+      case 'Pod':
+        this.namespace = owner.pod.namespace;
+        this.name = owner.pod.name;
+        break;
+      case 'Node':
+        this.namespace = undefined;
+        this.name = owner.node.name;
+        break;
+      case 'Endpoint':
+        this.namespace = owner.slice.namespace;
+        this.name = owner.slice.serviceName ?? '(no Service)';
+        break;
+    }
+    this.#owner = owner;
+    this.#text = undefined;
+  }
+
+  get text(): string {
+    this.#text ??= ownerText(this.#owner);
+    return this.#text;
+  }
+
+  toJSON(): OwnerSummary {
+    return { kind: this.kind, namespace: this.namespace, name: this.name, text: this.text };
+  }
+}
+
+function ownerText(owner: IpOwner): string {
   switch (owner.kind) {
     case 'ClusterIP':
     case 'ExternalIP':
     case 'LoadBalancerIngress': {
       const s = owner.service;
       const what = owner.kind === 'ClusterIP' ? 'the cluster IP' : owner.kind === 'ExternalIP' ? 'an external IP' : 'the load-balancer address';
-      return { kind: owner.kind, namespace: s.namespace, name: s.name, text: `${what} of Service ${s.namespace}/${s.name}` };
+      return `${what} of Service ${s.namespace}/${s.name}`;
     }
     case 'Pod': {
       const p = owner.pod;
       const state = [p.phase, p.ready ? 'ready' : 'not ready', p.nodeName ? `on node ${p.nodeName}` : undefined, p.hostNetwork ? 'host network' : undefined]
         .filter(Boolean)
         .join(', ');
-      return { kind: 'Pod', namespace: p.namespace, name: p.name, text: `pod ${p.namespace}/${p.name} (${state})` };
+      return `pod ${p.namespace}/${p.name} (${state})`;
     }
     case 'Node':
-      return { kind: 'Node', name: owner.node.name, text: `node ${owner.node.name} (${owner.addressType})` };
+      return `node ${owner.node.name} (${owner.addressType})`;
     case 'Endpoint': {
       const svc = owner.slice.serviceName ?? '(no Service)';
       const state = owner.endpoint.ready ? 'ready' : owner.endpoint.terminating ? 'terminating' : 'not ready';
-      return { kind: 'Endpoint', namespace: owner.slice.namespace, name: svc, text: `a ${state} endpoint of Service ${owner.slice.namespace}/${svc}` };
+      return `a ${state} endpoint of Service ${owner.slice.namespace}/${svc}`;
     }
   }
 }
