@@ -9,7 +9,7 @@
  */
 import { canonicalIP, dashedIP, ipFromReverseName, isPlainIPv4, parseIP, reverseName, undashIP } from './ip';
 import type { Endpoint, EndpointPort, Pod, Protocol, Service, ServicePort } from './model';
-import { DEFAULT_ZONE, labelsUnder, type NameError, normalizeName, normalizeZone } from './names';
+import { DEFAULT_ZONE, labelsUnder, type NameError, type NormalizedName, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
 export const QUERY_TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'ANY'] as const;
@@ -86,7 +86,10 @@ export interface ResolveRequest {
 
 export type ResolveResult = { readonly ok: true; readonly answer: DnsAnswer } | { readonly ok: false; readonly error: NameError };
 
-const REVERSE_ZONES = ['in-addr.arpa', 'ip6.arpa'];
+const REVERSE_ZONES = [
+  { zone: 'in-addr.arpa', apex: 'in-addr.arpa.', suffix: '.in-addr.arpa.' },
+  { zone: 'ip6.arpa', apex: 'ip6.arpa.', suffix: '.ip6.arpa.' },
+];
 /** For a name without a port: the one port CoreDNS makes up for a Service or a slice that lists none. */
 const NO_SERVICE_PORTS: readonly ServicePort[] = [{ name: '', port: -1, protocol: '' as Protocol, targetPort: -1 }];
 const NO_ENDPOINT_PORTS: readonly EndpointPort[] = [{ name: '', port: -1, protocol: '' as Protocol }];
@@ -121,6 +124,14 @@ function itemTarget(item: Item): string {
   return label === undefined ? item.base : `${label}.${item.base}`;
 }
 
+/** What a question gets: the sections of the answer, NXDOMAIN or not, and why. */
+interface Outcome {
+  readonly answers: DnsRecord[];
+  readonly additional: DnsRecord[];
+  readonly nameError: boolean;
+  readonly why: Why;
+}
+
 interface Lookup {
   readonly items: Item[];
   /** CoreDNS's name error: NXDOMAIN. */
@@ -142,6 +153,15 @@ interface Why {
   readonly prose: () => Prose;
   readonly service: Service | undefined;
   readonly pending: boolean | undefined;
+}
+
+/** Whether `s` has only ASCII characters and no capital letter: what `toLowerCase` leaves as it is, alone or in a longer text. */
+function isLowerAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
 }
 
 function said(summary: string, details: readonly string[] = []): Prose {
@@ -296,23 +316,30 @@ export class Resolver {
     const normalized = normalizeName(trimmed);
     if (!normalized.ok) return normalized;
     const qtype = request.qtype ?? 'A';
-    const { fqdn, absolute, dots } = normalized.name;
-    if (absolute) return { ok: true, answer: this.query(fqdn, qtype) };
-    const namespace = request.namespace ?? 'default';
-    const ndots = request.ndots ?? 5;
+    const name = normalized.name;
+    // The normal form is in lower case already.
+    if (name.absolute) return { ok: true, answer: this.ask(name.fqdn, qtype) };
+    return { ok: true, answer: this.search(trimmed, name, request.namespace ?? 'default', request.ndots ?? 5, qtype) };
+  }
+
+  /** A relative name as a pod's stub resolver sends it: with each search domain, and as is, until one has records. */
+  private search(written: string, name: NormalizedName, namespace: string, ndots: number, qtype: QueryType): DnsAnswer {
+    const { fqdn, dots } = name;
     // The search domains of a pod's resolv.conf, `<namespace>.svc.<zone> svc.<zone> <zone>` (the zone left out when
     // it is the root), each appended to the name; the name as written goes first with ndots dots or more, else last.
     const domains = this.zone === '' ? 2 : 3;
     const count = domains + 1;
     const asIsFirst = dots >= ndots;
+    // The names are in lower case when the namespace is (the rest is already): else query() makes them so.
+    const lower = isLowerAscii(namespace);
     const tried: DnsAnswer[] = [];
     let matched = -1;
     let firstNodata = -1;
     for (let k = 0; k < count; k++) {
       const d = asIsFirst ? k - 1 : k;
-      const name =
+      const candidate =
         d === 0 ? `${fqdn}${namespace}.svc.${this.zone}.` : d === 1 ? `${fqdn}svc.${this.zone}.` : d === 2 && domains === 3 ? `${fqdn}${this.zone}.` : fqdn;
-      const answer = this.query(name, qtype);
+      const answer = lower ? this.ask(candidate, qtype) : this.query(candidate, qtype);
       tried.push(answer);
       if (answer.answers.length > 0) {
         matched = k;
@@ -321,16 +348,11 @@ export class Resolver {
       if (firstNodata < 0 && answer.rcode === 'NOERROR') firstNodata = k;
     }
     const answered = matched >= 0;
-    if (!answered) matched = firstNodata;
+    const step = answered ? matched : firstNodata;
     // Found nowhere: explain with the name as written when it lies in a zone we serve (the writer meant it
     // whole), else with the first search step (the writer meant a Service of the pod's namespace).
-    let chosen: DnsAnswer;
-    if (matched >= 0) chosen = tried[matched]!;
-    else {
-      const asIs = tried[asIsFirst ? 0 : count - 1]!;
-      chosen = asIs.rcode !== 'REFUSED' ? asIs : tried[0]!;
-    }
-    const step = matched;
+    const asIs = tried[asIsFirst ? 0 : count - 1];
+    const chosen = step >= 0 ? tried[step]! : asIs !== undefined && asIs.rcode !== 'REFUSED' ? asIs : tried[0]!;
     const nodataBefore = answered ? firstNodata : -1;
     const prose = (): Prose => {
       const e = chosen.explanation;
@@ -343,27 +365,27 @@ export class Resolver {
         }
         if (step > 0) {
           details.push(
-            `A pod in namespace ${namespace} sends ${step + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
+            `A pod in namespace ${namespace} sends ${step + 1} queries for "${written}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
           );
         }
       }
       const summary = answered
-        ? `From namespace ${namespace}, "${trimmed}" is found as ${chosen.qname} (search step ${step + 1} of ${count}). ${e.summary}`
+        ? `From namespace ${namespace}, "${written}" is found as ${chosen.qname} (search step ${step + 1} of ${count}). ${e.summary}`
         : step >= 0
-          ? `From namespace ${namespace}, "${trimmed}" exists as ${chosen.qname} but has no ${qtype} records. ${e.summary}`
-          : `From namespace ${namespace}, "${trimmed}" is not found under any search domain. ${e.summary}`;
+          ? `From namespace ${namespace}, "${written}" exists as ${chosen.qname} but has no ${qtype} records. ${e.summary}`
+          : `From namespace ${namespace}, "${written}" is not found under any search domain. ${e.summary}`;
       return said(summary, details);
     };
     const explanation = new AnswerExplanation(prose, serviceOf(chosen.explanation), chosen.explanation.pending, tried, step >= 0 ? step : undefined);
-    return {
-      ok: true,
-      answer: { qname: chosen.qname, qtype: chosen.qtype, rcode: chosen.rcode, answers: chosen.answers, additional: chosen.additional, explanation },
-    };
+    return { qname: chosen.qname, qtype: chosen.qtype, rcode: chosen.rcode, answers: chosen.answers, additional: chosen.additional, explanation };
   }
 
   /** The PTR answer for an IP together with everything in the snapshot that owns it. */
   resolveIP(ip: string): DnsAnswer {
-    const answer = this.query(reverseName(ip)!, 'PTR');
+    const name = reverseName(ip)!;
+    const zone = this.zoneOf(name);
+    // In a reverse zone, the address the name stands for is the one it was made from, in canonical form.
+    const answer = zone !== undefined && zone !== this.zone ? this.reply(name, 'PTR', this.pointer(name, canonicalIP(ip)!)) : this.ask(name, 'PTR');
     const owners = this.snapshot.ownersOf(ip).map((o) => new Owner(o));
     const source = this.source;
     const prose = (): Prose => {
@@ -377,7 +399,11 @@ export class Resolver {
 
   /** Answers one question. `qname` may be in any case, with or without its trailing dot. */
   query(qname: string, qtype: QueryType): DnsAnswer {
-    const name = qname.endsWith('.') ? qname.toLowerCase() : `${qname.toLowerCase()}.`;
+    return this.ask(qname.endsWith('.') ? qname.toLowerCase() : `${qname.toLowerCase()}.`, qtype);
+  }
+
+  /** `query` of a name in lower case with its trailing dot. */
+  private ask(name: string, qtype: QueryType): DnsAnswer {
     const zone = this.zoneOf(name);
     if (zone === undefined) {
       const clusterZone = this.zone;
@@ -385,7 +411,10 @@ export class Resolver {
         said(`${name} is outside the cluster domain ${clusterZone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`);
       return { qname: name, qtype, rcode: 'REFUSED', answers: [], additional: [], explanation: new AnswerExplanation(prose, undefined, undefined) };
     }
-    const out = this.answer(name, zone, qtype);
+    return this.reply(name, qtype, this.answer(name, zone, qtype));
+  }
+
+  private reply(name: string, qtype: QueryType, out: Outcome): DnsAnswer {
     let pending = out.why.pending === true;
     if (!pending) {
       for (const a of out.answers) {
@@ -410,12 +439,12 @@ export class Resolver {
     let best: string | undefined;
     if (this.zone === '' || name === this.zoneApex || name.endsWith(this.zoneSuffix)) best = this.zone;
     for (const z of REVERSE_ZONES) {
-      if ((name === `${z}.` || name.endsWith(`.${z}.`)) && (best === undefined || z.length > best.length)) best = z;
+      if ((name === z.apex || name.endsWith(z.suffix)) && (best === undefined || z.zone.length > best.length)) best = z.zone;
     }
     return best;
   }
 
-  private answer(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private answer(name: string, zone: string, qtype: QueryType): Outcome {
     switch (qtype) {
       case 'A':
       case 'AAAA': {
@@ -459,10 +488,8 @@ export class Resolver {
         }
         return { answers: [], additional: [], nameError: r.nameError, why: r.why };
       }
-      case 'PTR': {
-        const r = this.reverse(name, zone);
-        return { answers: r.records, additional: [], nameError: r.nameError, why: r.why };
-      }
+      case 'PTR':
+        return this.reverse(name, zone);
       case 'SRV':
         return this.srv(name, zone);
       case 'NS':
@@ -474,7 +501,7 @@ export class Resolver {
   }
 
   /** CoreDNS's answer to a type it has no records of: a "fake A lookup" decides NXDOMAIN or NODATA. */
-  private typeless(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private typeless(name: string, zone: string, qtype: QueryType): Outcome {
     const r = this.addresses(name, zone, 'A', 0);
     const w = r.nameError
       ? r.why
@@ -486,7 +513,7 @@ export class Resolver {
    * CoreDNS's plugin.NS for the apex: one NS record per name of `nsAddresses()`, each address of that name in the
    * additional section.
    */
-  private ns(name: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private ns(name: string): Outcome {
     const ns = this.nsAddresses();
     if (ns.outside) {
       const target = `${DEFAULT_NS_LABELS}.${this.zone}.`;
@@ -658,7 +685,7 @@ export class Resolver {
   }
 
   /** plugin.SRV: one record per (target, port), weights from the number of candidates, addresses as extras. */
-  private srv(name: string, zone: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private srv(name: string, zone: string): Outcome {
     if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
     const r = this.records(name, zone, false);
     // ExternalName targets have no SRV records: only addresses (and addresses to be) count.
@@ -700,20 +727,25 @@ export class Resolver {
   }
 
   /** CoreDNS Reverse(): PTR for a service ClusterIP (the first), else for every ready endpoint with that address. */
-  private reverse(name: string, zone: string): { records: DnsRecord[]; nameError: boolean; why: Why } {
+  private reverse(name: string, zone: string): Outcome {
     const ip = zone === this.zone ? undefined : ipFromReverseName(name);
-    if (ip === undefined) {
-      const r = this.records(name, zone, true);
-      return {
-        records: [],
-        nameError: r.nameError,
-        why: r.nameError ? r.why : withDetails(r.why, () => [`It is not a reverse-zone name, so it has no PTR records.`]),
-      };
-    }
+    if (ip !== undefined) return this.pointer(name, ip);
+    const r = this.records(name, zone, true);
+    return {
+      answers: [],
+      additional: [],
+      nameError: r.nameError,
+      why: r.nameError ? r.why : withDetails(r.why, () => [`It is not a reverse-zone name, so it has no PTR records.`]),
+    };
+  }
+
+  /** The PTR records of `name`, the reverse-zone name of `ip` (canonical). */
+  private pointer(name: string, ip: string): Outcome {
     const svc = this.snapshot.servicesWithClusterIP(ip)[0];
     if (svc) {
       return {
-        records: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
+        answers: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
+        additional: [],
         nameError: false,
         why: because(() => said(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), svc),
       };
@@ -730,7 +762,8 @@ export class Resolver {
     if (records.length > 0) {
       const n = records.length;
       return {
-        records,
+        answers: records,
+        additional: [],
         nameError: false,
         why: because(() => said(`${ip} is a ready endpoint of ${n === 1 ? 'a Service' : `${n} Services`}; each gives its endpoint name.`)),
       };
@@ -742,46 +775,74 @@ export class Resolver {
       if (owners.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
       return said(`No Service cluster IP or ready endpoint has the address ${ip}.`, details);
     };
-    return { records: [], nameError: true, why: because(prose) };
+    return { answers: [], additional: [], nameError: true, why: because(prose) };
   }
 
   /**
    * CoreDNS Records(): parse the name under the zone and find what it names. `anyPort`: the caller reads no ports, so
-   * where every port matches one item per address will do.
+   * where every port matches one item per address will do. `name` lies in `zone` (as `zoneOf` chose it).
    */
   private records(name: string, zone: string, anyPort: boolean): Lookup {
-    const labels = labelsUnder(name, zone) ?? [];
-    if (labels.length === 0) return { items: [], nameError: false, why: because(() => said(`${name} is the apex of the zone ${zone}.`)) };
-    const last = labels[labels.length - 1]!;
-    if (labels.length === 1 && (last === 'svc' || last === 'pod')) {
+    // The labels before the zone are read in place: their number, and where the last five begin (after the dots
+    // at d1, the last, to d4; -1 where there are fewer), as labelsUnder(name, zone) would list them.
+    const end = zone === '' ? name.length - 1 : name.length - zone.length - 2;
+    if (zone === '' ? name === '.' : end < 0) return { items: [], nameError: false, why: because(() => said(`${name} is the apex of the zone ${zone}.`)) };
+    let count = 1;
+    let d1 = -1;
+    let d2 = -1;
+    let d3 = -1;
+    let d4 = -1;
+    for (let i = 0; i < end; i++) {
+      if (name.charCodeAt(i) !== 0x2e) continue;
+      count++;
+      d4 = d3;
+      d3 = d2;
+      d2 = d1;
+      d1 = i;
+    }
+    const lastLength = end - d1 - 1;
+    const last = lastLength !== 3 ? '' : name.startsWith('svc', d1 + 1) ? 'svc' : name.startsWith('pod', d1 + 1) ? 'pod' : '';
+    if (count === 1 && last !== '') {
       const prose = (): Prose => said(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`);
       return { items: [], nameError: false, why: because(prose) };
     }
-    if (last !== 'svc' && last !== 'pod') {
+    if (last === '') {
       const prose = (): Prose =>
-        said(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, malformedHints(labels, zone));
+        said(
+          `Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`,
+          malformedHints(labelsUnder(name, zone)!, zone),
+        );
       return { items: [], nameError: true, why: because(prose) };
     }
-    if (labels.length > 5) {
+    if (count > 5) {
       const prose = (): Prose =>
         said(
           `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
         );
       return { items: [], nameError: true, why: because(prose) };
     }
-    if (REVERSE_ZONES.includes(zone)) {
+    if (zone === REVERSE_ZONES[0]!.zone || zone === REVERSE_ZONES[1]!.zone) {
       return { items: [], nameError: true, why: because(() => said(`${name} is not an address in the reverse zone ${zone}.`)) };
     }
-    const ns = labels[labels.length - 2]!;
+    const ns = name.slice(d2 + 1, d1);
     if (!this.snapshot.hasNamespace(ns)) {
       const source = this.source;
       return { items: [], nameError: true, why: because(() => said(`There is no namespace "${ns}" in ${source}.`)) };
     }
-    const service = labels.length >= 3 ? labels[labels.length - 3]! : '';
-    return last === 'pod' ? this.findPods(ns, service) : this.findServices(ns, service, labels, anyPort);
+    if (count === 2) return last === 'pod' ? this.findPods(ns, '', '') : this.findServices(ns, '', '', '', '', '', anyPort);
+    // The name from the third label from the end on, `<service>.<namespace>.svc.<zone>.`: the Service's own name
+    // (written out for the root zone, where `${service}.${ns}.svc.${zone}.` ends in two dots).
+    const service = name.slice(d3 + 1, d2);
+    const base = zone === '' ? `${service}.${ns}.${last}..` : d3 < 0 ? name : name.slice(d3 + 1);
+    if (last === 'pod') return this.findPods(ns, service, base);
+    const endpoint = count === 4 ? name.slice(0, d3) : '';
+    const port = count === 5 ? stripUnderscore(name.slice(0, d4)) : '';
+    const proto = count === 5 ? stripUnderscore(name.slice(d4 + 1, d3)) : '';
+    return this.findServices(ns, service, endpoint, port, proto, base, anyPort);
   }
 
-  private findPods(ns: string, podName: string): Lookup {
+  /** The pod named `podName` in `ns`; `target` is the whole name (`<podName>.<ns>.pod.<zone>.`). */
+  private findPods(ns: string, podName: string, target: string): Lookup {
     const zone = this.zone;
     if (this.podRecords === 'disabled') {
       const prose = (): Prose =>
@@ -793,7 +854,6 @@ export class Resolver {
     }
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
-    const target = `${podName}.${ns}.pod.${zone}.`;
     if (this.podRecords === 'insecure') {
       if (!parsed) {
         const prose = (): Prose => said(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`);
@@ -830,8 +890,11 @@ export class Resolver {
     };
   }
 
-  /** The Service `serviceName` of `ns`, with `labels` the whole name under the zone (`[_port._proto.|<endpoint>.]<service>.<namespace>.svc`). */
-  private findServices(ns: string, serviceName: string, labels: readonly string[], anyPort: boolean): Lookup {
+  /**
+   * The Service `serviceName` of `ns`, asked as `[_<port>._<proto>.|<endpoint>.]<service>.<namespace>.svc.<zone>.`;
+   * `base` is the Service's own name, `<service>.<namespace>.svc.<zone>.`.
+   */
+  private findServices(ns: string, serviceName: string, endpoint: string, port: string, proto: string, base: string, anyPort: boolean): Lookup {
     if (serviceName === '') {
       const zone = this.zone;
       return {
@@ -845,11 +908,6 @@ export class Resolver {
       const source = this.source;
       return { items: [], nameError: true, why: because(() => said(`Namespace ${ns} has no Service "${serviceName}" in ${source}.`)) };
     }
-    const extra = labels.length - 3;
-    const endpoint = extra === 1 ? labels[0]! : '';
-    const port = extra === 2 ? stripUnderscore(labels[0]!) : '';
-    const proto = extra === 2 ? stripUnderscore(labels[1]!) : '';
-    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
 
     if (svc.type === 'ExternalName') {
       const external = svc.externalName;
