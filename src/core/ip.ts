@@ -74,6 +74,12 @@ export function ipFamily(text: string): IPFamily | undefined {
 
 /** The PTR owner name of an IP: `3.2.1.10.in-addr.arpa.` or the 32 nibbles under `ip6.arpa.`. */
 export function reverseName(ip: string): string | undefined {
+  if (isPlainIPv4(ip)) {
+    const a = ip.indexOf('.');
+    const b = ip.indexOf('.', a + 1);
+    const c = ip.indexOf('.', b + 1);
+    return `${ip.slice(c + 1)}.${ip.slice(b + 1, c)}.${ip.slice(a + 1, b)}.${ip.slice(0, a)}.in-addr.arpa.`;
+  }
   const parsed = parseIP(ip);
   if (!parsed) return undefined;
   if (parsed.family === 4) return `${parsed.text.split('.').reverse().join('.')}.in-addr.arpa.`;

@@ -8,7 +8,7 @@
  * name, an absolute one, or an IP) and expands it as a pod's stub resolver would.
  */
 import { canonicalIP, dashedIP, ipFromReverseName, isPlainIPv4, parseIP, reverseName, undashIP } from './ip';
-import type { Endpoint, EndpointPort, Pod, Protocol, Service, ServicePort } from './model';
+import type { Endpoint, EndpointPort, EndpointSlice, Pod, Protocol, Service, ServicePort } from './model';
 import { DEFAULT_ZONE, labelsUnder, type NameError, type NormalizedName, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
@@ -114,6 +114,27 @@ interface Item {
 
 function item(host: string | null, family: 4 | 6 | 0, port: number, base: string, endpoint?: Endpoint, pendingKey?: string): Item {
   return { host, family, port, base, endpoint, pendingKey };
+}
+
+/** Strings seen so far, for the few an answer holds: compared in a list while they are few, hashed beyond. */
+class KeySet {
+  private readonly list: string[] = [];
+  private set: Set<string> | undefined;
+
+  /** Adds `key`; whether it was not there yet. */
+  add(key: string): boolean {
+    const set = this.set;
+    if (set !== undefined) {
+      if (set.has(key)) return false;
+      set.add(key);
+      return true;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === key) return false;
+    list.push(key);
+    if (list.length > 16) this.set = new Set(list);
+    return true;
+  }
 }
 
 /** The owner name of an item's record: the endpoint's label (its hostname, else its address with dashes) before `base`. */
@@ -385,8 +406,9 @@ export class Resolver {
     const name = reverseName(ip)!;
     const zone = this.zoneOf(name);
     // In a reverse zone, the address the name stands for is the one it was made from, in canonical form.
-    const answer = zone !== undefined && zone !== this.zone ? this.reply(name, 'PTR', this.pointer(name, canonicalIP(ip)!)) : this.ask(name, 'PTR');
-    const owners = this.snapshot.ownersOf(ip).map((o) => new Owner(o));
+    const found = this.snapshot.ownersOf(ip);
+    const answer = zone !== undefined && zone !== this.zone ? this.reply(name, 'PTR', this.pointer(name, canonicalIP(ip)!, found)) : this.ask(name, 'PTR');
+    const owners = found.map((o) => new Owner(o));
     const source = this.source;
     const prose = (): Prose => {
       const e = answer.explanation;
@@ -629,8 +651,8 @@ export class Resolver {
     const r = this.records(name, zone, true);
     const family = qtype === 'A' ? 4 : 6;
     const records: DnsRecord[] = [];
-    // The items hold each address once per port: the first of each is kept (one item needs no record of them).
-    const seen = r.items.length > 1 ? new Set<string>() : undefined;
+    // An address repeated (per port, or by two endpoints) gives one record: one item needs no record of them.
+    const seen = r.items.length > 1 ? new KeySet() : undefined;
     /** Sentences added to the lookup's details, written when read. */
     let notes: (() => string)[] | undefined;
     let allAddresses = true;
@@ -662,18 +684,10 @@ export class Resolver {
       }
       if (itemFam !== family) continue;
       if (host === null) {
-        if (seen !== undefined) {
-          const key = `pending ${item.pendingKey}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-        }
-        records.push({ name, type: qtype, data: null });
+        if (seen === undefined || seen.add(`pending ${item.pendingKey}`)) records.push({ name, type: qtype, data: null });
         continue;
       }
-      if (seen !== undefined) {
-        if (seen.has(host)) continue;
-        seen.add(host);
-      }
+      if (seen !== undefined && !seen.add(host)) continue;
       records.push({ name, type: qtype, data: itemAddress(host) });
     }
     if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
@@ -694,21 +708,19 @@ export class Resolver {
     const weight = Math.max(1, Math.floor(100 / Math.max(1, count)));
     const answers: DnsRecord[] = [];
     const additional: DnsRecord[] = [];
-    const seenSrv = new Set<string>();
-    const seenExtra = new Set<string>();
+    // One item repeats nothing: the sets are for several.
+    const several = r.items.length > 1;
+    const seenSrv = several ? new KeySet() : undefined;
+    const seenExtra = several ? new KeySet() : undefined;
     for (const item of r.items) {
       const fam = itemFamily(item);
       if (item.host !== null && fam === 0) continue;
       if (item.port === -1) continue;
       const target = itemTarget(item);
-      const key = `${target} ${item.port}`;
-      if (!seenSrv.has(key)) {
-        seenSrv.add(key);
+      if (seenSrv === undefined || seenSrv.add(`${target} ${item.port}`)) {
         answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${target}` });
       }
-      const extraKey = `${target} ${item.host ?? `pending ${item.pendingKey}`}`;
-      if (!seenExtra.has(extraKey) && fam !== 0) {
-        seenExtra.add(extraKey);
+      if (fam !== 0 && (seenExtra === undefined || seenExtra.add(`${target} ${item.host ?? `pending ${item.pendingKey}`}`))) {
         additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host) });
       }
     }
@@ -739,9 +751,21 @@ export class Resolver {
     };
   }
 
-  /** The PTR records of `name`, the reverse-zone name of `ip` (canonical). */
-  private pointer(name: string, ip: string): Outcome {
-    const svc = this.snapshot.servicesWithClusterIP(ip)[0];
+  /**
+   * The PTR records of `name`, the reverse-zone name of `ip` (canonical). `owners`, when given, is what the snapshot's
+   * ownersOf(ip) gives: its cluster IPs and endpoints are those the snapshot would be asked for, in the same order.
+   */
+  private pointer(name: string, ip: string, owners?: readonly IpOwner[]): Outcome {
+    let svc: Service | undefined;
+    if (owners === undefined) svc = this.snapshot.servicesWithClusterIP(ip)[0];
+    else {
+      for (const o of owners) {
+        if (o.kind === 'ClusterIP') {
+          svc = o.service;
+          break;
+        }
+      }
+    }
     if (svc) {
       return {
         answers: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
@@ -751,12 +775,13 @@ export class Resolver {
       };
     }
     const records: DnsRecord[] = [];
-    const seen = new Set<string>();
-    for (const hit of this.snapshot.endpointsWithIP(ip)) {
+    const hits: readonly { readonly slice: EndpointSlice; readonly endpoint: Endpoint }[] =
+      owners === undefined ? this.snapshot.endpointsWithIP(ip) : owners.filter((o) => o.kind === 'Endpoint');
+    const seen = hits.length > 1 ? new KeySet() : undefined;
+    for (const hit of hits) {
       if (!hit.endpoint.ready || hit.slice.serviceName === undefined) continue;
       const target = `${endpointHostname(hit.endpoint, ip)}.${hit.slice.serviceName}.${hit.slice.namespace}.svc.${this.zone}.`;
-      if (seen.has(target)) continue;
-      seen.add(target);
+      if (seen !== undefined && !seen.add(target)) continue;
       records.push({ name, type: 'PTR', data: target });
     }
     if (records.length > 0) {
@@ -769,10 +794,10 @@ export class Resolver {
       };
     }
     const prose = (): Prose => {
-      const owners = this.snapshot.ownersOf(ip);
+      const found = owners ?? this.snapshot.ownersOf(ip);
       const details: string[] = [];
-      if (owners.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
-      if (owners.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
+      if (found.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
+      if (found.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
       return said(`No Service cluster IP or ready endpoint has the address ${ip}.`, details);
     };
     return { answers: [], additional: [], nameError: true, why: because(prose) };
@@ -926,7 +951,8 @@ export class Resolver {
       return { items: [item(external, 0, 0, base)], nameError: false, why: because(() => said(summary()), svc) };
     }
 
-    // Every port matches when the name asks for none: one item per address is then enough for a caller that reads no ports.
+    // Every port matches when the name asks for none: for a caller that reads no ports, one item per address then
+    // does, with the port of a Service or slice that declares none (-1), and the ports are not read.
     const onePort = anyPort && port === '' && proto === '';
     if (svc.headless || endpoint !== '') {
       const items: Item[] = [];
@@ -935,7 +961,7 @@ export class Resolver {
       let pendingEndpoints = false;
       for (const slice of this.snapshot.slicesOf(ns, serviceName)) {
         if (slice.addressType === 'FQDN') continue;
-        const ports = slice.ports.length > 0 ? slice.ports : NO_ENDPOINT_PORTS;
+        const ports = onePort || slice.ports.length === 0 ? NO_ENDPOINT_PORTS : slice.ports;
         const family = slice.addressType === 'IPv6' ? 6 : 4;
         for (const ep of slice.endpoints) {
           if (!ep.ready) {
@@ -945,7 +971,7 @@ export class Resolver {
           const replicas = ep.pending ? ep.pending.replicas : ep.addresses.length;
           for (let replica = 0; replica < replicas; replica++) {
             const address = ep.pending ? null : ep.addresses[replica]!;
-            if (endpoint !== '' && (address === null ? ep.hostname : endpointHostname(ep, address)) !== endpoint) continue;
+            if (endpoint !== '' && !(address === null ? ep.hostname === endpoint : hasEndpointLabel(ep, address, endpoint))) continue;
             if (address === null) pendingEndpoints = true;
             ready++;
             for (const p of ports) {
@@ -986,7 +1012,7 @@ export class Resolver {
 
     const items: Item[] = [];
     let matched = false;
-    const ports = svc.ports.length > 0 ? svc.ports : NO_SERVICE_PORTS;
+    const ports = onePort || svc.ports.length === 0 ? NO_SERVICE_PORTS : svc.ports;
     for (const p of ports) {
       if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
       matched = true;
@@ -1038,6 +1064,21 @@ export function endpointHostname(endpoint: Endpoint, address: string): string {
   const dashed = dashedIP(address);
   // CoreDNS appends a 0 when an IPv6 address ends in "::" so the label does not end in a dash.
   return address.includes(':') && dashed.endsWith('-') ? `${dashed}0` : dashed;
+}
+
+/** Whether `endpointHostname(endpoint, address)` is `label`, told without writing the label. */
+function hasEndpointLabel(endpoint: Endpoint, address: string, label: string): boolean {
+  if (endpoint.hostname) return endpoint.hostname === label;
+  const n = address.length;
+  const lastChar = address.charCodeAt(n - 1);
+  // The dashed address, and a 0 after an IPv6 address ending in "::" (its dashed form would end in a dash).
+  const zero = (lastChar === 0x2e || lastChar === 0x3a) && address.includes(':') ? 1 : 0;
+  if (label.length !== n + zero) return false;
+  for (let i = 0; i < n; i++) {
+    const c = address.charCodeAt(i);
+    if (label.charCodeAt(i) !== (c === 0x2e || c === 0x3a ? 0x2d : c)) return false;
+  }
+  return zero === 0 || label.charCodeAt(n) === 0x30;
 }
 
 function matchPortAndProtocol(aPort: string, bPort: string, aProto: string, bProto: string): boolean {
