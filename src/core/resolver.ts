@@ -213,9 +213,10 @@ function itemFamily(item: Item): 4 | 6 | 0 {
   return parseIP(host)?.family ?? 0;
 }
 
-/** The canonical text of an item's address (as `canonicalIP`), where `itemFamily` is 4 or 6. */
-function itemAddress(host: string): string {
-  return isPlainIPv4(host) ? host : canonicalIP(host)!;
+/** The canonical text of an item's address (as `canonicalIP`), `family` its `itemFamily` (4 or 6). */
+function itemAddress(host: string, family: 4 | 6 | 0): string {
+  // itemFamily is 4 only for the plain form, its own canonical text.
+  return family === 4 ? host : canonicalIP(host)!;
 }
 
 /**
@@ -688,7 +689,7 @@ export class Resolver {
         continue;
       }
       if (seen !== undefined && !seen.add(host)) continue;
-      records.push({ name, type: qtype, data: itemAddress(host) });
+      records.push({ name, type: qtype, data: itemAddress(host, itemFam) });
     }
     if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
       (notes ??= []).push(() => `There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
@@ -721,7 +722,7 @@ export class Resolver {
         answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${target}` });
       }
       if (fam !== 0 && (seenExtra === undefined || seenExtra.add(`${target} ${item.host ?? `pending ${item.pendingKey}`}`))) {
-        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host) });
+        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host, fam) });
       }
     }
     const externalNames = count < r.items.length;
