@@ -316,6 +316,8 @@ export class Resolver {
   private readonly zoneSuffix: string;
   /** ns.dns.<zone>. */
   private readonly defaultNsName: string;
+  /** The snapshot's Services by their own name (`<name>.<namespace>.svc.<zone>.`), made on first use. */
+  private byName: Map<string, Service> | undefined;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -455,6 +457,21 @@ export class Resolver {
       additional: out.additional,
       explanation: new AnswerExplanation(out.why.prose, out.why.service, pending ? true : undefined),
     };
+  }
+
+  /**
+   * The Services by the name they answer to, as `snapshot.service(namespace, name)` finds them. A question about a
+   * Service holds that name whole (`base` in findServices), so that one lookup of a part of the question finds the
+   * Service, where the snapshot's index is two Maps deep. About 90 bytes a Service, made on the first question.
+   */
+  private servicesByName(): Map<string, Service> {
+    if (this.byName === undefined) {
+      const map = new Map<string, Service>();
+      // Joined rather than a template, so that each key is one flat string and not a rope of five.
+      for (const svc of this.snapshot.services()) map.set([svc.name, '.', svc.namespace, '.svc.', this.zone, '.'].join(''), svc);
+      this.byName = map;
+    }
+    return this.byName;
   }
 
   /** The zone of `name` among the cluster domain and the reverse zones: the longest that holds it. */
@@ -929,7 +946,7 @@ export class Resolver {
         why: because(() => said(`${ns}.svc.${zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`)),
       };
     }
-    const svc = this.snapshot.service(ns, serviceName);
+    const svc = this.servicesByName().get(base);
     if (!svc) {
       const source = this.source;
       return { items: [], nameError: true, why: because(() => said(`Namespace ${ns} has no Service "${serviceName}" in ${source}.`)) };
