@@ -1100,7 +1100,20 @@ function hasEndpointLabel(endpoint: Endpoint, address: string, label: string): b
 }
 
 function matchPortAndProtocol(aPort: string, bPort: string, aProto: string, bProto: string): boolean {
-  return (aPort === '' || aPort === bPort.toLowerCase()) && (aProto === '' || aProto === bProto.toLowerCase());
+  return (aPort === '' || isLowerCaseOf(aPort, bPort)) && (aProto === '' || isLowerCaseOf(aProto, bProto));
+}
+
+/** Whether `text.toLowerCase() === lower`, told without a new string when `text` is ASCII ("TCP" and "tcp"). */
+function isLowerCaseOf(lower: string, text: string): boolean {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    // Lower-casing ASCII maps each letter alone: a difference before any other character is a difference.
+    if (c > 0x7f) return text.toLowerCase() === lower;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return n === lower.length;
 }
 
 function stripUnderscore(label: string): string {
