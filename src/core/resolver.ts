@@ -116,7 +116,7 @@ function item(host: string | null, family: 4 | 6 | 0, port: number, base: string
   return { host, family, port, base, endpoint, pendingKey };
 }
 
-/** Strings seen so far, for the few an answer holds: compared in a list while they are few, hashed beyond. */
+/** Strings seen so far, for the few an answer holds: compared in a list while they are few (8), hashed beyond. */
 class KeySet {
   private readonly list: string[] = [];
   private set: Set<string> | undefined;
@@ -132,7 +132,7 @@ class KeySet {
     const list = this.list;
     for (let i = 0; i < list.length; i++) if (list[i] === key) return false;
     list.push(key);
-    if (list.length > 16) this.set = new Set(list);
+    if (list.length > 8) this.set = new Set(list);
     return true;
   }
 }
