@@ -35,6 +35,10 @@ export interface SearchStep {
   readonly answers: number;
 }
 
+/**
+ * Why an answer is what it is. The resolver's explanations write their sentences (summary, details, the owners'
+ * text) when first read and keep them; JSON.stringify gives them as a plain object.
+ */
 export interface Explanation {
   /** One sentence: what the name is and why the answer is what it is. */
   readonly summary: string;
@@ -97,7 +101,6 @@ const NO_ENDPOINT_PORTS: readonly EndpointPort[] = [{ name: '', port: -1, protoc
 const DEFAULT_NS_LABELS = 'ns.dns';
 const MAX_CNAME_CHAIN = 10;
 
-/** An answer candidate, as CoreDNS's msg.Service: a host (IP or name) with a port and the name it stands under. */
 /** An answer candidate, as CoreDNS's msg.Service: a host (IP or name) with a port and the name it stands under. */
 interface Item {
   /** IP or name; null when the cluster has not allocated the address yet. */
@@ -302,6 +305,7 @@ class AnswerExplanation implements Explanation {
   }
 }
 
+/** The Service record behind an explanation this module made (answers come from nowhere else). */
 function serviceOf(e: Explanation): Service | undefined {
   return e instanceof AnswerExplanation ? e.serviceRecord : undefined;
 }
