@@ -15,15 +15,13 @@ export interface ParsedIP {
   readonly text: string;
 }
 
-const SIMPLE_V4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 /**
  * Parses an IP literal the way Kubernetes validates one: four-part decimal IPv4 without leading zeros, or IPv6
  * without a zone. Returns undefined for anything else, including the classful and octal IPv4 forms that
  * `inet_aton` would accept, since no Kubernetes object can hold them.
  */
 export function parseIP(text: string): ParsedIP | undefined {
-  if (SIMPLE_V4.test(text)) return { family: 4, text };
+  if (isPlainIPv4(text)) return { family: 4, text };
   if (text.indexOf(':') < 0 || text.indexOf('%') >= 0 || text.length > 45) return undefined;
   if (!ipaddr.IPv6.isValid(text)) return undefined;
   const addr = ipaddr.IPv6.parse(text);
@@ -34,10 +32,39 @@ export function parseIP(text: string): ParsedIP | undefined {
   return { family: 6, text: addr.toRFC5952String() };
 }
 
+/**
+ * Whether `text` is an IPv4 address in the form `parseIP` reads at once (four decimal parts without leading zeros),
+ * which is also its canonical text. The test allocates nothing.
+ */
+export function isPlainIPv4(text: string): boolean {
+  // As /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, by hand: every name
+  // a person resolves is tested first, and most are not addresses.
+  const n = text.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let i = 0;
+  for (;;) {
+    let value = 0;
+    const start = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      value = value * 10 + (c - 0x30);
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && text.charCodeAt(start) === 0x30)) return false;
+    parts++;
+    if (i === n) return parts === 4;
+    if (parts === 4 || text.charCodeAt(i) !== 0x2e) return false;
+    i++;
+  }
+}
+
 /** The canonical text of an IP literal, or undefined when it is not one. */
 export function canonicalIP(text: string): string | undefined {
   // The common case, an IPv4 address already in canonical form, allocates nothing.
-  if (SIMPLE_V4.test(text)) return text;
+  if (isPlainIPv4(text)) return text;
   return parseIP(text)?.text;
 }
 
@@ -47,6 +74,12 @@ export function ipFamily(text: string): IPFamily | undefined {
 
 /** The PTR owner name of an IP: `3.2.1.10.in-addr.arpa.` or the 32 nibbles under `ip6.arpa.`. */
 export function reverseName(ip: string): string | undefined {
+  if (isPlainIPv4(ip)) {
+    const a = ip.indexOf('.');
+    const b = ip.indexOf('.', a + 1);
+    const c = ip.indexOf('.', b + 1);
+    return `${ip.slice(c + 1)}.${ip.slice(b + 1, c)}.${ip.slice(a + 1, b)}.${ip.slice(0, a)}.in-addr.arpa.`;
+  }
   const parsed = parseIP(ip);
   if (!parsed) return undefined;
   if (parsed.family === 4) return `${parsed.text.split('.').reverse().join('.')}.in-addr.arpa.`;

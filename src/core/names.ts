@@ -41,39 +41,57 @@ export function normalizeName(input: string): NameResult {
   if (text === '') return fail('empty', 'The name is empty.');
   if (text === '.') return { ok: true, name: { fqdn: '.', absolute: true, dots: 0 } };
   const absolute = text.endsWith('.');
-  const body = absolute ? text.slice(0, -1) : text;
-  const lead = input.indexOf(text);
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+  // The body is the text without its trailing dot: one pass checks its characters, counts its dots and notes the
+  // first label that is empty or too long, reported only when every character is valid and the length too.
+  const length = absolute ? text.length - 1 : text.length;
+  let upper = false;
+  let dots = 0;
+  let start = 0;
+  let labelError = -1;
+  let labelStart = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 0x2e : text.charCodeAt(i);
+    if (c === 0x2e) {
+      const len = i - start;
+      if (labelError < 0 && (len === 0 || len > MAX_LABEL_LENGTH)) {
+        labelError = i;
+        labelStart = start;
+      }
+      if (i < length) dots++;
+      start = i + 1;
+      continue;
+    }
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2a) continue;
+    if (c >= 0x41 && c <= 0x5a) {
+      upper = true;
+      continue;
+    }
+    const lead = input.indexOf(text);
     if (c > 0x7f) {
       return fail(
         'non-ascii',
-        `The name contains the non-ASCII character "${body[i]}" at position ${i + 1}; DNS names are ASCII (use the punycode form).`,
+        `The name contains the non-ASCII character "${text[i]}" at position ${i + 1}; DNS names are ASCII (use the punycode form).`,
         lead + i,
       );
     }
-    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c === 0x2e || c === 0x2a;
-    if (!ok) {
-      return fail('invalid-character', `The name contains ${JSON.stringify(body[i])} at position ${i + 1}, which no DNS name holds.`, lead + i);
-    }
+    return fail('invalid-character', `The name contains ${JSON.stringify(text[i])} at position ${i + 1}, which no DNS name holds.`, lead + i);
   }
-  if (body.length > MAX_NAME_LENGTH) {
-    return fail('too-long', `The name is ${body.length} characters long; DNS allows at most ${MAX_NAME_LENGTH}.`);
+  if (length > MAX_NAME_LENGTH) {
+    return fail('too-long', `The name is ${length} characters long; DNS allows at most ${MAX_NAME_LENGTH}.`);
   }
-  let dots = 0;
-  let start = 0;
-  for (let i = 0; i <= body.length; i++) {
-    if (i === body.length || body.charCodeAt(i) === 0x2e) {
-      const len = i - start;
-      if (len === 0) return fail('empty-label', `The name has an empty label at position ${i + 1} (two dots in a row, or a leading dot).`, lead + i);
-      if (len > MAX_LABEL_LENGTH) {
-        return fail('label-too-long', `The label "${body.slice(start, i)}" is ${len} characters long; DNS allows at most ${MAX_LABEL_LENGTH}.`, lead + start);
-      }
-      if (i < body.length) dots++;
-      start = i + 1;
-    }
+  if (labelError >= 0) {
+    const lead = input.indexOf(text);
+    const i = labelError;
+    if (i === labelStart) return fail('empty-label', `The name has an empty label at position ${i + 1} (two dots in a row, or a leading dot).`, lead + i);
+    return fail(
+      'label-too-long',
+      `The label "${text.slice(labelStart, i)}" is ${i - labelStart} characters long; DNS allows at most ${MAX_LABEL_LENGTH}.`,
+      lead + labelStart,
+    );
   }
-  return { ok: true, name: { fqdn: `${body.toLowerCase()}.`, absolute, dots } };
+  // Already lower case, the name is its own normal form (with a trailing dot).
+  const fqdn = upper ? `${text.slice(0, length).toLowerCase()}.` : absolute ? text : `${text}.`;
+  return { ok: true, name: { fqdn, absolute, dots } };
 }
 
 /** A cluster domain (zone) that is no DNS name. */

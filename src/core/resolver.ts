@@ -7,20 +7,9 @@
  * `query` answers one fully qualified question. `resolve` takes what a person or a manifest writes (a relative
  * name, an absolute one, or an IP) and expands it as a pod's stub resolver would.
  */
-import { canonicalIP, dashedIP, ipFromReverseName, parseIP, reverseName, undashIP } from './ip';
-import type { Endpoint, Service } from './model';
-import {
-  DEFAULT_NAMESPACE,
-  DEFAULT_ZONE,
-  endpointFqdn,
-  labelsUnder,
-  type NameError,
-  normalizeName,
-  normalizeZone,
-  podDomain,
-  serviceDomain,
-  serviceFqdn,
-} from './names';
+import { canonicalIP, dashedIP, ipFromReverseName, isPlainIPv4, parseIP, reverseName, undashIP } from './ip';
+import type { Endpoint, EndpointPort, EndpointSlice, Pod, Protocol, Service, ServicePort } from './model';
+import { DEFAULT_NAMESPACE, DEFAULT_ZONE, labelsUnder, type NameError, type NormalizedName, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
 
 export const QUERY_TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'ANY'] as const;
@@ -46,6 +35,10 @@ export interface SearchStep {
   readonly answers: number;
 }
 
+/**
+ * Why an answer is what it is. The resolver's explanations write their sentences (summary, details, the owners'
+ * text) when first read and keep them; JSON.stringify gives them as a plain object.
+ */
 export interface Explanation {
   /** One sentence: what the name is and why the answer is what it is. */
   readonly summary: string;
@@ -97,7 +90,13 @@ export interface ResolveRequest {
 
 export type ResolveResult = { readonly ok: true; readonly answer: DnsAnswer } | { readonly ok: false; readonly error: NameError };
 
-const REVERSE_ZONES = ['in-addr.arpa', 'ip6.arpa'];
+const REVERSE_ZONES = [
+  { zone: 'in-addr.arpa', apex: 'in-addr.arpa.', suffix: '.in-addr.arpa.' },
+  { zone: 'ip6.arpa', apex: 'ip6.arpa.', suffix: '.ip6.arpa.' },
+];
+/** For a name without a port: the one port CoreDNS makes up for a Service or a slice that lists none. */
+const NO_SERVICE_PORTS: readonly ServicePort[] = [{ name: '', port: -1, protocol: '' as Protocol, targetPort: -1 }];
+const NO_ENDPOINT_PORTS: readonly EndpointPort[] = [{ name: '', port: -1, protocol: '' as Protocol }];
 /** The name CoreDNS gives itself under its zone when it is no endpoint of any Service (plugin/kubernetes/ns.go). */
 const DEFAULT_NS_LABELS = 'ns.dns';
 const MAX_CNAME_CHAIN = 10;
@@ -109,10 +108,52 @@ interface Item {
   /** For a null host: the family it will have. */
   readonly family: 4 | 6 | 0;
   readonly port: number;
-  /** The owner name of the record (SRV target, PTR data). */
-  readonly target: string;
+  /** The name the record stands under (SRV target, PTR data) is `base`, or `<label>.base` for an endpoint of `endpoint`. */
+  readonly base: string;
+  readonly endpoint: Endpoint | undefined;
   /** For a null host: which address-to-be it stands for, so that one address repeated per port counts once. */
-  readonly pendingKey?: string;
+  readonly pendingKey: string | undefined;
+}
+
+function item(host: string | null, family: 4 | 6 | 0, port: number, base: string, endpoint?: Endpoint, pendingKey?: string): Item {
+  return { host, family, port, base, endpoint, pendingKey };
+}
+
+/** Strings seen so far, for the few an answer holds: compared in a list while they are few (8), hashed beyond. */
+class KeySet {
+  private readonly list: string[] = [];
+  private set: Set<string> | undefined;
+
+  /** Adds `key`; whether it was not there yet. */
+  add(key: string): boolean {
+    const set = this.set;
+    if (set !== undefined) {
+      if (set.has(key)) return false;
+      set.add(key);
+      return true;
+    }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i] === key) return false;
+    list.push(key);
+    if (list.length > 8) this.set = new Set(list);
+    return true;
+  }
+}
+
+/** The owner name of an item's record: the endpoint's label (its hostname, else its address with dashes) before `base`. */
+function itemTarget(item: Item): string {
+  const ep = item.endpoint;
+  if (ep === undefined) return item.base;
+  const label = item.host === null ? ep.hostname : endpointHostname(ep, item.host);
+  return label === undefined ? item.base : `${label}.${item.base}`;
+}
+
+/** What a question gets: the sections of the answer, NXDOMAIN or not, and why. */
+interface Outcome {
+  readonly answers: DnsRecord[];
+  readonly additional: DnsRecord[];
+  readonly nameError: boolean;
+  readonly why: Why;
 }
 
 interface Lookup {
@@ -122,20 +163,151 @@ interface Lookup {
   readonly why: Why;
 }
 
-interface Why {
-  summary: string;
-  details: string[];
-  service?: Service;
-  pending?: boolean;
+/** The sentences of an explanation. */
+interface Prose {
+  readonly summary: string;
+  readonly details: readonly string[];
 }
 
-function why(summary: string, ...details: string[]): Why {
+/**
+ * Why an answer is what it is: the facts that code reads, and a function that writes the sentences. Most answers
+ * are never read by a person, so the sentences are written only when an explanation's text is read.
+ */
+interface Why {
+  readonly prose: () => Prose;
+  readonly service: Service | undefined;
+  readonly pending: boolean | undefined;
+}
+
+/** Whether `s` has only ASCII characters and no capital letter: what `toLowerCase` leaves as it is, alone or in a longer text. */
+function isLowerAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
+}
+
+function said(summary: string, details: readonly string[] = []): Prose {
   return { summary, details };
 }
 
+function because(prose: () => Prose, service?: Service, pending?: boolean): Why {
+  return { prose, service, pending };
+}
+
+/** `w` with the details `more` writes after its own. */
+function withDetails(w: Why, more: () => readonly string[]): Why {
+  return because(
+    () => {
+      const p = w.prose();
+      return said(p.summary, [...p.details, ...more()]);
+    },
+    w.service,
+    w.pending,
+  );
+}
+
+/** The family of an item's address (0 for a name), the same as `parseIP`'s. */
 function itemFamily(item: Item): 4 | 6 | 0 {
-  if (item.host === null) return item.family;
-  return parseIP(item.host)?.family ?? 0;
+  const host = item.host;
+  if (host === null) return item.family;
+  if (isPlainIPv4(host)) return 4;
+  return parseIP(host)?.family ?? 0;
+}
+
+/** The canonical text of an item's address (as `canonicalIP`), `family` its `itemFamily` (4 or 6). */
+function itemAddress(host: string, family: 4 | 6 | 0): string {
+  // itemFamily is 4 only for the plain form, its own canonical text.
+  return family === 4 ? host : canonicalIP(host)!;
+}
+
+/**
+ * The explanation of an answer. The facts code reads (the Service, pending, the search path's outcome, the owners) are
+ * there from the start; the sentences (summary, details) are written on first read, and kept. `toJSON` gives the
+ * plain form, with the same keys in the same order as an object literal would have.
+ */
+class AnswerExplanation implements Explanation {
+  readonly pending: boolean | undefined;
+  readonly matchedStep: number | undefined;
+  readonly owners: readonly OwnerSummary[] | undefined;
+  #write: (() => Prose) | undefined;
+  #prose: Prose | undefined;
+  readonly #service: Service | undefined;
+  #serviceFacts: Explanation['service'];
+  readonly #tried: readonly DnsAnswer[] | undefined;
+  #search: readonly SearchStep[] | undefined;
+
+  constructor(
+    write: () => Prose,
+    service: Service | undefined,
+    pending: boolean | undefined,
+    tried?: readonly DnsAnswer[],
+    matchedStep?: number,
+    owners?: readonly OwnerSummary[],
+  ) {
+    this.pending = pending;
+    this.matchedStep = matchedStep;
+    this.owners = owners;
+    this.#write = write;
+    this.#prose = undefined;
+    this.#service = service;
+    this.#serviceFacts = undefined;
+    this.#tried = tried;
+    this.#search = undefined;
+  }
+
+  private read(): Prose {
+    if (this.#prose === undefined) {
+      this.#prose = this.#write!();
+      this.#write = undefined;
+    }
+    return this.#prose;
+  }
+
+  get summary(): string {
+    return this.read().summary;
+  }
+
+  get details(): readonly string[] {
+    return this.read().details;
+  }
+
+  get service(): Explanation['service'] {
+    const s = this.#service;
+    if (s === undefined) return undefined;
+    this.#serviceFacts ??= { namespace: s.namespace, name: s.name, type: s.type, headless: s.headless };
+    return this.#serviceFacts;
+  }
+
+  /** The Service record itself, for explanations made from this one. */
+  get serviceRecord(): Service | undefined {
+    return this.#service;
+  }
+
+  get search(): readonly SearchStep[] | undefined {
+    const tried = this.#tried;
+    if (tried === undefined) return undefined;
+    this.#search ??= tried.map((a) => ({ name: a.qname, rcode: a.rcode, answers: a.answers.length }));
+    return this.#search;
+  }
+
+  toJSON(): Explanation {
+    return {
+      summary: this.summary,
+      details: this.details,
+      service: this.service,
+      pending: this.pending,
+      search: this.search,
+      matchedStep: this.matchedStep,
+      owners: this.owners,
+    };
+  }
+}
+
+/** The Service record behind an explanation this module made (answers come from nowhere else). */
+function serviceOf(e: Explanation): Service | undefined {
+  return e instanceof AnswerExplanation ? e.serviceRecord : undefined;
 }
 
 export class Resolver {
@@ -143,6 +315,13 @@ export class Resolver {
   readonly podRecords: PodRecordsMode;
   private readonly source: string;
   private readonly dns: { readonly namespace: string; readonly name: string };
+  /** `<zone>.` and `.<zone>.`: what the names of the zone are and end with. */
+  private readonly zoneApex: string;
+  private readonly zoneSuffix: string;
+  /** ns.dns.<zone>. */
+  private readonly defaultNsName: string;
+  /** The snapshot's Services by their own name (`<name>.<namespace>.svc.<zone>.`), made on first use. */
+  private byName: Map<string, Service> | undefined;
 
   constructor(
     readonly snapshot: ClusterSnapshot,
@@ -152,6 +331,9 @@ export class Resolver {
     this.podRecords = options.podRecords ?? 'disabled';
     this.source = options.sourceName ?? 'the snapshot';
     this.dns = options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' };
+    this.zoneApex = `${this.zone}.`;
+    this.zoneSuffix = `.${this.zone}.`;
+    this.defaultNsName = `${DEFAULT_NS_LABELS}.${this.zone}.`;
   }
 
   /** Resolves what a person typed: an IP (its PTR and owners), or a name expanded with the pod's search path. */
@@ -162,108 +344,151 @@ export class Resolver {
     const normalized = normalizeName(trimmed);
     if (!normalized.ok) return normalized;
     const qtype = request.qtype ?? 'A';
-    const { fqdn, absolute, dots } = normalized.name;
-    if (absolute) return { ok: true, answer: this.query(fqdn, qtype) };
-    const namespace = request.namespace ?? DEFAULT_NAMESPACE;
-    const ndots = request.ndots ?? 5;
-    const search = [serviceDomain(namespace, this.zone), `svc.${this.zone}`, this.zone].filter((d) => d !== '');
-    const expanded = search.map((d) => `${fqdn}${d}.`);
-    const candidates = dots >= ndots ? [fqdn, ...expanded] : [...expanded, fqdn];
+    const name = normalized.name;
+    // The normal form is in lower case already.
+    if (name.absolute) return { ok: true, answer: this.ask(name.fqdn, qtype) };
+    return { ok: true, answer: this.search(trimmed, name, request.namespace ?? DEFAULT_NAMESPACE, request.ndots ?? 5, qtype) };
+  }
+
+  /** A relative name as a pod's stub resolver sends it: with each search domain, and as is, until one has records. */
+  private search(written: string, name: NormalizedName, namespace: string, ndots: number, qtype: QueryType): DnsAnswer {
+    const { fqdn, dots } = name;
+    // The search domains of a pod's resolv.conf, `<namespace>.svc.<zone> svc.<zone> <zone>` (the zone left out when
+    // it is the root), each appended to the name; the name as written goes first with ndots dots or more, else last.
+    const domains = this.zone === '' ? 2 : 3;
+    const count = domains + 1;
+    const asIsFirst = dots >= ndots;
+    // The names are in lower case when the namespace is (the rest is already): else query() makes them so.
+    const lower = isLowerAscii(namespace);
     const tried: DnsAnswer[] = [];
-    for (const name of candidates) {
-      const answer = this.query(name, qtype);
+    let matched = -1;
+    let firstNodata = -1;
+    for (let k = 0; k < count; k++) {
+      const d = asIsFirst ? k - 1 : k;
+      const candidate =
+        d === 0 ? `${fqdn}${namespace}.svc.${this.zone}.` : d === 1 ? `${fqdn}svc.${this.zone}.` : d === 2 && domains === 3 ? `${fqdn}${this.zone}.` : fqdn;
+      const answer = lower ? this.ask(candidate, qtype) : this.query(candidate, qtype);
       tried.push(answer);
-      if (answer.answers.length > 0) break;
+      if (answer.answers.length > 0) {
+        matched = k;
+        break;
+      }
+      if (firstNodata < 0 && answer.rcode === 'NOERROR') firstNodata = k;
     }
-    const steps: SearchStep[] = tried.map((a) => ({ name: a.qname, rcode: a.rcode, answers: a.answers.length }));
-    let matched = tried.findIndex((a) => a.answers.length > 0);
-    if (matched < 0) matched = tried.findIndex((a) => a.rcode === 'NOERROR');
+    const answered = matched >= 0;
+    const step = answered ? matched : firstNodata;
     // Found nowhere: explain with the name as written when it lies in a zone we serve (the writer meant it
     // whole), else with the first search step (the writer meant a Service of the pod's namespace).
-    const asIs = tried.find((a) => a.qname === fqdn && a.rcode !== 'REFUSED');
-    const chosen = matched >= 0 ? tried[matched]! : (asIs ?? tried[0]!);
-    const details = [...chosen.explanation.details];
-    if (matched >= 0 && chosen.answers.length > 0) {
-      const nodataBefore = tried.slice(0, matched).findIndex((a) => a.rcode === 'NOERROR');
-      if (nodataBefore >= 0) {
-        details.push(
-          `musl-based images (Alpine) stop at the first empty NOERROR answer (${tried[nodataBefore]!.qname}) and never reach this one; glibc goes on.`,
-        );
+    const asIs = tried[asIsFirst ? 0 : count - 1];
+    const chosen = step >= 0 ? tried[step]! : asIs !== undefined && asIs.rcode !== 'REFUSED' ? asIs : tried[0]!;
+    const nodataBefore = answered ? firstNodata : -1;
+    const prose = (): Prose => {
+      const e = chosen.explanation;
+      const details = [...e.details];
+      if (answered) {
+        if (nodataBefore >= 0) {
+          details.push(
+            `musl-based images (Alpine) stop at the first empty NOERROR answer (${tried[nodataBefore]!.qname}) and never reach this one; glibc goes on.`,
+          );
+        }
+        if (step > 0) {
+          details.push(
+            `A pod in namespace ${namespace} sends ${step + 1} queries for "${written}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
+          );
+        }
       }
-      if (matched > 0) {
-        details.push(
-          `A pod in namespace ${namespace} sends ${matched + 1} queries for "${trimmed}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
-        );
-      }
-    }
-    const summary =
-      matched >= 0 && chosen.answers.length > 0
-        ? `From namespace ${namespace}, "${trimmed}" is found as ${chosen.qname} (search step ${matched + 1} of ${candidates.length}). ${chosen.explanation.summary}`
-        : matched >= 0
-          ? `From namespace ${namespace}, "${trimmed}" exists as ${chosen.qname} but has no ${qtype} records. ${chosen.explanation.summary}`
-          : `From namespace ${namespace}, "${trimmed}" is not found under any search domain. ${chosen.explanation.summary}`;
-    return {
-      ok: true,
-      answer: {
-        ...chosen,
-        explanation: { ...chosen.explanation, summary, details, search: steps, ...(matched >= 0 ? { matchedStep: matched } : {}) },
-      },
+      const summary = answered
+        ? `From namespace ${namespace}, "${written}" is found as ${chosen.qname} (search step ${step + 1} of ${count}). ${e.summary}`
+        : step >= 0
+          ? `From namespace ${namespace}, "${written}" exists as ${chosen.qname} but has no ${qtype} records. ${e.summary}`
+          : `From namespace ${namespace}, "${written}" is not found under any search domain. ${e.summary}`;
+      return said(summary, details);
     };
+    const explanation = new AnswerExplanation(prose, serviceOf(chosen.explanation), chosen.explanation.pending, tried, step >= 0 ? step : undefined);
+    return { qname: chosen.qname, qtype: chosen.qtype, rcode: chosen.rcode, answers: chosen.answers, additional: chosen.additional, explanation };
   }
 
   /** The PTR answer for an IP together with everything in the snapshot that owns it. */
   resolveIP(ip: string): DnsAnswer {
-    const answer = this.query(reverseName(ip)!, 'PTR');
-    const owners = this.snapshot.ownersOf(ip).map(describeOwner);
-    const summary = owners.length === 0 ? `${ip} belongs to nothing in ${this.source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
-    return { ...answer, explanation: { ...answer.explanation, summary, details: [answer.explanation.summary, ...answer.explanation.details], owners } };
+    const name = reverseName(ip)!;
+    const zone = this.zoneOf(name);
+    // In a reverse zone, the address the name stands for is the one it was made from, in canonical form.
+    const found = this.snapshot.ownersOf(ip);
+    const answer = zone !== undefined && zone !== this.zone ? this.reply(name, 'PTR', this.pointer(name, canonicalIP(ip)!, found)) : this.ask(name, 'PTR');
+    const owners = found.map((o) => new Owner(o));
+    const source = this.source;
+    const prose = (): Prose => {
+      const e = answer.explanation;
+      const summary = owners.length === 0 ? `${ip} belongs to nothing in ${source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
+      return said(summary, [e.summary, ...e.details]);
+    };
+    const explanation = new AnswerExplanation(prose, serviceOf(answer.explanation), answer.explanation.pending, undefined, undefined, owners);
+    return { qname: answer.qname, qtype: answer.qtype, rcode: answer.rcode, answers: answer.answers, additional: answer.additional, explanation };
   }
 
   /** Answers one question. `qname` may be in any case, with or without its trailing dot. */
   query(qname: string, qtype: QueryType): DnsAnswer {
-    const name = qname.endsWith('.') ? qname.toLowerCase() : `${qname.toLowerCase()}.`;
+    return this.ask(qname.endsWith('.') ? qname.toLowerCase() : `${qname.toLowerCase()}.`, qtype);
+  }
+
+  /** `query` of a name in lower case with its trailing dot. */
+  private ask(name: string, qtype: QueryType): DnsAnswer {
     const zone = this.zoneOf(name);
     if (zone === undefined) {
-      return {
-        qname: name,
-        qtype,
-        rcode: 'REFUSED',
-        answers: [],
-        additional: [],
-        explanation: {
-          summary: `${name} is outside the cluster domain ${this.zone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`,
-          details: [],
-        },
-      };
+      const clusterZone = this.zone;
+      const prose = (): Prose =>
+        said(`${name} is outside the cluster domain ${clusterZone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`);
+      return { qname: name, qtype, rcode: 'REFUSED', answers: [], additional: [], explanation: new AnswerExplanation(prose, undefined, undefined) };
     }
-    const out = this.answer(name, zone, qtype);
+    return this.reply(name, qtype, this.answer(name, zone, qtype));
+  }
+
+  private reply(name: string, qtype: QueryType, out: Outcome): DnsAnswer {
+    let pending = out.why.pending === true;
+    if (!pending) {
+      for (const a of out.answers) {
+        if (a.data === null) {
+          pending = true;
+          break;
+        }
+      }
+    }
     return {
       qname: name,
       qtype,
       rcode: out.nameError ? 'NXDOMAIN' : 'NOERROR',
       answers: out.answers,
       additional: out.additional,
-      explanation: {
-        summary: out.why.summary,
-        details: out.why.details,
-        ...(out.why.service
-          ? { service: { namespace: out.why.service.namespace, name: out.why.service.name, type: out.why.service.type, headless: out.why.service.headless } }
-          : {}),
-        ...(out.why.pending || out.answers.some((a) => a.data === null) ? { pending: true } : {}),
-      },
+      explanation: new AnswerExplanation(out.why.prose, out.why.service, pending ? true : undefined),
     };
   }
 
+  /**
+   * The Services by the name they answer to, as `snapshot.service(namespace, name)` finds them. A question about a
+   * Service holds that name whole (`base` in findServices), so that one lookup of a part of the question finds the
+   * Service, where the snapshot's index is two Maps deep. About 90 bytes a Service, made on the first question.
+   */
+  private servicesByName(): Map<string, Service> {
+    if (this.byName === undefined) {
+      const map = new Map<string, Service>();
+      // Joined rather than a template, so that each key is one flat string and not a rope of five.
+      for (const svc of this.snapshot.services()) map.set([svc.name, '.', svc.namespace, '.svc.', this.zone, '.'].join(''), svc);
+      this.byName = map;
+    }
+    return this.byName;
+  }
+
+  /** The zone of `name` among the cluster domain and the reverse zones: the longest that holds it. */
   private zoneOf(name: string): string | undefined {
     let best: string | undefined;
-    for (const z of [this.zone, ...REVERSE_ZONES]) {
-      if (labelsUnder(name, z) !== undefined && (best === undefined || z.length > best.length)) best = z;
+    if (this.zone === '' || name === this.zoneApex || name.endsWith(this.zoneSuffix)) best = this.zone;
+    for (const z of REVERSE_ZONES) {
+      if ((name === z.apex || name.endsWith(z.suffix)) && (best === undefined || z.zone.length > best.length)) best = z.zone;
     }
     return best;
   }
 
-  private answer(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
-    const none = { answers: [], additional: [] };
+  private answer(name: string, zone: string, qtype: QueryType): Outcome {
     switch (qtype) {
       case 'A':
       case 'AAAA': {
@@ -276,28 +501,39 @@ export class Resolver {
             answers: [{ name, type: 'TXT', data: `"${DNS_SCHEMA_VERSION}"` }],
             additional: [],
             nameError: false,
-            why: why(`The version of the Kubernetes DNS schema the cluster DNS serves.`),
+            why: because(() => said(`The version of the Kubernetes DNS schema the cluster DNS serves.`)),
           };
         }
-        const r = this.records(name, zone);
+        const r = this.records(name, zone, true);
+        const w = r.why;
         // CoreDNS: an empty NOERROR only where another type has records; NXDOMAIN otherwise.
-        if (r.items.length > 0) return { ...none, nameError: false, why: { ...r.why, summary: `${r.why.summary} It has no TXT records.` } };
-        return { ...none, nameError: true, why: r.nameError ? r.why : why(`${name} holds no records, so a TXT question gets NXDOMAIN.`, r.why.summary) };
+        if (r.items.length > 0) {
+          const prose = (): Prose => {
+            const p = w.prose();
+            return said(`${p.summary} It has no TXT records.`, p.details);
+          };
+          return { answers: [], additional: [], nameError: false, why: because(prose, w.service, w.pending) };
+        }
+        if (r.nameError) return { answers: [], additional: [], nameError: true, why: w };
+        return {
+          answers: [],
+          additional: [],
+          nameError: true,
+          why: because(() => said(`${name} holds no records, so a TXT question gets NXDOMAIN.`, [w.prose().summary])),
+        };
       }
       case 'CNAME': {
         // CoreDNS answers ns.dns.<zone> from its own addresses, A and AAAA only: other types are NODATA there.
-        if (this.isDefaultNs(name, zone)) return { ...none, nameError: false, why: this.nsAddresses().why };
-        const r = this.records(name, zone);
+        if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
+        const r = this.records(name, zone, true);
         const first = r.items[0];
-        if (first && first.host !== null && parseIP(first.host) === undefined) {
+        if (first && first.host !== null && itemFamily(first) === 0) {
           return { answers: [{ name, type: 'CNAME', data: fqdn(first.host) }], additional: [], nameError: false, why: r.why };
         }
-        return { ...none, nameError: r.nameError, why: r.why };
+        return { answers: [], additional: [], nameError: r.nameError, why: r.why };
       }
-      case 'PTR': {
-        const r = this.reverse(name, zone);
-        return { answers: r.records, additional: [], nameError: r.nameError, why: r.why };
-      }
+      case 'PTR':
+        return this.reverse(name, zone);
       case 'SRV':
         return this.srv(name, zone);
       case 'NS':
@@ -309,14 +545,11 @@ export class Resolver {
   }
 
   /** CoreDNS's answer to a type it has no records of: a "fake A lookup" decides NXDOMAIN or NODATA. */
-  private typeless(name: string, zone: string, qtype: QueryType): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private typeless(name: string, zone: string, qtype: QueryType): Outcome {
     const r = this.addresses(name, zone, 'A', 0);
     const w = r.nameError
       ? r.why
-      : {
-          ...r.why,
-          details: [...r.why.details, `The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`],
-        };
+      : withDetails(r.why, () => [`The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`]);
     return { answers: [], additional: [], nameError: r.nameError, why: w };
   }
 
@@ -324,7 +557,7 @@ export class Resolver {
    * CoreDNS's plugin.NS for the apex: one NS record per name of `nsAddresses()`, each address of that name in the
    * additional section.
    */
-  private ns(name: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private ns(name: string): Outcome {
     const ns = this.nsAddresses();
     if (ns.outside) {
       const target = `${DEFAULT_NS_LABELS}.${this.zone}.`;
@@ -339,7 +572,7 @@ export class Resolver {
 
   /** Whether CoreDNS's `isDefaultNS` holds: the name is ns.dns.<zone>, where CoreDNS answers with its own addresses. */
   private isDefaultNs(name: string, zone: string): boolean {
-    return zone === this.zone && name === `${DEFAULT_NS_LABELS}.${zone}.`;
+    return zone === this.zone && name === this.defaultNsName;
   }
 
   /**
@@ -371,42 +604,33 @@ export class Resolver {
           }
         }
       }
-      const names = [...new Set(addresses.map((a) => a.name))];
-      return {
-        addresses,
-        outside: false,
-        why: {
-          ...why(
-            `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
-          ),
-          service: svc,
-        },
+      const prose = (): Prose => {
+        const names = [...new Set(addresses.map((a) => a.name))];
+        return said(
+          `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
+        );
       };
+      return { addresses, outside: false, why: because(prose, svc) };
     }
     if (svc && (svc.source !== undefined || svc.implied !== undefined)) {
       const addresses = this.serviceAddresses(svc, []);
-      const summary = `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`;
-      return {
-        addresses,
-        outside: false,
-        why: {
-          ...why(summary, ...(svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [])),
-          service: svc,
-          pending: svc.clusterIPPending,
-        },
-      };
+      const prose = (): Prose =>
+        said(
+          `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`,
+          svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [],
+        );
+      return { addresses, outside: false, why: because(prose, svc, svc.clusterIPPending) };
     }
-    const summary = svc
-      ? `Service ${ref} has no ready endpoint in ${this.source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`
-      : `${this.source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${this.zone}.`;
-    return {
-      addresses: [],
-      outside: true,
-      why: why(
-        summary,
-        `Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${this.source} does not hold them.`,
-      ),
-    };
+    const source = this.source;
+    const zone = this.zone;
+    const prose = (): Prose =>
+      said(
+        svc
+          ? `Service ${ref} has no ready endpoint in ${source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`
+          : `${source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`,
+        [`Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${source} does not hold them.`],
+      );
+    return { addresses: [], outside: true, why: because(prose) };
   }
 
   /** The addresses of the DNS server's pod: the first ready endpoint of the DNS Service with known addresses, in every slice. */
@@ -425,7 +649,7 @@ export class Resolver {
    * allocated it), or for a headless Service each ready address of `endpoints` under its endpoint name.
    */
   private serviceAddresses(svc: Service, endpoints: readonly Endpoint[]): DnsRecord[] {
-    const base = `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`;
+    const base = `${svc.name}.${svc.namespace}.svc.${this.zone}.`;
     const type = (ip: string): 'A' | 'AAAA' => (parseIP(ip)?.family === 6 ? 'AAAA' : 'A');
     if (svc.headless) {
       return endpoints
@@ -438,307 +662,404 @@ export class Resolver {
 
   /** plugin.A / plugin.AAAA: addresses, with ExternalName CNAMEs followed inside the zone. */
   private addresses(name: string, zone: string, qtype: 'A' | 'AAAA', depth: number): { records: DnsRecord[]; nameError: boolean; why: Why } {
-    const apex = `${zone}.`;
-    if (name === apex) return { records: [], nameError: false, why: why(`${name} is the apex of the zone: it exists and holds no addresses.`) };
+    if (name.length === zone.length + 1 && name === `${zone}.`) {
+      return { records: [], nameError: false, why: because(() => said(`${name} is the apex of the zone: it exists and holds no addresses.`)) };
+    }
     if (this.isDefaultNs(name, zone)) {
       // CoreDNS's isDefaultNS: the addresses of nsAddrs of the family asked, under the name asked.
       const ns = this.nsAddresses();
       return { records: ns.addresses.filter((a) => a.type === qtype).map((a) => ({ ...a, name })), nameError: false, why: ns.why };
     }
-    const r = this.records(name, zone);
+    const r = this.records(name, zone, true);
     const family = qtype === 'A' ? 4 : 6;
     const records: DnsRecord[] = [];
-    const seen = new Set<string>();
-    const details = [...r.why.details];
+    // An address repeated (per port, or by two endpoints) gives one record: one item needs no record of them.
+    const seen = r.items.length > 1 ? new KeySet() : undefined;
+    /** Sentences added to the lookup's details, written when read. */
+    let notes: (() => string)[] | undefined;
+    let allAddresses = true;
     for (const item of r.items) {
-      if (item.host !== null && parseIP(item.host) === undefined) {
+      const host = item.host;
+      const itemFam = itemFamily(item);
+      if (host !== null && itemFam === 0) {
+        allAddresses = false;
         // An ExternalName: a CNAME, followed when the target lies in our zone.
-        const target = fqdn(item.host);
+        const target = fqdn(host);
         if (target === name) continue;
         const cname: DnsRecord = { name, type: 'CNAME', data: target };
         if (depth >= MAX_CNAME_CHAIN) continue;
         const targetZone = this.zoneOf(target);
+        notes ??= [];
         if (targetZone === this.zone) {
           const next = this.addresses(target, targetZone, qtype, depth + 1);
           if (!next.nameError && next.records.length > 0) {
             records.push(cname, ...next.records);
-            details.push(`${target} is in the cluster: ${next.why.summary}`);
+            notes.push(() => `${target} is in the cluster: ${next.why.prose().summary}`);
           } else {
-            details.push(`${target} is in the cluster but has no ${qtype} records, so the CNAME is left out as well.`);
+            notes.push(() => `${target} is in the cluster but has no ${qtype} records, so the CNAME is left out as well.`);
           }
         } else {
           records.push(cname);
-          details.push(`${target} lies outside the cluster: the cluster DNS asks its upstream resolvers for its ${qtype} records.`);
+          notes.push(() => `${target} lies outside the cluster: the cluster DNS asks its upstream resolvers for its ${qtype} records.`);
         }
         continue;
       }
-      if (itemFamily(item) !== family) continue;
-      if (item.host === null) {
-        const key = `pending ${item.pendingKey}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        records.push({ name, type: qtype, data: null });
+      if (itemFam !== family) continue;
+      if (host === null) {
+        if (seen === undefined || seen.add(`pending ${item.pendingKey}`)) records.push({ name, type: qtype, data: null });
         continue;
       }
-      if (seen.has(item.host)) continue;
-      seen.add(item.host);
-      records.push({ name, type: qtype, data: canonicalIP(item.host)! });
+      if (seen !== undefined && !seen.add(host)) continue;
+      records.push({ name, type: qtype, data: itemAddress(host, itemFam) });
     }
-    if (!r.nameError && records.length === 0 && r.items.length > 0 && r.items.every((i) => i.host === null || parseIP(i.host) !== undefined)) {
-      details.push(`There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
+    if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
+      (notes ??= []).push(() => `There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
     }
-    return { records, nameError: r.nameError, why: { ...r.why, details } };
+    const written = notes;
+    const w = written === undefined ? r.why : withDetails(r.why, () => written.map((n) => n()));
+    return { records, nameError: r.nameError, why: w };
   }
 
   /** plugin.SRV: one record per (target, port), weights from the number of candidates, addresses as extras. */
-  private srv(name: string, zone: string): { answers: DnsRecord[]; additional: DnsRecord[]; nameError: boolean; why: Why } {
+  private srv(name: string, zone: string): Outcome {
     if (this.isDefaultNs(name, zone)) return { answers: [], additional: [], nameError: false, why: this.nsAddresses().why };
-    const r = this.records(name, zone);
-    const items = r.items.filter((i) => i.host === null || parseIP(i.host) !== undefined);
-    const details = [...r.why.details];
-    if (items.length < r.items.length) details.push(`The cluster DNS serves no SRV records for ExternalName Services.`);
-    const weight = Math.max(1, Math.floor(100 / Math.max(1, items.length)));
+    const r = this.records(name, zone, false);
+    // ExternalName targets have no SRV records: only addresses (and addresses to be) count.
+    let count = 0;
+    for (const i of r.items) if (i.host === null || itemFamily(i) !== 0) count++;
+    const weight = Math.max(1, Math.floor(100 / Math.max(1, count)));
     const answers: DnsRecord[] = [];
     const additional: DnsRecord[] = [];
-    const seenSrv = new Set<string>();
-    const seenExtra = new Set<string>();
-    for (const item of items) {
-      if (item.port === -1) continue;
-      const key = `${item.target} ${item.port}`;
-      if (!seenSrv.has(key)) {
-        seenSrv.add(key);
-        answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${item.target}` });
-      }
+    // One item repeats nothing: the sets are for several.
+    const several = r.items.length > 1;
+    const seenSrv = several ? new KeySet() : undefined;
+    const seenExtra = several ? new KeySet() : undefined;
+    for (const item of r.items) {
       const fam = itemFamily(item);
-      const extraKey = `${item.target} ${item.host ?? `pending ${item.pendingKey}`}`;
-      if (!seenExtra.has(extraKey) && fam !== 0) {
-        seenExtra.add(extraKey);
-        additional.push({ name: item.target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : canonicalIP(item.host)! });
+      if (item.host !== null && fam === 0) continue;
+      if (item.port === -1) continue;
+      const target = itemTarget(item);
+      if (seenSrv === undefined || seenSrv.add(`${target} ${item.port}`)) {
+        answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${target}` });
+      }
+      if (fam !== 0 && (seenExtra === undefined || seenExtra.add(`${target} ${item.host ?? `pending ${item.pendingKey}`}`))) {
+        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host, fam) });
       }
     }
-    if (!r.nameError && answers.length === 0 && items.length > 0) details.push(`No port is declared here, so there are no SRV records.`);
-    return { answers, additional, nameError: r.nameError, why: { ...r.why, details } };
+    const externalNames = count < r.items.length;
+    const noPorts = !r.nameError && answers.length === 0 && count > 0;
+    const w =
+      externalNames || noPorts
+        ? withDetails(r.why, () => {
+            const more: string[] = [];
+            if (externalNames) more.push(`The cluster DNS serves no SRV records for ExternalName Services.`);
+            if (noPorts) more.push(`No port is declared here, so there are no SRV records.`);
+            return more;
+          })
+        : r.why;
+    return { answers, additional, nameError: r.nameError, why: w };
   }
 
   /** CoreDNS Reverse(): PTR for a service ClusterIP (the first), else for every ready endpoint with that address. */
-  private reverse(name: string, zone: string): { records: DnsRecord[]; nameError: boolean; why: Why } {
+  private reverse(name: string, zone: string): Outcome {
     const ip = zone === this.zone ? undefined : ipFromReverseName(name);
-    if (ip === undefined) {
-      const r = this.records(name, zone);
-      return {
-        records: [],
-        nameError: r.nameError,
-        why: r.nameError ? r.why : { ...r.why, details: [...r.why.details, `It is not a reverse-zone name, so it has no PTR records.`] },
-      };
-    }
-    const svc = this.snapshot.servicesWithClusterIP(ip)[0];
-    if (svc) {
-      return {
-        records: [{ name, type: 'PTR', data: `${serviceFqdn(svc.name, svc.namespace, this.zone)}.` }],
-        nameError: false,
-        why: { ...why(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), service: svc },
-      };
-    }
-    const records: DnsRecord[] = [];
-    const seen = new Set<string>();
-    for (const hit of this.snapshot.endpointsWithIP(ip)) {
-      if (!hit.endpoint.ready || hit.slice.serviceName === undefined) continue;
-      const target = `${endpointFqdn(endpointHostname(hit.endpoint, ip), hit.slice.serviceName, hit.slice.namespace, this.zone)}.`;
-      if (seen.has(target)) continue;
-      seen.add(target);
-      records.push({ name, type: 'PTR', data: target });
-    }
-    if (records.length > 0) {
-      return {
-        records,
-        nameError: false,
-        why: why(`${ip} is a ready endpoint of ${records.length === 1 ? 'a Service' : `${records.length} Services`}; each gives its endpoint name.`),
-      };
-    }
-    const owners = this.snapshot.ownersOf(ip);
-    const details: string[] = [];
-    if (owners.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
-    if (owners.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
-    return { records: [], nameError: true, why: why(`No Service cluster IP or ready endpoint has the address ${ip}.`, ...details) };
-  }
-
-  /** CoreDNS Records(): parse the name under the zone and find what it names. */
-  private records(name: string, zone: string): Lookup {
-    const labels = labelsUnder(name, zone) ?? [];
-    const none = (nameError: boolean, w: Why): Lookup => ({ items: [], nameError, why: w });
-    if (labels.length === 0) return none(false, why(`${name} is the apex of the zone ${zone}.`));
-    const last = labels[labels.length - 1]!;
-    if (labels.length === 1 && (last === 'svc' || last === 'pod')) {
-      return none(false, why(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`));
-    }
-    if (last !== 'svc' && last !== 'pod') {
-      return none(
-        true,
-        why(`Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`, ...malformedHints(labels, zone)),
-      );
-    }
-    if (labels.length > 5) {
-      return none(
-        true,
-        why(
-          `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
-        ),
-      );
-    }
-    if (REVERSE_ZONES.includes(zone)) return none(true, why(`${name} is not an address in the reverse zone ${zone}.`));
-    const ns = labels[labels.length - 2]!;
-    if (!this.snapshot.hasNamespace(ns)) {
-      return none(true, why(`There is no namespace "${ns}" in ${this.source}.`));
-    }
-    const service = labels.length >= 3 ? labels[labels.length - 3]! : '';
-    const extra = labels.slice(0, labels.length - 3);
-    return last === 'pod' ? this.findPods(ns, service) : this.findServices(ns, service, extra);
-  }
-
-  private findPods(ns: string, podName: string): Lookup {
-    if (this.podRecords === 'disabled') {
-      return {
-        items: [],
-        nameError: true,
-        why: why(`Pod records (<a-b-c-d>.<namespace>.pod.${this.zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`),
-      };
-    }
-    if (podName === '')
-      return { items: [], nameError: false, why: why(`${ns}.pod.${this.zone}. is a namespace's pod domain: it exists and holds no records.`) };
-    const ipText = undashIP(podName);
-    const parsed = parseIP(ipText);
-    const target = `${podName}.${podDomain(ns, this.zone)}.`;
-    if (this.podRecords === 'insecure') {
-      if (!parsed) return { items: [], nameError: true, why: why(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`) };
-      return {
-        items: [{ host: parsed.text, family: parsed.family, port: 0, target }],
-        nameError: false,
-        why: why(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`),
-      };
-    }
-    // Verified: a live, non-terminal pod in that namespace whose primary IP is exactly this text.
-    const pods = this.snapshot
-      .podsWithIP(ipText)
-      .filter((p) => p.ips[0] === ipText && p.namespace === ns && !p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.phase !== 'Unknown');
-    if (pods.length === 0) {
-      const anywhere = this.snapshot.podsWithIP(ipText);
-      const details =
-        anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
-      return {
-        items: [],
-        nameError: true,
-        why: why(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, ...details),
-      };
-    }
+    if (ip !== undefined) return this.pointer(name, ip);
+    const r = this.records(name, zone, true);
     return {
-      items: [{ host: ipText, family: parsed!.family, port: 0, target }],
-      nameError: false,
-      why: why(`Pod ${ns}/${pods[0]!.name} has the IP ${ipText} ("pods verified" checks that it exists).`),
+      answers: [],
+      additional: [],
+      nameError: r.nameError,
+      why: r.nameError ? r.why : withDetails(r.why, () => [`It is not a reverse-zone name, so it has no PTR records.`]),
     };
   }
 
-  private findServices(ns: string, serviceName: string, extra: string[]): Lookup {
-    if (serviceName === '') {
-      return {
-        items: [],
-        nameError: false,
-        why: why(`${serviceDomain(ns, this.zone)}. is the domain of namespace ${ns}: it exists and holds no records of its own.`),
-      };
-    }
-    const svc = this.snapshot.service(ns, serviceName);
-    if (!svc) {
-      return { items: [], nameError: true, why: why(`Namespace ${ns} has no Service "${serviceName}" in ${this.source}.`) };
-    }
-    const q: ServiceQuery = {
-      svc,
-      endpoint: extra.length === 1 ? extra[0]! : '',
-      port: extra.length === 2 ? stripUnderscore(extra[0]!) : '',
-      proto: extra.length === 2 ? stripUnderscore(extra[1]!) : '',
-      ref: `Service ${svc.namespace}/${svc.name}`,
-      base: `${serviceFqdn(svc.name, svc.namespace, this.zone)}.`,
-    };
-    if (svc.type === 'ExternalName') return externalNameLookup(q);
-    if (svc.headless || q.endpoint !== '') return this.endpointLookup(q);
-    return this.clusterIPLookup(q);
-  }
-
-  /** A headless Service's name, or an endpoint's name under any Service: one record per ready endpoint address. */
-  private endpointLookup({ svc, endpoint, port, proto, ref, base }: ServiceQuery): Lookup {
-    const items: Item[] = [];
-    let ready = 0;
-    let notReady = 0;
-    let pendingEndpoints = false;
-    for (const slice of this.snapshot.slicesOf(svc.namespace, svc.name)) {
-      if (slice.addressType === 'FQDN') continue;
-      const ports = slice.ports.length > 0 ? slice.ports : [{ name: '', port: -1, protocol: '' as const }];
-      for (const ep of slice.endpoints) {
-        if (!ep.ready) {
-          notReady += Math.max(1, ep.addresses.length);
-          continue;
-        }
-        const addresses: (string | null)[] = ep.pending ? Array.from({ length: ep.pending.replicas }, () => null) : [...ep.addresses];
-        for (const [replica, address] of addresses.entries()) {
-          const host = address === null ? ep.hostname : endpointHostname(ep, address);
-          if (endpoint !== '' && host !== endpoint) continue;
-          if (address === null) pendingEndpoints = true;
-          ready++;
-          for (const p of ports) {
-            if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
-            const family = slice.addressType === 'IPv6' ? 6 : 4;
-            items.push({
-              host: address,
-              family,
-              port: p.port ?? -1,
-              target: host === undefined ? base : `${host}.${base}`,
-              ...(address === null ? { pendingKey: `${ep.targetRef?.name ?? ''}/${replica}/${family}` } : {}),
-            });
-          }
+  /**
+   * The PTR records of `name`, the reverse-zone name of `ip` (canonical). `owners`, when given, is what the snapshot's
+   * ownersOf(ip) gives: its cluster IPs and endpoints are those the snapshot would be asked for, in the same order.
+   */
+  private pointer(name: string, ip: string, owners?: readonly IpOwner[]): Outcome {
+    let svc: Service | undefined;
+    if (owners === undefined) svc = this.snapshot.servicesWithClusterIP(ip)[0];
+    else {
+      for (const o of owners) {
+        if (o.kind === 'ClusterIP') {
+          svc = o.service;
+          break;
         }
       }
     }
-    const kind = svc.headless ? `headless ${ref}` : ref;
-    const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
-    if (items.length === 0) {
-      const summary =
-        endpoint !== ''
-          ? `${kind} has no ready endpoint named "${endpoint}".`
-          : ready > 0
-            ? `${kind} has no port "${port}" with protocol "${proto}".`
-            : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
-      const details: string[] = [];
-      if (notReady > 0)
-        details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
-      if (endpoint !== '') details.push(...this.endpointNames(svc));
-      if (port !== '' || proto !== '') details.push(portList(svc));
-      return { items: [], nameError: true, why: { ...why(summary, ...details), service: svc } };
+    if (svc) {
+      return {
+        answers: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
+        additional: [],
+        nameError: false,
+        why: because(() => said(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), svc),
+      };
     }
-    const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
-    const details = pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : [];
-    return { items, nameError: false, why: { ...why(summary, ...details), service: svc, pending: pendingEndpoints } };
+    const records: DnsRecord[] = [];
+    const hits: readonly { readonly slice: EndpointSlice; readonly endpoint: Endpoint }[] =
+      owners === undefined ? this.snapshot.endpointsWithIP(ip) : owners.filter((o) => o.kind === 'Endpoint');
+    const seen = hits.length > 1 ? new KeySet() : undefined;
+    for (const hit of hits) {
+      if (!hit.endpoint.ready || hit.slice.serviceName === undefined) continue;
+      const target = `${endpointHostname(hit.endpoint, ip)}.${hit.slice.serviceName}.${hit.slice.namespace}.svc.${this.zone}.`;
+      if (seen !== undefined && !seen.add(target)) continue;
+      records.push({ name, type: 'PTR', data: target });
+    }
+    if (records.length > 0) {
+      const n = records.length;
+      return {
+        answers: records,
+        additional: [],
+        nameError: false,
+        why: because(() => said(`${ip} is a ready endpoint of ${n === 1 ? 'a Service' : `${n} Services`}; each gives its endpoint name.`)),
+      };
+    }
+    const prose = (): Prose => {
+      const found = owners ?? this.snapshot.ownersOf(ip);
+      const details: string[] = [];
+      if (found.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
+      if (found.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
+      return said(`No Service cluster IP or ready endpoint has the address ${ip}.`, details);
+    };
+    return { answers: [], additional: [], nameError: true, why: because(prose) };
   }
 
-  /** A Service with a cluster IP: the IP, for each port that matches. */
-  private clusterIPLookup({ svc, port, proto, ref, base }: ServiceQuery): Lookup {
+  /**
+   * CoreDNS Records(): parse the name under the zone and find what it names. `anyPort`: the caller reads no ports, so
+   * where every port matches one item per address will do. `name` lies in `zone` (as `zoneOf` chose it).
+   */
+  private records(name: string, zone: string, anyPort: boolean): Lookup {
+    // The labels before the zone are read in place: their number, and where the last five begin (after the dots
+    // at d1, the last, to d4; -1 where there are fewer), as labelsUnder(name, zone) would list them.
+    const end = zone === '' ? name.length - 1 : name.length - zone.length - 2;
+    if (zone === '' ? name === '.' : end < 0) return { items: [], nameError: false, why: because(() => said(`${name} is the apex of the zone ${zone}.`)) };
+    let count = 1;
+    let d1 = -1;
+    let d2 = -1;
+    let d3 = -1;
+    let d4 = -1;
+    for (let i = 0; i < end; i++) {
+      if (name.charCodeAt(i) !== 0x2e) continue;
+      count++;
+      d4 = d3;
+      d3 = d2;
+      d2 = d1;
+      d1 = i;
+    }
+    const lastLength = end - d1 - 1;
+    const last = lastLength !== 3 ? '' : name.startsWith('svc', d1 + 1) ? 'svc' : name.startsWith('pod', d1 + 1) ? 'pod' : '';
+    if (count === 1 && last !== '') {
+      const prose = (): Prose => said(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`);
+      return { items: [], nameError: false, why: because(prose) };
+    }
+    if (last === '') {
+      const prose = (): Prose =>
+        said(
+          `Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`,
+          malformedHints(labelsUnder(name, zone)!, zone),
+        );
+      return { items: [], nameError: true, why: because(prose) };
+    }
+    if (count > 5) {
+      const prose = (): Prose =>
+        said(
+          `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
+        );
+      return { items: [], nameError: true, why: because(prose) };
+    }
+    if (zone === REVERSE_ZONES[0]!.zone || zone === REVERSE_ZONES[1]!.zone) {
+      return { items: [], nameError: true, why: because(() => said(`${name} is not an address in the reverse zone ${zone}.`)) };
+    }
+    const ns = name.slice(d2 + 1, d1);
+    if (!this.snapshot.hasNamespace(ns)) {
+      const source = this.source;
+      return { items: [], nameError: true, why: because(() => said(`There is no namespace "${ns}" in ${source}.`)) };
+    }
+    if (count === 2) return last === 'pod' ? this.findPods(ns, '', '') : this.findServices(ns, '', '', '', '', '', anyPort);
+    // The name from the third label from the end on, `<service>.<namespace>.svc.<zone>.`: the Service's own name
+    // (written out for the root zone, where `${service}.${ns}.svc.${zone}.` ends in two dots).
+    const service = name.slice(d3 + 1, d2);
+    const base = zone === '' ? `${service}.${ns}.${last}..` : d3 < 0 ? name : name.slice(d3 + 1);
+    if (last === 'pod') return this.findPods(ns, service, base);
+    const endpoint = count === 4 ? name.slice(0, d3) : '';
+    const port = count === 5 ? stripUnderscore(name.slice(0, d4)) : '';
+    const proto = count === 5 ? stripUnderscore(name.slice(d4 + 1, d3)) : '';
+    return this.findServices(ns, service, endpoint, port, proto, base, anyPort);
+  }
+
+  /** The pod named `podName` in `ns`; `target` is the whole name (`<podName>.<ns>.pod.<zone>.`). */
+  private findPods(ns: string, podName: string, target: string): Lookup {
+    const zone = this.zone;
+    if (this.podRecords === 'disabled') {
+      const prose = (): Prose =>
+        said(`Pod records (<a-b-c-d>.<namespace>.pod.${zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`);
+      return { items: [], nameError: true, why: because(prose) };
+    }
+    if (podName === '') {
+      return { items: [], nameError: false, why: because(() => said(`${ns}.pod.${zone}. is a namespace's pod domain: it exists and holds no records.`)) };
+    }
+    const ipText = undashIP(podName);
+    const parsed = parseIP(ipText);
+    if (this.podRecords === 'insecure') {
+      if (!parsed) {
+        const prose = (): Prose => said(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`);
+        return { items: [], nameError: true, why: because(prose) };
+      }
+      return {
+        items: [item(parsed.text, parsed.family, 0, target)],
+        nameError: false,
+        why: because(() => said(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`)),
+      };
+    }
+    // Verified: a live, non-terminal pod in that namespace whose primary IP is exactly this text.
+    let pod: Pod | undefined;
+    for (const p of this.snapshot.podsWithIP(ipText)) {
+      if (p.ips[0] === ipText && p.namespace === ns && !p.terminating && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.phase !== 'Unknown') {
+        pod = p;
+        break;
+      }
+    }
+    if (pod === undefined) {
+      const prose = (): Prose => {
+        const anywhere = this.snapshot.podsWithIP(ipText);
+        const details =
+          anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
+        return said(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, details);
+      };
+      return { items: [], nameError: true, why: because(prose) };
+    }
+    const found = pod;
+    return {
+      items: [item(ipText, parsed!.family, 0, target)],
+      nameError: false,
+      why: because(() => said(`Pod ${ns}/${found.name} has the IP ${ipText} ("pods verified" checks that it exists).`)),
+    };
+  }
+
+  /**
+   * The Service `serviceName` of `ns`, asked as `[_<port>._<proto>.|<endpoint>.]<service>.<namespace>.svc.<zone>.`;
+   * `base` is the Service's own name, `<service>.<namespace>.svc.<zone>.`.
+   *
+   * Longer than 80 lines: it is on the hot path of every Service question, and keeping the three kinds of answer
+   * (ExternalName, endpoints, cluster IP) in one body avoids a query object per question (`npm run bench -- --only=resolve`).
+   */
+  private findServices(ns: string, serviceName: string, endpoint: string, port: string, proto: string, base: string, anyPort: boolean): Lookup {
+    if (serviceName === '') {
+      const zone = this.zone;
+      return {
+        items: [],
+        nameError: false,
+        why: because(() => said(`${ns}.svc.${zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`)),
+      };
+    }
+    const svc = this.servicesByName().get(base);
+    if (!svc) {
+      const source = this.source;
+      return { items: [], nameError: true, why: because(() => said(`Namespace ${ns} has no Service "${serviceName}" in ${source}.`)) };
+    }
+
+    if (svc.type === 'ExternalName') {
+      const external = svc.externalName;
+      const summary = (): string => `Service ${svc.namespace}/${svc.name} is an ExternalName for ${external ?? '(nothing)'}.`;
+      if (endpoint !== '' || port !== '' || proto !== '') {
+        const prose = (): Prose => said(summary(), [`ExternalName Services have no endpoint or port names below them.`]);
+        return { items: [], nameError: true, why: because(prose, svc) };
+      }
+      if (!external || parseIP(external) !== undefined) {
+        const prose = (): Prose =>
+          said(summary(), [
+            `Its externalName ${external ? `"${external}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
+          ]);
+        return { items: [], nameError: true, why: because(prose, svc) };
+      }
+      return { items: [item(external, 0, 0, base)], nameError: false, why: because(() => said(summary()), svc) };
+    }
+
+    // Every port matches when the name asks for none: for a caller that reads no ports, one item per address then
+    // does, with the port of a Service or slice that declares none (-1), and the ports are not read.
+    const onePort = anyPort && port === '' && proto === '';
+    if (svc.headless || endpoint !== '') {
+      const items: Item[] = [];
+      let ready = 0;
+      let notReady = 0;
+      let pendingEndpoints = false;
+      for (const slice of this.snapshot.slicesOf(ns, serviceName)) {
+        if (slice.addressType === 'FQDN') continue;
+        const ports = onePort || slice.ports.length === 0 ? NO_ENDPOINT_PORTS : slice.ports;
+        const family = slice.addressType === 'IPv6' ? 6 : 4;
+        for (const ep of slice.endpoints) {
+          if (!ep.ready) {
+            notReady += Math.max(1, ep.addresses.length);
+            continue;
+          }
+          const replicas = ep.pending ? ep.pending.replicas : ep.addresses.length;
+          for (let replica = 0; replica < replicas; replica++) {
+            const address = ep.pending ? null : ep.addresses[replica]!;
+            if (endpoint !== '' && !(address === null ? ep.hostname === endpoint : hasEndpointLabel(ep, address, endpoint))) continue;
+            if (address === null) pendingEndpoints = true;
+            ready++;
+            for (const p of ports) {
+              if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
+              const pendingKey = address === null ? `${ep.targetRef?.name ?? ''}/${replica}/${family}` : undefined;
+              items.push(item(address, family, p.port ?? -1, base, ep, pendingKey));
+              if (onePort) break;
+            }
+          }
+        }
+      }
+      if (items.length === 0) {
+        const prose = (): Prose => {
+          const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
+          const summary =
+            endpoint !== ''
+              ? `${kind} has no ready endpoint named "${endpoint}".`
+              : ready > 0
+                ? `${kind} has no port "${port}" with protocol "${proto}".`
+                : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
+          const details: string[] = [];
+          if (notReady > 0)
+            details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
+          if (endpoint !== '') details.push(...this.endpointNames(svc));
+          if (port !== '' || proto !== '') details.push(portList(svc));
+          return said(summary, details);
+        };
+        return { items: [], nameError: true, why: because(prose, svc) };
+      }
+      const prose = (): Prose => {
+        const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
+        const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
+        const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
+        return said(summary, pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : []);
+      };
+      return { items, nameError: false, why: because(prose, svc, pendingEndpoints) };
+    }
+
     const items: Item[] = [];
     let matched = false;
-    const ports = svc.ports.length > 0 ? svc.ports : [{ name: '', port: -1, protocol: '', targetPort: -1 }];
+    const ports = onePort || svc.ports.length === 0 ? NO_SERVICE_PORTS : svc.ports;
     for (const p of ports) {
       if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
       matched = true;
       if (svc.clusterIPPending) {
-        for (const f of svc.ipFamilies) items.push({ host: null, family: f === 'IPv6' ? 6 : 4, port: p.port, target: base, pendingKey: f });
+        for (const f of svc.ipFamilies) items.push(item(null, f === 'IPv6' ? 6 : 4, p.port, base, undefined, f));
       }
-      for (const ip of svc.clusterIPs) items.push({ host: ip, family: 0, port: p.port, target: base });
+      for (const ip of svc.clusterIPs) items.push(item(ip, 0, p.port, base));
+      if (onePort) break;
     }
     if (!matched) {
-      return { items: [], nameError: true, why: { ...why(`${ref} has no port "${port}" with protocol "${proto}".`, portList(svc)), service: svc } };
+      const prose = (): Prose => said(`Service ${svc.namespace}/${svc.name} has no port "${port}" with protocol "${proto}".`, [portList(svc)]);
+      return { items: [], nameError: true, why: because(prose, svc) };
     }
-    const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
-    const details = [portList(svc)];
-    const ready = this.readyEndpoints(svc);
-    if (ready !== undefined)
-      details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
-    return { items, nameError: false, why: { ...why(`${ref} (${svc.type}, ${ips}).`, ...details), service: svc, pending: svc.clusterIPPending } };
+    const prose = (): Prose => {
+      const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
+      const details = [portList(svc)];
+      const ready = this.readyEndpoints(svc);
+      if (ready !== undefined)
+        details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
+      return said(`Service ${svc.namespace}/${svc.name} (${svc.type}, ${ips}).`, details);
+    };
+    return { items, nameError: false, why: because(prose, svc, svc.clusterIPPending) };
   }
 
   private readyEndpoints(svc: Service): number | undefined {
@@ -770,43 +1091,36 @@ export function endpointHostname(endpoint: Endpoint, address: string): string {
   return address.includes(':') && dashed.endsWith('-') ? `${dashed}0` : dashed;
 }
 
+/** Whether `endpointHostname(endpoint, address)` is `label`, told without writing the label. */
+function hasEndpointLabel(endpoint: Endpoint, address: string, label: string): boolean {
+  if (endpoint.hostname) return endpoint.hostname === label;
+  const n = address.length;
+  const lastChar = address.charCodeAt(n - 1);
+  // The dashed address, and a 0 after an IPv6 address ending in "::" (its dashed form would end in a dash).
+  const zero = (lastChar === 0x2e || lastChar === 0x3a) && address.includes(':') ? 1 : 0;
+  if (label.length !== n + zero) return false;
+  for (let i = 0; i < n; i++) {
+    const c = address.charCodeAt(i);
+    if (label.charCodeAt(i) !== (c === 0x2e || c === 0x3a ? 0x2d : c)) return false;
+  }
+  return zero === 0 || label.charCodeAt(n) === 0x30;
+}
+
 function matchPortAndProtocol(aPort: string, bPort: string, aProto: string, bProto: string): boolean {
-  return (aPort === '' || aPort === bPort.toLowerCase()) && (aProto === '' || aProto === bProto.toLowerCase());
+  return (aPort === '' || isLowerCaseOf(aPort, bPort)) && (aProto === '' || isLowerCaseOf(aProto, bProto));
 }
 
-/** What a name below a Service asks: the Service, the endpoint or `_port._proto` written, its name and FQDN. */
-interface ServiceQuery {
-  readonly svc: Service;
-  /** The endpoint label (`<endpoint>.<service>…`), or ''. */
-  readonly endpoint: string;
-  /** The SRV port and protocol labels without their underscore, or ''. */
-  readonly port: string;
-  readonly proto: string;
-  /** `Service <namespace>/<name>`, as explanations name it. */
-  readonly ref: string;
-  /** The Service's FQDN with its trailing dot. */
-  readonly base: string;
-}
-
-/** An ExternalName Service: a CNAME to its target, and nothing below it. */
-function externalNameLookup({ svc, endpoint, port, proto, ref, base }: ServiceQuery): Lookup {
-  const w: Why = { ...why(`${ref} is an ExternalName for ${svc.externalName ?? '(nothing)'}.`), service: svc };
-  if (endpoint !== '' || port !== '' || proto !== '') {
-    return { items: [], nameError: true, why: { ...w, details: [`ExternalName Services have no endpoint or port names below them.`] } };
+/** Whether `text.toLowerCase() === lower`, told without a new string when `text` is ASCII ("TCP" and "tcp"). */
+function isLowerCaseOf(lower: string, text: string): boolean {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    // Lower-casing ASCII maps each letter alone: a difference before any other character is a difference.
+    if (c > 0x7f) return text.toLowerCase() === lower;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
   }
-  if (!svc.externalName || parseIP(svc.externalName) !== undefined) {
-    return {
-      items: [],
-      nameError: true,
-      why: {
-        ...w,
-        details: [
-          `Its externalName ${svc.externalName ? `"${svc.externalName}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
-        ],
-      },
-    };
-  }
-  return { items: [{ host: svc.externalName, family: 0, port: 0, target: base }], nameError: false, why: w };
+  return n === lower.length;
 }
 
 function stripUnderscore(label: string): string {
@@ -833,28 +1147,72 @@ function malformedHints(labels: string[], zone: string): string[] {
   return hints;
 }
 
-function describeOwner(owner: IpOwner): OwnerSummary {
+/** What an IP belongs to, as an explanation lists it; the text is written when read. */
+class Owner implements OwnerSummary {
+  readonly kind: IpOwner['kind'];
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly #owner: IpOwner;
+  #text: string | undefined;
+
+  constructor(owner: IpOwner) {
+    this.kind = owner.kind;
+    switch (owner.kind) {
+      case 'ClusterIP':
+      case 'ExternalIP':
+      case 'LoadBalancerIngress':
+        this.namespace = owner.service.namespace;
+        this.name = owner.service.name;
+        break;
+      case 'Pod':
+        this.namespace = owner.pod.namespace;
+        this.name = owner.pod.name;
+        break;
+      case 'Node':
+        this.namespace = undefined;
+        this.name = owner.node.name;
+        break;
+      case 'Endpoint':
+        this.namespace = owner.slice.namespace;
+        this.name = owner.slice.serviceName ?? '(no Service)';
+        break;
+    }
+    this.#owner = owner;
+    this.#text = undefined;
+  }
+
+  get text(): string {
+    this.#text ??= ownerText(this.#owner);
+    return this.#text;
+  }
+
+  toJSON(): OwnerSummary {
+    return { kind: this.kind, namespace: this.namespace, name: this.name, text: this.text };
+  }
+}
+
+function ownerText(owner: IpOwner): string {
   switch (owner.kind) {
     case 'ClusterIP':
     case 'ExternalIP':
     case 'LoadBalancerIngress': {
       const s = owner.service;
       const what = owner.kind === 'ClusterIP' ? 'the cluster IP' : owner.kind === 'ExternalIP' ? 'an external IP' : 'the load-balancer address';
-      return { kind: owner.kind, namespace: s.namespace, name: s.name, text: `${what} of Service ${s.namespace}/${s.name}` };
+      return `${what} of Service ${s.namespace}/${s.name}`;
     }
     case 'Pod': {
       const p = owner.pod;
       const state = [p.phase, p.ready ? 'ready' : 'not ready', p.nodeName ? `on node ${p.nodeName}` : undefined, p.hostNetwork ? 'host network' : undefined]
         .filter(Boolean)
         .join(', ');
-      return { kind: 'Pod', namespace: p.namespace, name: p.name, text: `pod ${p.namespace}/${p.name} (${state})` };
+      return `pod ${p.namespace}/${p.name} (${state})`;
     }
     case 'Node':
-      return { kind: 'Node', name: owner.node.name, text: `node ${owner.node.name} (${owner.addressType})` };
+      return `node ${owner.node.name} (${owner.addressType})`;
     case 'Endpoint': {
       const svc = owner.slice.serviceName ?? '(no Service)';
       const state = owner.endpoint.ready ? 'ready' : owner.endpoint.terminating ? 'terminating' : 'not ready';
-      return { kind: 'Endpoint', namespace: owner.slice.namespace, name: svc, text: `a ${state} endpoint of Service ${owner.slice.namespace}/${svc}` };
+      return `a ${state} endpoint of Service ${owner.slice.namespace}/${svc}`;
     }
   }
 }

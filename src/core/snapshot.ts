@@ -421,11 +421,27 @@ export class ClusterSnapshot {
 
   /** Pods whose pod IPs include `ip` (canonical text). Host-network pods share their node's IP. */
   podsWithIP(ip: string): readonly Pod[] {
-    const found = this.podByIP.find(hashKey(ip), (p) => this.podList[p]!.ips.includes(ip));
-    if (found === undefined) return EMPTY;
+    // As PositionTable.find, without its lists: most addresses have one pod, found once.
+    const { slots, mask, tagMask, positionMask } = this.podByIP;
+    const list = this.podList;
+    const hash = hashKey(ip);
+    const tag = hash & tagMask;
+    let first = -1;
+    let more: number[] | undefined;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i]!;
+      if (slot === 0) break;
+      if ((slot & tagMask) !== tag) continue;
+      const p = (slot & positionMask) - 1;
+      if (p === first || !list[p]!.ips.includes(ip)) continue;
+      if (first < 0) first = p;
+      else if (!(more ??= [first]).includes(p)) more.push(p);
+    }
+    if (first < 0) return EMPTY;
+    if (more === undefined) return [list[first]!];
     const out: Pod[] = [];
-    for (const p of found) {
-      const pod = this.podList[p]!;
+    for (const p of inOrder(more)) {
+      const pod = list[p]!;
       if (!out.includes(pod)) out.push(pod);
     }
     return out;
@@ -465,7 +481,7 @@ export class ClusterSnapshot {
     for (const node of all(this.nodeIPs.get(ip))) {
       for (const a of node.addresses) if (canonicalIP(a.address) === ip) owners.push({ kind: 'Node', node, addressType: a.type });
     }
-    for (const hit of this.endpointsWithIP(ip)) owners.push({ kind: 'Endpoint', ...hit });
+    for (const hit of this.endpointsWithIP(ip)) owners.push({ kind: 'Endpoint', slice: hit.slice, endpoint: hit.endpoint, service: hit.service });
     return owners;
   }
 }
