@@ -3,6 +3,7 @@
  * verdict lists the ones that may apply to it and is never "allowed" on their account (they can deny what
  * NetworkPolicies allow, or allow what they deny).
  */
+import { groupOf } from '../references/kinds';
 
 export interface OtherPolicyKind {
   /** The API group, as in `apiVersion` before the slash. */
@@ -28,11 +29,6 @@ export const OTHER_POLICY_KINDS: readonly OtherPolicyKind[] = [
 ];
 
 const BY_KEY = new Map(OTHER_POLICY_KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
-
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** The row for an object's `apiVersion` and `kind`, or undefined when it is not a policy kind NetLens leaves aside. */
 export function otherPolicyKind(apiVersion: string, kind: string): OtherPolicyKind | undefined {

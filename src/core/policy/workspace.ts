@@ -5,7 +5,8 @@
  */
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from '../manifests';
 import type { NetworkPolicy, OtherPolicy } from '../model';
-import { groupOf, isNetworkPolicy, otherPolicyKind } from './kinds';
+import { groupOf } from '../references/kinds';
+import { isNetworkPolicy, otherPolicyKind } from './kinds';
 import { reduceNetworkPolicy, reduceOtherPolicy } from './reduce';
 
 export interface WorkspacePolicies {
