@@ -14,7 +14,7 @@ import type { ParsedManifest } from '../core/manifests';
 import { DEFAULT_ZONE } from '../core/names';
 import { type PodRecordsMode, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
-import { analyzeBuilds, type Build, renderedBuild } from '../render/builds';
+import { analyzeBuilds, type Build, renderedAs, renderedBuild } from '../render/builds';
 import { discover, type RenderTarget } from '../render/discover';
 import { Renderer, type RenderSettings } from '../render/renderer';
 import type { RenderResult } from '../render/result';
@@ -138,10 +138,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
       endColumn: f.place.endColumn,
       code: f.finding.code,
       severity: f.finding.severity,
-      message:
-        f.finding.message +
-        (f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '') +
-        renderedBy(f.builds, labels),
+      message: f.finding.message + renderedAs(f) + renderedBy(f.builds, labels),
     }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)));
   const report = { findings: located, files: loaded.manifests.map((m) => m.uri), renders: renders.filter((r) => r.text !== '').length };

@@ -52,8 +52,24 @@ export interface Occurrence {
   readonly unrenamable?: string;
 }
 
+/**
+ * What each reference reaches, per resolver: find references, rename and every code lens of a file ask it of every
+ * reference of the workspace, and a resolver (a model) and the references of an unchanged text stay the same objects.
+ */
+const reached = new WeakMap<Resolver, WeakMap<Reference, ServiceKey | null>>();
+
 /** The Service a reference reaches, from one resolver (the first source that knows it). */
 export function serviceOf(ref: Reference, resolver: Resolver): ServiceKey | undefined {
+  let known = reached.get(resolver);
+  if (!known) reached.set(resolver, (known = new WeakMap()));
+  const cached = known.get(ref);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = findServiceOf(ref, resolver);
+  known.set(ref, found ?? null);
+  return found;
+}
+
+function findServiceOf(ref: Reference, resolver: Resolver): ServiceKey | undefined {
   if (ref.local) return undefined;
   if (ref.kind === 'service') {
     const namespace = ref.serviceNamespace ?? ref.namespace;

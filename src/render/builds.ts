@@ -91,6 +91,11 @@ export interface BuildFinding {
   readonly fixes: readonly SourceFix[];
 }
 
+/** ` (rendered as "…")` for a finding in text a template expression computed; else nothing. */
+export function renderedAs(f: Pick<BuildFinding, 'rendered' | 'place'>): string {
+  return f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '';
+}
+
 export interface SourceFix {
   readonly title: string;
   readonly edits: readonly { readonly file: string; readonly start: number; readonly end: number; readonly newText: string }[];

@@ -23,7 +23,7 @@ import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { ModelInfo, NamespaceView } from '../protocol/requests';
-import type { Build, BuildOptions } from '../render/builds';
+import { type Build, type BuildOptions, renderedAs } from '../render/builds';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
 import type { NavigationSource } from './navigation';
@@ -195,6 +195,7 @@ export class NetLensServer {
     for (const [uri, text] of changes) {
       this.changedDuringLoad?.add(uri);
       if (text === undefined) {
+        this.scanned.delete(uri);
         if (!this.disk.delete(uri)) continue;
       } else {
         if (this.disk.get(uri)?.text === text) continue;
@@ -514,7 +515,7 @@ export class NetLensServer {
     for (const f of this.rendered?.findings.get(uri) ?? []) {
       const severity = this.settings.severities[f.finding.code];
       if (severity === 'off') continue;
-      const rendered = f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '';
+      const rendered = renderedAs(f);
       const builds = f.builds.length > 0 ? ` [rendered by ${f.builds.join('; ')}]` : '';
       out.push(
         toDiagnostic(doc, {
