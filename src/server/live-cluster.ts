@@ -35,16 +35,20 @@ export interface LiveStart {
  * they are most of the server's code, and `initialize` is answered before anything needs them. (A `require` in a
  * function: the bundler keeps the module in the bundle and runs it on this first call.)
  */
-export function clusterModules(): typeof import('../cluster/live-model') &
+type ClusterModules = typeof import('../cluster/live-model') &
   typeof import('../cluster/kubeconfig') &
   typeof import('../cluster/objects') &
-  typeof import('../cluster/api') {
-  return {
+  typeof import('../cluster/api');
+let cluster: ClusterModules | undefined;
+
+export function clusterModules(): ClusterModules {
+  cluster ??= {
     ...(require('../cluster/live-model') as typeof import('../cluster/live-model')),
     ...(require('../cluster/kubeconfig') as typeof import('../cluster/kubeconfig')),
     ...(require('../cluster/objects') as typeof import('../cluster/objects')),
     ...(require('../cluster/api') as typeof import('../cluster/api')),
   };
+  return cluster;
 }
 
 export class LiveCluster {
