@@ -8,7 +8,7 @@ import type { ApiClient } from './api';
 import { ApiError } from './api';
 
 export interface LiveObjectRef {
-  readonly kind: 'Namespace' | 'Service' | 'Pod';
+  readonly kind: 'Namespace' | 'Service' | 'Pod' | 'NetworkPolicy';
   readonly namespace?: string;
   readonly name: string;
 }
@@ -19,6 +19,7 @@ export function objectPath(ref: LiveObjectRef): string {
   if (ref.kind === 'Namespace') return `/api/v1/namespaces/${name}`;
   if (!ref.namespace) throw new Error(`A ${ref.kind} needs a namespace.`);
   const ns = encodeURIComponent(ref.namespace);
+  if (ref.kind === 'NetworkPolicy') return `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies/${name}`;
   return `/api/v1/namespaces/${ns}/${ref.kind === 'Service' ? 'services' : 'pods'}/${name}`;
 }
 

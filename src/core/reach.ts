@@ -9,9 +9,11 @@
  * - reference.ts: the verdict on one reference, in the check sources that resolve it (what a hover shows);
  * - text.ts: the sentences, shared by hovers, diagnostics and `netlens reach`;
  * - findings.ts: the diagnostics NL017 to NL021 and their quick fixes;
- * - matrix.ts: the workload × workload table of `netlens reach --matrix`.
+ * - matrix.ts: the workload × workload table of `netlens reach --matrix`;
+ * - clients.ts: who talks to whom, for the map and the tree.
  */
 
+export { type Connection, connections, type PlacedReference, podsRunning } from './reach/clients';
 export { checkPolicies } from './reach/findings';
 export { type DnsReach, judge, judgeDns, type Reach, type ReachPath } from './reach/judge';
 export { type Matrix, reachMatrix, servedPorts } from './reach/matrix';

@@ -80,7 +80,9 @@ export function registerCommands(deps: CommandDeps): void {
           ? { kind: 'Pod' as const, namespace: node.pod.namespace, name: node.pod.name }
           : node.kind === 'namespace'
             ? { kind: 'Namespace' as const, name: node.name }
-            : undefined;
+            : node.kind === 'policy'
+              ? { kind: 'NetworkPolicy' as const, namespace: node.namespace, name: node.name }
+              : undefined;
     return ref ? objects.open(ref) : undefined;
   });
   register('netlens.copyFqdn', (node: Node) => copy(copyValue(node, 'fqdn')));

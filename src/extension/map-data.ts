@@ -5,8 +5,8 @@
  */
 import { totalEndpoints } from '../core/endpoints';
 import { groupId, namespaceId, podId, podsId, serviceId } from '../protocol/ids';
-import type { ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
-import type { MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode } from '../protocol/webview';
+import type { ClientView, ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
+import type { MapConnection, MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode, MapVerdict } from '../protocol/webview';
 
 export interface MapBounds {
   /** Pods drawn one by one, at most. Beyond, the largest namespaces draw each Service's pods as one node. */
@@ -92,6 +92,7 @@ export function buildMapGraph(views: readonly NamespaceView[], options: MapOptio
     podNodes += ns.nodes.filter((n) => n.kind === 'pod').length;
     namespaces.push(ns);
   }
+  const { connections, undrawn } = buildConnections(views, namespaces);
   return {
     title: options.title ?? 'NetLens',
     ...(options.message ? { message: options.message } : {}),
@@ -99,7 +100,85 @@ export function buildMapGraph(views: readonly NamespaceView[], options: MapOptio
     empty,
     totals: { services, pods, podNodes },
     podBound: bounds.pods,
+    connections,
+    undrawnClients: undrawn,
   };
+}
+
+/**
+ * Who talks to whom: each Service's clients (from the server's views) as connections from the nodes their pods
+ * are drawn in to the Service's node. A client whose pods the map does not draw (none run in the model shown) is
+ * counted, not drawn.
+ */
+function buildConnections(views: readonly NamespaceView[], namespaces: readonly MapNamespace[]): { connections: MapConnection[]; undrawn: number } {
+  const byName = new Map(namespaces.map((ns) => [ns.name, ns]));
+  const ids = new Set(namespaces.flatMap((ns) => ns.nodes.map((n) => n.id)));
+  // In a namespace whose pods are grouped, the node a pod is in: its Service's pods, or the pods behind no Service.
+  const groupOf = new Map<string, string>();
+  for (const v of views) {
+    if (byName.get(v.namespace)?.mode !== 'aggregate') continue;
+    for (const s of v.services)
+      for (const e of s.endpoints) if (e.pod && !groupOf.has(`${v.namespace}/${e.pod}`)) groupOf.set(`${v.namespace}/${e.pod}`, podsId(v.namespace, s.name));
+  }
+  const sourcesOf = (c: ClientView): string[] => {
+    const ns = byName.get(c.namespace);
+    if (!ns || c.pods.length === 0) return [];
+    if (ns.mode === 'collapsed') return [ns.id];
+    const out = new Set<string>();
+    for (const pod of c.pods) {
+      const id = ns.mode === 'pods' ? podId(c.namespace, pod) : (groupOf.get(`${c.namespace}/${pod}`) ?? podsId(c.namespace));
+      if (ids.has(id)) out.add(id);
+    }
+    return [...out];
+  };
+  const merged = new Map<string, { c: MapConnection; verdicts: Set<MapVerdict> }>();
+  let undrawn = 0;
+  for (const v of views) {
+    for (const s of v.services) {
+      const ns = byName.get(s.namespace);
+      const target = ns?.mode === 'collapsed' ? ns.id : serviceId(s.namespace, s.name);
+      if (!ns || !(ns.mode === 'collapsed' || ids.has(target))) continue;
+      for (const client of s.clients ?? []) {
+        const sources = sourcesOf(client);
+        if (sources.length === 0) undrawn++;
+        for (const source of sources) {
+          const id = `${source}=>${target}`;
+          const who = `${client.kind} ${client.namespace}/${client.name}`;
+          const old = merged.get(id);
+          if (!old) {
+            merged.set(id, {
+              verdicts: new Set([client.verdict]),
+              c: {
+                id,
+                source,
+                target,
+                clients: [who],
+                service: `${s.namespace}/${s.name}`,
+                ports: client.ports,
+                verdict: client.verdict,
+                isolated: client.isolated,
+                lines: [client.line],
+                references: client.references,
+              },
+            });
+            continue;
+          }
+          old.verdicts.add(client.verdict);
+          const known = [...old.verdicts].filter((x) => x !== 'unknown');
+          old.c = {
+            ...old.c,
+            clients: old.c.clients.includes(who) ? old.c.clients : [...old.c.clients, who],
+            ports: [...new Set([...old.c.ports, ...client.ports])],
+            verdict: known.length === 0 ? 'unknown' : known.length === 1 ? known[0]! : 'partial',
+            isolated: old.c.isolated || client.isolated,
+            lines: old.c.lines.includes(client.line) ? old.c.lines : [...old.c.lines, client.line],
+            references: old.c.references + client.references,
+          };
+        }
+      }
+    }
+  }
+  return { connections: [...merged.values()].map((m) => m.c), undrawn };
 }
 
 function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNamespace {

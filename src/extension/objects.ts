@@ -22,7 +22,7 @@ function refOf(uri: vscode.Uri): ObjectParams | undefined {
     .slice(1);
   if (parts.length === 2 && parts[0] === 'namespace') return { kind: 'Namespace', name: parts[1]! };
   if (parts.length !== 3) return undefined;
-  const kind = parts[1] === 'service' ? 'Service' : parts[1] === 'pod' ? 'Pod' : undefined;
+  const kind = parts[1] === 'service' ? 'Service' : parts[1] === 'pod' ? 'Pod' : parts[1] === 'networkpolicy' ? 'NetworkPolicy' : undefined;
   return kind ? { kind, namespace: parts[0]!, name: parts[2]! } : undefined;
 }
 

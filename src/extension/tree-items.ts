@@ -6,7 +6,7 @@
  * (Service, Pod), addresses and the cluster's own words (phases) stay as they are.
  */
 import { groupId, namespaceId, podId, serviceId, type ViewGroup } from '../protocol/ids';
-import type { EndpointView, PodView, ServiceView } from '../protocol/requests';
+import type { ClientView, EndpointView, PodView, ReachVerdict, ServiceView } from '../protocol/requests';
 import { english, type Translate } from './translate';
 
 export type Node =
@@ -16,6 +16,18 @@ export type Node =
   | { readonly kind: 'port'; readonly service: ServiceView; readonly port: ServiceView['ports'][number] }
   | { readonly kind: 'endpoint'; readonly service: ServiceView; readonly endpoint: EndpointView; readonly address: string; readonly port?: number }
   | { readonly kind: 'pod'; readonly pod: PodView }
+  /** A Service's clients: the workloads whose references name it. */
+  | { readonly kind: 'clients'; readonly service: ServiceView; readonly clients: readonly ClientView[] }
+  | { readonly kind: 'client'; readonly service: ServiceView; readonly client: ClientView }
+  /** The NetworkPolicies that select a pod. */
+  | { readonly kind: 'policies'; readonly pod: PodView; readonly policies: NonNullable<PodView['policies']> }
+  | {
+      readonly kind: 'policy';
+      readonly pod: PodView;
+      readonly namespace: string;
+      readonly name: string;
+      readonly directions: readonly ('ingress' | 'egress')[];
+    }
   | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description?: string; readonly icon: string; readonly copy?: string }
   | { readonly kind: 'more'; readonly namespace: string; readonly offset: number; readonly total: number }
   | { readonly kind: 'message'; readonly id: string; readonly label: string; readonly tooltip?: string; readonly icon: string; readonly command?: string };
@@ -108,6 +120,77 @@ export function podText(p: PodView, t: Translate = english): ItemText {
 
 export function moreText(node: Extract<Node, { kind: 'more' }>, t: Translate = english): ItemText {
   return { id: `${namespaceId(node.namespace)}/more`, label: t('Show more ({0} of {1} shown)', node.offset, node.total) };
+}
+
+/** What a verdict is called in the tree (the hover's line, in the tooltip, says why). */
+export function verdictText(v: ReachVerdict, t: Translate = english): string {
+  return v === 'allowed' ? t('allowed') : v === 'blocked' ? t('blocked') : v === 'partial' ? t('partly blocked') : t('not evaluated');
+}
+
+export function clientsText(node: Extract<Node, { kind: 'clients' }>, t: Translate = english): ItemText {
+  const s = node.service;
+  const blocked = node.clients.filter((c) => c.verdict === 'blocked' || c.verdict === 'partial').length;
+  return {
+    id: `${serviceId(s.namespace, s.name)}/clients`,
+    label: t('Clients'),
+    description: `${node.clients.length}${blocked > 0 ? ` · ${t('{0} blocked', blocked)}` : ''}`,
+    tooltip: `The workloads whose references in the workspace name Service ${s.namespace}/${s.name}, and whether NetworkPolicies let their pods through`,
+  };
+}
+
+export function clientText(node: Extract<Node, { kind: 'client' }>, t: Translate = english): ItemText {
+  const c = node.client;
+  const s = node.service;
+  const where = c.namespace === s.namespace ? c.name : `${c.namespace}/${c.name}`;
+  const tooltip = [
+    `${c.kind} ${c.namespace}/${c.name} → Service ${s.namespace}/${s.name}${c.ports.length > 0 ? ` on ${c.ports.join(', ')}` : ''}`,
+    c.line,
+    `${c.references} ${c.references === 1 ? 'reference' : 'references'} in the workspace`,
+    c.podCount > 0
+      ? `pods: ${c.pods.join(', ')}${c.podCount > c.pods.length ? ` and ${c.podCount - c.pods.length} more` : ''}`
+      : 'no pods running for it in the model shown',
+  ];
+  return {
+    id: `${serviceId(s.namespace, s.name)}/client/${c.namespace}/${c.kind}/${c.name}`,
+    label: where,
+    description: [c.kind, verdictText(c.verdict, t), ...c.ports].join(' · '),
+    tooltip: tooltip.join('\n'),
+  };
+}
+
+export function policiesText(node: Extract<Node, { kind: 'policies' }>, t: Translate = english): ItemText {
+  const { ingress, egress } = node.policies;
+  const p = node.pod;
+  const none = ingress.length === 0 && egress.length === 0;
+  return {
+    id: `${podId(p.namespace, p.name)}/policies`,
+    label: t('Policies'),
+    description: none ? t('none select it') : `ingress ${ingress.length} · egress ${egress.length}`,
+    tooltip: none
+      ? `No NetworkPolicy selects pod ${p.namespace}/${p.name}: it is not isolated, all traffic to and from it is allowed`
+      : `NetworkPolicies that select pod ${p.namespace}/${p.name}\ningress isolated by: ${ingress.join(', ') || 'none'}\negress isolated by: ${egress.join(', ') || 'none'}`,
+  };
+}
+
+export function policyText(node: Extract<Node, { kind: 'policy' }>): ItemText {
+  const p = node.pod;
+  return {
+    id: `${podId(p.namespace, p.name)}/policy/${node.namespace}/${node.name}`,
+    label: node.namespace === p.namespace ? node.name : `${node.namespace}/${node.name}`,
+    description: node.directions.join(', '),
+    tooltip: `NetworkPolicy ${node.namespace}/${node.name} selects pod ${p.namespace}/${p.name} and isolates its ${node.directions.join(' and ')}`,
+  };
+}
+
+/** The policies under a pod's "Policies" node, each with the directions it isolates. */
+export function policyNodes(node: Extract<Node, { kind: 'policies' }>): Node[] {
+  const directions = new Map<string, ('ingress' | 'egress')[]>();
+  for (const id of node.policies.ingress) directions.set(id, ['ingress']);
+  for (const id of node.policies.egress) directions.set(id, [...(directions.get(id) ?? []), 'egress']);
+  return [...directions].map(([id, dirs]) => {
+    const slash = id.indexOf('/');
+    return { kind: 'policy', pod: node.pod, namespace: id.slice(0, slash), name: id.slice(slash + 1), directions: dirs };
+  });
 }
 
 /** The endpoint nodes under a Service (all its endpoints) or under one of its ports (those that serve it). */

@@ -8,9 +8,11 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseId } from '../protocol/ids';
-import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView } from '../protocol/requests';
+import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView, type ReachVerdict, type ServiceView } from '../protocol/requests';
 import { filterModel } from './namespace-filter';
 import {
+  clientsText,
+  clientText,
   endpointNodes,
   endpointText,
   groupText,
@@ -20,6 +22,9 @@ import {
   namespaceText,
   podDetails,
   podText,
+  policiesText,
+  policyNodes,
+  policyText,
   portText,
   serviceBroken,
   serviceText,
@@ -163,15 +168,12 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         if (view.pods.length < view.total) pods.push({ kind: 'more', namespace: node.namespace, offset: view.pods.length, total: view.total });
         return pods;
       }
-      case 'service': {
-        const s = node.service;
-        if (s.type === 'ExternalName')
-          return [
-            { kind: 'detail', id: `${s.namespace}/${s.name}/cname`, label: `CNAME ${s.externalName ?? ''}`, icon: 'link-external', copy: s.externalName ?? '' },
-          ];
-        if (s.ports.length === 0) return endpointNodes(s, undefined, vscode.l10n.t);
-        return s.ports.map((port) => ({ kind: 'port', service: s, port }));
-      }
+      case 'service':
+        return serviceChildren(node.service);
+      case 'clients':
+        return node.clients.map((client) => ({ kind: 'client', service: node.service, client }));
+      case 'policies':
+        return policyNodes(node);
       case 'port':
         return endpointNodes(node.service, node.port.name, vscode.l10n.t);
       case 'endpoint': {
@@ -191,8 +193,10 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
               },
             ];
       }
-      case 'pod':
-        return podDetails(node.pod, vscode.l10n.t);
+      case 'pod': {
+        const p = node.pod;
+        return [...podDetails(p, vscode.l10n.t), ...(p.policies ? [{ kind: 'policies' as const, pod: p, policies: p.policies }] : [])];
+      }
       default:
         return [];
     }
@@ -288,6 +292,11 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
           contextValue: `pod${p.ips.length > 0 ? '.ip' : ''}`,
         });
       }
+      case 'clients':
+      case 'client':
+      case 'policies':
+      case 'policy':
+        return reachItem(node);
       case 'detail':
         return item({ id: node.id, label: node.label, ...(node.description ? { description: node.description } : {}) }, None, {
           icon: node.icon,
@@ -308,6 +317,73 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         return made;
       }
     }
+  }
+}
+
+/** A Service's ports (or its endpoints when it declares none; its CNAME for an ExternalName), then its clients. */
+function serviceChildren(s: ServiceView): Node[] {
+  if (s.type === 'ExternalName')
+    return [
+      { kind: 'detail', id: `${s.namespace}/${s.name}/cname`, label: `CNAME ${s.externalName ?? ''}`, icon: 'link-external', copy: s.externalName ?? '' },
+    ];
+  const clients: Node[] = s.clients?.length ? [{ kind: 'clients', service: s, clients: s.clients }] : [];
+  if (s.ports.length === 0) return [...endpointNodes(s, undefined, vscode.l10n.t), ...clients];
+  return [...s.ports.map((port): Node => ({ kind: 'port', service: s, port })), ...clients];
+}
+
+/** The items of who talks to whom: a Service's clients with their verdicts, a pod's policies. */
+function reachItem(node: Extract<Node, { kind: 'clients' | 'client' | 'policies' | 'policy' }>): vscode.TreeItem {
+  const { None, Collapsed } = vscode.TreeItemCollapsibleState;
+  switch (node.kind) {
+    case 'clients': {
+      const worst = node.clients.some((c) => c.verdict === 'blocked') ? 'blocked' : node.clients.some((c) => c.verdict === 'partial') ? 'partial' : undefined;
+      return item(clientsText(node, vscode.l10n.t), Collapsed, { icon: verdictIcon(worst ?? 'allowed', 'references') });
+    }
+    case 'client': {
+      const first = node.client.locations[0];
+      return item(clientText(node, vscode.l10n.t), None, {
+        icon: verdictIcon(node.client.verdict, node.client.isolated ? 'pass' : 'circle-large-outline'),
+        contextValue: 'client',
+        ...(first
+          ? {
+              command: {
+                command: 'vscode.open',
+                title: vscode.l10n.t('Open'),
+                arguments: [
+                  vscode.Uri.parse(first.uri),
+                  {
+                    selection: new vscode.Range(first.range.start.line, first.range.start.character, first.range.end.line, first.range.end.character),
+                  },
+                ],
+              },
+            }
+          : {}),
+      });
+    }
+    case 'policies':
+      return item(policiesText(node, vscode.l10n.t), node.policies.ingress.length + node.policies.egress.length > 0 ? Collapsed : None, {
+        icon: 'shield',
+      });
+    case 'policy':
+      return item(policyText(node), None, {
+        icon: 'shield',
+        contextValue: 'policy',
+        command: { command: 'netlens.openObject', title: vscode.l10n.t('Open'), arguments: [node] },
+      });
+  }
+}
+
+/** The icon of a verdict: `allowed` shows `allowedIcon` (a check where a policy decided, a plain circle where none isolates). */
+function verdictIcon(v: ReachVerdict, allowedIcon: string): vscode.ThemeIcon {
+  switch (v) {
+    case 'allowed':
+      return new vscode.ThemeIcon(allowedIcon, new vscode.ThemeColor('testing.iconPassed'));
+    case 'blocked':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'partial':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    default:
+      return new vscode.ThemeIcon('question', new vscode.ThemeColor('disabledForeground'));
   }
 }
 

@@ -82,7 +82,45 @@ export interface ServiceView {
     readonly nodePort?: number;
   }[];
   readonly endpoints: readonly EndpointView[];
+  /** The workloads whose references in the workspace name it, and whether NetworkPolicies let them through. */
+  readonly clients?: readonly ClientView[];
 }
+
+/** Whether NetworkPolicies let a connection through (core `Coverage`). */
+export type ReachVerdict = 'allowed' | 'blocked' | 'partial' | 'unknown';
+
+/** A workload of the workspace whose references name a Service (core/reach `Connection`). */
+export interface ClientView {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The pods of the model shown that run for it (at most `CLIENT_PODS`), and how many there are. */
+  readonly pods: readonly string[];
+  readonly podCount: number;
+  /** The ports its references name (`8080/TCP`, `http`). */
+  readonly ports: readonly string[];
+  readonly verdict: ReachVerdict;
+  /** Whether a NetworkPolicy isolates either end (an `allowed` that a policy decided). */
+  readonly isolated: boolean;
+  /** The verdict in one line, with the policies that decide it (as the hover says it). */
+  readonly line: string;
+  /** Where the workspace writes its references (the first `CLIENT_PLACES`), and how many there are. */
+  readonly locations: readonly LocationView[];
+  readonly references: number;
+}
+
+/** A place in a file, in LSP terms. */
+export interface LocationView {
+  readonly uri: string;
+  readonly range: {
+    readonly start: { readonly line: number; readonly character: number };
+    readonly end: { readonly line: number; readonly character: number };
+  };
+}
+
+/** Bounds of what a `ClientView` lists. */
+export const CLIENT_PODS = 50;
+export const CLIENT_PLACES = 20;
 
 export interface PodView {
   readonly namespace: string;
@@ -100,6 +138,11 @@ export interface PodView {
   readonly labels: Readonly<Record<string, string>>;
   /** Workload template (workspace model): replicas the cluster has not created. */
   readonly pending?: { readonly kind: string; readonly name: string; readonly replicas: number };
+  /**
+   * The NetworkPolicies that select it, by direction they isolate (`NS/NAME`); absent when the model holds none
+   * (a cluster without any, without the watch, or where RBAC forbids reading them).
+   */
+  readonly policies?: { readonly ingress: readonly string[]; readonly egress: readonly string[] };
 }
 
 export interface NamespaceView {
@@ -127,7 +170,7 @@ export const ModelChangedNotification = new NotificationType0('netlens/modelChan
 
 /** An object of the model, by kind, namespace and name. */
 export interface ObjectParams {
-  readonly kind: 'Namespace' | 'Service' | 'Pod';
+  readonly kind: 'Namespace' | 'Service' | 'Pod' | 'NetworkPolicy';
   /** Absent for a Namespace. */
   readonly namespace?: string;
   readonly name: string;

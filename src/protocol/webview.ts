@@ -96,6 +96,32 @@ export interface MapEdge {
   readonly readyCount?: number;
 }
 
+/** Whether NetworkPolicies let a connection through (as the hover says it). */
+export type MapVerdict = 'allowed' | 'blocked' | 'partial' | 'unknown';
+
+/**
+ * Who talks to whom: the workloads whose references name a Service, drawn from the node their pods are in (a pod,
+ * a Service's pods drawn as one, the pods behind no Service, or a collapsed namespace) to the Service's node (or its
+ * collapsed namespace). Connections between the same two nodes are one.
+ */
+export interface MapConnection {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  /** The workloads, `Deployment shop/web`. */
+  readonly clients: readonly string[];
+  /** The Service, `shop/api`. */
+  readonly service: string;
+  readonly ports: readonly string[];
+  /** Merged over the workloads: `partial` when some may connect and some may not. */
+  readonly verdict: MapVerdict;
+  /** Whether a NetworkPolicy isolates either end (an `allowed` that a policy decided). */
+  readonly isolated: boolean;
+  /** The verdict in one line with the policies that decide it, for each workload. */
+  readonly lines: readonly string[];
+  readonly references: number;
+}
+
 /** A namespace: a compound node with its Services and pods, or, when too large to draw, one collapsed node. */
 export interface MapNamespace {
   /** The tree item id of the namespace (`ns/<name>`). */
@@ -121,6 +147,10 @@ export interface MapGraph {
   /** Namespaces with neither Services nor pods, left off the map. */
   readonly empty: readonly string[];
   readonly totals: { readonly services: number; readonly pods: number; readonly podNodes: number };
+  /** Who talks to whom, across namespaces. */
+  readonly connections: readonly MapConnection[];
+  /** Clients whose pods the model shown does not run (a workload not deployed in the cluster): not drawn. */
+  readonly undrawnClients: number;
   /** The number of pods beyond which Services' pods are drawn as one node. */
   readonly podBound: number;
 }
@@ -129,6 +159,8 @@ export interface MapGraph {
 export interface MapViewState {
   readonly filter: string;
   readonly problemsOnly: boolean;
+  /** Which connections between workloads and Services are drawn. */
+  readonly connections: 'all' | 'blocked' | 'none';
   /** The selected node's id. */
   readonly selected?: string;
   /** Collapsed namespaces the user opened. */

@@ -74,15 +74,12 @@ function createParts(connection: Connection): Parts {
   const client: Parts['client'] = { features: clientFeatures({}) };
   const documents = new TextDocuments(TextDocument);
   const publisher = new DiagnosticsPublisher((p) => void connection.sendDiagnostics(p));
-  const refresh = new ClientRefresh(
-    {
-      modelChanged: () => connection.sendNotification(ModelChangedNotification),
-      get refreshInlayHints() {
-        return client.features.inlayHintRefresh ? () => connection.languages.inlayHint.refresh() : undefined;
-      },
+  const refresh = new ClientRefresh({
+    modelChanged: () => connection.sendNotification(ModelChangedNotification),
+    get refreshInlayHints() {
+      return client.features.inlayHintRefresh ? () => connection.languages.inlayHint.refresh() : undefined;
     },
-    () => server.showsCluster,
-  );
+  });
   const server = new NetLensServer({
     publishDiagnostics: (uri, version, d) => publisher.publish(uri, version, d),
     log,

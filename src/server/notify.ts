@@ -19,17 +19,16 @@ export class ClientRefresh {
   private workspaceTimer: NodeJS.Timeout | undefined;
   private hintTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly target: RefreshTarget,
-    /** Whether the views show a live cluster, which workspace changes do not alter. */
-    private readonly showsCluster: () => boolean,
-  ) {}
+  constructor(private readonly target: RefreshTarget) {}
 
-  /** The workspace model changed: the views when they show it, and the inlay hints. */
+  /**
+   * The workspace model changed: the views (they show its objects, or with a live cluster the clients its
+   * references make) and the inlay hints.
+   */
   workspaceChanged(): void {
     this.workspaceTimer ??= setTimeout(() => {
       this.workspaceTimer = undefined;
-      if (!this.showsCluster()) this.modelChanged();
+      this.modelChanged();
       this.inlayHints();
     }, WORKSPACE_NOTIFY_MS);
   }

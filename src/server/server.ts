@@ -17,12 +17,12 @@ import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import { serviceFqdn } from '../core/names';
 import type { ScannedFile } from '../core/navigate';
-import { referenceVerdict } from '../core/reach';
+import { connections, type PlacedReference, reachModel, referenceVerdict } from '../core/reach';
 import type { Reference, ScanOptions } from '../core/references';
 import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
-import type { ModelInfo, NamespaceView } from '../protocol/requests';
+import type { LocationView, ModelInfo, NamespaceView } from '../protocol/requests';
 import { type Build, type BuildOptions, renderedAs } from '../render/builds';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
@@ -30,7 +30,7 @@ import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
 import type { RenderedState, SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
-import { namespaceCounts, namespaceView } from './views';
+import { type ClientsByService, clientViews, namespaceCounts, namespaceView } from './views';
 
 export { DEFAULT_SETTINGS, type ServerSettings } from './settings';
 
@@ -40,7 +40,7 @@ export interface ServerClient {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /**
    * The workspace model changed (a file read, opened, edited or closed): inlay hints of other documents may have
-   * changed, and the views too when they show the workspace (see `showsCluster`).
+   * changed, and the views too (its objects, or beside a live cluster the clients its references make).
    */
   workspaceChanged?(): void;
 }
@@ -345,10 +345,16 @@ export class NetLensServer {
    * Where the workspace declares an object (its `metadata.name`), or undefined: a pod made from a workload's
    * template points at the workload.
    */
-  declaration(kind: 'Namespace' | 'Service' | 'Pod', namespace: string | undefined, name: string): Location | undefined {
+  declaration(kind: 'Namespace' | 'Service' | 'Pod' | 'NetworkPolicy', namespace: string | undefined, name: string): Location | undefined {
     const snapshot = this.workspaceModel().snapshot;
     const object =
-      kind === 'Namespace' ? snapshot.namespace(name) : kind === 'Service' ? snapshot.service(namespace ?? '', name) : snapshot.pod(namespace ?? '', name);
+      kind === 'Namespace'
+        ? snapshot.namespace(name)
+        : kind === 'Service'
+          ? snapshot.service(namespace ?? '', name)
+          : kind === 'NetworkPolicy'
+            ? reachModel(snapshot).index.policy(namespace ?? '', name)
+            : snapshot.pod(namespace ?? '', name);
     const source = object?.source;
     if (!source) return undefined;
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
@@ -425,7 +431,49 @@ export class NetLensServer {
   namespace(namespace: string, offset?: number, limit?: number): NamespaceView {
     const shown = this.shownSnapshot();
     if (!shown) return { namespace, services: [], pods: [], total: 0 };
-    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit);
+    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit, this.clients(shown));
+  }
+
+  /**
+   * Every reference of the workspace with its place: in open documents and files on disk, and those of rendered
+   * charts and overlays at the template or patch that produced them.
+   */
+  private *placedReferences(): Generator<PlacedReference<LocationView>> {
+    for (const file of this.navigationSource().files()) {
+      // A file that renders read speaks through its builds (below), as it does in the model.
+      if (this.coveredByRender(file.uri)) continue;
+      let doc: TextDocument | undefined;
+      for (const reference of file.references) {
+        doc ??= TextDocument.create(file.uri, 'yaml', 0, file.text);
+        yield { reference, place: { uri: file.uri, range: toRange(doc, reference.start, reference.end) } };
+      }
+    }
+    for (const [uri, refs] of this.rendered?.references ?? []) {
+      for (const r of refs) {
+        const p = r.place;
+        const range = { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } };
+        yield { reference: r.reference, place: { uri, range } };
+      }
+    }
+  }
+
+  private clientCache: { workspace: WorkspaceModel; shown: ClusterSnapshot; live: ClusterSnapshot | undefined; byService: ClientsByService } | undefined;
+
+  /**
+   * Who talks to whom: the connections the workspace's references make, judged as hovers judge them, as each
+   * Service's clients in the model shown. Made once per workspace model and cluster snapshot: the tree asks a
+   * namespace at a time, the map every namespace.
+   */
+  private clients(shown: ClusterSnapshot): ClientsByService {
+    const workspace = this.workspaceModel();
+    const sources = this.sources();
+    const live = sources.find((s) => s.live)?.resolver.snapshot;
+    const c = this.clientCache;
+    if (c && c.workspace === workspace && c.shown === shown && c.live === live) return c.byService;
+    const found = connections(this.placedReferences(), { sources, workspace: workspace.snapshot });
+    const byService = clientViews(found, workspace.snapshot, shown);
+    this.clientCache = { workspace, shown, live, byService };
+    return byService;
   }
 
   private shownSnapshot(): ClusterSnapshot | undefined {

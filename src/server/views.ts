@@ -2,8 +2,9 @@
 import { countsText, serviceAddressText } from '../core/endpoints';
 import type { Pod, Service } from '../core/model';
 import { endpointFqdn, podFqdn, serviceFqdn } from '../core/names';
+import { type Connection, podsRunning, reachModel } from '../core/reach';
 import type { ClusterSnapshot } from '../core/snapshot';
-import type { NamespaceView, PodView, ServiceView } from '../protocol/requests';
+import { CLIENT_PLACES, CLIENT_PODS, type ClientView, type LocationView, type NamespaceView, type PodView, type ServiceView } from '../protocol/requests';
 
 export function namespaceCounts(snapshot: ClusterSnapshot): { name: string; services: number; pods: number }[] {
   return snapshot.namespaceNames().map((name) => {
@@ -16,9 +17,12 @@ export function namespaceCounts(snapshot: ClusterSnapshot): { name: string; serv
   });
 }
 
-export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace: string, offset = 0, limit = 500): NamespaceView {
+/** The clients of each Service (`NS/NAME`), as `clientViews` makes them. */
+export type ClientsByService = ReadonlyMap<string, readonly ClientView[]>;
+
+export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace: string, offset = 0, limit = 500, clients?: ClientsByService): NamespaceView {
   const services = [...snapshot.servicesIn(namespace)].filter((s) => s.implied !== 'built-in').sort((a, b) => a.name.localeCompare(b.name));
-  const serviceViews = services.map((s) => serviceView(snapshot, zone, s));
+  const serviceViews = services.map((s) => serviceView(snapshot, zone, s, clients?.get(`${s.namespace}/${s.name}`)));
   // Which Services each pod is an endpoint of, from the EndpointSlices (not from selectors: what the cluster did).
   const podServices = new Map<string, string[]>();
   for (const v of serviceViews) {
@@ -33,12 +37,12 @@ export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace
   return {
     namespace,
     services: serviceViews,
-    pods: pods.slice(offset, offset + limit).map((p) => podView(p, zone, podServices.get(p.name) ?? [])),
+    pods: pods.slice(offset, offset + limit).map((p) => podView(p, zone, podServices.get(p.name) ?? [], policiesOf(snapshot, p))),
     total: pods.length,
   };
 }
 
-function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): ServiceView {
+function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service, clients: readonly ClientView[] | undefined): ServiceView {
   const endpoints = snapshot.slicesOf(s.namespace, s.name).flatMap((slice) =>
     slice.endpoints.map((e) => ({
       addresses: e.addresses,
@@ -74,10 +78,20 @@ function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service): Servi
       ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
     })),
     endpoints,
+    ...(clients && clients.length > 0 ? { clients } : {}),
   };
 }
 
-function podView(p: Pod, zone: string, services: string[]): PodView {
+/**
+ * The policies that select a pod, by direction, when the model holds NetworkPolicies (in a model without any, every
+ * pod would say the same "none").
+ */
+function policiesOf(snapshot: ClusterSnapshot, pod: Pod): PodView['policies'] {
+  if (!snapshot.networkPolicies?.length) return undefined;
+  return reachModel(snapshot).index.policiesFor(pod);
+}
+
+function podView(p: Pod, zone: string, services: string[], policies: PodView['policies']): PodView {
   const dnsNames = p.ips.map((ip) => podFqdn(ip, p.namespace, zone));
   if (p.hostname && p.subdomain) dnsNames.push(endpointFqdn(p.hostname, p.subdomain, p.namespace, zone));
   return {
@@ -93,5 +107,41 @@ function podView(p: Pod, zone: string, services: string[]): PodView {
     services,
     labels: p.labels,
     ...(p.template ? { pending: { kind: p.template.workload.kind, name: p.template.workload.name, replicas: p.template.replicas } } : {}),
+    ...(policies ? { policies } : {}),
   };
+}
+
+/**
+ * The connections of the workspace's references as each Service's clients, with the pods that run for each client
+ * in the model shown (the workspace's templates, or a live cluster's pods) and the places in LSP terms.
+ */
+export function clientViews(found: readonly Connection<LocationView>[], workspace: ClusterSnapshot, shown: ClusterSnapshot): Map<string, ClientView[]> {
+  const pods = new Map<string, Pod[]>();
+  const out = new Map<string, ClientView[]>();
+  for (const c of found) {
+    const key = `${c.from.namespace}/${c.from.kind}/${c.from.name}`;
+    let running = pods.get(key);
+    if (!running) {
+      running = podsRunning(c.from, workspace, shown);
+      pods.set(key, running);
+    }
+    const view: ClientView = {
+      kind: c.from.kind,
+      namespace: c.from.namespace,
+      name: c.from.name,
+      pods: running.slice(0, CLIENT_PODS).map((p) => p.name),
+      podCount: running.length,
+      ports: c.ports,
+      verdict: c.verdict,
+      isolated: c.isolated,
+      line: c.line,
+      locations: c.places.slice(0, CLIENT_PLACES),
+      references: c.places.length,
+    };
+    const target = `${c.to.namespace}/${c.to.name}`;
+    const list = out.get(target);
+    if (list) list.push(view);
+    else out.set(target, [view]);
+  }
+  return out;
 }

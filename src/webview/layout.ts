@@ -5,7 +5,7 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
-import type { MapEdge, MapGraph, MapNamespace, MapNode, MapServiceNode } from '../protocol/webview';
+import type { MapConnection, MapEdge, MapGraph, MapNamespace, MapNode, MapServiceNode } from '../protocol/webview';
 import type { TextMeasure } from './dom';
 
 /** Sizes shared by the layout and the drawing. */
@@ -54,6 +54,8 @@ export interface PlacedNamespace {
 
 export interface Layout {
   readonly namespaces: readonly PlacedNamespace[];
+  /** Who talks to whom: drawn over the namespaces, placed by the nodes they join. */
+  readonly connections: readonly MapConnection[];
   readonly width: number;
   readonly height: number;
 }
@@ -177,7 +179,8 @@ export async function layoutGraph(graph: MapGraph, measure: TextMeasure, aspectR
       'elk.algorithm': 'rectpacking',
       'elk.aspectRatio': String(aspectRatio),
       'elk.spacing.nodeNode': '28',
-      'elk.padding': '[top=20,left=20,bottom=20,right=20]',
+      // Room above the top namespaces for the arcs of connections (render.ts lifts them over their ends).
+      'elk.padding': `[top=${graph.connections.length > 0 ? 140 : 20},left=20,bottom=20,right=20]`,
     },
   });
   const placed = new Map((packed.children ?? []).map((c) => [c.id, c]));
@@ -186,7 +189,7 @@ export async function layoutGraph(graph: MapGraph, measure: TextMeasure, aspectR
     const c = placed.get(ns.id);
     return { ns, box: { x: c?.x ?? 0, y: c?.y ?? 0, width: l.width, height: l.height }, nodes: l.nodes, edges: l.edges };
   });
-  return { namespaces, width: packed.width ?? 0, height: packed.height ?? 0 };
+  return { namespaces, connections: graph.connections, width: packed.width ?? 0, height: packed.height ?? 0 };
 }
 
 /** What a namespace's layout depends on: its nodes, their text and its edges. */

@@ -20,6 +20,7 @@ const saved = vscode.getState();
 let state: MapViewState = {
   filter: typeof saved?.filter === 'string' ? saved.filter : '',
   problemsOnly: saved?.problemsOnly === true,
+  connections: saved?.connections === 'blocked' || saved?.connections === 'none' ? saved.connections : 'all',
   ...(typeof saved?.selected === 'string' ? { selected: saved.selected } : {}),
   expanded: Array.isArray(saved?.expanded) ? saved.expanded.filter((e): e is string => typeof e === 'string') : [],
 };
@@ -49,11 +50,22 @@ const problems = html('input', { type: 'checkbox', class: 'problems' });
 problems.checked = state.problemsOnly;
 const problemsLabel = html('label', { class: 'toggle', title: 'Dim everything but the Services that reach nothing' });
 problemsLabel.append(problems, document.createTextNode(' Problems only'));
+// Which connections between workloads and Services are drawn: all, only those NetworkPolicies block, or none.
+const connectionsSelect = html('select', { class: 'connections-filter', 'aria-label': 'Connections drawn', title: 'Who talks to whom: the connections drawn' });
+for (const [value, text] of [
+  ['all', 'All connections'],
+  ['blocked', 'Blocked only'],
+  ['none', 'No connections'],
+] as const) {
+  const option = html('option', { value }, text);
+  connectionsSelect.append(option);
+}
+connectionsSelect.value = state.connections;
 const fitButton = html('button', { class: 'fit', type: 'button', title: 'Fit the map to the window (0)' }, 'Fit');
 const busyText = html('span', { class: 'busy', role: 'status' });
 const summary = html('span', { class: 'summary' });
 const toolbar = html('header', { class: 'toolbar' });
-toolbar.append(search, count, problemsLabel, fitButton, busyText, summary);
+toolbar.append(search, count, problemsLabel, connectionsSelect, fitButton, busyText, summary);
 const banner = html('div', { class: 'banner', role: 'status', hidden: 'hidden' });
 const canvas = svg('svg', { class: 'canvas', role: 'img', 'aria-label': 'Network map' });
 const viewport = svg('g', { class: 'viewport' });
@@ -69,6 +81,20 @@ for (const [cls, text] of [
   item.append(html('span', { class: 'swatch' }), document.createTextNode(text));
   legend.append(item);
 }
+// The connections' colours, shown when the map has connections.
+const connectionLegend = html('span', { class: 'legend-connections', hidden: 'hidden' });
+for (const [cls, text] of [
+  ['allowed isolated', 'allowed by a policy'],
+  ['allowed', 'allowed (not isolated)'],
+  ['partial', 'partly blocked'],
+  ['blocked', 'blocked'],
+  ['unknown', 'not evaluated'],
+] as const) {
+  const item = html('span', { class: `legend-item connection-key ${cls}` });
+  item.append(html('span', { class: 'line-swatch' }), document.createTextNode(text));
+  connectionLegend.append(item);
+}
+legend.append(connectionLegend);
 document.body.append(toolbar, banner, canvas, legend);
 
 // Pan and zoom: a transform on the viewport group.
@@ -218,6 +244,13 @@ function applyFilter(): void {
     e.el.classList.toggle('dim', !ok);
   }
   for (const [id, ns] of drawing.namespaces) ns.el.classList.toggle('dim-ns', active && !visibleNs.has(id));
+  for (const c of drawing.connections) {
+    const verdict = (c.el.getAttribute('data-verdict') ?? 'unknown') as string;
+    const shown = state.connections === 'all' || (state.connections === 'blocked' && (verdict === 'blocked' || verdict === 'partial'));
+    c.el.classList.toggle('hidden', !shown);
+    const ends = [c.edge.source, c.edge.target].map((id) => drawing!.nodes.get(id)?.el.classList.contains('match'));
+    c.el.classList.toggle('dim', active && !ends.some(Boolean));
+  }
   matchIndex = -1;
   count.textContent = active ? `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}` : '';
 }
@@ -238,6 +271,11 @@ search.addEventListener('keydown', (e) => {
     setState({ filter: '' });
     applyFilter();
   }
+});
+connectionsSelect.addEventListener('change', () => {
+  const value = connectionsSelect.value;
+  setState({ connections: value === 'blocked' || value === 'none' ? value : 'all' });
+  applyFilter();
 });
 problems.addEventListener('change', () => {
   setState({ problemsOnly: problems.checked });
@@ -319,6 +357,11 @@ function summarize(g: MapGraph): void {
     count(g.totals.pods, 'pod', 'pods'),
   ];
   if (g.totals.podNodes < g.totals.pods) parts.push(`${g.totals.podNodes} drawn one by one (bound ${g.podBound})`);
+  if (g.connections.length > 0) {
+    const blocked = g.connections.filter((c) => c.verdict === 'blocked' || c.verdict === 'partial').length;
+    parts.push(`${count(g.connections.length, 'connection', 'connections')}${blocked > 0 ? ` (${blocked} blocked)` : ''}`);
+  }
+  connectionLegend.hidden = g.connections.length === 0;
   summary.textContent = parts.join(' · ');
   const empty = g.empty.length > 0 ? `Not shown, having no Services or pods: ${g.empty.join(', ')}.` : '';
   if (g.message) showBanner(`${g.message}${empty ? ` ${empty}` : ''}`);

@@ -2,7 +2,7 @@
  * Draws a laid-out map as SVG with DOM calls only. Colours are not set here: each element gets classes, and
  * media/map.css gives them the theme's colours through VS Code's CSS variables.
  */
-import type { MapEdge, MapNamespace, MapNode, MapServiceNode } from '../protocol/webview';
+import type { MapConnection, MapEdge, MapNamespace, MapNode, MapServiceNode, MapVerdict } from '../protocol/webview';
 import { svg, type TextMeasure, tooltip } from './dom';
 import {
   type Box,
@@ -33,7 +33,8 @@ export interface DrawnNode {
 }
 
 export interface DrawnEdge {
-  readonly edge: MapEdge;
+  /** A Service port's edge to a pod, or a connection from a client's pods to a Service. */
+  readonly edge: MapEdge | MapConnection;
   readonly el: SVGGElement;
 }
 
@@ -42,6 +43,8 @@ export interface Drawing {
   readonly nodes: ReadonlyMap<string, DrawnNode>;
   readonly namespaces: ReadonlyMap<string, { readonly el: SVGGElement; readonly ns: MapNamespace; readonly box: Box }>;
   readonly edges: readonly DrawnEdge[];
+  /** Who talks to whom: drawn over the namespaces. */
+  readonly connections: readonly DrawnEdge[];
 }
 
 /** A namespace as drawn last time: its element, and its nodes and edges with boxes relative to it. */
@@ -97,8 +100,58 @@ export function draw(layout: Layout, measure: TextMeasure): Drawing {
     root.append(el);
   }
   lastDrawn = drawnNow;
-  return { root, nodes, namespaces, edges };
+  const connections = drawConnections(layout.connections, nodes);
+  root.append(connections.layer);
+  return { root, nodes, namespaces, edges, connections: connections.drawn };
 }
+
+/**
+ * Connections as arcs over the map, from the top of the node a client's pods are in to the top of the Service's
+ * node, coloured by verdict (CSS: `.connection.blocked`, …). They take no part in the layout: a change of verdict
+ * redraws arcs, not namespaces.
+ */
+function drawConnections(connections: readonly MapConnection[], nodes: ReadonlyMap<string, DrawnNode>): { layer: SVGGElement; drawn: DrawnEdge[] } {
+  const layer = svg('g', { class: 'connections' });
+  const drawn: DrawnEdge[] = [];
+  for (const c of connections) {
+    const from = nodes.get(c.source);
+    const to = nodes.get(c.target);
+    if (!from || !to) continue;
+    const sx = from.box.x + from.box.width / 2;
+    const sy = from.box.y;
+    const tx = to.box.x + to.box.width / 2;
+    const ty = to.box.y;
+    const lift = 30 + Math.min(220, Math.abs(tx - sx) * 0.25 + Math.abs(ty - sy) * 0.1);
+    const top = Math.min(sy, ty) - lift;
+    const d = `M${sx.toFixed(1)},${sy.toFixed(1)} C${sx.toFixed(1)},${top.toFixed(1)} ${tx.toFixed(1)},${top.toFixed(1)} ${tx.toFixed(1)},${ty.toFixed(1)}`;
+    const g = svg('g', {
+      class: `connection ${c.verdict}${c.isolated ? ' isolated' : ''}`,
+      'data-source': c.source,
+      'data-target': c.target,
+      'data-verdict': c.verdict,
+    });
+    g.append(svg('path', { class: 'hit', d }), svg('path', { class: 'line', d, 'marker-end': `url(#conn-${c.verdict})` }));
+    tooltip(g, connectionText(c));
+    layer.append(g);
+    const e = { edge: c, el: g };
+    drawn.push(e);
+    from.edges.push(e);
+    to.edges.push(e);
+  }
+  return { layer, drawn };
+}
+
+/** What a connection's tooltip says: who, to what, on which ports, and the verdict with its policies. */
+export function connectionText(c: MapConnection): string {
+  const who = c.clients.length <= 3 ? c.clients.join(', ') : `${c.clients.slice(0, 3).join(', ')} and ${c.clients.length - 3} more`;
+  return [
+    `${who} → Service ${c.service}${c.ports.length > 0 ? ` on ${c.ports.join(', ')}` : ''}`,
+    ...c.lines.slice(0, 3),
+    `${c.references} ${c.references === 1 ? 'reference' : 'references'} in the workspace`,
+  ].join('\n');
+}
+
+export const VERDICTS: readonly MapVerdict[] = ['allowed', 'blocked', 'partial', 'unknown'];
 
 function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map<string, DrawnNode>, edges: DrawnEdge[]): SVGGElement {
   const M = METRICS;
@@ -304,6 +357,21 @@ export function markers(): SVGDefsElement {
       refY: 5,
       markerWidth: 8,
       markerHeight: 8,
+      markerUnits: 'userSpaceOnUse',
+      orient: 'auto-start-reverse',
+    });
+    marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z' }));
+    defs.append(marker);
+  }
+  for (const verdict of VERDICTS) {
+    const marker = svg('marker', {
+      id: `conn-${verdict}`,
+      class: `arrow connection-arrow ${verdict}`,
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 9,
+      markerHeight: 9,
       markerUnits: 'userSpaceOnUse',
       orient: 'auto-start-reverse',
     });

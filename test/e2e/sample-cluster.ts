@@ -2,7 +2,8 @@
  * Sample workloads for a running control plane (test/cluster/up.sh): the live tests' fixture (nodes, Services of
  * every type, pods made Running with IPs) for its other namespaces, and, in the namespaces the sample workspace
  * declares, what its manifests declare: its Services as written and one pod per replica of its Deployments,
- * ReplicaSets and StatefulSets (StatefulSet pods with their hostname under the governing Service), all Ready.
+ * ReplicaSets and StatefulSets (StatefulSet pods with their hostname under the governing Service), all Ready, and its
+ * NetworkPolicies.
  * So the cluster and test/sample-workspace agree, and the controller manager writes real EndpointSlices.
  *
  * Objects of those namespaces that the workspace does not declare (an earlier fixture's, say) are deleted.
@@ -53,7 +54,13 @@ function demoIP(): string {
 }
 
 /** The workspace's objects: its Services and the pods its workloads would run. */
-export function workspaceObjects(workspaceDir: string): { namespaces: string[]; services: any[]; pods: FixturePod[]; podSpecs: Map<string, any> } {
+export function workspaceObjects(workspaceDir: string): {
+  namespaces: string[];
+  services: any[];
+  pods: FixturePod[];
+  podSpecs: Map<string, any>;
+  policies: any[];
+} {
   const docs: Doc[] = [];
   for (const file of yamlFiles(workspaceDir)) {
     for (const d of parseAllDocuments(readFileSync(file, 'utf8'))) {
@@ -64,6 +71,7 @@ export function workspaceObjects(workspaceDir: string): { namespaces: string[]; 
   const ns = (d: Doc) => d.metadata?.namespace ?? 'default';
   const namespaces = new Set<string>();
   const services: any[] = [];
+  const policies: any[] = [];
   const pods: FixturePod[] = [];
   const podSpecs = new Map<string, any>();
   let n = 0;
@@ -118,6 +126,10 @@ export function workspaceObjects(workspaceDir: string): { namespaces: string[]; 
           );
         }
         break;
+      case 'NetworkPolicy':
+        namespaces.add(ns(d));
+        policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace: ns(d), name }, spec: d.spec });
+        break;
       case 'Pod':
         namespaces.add(ns(d));
         addPod(
@@ -131,7 +143,7 @@ export function workspaceObjects(workspaceDir: string): { namespaces: string[]; 
         break;
     }
   }
-  return { namespaces: [...namespaces], services, pods, podSpecs };
+  return { namespaces: [...namespaces], services, pods, podSpecs, policies };
 }
 
 /** Loads the fixture and the sample workspace's objects into the cluster of kubeconfig. */
@@ -164,11 +176,17 @@ export async function loadSampleCluster(kubeconfig: string, workspaceDir: string
     // The workspace's namespaces hold what the workspace declares and nothing else.
     const wantServices = new Set(ws.services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`));
     const wantPods = new Set(ws.pods.map((p) => `${p.namespace}/${p.name}`));
+    const wantPolicies = new Set(ws.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
     for (const ns of own) {
       const svcs = (await kube.must('GET', `/api/v1/namespaces/${ns}/services`)).items as Doc[];
       await kube.all(
         svcs.filter((s) => !wantServices.has(`${ns}/${s.metadata!.name}`) && !(ns === 'default' && s.metadata!.name === 'kubernetes')),
         (s) => kube.delete({ kind: 'Service', metadata: { namespace: ns, name: s.metadata!.name } }),
+      );
+      const policies = (await kube.must('GET', `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`)).items as Doc[];
+      await kube.all(
+        policies.filter((p) => !wantPolicies.has(`${ns}/${p.metadata!.name}`)),
+        (p) => kube.delete({ kind: 'NetworkPolicy', metadata: { namespace: ns, name: p.metadata!.name } }),
       );
       const pods = (await kube.must('GET', `/api/v1/namespaces/${ns}/pods`)).items as Doc[];
       await kube.all(
@@ -179,6 +197,7 @@ export async function loadSampleCluster(kubeconfig: string, workspaceDir: string
 
     const services = [...fixtureServices().filter((s) => !own.has(s.metadata.namespace)), ...ws.services];
     await kube.all(services, (s) => kube.create(s));
+    await kube.all(ws.policies, (p) => kube.create(p));
     if (!own.has(manualSlice().metadata.namespace)) await kube.create(manualSlice());
 
     const fixture = fixturePods().filter((p) => !own.has(p.namespace));

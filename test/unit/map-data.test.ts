@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { countEndpoints, countsText, serviceAddressText } from '../../src/core/endpoints';
 import type { Endpoint } from '../../src/core/model';
 import { buildMapGraph, loadMapGraph, type MapSource, mapCsp, mapHtml, mapTargets, planMap } from '../../src/extension/map-data';
-import type { EndpointView, ModelInfo, NamespaceView, PodView, ServiceView } from '../../src/protocol/requests';
+import type { ClientView, EndpointView, ModelInfo, NamespaceView, PodView, ServiceView } from '../../src/protocol/requests';
 import type { MapNode, MapServiceNode } from '../../src/protocol/webview';
 
 function pod(namespace: string, name: string, ip: string, over: Partial<PodView> = {}): PodView {
@@ -424,5 +424,82 @@ describe('the webview page', () => {
       .replaceAll(scriptUri, '')
       .replaceAll(styleUri, '');
     assert.doesNotMatch(rest, /https?:|\/\/[a-z]/i);
+  });
+});
+
+describe('the map: who talks to whom', () => {
+  const client = (kind: string, namespace: string, name: string, pods: string[], over: Partial<ClientView> = {}): ClientView => ({
+    kind,
+    namespace,
+    name,
+    pods,
+    podCount: pods.length,
+    ports: ['8080/TCP'],
+    verdict: 'allowed',
+    isolated: false,
+    line: 'Policy: allowed — egress not isolated, ingress not isolated',
+    locations: [],
+    references: 1,
+    ...over,
+  });
+
+  /** shop with api's clients: web's pod, and a Deployment of another namespace whose pods the model does not run. */
+  function withClients(clients: ClientView[]): NamespaceView {
+    const view = shop();
+    return { ...view, services: view.services.map((s) => (s.name === 'api' ? { ...s, clients } : s)) };
+  }
+
+  it('draws a connection from each drawn pod of a client to the Service, and counts clients with no pod drawn', () => {
+    const graph = buildMapGraph([
+      withClients([
+        client('Deployment', 'shop', 'web', ['web-0'], { verdict: 'blocked', line: 'Policy: blocked — ingress of shop/api-0 isolated by shop/deny' }),
+        client('Deployment', 'other', 'gone', []),
+      ]),
+    ]);
+    assert.deepEqual(
+      graph.connections.map((c) => [c.source, c.target, c.verdict, c.clients.join()]),
+      [['pod/shop/web-0', 'svc/shop/api', 'blocked', 'Deployment shop/web']],
+    );
+    assert.match(graph.connections[0]!.lines[0]!, /isolated by shop\/deny/);
+    assert.equal(graph.undrawnClients, 1);
+  });
+
+  it('in a grouped namespace the connection leaves the group the pods are in; two clients there make one connection', () => {
+    const view = withClients([
+      client('Deployment', 'shop', 'web', ['web-0']),
+      client('CronJob', 'shop', 'batch', ['batch-job'], { verdict: 'blocked' }),
+      client('Deployment', 'shop', 'db', ['db-0'], { verdict: 'blocked', references: 2 }),
+    ]);
+    const graph = buildMapGraph([view], { bounds: { pods: 1, namespaceServices: 100 } });
+    assert.equal(graph.namespaces[0]!.mode, 'aggregate');
+    const bySource = new Map(graph.connections.map((c) => [c.source, c]));
+    assert.deepEqual([...bySource.keys()].sort(), ['pods/shop/', 'pods/shop/db', 'pods/shop/web']);
+    assert.equal(bySource.get('pods/shop/web')!.verdict, 'allowed');
+    assert.equal(bySource.get('pods/shop/')!.clients.join(), 'CronJob shop/batch', 'a pod behind no Service: the pods behind none');
+    // Merged: the same two nodes, one allowed and one blocked client.
+    const merged = buildMapGraph(
+      [withClients([client('Deployment', 'shop', 'a', ['web-0']), client('Deployment', 'shop', 'b', ['web-0'], { verdict: 'blocked' })])],
+      {
+        bounds: { pods: 1, namespaceServices: 100 },
+      },
+    ).connections;
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!.verdict, 'partial');
+    assert.deepEqual(merged[0]!.clients, ['Deployment shop/a', 'Deployment shop/b']);
+  });
+
+  it('a collapsed namespace stands for its Services and its pods', () => {
+    const many = ns(
+      'huge',
+      Array.from({ length: 5 }, (_, i) => service('huge', `s${i}`, [['http', 80, 80]], [])),
+      [],
+    );
+    const caller = ns('front', [], [pod('front', 'ui-0', '10.244.1.1')]);
+    const huge = { ...many, services: many.services.map((s) => (s.name === 's1' ? { ...s, clients: [client('Deployment', 'front', 'ui', ['ui-0'])] } : s)) };
+    const graph = buildMapGraph([huge, caller], { bounds: { pods: 100, namespaceServices: 2 } });
+    assert.deepEqual(
+      graph.connections.map((c) => [c.source, c.target]),
+      [['pod/front/ui-0', 'ns/huge']],
+    );
   });
 });

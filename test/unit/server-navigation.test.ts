@@ -440,3 +440,53 @@ data:
     assert.match(tooLong.message, /not a valid container port name/);
   });
 });
+
+describe('server views: who talks to whom, and the policies of a pod', () => {
+  it("a Service's clients: the workloads whose references name it, with the verdict, their pods and places", async () => {
+    const { server, texts } = await workspace();
+    const view = server.namespace('shop');
+    const api = view.services.find((s) => s.name === 'api')!;
+    assert.equal(api.clients?.length, 1);
+    const [web] = api.clients!;
+    assert.deepEqual([web!.kind, web!.namespace, web!.name, web!.verdict, web!.isolated], ['Deployment', 'shop', 'web', 'allowed', true]);
+    assert.match(web!.line, /ingress by shop\/api-ingress#ingress\[0\]/);
+    assert.deepEqual(web!.ports, ['8080/TCP']);
+    assert.equal(web!.references, 2);
+    assert.deepEqual(
+      web!.locations.map((l) => slice(texts, l)),
+      ['api:8080', 'api.shop:8080'],
+    );
+    assert.deepEqual(
+      web!.pods,
+      view.pods.filter((p) => p.pending?.name === 'web').map((p) => p.name),
+    );
+    const apiary = view.services.find((s) => s.name === 'apiary')!;
+    assert.deepEqual(
+      apiary.clients?.map((c) => [c.name, c.verdict, c.isolated]),
+      [['web', 'allowed', false]],
+    );
+  });
+
+  it('an edit that removes a reference removes the client; a policy that denies makes it blocked', async () => {
+    const { server } = await workspace();
+    server.change(WEB_URI, WEB.replace('            - {name: API_ADDR, value: "api:8080"}\n', '').replace('"--upstream", "api.shop:8080"', '"--verbose"'), 2);
+    assert.equal(server.namespace('shop').services.find((s) => s.name === 'api')!.clients, undefined);
+    server.change(SERVICES_URI, SERVICES.replace('  ingress: [{}]\n', '  policyTypes: [Ingress]\n'), 2);
+    server.change(WEB_URI, WEB, 3);
+    const [web] = server.namespace('shop').services.find((s) => s.name === 'api')!.clients!;
+    assert.equal(web!.verdict, 'blocked');
+    assert.match(web!.line, /^Policy: blocked — .*isolated by shop\/api-ingress/);
+  });
+
+  it("a pod's policies by direction, and where the workspace declares one", async () => {
+    const { server } = await workspace();
+    const pods = server.namespace('shop').pods;
+    const api = pods.find((p) => p.pending?.name === 'api')!;
+    assert.deepEqual(api.policies, { ingress: ['shop/api-ingress'], egress: [] });
+    const web = pods.find((p) => p.pending?.name === 'web')!;
+    assert.deepEqual(web.policies, { ingress: [], egress: [] });
+    const at = server.declaration('NetworkPolicy', 'shop', 'api-ingress');
+    assert.equal(at?.uri, SERVICES_URI);
+    assert.equal(SERVICES.split('\n')[at!.range.start.line]!.slice(at!.range.start.character, at!.range.end.character), 'api-ingress');
+  });
+});

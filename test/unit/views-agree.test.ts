@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { Endpoint, Pod } from '../../src/core/model';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildMapGraph } from '../../src/extension/map-data';
-import { portText, serviceText } from '../../src/extension/tree-items';
+import { clientText, policiesText, policyNodes, portText, serviceText } from '../../src/extension/tree-items';
 import type { ServiceView } from '../../src/protocol/requests';
 import type { MapNode, MapServiceNode } from '../../src/protocol/webview';
 import { DEFAULT_SETTINGS, NetLensServer, type ServerClient } from '../../src/server/server';
@@ -185,5 +185,66 @@ describe('hover, tree and map agree on a Service', () => {
     assert.match(s.hover, /_Source: cluster test_/);
     assert.match(s.hover, /^- `10\.244\.0\.7` · pod `api-c` · _terminating_$/m);
     assert.match(s.hover, /^- `10\.244\.0\.6` · pod `api-b` · _not ready_$/m);
+  });
+});
+
+describe('hover, tree and map agree on who talks to whom', () => {
+  /** The live snapshot with a pod of front's template (its labels and a pod-template-hash) and a policy read. */
+  function withFront(): ClusterSnapshot {
+    const base = liveSnapshot();
+    const front = pod('front-5f7-x2x9q', ['10.244.0.9'], { labels: { app: 'front', 'pod-template-hash': '5f7' }, ports: [] });
+    return ClusterSnapshot.build({
+      namespaces: [{ name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } }],
+      services: [...base.services()],
+      endpointSlices: [...base.slicesOf('shop', 'api')],
+      pods: [...base.pods(), front],
+      nodes: [],
+      networkPolicies: [
+        {
+          namespace: 'shop',
+          name: 'api-from-front',
+          podSelector: { matchLabels: { app: 'api' }, matchExpressions: [] },
+          policyTypes: ['Ingress'],
+          policyTypesDefaulted: false,
+          ingress: [{ peers: [{ podSelector: { matchLabels: { app: 'front' }, matchExpressions: [] } }], ports: [{ port: 'http', protocol: 'TCP' }] }],
+          egress: [],
+        },
+      ],
+    });
+  }
+
+  it("a live cluster: the hover's verdict is the tree's client and the map's connection, from the pod that runs front", () => {
+    const server = new NetLensServer(quiet, DEFAULT_SETTINGS);
+    server.open('file:///ws/api.yaml', API, 1);
+    const labelled = FRONT.replace('  template:\n    spec:', '  template:\n    metadata: {labels: {app: front}}\n    spec:');
+    assert.notEqual(labelled, FRONT);
+    server.open('file:///ws/front.yaml', labelled, 1);
+    const live = withFront();
+    server.setLive({ name: 'cluster test', snapshot: () => live, info: () => ({ state: 'ready', notes: [] }) });
+    const hover = (server.hover('file:///ws/front.yaml', labelled.indexOf('api.shop:8080') + 2, 'markdown')!.contents as { value: string }).value;
+    const view = server.namespace('shop');
+    const [client] = view.services.find((s) => s.name === 'api')!.clients!;
+    assert.equal(client!.verdict, 'allowed');
+    // The hover's Markdown escapes what Markdown would read (`#`, `[`): read as text, it says the same line.
+    assert.ok(hover.replace(/\\(.)/g, '$1').includes(client!.line), `the hover says the client's line: ${client!.line}`);
+    assert.deepEqual(client!.pods, ['front-5f7-x2x9q']);
+    const item = clientText({ kind: 'client', service: view.services.find((s) => s.name === 'api')!, client: client! });
+    assert.equal(item.label, 'front');
+    assert.equal(item.description, 'Deployment · allowed · 8080/TCP');
+    assert.ok(item.tooltip?.split('\n').includes(client!.line));
+    const graph = buildMapGraph([view]);
+    assert.deepEqual(
+      graph.connections.map((c) => [c.source, c.target, c.verdict, c.isolated]),
+      [['pod/shop/front-5f7-x2x9q', 'svc/shop/api', 'allowed', true]],
+    );
+    // The api pods' Policies: the one policy, on ingress.
+    const apiPod = view.pods.find((p) => p.name === 'api-a')!;
+    assert.deepEqual(apiPod.policies, { ingress: ['shop/api-from-front'], egress: [] });
+    const policies = { kind: 'policies' as const, pod: apiPod, policies: apiPod.policies! };
+    assert.equal(policiesText(policies).description, 'ingress 1 · egress 0');
+    assert.deepEqual(
+      policyNodes(policies).map((n) => n.kind === 'policy' && [n.namespace, n.name, n.directions.join()]),
+      [['shop', 'api-from-front', 'ingress']],
+    );
   });
 });
