@@ -117,13 +117,7 @@ function drawConnections(connections: readonly MapConnection[], nodes: ReadonlyM
     const from = nodes.get(c.source);
     const to = nodes.get(c.target);
     if (!from || !to) continue;
-    const sx = from.box.x + from.box.width / 2;
-    const sy = from.box.y;
-    const tx = to.box.x + to.box.width / 2;
-    const ty = to.box.y;
-    const lift = 30 + Math.min(220, Math.abs(tx - sx) * 0.25 + Math.abs(ty - sy) * 0.1);
-    const top = Math.min(sy, ty) - lift;
-    const d = `M${sx.toFixed(1)},${sy.toFixed(1)} C${sx.toFixed(1)},${top.toFixed(1)} ${tx.toFixed(1)},${top.toFixed(1)} ${tx.toFixed(1)},${ty.toFixed(1)}`;
+    const d = arc(from.box, to.box);
     const g = svg('g', {
       class: `connection ${c.verdict}${c.isolated ? ' isolated' : ''}`,
       'data-source': c.source,
@@ -139,6 +133,26 @@ function drawConnections(connections: readonly MapConnection[], nodes: ReadonlyM
     to.edges.push(e);
   }
   return { layer, drawn };
+}
+
+/**
+ * The path of a connection: between nodes of one column (a client pod placed beside the Services it calls), a bow
+ * out to the left from side to side, so that it crosses no node of the column; otherwise an arc over both ends,
+ * from the top of one to the top of the other.
+ */
+function arc(a: Box, b: Box): string {
+  const f = (n: number) => n.toFixed(1);
+  const overlap = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  if (overlap > 0) {
+    const sy = a.y + a.height / 2;
+    const ty = b.y + b.height / 2;
+    const left = Math.min(a.x, b.x) - (36 + Math.min(160, Math.abs(ty - sy) * 0.15));
+    return `M${f(a.x)},${f(sy)} C${f(left)},${f(sy)} ${f(left)},${f(ty)} ${f(b.x)},${f(ty)}`;
+  }
+  const sx = a.x + a.width / 2;
+  const tx = b.x + b.width / 2;
+  const top = Math.min(a.y, b.y) - (30 + Math.min(220, Math.abs(tx - sx) * 0.25 + Math.abs(b.y - a.y) * 0.1));
+  return `M${f(sx)},${f(a.y)} C${f(sx)},${f(top)} ${f(tx)},${f(top)} ${f(tx)},${f(b.y)}`;
 }
 
 /** What a connection's tooltip says: who, to what, on which ports, and the verdict with its policies. */

@@ -4,7 +4,8 @@
  * (`e2e-<random>`): a Service `web` with two Ready pods, and a Service `evil` whose annotations, pod annotations,
  * pod env values and pod phase carry HTML and script payloads (Kubernetes names and label values cannot hold `<`;
  * annotations, env values and a pod's status phase can). The manifest references `web` by name, a misspelt
- * `webb`, the evil pod's IP, and carries the payloads itself.
+ * `webb`, the evil pod's IP, and carries the payloads itself; a pod of its Deployment runs, and a NetworkPolicy
+ * admits it (alone) to web's pods on http.
  *
  * Each test checks one thing; screenshots go to test-results/e2e/cluster-*.png. Without a control plane (it
  * cannot be built or started on this machine) every test is skipped, with the reason.
@@ -43,10 +44,12 @@ const TEST_TIMEOUT = 240_000;
 const ns = `e2e-${randomBytes(3).toString('hex')}`;
 const net = 1 + (randomBytes(1)[0]! % 200);
 const ip = (n: number) => `10.247.${net}.${n}`;
-const pods = [
+const pods: { name: string; labels: Record<string, string>; ip: string; node: { name: string; ip: string }; hostile?: boolean }[] = [
   { name: 'web-0', labels: { app: 'web' }, ip: ip(10), node: NODES[0]! },
   { name: 'web-1', labels: { app: 'web' }, ip: ip(11), node: NODES[1]! },
   { name: 'evil-0', labels: { app: 'evil' }, ip: ip(20), node: NODES[2]!, hostile: true },
+  // A pod of the manifest's Deployment `client` (its template's labels, and a pod-template-hash as a ReplicaSet adds).
+  { name: 'client-7c9-x4k2p', labels: { app: 'client', 'pod-template-hash': '7c9' }, ip: ip(30), node: NODES[0]! },
 ];
 const added = { name: 'web-2', labels: { app: 'web' }, ip: ip(12), node: NODES[2]! };
 const manifestName = 'client.yaml';
@@ -154,6 +157,16 @@ async function loadFixture(k: Kube): Promise<void> {
     spec: { selector: { app: 'evil' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
   });
   for (const p of pods) await createPod(k, p);
+  await k.create({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { namespace: ns, name: 'web-from-client' },
+    spec: {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 'http' }] }],
+    },
+  });
 }
 
 before(async () => {
@@ -243,7 +256,7 @@ test(
     const activated = server!.activatedAt('netlens.netlens');
     figures.push(`workbench URL opened → namespace ${ns} in the tree: ${listed - started} ms`);
     if (activated !== undefined) figures.push(`extension activated → namespace in the tree: ${listed - activated} ms`);
-    assert.match(await treeRow(ns).first().innerText(), /2 services · 3 pods/);
+    assert.match(await treeRow(ns).first().innerText(), /2 services · 4 pods/);
     await expand(ns);
     await expand('Services');
     await expand('Pods');
@@ -523,10 +536,56 @@ test(
 );
 
 test(
+  'who talks to whom: the map draws the client pod → Service connection by verdict, the tree its Clients and Policies',
+  { timeout: TEST_TIMEOUT },
+  step('connections', async () => {
+    const client = pods.find((p) => p.labels.app === 'client')!;
+    await page.keyboard.press('Escape');
+    await runCommand('NetLens: Show Network Map');
+    const frame = await mapFrame(page, WAIT);
+    const connection = frame.locator(`svg.canvas g.connection[data-source="pod/${ns}/${client.name}"][data-target="svc/${ns}/web"]`).first();
+    await connection.waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await connection.getAttribute('data-verdict'), 'allowed');
+    assert.match((await connection.getAttribute('class')) ?? '', /\bisolated\b/);
+    const title = await connection.locator('title').first().textContent();
+    assert.match(title ?? '', new RegExp(`Deployment ${ns}/client → Service ${ns}/web on 80/TCP`));
+    assert.match(title ?? '', new RegExp(`ingress by ${ns}/web-from-client#ingress\\[0\\]`));
+    await frame.locator(`svg.canvas g.node.pod[data-id="pod/${ns}/${client.name}"]`).first().click();
+    assert.match((await connection.getAttribute('class')) ?? '', /\brelated\b/, 'selecting the client pod highlights its connection');
+    await screenshot(page, 'cluster-map-connections');
+    // Blocked only: the allowed connection is not drawn.
+    await frame.locator('select.connections-filter').selectOption('blocked');
+    await connection.waitFor({ state: 'hidden', timeout: WAIT });
+    await frame.locator('select.connections-filter').selectOption('all');
+    await connection.waitFor({ state: 'visible', timeout: WAIT });
+
+    // The tree: web's Clients names the Deployment and its verdict; a web pod's Policies name the policy.
+    if (!(await treeRow(ns).first().isVisible())) await openNetLensView(page, WAIT);
+    await expand(ns);
+    await expand('Services');
+    await expand('web');
+    await expand('Clients');
+    const clientRow = treeRow('client').first();
+    await clientRow.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await clientRow.innerText(), /Deployment · allowed · 80\/TCP/);
+    await expand('Pods');
+    await expand(pods[0]!.name);
+    await expand('Policies');
+    const policyRow = treeRow('web-from-client').first();
+    await policyRow.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await policyRow.innerText(), /ingress/);
+    await screenshot(page, 'cluster-tree-clients-policies');
+  }),
+);
+
+test(
   'the status bar shows the context; from it, a namespace filter narrows the tree and shows in the status bar',
   { timeout: TEST_TIMEOUT },
   step('filter', async () => {
     await page.keyboard.press('Escape');
+    const map = await mapFrame(page, WAIT);
+    const mapNamespace = (name: string) => map.locator(`svg.canvas [data-ns="ns/${name}"], svg.canvas [data-id="ns/${name}"]`);
+    assert.ok((await mapNamespace('default').count()) > 0, 'the map shows namespace default before the filter');
     const item = page.locator('.statusbar-item', { hasText: 'admin' }).first();
     await item.waitFor({ state: 'visible', timeout: WAIT });
     await item.click();
@@ -548,10 +607,7 @@ test(
       .locator('.statusbar-item', { hasText: `admin · ${ns}` })
       .first()
       .waitFor({ state: 'visible', timeout: WAIT });
-    // The map, still open from the test before, follows the filter.
-    const map = await mapFrame(page, WAIT);
-    const mapNamespace = (name: string) => map.locator(`svg.canvas [data-ns="ns/${name}"], svg.canvas [data-id="ns/${name}"]`);
-    assert.ok((await mapNamespace('default').count()) > 0, 'the map shows namespace default before');
+    // The map, still open from the tests before, follows the filter.
     await mapNamespace('default').first().waitFor({ state: 'detached', timeout: WAIT });
     assert.ok((await mapNamespace(ns).count()) > 0, 'the map keeps the chosen namespace');
     await screenshot(page, 'cluster-filter');
