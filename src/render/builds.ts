@@ -236,7 +236,7 @@ export function placeReferences(build: Build): PlacedReference[] {
 }
 
 /** Where an offset of a build's manifest is in the user's files. */
-function placeOf(build: Build, uri: string, start: number, end: number): Place {
+export function placeOf(build: Build, uri: string, start: number, end: number): Place {
   const render = build.render;
   if (render && uri === render.uri) {
     const s = toSource(render.map, start, end);

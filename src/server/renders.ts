@@ -146,6 +146,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** A file's URI from a path (places are paths; render URIs are kept as they are). */
-function fileUri(path: string): string {
+export function fileUri(path: string): string {
   return path.startsWith('/') ? pathToFileURL(path).href : path;
 }

@@ -23,12 +23,12 @@ import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
 import type { LocationView, ModelInfo, NamespaceView } from '../protocol/requests';
-import { type Build, type BuildOptions, renderedAs } from '../render/builds';
+import { type Build, type BuildOptions, type Place, placeOf, renderedAs } from '../render/builds';
 import type { HoverFormat } from './capabilities';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
 import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
-import type { RenderedState, SourceReference } from './renders';
+import { fileUri, type RenderedState, type SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
 import { type ClientsByService, clientViews, namespaceCounts, namespaceView } from './views';
 
@@ -334,6 +334,16 @@ export class NetLensServer {
   }
 
   definition(uri: string, offset: number): Location | null {
+    if (this.coveredByRender(uri)) {
+      // A reference a template or a base makes: its Service in its own build, at the line that writes its name.
+      const r = this.renderedReferenceAt(uri, offset);
+      if (!r) return null;
+      const info = this.renderedAnswer(r)?.answer.explanation.service;
+      const svc = info && this.buildResolvers.get(r.build)?.snapshot.service(info.namespace, info.name);
+      if (svc?.source && r.build.manifests.some((m) => m.uri === svc.source!.uri))
+        return placeLocation(placeOf(r.build, svc.source.uri, svc.source.nameStart, svc.source.nameEnd));
+      return (info && this.declaration('Service', info.namespace, info.name)) ?? null;
+    }
     const found = this.referenceAt(uri, offset);
     if (!found) return null;
     const answered = this.answer(found.ref);
@@ -357,6 +367,9 @@ export class NetLensServer {
             : snapshot.pod(namespace ?? '', name);
     const source = object?.source;
     if (!source) return undefined;
+    // An object of a rendered chart or overlay: where its source writes its name.
+    const build = this.rendered?.builds.find((b) => b.render && b.manifests.some((m) => m.uri === source.uri));
+    if (build) return placeLocation(placeOf(build, source.uri, source.nameStart, source.nameEnd));
     const text = this.docs.get(source.uri)?.document.getText() ?? this.disk.get(source.uri)?.text;
     if (text === undefined) return undefined;
     return { uri: source.uri, range: toRange(TextDocument.create(source.uri, 'yaml', 0, text), source.nameStart, source.nameEnd) };
@@ -448,12 +461,8 @@ export class NetLensServer {
         yield { reference, place: { uri: file.uri, range: toRange(doc, reference.start, reference.end) } };
       }
     }
-    for (const [uri, refs] of this.rendered?.references ?? []) {
-      for (const r of refs) {
-        const p = r.place;
-        const range = { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } };
-        yield { reference: r.reference, place: { uri, range } };
-      }
+    for (const refs of this.rendered?.references.values() ?? []) {
+      for (const r of refs) yield { reference: r.reference, place: placeLocation(r.place) };
     }
   }
 
@@ -806,4 +815,12 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** A place in the user's files (1-based lines and columns) as an LSP location. */
+function placeLocation(p: Place): Location {
+  return {
+    uri: fileUri(p.file),
+    range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } },
+  };
 }

@@ -101,6 +101,24 @@ describe('language server: Kustomize overlays as rendered', () => {
       const value = (hover.contents as { value: string }).value;
       assert.match(value, /^Rendered as `productcatalogservice:3550` by `kustomize build /);
       assert.match(value, /productcatalogservice/);
+
+      // Go to definition: the Service in the build, at the base line that writes its name.
+      const target = server.definition(uri('base/checkoutservice.yaml'), at);
+      assert.equal(target?.uri, uri('base/productcatalogservice.yaml'));
+      const source = readFileSync(join(dir, 'base', 'productcatalogservice.yaml'), 'utf8').split('\n');
+      const named = source[target!.range.start.line]!;
+      assert.equal(named.slice(target!.range.start.character, target!.range.end.character), 'productcatalogservice');
+      assert.match(named, /^ {2}name: productcatalogservice$/);
+      assert.ok(source.slice(0, target!.range.start.line).reverse().find((l) => /^kind: /.test(l))?.includes('Service'), 'the Service, not the Deployment');
+
+      // Who talks to whom, from the rendered build: checkoutservice is a client of productcatalogservice, at its base line.
+      const clients = server.namespace('default').services.find((s) => s.name === 'productcatalogservice')?.clients ?? [];
+      const checkout = clients.find((c) => c.name === 'checkoutservice');
+      assert.ok(checkout, JSON.stringify(clients.map((c) => c.name)));
+      assert.ok(
+        checkout.locations.some((l) => l.uri === uri('base/checkoutservice.yaml') && l.range.start.line === lineOf(text, 'productcatalogservice:3550') - 1),
+        JSON.stringify(checkout.locations),
+      );
     } finally {
       renders.dispose();
     }
@@ -124,6 +142,11 @@ describe('language server: a Helm chart as rendered', () => {
       assert.ok(hover);
       assert.match((hover.contents as { value: string }).value, /^Rendered as release-argocd-repo-server:8081 by helm template/);
       assert.match((hover.contents as { value: string }).value, /Service argo-cd\/release-argocd-repo-server/);
+      // Go to definition: the template that makes the Service, at the line that writes its name.
+      const target = server.definition(uri(file), doc.offsetAt(hints[0]!.position) - 2);
+      assert.equal(target?.uri, uri('charts/argo-cd/templates/argocd-repo-server/service.yaml'));
+      const service = readFileSync(join(dir, 'charts/argo-cd/templates/argocd-repo-server/service.yaml'), 'utf8').split('\n');
+      assert.match(service[target!.range.start.line]!, /^ {2}name: \{\{ template "argo-cd\.repoServer\.fullname" \. \}\}/);
     } finally {
       renders.dispose();
     }
