@@ -13,7 +13,7 @@
  * - clients.ts: who talks to whom, for the map and the tree.
  */
 
-export { type Connection, connections, type PlacedReference, podsRunning } from './reach/clients';
+export { type Connection, Connections, connections, type PlacedReference, podsRunning } from './reach/clients';
 export { checkPolicies } from './reach/findings';
 export { type DnsReach, judge, judgeDns, type Reach, type ReachPath } from './reach/judge';
 export { type Matrix, reachMatrix, servedPorts } from './reach/matrix';

@@ -84,6 +84,7 @@ function createParts(connection: Connection): Parts {
     publishDiagnostics: (uri, version, d) => publisher.publish(uri, version, d),
     log,
     workspaceChanged: () => refresh.workspaceChanged(),
+    viewsChanged: () => refresh.viewsChanged(),
   });
   const live = new LiveCluster({ server, log, changed: () => refresh.liveChanged() });
   const workspace = new WorkspaceFiles(server, log);

@@ -33,6 +33,11 @@ export class ClientRefresh {
     }, WORKSPACE_NOTIFY_MS);
   }
 
+  /** What the views show changed, and nothing else (the clients of Services, computed in the background). */
+  viewsChanged(): void {
+    this.modelChanged();
+  }
+
   /** The live model changed: the views and the inlay hints. */
   liveChanged(): void {
     this.modelChanged();

@@ -17,7 +17,16 @@ import { pathToFileURL } from 'node:url';
 import { ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { ScanOptions } from '../core/references';
-import { analyzeBuilds, type Build, type BuildFinding, type BuildOptions, type PlacedReference, placeReferences, renderedBuildAsync } from '../render/builds';
+import {
+  analyzeBuilds,
+  type Build,
+  type BuildFinding,
+  type BuildOptions,
+  type Place,
+  type PlacedReference,
+  placeReferences,
+  renderedBuildAsync,
+} from '../render/builds';
 import { discover, type RenderTarget } from '../render/discover';
 import { Renderer, type RenderSettings } from '../render/renderer';
 import type { RenderProblem, RenderResult } from '../render/result';
@@ -143,6 +152,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** A place in the user's files (1-based lines and columns) as an LSP location. */
+export function placeLocation(p: Place): { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } } {
+  return {
+    uri: fileUri(p.file),
+    range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } },
+  };
 }
 
 /** A file's URI from a path (places are paths; render URIs are kept as they are). */

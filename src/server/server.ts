@@ -17,20 +17,21 @@ import { type ChunkedManifest, ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import { serviceFqdn } from '../core/names';
 import type { ScannedFile } from '../core/navigate';
-import { connections, type PlacedReference, reachModel, referenceVerdict } from '../core/reach';
+import { reachModel, referenceVerdict } from '../core/reach';
 import type { Reference, ScanOptions } from '../core/references';
 import { type DnsAnswer, type QueryType, Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel, type WorkspaceModel } from '../core/workspace';
-import type { LocationView, ModelInfo, NamespaceView } from '../protocol/requests';
-import { type Build, type BuildOptions, type Place, placeOf, renderedAs } from '../render/builds';
+import type { ModelInfo, NamespaceView } from '../protocol/requests';
+import { type Build, type BuildOptions, placeOf, renderedAs } from '../render/builds';
 import type { HoverFormat } from './capabilities';
+import { ServiceClients } from './clients';
 import { fixesOf, noteDiagnostic, toCodeAction, toDiagnostic, toRange } from './convert';
 import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
-import { fileUri, type RenderedState, type SourceReference } from './renders';
+import { placeLocation, type RenderedState, type SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
-import { type ClientsByService, clientViews, namespaceCounts, namespaceView } from './views';
+import { namespaceCounts, namespaceView } from './views';
 
 export { DEFAULT_SETTINGS, type ServerSettings } from './settings';
 
@@ -43,6 +44,8 @@ export interface ServerClient {
    * changed, and the views too (its objects, or beside a live cluster the clients its references make).
    */
   workspaceChanged?(): void;
+  /** What the views show changed (the clients of Services, computed in the background): they should ask again. */
+  viewsChanged?(): void;
 }
 
 /** A live cluster model, as the server sees it: a snapshot when there is one, and its name. */
@@ -401,13 +404,13 @@ export class NetLensServer {
 
   private readonly scanned = new Map<string, { text: string; file: ScannedFile }>();
 
-  private scannedDisk(uri: string): ScannedFile | undefined {
+  private scannedDisk(uri: string, prepared?: ManifestCache): ScannedFile | undefined {
     const manifest = this.disk.get(uri);
     if (!manifest) return undefined;
     const kept = this.scanned.get(uri);
     if (kept?.text === manifest.text) return kept.file;
     // Disk files are parsed for their objects only; their references are found when navigation first needs them.
-    const parsed = new ManifestCache(this.scanOptions()).parse(uri, manifest.text);
+    const parsed = (prepared ?? new ManifestCache(this.scanOptions())).parse(uri, manifest.text);
     const file = { uri, text: manifest.text, manifest: parsed.manifest, references: parsed.references };
     this.scanned.set(uri, { text: manifest.text, file });
     return file;
@@ -444,45 +447,36 @@ export class NetLensServer {
   namespace(namespace: string, offset?: number, limit?: number): NamespaceView {
     const shown = this.shownSnapshot();
     if (!shown) return { namespace, services: [], pods: [], total: 0 };
-    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit, this.clients(shown));
+    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit, this.serviceClients.current());
   }
 
-  /**
-   * Every reference of the workspace with its place: in open documents and files on disk, and those of rendered
-   * charts and overlays at the template or patch that produced them.
-   */
-  private *placedReferences(): Generator<PlacedReference<LocationView>> {
-    for (const file of this.navigationSource().files()) {
-      // A file that renders read speaks through its builds (below), as it does in the model.
-      if (this.coveredByRender(file.uri)) continue;
-      let doc: TextDocument | undefined;
-      for (const reference of file.references) {
-        doc ??= TextDocument.create(file.uri, 'yaml', 0, file.text);
-        yield { reference, place: { uri: file.uri, range: toRange(doc, reference.start, reference.end) } };
-      }
-    }
-    for (const refs of this.rendered?.references.values() ?? []) {
-      for (const r of refs) yield { reference: r.reference, place: placeLocation(r.place) };
-    }
-  }
+  /** Who talks to whom (clients.ts): computed in the background, the views told when done. */
+  private readonly serviceClients = new ServiceClients({
+    fileUris: () => [...[...this.disk.keys()].filter((uri) => !this.docs.has(uri)), ...this.docs.keys()],
+    scanned: async (uri, pause) => {
+      const open = this.scannedOpen(uri);
+      if (open) return open;
+      const text = this.disk.get(uri)?.text;
+      if (text === undefined) return undefined;
+      if (this.scanned.get(uri)?.text === text) return this.scannedDisk(uri);
+      // Scanned for the first time: a document at a time, the event loop free between them (a file may be megabytes).
+      const cache = new ManifestCache(this.scanOptions());
+      await cache.prepare(uri, text, pause);
+      return this.disk.get(uri)?.text === text ? this.scannedDisk(uri, cache) : undefined;
+    },
+    covered: (uri) => this.coveredByRender(uri),
+    rendered: () => this.rendered?.references.values() ?? [],
+    models: () => {
+      const shown = this.shownSnapshot();
+      return shown && { workspace: this.workspaceModel(), shown, sources: this.sources() };
+    },
+    changed: () => this.client.viewsChanged?.(),
+    pause: () => new Promise((resolve) => setImmediate(resolve)),
+  });
 
-  private clientCache: { workspace: WorkspaceModel; shown: ClusterSnapshot; live: ClusterSnapshot | undefined; byService: ClientsByService } | undefined;
-
-  /**
-   * Who talks to whom: the connections the workspace's references make, judged as hovers judge them, as each
-   * Service's clients in the model shown. Made once per workspace model and cluster snapshot: the tree asks a
-   * namespace at a time, the map every namespace.
-   */
-  private clients(shown: ClusterSnapshot): ClientsByService {
-    const workspace = this.workspaceModel();
-    const sources = this.sources();
-    const live = sources.find((s) => s.live)?.resolver.snapshot;
-    const c = this.clientCache;
-    if (c && c.workspace === workspace && c.shown === shown && c.live === live) return c.byService;
-    const found = connections(this.placedReferences(), { sources, workspace: workspace.snapshot });
-    const byService = clientViews(found, workspace.snapshot, shown);
-    this.clientCache = { workspace, shown, live, byService };
-    return byService;
+  /** Resolves when the views' clients of the models as they are now are computed (for tests and the CLI). */
+  clientsSettled(): Promise<void> {
+    return this.serviceClients.settled();
   }
 
   private shownSnapshot(): ClusterSnapshot | undefined {
@@ -815,12 +809,4 @@ function lowerBound(refs: readonly Reference[], offset: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** A place in the user's files (1-based lines and columns) as an LSP location. */
-function placeLocation(p: Place): Location {
-  return {
-    uri: fileUri(p.file),
-    range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } },
-  };
 }

@@ -9,6 +9,7 @@ import { NetLensServer, type ServerClient } from '../../src/server/server';
 
 class Client implements ServerClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  viewsChanged?: () => void;
   workspaceChanged(): void {}
   publishDiagnostics(uri: string, _version: number | undefined, diagnostics: Diagnostic[]): void {
     this.diagnostics.set(uri, diagnostics);
@@ -443,7 +444,11 @@ data:
 
 describe('server views: who talks to whom, and the policies of a pod', () => {
   it("a Service's clients: the workloads whose references name it, with the verdict, their pods and places", async () => {
-    const { server, texts } = await workspace();
+    const { server, client, texts } = await workspace();
+    let told = 0;
+    client.viewsChanged = () => void told++;
+    await server.clientsSettled();
+    assert.equal(told, 1, 'the views are told when the clients are computed');
     const view = server.namespace('shop');
     const api = view.services.find((s) => s.name === 'api')!;
     assert.equal(api.clients?.length, 1);
@@ -469,13 +474,34 @@ describe('server views: who talks to whom, and the policies of a pod', () => {
 
   it('an edit that removes a reference removes the client; a policy that denies makes it blocked', async () => {
     const { server } = await workspace();
+    await server.clientsSettled();
     server.change(WEB_URI, WEB.replace('            - {name: API_ADDR, value: "api:8080"}\n', '').replace('"--upstream", "api.shop:8080"', '"--verbose"'), 2);
+    await server.clientsSettled();
     assert.equal(server.namespace('shop').services.find((s) => s.name === 'api')!.clients, undefined);
     server.change(SERVICES_URI, SERVICES.replace('  ingress: [{}]\n', '  policyTypes: [Ingress]\n'), 2);
     server.change(WEB_URI, WEB, 3);
+    await server.clientsSettled();
     const [web] = server.namespace('shop').services.find((s) => s.name === 'api')!.clients!;
     assert.equal(web!.verdict, 'blocked');
     assert.match(web!.line, /^Policy: blocked — .*isolated by shop\/api-ingress/);
+  });
+
+  it('a workspace with many references: computed in the background, the views keep the last clients meanwhile', async () => {
+    const { server, client } = await workspace();
+    await server.clientsSettled();
+    const many = Array.from({ length: 1500 }, (_, i) => `            - {name: APIARY_${i}, value: "apiary:80"}\n`).join('');
+    const big = WEB.replace('          args:', `${many}          args:`);
+    let told = 0;
+    client.viewsChanged = () => void told++;
+    server.change(WEB_URI, big, 2);
+    const before = server.namespace('shop').services.find((s) => s.name === 'apiary')!.clients!;
+    assert.equal(before[0]!.references, 1, 'the last clients, while the new ones are computed');
+    assert.equal(told, 0);
+    await server.clientsSettled();
+    assert.equal(told, 1);
+    const after = server.namespace('shop').services.find((s) => s.name === 'apiary')!.clients!;
+    assert.equal(after[0]!.references, 1501);
+    assert.equal(after[0]!.locations.length, 20, 'places listed up to a bound');
   });
 
   it("a pod's policies by direction, and where the workspace declares one", async () => {

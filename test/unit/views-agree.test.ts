@@ -213,7 +213,7 @@ describe('hover, tree and map agree on who talks to whom', () => {
     });
   }
 
-  it("a live cluster: the hover's verdict is the tree's client and the map's connection, from the pod that runs front", () => {
+  it("a live cluster: the hover's verdict is the tree's client and the map's connection, from the pod that runs front", async () => {
     const server = new NetLensServer(quiet, DEFAULT_SETTINGS);
     server.open('file:///ws/api.yaml', API, 1);
     const labelled = FRONT.replace('  template:\n    spec:', '  template:\n    metadata: {labels: {app: front}}\n    spec:');
@@ -222,6 +222,7 @@ describe('hover, tree and map agree on who talks to whom', () => {
     const live = withFront();
     server.setLive({ name: 'cluster test', snapshot: () => live, info: () => ({ state: 'ready', notes: [] }) });
     const hover = (server.hover('file:///ws/front.yaml', labelled.indexOf('api.shop:8080') + 2, 'markdown')!.contents as { value: string }).value;
+    await server.clientsSettled();
     const view = server.namespace('shop');
     const [client] = view.services.find((s) => s.name === 'api')!.clients!;
     assert.equal(client!.verdict, 'allowed');

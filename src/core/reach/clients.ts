@@ -57,15 +57,51 @@ interface Group<Place> {
  * source. A reference in a ConfigMap or Secret is a connection of each workload that reads it.
  */
 export function connections<Place>(references: Iterable<PlacedReference<Place>>, options: ReachOptions): Connection<Place>[] {
-  const groups = new Map<string, Group<Place>>();
-  const add = (from: Workload, v: ReferenceVerdict, verdict: Coverage, isolated: boolean, line: string, place: Place) => {
+  const collector = new Connections<Place>(options);
+  for (const r of references) collector.add(r);
+  return collector.result();
+}
+
+/** Connections gathered a reference at a time (a caller that yields between files), then merged. */
+export class Connections<Place> {
+  private readonly groups = new Map<string, Group<Place>>();
+
+  constructor(private readonly options: ReachOptions) {}
+
+  add({ reference, place }: PlacedReference<Place>): void {
+    const v = referenceVerdict(reference, this.options);
+    if (!v) return;
+    if (v.consumers && v.consumers.length > 0) {
+      for (const c of v.consumers)
+        this.merge(c.workload, v, c.reach.verdict, isolatedIn(c.reach.paths), `Policy: ${c.reach.verdict} — ${reachText(c.reach, v.target, v.model)}`, place);
+    } else this.merge(v.holder, v, v.reach.verdict, isolatedIn(v.reach.paths), v.line, place);
+  }
+
+  result(): Connection<Place>[] {
+    return [...this.groups.values()]
+      .map(
+        (g): Connection<Place> => ({
+          from: g.from,
+          to: g.to,
+          ports: g.ports,
+          verdict: merged(g.verdicts),
+          isolated: g.isolated,
+          line: g.line,
+          model: g.model,
+          places: g.places,
+        }),
+      )
+      .sort((a, b) => cmp(`${a.to.namespace}/${a.to.name}`, `${b.to.namespace}/${b.to.name}`) || cmp(workloadId(a.from), workloadId(b.from)));
+  }
+
+  private merge(from: Workload, v: ReferenceVerdict, verdict: Coverage, isolated: boolean, line: string, place: Place): void {
     if (v.target.kind !== 'Service') return;
     const to = { namespace: v.target.namespace, name: v.target.name };
     const key = `${workloadId(from)}\u0000${to.namespace}/${to.name}`;
-    let g = groups.get(key);
+    let g = this.groups.get(key);
     if (!g) {
       g = { from, to, ports: [], verdicts: new Set(), isolated: false, line, model: v.model, weight: -1, places: [] };
-      groups.set(key, g);
+      this.groups.set(key, g);
     }
     if (v.target.port !== undefined) {
       const port = v.target.protocol ? portText(v.target.port, v.target.protocol) : String(v.target.port);
@@ -79,29 +115,7 @@ export function connections<Place>(references: Iterable<PlacedReference<Place>>,
       g.model = v.model;
     }
     g.places.push(place);
-  };
-  for (const { reference, place } of references) {
-    const v = referenceVerdict(reference, options);
-    if (!v) continue;
-    if (v.consumers && v.consumers.length > 0) {
-      for (const c of v.consumers)
-        add(c.workload, v, c.reach.verdict, isolatedIn(c.reach.paths), `Policy: ${c.reach.verdict} — ${reachText(c.reach, v.target, v.model)}`, place);
-    } else add(v.holder, v, v.reach.verdict, isolatedIn(v.reach.paths), v.line, place);
   }
-  return [...groups.values()]
-    .map(
-      (g): Connection<Place> => ({
-        from: g.from,
-        to: g.to,
-        ports: g.ports,
-        verdict: merged(g.verdicts),
-        isolated: g.isolated,
-        line: g.line,
-        model: g.model,
-        places: g.places,
-      }),
-    )
-    .sort((a, b) => cmp(`${a.to.namespace}/${a.to.name}`, `${b.to.namespace}/${b.to.name}`) || cmp(workloadId(a.from), workloadId(b.from)));
 }
 
 function isolatedIn(paths: readonly { readonly egress: { readonly isolated: boolean }; readonly ingress: { readonly isolated: boolean } }[]): boolean {
