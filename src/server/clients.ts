@@ -66,9 +66,9 @@ export class ServiceClients {
     }
   }
 
+  /** Whether the workspace is still the one being judged: an edit makes the work moot (a new cluster snapshot does not). */
   private stillCurrent(key: Key): boolean {
-    const now = this.key();
-    return now !== undefined && same(now, key);
+    return this.host.models()?.workspace === key.workspace;
   }
 
   private key(): (Key & { sources: readonly CheckSource[] }) | undefined {
@@ -77,8 +77,13 @@ export class ServiceClients {
     return { workspace: m.workspace, shown: m.shown, live: m.sources.find((s) => s.live)?.resolver.snapshot, sources: m.sources };
   }
 
+  /**
+   * One computation at a time: while one runs, a question about newer models waits for it (the views ask again
+   * when it is done, and then the newer models' start). A busy cluster changes its snapshot every second; each
+   * answer is published, a little late, rather than abandoned for the next.
+   */
   private start(key: Key & { sources: readonly CheckSource[] }): Promise<void> {
-    if (this.running && same(this.running.key, key)) return this.running.promise;
+    if (this.running) return this.running.promise;
     const promise = this.compute(key).finally(() => {
       if (this.running?.promise === promise) this.running = undefined;
     });
@@ -89,7 +94,7 @@ export class ServiceClients {
   private async compute(key: Key & { sources: readonly CheckSource[] }): Promise<void> {
     const found = new Connections<LocationView>({ sources: key.sources, workspace: key.workspace.snapshot });
     let since = 0;
-    // Stops when the models change meanwhile: a newer computation starts at the next question.
+    // Stops when the workspace changes meanwhile: a newer computation starts at the next question.
     const yielded = async (): Promise<boolean> => {
       since = 0;
       await this.host.pause();
