@@ -14,7 +14,9 @@
  * `node out/test/e2e/install.js` installs code-server and Debian's Chromium ahead of the tests.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
+  appendFileSync,
   closeSync,
   copyFileSync,
   cpSync,
@@ -214,6 +216,11 @@ export interface StartOptions {
   readonly host?: string;
   /** Folder for user data, extensions and the log (default: a new temporary folder, deleted by stop()). */
   readonly dataDir?: string;
+  /**
+   * The display language (code-server's `--locale`): `es` installs the test language pack (test/e2e/language-pack)
+   * so that VS Code runs in Spanish and extensions show their Spanish tables.
+   */
+  readonly locale?: 'es';
   /** How long to wait for the server to answer, in ms (default 60 s). */
   readonly timeoutMs?: number;
   readonly log?: Log;
@@ -286,6 +293,49 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.ignoreRecommendations': true,
 };
 
+/**
+ * Packages and installs the test language pack, and records it as VS Code's language pack service does when a pack
+ * is installed from the running workbench (`languagepacks.json` in the user data folder, which the server reads at
+ * start to choose the display language; code-server's `--install-extension` does not write it).
+ */
+function installLanguagePack(
+  entry: string,
+  common: string[],
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  extensionsDir: string,
+  userDataDir: string,
+  logFile: string,
+): void {
+  const source = join(repoRoot(), 'test', 'e2e', 'language-pack');
+  const pack = join(dataDir, 'language-pack');
+  cpSync(source, pack, { recursive: true });
+  const vsix = join(dataDir, 'language-pack.vsix');
+  const vsce = join(repoRoot(), 'node_modules', '@vscode', 'vsce', 'vsce');
+  const packaged = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], {
+    cwd: pack,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (packaged.status !== 0) throw new Error(`vsce package (test language pack) failed:\n${packaged.stdout}${packaged.stderr}`);
+  const install = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { encoding: 'utf8', env, timeout: 120_000 });
+  appendFileSync(logFile, `$ code-server --install-extension ${vsix}\n${install.stdout}${install.stderr}\n`);
+  if (install.status !== 0) throw new Error(`code-server --install-extension (test language pack) failed:\n${install.stdout}${install.stderr}`);
+  const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const installed = join(extensionsDir, `${id}-${manifest.version}`);
+  const packs: Record<string, unknown> = {};
+  for (const l of manifest.contributes.localizations) {
+    packs[l.languageId] = {
+      hash: createHash('md5').update(`${id}@${manifest.version}`).digest('hex'),
+      extensions: [{ extensionIdentifier: { id }, version: manifest.version }],
+      translations: Object.fromEntries(l.translations.map((t: { id: string; path: string }) => [t.id, join(installed, t.path)])),
+      label: l.localizedLanguageName,
+    };
+  }
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
+}
+
 /** Installs the vsix into a fresh extensions folder and starts code-server on the workspace; resolves once it answers. */
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const log = opts.log ?? defaultLog;
@@ -316,14 +366,21 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status ?? install.signal}):\n${(install.stdout + install.stderr).trim()}`);
   }
 
+  if (opts.locale) installLanguagePack(entry, common, env, dataDir, extensionsDir, userDataDir, logFile);
+
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [entry, ...common, '--auth', 'none', '--bind-addr', `${host}:${port}`, '--ignore-last-opened', opts.workspace], {
-    env,
-    detached: true, // its own process group, so stop() reaches the extension host and the language server too
-    stdio: ['ignore', fd, fd],
-  });
+  const locale = opts.locale ? ['--locale', opts.locale] : [];
+  const child = spawn(
+    process.execPath,
+    [entry, ...common, ...locale, '--auth', 'none', '--bind-addr', `${host}:${port}`, '--ignore-last-opened', opts.workspace],
+    {
+      env,
+      detached: true, // its own process group, so stop() reaches the extension host and the language server too
+      stdio: ['ignore', fd, fd],
+    },
+  );
   closeSync(fd);
   let exited: string | undefined;
   const exitedPromise = new Promise<void>((resolve) =>
