@@ -6,7 +6,21 @@
 import { totalEndpoints } from '../core/endpoints';
 import { groupId, namespaceId, podId, podsId, serviceId } from '../protocol/ids';
 import type { ClientView, ModelInfo, NamespaceView, ServiceView } from '../protocol/requests';
-import type { MapConnection, MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapPort, MapProblem, MapServiceNode, MapVerdict } from '../protocol/webview';
+import type {
+  MapConnection,
+  MapEdge,
+  MapGraph,
+  MapNamespace,
+  MapNode,
+  MapPodNode,
+  MapPort,
+  MapProblem,
+  MapServiceNode,
+  MapTexts,
+  MapVerdict,
+} from '../protocol/webview';
+import { mapTexts } from './map-texts';
+import { english, type Translate } from './translate';
 
 export interface MapBounds {
   /** Pods drawn one by one, at most. Beyond, the largest namespaces draw each Service's pods as one node. */
@@ -63,6 +77,8 @@ export interface MapOptions {
   readonly plan?: readonly NamespacePlan[];
   readonly title?: string;
   readonly message?: string;
+  /** The display language's texts (vscode.l10n.t); English when absent. */
+  readonly t?: Translate;
 }
 
 /** The map of these namespaces: Services, their ports and the pods behind them, with what is broken marked. */
@@ -88,7 +104,7 @@ export function buildMapGraph(views: readonly NamespaceView[], options: MapOptio
       empty.push(view.namespace);
       continue;
     }
-    const ns = namespaceGraph(view, modes.get(view.namespace) ?? 'aggregate');
+    const ns = namespaceGraph(view, modes.get(view.namespace) ?? 'aggregate', options.t ?? english);
     podNodes += ns.nodes.filter((n) => n.kind === 'pod').length;
     namespaces.push(ns);
   }
@@ -181,9 +197,9 @@ function buildConnections(views: readonly NamespaceView[], namespaces: readonly 
   return { connections: [...merged.values()].map((m) => m.c), undrawn };
 }
 
-function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode']): MapNamespace {
+function namespaceGraph(view: NamespaceView, mode: MapNamespace['mode'], t: Translate): MapNamespace {
   const ns = view.namespace;
-  const serviceNodes = view.services.map((s) => serviceNode(s, mode === 'pods' ? view : undefined));
+  const serviceNodes = view.services.map((s) => serviceNode(s, mode === 'pods' ? view : undefined, t));
   const broken = serviceNodes.filter((s) => s.problem).length;
   const base = { id: namespaceId(ns), name: ns, services: view.services.length, pods: view.total, broken, mode };
   if (mode === 'collapsed') return { ...base, nodes: [], edges: [] };
@@ -351,12 +367,12 @@ function portLinks(s: ServiceView, service: MapServiceNode, endpointPorts: Servi
   return out;
 }
 
-function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServiceNode {
+function serviceNode(s: ServiceView, view: NamespaceView | undefined, t: Translate): MapServiceNode {
   const id = serviceId(s.namespace, s.name);
   const ports: MapPort[] = s.ports.map((p, i) => ({ id: `${id}#${i}`, name: p.name, port: p.port, protocol: p.protocol, targetPort: String(p.targetPort) }));
   const endpoints = totalEndpoints(s.counts);
   const ready = s.counts.ready;
-  const problem = serviceProblem(s, endpoints, ready, view);
+  const problem = serviceProblem(s, endpoints, ready, view, t);
   return {
     kind: 'service',
     id,
@@ -375,16 +391,17 @@ function serviceNode(s: ServiceView, view: NamespaceView | undefined): MapServic
 }
 
 /** Why a Service reaches nothing, if it does not; `view` holds every pod of the namespace when known. */
-function serviceProblem(s: ServiceView, endpoints: number, ready: number, view: NamespaceView | undefined): MapProblem | undefined {
+function serviceProblem(s: ServiceView, endpoints: number, ready: number, view: NamespaceView | undefined, t: Translate): MapProblem | undefined {
   if (s.type === 'ExternalName') return undefined;
   if (endpoints === 0) {
-    if (!s.selector) return { code: 'no-endpoints', message: 'no selector, no endpoints' };
+    if (!s.selector) return { code: 'no-endpoints', message: t('no selector, no endpoints') };
     const selector = Object.entries(s.selector);
     const matching = view && view.pods.length === view.total ? view.pods.filter((p) => selector.every(([k, v]) => p.labels[k] === v)).length : 0;
-    if (matching > 0) return { code: 'no-ready-endpoints', message: `${matching} matching ${matching === 1 ? 'pod has' : 'pods have'} no address` };
-    return { code: 'selector-matches-nothing', message: 'selector matches no pod' };
+    if (matching > 0)
+      return { code: 'no-ready-endpoints', message: matching === 1 ? t('1 matching pod has no address') : t('{0} matching pods have no address', matching) };
+    return { code: 'selector-matches-nothing', message: t('selector matches no pod') };
   }
-  if (ready === 0) return { code: 'no-ready-endpoints', message: `no ready endpoint (${endpoints} not ready)` };
+  if (ready === 0) return { code: 'no-ready-endpoints', message: t('no ready endpoint ({0} not ready)', endpoints) };
   return undefined;
 }
 
@@ -402,23 +419,27 @@ export interface MapSource {
 }
 
 /** Asks the server for the model and each namespace (only as many pods as the plan draws), and builds the map. */
-export async function loadMapGraph(source: MapSource, options: { readonly bounds?: MapBounds; readonly expanded?: readonly string[] } = {}): Promise<MapGraph> {
+export async function loadMapGraph(
+  source: MapSource,
+  options: { readonly bounds?: MapBounds; readonly expanded?: readonly string[]; readonly t?: Translate } = {},
+): Promise<MapGraph> {
   const bounds = options.bounds ?? MAP_BOUNDS;
+  const t = options.t ?? english;
   const info = await source.modelInfo();
   const plan = planMap(info.namespaces, bounds, options.expanded);
   const views = await Promise.all(plan.map((p) => source.namespace(p.name, p.limit)));
-  const title = info.kind === 'cluster' ? `context ${info.context ?? '(none)'}` : 'workspace manifests';
+  const title = info.kind === 'cluster' ? t('context {0}', info.context ?? '(none)') : t('workspace manifests');
   const message =
     info.kind === 'cluster' && info.state === 'failed'
-      ? `The cluster cannot be read: ${info.message ?? info.errorKind ?? 'unknown error'}`
+      ? t('The cluster cannot be read: {0}', info.message ?? info.errorKind ?? t('unknown error'))
       : info.state === 'connecting'
-        ? 'Reading the cluster…'
+        ? t('Reading the cluster…')
         : info.state === 'stale'
-          ? `Reconnecting: ${info.message ?? 'the cluster does not answer'}. What is shown may be out of date.`
+          ? t('Reconnecting: {0}. What is shown may be out of date.', info.message ?? t('the cluster does not answer'))
           : info.namespaces.length === 0
-            ? 'No namespaces: the model has no Services or pods.'
+            ? t('No namespaces: the model has no Services or pods.')
             : undefined;
-  return buildMapGraph(views, { bounds, plan, title, ...(message ? { message } : {}) });
+  return buildMapGraph(views, { bounds, plan, title, t, ...(message ? { message } : {}) });
 }
 
 /** The ids a tree item may have on the map, best first: its own node, then the aggregate or namespace it is in. */
@@ -441,14 +462,24 @@ export function mapTargets(item: {
  * The webview's page: a Content-Security-Policy that allows nothing but the one nonce-tagged script and the
  * extension's own styles, images and fonts; no inline style or script, no remote URL.
  */
-export function mapHtml(p: { readonly cspSource: string; readonly scriptUri: string; readonly styleUri: string; readonly nonce: string }): string {
+export function mapHtml(p: {
+  readonly cspSource: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  readonly nonce: string;
+  /** The page's texts in the display language, read by the page from a meta tag (it runs no inline script). */
+  readonly texts?: MapTexts;
+  /** The display language (`vscode.env.language`), for the page's `lang`. */
+  readonly language?: string;
+}): string {
   const csp = mapCsp(p.cspSource, p.nonce);
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${attr(p.language ?? 'en')}">`,
     '<head>',
     '<meta charset="UTF-8">',
     `<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">`,
+    `<meta name="netlens-texts" content="${attr(JSON.stringify(p.texts ?? mapTexts()))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<link rel="stylesheet" href="${attr(p.styleUri)}">`,
     '<title>NetLens: Network Map</title>',

@@ -10,6 +10,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { type ModelInfo, ModelInfoRequest, NamespaceRequest } from '../protocol/requests';
 import { type HostMessage, MAP_VIEW_TYPE, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
 import { loadMapGraph, type MapSource, mapHtml } from './map-data';
+import { mapTexts } from './map-texts';
 import { filterModel } from './namespace-filter';
 
 /**
@@ -50,7 +51,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     } else {
       const panel = vscode.window.createWebviewPanel(
         MAP_VIEW_TYPE,
-        'Network Map',
+        vscode.l10n.t('Network Map'),
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
         this.options(),
       );
@@ -102,6 +103,8 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'map.css')).toString(),
       nonce: randomBytes(18).toString('base64'),
+      texts: mapTexts(vscode.l10n.t),
+      language: vscode.env.language,
     });
     this.panelDisposables.push(
       webview.onDidReceiveMessage((m: WebviewMessage) => void this.receive(m)),
@@ -164,7 +167,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     try {
       const client = this.deps.client();
       if (!client) throw new Error('the language server is not running');
-      graph = await loadMapGraph(source(client, this.deps.filter), { expanded: this.state?.expanded ?? [] });
+      graph = await loadMapGraph(source(client, this.deps.filter), { expanded: this.state?.expanded ?? [], t: vscode.l10n.t });
     } catch (e) {
       if (generation !== this.generation) return;
       this.deps.log.error(`Network map: ${(e as Error).stack ?? String(e)}`);

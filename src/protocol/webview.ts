@@ -155,6 +155,82 @@ export interface MapGraph {
   readonly podBound: number;
 }
 
+/** The keys of the map's texts. */
+export type MapTextKey =
+  | 'filterPlaceholder'
+  | 'filterLabel'
+  | 'problemsOnly'
+  | 'problemsTitle'
+  | 'connectionsLabel'
+  | 'connectionsTitle'
+  | 'connectionsAll'
+  | 'connectionsBlocked'
+  | 'connectionsNone'
+  | 'fit'
+  | 'fitTitle'
+  | 'canvasLabel'
+  | 'ready'
+  | 'notReady'
+  | 'terminating'
+  | 'reachesNothing'
+  | 'notCreatedYet'
+  | 'allowedByPolicy'
+  | 'allowedOpen'
+  | 'partlyBlocked'
+  | 'blocked'
+  | 'notEvaluated'
+  | 'layingOut'
+  | 'layoutFailed'
+  | 'matchOne'
+  | 'matchMany'
+  | 'matchOf'
+  | 'namespaceOne'
+  | 'namespaceMany'
+  | 'serviceOne'
+  | 'serviceMany'
+  | 'podOne'
+  | 'podMany'
+  | 'connectionOne'
+  | 'connectionMany'
+  | 'blockedCount'
+  | 'drawnOneByOne'
+  | 'notShown'
+  | 'nothingToDraw'
+  | 'collapsedLabel'
+  | 'collapsedHint'
+  | 'broken'
+  | 'podsGrouped'
+  | 'address'
+  | 'port'
+  | 'endpoints'
+  | 'problem'
+  | 'node'
+  | 'standsFor'
+  | 'ipsAllocated'
+  | 'ipAllocated'
+  | 'noIp'
+  | 'podsBehindNoneOne'
+  | 'podsBehindNoneMany'
+  | 'notDrawnOneByOne'
+  | 'readyCount'
+  | 'notReadyCount'
+  | 'podsIn'
+  | 'podsOf'
+  | 'grouped'
+  | 'endpointNoPod'
+  | 'readyOf'
+  | 'referenceOne'
+  | 'referenceMany'
+  | 'andMore'
+  | 'connectionTo'
+  | 'connectionOn';
+
+/**
+ * The map's texts in the display language, made by the host (extension/map-texts.ts) and handed to the page in its
+ * HTML; the page fills in their `{0}` placeholders.
+ */
+export type MapTexts = Readonly<Record<MapTextKey, string>>;
+
 /** What the webview remembers across reloads (through `getState`/`setState`) and tells the host. */
 export interface MapViewState {
   readonly filter: string;

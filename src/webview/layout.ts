@@ -7,6 +7,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
 import type { MapConnection, MapEdge, MapGraph, MapNamespace, MapNode, MapServiceNode } from '../protocol/webview';
 import type { TextMeasure } from './dom';
+import { count, say } from './texts';
 
 /** Sizes shared by the layout and the drawing. */
 export const METRICS = {
@@ -102,18 +103,19 @@ export function podTitle(p: Extract<MapNode, { kind: 'pod' }>): string {
 }
 
 export function podSubtitle(p: Extract<MapNode, { kind: 'pod' }>): string {
-  if (p.replicas !== undefined) return `not created yet · ${p.replicas === 1 ? 'IP' : 'IPs'} allocated by the cluster`;
-  const state = p.terminating ? 'terminating' : p.ready ? 'ready' : 'not ready';
-  return [p.ips.join(', ') || 'no IP', p.phase, state].filter(Boolean).join(' · ');
+  if (p.replicas !== undefined) return say(p.replicas === 1 ? 'ipAllocated' : 'ipsAllocated');
+  const state = say(p.terminating ? 'terminating' : p.ready ? 'ready' : 'notReady');
+  return [p.ips.join(', ') || say('noIp'), p.phase, state].filter(Boolean).join(' · ');
 }
 
 export function podsTitle(p: Extract<MapNode, { kind: 'pods' }>): string {
-  return `${p.count} ${p.count === 1 ? 'pod' : 'pods'}${p.service === undefined ? ' behind no Service' : ''}`;
+  return p.service === undefined ? count(p.count, 'podsBehindNoneOne', 'podsBehindNoneMany') : count(p.count, 'podOne', 'podMany');
 }
 
 export function podsSubtitle(p: Extract<MapNode, { kind: 'pods' }>): string {
   if (p.readiness !== undefined) return p.readiness;
-  return p.ready === undefined ? 'not drawn one by one' : `${p.ready} ready${p.ready < p.count ? ` · ${p.count - p.ready} not ready` : ''}`;
+  if (p.ready === undefined) return say('notDrawnOneByOne');
+  return `${say('readyCount', p.ready)}${p.ready < p.count ? ` · ${say('notReadyCount', p.count - p.ready)}` : ''}`;
 }
 
 /** A namespace laid out on its own: its size and its nodes' and edges' places inside it. */
@@ -258,8 +260,8 @@ async function layoutNamespace(ns: MapNamespace, measure: TextMeasure): Promise<
 }
 
 export function namespaceMeta(ns: MapNamespace): string {
-  const parts = [`${ns.services} ${ns.services === 1 ? 'service' : 'services'}`, `${ns.pods} ${ns.pods === 1 ? 'pod' : 'pods'}`];
-  if (ns.broken > 0) parts.push(`${ns.broken} broken`);
-  if (ns.mode === 'aggregate') parts.push('pods grouped');
+  const parts = [count(ns.services, 'serviceOne', 'serviceMany'), count(ns.pods, 'podOne', 'podMany')];
+  if (ns.broken > 0) parts.push(say('broken', ns.broken));
+  if (ns.mode === 'aggregate') parts.push(say('podsGrouped'));
   return parts.join(' · ');
 }

@@ -7,6 +7,7 @@ import type { HostMessage, MapGraph, MapViewState, WebviewMessage } from '../pro
 import { html, svg, TextMeasure } from './dom';
 import { type Box, layoutGraph } from './layout';
 import { type Drawing, type DrawnNode, draw, markers } from './render';
+import { count as countOf, say } from './texts';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -40,42 +41,42 @@ const measure = new TextMeasure();
 const search = html('input', {
   type: 'search',
   class: 'search',
-  placeholder: 'Filter by name, namespace or IP',
-  'aria-label': 'Filter the map by name, namespace or IP',
+  placeholder: say('filterPlaceholder'),
+  'aria-label': say('filterLabel'),
   spellcheck: 'false',
 });
 search.value = state.filter;
 const count = html('span', { class: 'count', 'aria-live': 'polite' });
 const problems = html('input', { type: 'checkbox', class: 'problems' });
 problems.checked = state.problemsOnly;
-const problemsLabel = html('label', { class: 'toggle', title: 'Dim everything but the Services that reach nothing' });
-problemsLabel.append(problems, document.createTextNode(' Problems only'));
+const problemsLabel = html('label', { class: 'toggle', title: say('problemsTitle') });
+problemsLabel.append(problems, document.createTextNode(` ${say('problemsOnly')}`));
 // Which connections between workloads and Services are drawn: all, only those NetworkPolicies block, or none.
-const connectionsSelect = html('select', { class: 'connections-filter', 'aria-label': 'Connections drawn', title: 'Who talks to whom: the connections drawn' });
+const connectionsSelect = html('select', { class: 'connections-filter', 'aria-label': say('connectionsLabel'), title: say('connectionsTitle') });
 for (const [value, text] of [
-  ['all', 'All connections'],
-  ['blocked', 'Blocked only'],
-  ['none', 'No connections'],
+  ['all', say('connectionsAll')],
+  ['blocked', say('connectionsBlocked')],
+  ['none', say('connectionsNone')],
 ] as const) {
   const option = html('option', { value }, text);
   connectionsSelect.append(option);
 }
 connectionsSelect.value = state.connections;
-const fitButton = html('button', { class: 'fit', type: 'button', title: 'Fit the map to the window (0)' }, 'Fit');
+const fitButton = html('button', { class: 'fit', type: 'button', title: say('fitTitle') }, say('fit'));
 const busyText = html('span', { class: 'busy', role: 'status' });
 const summary = html('span', { class: 'summary' });
 const toolbar = html('header', { class: 'toolbar' });
 toolbar.append(search, count, problemsLabel, connectionsSelect, fitButton, busyText, summary);
 const banner = html('div', { class: 'banner', role: 'status', hidden: 'hidden' });
-const canvas = svg('svg', { class: 'canvas', role: 'img', 'aria-label': 'Network map' });
+const canvas = svg('svg', { class: 'canvas', role: 'img', 'aria-label': say('canvasLabel') });
 const viewport = svg('g', { class: 'viewport' });
 canvas.append(markers(), viewport);
 const legend = html('footer', { class: 'legend' });
 for (const [cls, text] of [
-  ['ready', 'ready'],
-  ['not-ready', 'not ready'],
-  ['broken', 'reaches nothing'],
-  ['pending', 'not created yet'],
+  ['ready', say('ready')],
+  ['not-ready', say('notReady')],
+  ['broken', say('reachesNothing')],
+  ['pending', say('notCreatedYet')],
 ] as const) {
   const item = html('span', { class: `legend-item ${cls}` });
   item.append(html('span', { class: 'swatch' }), document.createTextNode(text));
@@ -84,11 +85,11 @@ for (const [cls, text] of [
 // The connections' colours, shown when the map has connections.
 const connectionLegend = html('span', { class: 'legend-connections', hidden: 'hidden' });
 for (const [cls, text] of [
-  ['allowed isolated', 'allowed by a policy'],
-  ['allowed', 'allowed (not isolated)'],
-  ['partial', 'partly blocked'],
-  ['blocked', 'blocked'],
-  ['unknown', 'not evaluated'],
+  ['allowed isolated', say('allowedByPolicy')],
+  ['allowed', say('allowedOpen')],
+  ['partial', say('partlyBlocked')],
+  ['blocked', say('blocked')],
+  ['unknown', say('notEvaluated')],
 ] as const) {
   const item = html('span', { class: `legend-item connection-key ${cls}` });
   item.append(html('span', { class: 'line-swatch' }), document.createTextNode(text));
@@ -252,7 +253,7 @@ function applyFilter(): void {
     c.el.classList.toggle('dim', active && !ends.some(Boolean));
   }
   matchIndex = -1;
-  count.textContent = active ? `${matches.length} ${matches.length === 1 ? 'match' : 'matches'}` : '';
+  count.textContent = active ? countOf(matches.length, 'matchOne', 'matchMany') : '';
 }
 search.addEventListener('input', () => {
   setState({ filter: search.value });
@@ -265,7 +266,7 @@ search.addEventListener('keydown', (e) => {
     const m = matches[matchIndex]!;
     select(m.id);
     centerOn(m.box);
-    count.textContent = `${matchIndex + 1} of ${matches.length}`;
+    count.textContent = say('matchOf', matchIndex + 1, matches.length);
   } else if (e.key === 'Escape') {
     search.value = '';
     setState({ filter: '' });
@@ -311,7 +312,7 @@ async function render(graph: MapGraph): Promise<void> {
       const rect = canvas.getBoundingClientRect();
       const layout = await layoutGraph(g, measure, rect.height > 0 ? Math.max(0.5, rect.width / rect.height) : 1.6, {
         onNamespace: (name, done, total) => {
-          busyText.textContent = `Laying out ${nodes.toLocaleString('en-US')} nodes: namespace ${name} (${done + 1} of ${total})…`;
+          busyText.textContent = say('layingOut', nodes.toLocaleString('en-US'), name, done + 1, total);
         },
         // A newer map arrived: this one is not worth finishing.
         cancelled: () => latest !== undefined,
@@ -341,7 +342,7 @@ async function render(graph: MapGraph): Promise<void> {
     busyText.textContent = '';
   } catch (e) {
     busyText.textContent = '';
-    showBanner(`The map could not be laid out: ${(e as Error).message}`, 'error');
+    showBanner(say('layoutFailed', (e as Error).message), 'error');
     canvas.setAttribute('data-state', 'error');
   } finally {
     busy = false;
@@ -349,23 +350,22 @@ async function render(graph: MapGraph): Promise<void> {
 }
 
 function summarize(g: MapGraph): void {
-  const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
   const parts = [
     g.title,
-    count(g.namespaces.length, 'namespace', 'namespaces'),
-    count(g.totals.services, 'service', 'services'),
-    count(g.totals.pods, 'pod', 'pods'),
+    countOf(g.namespaces.length, 'namespaceOne', 'namespaceMany'),
+    countOf(g.totals.services, 'serviceOne', 'serviceMany'),
+    countOf(g.totals.pods, 'podOne', 'podMany'),
   ];
-  if (g.totals.podNodes < g.totals.pods) parts.push(`${g.totals.podNodes} drawn one by one (bound ${g.podBound})`);
+  if (g.totals.podNodes < g.totals.pods) parts.push(say('drawnOneByOne', g.totals.podNodes, g.podBound));
   if (g.connections.length > 0) {
     const blocked = g.connections.filter((c) => c.verdict === 'blocked' || c.verdict === 'partial').length;
-    parts.push(`${count(g.connections.length, 'connection', 'connections')}${blocked > 0 ? ` (${blocked} blocked)` : ''}`);
+    parts.push(`${countOf(g.connections.length, 'connectionOne', 'connectionMany')}${blocked > 0 ? ` (${say('blockedCount', blocked)})` : ''}`);
   }
   connectionLegend.hidden = g.connections.length === 0;
   summary.textContent = parts.join(' · ');
-  const empty = g.empty.length > 0 ? `Not shown, having no Services or pods: ${g.empty.join(', ')}.` : '';
+  const empty = g.empty.length > 0 ? say('notShown', g.empty.join(', ')) : '';
   if (g.message) showBanner(`${g.message}${empty ? ` ${empty}` : ''}`);
-  else if (g.namespaces.length === 0) showBanner(`Nothing to draw: no Services or pods.${empty ? ` ${empty}` : ''}`);
+  else if (g.namespaces.length === 0) showBanner(`${say('nothingToDraw')}${empty ? ` ${empty}` : ''}`);
   else showBanner(undefined);
 }
 

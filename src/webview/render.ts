@@ -18,6 +18,7 @@ import {
   portY,
   serviceSubtitle,
 } from './layout';
+import { count, say } from './texts';
 
 /** A drawn node, with its box in map coordinates. */
 export interface DrawnNode {
@@ -157,11 +158,11 @@ function arc(a: Box, b: Box): string {
 
 /** What a connection's tooltip says: who, to what, on which ports, and the verdict with its policies. */
 export function connectionText(c: MapConnection): string {
-  const who = c.clients.length <= 3 ? c.clients.join(', ') : `${c.clients.slice(0, 3).join(', ')} and ${c.clients.length - 3} more`;
+  const who = c.clients.length <= 3 ? c.clients.join(', ') : say('andMore', c.clients.slice(0, 3).join(', '), c.clients.length - 3);
   return [
-    `${who} → Service ${c.service}${c.ports.length > 0 ? ` on ${c.ports.join(', ')}` : ''}`,
+    c.ports.length > 0 ? say('connectionOn', who, c.service, c.ports.join(', ')) : say('connectionTo', who, c.service),
     ...c.lines.slice(0, 3),
-    `${c.references} ${c.references === 1 ? 'reference' : 'references'} in the workspace`,
+    count(c.references, 'referenceOne', 'referenceMany'),
   ].join('\n');
 }
 
@@ -174,12 +175,12 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
   if (ns.mode === 'collapsed') {
     g.classList.add('node', 'collapsed-ns');
     g.setAttribute('data-id', ns.id);
-    setInteractive(g, `Namespace ${ns.name}, collapsed: ${namespaceMeta(ns)}. Open it.`);
+    setInteractive(g, say('collapsedLabel', ns.name, namespaceMeta(ns)));
     g.append(
       svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }),
       svg('text', { class: 'ns-title', x: 12, y: 22 }, measure.fit(ns.name, M.titleFont, box.width - 24, true)),
       svg('text', { class: 'ns-meta', x: 12, y: 40 }, namespaceMeta(ns)),
-      svg('text', { class: 'ns-hint', x: 12, y: 56 }, 'Too large to draw whole: click to open'),
+      svg('text', { class: 'ns-hint', x: 12, y: 56 }, say('collapsedHint')),
     );
     tooltip(g, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
     nodes.set(ns.id, { id: ns.id, el: g, ns, box, search: ns.name.toLowerCase(), broken: ns.broken > 0, edges: [] });
@@ -261,10 +262,10 @@ function drawService(g: SVGGElement, node: MapServiceNode, b: Box, measure: Text
   }
   const lines = [
     `Service ${node.namespace}/${node.name} (${node.type})`,
-    `address: ${node.address}`,
-    ...node.ports.map((p) => `port ${portLabel(p)}`),
-    `Endpoints: ${node.readiness}`,
-    ...(node.problem ? [`problem: ${node.problem.message}`] : []),
+    say('address', node.address),
+    ...node.ports.map((p) => say('port', portLabel(p))),
+    say('endpoints', node.readiness),
+    ...(node.problem ? [say('problem', node.problem.message)] : []),
   ];
   tooltip(g, lines.join('\n'));
 }
@@ -291,8 +292,8 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
         [
           `Pod ${node.namespace}/${node.name}`,
           podSubtitle(node),
-          node.node ? `node: ${node.node}` : '',
-          node.replicas !== undefined ? `stands for ${node.replicas} replicas not created yet` : '',
+          node.node ? say('node', node.node) : '',
+          node.replicas !== undefined ? say('standsFor', node.replicas) : '',
         ]
           .filter(Boolean)
           .join('\n'),
@@ -301,7 +302,10 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
     }
     case 'pods': {
       g.classList.add(node.ready === undefined ? 'unknown' : node.ready === node.count ? 'ready' : node.ready === 0 ? 'not-ready' : 'partly-ready');
-      setInteractive(g, `${podsTitle(node)} in ${node.namespace}${node.service ? ` behind Service ${node.service}` : ''}: ${podsSubtitle(node)}`);
+      setInteractive(
+        g,
+        `${node.service ? say('podsOf', podsTitle(node), node.namespace, node.service) : say('podsIn', podsTitle(node), node.namespace)}: ${podsSubtitle(node)}`,
+      );
       g.append(
         svg('rect', { class: 'box stack', x: 4, y: 4, width: b.width, height: b.height, rx: 4 }),
         svg('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }),
@@ -311,19 +315,19 @@ function drawNode(node: MapNode, b: Box, measure: TextMeasure): SVGGElement {
       );
       tooltip(
         g,
-        `${podsTitle(node)} in namespace ${node.namespace}${node.service ? `, endpoints of Service ${node.service}` : ''}\n${podsSubtitle(node)}\n(grouped: the map draws pods one by one up to a bound)`,
+        `${node.service ? say('podsOf', podsTitle(node), node.namespace, node.service) : say('podsIn', podsTitle(node), node.namespace)}\n${podsSubtitle(node)}\n${say('grouped')}`,
       );
       break;
     }
     case 'address': {
       g.classList.add(node.ready ? 'ready' : 'not-ready');
-      setInteractive(g, `Endpoint address ${node.address}`);
+      setInteractive(g, say('endpointNoPod', node.address));
       g.append(
         svg('rect', { class: 'box', width: b.width, height: b.height, rx: 13 }),
         svg('circle', { class: 'status', cx: M.padX + 3, cy: b.height / 2, r: 4 }),
         svg('text', { class: 'title', x: M.padX + 12, y: b.height / 2 + 4 }, node.address),
       );
-      tooltip(g, `Endpoint ${node.address} (no pod)${node.ready ? ', ready' : ', not ready'}`);
+      tooltip(g, `${say('endpointNoPod', node.address)}, ${say(node.ready ? 'ready' : 'notReady')}`);
       break;
     }
   }
@@ -340,7 +344,7 @@ function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], no
   const port = source?.kind === 'service' ? source.ports.find((p) => p.id === edge.sourcePort) : undefined;
   // The endpoint's port is worth a label only where the Service's port row does not say it already (a named target port).
   const resolved = edge.targetPort !== undefined && port?.targetPort !== String(edge.targetPort) ? `:${edge.targetPort}` : '';
-  const label = edge.count !== undefined ? `${resolved ? `${resolved} · ` : ''}${edge.readyCount ?? 0}/${edge.count} ready` : resolved;
+  const label = edge.count !== undefined ? `${resolved ? `${resolved} · ` : ''}${say('readyCount', `${edge.readyCount ?? 0}/${edge.count}`)}` : resolved;
   if (label) g.append(svg('text', { class: 'edge-label', x: end.x - 10, y: end.y - 4, 'text-anchor': 'end' }, label));
   const from = source?.kind === 'service' ? `${source.name}${port ? ` ${portLabel(port)}` : ''}` : edge.source;
   const to = target
@@ -354,7 +358,7 @@ function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], no
     : edge.target;
   tooltip(
     g,
-    `${from} → ${to}${edge.targetPort !== undefined ? `:${edge.targetPort}` : ''}${edge.count !== undefined ? ` (${edge.readyCount ?? 0} of ${edge.count} ready)` : edge.ready ? ' (ready)' : ' (not ready)'}`,
+    `${from} → ${to}${edge.targetPort !== undefined ? `:${edge.targetPort}` : ''} (${edge.count !== undefined ? say('readyOf', edge.readyCount ?? 0, edge.count) : say(edge.ready ? 'ready' : 'notReady')})`,
   );
   return g;
 }

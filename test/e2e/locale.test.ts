@@ -1,7 +1,7 @@
 /**
  * NetLens in Spanish, in real VS Code: code-server started with `--locale es` (the test language pack of
  * test/e2e/language-pack), on a copy of the sample workspace and no cluster. The view's name, the tree's texts, a
- * client's verdict and a command's title come from the Spanish tables (package.nls.es.json, l10n/bundle.l10n.es.json);
+ * client's verdict, a command's title and the map's texts come from the Spanish tables (package.nls.es.json, l10n/bundle.l10n.es.json);
  * names, kinds and ports stay as they are. Screenshots go to test-results/e2e/locale-*.png.
  */
 import assert from 'node:assert/strict';
@@ -53,6 +53,11 @@ test('en español: the view, the tree, a client verdict and a command in Spanish
     await runCommand(page, 'NetLens: Mostrar mapa de red', WAIT);
     const map = await mapFrame(page, WAIT);
     assert.ok((await map.locator('svg.canvas g.node.service').count()) > 0);
+    // The map's own texts: the filter's placeholder, the connections' choice, the summary.
+    assert.equal(await map.locator('input.search').getAttribute('placeholder'), 'Filtrar por nombre, namespace o IP');
+    assert.equal(await map.locator('select.connections-filter option[value="blocked"]').textContent(), 'Solo bloqueadas');
+    assert.match((await map.locator('.summary').textContent()) ?? '', /manifiestos del área de trabajo · 1 namespace · 4 servicios · 5 pods · 2 conexiones/);
+    assert.equal(await map.locator('html').getAttribute('lang'), 'es');
     await screenshot(page, 'locale-es-map');
   } catch (e) {
     await screenshot(page, 'locale-es-failed').catch(() => undefined);

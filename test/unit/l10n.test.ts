@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { mapHtml } from '../../src/extension/map-data';
+import { mapTexts } from '../../src/extension/map-texts';
 import { statusText, viewMessage } from '../../src/extension/model-state';
 import { english, fromBundle, type Translate } from '../../src/extension/translate';
 import { countsLabel, endpointNodes, moreText, podDetails } from '../../src/extension/tree-items';
 import type { ModelInfo, PodView, ServiceView } from '../../src/protocol/requests';
+import type { MapTexts } from '../../src/protocol/webview';
 import { repoRoot } from '../support/repo';
 
 type Check = { checkL10n(root: string): { problems: string[]; counts: Record<string, number> }; LANGUAGES: string[] };
@@ -145,4 +148,50 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
     assert.equal(viewMessage(cluster({ state: 'connecting' })), 'Reading the cluster…');
     assert.equal(fromBundle({})('Reconnecting: {0}', 'x'), 'Reconnecting: x');
   });
+});
+
+describe("l10n: the network map's texts in each language", () => {
+  const bundle = (lang: string): Translate => fromBundle(readJson(join(root, 'l10n', `bundle.l10n.${lang}.json`)));
+  /** The texts the page reads from its meta tag, as the host writes them. */
+  const inPage = (t: Translate): MapTexts => {
+    const page = mapHtml({
+      cspSource: 'vscode-resource:',
+      scriptUri: 'vscode-resource:/w.js',
+      styleUri: 'vscode-resource:/m.css',
+      nonce: 'n',
+      texts: mapTexts(t),
+    });
+    const content = /<meta name="netlens-texts" content="([^"]*)">/.exec(page)?.[1];
+    assert.ok(content, 'the page carries its texts');
+    return JSON.parse(
+      content
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    );
+  };
+
+  it('English by default: every text, with its placeholders for the page to fill', () => {
+    const en = inPage(english);
+    assert.equal(en.filterPlaceholder, 'Filter by name, namespace or IP');
+    assert.equal(en.layingOut, 'Laying out {0} nodes: namespace {1} ({2} of {3})…');
+    assert.deepEqual(inPage(english), mapTexts());
+  });
+
+  for (const lang of ['es', 'zh-cn', 'ko']) {
+    it(`${lang}: every text of the map translated, its placeholders kept, kinds untranslated`, () => {
+      const en = mapTexts();
+      const translated = inPage(bundle(lang));
+      const placeholders = (s: string) => (s.match(/\{\d+\}/g) ?? []).sort().join();
+      const keys = Object.keys(en) as (keyof MapTexts)[];
+      for (const key of keys) assert.equal(placeholders(translated[key]), placeholders(en[key]), `${lang} ${key}`);
+      // A few are the same words in some languages ("{0} pod", "Endpoints: {0}" in Spanish; "{0} → Service {1}").
+      const same = keys.filter((key) => translated[key] === en[key]);
+      assert.ok(same.length <= 6, `${lang}: untranslated ${same.join(', ')}`);
+      for (const key of ['filterPlaceholder', 'layingOut', 'fitTitle', 'allowedByPolicy', 'connectionsBlocked'] as const)
+        assert.notEqual(translated[key], en[key]);
+      assert.match(translated.connectionOn, /Service \{1\}/);
+    });
+  }
 });
