@@ -153,8 +153,15 @@ class Stream {
     }
   }
 
+  /**
+   * Lists the resource a page at a time. The first list of a stream shows each page as it comes (the views fill in
+   * while a large cluster is read, and say they are loading); a list again, after a watch broke, replaces the
+   * objects at once when it is complete, so that the views never lose what they showed meanwhile.
+   */
   private async list(signal: AbortSignal): Promise<void> {
-    const fresh = new Map<string, Reduced>();
+    const progressive = !this.synced;
+    const fresh = progressive ? this.store : new Map<string, Reduced>();
+    if (progressive) this.store.clear();
     let token = '';
     let rv = '';
     do {
@@ -179,9 +186,12 @@ class Stream {
       }
       token = meta.continue ?? '';
       rv = meta.resourceVersion ?? rv;
+      if (progressive && token) this.model.streamChanged(this, true);
     } while (token);
-    this.store.clear();
-    for (const [k, v] of fresh) this.store.set(k, v);
+    if (!progressive) {
+      this.store.clear();
+      for (const [k, v] of fresh) this.store.set(k, v);
+    }
     this.resourceVersion = rv;
     this.synced = true;
     this.stale = false;

@@ -10,7 +10,8 @@ import type { ClientView, EndpointView, PodView, ReachVerdict, ServiceView } fro
 import { english, type Translate } from './translate';
 
 export type Node =
-  | { readonly kind: 'namespace'; readonly name: string; readonly services: number; readonly pods: number }
+  /** `loading`: the cluster's lists are still being read, and the counts are those of the pages read so far. */
+  | { readonly kind: 'namespace'; readonly name: string; readonly services: number; readonly pods: number; readonly loading?: boolean }
   | { readonly kind: 'group'; readonly namespace: string; readonly group: ViewGroup; readonly count: number }
   | { readonly kind: 'service'; readonly service: ServiceView }
   | { readonly kind: 'port'; readonly service: ServiceView; readonly port: ServiceView['ports'][number] }
@@ -41,7 +42,8 @@ export interface ItemText {
 }
 
 export function namespaceText(node: Extract<Node, { kind: 'namespace' }>, t: Translate = english): ItemText {
-  return { id: namespaceId(node.name), label: node.name, description: countsLabel(node, t) };
+  const counts = countsLabel(node, t);
+  return { id: namespaceId(node.name), label: node.name, description: node.loading ? t('{0} · loading…', counts) : counts };
 }
 
 export function groupText(node: Extract<Node, { kind: 'group' }>): ItemText {

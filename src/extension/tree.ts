@@ -153,7 +153,8 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
           command: 'netlens.filterNamespaces',
         });
       }
-      return [...notes, ...shown.map((n): Node => ({ kind: 'namespace', ...n }))];
+      const loading = info.kind === 'cluster' && info.state === 'connecting';
+      return [...notes, ...shown.map((n): Node => ({ kind: 'namespace', ...n, ...(loading ? { loading } : {}) }))];
     }
     switch (node.kind) {
       case 'namespace':

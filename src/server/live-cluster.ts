@@ -169,7 +169,8 @@ function liveSource(model: LiveModelLike): LiveSource {
   return {
     name: `cluster ${model.kubeconfig.context}`,
     snapshot: () => (model.status().state === 'ready' ? model.snapshot() : undefined),
-    latest: () => (model.status().state === 'ready' || model.status().state === 'stale' ? model.snapshot() : undefined),
+    // The views show what the lists gave so far while the cluster is read (they say it is loading); answers wait.
+    latest: () => (model.status().state === 'failed' ? undefined : model.snapshot()),
     info: () => infoOf(model.status()),
   };
 }

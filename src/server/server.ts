@@ -55,7 +55,7 @@ export interface LiveSource {
   readonly name: string;
   /** The model's state, for the views. */
   info?(): Omit<ModelInfo, 'namespaces' | 'kind'>;
-  /** The snapshot to show even when it may be stale (the views mark it). */
+  /** The snapshot to show even when it may be stale or still partial (the views mark it: reconnecting, loading). */
   latest?(): ClusterSnapshot | undefined;
 }
 

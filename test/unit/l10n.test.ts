@@ -10,7 +10,7 @@ import { mapHtml } from '../../src/extension/map-data';
 import { mapTexts } from '../../src/extension/map-texts';
 import { statusText, viewMessage } from '../../src/extension/model-state';
 import { english, fromBundle, type Translate } from '../../src/extension/translate';
-import { countsLabel, endpointNodes, moreText, podDetails } from '../../src/extension/tree-items';
+import { countsLabel, endpointNodes, moreText, namespaceText, podDetails } from '../../src/extension/tree-items';
 import type { ModelInfo, PodView, ServiceView } from '../../src/protocol/requests';
 import type { MapTexts } from '../../src/protocol/webview';
 import { repoRoot } from '../support/repo';
@@ -114,6 +114,7 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
     statusText({ kind: 'workspace', state: 'ready', notes: [], namespaces: [] }, '', t).tooltip,
     statusText(undefined, '', t).text,
     countsLabel({ services: 1, pods: 3 }, t),
+    namespaceText({ kind: 'namespace', name: 'shop', services: 1, pods: 3, loading: true }, t).description!,
     moreText({ kind: 'more', namespace: 'shop', offset: 50, total: 120 }, t).label,
     ...endpointNodes(service, undefined, t).map((n) => (n.kind === 'message' ? `${n.label}\n${n.tooltip}` : '')),
     ...podDetails(pod, t)
@@ -131,7 +132,7 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
       }
       // The cluster's own words and the technical tokens stay as they are.
       assert.match(translated[1]!, /kind.*https:\/\/k.*failed: refused.*shop/s);
-      assert.match(translated[5]!, /50.*120|120.*50/);
+      assert.match(translated[6]!, /50.*120|120.*50/);
       assert.match(translated.join('\n'), /Running/);
       // The welcome views of package.json: translated, with the same command links and the tokens kept.
       for (const key of ['viewsWelcome.tree.noCluster', 'viewsWelcome.tree.unreachable', 'viewsWelcome.tree.forbidden', 'viewsWelcome.tree.connecting']) {
@@ -145,6 +146,8 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
   it('English, without a bundle, is the key with its placeholders filled', () => {
     assert.equal(moreText({ kind: 'more', namespace: 'shop', offset: 50, total: 120 }).label, 'Show more (50 of 120 shown)');
     assert.equal(countsLabel({ services: 1, pods: 3 }), '1 service · 3 pods');
+    assert.equal(namespaceText({ kind: 'namespace', name: 'shop', services: 1, pods: 3, loading: true }).description, '1 service · 3 pods · loading…');
+    assert.equal(namespaceText({ kind: 'namespace', name: 'shop', services: 1, pods: 3 }).description, '1 service · 3 pods');
     assert.equal(viewMessage(cluster({ state: 'connecting' })), 'Reading the cluster…');
     assert.equal(fromBundle({})('Reconnecting: {0}', 'x'), 'Reconnecting: x');
   });
