@@ -99,13 +99,14 @@ export async function textPosition(page: Page, text: string): Promise<{ x: numbe
 }
 
 /**
- * Hovers over text in the active editor until a hover whose text contains `expect` shows (the language server may
+ * Hovers over text in the active editor until NetLens's hover, with `expect` in its text, shows (the language server may
  * still be starting at the first attempt, and an empty hover is not asked again until the mouse moves); returns
  * the hover's text.
  */
 export async function hoverText(page: Page, text: string, expect: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect });
+  // NetLens's hover (it ends with its source), not a document link's tooltip that names the same Service.
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).filter({ hasText: 'Source:' });
   let last = '';
   while (Date.now() < deadline) {
     const at = await textPosition(page, text);
