@@ -6,6 +6,7 @@
 
 import type { CustomResource, WorkspaceFacts } from './facts';
 import { canonicalIP, dashedIP, parseIP } from './ip';
+import { t } from './l10n';
 import type { Protocol, Service } from './model';
 import { normalizeName, podFqdn, serviceFqdn } from './names';
 import { KINDS, type Reference } from './references';
@@ -194,7 +195,17 @@ function finding(code: DiagnosticCode, start: number, end: number, message: stri
 }
 
 function replace(ref: Reference, newHost: string, title?: string): Fix {
-  return { title: title ?? `Change to ${newHost}`, edits: [{ start: ref.hostStart, end: ref.hostEnd, newText: newHost }] };
+  return { title: title ?? t('Change to {0}', newHost), edits: [{ start: ref.hostStart, end: ref.hostEnd, newText: newHost }] };
+}
+
+/** `a or b or c`, in the current language. */
+export function orList(items: readonly string[]): string {
+  return items.join(t(' or '));
+}
+
+/** The end of a sentence that may suggest near names: `; did you mean a or b?`, else its full stop. */
+function ending(near: readonly string[]): string {
+  return near.length > 0 ? t('; did you mean {0}?', orList(near)) : t('.');
 }
 
 function checkOne(ref: Reference, sources: readonly CheckSource[]): Finding[] | undefined {
@@ -243,26 +254,36 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
   return notFound(ref, norm.name.fqdn, first!, primary);
 }
 
-const LOCAL_TEXT: Record<NonNullable<Reference['local']>, string> = {
-  localhost: "the pod's own loopback interface: /etc/hosts answers it, the cluster DNS is never asked",
-  loopback: 'a loopback address: the connection stays inside the pod',
-  unspecified: 'an address to listen on, not one to connect to',
-  'host-alias': "one of the pod's hostAliases: /etc/hosts answers it, the cluster DNS is never asked",
-  'own-hostname': "the pod's own hostname: /etc/hosts answers it, the cluster DNS is never asked",
-};
+/** Why a name the pod answers itself reaches no Service, in a sentence. */
+function localText(host: string, local: NonNullable<Reference['local']>): string {
+  switch (local) {
+    case 'localhost':
+      return t("{0} is the pod's own loopback interface: /etc/hosts answers it, the cluster DNS is never asked.", host);
+    case 'loopback':
+      return t('{0} is a loopback address: the connection stays inside the pod.', host);
+    case 'unspecified':
+      return t('{0} is an address to listen on, not one to connect to.', host);
+    case 'host-alias':
+      return t("{0} is one of the pod's hostAliases: /etc/hosts answers it, the cluster DNS is never asked.", host);
+    case 'own-hostname':
+      return t("{0} is the pod's own hostname: /etc/hosts answers it, the cluster DNS is never asked.", host);
+  }
+}
 
 /**
  * Why a reference gets no finding although its name may reach nothing, for hovers: a name the pod answers itself, a
  * template, a mesh host, a Service an operator may create, a namespace managed elsewhere, or a weak position.
  */
 export function whyUnchecked(ref: Reference, sources: readonly CheckSource[]): string | undefined {
-  if (ref.local) return `${ref.host} is ${LOCAL_TEXT[ref.local]}.`;
-  if (ref.template) return 'The text around it holds placeholders that another program fills in first, so NetLens reports nothing about it.';
-  if (meshHost(ref, sources)) return 'An Istio ServiceEntry declares this host: the mesh answers it.';
+  if (ref.local) return localText(ref.host, ref.local);
+  if (ref.template) return t('The text around it holds placeholders that another program fills in first, so NetLens reports nothing about it.');
+  if (meshHost(ref, sources)) return t('An Istio ServiceEntry declares this host: the mesh answers it.');
   const cr = operatorResource(ref, sources);
-  if (cr) return `It may be a Service that the operator of ${cr.kind} ${cr.namespace}/${cr.name} creates, so NetLens does not call it missing.`;
+  if (cr) return t('It may be a Service that the operator of {0} {1} creates, so NetLens does not call it missing.', cr.kind, `${cr.namespace}/${cr.name}`);
   if (ref.strength === 'weak')
-    return 'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.';
+    return t(
+      'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.',
+    );
   return undefined;
 }
 
@@ -288,8 +309,17 @@ function checkSrv(ref: Reference, portName: string, protocol: Protocol, rest: st
         'NL003',
         at,
         at + portName.length,
-        `Service ${svc.namespace}/${svc.name} has no ${protocol} port named "${portName}", so the SRV name ${ref.host} has no records${named.length > 0 ? `; its ${protocol} ports are named ${named.join(', ')}` : ''}.`,
-        near.map((n) => ({ title: `Change the port name to ${n}`, edits: [{ start: at, end: at + portName.length, newText: n }] })),
+        named.length > 0
+          ? t(
+              'Service {0} has no {1} port named "{2}", so the SRV name {3} has no records; its {1} ports are named {4}.',
+              `${svc.namespace}/${svc.name}`,
+              protocol,
+              portName,
+              ref.host,
+              named.join(', '),
+            )
+          : t('Service {0} has no {1} port named "{2}", so the SRV name {3} has no records.', `${svc.namespace}/${svc.name}`, protocol, portName, ref.host),
+        near.map((n) => ({ title: t('Change the port name to {0}', n), edits: [{ start: at, end: at + portName.length, newText: n }] })),
       ),
     ];
   }
@@ -358,8 +388,15 @@ function checkSubsets(ref: Reference, answer: DnsAnswer, source: CheckSource): F
         'NL013',
         subset.start,
         subset.end,
-        `No DestinationRule of Service ${info.namespace}/${info.name} defines subset "${subset.name}" (${rules.map((r) => `${r.namespace}/${r.name}`).join(', ')} define${rules.length === 1 ? 's' : ''} ${known.join(', ') || 'none'}): the mesh has nowhere to route it.`,
-        near.map((n) => ({ title: `Change the subset to ${n}`, edits: [{ start: subset.start, end: subset.end, newText: n }] })),
+        t(
+          'No DestinationRule of Service {0} defines subset "{1}" ({2}): the mesh has nowhere to route it.',
+          `${info.namespace}/${info.name}`,
+          subset.name,
+          rules.length === 1
+            ? t('{0} defines {1}', `${rules[0]!.namespace}/${rules[0]!.name}`, known.join(', ') || t('none'))
+            : t('{0} define {1}', rules.map((r) => `${r.namespace}/${r.name}`).join(', '), known.join(', ') || t('none')),
+        ),
+        near.map((n) => ({ title: t('Change the subset to {0}', n), edits: [{ start: subset.start, end: subset.end, newText: n }] })),
       ),
     ];
   }
@@ -383,13 +420,29 @@ function checkDefinedSubsets(ref: Reference, answer: DnsAnswer, source: CheckSou
     if (!source.facts.routedSubsets.has(`${svc.namespace}/${svc.name}#${subset.name}`)) continue;
     const entries = Object.entries(subset.labels);
     if (pods.some((p) => entries.every(([k, v]) => p.labels[k] === v))) continue;
-    const have = [...new Set(pods.map((p) => entries.map(([k]) => `${k}=${p.labels[k] ?? '(none)'}`).join(', ')))].slice(0, 5);
+    const have = [...new Set(pods.map((p) => entries.map(([k]) => `${k}=${p.labels[k] ?? t('(none)')}`).join(', ')))].slice(0, 5);
+    const selects = entries.map(([k, v]) => `${k}=${v}`).join(', ');
     out.push(
       finding(
         'NL013',
         subset.start,
         subset.end,
-        `Subset "${subset.name}" of Service ${svc.namespace}/${svc.name} selects ${entries.map(([k, v]) => `${k}=${v}`).join(', ')}, which none of its ${pods.length} pod${pods.length === 1 ? '' : 's'} carries (they have ${have.join('; ')}), and a VirtualService routes traffic to it: that traffic fails.`,
+        pods.length === 1
+          ? t(
+              'Subset "{0}" of Service {1} selects {2}, which none of its 1 pod carries (they have {3}), and a VirtualService routes traffic to it: that traffic fails.',
+              subset.name,
+              `${svc.namespace}/${svc.name}`,
+              selects,
+              have.join('; '),
+            )
+          : t(
+              'Subset "{0}" of Service {1} selects {2}, which none of its {3} pods carries (they have {4}), and a VirtualService routes traffic to it: that traffic fails.',
+              subset.name,
+              `${svc.namespace}/${svc.name}`,
+              selects,
+              pods.length,
+              have.join('; '),
+            ),
       ),
     );
   }
@@ -405,7 +458,7 @@ function notFound(ref: Reference, fqdn: string, answer: DnsAnswer, source: Check
   const svc = snapshot.service(meant.namespace, meant.service);
   if (!svc) return !source.live && !declaresServices(snapshot, meant.namespace) ? undefined : missingService(ref, meant, source);
   if (meant.endpoint !== undefined) return missingEndpoint(ref, svc, meant.endpoint, snapshot);
-  return [finding('NL001', ref.hostStart, ref.hostEnd, `${ref.host} does not resolve: ${answer.explanation.summary}`)];
+  return [finding('NL001', ref.hostStart, ref.hostEnd, t('{0} does not resolve: {1}', ref.host, answer.explanation.summary))];
 }
 
 /** The Service (and endpoint) a name not found was meant to reach, and in which namespace. */
@@ -433,14 +486,14 @@ function meantName(ref: Reference, fqdn: string, answer: DnsAnswer, source: Chec
   if (absolute) {
     const under = labels.slice(0, labels.length - zone.split('.').length);
     if (under[under.length - 1] === 'pod') {
-      return [finding('NL001', ref.hostStart, ref.hostEnd, `${ref.host} does not resolve: ${answer.explanation.summary}`)];
+      return [finding('NL001', ref.hostStart, ref.hostEnd, t('{0} does not resolve: {1}', ref.host, answer.explanation.summary))];
     }
     const rest = under.slice(0, -1);
     namespace = rest[rest.length - 1];
     service = rest[rest.length - 2];
     if (rest.length === 3) endpoint = rest[0];
     if (rest.length > 3)
-      return [finding('NL008', ref.hostStart, ref.hostEnd, `${ref.host} has too many labels for a cluster name: ${answer.explanation.summary}`)];
+      return [finding('NL008', ref.hostStart, ref.hostEnd, t('{0} has too many labels for a cluster name: {1}', ref.host, answer.explanation.summary))];
   } else if (labels.length === 1) {
     service = labels[0];
     namespace = ref.namespace;
@@ -485,17 +538,9 @@ function missingNamespace(ref: Reference, namespace: string, source: CheckSource
   // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
   if (near.length === 0 && !source.live) return undefined;
   const fixes = near.map((ns) =>
-    replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escapeRegExp(namespace)}(\\.|$)`, 'i'), `$1${ns}$2`), `Change the namespace to ${ns}`),
+    replace(ref, ref.host.replace(new RegExp(`(^|\\.)${escapeRegExp(namespace)}(\\.|$)`, 'i'), `$1${ns}$2`), t('Change the namespace to {0}', ns)),
   );
-  return [
-    finding(
-      'NL002',
-      ref.hostStart,
-      ref.hostEnd,
-      `There is no namespace "${namespace}" in ${source.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
-      fixes,
-    ),
-  ];
+  return [finding('NL002', ref.hostStart, ref.hostEnd, t('There is no namespace "{0}" in {1}', namespace, source.name) + ending(near), fixes)];
 }
 
 /** NL001: no Service of that name in the namespace; the near names, and the same name elsewhere, as fixes. */
@@ -511,34 +556,31 @@ function missingService(ref: Reference, { service, namespace, endpoint, short }:
   // The same name in another namespace: qualify it, as a pod elsewhere must.
   const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
   if (short)
-    for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
-  const hints = [
-    near.length > 0 ? `did you mean ${near.join(' or ')}?` : undefined,
-    elsewhere.length > 0 ? `a Service of that name is in namespace ${elsewhere.map((s) => s.namespace).join(', ')}` : undefined,
-  ].filter(Boolean);
-  const where = short ? `namespace ${namespace} (where this pod looks up short names)` : `namespace ${namespace}`;
-  return [
-    finding(
-      'NL001',
-      ref.hostStart,
-      ref.hostEnd,
-      `No Service "${service}" in ${where} in ${source.name}${hints.length > 0 ? `; ${hints.join('; ')}` : '.'}`,
-      fixes,
-    ),
-  ];
+    for (const s of elsewhere)
+      fixes.push(replace(ref, `${s.name}.${s.namespace}`, t('Qualify as {0} (Service {1})', `${s.name}.${s.namespace}`, `${s.namespace}/${s.name}`)));
+  // The hints follow the sentence as clauses of their own (`; did you mean …?; a Service of that name is in …`).
+  const hints =
+    (near.length > 0 ? t('; did you mean {0}?', orList(near)) : '') +
+    (elsewhere.length > 0 ? t('; a Service of that name is in namespace {0}', elsewhere.map((s) => s.namespace).join(', ')) : '');
+  const missing = short
+    ? t('No Service "{0}" in namespace {1} (where this pod looks up short names) in {2}', service, namespace, source.name)
+    : t('No Service "{0}" in namespace {1} in {2}', service, namespace, source.name);
+  return [finding('NL001', ref.hostStart, ref.hostEnd, missing + (hints || t('.')), fixes)];
 }
 
 /** NL009: a Service without an endpoint of that name. */
 function missingEndpoint(ref: Reference, svc: Service, endpoint: string, snapshot: ClusterSnapshot): Finding[] {
   const names = endpointNames(snapshot, svc);
   const near = closest(endpoint, names);
-  const subdomainHint = svc.headless ? '' : ' (only pods whose subdomain is this Service get such names)';
+  const subdomainHint = svc.headless ? '' : t(' (only pods whose subdomain is this Service get such names)');
   return [
     finding(
       'NL009',
       ref.hostStart,
       ref.hostEnd,
-      `Service ${svc.namespace}/${svc.name} has no endpoint named "${endpoint}"${subdomainHint}${names.length > 0 ? `; its endpoints are ${names.slice(0, 8).join(', ')}` : '; it has no ready endpoints'}.`,
+      t('Service {0} has no endpoint named "{1}"', `${svc.namespace}/${svc.name}`, endpoint) +
+        subdomainHint +
+        (names.length > 0 ? t('; its endpoints are {0}.', names.slice(0, 8).join(', ')) : t('; it has no ready endpoints.')),
       near.map((n) => replace(ref, ref.host.replace(new RegExp(`^${escapeRegExp(endpoint)}`, 'i'), n))),
     ),
   ];
@@ -559,7 +601,12 @@ function checkPort(ref: Reference, answer: DnsAnswer, source: CheckSource): Find
     const ready = source.resolver.snapshot.slicesOf(svc.namespace, svc.name).reduce((n, s) => n + s.endpoints.filter((e) => e.ready).length, 0);
     if (ready === 0)
       out.push(
-        finding('NL004', ref.hostStart, ref.hostEnd, `Service ${svc.namespace}/${svc.name} has no ready endpoints in ${source.name}: connections to it fail.`),
+        finding(
+          'NL004',
+          ref.hostStart,
+          ref.hostEnd,
+          t('Service {0} has no ready endpoints in {1}: connections to it fail.', `${svc.namespace}/${svc.name}`, source.name),
+        ),
       );
   }
   return out;
@@ -569,14 +616,14 @@ function portProblem(ref: Reference, svc: Service, snapshot: ClusterSnapshot): F
   const port = ref.port!;
   const start = ref.portStart ?? ref.hostStart;
   const end = ref.portEnd ?? ref.hostEnd;
-  const exposed = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ') || 'no ports';
+  const exposed = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ') || t('no ports');
   if (typeof port === 'string') {
     if (svc.ports.some((p) => p.name === port)) return undefined;
     return finding(
       'NL003',
       start,
       end,
-      `Service ${svc.namespace}/${svc.name} has no port named "${port}"; it exposes ${exposed}.`,
+      t('Service {0} has no port named "{1}"; it exposes {2}.', `${svc.namespace}/${svc.name}`, port, exposed),
       portFixes(svc, start, end, true),
     );
   }
@@ -587,19 +634,19 @@ function portProblem(ref: Reference, svc: Service, snapshot: ClusterSnapshot): F
     if (podPorts.includes(port) || svc.ports.some((p) => p.targetPort === port)) return undefined;
   }
   const target = svc.ports.find((p) => p.targetPort === port);
-  const why = target ? ` ${port} is the target port of its port ${target.name || target.port}: clients connect to ${target.port}.` : '';
+  const why = target ? t(' {0} is the target port of its port {1}: clients connect to {2}.', port, target.name || target.port, target.port) : '';
   return finding(
     'NL003',
     start,
     end,
-    `Service ${svc.namespace}/${svc.name} does not expose port ${port}; it exposes ${exposed}.${why}`,
+    t('Service {0} does not expose port {1}; it exposes {2}.', `${svc.namespace}/${svc.name}`, port, exposed) + why,
     portFixes(svc, start, end, false, target?.port),
   );
 }
 
 function portFixes(svc: Service, start: number, end: number, named: boolean, preferred?: number): Fix[] {
   const options = preferred !== undefined ? [preferred] : svc.ports.map((p) => (named && p.name ? p.name : p.port));
-  return options.slice(0, 4).map((p) => ({ title: `Change the port to ${p}`, edits: [{ start, end, newText: String(p) }] }));
+  return options.slice(0, 4).map((p) => ({ title: t('Change the port to {0}', p), edits: [{ start, end, newText: String(p) }] }));
 }
 
 function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Finding[] | undefined {
@@ -630,7 +677,13 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
         'NL012',
         ref.hostStart,
         ref.hostEnd,
-        `${ref.context} names Service "${ref.host}", which namespace ${ns} does not have in ${sources[0]!.name}: the StatefulSet's pods get no DNS names (<pod>.${ref.host}.${ns}.svc)${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
+        t(
+          '{0} names Service "{1}", which namespace {2} does not have in {3}: the StatefulSet\'s pods get no DNS names (<pod>.{1}.{2}.svc)',
+          ref.context,
+          ref.host,
+          ns,
+          sources[0]!.name,
+        ) + ending(near),
         near.map((n) => replace(ref, n)),
       ),
     ];
@@ -643,7 +696,7 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
         'NL002',
         ref.hostStart,
         ref.hostEnd,
-        `${ref.context} names a Service in namespace "${ns}", which does not exist in ${sources[0]!.name}${nearNs.length > 0 ? `; did you mean ${nearNs.join(' or ')}?` : '.'}`,
+        t('{0} names a Service in namespace "{1}", which does not exist in {2}', ref.context, ns, sources[0]!.name) + ending(nearNs),
       ),
     ];
   }
@@ -652,7 +705,7 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
       'NL001',
       ref.hostStart,
       ref.hostEnd,
-      `${ref.context} names Service "${ref.host}", which namespace ${ns} does not have in ${sources[0]!.name}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : '.'}`,
+      t('{0} names Service "{1}", which namespace {2} does not have in {3}', ref.context, ref.host, ns, sources[0]!.name) + ending(near),
       ref.secret ? [] : near.map((n) => replace(ref, n)),
     ),
   ];
@@ -676,7 +729,14 @@ function ungranted(ref: Reference, ns: string, source: CheckSource): Finding | u
     'NL014',
     ref.hostStart,
     ref.hostEnd,
-    `${ref.context} sends traffic to Service ${ns}/${ref.host} in another namespace, and no ReferenceGrant in namespace ${ns} allows ${ref.referrer.kind}s of namespace ${ref.namespace} to: the Gateway refuses the backend.`,
+    t(
+      '{0} sends traffic to Service {1} in another namespace, and no ReferenceGrant in namespace {2} allows {3}s of namespace {4} to: the Gateway refuses the backend.',
+      ref.context,
+      `${ns}/${ref.host}`,
+      ns,
+      ref.referrer.kind,
+      ref.namespace,
+    ),
   );
 }
 
@@ -688,17 +748,17 @@ function checkIP(ref: Reference, ip: string, snapshot: ClusterSnapshot): Finding
   for (const hit of snapshot.endpointsWithIP(ip)) if (hit.service) services.set(`${hit.service.namespace}/${hit.service.name}`, hit.service);
   const fixes = [...services.values()]
     .slice(0, 3)
-    .map((s) => replace(ref, s.namespace === ref.namespace ? s.name : `${s.name}.${s.namespace}`, `Use Service ${s.namespace}/${s.name} instead`));
+    .map((s) => replace(ref, s.namespace === ref.namespace ? s.name : `${s.name}.${s.namespace}`, t('Use Service {0} instead', `${s.namespace}/${s.name}`)));
   const use =
     services.size > 0
-      ? ` Use the Service that selects it: ${[...services.values()].map((s) => `${s.namespace}/${s.name}`).join(', ')}.`
-      : ' No Service selects it.';
+      ? t('Use the Service that selects it: {0}.', [...services.values()].map((s) => `${s.namespace}/${s.name}`).join(', '))
+      : t('No Service selects it.');
   return [
     finding(
       'NL007',
       ref.hostStart,
       ref.hostEnd,
-      `${ip} is the IP of pod ${pod.pod.namespace}/${pod.pod.name}; a pod gets a new IP when it restarts.${use}`,
+      t('{0} is the IP of pod {1}; a pod gets a new IP when it restarts. {2}', ip, `${pod.pod.namespace}/${pod.pod.name}`, use),
       fixes,
     ),
   ];
@@ -720,7 +780,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
         'NL008',
         ref.hostStart,
         ref.hostEnd,
-        `Service names end in ".svc.${zone}", not ".${kind}.${zone}": no cluster answers ${ref.host}. The correct form is ${fixed}.`,
+        t('Service names end in ".svc.{0}", not ".{1}.{0}": no cluster answers {2}. The correct form is {3}.', zone, kind, ref.host, fixed),
         [replace(ref, fixed)],
       );
     }
@@ -735,7 +795,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
         'NL008',
         ref.hostStart,
         ref.hostEnd,
-        `Pod names have the form <a-b-c-d>.<namespace>.pod.${zone}; ${ref.host} is not one. The correct form is ${fixed}.`,
+        t('Pod names have the form <a-b-c-d>.<namespace>.pod.{0}; {1} is not one. The correct form is {2}.', zone, ref.host, fixed),
         [replace(ref, fixed)],
       );
     }
@@ -745,7 +805,7 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
         'NL008',
         ref.hostStart,
         ref.hostEnd,
-        `${ref.host} lacks ".svc": Service names are <service>.<namespace>.svc.${zone}. The correct form is ${fixed}.`,
+        t('{0} lacks ".svc": Service names are <service>.<namespace>.svc.{1}. The correct form is {2}.', ref.host, zone, fixed),
         [replace(ref, fixed)],
       );
     }
@@ -757,8 +817,8 @@ function malformedName(ref: Reference, fqdn: string, zone: string, snapshot: Clu
     const other = labels.slice(svcAt + 1).join('.');
     if (other !== zone && /^[a-z0-9-]+\.(local|internal|cluster)$|^cluster\.|cluster/.test(other)) {
       const fixed = `${labels.slice(0, svcAt + 1).join('.')}.${zone}${trailingDot}`;
-      return finding('NL010', ref.hostStart, ref.hostEnd, `${ref.host} is under the cluster domain "${other}", but this cluster's is "${zone}".`, [
-        replace(ref, fixed, `Change the domain to ${zone}`),
+      return finding('NL010', ref.hostStart, ref.hostEnd, t('{0} is under the cluster domain "{1}", but this cluster\'s is "{2}".', ref.host, other, zone), [
+        replace(ref, fixed, t('Change the domain to {0}', zone)),
       ]);
     }
   }
@@ -796,7 +856,11 @@ export function checkServices(
           'NL011',
           at[0],
           at[1],
-          `Service ${svc.namespace}/${svc.name} is an ExternalName for the IP ${svc.externalName}; the cluster DNS answers NXDOMAIN for it. Use a Service without selector and an EndpointSlice holding the IP.`,
+          t(
+            'Service {0} is an ExternalName for the IP {1}; the cluster DNS answers NXDOMAIN for it. Use a Service without selector and an EndpointSlice holding the IP.',
+            `${svc.namespace}/${svc.name}`,
+            svc.externalName,
+          ),
         ),
       );
       continue;
@@ -810,15 +874,22 @@ export function checkServices(
       // Point at the first pair that no pod carries at all (the likely typo), else at the whole selector.
       const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
       const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
-      const why = lonely
-        ? `no pod or workload template in namespace ${svc.namespace} has ${lonely[0]}=${lonely[1]}`
-        : `no pod or workload template in namespace ${svc.namespace} has all of them`;
+      const id = `${svc.namespace}/${svc.name}`;
+      const pairs = selector.map(([k, v]) => `${k}=${v}`).join(', ');
       findings.push(
         finding(
           'NL005',
           range[0],
           range[1],
-          `The selector of Service ${svc.namespace}/${svc.name} (${selector.map(([k, v]) => `${k}=${v}`).join(', ')}) matches nothing: ${why}.`,
+          lonely
+            ? t(
+                'The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has {3}.',
+                id,
+                pairs,
+                svc.namespace,
+                `${lonely[0]}=${lonely[1]}`,
+              )
+            : t('The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has all of them.', id, pairs, svc.namespace),
         ),
       );
       continue;
@@ -845,13 +916,25 @@ export function checkServices(
           'NL006',
           range[0],
           range[1],
-          `Port ${p.name || p.port} of Service ${svc.namespace}/${svc.name} targets the port named "${p.targetPort}", which no selected container declares (${pods.length} pod${pods.length === 1 ? '' : 's'} selected${names.length > 0 ? `; they name ${names.slice(0, 6).join(', ')}` : ''}).`,
-          closest(p.targetPort, names).map((n) => ({ title: `Change the target port to ${n}`, edits: [{ start: range[0], end: range[1], newText: n }] })),
+          t(
+            'Port {0} of Service {1} targets the port named "{2}", which no selected container declares ({3}).',
+            p.name || p.port,
+            `${svc.namespace}/${svc.name}`,
+            p.targetPort,
+            selectedText(pods.length, names),
+          ),
+          closest(p.targetPort, names).map((n) => ({ title: t('Change the target port to {0}', n), edits: [{ start: range[0], end: range[1], newText: n }] })),
         ),
       );
     });
   }
   return applySeverities(findings, options);
+}
+
+/** `3 pods selected; they name http, metrics`. */
+function selectedText(pods: number, names: readonly string[]): string {
+  const selected = pods === 1 ? t('1 pod selected') : t('{0} pods selected', pods);
+  return names.length > 0 ? t('{0}; they name {1}', selected, names.slice(0, 6).join(', ')) : selected;
 }
 
 /**

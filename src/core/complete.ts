@@ -4,6 +4,7 @@
  * that pod templates carry. Each item says what it reaches. Read from the line being typed, which need not parse.
  */
 
+import { t } from './l10n';
 import type { Service } from './model';
 import { serviceFqdn } from './names';
 import { envHostPosition } from './references/commands';
@@ -190,7 +191,7 @@ function names(ctx: CompletionContext, namespace: string, host: string, start: n
     }
     for (const s of snapshot.servicesIn(namespace)) {
       if (s.name.startsWith(last) && endpointNames(snapshot, s).includes(first!))
-        item(`${first}.${s.name}`, 'endpoint', `pod ${first} of ${describe(snapshot, s)}`);
+        item(`${first}.${s.name}`, 'endpoint', t('pod {0} of {1}', first!, describe(snapshot, s)));
     }
     return out;
   }
@@ -217,7 +218,7 @@ function ports(ctx: CompletionContext, namespace: string, host: string, start: n
     start,
     end,
     kind: 'port' as const,
-    detail: `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol} → targetPort ${p.targetPort} of Service ${svc.namespace}/${svc.name}`,
+    detail: t('{0} → targetPort {1} of Service {2}', `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`, p.targetPort, `${svc.namespace}/${svc.name}`),
   }));
 }
 
@@ -249,7 +250,7 @@ function labelPairs(ctx: CompletionContext, namespace: string, before: string, o
       start: offset - typed.length,
       end: offset,
       kind: 'label',
-      detail: `carried by ${n} pod${n === 1 ? '' : 's'} of namespace ${namespace}`,
+      detail: n === 1 ? t('carried by 1 pod of namespace {0}', namespace) : t('carried by {0} pods of namespace {1}', n, namespace),
     });
   }
   return out;
@@ -267,7 +268,8 @@ function describe(snapshot: ClusterSnapshot, s: Service): string {
     ? 'headless'
     : s.type === 'ExternalName'
       ? `ExternalName ${s.externalName ?? ''}`
-      : (s.clusterIPs[0] ?? 'cluster IP allocated by the cluster');
+      : (s.clusterIPs[0] ?? t('cluster IP allocated by the cluster'));
   const ready = snapshot.endpointCounts(s.namespace, s.name).ready;
-  return `Service ${s.namespace}/${s.name} · ${ip} · ports ${s.ports.map((p) => p.port).join(', ') || 'none'} · ${ready} ready`;
+  const portList = t('ports {0}', s.ports.map((p) => p.port).join(', ') || t('none'));
+  return `Service ${s.namespace}/${s.name} · ${ip} · ${portList} · ${t('{0} ready', ready)}`;
 }

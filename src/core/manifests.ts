@@ -3,6 +3,7 @@
  * reported with its line and column and left out; every other document of the file is kept.
  */
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { t } from './l10n';
 import type { SourceRef } from './model';
 
 export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
@@ -136,7 +137,7 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
 
 /** The message of a key written twice, naming the line of its first writing. */
 export function duplicateKeyMessage(key: string, firstLine: number): string {
-  return `The key "${key}" is written twice in this mapping (first on line ${firstLine}); kubectl keeps this later value.`;
+  return t('The key "{0}" is written twice in this mapping (first on line {1}); kubectl keeps this later value.', key, firstLine);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Pair, type Node as YamlNode } from 'yaml';
 import { type CheckOptions, closest, DIAGNOSTICS, type Finding } from './check';
+import { t } from './l10n';
 import { type ManifestObject, namespaceOf, type ParsedManifest } from './manifests';
 import type { LabelSelector, Labels } from './model';
 import { readSelector, selectorMatches } from './policy';
@@ -58,14 +59,21 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   // Namespaces whose Services (or pods) the manifests do not declare are managed elsewhere: nothing to say.
   if (!targets.some((t) => t.declared)) return [];
   const selected = targets.filter((t) => selectorMatches(selector, t.labels));
-  const what = field.over === 'Service' ? 'Service' : 'pod';
-  const where = all ? 'any namespace' : `namespace${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+  const overServices = field.over === 'Service';
+  const where = all ? t('any namespace') : names.length === 1 ? t('namespace {0}', names[0]!) : t('namespaces {0}', names.join(', '));
   if (selected.length === 0) {
     const pair = lonelyPair(selector, targets);
     const range = (pair && pairRange(selectorNode, pair[0])) ?? rangeOf(selectorNode);
     if (!range) return [];
-    const why = pair ? `no ${what} in ${where} has the label ${pair[0]}=${pair[1]}` : `no ${what} in ${where} has all of its labels`;
-    return [finding('NL016', range[0] + shift, range[1] + shift, `${obj.kind} ${obj.name} selects nothing: ${why}, so nothing is scraped.`)];
+    const monitor = `${obj.kind} ${obj.name}`;
+    const message = pair
+      ? overServices
+        ? t('{0} selects nothing: no Service in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`)
+        : t('{0} selects nothing: no pod in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`)
+      : overServices
+        ? t('{0} selects nothing: no Service in {1} has all of its labels, so nothing is scraped.', monitor, where)
+        : t('{0} selects nothing: no pod in {1} has all of its labels, so nothing is scraped.', monitor, where);
+    return [finding('NL016', range[0] + shift, range[1] + shift, message)];
   }
   const out: Finding[] = [];
   const offered = [...new Set(selected.flatMap((t) => t.ports))];
@@ -77,16 +85,26 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
     const start = s + shift + (quoted ? 1 : 0);
     const end = e + shift - (quoted ? 1 : 0);
     const near = closest(port, offered);
+    const ids = selected
+      .slice(0, 4)
+      .map((x) => `${x.namespace}/${x.name}`)
+      .join(', ');
+    const names = offered.length > 0 ? t('they name {0}', offered.slice(0, 6).join(', ')) : t('they name no port');
+    const n = selected.length;
+    const monitor = `${obj.kind} ${obj.name}`;
     out.push(
       finding(
         'NL003',
         start,
         end,
-        `${obj.kind} ${obj.name} scrapes the port named "${port}", which none of the ${selected.length} ${what}${selected.length === 1 ? '' : 's'} it selects (${selected
-          .slice(0, 4)
-          .map((t) => `${t.namespace}/${t.name}`)
-          .join(', ')}) has; ${offered.length > 0 ? `they name ${offered.slice(0, 6).join(', ')}` : 'they name no port'}.`,
-        near.map((n) => ({ title: `Change the port to ${n}`, edits: [{ start, end, newText: n }] })),
+        overServices
+          ? n === 1
+            ? t('{0} scrapes the port named "{1}", which none of the 1 Service it selects ({2}) has; {3}.', monitor, port, ids, names)
+            : t('{0} scrapes the port named "{1}", which none of the {2} Services it selects ({3}) has; {4}.', monitor, port, n, ids, names)
+          : n === 1
+            ? t('{0} scrapes the port named "{1}", which none of the 1 pod it selects ({2}) has; {3}.', monitor, port, ids, names)
+            : t('{0} scrapes the port named "{1}", which none of the {2} pods it selects ({3}) has; {4}.', monitor, port, n, ids, names),
+        near.map((x) => ({ title: t('Change the port to {0}', x), edits: [{ start, end, newText: x }] })),
       ),
     );
   }

@@ -13,6 +13,7 @@
  */
 
 import { isMap, isScalar, isSeq, type Scalar, type Node as YamlNode } from 'yaml';
+import { t } from './l10n';
 import type { ManifestObject } from './manifests';
 import { type Occurrence, type RenameResult, type ScannedFile, type ServiceKey, serviceOf, type TextEdit } from './navigate';
 import type { Resolver } from './resolver';
@@ -244,7 +245,7 @@ function containerPortOccurrences(
         if (expressions) {
           out.push({
             ...occurrence(f.uri, at0, 'reference'),
-            unrenamable: `NetworkPolicy ${o.name} names port ${target.name} with a selector NetLens does not decide here; rename it by hand`,
+            unrenamable: t('NetworkPolicy {0} names port {1} with a selector NetLens does not decide here; rename it by hand', o.name, target.name),
           });
           continue;
         }
@@ -264,11 +265,11 @@ export function portRenameEdits(target: PortTarget, newName: string, found: read
       ok: false,
       message:
         target.kind === 'service-port'
-          ? `"${newName}" is not a valid Service port name: lower-case letters, digits and "-", at most 63 characters.`
-          : `"${newName}" is not a valid container port name: at most 15 lower-case letters, digits and "-", with at least one letter and no "--".`,
+          ? t('"{0}" is not a valid Service port name: lower-case letters, digits and "-", at most 63 characters.', newName)
+          : t('"{0}" is not a valid container port name: at most 15 lower-case letters, digits and "-", with at least one letter and no "--".', newName),
     };
   const blocked = found.find((o) => o.unrenamable);
-  if (blocked) return { ok: false, message: `Port ${target.name} cannot be renamed as text: ${blocked.unrenamable}.` };
+  if (blocked) return { ok: false, message: t('Port {0} cannot be renamed as text: {1}.', target.name, blocked.unrenamable!) };
   const seen = new Set<string>();
   const edits: TextEdit[] = [];
   for (const o of found) {

@@ -5,6 +5,7 @@
  */
 
 import { isMap, isScalar, isSeq } from 'yaml';
+import { t } from './l10n';
 import { type ManifestObject, namespaceOf, type ParsedManifest, parseManifest } from './manifests';
 import type { Service } from './model';
 import { type Reference, scanReferences } from './references';
@@ -143,7 +144,7 @@ export function occurrences(
         end: ref.end,
         ...(span ? { nameStart: span.start, nameEnd: span.end } : {}),
         reference: ref,
-        ...(!span && !coarse ? { unrenamable: `${ref.context} spells it in a way NetLens cannot edit as text` } : {}),
+        ...(!span && !coarse ? { unrenamable: t('{0} spells it in a way NetLens cannot edit as text', ref.context) } : {}),
       });
     }
     out.push(...companions(f, service, declared, defaultNamespace));
@@ -177,7 +178,11 @@ function templated(f: ScannedFile, service: ServiceKey): Occurrence[] {
       kind: 'reference',
       start,
       end: start + m[0].length,
-      unrenamable: `${f.uri.slice(f.uri.lastIndexOf('/') + 1)} line ${line} builds "${f.text.slice(start, start + m[0].length)}" with a template expression; change it by hand`,
+      unrenamable: t(
+        '{0} builds "{1}" with a template expression; change it by hand',
+        t('{0} line {1}', f.uri.slice(f.uri.lastIndexOf('/') + 1), line),
+        f.text.slice(start, start + m[0].length),
+      ),
     });
   }
   return out;
@@ -232,7 +237,7 @@ function kustomizePatches(f: ScannedFile, service: ServiceKey, resolver: Resolve
     const shift = o.source.start - (o.node.range?.[0] ?? 0);
     const piece = shift === 0 ? f.text : f.text.slice(shift);
     const ns = plain(o.node.get('namespace', true)) ?? defaultNamespace;
-    const where = (at: number) => `${f.uri.slice(f.uri.lastIndexOf('/') + 1)} line ${f.text.slice(0, at).split('\n').length}`;
+    const where = (at: number) => t('{0} line {1}', f.uri.slice(f.uri.lastIndexOf('/') + 1), f.text.slice(0, at).split('\n').length);
     const patch = (node: unknown) => {
       if (!isScalar(node) || typeof node.value !== 'string' || !labelIn(node.value, service.name)) return;
       const m = scalarText(node, piece);
@@ -253,7 +258,7 @@ function kustomizePatches(f: ScannedFile, service: ServiceKey, resolver: Resolve
           kind: 'companion',
           start,
           end: start,
-          unrenamable: `${where(start)} selects it in a patch target written in a way NetLens cannot edit`,
+          unrenamable: t('{0} selects it in a patch target written in a way NetLens cannot edit', where(start)),
         });
     };
     for (const key of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
@@ -297,28 +302,31 @@ function inPatch(
   const parsed = parseManifest(uri, m.text);
   if (parsed.objects.length === 0) {
     const json = parsed.documents.some((d) => isSeq(d.contents));
-    const what = json ? 'a JSON patch that writes' : 'a patch NetLens cannot read that names';
     return [
       {
         uri,
         kind: 'companion',
         start: at,
         end: m.offsets[m.text.length]! + shift,
-        unrenamable: `${where(at)} is ${what} "${service.name}"; change it by hand`,
+        unrenamable: json
+          ? t('{0} is a JSON patch that writes "{1}"; change it by hand', where(at), service.name)
+          : t('{0} is a patch NetLens cannot read that names "{1}"; change it by hand', where(at), service.name),
       },
     ];
   }
-  const unplaced = (start: number, what: string): Occurrence => {
+  const unplaced = (start: number, what: 'patches' | 'names'): Occurrence => {
     const s = m.offsets[start]! + shift;
-    return { uri, kind: 'companion', start: s, end: s, unrenamable: `${where(s)} ${what} in a patch written in a way NetLens cannot edit` };
+    const unrenamable =
+      what === 'patches'
+        ? t('{0} patches it in a patch written in a way NetLens cannot edit', where(s))
+        : t('{0} names it in a patch written in a way NetLens cannot edit', where(s));
+    return { uri, kind: 'companion', start: s, end: s, unrenamable };
   };
   for (const o of parsed.objects) {
     if (!isService(o) || o.name !== service.name || namespaceOf(o, namespace) !== service.namespace) continue;
     const span = mapped(m, o.source.nameStart, o.source.nameEnd, shift);
     out.push(
-      span
-        ? { uri, kind: 'companion', start: span.start, end: span.end, nameStart: span.start, nameEnd: span.end }
-        : unplaced(o.source.nameStart, 'patches it'),
+      span ? { uri, kind: 'companion', start: span.start, end: span.end, nameStart: span.start, nameEnd: span.end } : unplaced(o.source.nameStart, 'patches'),
     );
   }
   for (const ref of scanReferences(parsed, { zone: resolver.zone, defaultNamespace: namespace })) {
@@ -327,7 +335,7 @@ function inPatch(
     const span = nameSpan(ref, service, resolver.zone);
     const name = span && mapped(m, span.start, span.end, shift);
     if (!name) {
-      out.push(unplaced(ref.hostStart, 'names it'));
+      out.push(unplaced(ref.hostStart, 'names'));
       continue;
     }
     const whole = mapped(m, ref.start, ref.end, shift) ?? name;
@@ -366,11 +374,11 @@ export function renameEdits(service: ServiceKey, newName: string, found: readonl
   if (!SERVICE_NAME.test(newName))
     return {
       ok: false,
-      message: `"${newName}" is not a valid Service name: lower-case letters, digits and "-", starting with a letter, at most 63 characters.`,
+      message: t('"{0}" is not a valid Service name: lower-case letters, digits and "-", starting with a letter, at most 63 characters.', newName),
     };
   if (newName === service.name) return { ok: true, edits: [] };
   const blocked = found.find((o) => o.unrenamable);
-  if (blocked) return { ok: false, message: `Service ${service.namespace}/${service.name} cannot be renamed as text: ${blocked.unrenamable}.` };
+  if (blocked) return { ok: false, message: t('Service {0} cannot be renamed as text: {1}.', `${service.namespace}/${service.name}`, blocked.unrenamable!) };
   const edits: TextEdit[] = [];
   const encoded = new Map<string, { start: number; end: number; refs: Occurrence[] }>();
   for (const o of found) {
@@ -389,7 +397,7 @@ export function renameEdits(service: ServiceKey, newName: string, found: readonl
     const text = texts.get(uri);
     const bytes = text !== undefined ? decodeBase64(text.slice(e.start, e.end)) : undefined;
     const decoded = bytes && utf8Text(bytes);
-    if (decoded === undefined) return { ok: false, message: `a reference in ${uri} is in data NetLens cannot decode again.` };
+    if (decoded === undefined) return { ok: false, message: t('a reference in {0} is in data NetLens cannot decode again.', uri) };
     // Rename the label wherever the decoded text spells the Service's name as a host (bounded by non-name characters).
     const renamed = decoded.replace(new RegExp(`(?<![A-Za-z0-9-])${service.name}(?=$|[.:/,\\s"'?#@])`, 'g'), newName);
     edits.push({ uri, start: e.start, end: e.end, newText: encodeBase64(renamed) });

@@ -7,7 +7,9 @@
  * `query` answers one fully qualified question. `resolve` takes what a person or a manifest writes (a relative
  * name, an absolute one, or an IP) and expands it as a pod's stub resolver would.
  */
+
 import { canonicalIP, dashedIP, ipFromReverseName, isPlainIPv4, parseIP, reverseName, undashIP } from './ip';
+import { t } from './l10n';
 import type { Endpoint, EndpointPort, EndpointSlice, Pod, Protocol, Service, ServicePort } from './model';
 import { DEFAULT_NAMESPACE, DEFAULT_ZONE, labelsUnder, type NameError, type NormalizedName, normalizeName, normalizeZone } from './names';
 import type { ClusterSnapshot, IpOwner } from './snapshot';
@@ -388,20 +390,27 @@ export class Resolver {
       if (answered) {
         if (nodataBefore >= 0) {
           details.push(
-            `musl-based images (Alpine) stop at the first empty NOERROR answer (${tried[nodataBefore]!.qname}) and never reach this one; glibc goes on.`,
+            t('musl-based images (Alpine) stop at the first empty NOERROR answer ({0}) and never reach this one; glibc goes on.', tried[nodataBefore]!.qname),
           );
         }
         if (step > 0) {
           details.push(
-            `A pod in namespace ${namespace} sends ${step + 1} queries for "${written}" (ndots:${ndots}); "${chosen.qname}" with its trailing dot takes one.`,
+            t(
+              'A pod in namespace {0} sends {1} queries for "{2}" (ndots:{3}); "{4}" with its trailing dot takes one.',
+              namespace,
+              step + 1,
+              written,
+              ndots,
+              chosen.qname,
+            ),
           );
         }
       }
       const summary = answered
-        ? `From namespace ${namespace}, "${written}" is found as ${chosen.qname} (search step ${step + 1} of ${count}). ${e.summary}`
+        ? t('From namespace {0}, "{1}" is found as {2} (search step {3} of {4}). {5}', namespace, written, chosen.qname, step + 1, count, e.summary)
         : step >= 0
-          ? `From namespace ${namespace}, "${written}" exists as ${chosen.qname} but has no ${qtype} records. ${e.summary}`
-          : `From namespace ${namespace}, "${written}" is not found under any search domain. ${e.summary}`;
+          ? t('From namespace {0}, "{1}" exists as {2} but has no {3} records. {4}', namespace, written, chosen.qname, qtype, e.summary)
+          : t('From namespace {0}, "{1}" is not found under any search domain. {2}', namespace, written, e.summary);
       return said(summary, details);
     };
     const explanation = new AnswerExplanation(prose, serviceOf(chosen.explanation), chosen.explanation.pending, tried, step >= 0 ? step : undefined);
@@ -419,7 +428,7 @@ export class Resolver {
     const source = this.source;
     const prose = (): Prose => {
       const e = answer.explanation;
-      const summary = owners.length === 0 ? `${ip} belongs to nothing in ${source}.` : `${ip} is ${owners.map((o) => o.text).join('; ')}.`;
+      const summary = owners.length === 0 ? t('{0} belongs to nothing in {1}.', ip, source) : t('{0} is {1}.', ip, owners.map((o) => o.text).join('; '));
       return said(summary, [e.summary, ...e.details]);
     };
     const explanation = new AnswerExplanation(prose, serviceOf(answer.explanation), answer.explanation.pending, undefined, undefined, owners);
@@ -437,7 +446,7 @@ export class Resolver {
     if (zone === undefined) {
       const clusterZone = this.zone;
       const prose = (): Prose =>
-        said(`${name} is outside the cluster domain ${clusterZone}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.`);
+        said(t('{0} is outside the cluster domain {1}. and the reverse zones: the cluster DNS forwards it to its upstream resolvers.', name, clusterZone));
       return { qname: name, qtype, rcode: 'REFUSED', answers: [], additional: [], explanation: new AnswerExplanation(prose, undefined, undefined) };
     }
     return this.reply(name, qtype, this.answer(name, zone, qtype));
@@ -501,7 +510,7 @@ export class Resolver {
             answers: [{ name, type: 'TXT', data: `"${DNS_SCHEMA_VERSION}"` }],
             additional: [],
             nameError: false,
-            why: because(() => said(`The version of the Kubernetes DNS schema the cluster DNS serves.`)),
+            why: because(() => said(t('The version of the Kubernetes DNS schema the cluster DNS serves.'))),
           };
         }
         const r = this.records(name, zone, true);
@@ -510,7 +519,7 @@ export class Resolver {
         if (r.items.length > 0) {
           const prose = (): Prose => {
             const p = w.prose();
-            return said(`${p.summary} It has no TXT records.`, p.details);
+            return said(t('{0} It has no TXT records.', p.summary), p.details);
           };
           return { answers: [], additional: [], nameError: false, why: because(prose, w.service, w.pending) };
         }
@@ -519,7 +528,7 @@ export class Resolver {
           answers: [],
           additional: [],
           nameError: true,
-          why: because(() => said(`${name} holds no records, so a TXT question gets NXDOMAIN.`, [w.prose().summary])),
+          why: because(() => said(t('{0} holds no records, so a TXT question gets NXDOMAIN.', name), [w.prose().summary])),
         };
       }
       case 'CNAME': {
@@ -549,7 +558,7 @@ export class Resolver {
     const r = this.addresses(name, zone, 'A', 0);
     const w = r.nameError
       ? r.why
-      : withDetails(r.why, () => [`The cluster DNS answers ${qtype} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).`]);
+      : withDetails(r.why, () => [t('The cluster DNS answers {0} questions here with no records (only A, AAAA, SRV, PTR, CNAME and TXT are served).', qtype)]);
     return { answers: [], additional: [], nameError: r.nameError, why: w };
   }
 
@@ -607,7 +616,9 @@ export class Resolver {
       const prose = (): Prose => {
         const names = [...new Set(addresses.map((a) => a.name))];
         return said(
-          `The cluster DNS answers from pod address ${own.join(', ')}, a ready endpoint of ${names.length === 1 ? 'the Service' : 'the Services'} ${names.join(', ')}.`,
+          names.length === 1
+            ? t('The cluster DNS answers from pod address {0}, a ready endpoint of the Service {1}.', own.join(', '), names.join(', '))
+            : t('The cluster DNS answers from pod address {0}, a ready endpoint of the Services {1}.', own.join(', '), names.join(', ')),
         );
       };
       return { addresses, outside: false, why: because(prose, svc) };
@@ -616,8 +627,8 @@ export class Resolver {
       const addresses = this.serviceAddresses(svc, []);
       const prose = (): Prose =>
         said(
-          `The cluster DNS runs behind Service ${ref}, whose pods the manifests do not hold: it names itself by that Service.`,
-          svc.headless ? [`The Service is headless: its endpoint names are known only in the cluster.`] : [],
+          t('The cluster DNS runs behind Service {0}, whose pods the manifests do not hold: it names itself by that Service.', ref),
+          svc.headless ? [t('The Service is headless: its endpoint names are known only in the cluster.')] : [],
         );
       return { addresses, outside: false, why: because(prose, svc, svc.clusterIPPending) };
     }
@@ -626,9 +637,19 @@ export class Resolver {
     const prose = (): Prose =>
       said(
         svc
-          ? `Service ${ref} has no ready endpoint in ${source}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`
-          : `${source} has no Service ${ref}, so the cluster DNS runs outside the cluster and names itself ${DEFAULT_NS_LABELS}.${zone}.`,
-        [`Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); ${source} does not hold them.`],
+          ? t(
+              'Service {0} has no ready endpoint in {1}, so the cluster DNS runs outside the cluster and names itself {2}.',
+              ref,
+              source,
+              `${DEFAULT_NS_LABELS}.${zone}`,
+            )
+          : t('{0} has no Service {1}, so the cluster DNS runs outside the cluster and names itself {2}.', source, ref, `${DEFAULT_NS_LABELS}.${zone}`),
+        [
+          t(
+            'Its addresses are those it listens on (none when it listens on loopback only, and then it gives no NS record either); {0} does not hold them.',
+            source,
+          ),
+        ],
       );
     return { addresses: [], outside: true, why: because(prose) };
   }
@@ -663,7 +684,7 @@ export class Resolver {
   /** plugin.A / plugin.AAAA: addresses, with ExternalName CNAMEs followed inside the zone. */
   private addresses(name: string, zone: string, qtype: 'A' | 'AAAA', depth: number): { records: DnsRecord[]; nameError: boolean; why: Why } {
     if (name.length === zone.length + 1 && name === `${zone}.`) {
-      return { records: [], nameError: false, why: because(() => said(`${name} is the apex of the zone: it exists and holds no addresses.`)) };
+      return { records: [], nameError: false, why: because(() => said(t('{0} is the apex of the zone: it exists and holds no addresses.', name))) };
     }
     if (this.isDefaultNs(name, zone)) {
       // CoreDNS's isDefaultNS: the addresses of nsAddrs of the family asked, under the name asked.
@@ -694,13 +715,13 @@ export class Resolver {
           const next = this.addresses(target, targetZone, qtype, depth + 1);
           if (!next.nameError && next.records.length > 0) {
             records.push(cname, ...next.records);
-            notes.push(() => `${target} is in the cluster: ${next.why.prose().summary}`);
+            notes.push(() => t('{0} is in the cluster: {1}', target, next.why.prose().summary));
           } else {
-            notes.push(() => `${target} is in the cluster but has no ${qtype} records, so the CNAME is left out as well.`);
+            notes.push(() => t('{0} is in the cluster but has no {1} records, so the CNAME is left out as well.', target, qtype));
           }
         } else {
           records.push(cname);
-          notes.push(() => `${target} lies outside the cluster: the cluster DNS asks its upstream resolvers for its ${qtype} records.`);
+          notes.push(() => t('{0} lies outside the cluster: the cluster DNS asks its upstream resolvers for its {1} records.', target, qtype));
         }
         continue;
       }
@@ -713,7 +734,7 @@ export class Resolver {
       records.push({ name, type: qtype, data: itemAddress(host, itemFam) });
     }
     if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
-      (notes ??= []).push(() => `There are no ${family === 4 ? 'IPv4' : 'IPv6'} addresses here, so ${qtype} gets an empty answer (NODATA).`);
+      (notes ??= []).push(() => t('There are no {0} addresses here, so {1} gets an empty answer (NODATA).', family === 4 ? 'IPv4' : 'IPv6', qtype));
     }
     const written = notes;
     const w = written === undefined ? r.why : withDetails(r.why, () => written.map((n) => n()));
@@ -752,8 +773,8 @@ export class Resolver {
       externalNames || noPorts
         ? withDetails(r.why, () => {
             const more: string[] = [];
-            if (externalNames) more.push(`The cluster DNS serves no SRV records for ExternalName Services.`);
-            if (noPorts) more.push(`No port is declared here, so there are no SRV records.`);
+            if (externalNames) more.push(t('The cluster DNS serves no SRV records for ExternalName Services.'));
+            if (noPorts) more.push(t('No port is declared here, so there are no SRV records.'));
             return more;
           })
         : r.why;
@@ -769,7 +790,7 @@ export class Resolver {
       answers: [],
       additional: [],
       nameError: r.nameError,
-      why: r.nameError ? r.why : withDetails(r.why, () => [`It is not a reverse-zone name, so it has no PTR records.`]),
+      why: r.nameError ? r.why : withDetails(r.why, () => [t('It is not a reverse-zone name, so it has no PTR records.')]),
     };
   }
 
@@ -793,7 +814,7 @@ export class Resolver {
         answers: [{ name, type: 'PTR', data: `${svc.name}.${svc.namespace}.svc.${this.zone}.` }],
         additional: [],
         nameError: false,
-        why: because(() => said(`${ip} is the cluster IP of Service ${svc.namespace}/${svc.name}.`), svc),
+        why: because(() => said(t('{0} is the cluster IP of Service {1}.', ip, `${svc.namespace}/${svc.name}`)), svc),
       };
     }
     const records: DnsRecord[] = [];
@@ -812,15 +833,21 @@ export class Resolver {
         answers: records,
         additional: [],
         nameError: false,
-        why: because(() => said(`${ip} is a ready endpoint of ${n === 1 ? 'a Service' : `${n} Services`}; each gives its endpoint name.`)),
+        why: because(() =>
+          said(
+            n === 1
+              ? t('{0} is a ready endpoint of a Service; each gives its endpoint name.', ip)
+              : t('{0} is a ready endpoint of {1} Services; each gives its endpoint name.', ip, n),
+          ),
+        ),
       };
     }
     const prose = (): Prose => {
       const found = owners ?? this.snapshot.ownersOf(ip);
       const details: string[] = [];
-      if (found.some((o) => o.kind === 'Pod')) details.push(`Pod IPs have no PTR records unless they are ready endpoints of a Service.`);
-      if (found.some((o) => o.kind === 'Endpoint')) details.push(`Only ready endpoints have PTR records.`);
-      return said(`No Service cluster IP or ready endpoint has the address ${ip}.`, details);
+      if (found.some((o) => o.kind === 'Pod')) details.push(t('Pod IPs have no PTR records unless they are ready endpoints of a Service.'));
+      if (found.some((o) => o.kind === 'Endpoint')) details.push(t('Only ready endpoints have PTR records.'));
+      return said(t('No Service cluster IP or ready endpoint has the address {0}.', ip), details);
     };
     return { answers: [], additional: [], nameError: true, why: because(prose) };
   }
@@ -833,7 +860,8 @@ export class Resolver {
     // The labels before the zone are read in place: their number, and where the last five begin (after the dots
     // at d1, the last, to d4; -1 where there are fewer), as labelsUnder(name, zone) would list them.
     const end = zone === '' ? name.length - 1 : name.length - zone.length - 2;
-    if (zone === '' ? name === '.' : end < 0) return { items: [], nameError: false, why: because(() => said(`${name} is the apex of the zone ${zone}.`)) };
+    if (zone === '' ? name === '.' : end < 0)
+      return { items: [], nameError: false, why: because(() => said(t('{0} is the apex of the zone {1}.', name, zone))) };
     let count = 1;
     let d1 = -1;
     let d2 = -1;
@@ -850,13 +878,18 @@ export class Resolver {
     const lastLength = end - d1 - 1;
     const last = lastLength !== 3 ? '' : name.startsWith('svc', d1 + 1) ? 'svc' : name.startsWith('pod', d1 + 1) ? 'pod' : '';
     if (count === 1 && last !== '') {
-      const prose = (): Prose => said(`${name} is the parent of every ${last === 'svc' ? 'Service' : 'pod'} name: it exists and holds no records.`);
+      const prose = (): Prose =>
+        said(
+          last === 'svc'
+            ? t('{0} is the parent of every Service name: it exists and holds no records.', name)
+            : t('{0} is the parent of every pod name: it exists and holds no records.', name),
+        );
       return { items: [], nameError: false, why: because(prose) };
     }
     if (last === '') {
       const prose = (): Prose =>
         said(
-          `Names under ${zone}. end in ".svc.${zone}." or ".pod.${zone}."; ${name} does not, so no cluster answers it.`,
+          t('Names under {0}. end in ".svc.{0}." or ".pod.{0}."; {1} does not, so no cluster answers it.', zone, name),
           malformedHints(labelsUnder(name, zone)!, zone),
         );
       return { items: [], nameError: true, why: because(prose) };
@@ -864,17 +897,21 @@ export class Resolver {
     if (count > 5) {
       const prose = (): Prose =>
         said(
-          `${name} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.${zone}. or <endpoint>.<service>.<namespace>.svc.${zone}.`,
+          t(
+            '{0} has too many labels: a Service name is [_port._proto.]<service>.<namespace>.svc.{1}. or <endpoint>.<service>.<namespace>.svc.{1}.',
+            name,
+            zone,
+          ),
         );
       return { items: [], nameError: true, why: because(prose) };
     }
     if (zone === REVERSE_ZONES[0]!.zone || zone === REVERSE_ZONES[1]!.zone) {
-      return { items: [], nameError: true, why: because(() => said(`${name} is not an address in the reverse zone ${zone}.`)) };
+      return { items: [], nameError: true, why: because(() => said(t('{0} is not an address in the reverse zone {1}.', name, zone))) };
     }
     const ns = name.slice(d2 + 1, d1);
     if (!this.snapshot.hasNamespace(ns)) {
       const source = this.source;
-      return { items: [], nameError: true, why: because(() => said(`There is no namespace "${ns}" in ${source}.`)) };
+      return { items: [], nameError: true, why: because(() => said(t('There is no namespace "{0}" in {1}.', ns, source))) };
     }
     if (count === 2) return last === 'pod' ? this.findPods(ns, '', '') : this.findServices(ns, '', '', '', '', '', anyPort);
     // The name from the third label from the end on, `<service>.<namespace>.svc.<zone>.`: the Service's own name
@@ -893,23 +930,29 @@ export class Resolver {
     const zone = this.zone;
     if (this.podRecords === 'disabled') {
       const prose = (): Prose =>
-        said(`Pod records (<a-b-c-d>.<namespace>.pod.${zone}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".`);
+        said(t('Pod records (<a-b-c-d>.<namespace>.pod.{0}) are disabled: CoreDNS serves them only with "pods insecure" or "pods verified".', zone));
       return { items: [], nameError: true, why: because(prose) };
     }
     if (podName === '') {
-      return { items: [], nameError: false, why: because(() => said(`${ns}.pod.${zone}. is a namespace's pod domain: it exists and holds no records.`)) };
+      return {
+        items: [],
+        nameError: false,
+        why: because(() => said(t("{0} is a namespace's pod domain: it exists and holds no records.", `${ns}.pod.${zone}.`))),
+      };
     }
     const ipText = undashIP(podName);
     const parsed = parseIP(ipText);
     if (this.podRecords === 'insecure') {
       if (!parsed) {
-        const prose = (): Prose => said(`"${podName}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).`);
+        const prose = (): Prose => said(t('"{0}" is not an IP address with dashes (such as 10-1-2-3, or fd00--1 for IPv6).', podName));
         return { items: [], nameError: true, why: because(prose) };
       }
       return {
         items: [item(parsed.text, parsed.family, 0, target)],
         nameError: false,
-        why: because(() => said(`With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.`)),
+        why: because(() =>
+          said(t('With "pods insecure" the cluster DNS answers any pod name with the address written in it, whether or not such a pod exists.')),
+        ),
       };
     }
     // Verified: a live, non-terminal pod in that namespace whose primary IP is exactly this text.
@@ -924,8 +967,10 @@ export class Resolver {
       const prose = (): Prose => {
         const anywhere = this.snapshot.podsWithIP(ipText);
         const details =
-          anywhere.length > 0 ? [`${ipText} belongs to ${anywhere.map((p) => `pod ${p.namespace}/${p.name}`).join(', ')}, not to a running pod of ${ns}.`] : [];
-        return said(`No running pod in namespace ${ns} has the IP ${parsed ? ipText : `"${podName}"`} ("pods verified").`, details);
+          anywhere.length > 0
+            ? [t('{0} belongs to {1}, not to a running pod of {2}.', ipText, anywhere.map((p) => t('pod {0}', `${p.namespace}/${p.name}`)).join(', '), ns)]
+            : [];
+        return said(t('No running pod in namespace {0} has the IP {1} ("pods verified").', ns, parsed ? ipText : `"${podName}"`), details);
       };
       return { items: [], nameError: true, why: because(prose) };
     }
@@ -933,7 +978,7 @@ export class Resolver {
     return {
       items: [item(ipText, parsed!.family, 0, target)],
       nameError: false,
-      why: because(() => said(`Pod ${ns}/${found.name} has the IP ${ipText} ("pods verified" checks that it exists).`)),
+      why: because(() => said(t('Pod {0} has the IP {1} ("pods verified" checks that it exists).', `${ns}/${found.name}`, ipText))),
     };
   }
 
@@ -950,26 +995,28 @@ export class Resolver {
       return {
         items: [],
         nameError: false,
-        why: because(() => said(`${ns}.svc.${zone}. is the domain of namespace ${ns}: it exists and holds no records of its own.`)),
+        why: because(() => said(t('{0} is the domain of namespace {1}: it exists and holds no records of its own.', `${ns}.svc.${zone}.`, ns))),
       };
     }
     const svc = this.servicesByName().get(base);
     if (!svc) {
       const source = this.source;
-      return { items: [], nameError: true, why: because(() => said(`Namespace ${ns} has no Service "${serviceName}" in ${source}.`)) };
+      return { items: [], nameError: true, why: because(() => said(t('Namespace {0} has no Service "{1}" in {2}.', ns, serviceName, source))) };
     }
 
     if (svc.type === 'ExternalName') {
       const external = svc.externalName;
-      const summary = (): string => `Service ${svc.namespace}/${svc.name} is an ExternalName for ${external ?? '(nothing)'}.`;
+      const summary = (): string => t('Service {0} is an ExternalName for {1}.', `${svc.namespace}/${svc.name}`, external ?? t('(nothing)'));
       if (endpoint !== '' || port !== '' || proto !== '') {
-        const prose = (): Prose => said(summary(), [`ExternalName Services have no endpoint or port names below them.`]);
+        const prose = (): Prose => said(summary(), [t('ExternalName Services have no endpoint or port names below them.')]);
         return { items: [], nameError: true, why: because(prose, svc) };
       }
       if (!external || parseIP(external) !== undefined) {
         const prose = (): Prose =>
           said(summary(), [
-            `Its externalName ${external ? `"${external}" is an IP address, which CoreDNS does not serve` : 'is empty'}: every question gets NXDOMAIN.`,
+            external
+              ? t('Its externalName "{0}" is an IP address, which CoreDNS does not serve: every question gets NXDOMAIN.', external)
+              : t('Its externalName is empty: every question gets NXDOMAIN.'),
           ]);
         return { items: [], nameError: true, why: because(prose, svc) };
       }
@@ -1010,16 +1057,15 @@ export class Resolver {
       }
       if (items.length === 0) {
         const prose = (): Prose => {
-          const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
+          const kind = serviceKind(svc);
           const summary =
             endpoint !== ''
-              ? `${kind} has no ready endpoint named "${endpoint}".`
+              ? t('{0} has no ready endpoint named "{1}".', kind, endpoint)
               : ready > 0
-                ? `${kind} has no port "${port}" with protocol "${proto}".`
-                : `${kind} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.`;
+                ? t('{0} has no port "{1}" with protocol "{2}".', kind, port, proto)
+                : t('{0} has no ready endpoints, so its name does not exist (NXDOMAIN), as the specification says.', kind);
           const details: string[] = [];
-          if (notReady > 0)
-            details.push(`${notReady} endpoint${notReady === 1 ? ' is' : 's are'} not ready; they are published only with publishNotReadyAddresses.`);
+          if (notReady > 0) details.push(notReadyText(notReady));
           if (endpoint !== '') details.push(...this.endpointNames(svc));
           if (port !== '' || proto !== '') details.push(portList(svc));
           return said(summary, details);
@@ -1027,10 +1073,10 @@ export class Resolver {
         return { items: [], nameError: true, why: because(prose, svc) };
       }
       const prose = (): Prose => {
-        const kind = svc.headless ? `headless Service ${svc.namespace}/${svc.name}` : `Service ${svc.namespace}/${svc.name}`;
-        const counts = `${ready} ready${notReady > 0 ? `, ${notReady} not ready` : ''}`;
-        const summary = endpoint !== '' ? `Endpoint "${endpoint}" of ${kind}.` : `${kind}: one address per ready endpoint (${counts}).`;
-        return said(summary, pendingEndpoints ? [`Pod IPs are allocated by the cluster when the pods start.`] : []);
+        const kind = serviceKind(svc);
+        const counts = notReady > 0 ? t('{0} ready, {1} not ready', ready, notReady) : t('{0} ready', ready);
+        const summary = endpoint !== '' ? t('Endpoint "{0}" of {1}.', endpoint, kind) : t('{0}: one address per ready endpoint ({1}).', kind, counts);
+        return said(summary, pendingEndpoints ? [t('Pod IPs are allocated by the cluster when the pods start.')] : []);
       };
       return { items, nameError: false, why: because(prose, svc, pendingEndpoints) };
     }
@@ -1048,15 +1094,21 @@ export class Resolver {
       if (onePort) break;
     }
     if (!matched) {
-      const prose = (): Prose => said(`Service ${svc.namespace}/${svc.name} has no port "${port}" with protocol "${proto}".`, [portList(svc)]);
+      const prose = (): Prose => said(t('{0} has no port "{1}" with protocol "{2}".', `Service ${svc.namespace}/${svc.name}`, port, proto), [portList(svc)]);
       return { items: [], nameError: true, why: because(prose, svc) };
     }
     const prose = (): Prose => {
-      const ips = svc.clusterIPPending ? 'a cluster IP allocated by the cluster' : svc.clusterIPs.join(', ');
+      const ips = svc.clusterIPPending ? t('a cluster IP allocated by the cluster') : svc.clusterIPs.join(', ');
       const details = [portList(svc)];
       const ready = this.readyEndpoints(svc);
       if (ready !== undefined)
-        details.push(ready === 0 ? `It has no ready endpoints: connections to it fail.` : `${ready} ready endpoint${ready === 1 ? '' : 's'} behind it.`);
+        details.push(
+          ready === 0
+            ? t('It has no ready endpoints: connections to it fail.')
+            : ready === 1
+              ? t('1 ready endpoint behind it.')
+              : t('{0} ready endpoints behind it.', ready),
+        );
       return said(`Service ${svc.namespace}/${svc.name} (${svc.type}, ${ips}).`, details);
     };
     return { items, nameError: false, why: because(prose, svc, svc.clusterIPPending) };
@@ -1079,7 +1131,7 @@ export class Resolver {
     }
     if (names.size === 0) return [];
     const list = [...names].slice(0, 10);
-    return [`Its ready endpoint names: ${list.join(', ')}${names.size > list.length ? ', …' : ''}.`];
+    return [t('Its ready endpoint names: {0}.', `${list.join(', ')}${names.size > list.length ? ', …' : ''}`)];
   }
 }
 
@@ -1132,18 +1184,30 @@ function fqdn(name: string): string {
 }
 
 function portList(svc: Service): string {
-  if (svc.ports.length === 0) return `It declares no ports.`;
+  if (svc.ports.length === 0) return t('It declares no ports.');
   const ports = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}${p.targetPort !== p.port ? ` → ${p.targetPort}` : ''}`);
-  return `Ports: ${ports.join(', ')}.`;
+  return t('Ports: {0}.', ports.join(', '));
+}
+
+/** `Service shop/api`, or `headless Service shop/db`. */
+function serviceKind(svc: Service): string {
+  return svc.headless ? t('headless Service {0}', `${svc.namespace}/${svc.name}`) : `Service ${svc.namespace}/${svc.name}`;
+}
+
+function notReadyText(n: number): string {
+  return n === 1
+    ? t('1 endpoint is not ready; they are published only with publishNotReadyAddresses.')
+    : t('{0} endpoints are not ready; they are published only with publishNotReadyAddresses.', n);
 }
 
 /** Explains the forms of cluster names that circulate but that no cluster answers. */
 function malformedHints(labels: string[], zone: string): string[] {
   const hints: string[] = [];
   const last = labels[labels.length - 1]!;
-  if (last === 'services' || last === 'service') hints.push(`Service names use "svc", not "${last}".`);
-  if (last === 'pods') hints.push(`Pod names use "pod", not "pods".`);
-  if (labels.length === 2) hints.push(`"${labels[0]}.${labels[1]}.${zone}." lacks ".svc": did you mean ${labels[0]}.${labels[1]}.svc.${zone}.?`);
+  if (last === 'services' || last === 'service') hints.push(t('Service names use "svc", not "{0}".', last));
+  if (last === 'pods') hints.push(t('Pod names use "pod", not "pods".'));
+  if (labels.length === 2)
+    hints.push(t('"{0}" lacks ".svc": did you mean {1}?', `${labels[0]}.${labels[1]}.${zone}.`, `${labels[0]}.${labels[1]}.svc.${zone}.`));
   return hints;
 }
 
@@ -1197,22 +1261,28 @@ function ownerText(owner: IpOwner): string {
     case 'ExternalIP':
     case 'LoadBalancerIngress': {
       const s = owner.service;
-      const what = owner.kind === 'ClusterIP' ? 'the cluster IP' : owner.kind === 'ExternalIP' ? 'an external IP' : 'the load-balancer address';
-      return `${what} of Service ${s.namespace}/${s.name}`;
+      const id = `${s.namespace}/${s.name}`;
+      if (owner.kind === 'ClusterIP') return t('the cluster IP of Service {0}', id);
+      return owner.kind === 'ExternalIP' ? t('an external IP of Service {0}', id) : t('the load-balancer address of Service {0}', id);
     }
     case 'Pod': {
       const p = owner.pod;
-      const state = [p.phase, p.ready ? 'ready' : 'not ready', p.nodeName ? `on node ${p.nodeName}` : undefined, p.hostNetwork ? 'host network' : undefined]
+      const state = [
+        p.phase,
+        p.ready ? t('ready') : t('not ready'),
+        p.nodeName ? t('on node {0}', p.nodeName) : undefined,
+        p.hostNetwork ? t('host network') : undefined,
+      ]
         .filter(Boolean)
         .join(', ');
-      return `pod ${p.namespace}/${p.name} (${state})`;
+      return t('pod {0} ({1})', `${p.namespace}/${p.name}`, state);
     }
     case 'Node':
-      return `node ${owner.node.name} (${owner.addressType})`;
+      return t('node {0} ({1})', owner.node.name, owner.addressType);
     case 'Endpoint': {
-      const svc = owner.slice.serviceName ?? '(no Service)';
-      const state = owner.endpoint.ready ? 'ready' : owner.endpoint.terminating ? 'terminating' : 'not ready';
-      return `a ${state} endpoint of Service ${owner.slice.namespace}/${svc}`;
+      const id = `${owner.slice.namespace}/${owner.slice.serviceName ?? t('(no Service)')}`;
+      if (owner.endpoint.ready) return t('a ready endpoint of Service {0}', id);
+      return owner.endpoint.terminating ? t('a terminating endpoint of Service {0}', id) : t('a not ready endpoint of Service {0}', id);
     }
   }
 }

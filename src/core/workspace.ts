@@ -7,6 +7,7 @@
 
 import { type CustomResource, type DestinationRule, NO_FACTS, type ReferenceGrant, type WorkspaceFacts } from './facts';
 import { canonicalIP, ipFamily } from './ip';
+import { t } from './l10n';
 import { LabelIndex } from './labels';
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
@@ -101,7 +102,11 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
           uri: m.uri,
           code: 'duplicate-object',
           severity: 'warning',
-          message: `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name} is declared again; this declaration replaces the one at ${earlier.uri}:${at.line}:${at.col}.`,
+          message: t(
+            '{0} is declared again; this declaration replaces the one at {1}.',
+            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
+            `${earlier.uri}:${at.line}:${at.col}`,
+          ),
           offset: obj.source.nameStart,
           line: pos.line,
           column: pos.col,

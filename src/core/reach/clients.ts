@@ -10,7 +10,7 @@ import type { Reference } from '../references';
 import type { ClusterSnapshot } from '../snapshot';
 import { reachModel, type Workload, workloadId } from './model';
 import { type ReachOptions, type ReferenceVerdict, referenceVerdict } from './reference';
-import { portText, reachText } from './text';
+import { policyLine, portText, reachText } from './text';
 
 /** The connections from one workload to one Service, over every reference that makes them. */
 export interface Connection<Place = unknown> {
@@ -73,7 +73,7 @@ export class Connections<Place> {
     if (!v) return;
     if (v.consumers && v.consumers.length > 0) {
       for (const c of v.consumers)
-        this.merge(c.workload, v, c.reach.verdict, isolatedIn(c.reach.paths), `Policy: ${c.reach.verdict} — ${reachText(c.reach, v.target, v.model)}`, place);
+        this.merge(c.workload, v, c.reach.verdict, isolatedIn(c.reach.paths), policyLine(c.reach.verdict, reachText(c.reach, v.target, v.model)), place);
     } else this.merge(v.holder, v, v.reach.verdict, isolatedIn(v.reach.paths), v.line, place);
   }
 

@@ -9,7 +9,8 @@
  * operator may run with labels NetLens does not see.
  */
 import { isMap, isScalar, type Node as YamlNode } from 'yaml';
-import { applySeverities, type CheckOptions, type CheckSource, closest, type Finding, type Fix } from '../check';
+import { applySeverities, type CheckOptions, type CheckSource, closest, type Finding, type Fix, orList } from '../check';
+import { t } from '../l10n';
 import type { ManifestObject, ParsedManifest } from '../manifests';
 import type { LabelSelector, NetworkPolicy, Pod } from '../model';
 import { type Direction, NAMESPACE_NAME_LABEL } from '../policy/policy-index';
@@ -20,7 +21,7 @@ import type { ClusterSnapshot } from '../snapshot';
 import type { ReachPath } from './judge';
 import { type ReachModel, reachModel } from './model';
 import { isPodConnection, type ReferenceVerdict, referenceVerdict } from './reference';
-import { blockedDirection, dnsText, list, portText, targetText, workloadText } from './text';
+import { blockedDirection, dnsBlocked, list, portText, targetText, workloadText } from './text';
 import { appendToSequence, matchLabelsLines, nodeAt, nodeRange, pairRange } from './yaml-edit';
 
 export interface PolicyCheckOptions extends CheckOptions {
@@ -44,7 +45,7 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
   const v = referenceVerdict(ref, options);
   if (!v) return [];
   const out: Finding[] = [];
-  const where = v.live ? ` (in ${v.model})` : '';
+  const where = v.live ? t(' (in {0})', v.model) : '';
   const consumers = v.consumers ?? [];
   const config = `${v.holder.kind} ${v.holder.namespace}/${v.holder.name}`;
   // Who connects: the holder's pods, or those of the workloads that read the ConfigMap or Secret holding it.
@@ -52,8 +53,8 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
     consumers.length === 0
       ? workloadText(v.holder)
       : consumers.length === 1
-        ? `${workloadText(consumers[0]!.workload)} (which reads ${config})`
-        : `any workload that reads ${config} (${list(consumers.map((c) => workloadText(c.workload)))})`;
+        ? t('{0} (which reads {1})', workloadText(consumers[0]!.workload), config)
+        : t('any workload that reads {0} ({1})', config, list(consumers.map((c) => workloadText(c.workload))));
   const Holder = holder.charAt(0).toUpperCase() + holder.slice(1);
   // For a ConfigMap read by several workloads, only traffic that none of them may send is certainly blocked for the
   // program that uses the value.
@@ -66,12 +67,12 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
       if (blocked.length === 0) continue;
       const pods = [...new Set(blocked.map((p) => p.pod ?? p.address ?? '?'))];
       const first = blocked[0]!;
-      const to = `${targetText(v.target)} on ${portText(first.port, first.protocol)}`;
-      const scope = pods.length < endpoints ? ` to ${pods.length} of its ${endpoints} endpoints (${list(pods)})` : '';
+      const port = portText(first.port, first.protocol);
+      const scope = pods.length < endpoints ? t(' to {0} of its {1} endpoints ({2})', pods.length, endpoints, list(pods)) : '';
       const message =
         dir === 'egress'
-          ? `${Holder} may not connect to ${to}${scope}: ${blockedDirection('egress', first)}${where}.`
-          : `${targetText(v.target)} does not admit ${holder} on ${portText(first.port, first.protocol)}${scope}: ${blockedDirection('ingress', first)}${where}.`;
+          ? t('{0} may not connect to {1} on {2}{3}: {4}{5}.', Holder, targetText(v.target), port, scope, blockedDirection('egress', first), where)
+          : t('{0} does not admit {1} on {2}{3}: {4}{5}.', targetText(v.target), holder, port, scope, blockedDirection('ingress', first), where);
       const code = dir === 'egress' ? 'NL017' : 'NL018';
       out.push({
         code,
@@ -90,7 +91,7 @@ function referenceFindings(manifest: ParsedManifest, ref: Reference, options: Po
       severity: 'warning',
       start: ref.hostStart,
       end: ref.hostEnd,
-      message: `${Holder} looks up "${ref.host}" in the cluster DNS, but ${dnsText(dns)!.replace(/^DNS blocked: /, '')}${where}: the name does not resolve from its pods.`,
+      message: t('{0} looks up "{1}" in the cluster DNS, but {2}{3}: the name does not resolve from its pods.', Holder, ref.host, dnsBlocked(dns), where),
       fixes: [],
     });
   }
@@ -165,7 +166,7 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     const lines = peer.namespace
       ? [...podSelector, 'namespaceSelector:', ...matchLabelsLines({ [NAMESPACE_NAME_LABEL]: peer.namespace }).map((l) => `  ${l}`)]
       : podSelector;
-    return { lines, text: `${labelsText(labels)}${peer.namespace ? ` in namespace ${peer.namespace}` : ''}` };
+    return { lines, text: peer.namespace ? t('{0} in namespace {1}', labelsText(labels), peer.namespace) : labelsText(labels) };
   };
   const fixes: Fix[] = [];
   const closestPolicy = d.closest ? policies.find((p) => `${p.namespace}/${p.name}` === d.closest!.policy) : undefined;
@@ -178,13 +179,13 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     const written = peerFor(closestPolicy);
     if (d.closest.missing[0] === 'peer' && written) {
       const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir, index, peerField]), at.shift, written.lines);
-      if (edit) fixes.push({ title: `Add ${written.text} to ${d.closest.rule}`, edits: [edit] });
+      if (edit) fixes.push({ title: t('Add {0} to {1}', written.text, d.closest.rule), edits: [edit] });
     } else if (d.closest.missing[0] === 'port') {
       const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir, index, 'ports']), at.shift, [
         `port: ${path.port}`,
         `protocol: ${path.protocol}`,
       ]);
-      if (edit) fixes.push({ title: `Add port ${portText(path.port, path.protocol)} to ${d.closest.rule}`, edits: [edit] });
+      if (edit) fixes.push({ title: t('Add port {0} to {1}', portText(path.port, path.protocol), d.closest.rule), edits: [edit] });
     }
   }
   for (const p of policies) {
@@ -201,7 +202,10 @@ function admitFixes(manifest: ParsedManifest, v: ReferenceVerdict, path: ReachPa
     ];
     const edit = appendToSequence(manifest.text, nodeAt(at.obj.node, ['spec', dir]), at.shift, rule);
     if (edit) {
-      fixes.push({ title: `Add an ${dir} rule to ${p.namespace}/${p.name} for ${written.text} on ${portText(path.port, path.protocol)}`, edits: [edit] });
+      fixes.push({
+        title: t('Add an {0} rule to {1} for {2} on {3}', dir, `${p.namespace}/${p.name}`, written.text, portText(path.port, path.protocol)),
+        edits: [edit],
+      });
       break;
     }
   }
@@ -289,7 +293,13 @@ function declaredPolicyFindings(manifest: ParsedManifest, options: PolicyCheckOp
           code: 'NL020',
           severity: 'warning',
           ...f.range,
-          message: `The podSelector of NetworkPolicy ${id} (${selectorText(policy.podSelector)}) selects no pod of namespace ${policy.namespace}: the policy isolates nothing and its rules admit nothing${f.hint}`,
+          message: t(
+            'The podSelector of NetworkPolicy {0} ({1}) selects no pod of namespace {2}: the policy isolates nothing and its rules admit nothing{3}',
+            id,
+            selectorText(policy.podSelector),
+            policy.namespace,
+            f.hint,
+          ),
           fixes: f.fixes,
         });
       }
@@ -309,7 +319,14 @@ function declaredPolicyFindings(manifest: ParsedManifest, options: PolicyCheckOp
             code: 'NL021',
             severity: 'warning',
             ...f.range,
-            message: `Peer ${j} of ${id}#${dir}[${i}] selects pods ${selectorText(peer.podSelector)} in namespace ${namespaces.join(', ')}, and none has those labels: the rule admits nothing through this peer${f.hint}`,
+            message: t(
+              'Peer {0} of {1} selects pods {2} in namespace {3}, and none has those labels: the rule admits nothing through this peer{4}',
+              j,
+              `${id}#${dir}[${i}]`,
+              selectorText(peer.podSelector),
+              namespaces.join(', '),
+              f.hint,
+            ),
             fixes: f.fixes,
           });
         });
@@ -363,7 +380,7 @@ function selectsNothing(
   ];
   if (keys.some((k) => !pods.some((p) => p.labels[k] !== undefined))) return undefined;
   const lonely = Object.entries(selector.matchLabels).find(([k, v]) => !pods.some((p) => p.labels[k] === v));
-  if (!lonely) return { range: { start: whole[0], end: whole[1] }, hint: '.', fixes: [] };
+  if (!lonely) return { range: { start: whole[0], end: whole[1] }, hint: t('.'), fixes: [] };
   const [k, v] = lonely;
   const labelsNode = nodeAt(holder, [key, 'matchLabels']);
   const range = pairRange(manifest.text, labelsNode, k, shift) ?? whole;
@@ -373,8 +390,8 @@ function selectsNothing(
   const fixes: Fix[] = [];
   if (isScalar(valueNode) && valueNode.range && valueNode.type === 'PLAIN') {
     for (const n of near)
-      fixes.push({ title: `Change ${k} to ${n}`, edits: [{ start: valueNode.range[0] + shift, end: valueNode.range[1] + shift, newText: n }] });
+      fixes.push({ title: t('Change {0} to {1}', k, n), edits: [{ start: valueNode.range[0] + shift, end: valueNode.range[1] + shift, newText: n }] });
   }
-  const hint = near.length > 0 ? `; did you mean ${k}=${near.join(` or ${k}=`)}?` : ` (its pods have ${k}=${list(values.sort())}).`;
+  const hint = near.length > 0 ? t('; did you mean {0}?', orList(near.map((n) => `${k}=${n}`))) : t(' (its pods have {0}).', `${k}=${list(values.sort())}`);
   return { range: { start: range[0], end: range[1] }, hint, fixes };
 }

@@ -9,6 +9,7 @@
  *   what NetworkPolicies allow and allow what they deny, so the verdict is `unknown` and names them;
  * - a model that read no NetworkPolicies: `unknown`.
  */
+import { t } from '../l10n';
 import type { LabelSelector, Pod, Protocol, Service } from '../model';
 import { type CompiledRule, type Direction, NAMESPACE_NAME_LABEL } from '../policy/policy-index';
 import { requirementMatches, selectorMatches } from '../policy/selector';
@@ -201,7 +202,7 @@ function outside(model: ReachModel, from: string, src: Pod, port: number, protoc
     verdict,
     egress,
     ingress: open,
-    ...(verdict === 'unknown' ? { unsure: `it depends on the address the name resolves to (${list(undecidedBy)})` } : {}),
+    ...(verdict === 'unknown' ? { unsure: t('it depends on the address the name resolves to ({0})', list(undecidedBy)) } : {}),
   };
 }
 
@@ -225,7 +226,7 @@ function settle(model: ReachModel, from: string, src: Pod, destination: TrafficP
     egress: v.egress,
     ingress: v.ingress,
   };
-  if (v.verdict === 'unknown') return { ...base, verdict: 'unknown', unsure: 'it depends on the pod IP the cluster allocates (an ipBlock rule)' };
+  if (v.verdict === 'unknown') return { ...base, verdict: 'unknown', unsure: t('it depends on the pod IP the cluster allocates (an ipBlock rule)') };
   let unsure: string | undefined;
   const egress = directionSettled(model, 'egress', src.hostNetwork ? undefined : src, dst, v.egress, v.port, v.protocol, dst);
   const ingress = directionSettled(model, 'ingress', dst, src.hostNetwork ? undefined : src, v.ingress, v.port, v.protocol, dst);
@@ -281,7 +282,12 @@ function directionSettled(
   if (!uncertain || certain) return { decision: d.verdict };
   return {
     decision: 'unknown',
-    unsure: `it depends on the labels of namespace ${other.namespace}, which the model does not hold (a namespaceSelector of ${d.pod}'s ${dir} policies)`,
+    unsure: t(
+      "it depends on the labels of namespace {0}, which the model does not hold (a namespaceSelector of {1}'s {2} policies)",
+      other.namespace,
+      String(d.pod),
+      dir,
+    ),
   };
 }
 
