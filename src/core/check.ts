@@ -871,27 +871,7 @@ export function checkServices(
     const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
     if (pods.length === 0) {
       if (operatorPods(svc, facts)) continue;
-      // Point at the first pair that no pod carries at all (the likely typo), else at the whole selector.
-      const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
-      const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
-      const id = `${svc.namespace}/${svc.name}`;
-      const pairs = selector.map(([k, v]) => `${k}=${v}`).join(', ');
-      findings.push(
-        finding(
-          'NL005',
-          range[0],
-          range[1],
-          lonely
-            ? t(
-                'The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has {3}.',
-                id,
-                pairs,
-                svc.namespace,
-                `${lonely[0]}=${lonely[1]}`,
-              )
-            : t('The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has all of them.', id, pairs, svc.namespace),
-        ),
-      );
+      findings.push(selectorMatchesNothing(svc, selector, snapshot, where, at));
       continue;
     }
     // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
@@ -929,6 +909,30 @@ export function checkServices(
     });
   }
   return applySeverities(findings, options);
+}
+
+/** NL005, at the first pair of the selector that no pod carries at all (the likely typo), else at the whole selector. */
+function selectorMatchesNothing(
+  svc: Service,
+  selector: readonly [string, string][],
+  snapshot: ClusterSnapshot,
+  where: ServiceLocations | undefined,
+  at: readonly [number, number],
+): Finding {
+  const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
+  const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
+  const id = `${svc.namespace}/${svc.name}`;
+  const pairs = selector.map(([k, v]) => `${k}=${v}`).join(', ');
+  const message = lonely
+    ? t(
+        'The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has {3}.',
+        id,
+        pairs,
+        svc.namespace,
+        `${lonely[0]}=${lonely[1]}`,
+      )
+    : t('The selector of Service {0} ({1}) matches nothing: no pod or workload template in namespace {2} has all of them.', id, pairs, svc.namespace);
+  return finding('NL005', range[0], range[1], message);
 }
 
 /** `3 pods selected; they name http, metrics`. */

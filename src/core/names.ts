@@ -4,6 +4,7 @@
  */
 
 import { dashedIP } from './ip';
+import { t } from './l10n';
 
 export const DEFAULT_ZONE = 'cluster.local';
 /** The namespace of an object that names none (and of the pod that asks, unless told otherwise). */
@@ -38,7 +39,7 @@ export type NameResult = { readonly ok: true; readonly name: NormalizedName } | 
  */
 export function normalizeName(input: string): NameResult {
   const text = input.trim();
-  if (text === '') return fail('empty', 'The name is empty.');
+  if (text === '') return fail('empty', t('The name is empty.'));
   if (text === '.') return { ok: true, name: { fqdn: '.', absolute: true, dots: 0 } };
   const absolute = text.endsWith('.');
   // The body is the text without its trailing dot: one pass checks its characters, counts its dots and notes the
@@ -70,22 +71,22 @@ export function normalizeName(input: string): NameResult {
     if (c > 0x7f) {
       return fail(
         'non-ascii',
-        `The name contains the non-ASCII character "${text[i]}" at position ${i + 1}; DNS names are ASCII (use the punycode form).`,
+        t('The name contains the non-ASCII character "{0}" at position {1}; DNS names are ASCII (use the punycode form).', text[i]!, i + 1),
         lead + i,
       );
     }
-    return fail('invalid-character', `The name contains ${JSON.stringify(text[i])} at position ${i + 1}, which no DNS name holds.`, lead + i);
+    return fail('invalid-character', t('The name contains {0} at position {1}, which no DNS name holds.', JSON.stringify(text[i]), i + 1), lead + i);
   }
   if (length > MAX_NAME_LENGTH) {
-    return fail('too-long', `The name is ${length} characters long; DNS allows at most ${MAX_NAME_LENGTH}.`);
+    return fail('too-long', t('The name is {0} characters long; DNS allows at most {1}.', length, MAX_NAME_LENGTH));
   }
   if (labelError >= 0) {
     const lead = input.indexOf(text);
     const i = labelError;
-    if (i === labelStart) return fail('empty-label', `The name has an empty label at position ${i + 1} (two dots in a row, or a leading dot).`, lead + i);
+    if (i === labelStart) return fail('empty-label', t('The name has an empty label at position {0} (two dots in a row, or a leading dot).', i + 1), lead + i);
     return fail(
       'label-too-long',
-      `The label "${text.slice(labelStart, i)}" is ${i - labelStart} characters long; DNS allows at most ${MAX_LABEL_LENGTH}.`,
+      t('The label "{0}" is {1} characters long; DNS allows at most {2}.', text.slice(labelStart, i), i - labelStart, MAX_LABEL_LENGTH),
       lead + labelStart,
     );
   }
@@ -100,7 +101,7 @@ export class InvalidZoneError extends Error {
     readonly zone: string,
     readonly error: NameError,
   ) {
-    super(`Invalid cluster domain "${zone}": ${error.message}`);
+    super(t('Invalid cluster domain "{0}": {1}', zone, error.message));
     this.name = 'InvalidZoneError';
   }
 }

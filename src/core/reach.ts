@@ -19,4 +19,4 @@ export { type DnsReach, judge, judgeDns, type Reach, type ReachPath } from './re
 export { type Matrix, reachMatrix, servedPorts } from './reach/matrix';
 export { ReachModel, reachModel, type Workload } from './reach/model';
 export { judgeTarget, type ReferenceVerdict, referenceVerdict, serviceTarget, type Target, type TargetSummary } from './reach/reference';
-export { list, reachText, targetText } from './reach/text';
+export { list, policyLine, reachText, targetText, verdictWord } from './reach/text';

@@ -13,6 +13,7 @@
 import { analyzeManifest } from '../core/analyze';
 import type { CheckSource, Finding } from '../core/check';
 import { ManifestCache } from '../core/incremental';
+import { t } from '../core/l10n';
 import { type ManifestProblem, namespaceOf, type ParsedManifest } from '../core/manifests';
 import type { Reference, ScanOptions } from '../core/references';
 import { type PodRecordsMode, Resolver } from '../core/resolver';
@@ -93,7 +94,7 @@ export interface BuildFinding {
 
 /** ` (rendered as "…")` for a finding in text a template expression computed; else nothing. */
 export function renderedAs(f: Pick<BuildFinding, 'rendered' | 'place'>): string {
-  return f.rendered !== undefined && f.place.produced === 'expression' ? ` (rendered as "${f.rendered}")` : '';
+  return f.rendered !== undefined && f.place.produced === 'expression' ? t(' (rendered as "{0}")', f.rendered) : '';
 }
 
 export interface SourceFix {
@@ -151,8 +152,8 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
         { defaultNamespace: options.defaultNamespace },
       );
       sources.push({
-        name: 'the other builds of the workspace',
-        resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: 'the other builds of the workspace' }),
+        name: t('the other builds of the workspace'),
+        resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: t('the other builds of the workspace') }),
         live: false,
         facts: otherModel.facts,
       });

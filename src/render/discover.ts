@@ -8,6 +8,7 @@
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { t } from '../core/l10n';
 import { KUSTOMIZATION_FILES, type Kustomization, readKustomization } from './kustomization';
 
 /** Folders a walk never enters: tool state and dependencies, not manifests (as the CLI's file walk). */
@@ -65,7 +66,7 @@ export function discover(roots: readonly string[]): Discovery {
       const entryFile = join(dir, 'Chart.yaml');
       const meta = chartMeta(entryFile);
       chartDirs.push(dir);
-      if (meta.type === 'library') skipped.push({ file: entryFile, reason: 'a library chart is not rendered on its own' });
+      if (meta.type === 'library') skipped.push({ file: entryFile, reason: t('a library chart is not rendered on its own') });
       else charts.push({ kind: 'helm', dir, entryFile, name: meta.name });
       return;
     }

@@ -12,6 +12,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { t } from '../core/l10n';
 import { DEFAULT_NAMESPACE } from '../core/names';
 import type { ChartTarget } from './discover';
 import { assembleHelm, splitHelmOutput, type TemplateCache } from './helm-map';
@@ -96,10 +97,10 @@ export async function renderChart(
   };
   if (run.timedOut || run.code !== 0) {
     const why = run.timedOut
-      ? `helm template did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`
+      ? t('{0} did not finish within {1} s and was stopped.', 'helm template', Math.round(options.timeoutMs / 1000))
       : run.spawnError
-        ? `helm could not be started (${tool.path}): ${run.spawnError}.`
-        : `helm template failed:\n${cleanStderr(run.stderr, chartDir, target.dir)}`;
+        ? t('{0} could not be started ({1}): {2}.', 'helm', tool.path, run.spawnError)
+        : t('{0} failed:\n{1}', 'helm template', cleanStderr(run.stderr, chartDir, target.dir));
     problems.push(problemAt(target.entryFile, chartText, 0, 0, run.timedOut ? 'render-timeout' : 'render-failed', 'error', why));
     return { ...base, text: '', map: emptyMap(), problems, mapMs: 0 };
   }
@@ -126,7 +127,10 @@ export async function renderChart(
         0,
         'unmapped-output',
         'information',
-        `Rendered from files NetLens cannot open (${assembled.unmapped.slice(0, 3).join(', ')}${assembled.unmapped.length > 3 ? ', …' : ''}); findings there are shown on Chart.yaml.`,
+        t(
+          'Rendered from files NetLens cannot open ({0}); findings there are shown on Chart.yaml.',
+          `${assembled.unmapped.slice(0, 3).join(', ')}${assembled.unmapped.length > 3 ? ', …' : ''}`,
+        ),
       ),
     );
   }
@@ -158,8 +162,11 @@ function missingDependencies(
         'dependency-missing',
         enabled ? 'warning' : 'information',
         enabled
-          ? `The dependency ${d.name} is not vendored under charts/ (NetLens does not download it): the chart was rendered without it, so its objects are missing and references to them are not checked.`
-          : `The dependency ${d.name} is not vendored under charts/; it is disabled (${d.condition}), and the chart was rendered without it.`,
+          ? t(
+              'The dependency {0} is not vendored under charts/ (NetLens does not download it): the chart was rendered without it, so its objects are missing and references to them are not checked.',
+              d.name,
+            )
+          : t('The dependency {0} is not vendored under charts/; it is disabled ({1}), and the chart was rendered without it.', d.name, String(d.condition)),
       ),
     );
   }

@@ -11,6 +11,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { t } from '../core/l10n';
 import type { KustomizeTarget } from './discover';
 import type { Kustomization } from './kustomization';
 import { assembleKustomize } from './kustomize-map';
@@ -61,10 +62,10 @@ export async function renderKustomization(
   const { run, wrapper, rel } = await build(target, tool, options, ctx);
   if (run.timedOut || run.code !== 0) {
     const why = run.timedOut
-      ? `${base.command.slice(0, 2).join(' ')} did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped.`
+      ? t('{0} did not finish within {1} s and was stopped.', base.command.slice(0, 2).join(' '), Math.round(options.timeoutMs / 1000))
       : run.spawnError
-        ? `${tool.name} could not be started (${tool.path}): ${run.spawnError}.`
-        : `${base.command.slice(0, 2).join(' ')} failed:\n${cleanStderr(run.stderr, wrapper, rel, target.dir)}`;
+        ? t('{0} could not be started ({1}): {2}.', tool.name, tool.path, run.spawnError)
+        : t('{0} failed:\n{1}', base.command.slice(0, 2).join(' '), cleanStderr(run.stderr, wrapper, rel, target.dir));
     problems.push(problemAt(target.entryFile, entryText, 0, 0, run.timedOut ? 'render-timeout' : 'render-failed', 'error', why));
     return { ...base, text: '', map: emptyMap(), problems, toolMs: run.ms, mapMs: 0 };
   }
@@ -91,7 +92,12 @@ export async function renderKustomization(
         0,
         'unmapped-output',
         'information',
-        `${assembled.unmapped} rendered object${assembled.unmapped === 1 ? ' has' : 's have'} no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.`,
+        assembled.unmapped === 1
+          ? t('1 rendered object has no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.')
+          : t(
+              '{0} rendered objects have no source file NetLens can open (no origin annotation, or a file it cannot read); findings there are shown on this file.',
+              assembled.unmapped,
+            ),
       ),
     );
   }
@@ -116,13 +122,15 @@ function refusedBuild(target: KustomizeTarget, entryText: string, graph: readonl
           at + r.length,
           'remote-refused',
           'error',
-          `${r} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`,
+          t('{0} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.', r),
         ),
       );
     }
   }
   for (const k of graph.filter((k) => k.error !== undefined))
-    problems.push(problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', `This kustomization cannot be read: ${k.error}`));
+    problems.push(
+      problemAt(k.file, readFileSync(k.file, 'utf8'), 0, 0, 'render-failed', 'error', t('This kustomization cannot be read: {0}', String(k.error))),
+    );
   return problems;
 }
 

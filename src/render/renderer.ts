@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { t } from '../core/l10n';
 import { DEFAULT_NAMESPACE } from '../core/names';
 import type { ChartTarget, KustomizeTarget, RenderTarget } from './discover';
 import { chartFiles, helmArgs, type MirrorState, renderChart } from './helm';
@@ -164,7 +165,7 @@ export class Renderer {
     const inputs = [...(await chartFiles(target.dir)), ...valuesFiles.filter((f) => !f.startsWith(target.dir + sep))];
     if (!tool || 'error' in tool) {
       const wouldRun = ['helm', ...helmArgs(target.dir, options, namespace)];
-      return this.toolMissing(target, 'helm', tool ? tool.error : 'helm was not found on PATH', wouldRun, inputs, namespace);
+      return this.toolMissing(target, 'helm', tool ? tool.error : t('{0} was not found on PATH', 'helm'), wouldRun, inputs, namespace);
     }
     const { key, files } = await this.inputKey(['helm', tool.path, toolStamp(tool.path), JSON.stringify(options)], inputs, request.overrides);
     const id = `${target.entryFile}#${release}`;
@@ -186,11 +187,11 @@ export class Renderer {
     const graph = kustomizationGraph(target.entryFile);
     const inputs = [...new Set(graph.flatMap((k) => [k.file, ...k.resourceFiles, ...k.otherFiles]))].sort();
     let tool = this.tool('kustomize');
-    let reason = tool && 'error' in tool ? tool.error : 'kustomize was not found on PATH';
+    let reason = tool && 'error' in tool ? tool.error : t('{0} was not found on PATH', 'kustomize');
     if (!tool || 'error' in tool) {
       const kubectl = this.tool('kubectl');
       if (kubectl && !('error' in kubectl)) tool = kubectl;
-      else reason += kubectl && 'error' in kubectl ? `, and ${kubectl.error}` : ', nor kubectl (for kubectl kustomize)';
+      else reason = kubectl && 'error' in kubectl ? t('{0}, and {1}', reason, kubectl.error) : t('{0}, nor kubectl (for kubectl kustomize)', reason);
     }
     if (!tool || 'error' in tool) return this.toolMissing(target, 'kustomize', reason, kustomizeCommand('kustomize', target.dir), inputs, undefined);
     const { key } = await this.inputKey(['kustomize', tool.path, toolStamp(tool.path)], inputs);
@@ -241,7 +242,7 @@ export class Renderer {
           0,
           'tool-missing',
           'warning',
-          `${reason}: NetLens would have run \`${wouldRun.join(' ')}\` and checked what it renders. Install it, or set ${setting}.`,
+          t('{0}: NetLens would have run {1} and checked what it renders. Install it, or set {2}.', reason, `\`${wouldRun.join(' ')}\``, setting),
         ),
       ],
       namespace,

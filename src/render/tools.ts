@@ -9,6 +9,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { t } from '../core/l10n';
 
 export type ToolName = 'helm' | 'kustomize' | 'kubectl';
 
@@ -30,8 +31,8 @@ export function findTool(
   searchPath = process.env.PATH ?? '',
 ): ToolLocation | { readonly error: string } | undefined {
   if (explicit !== undefined && explicit !== '') {
-    if (!isAbsolute(explicit)) return { error: `the ${name} path "${explicit}" is not absolute` };
-    if (!isExecutableFile(explicit)) return { error: `${explicit} is not an executable file` };
+    if (!isAbsolute(explicit)) return { error: t('the {0} path "{1}" is not absolute', name, explicit) };
+    if (!isExecutableFile(explicit)) return { error: t('{0} is not an executable file', explicit) };
     return { name, path: explicit, from: 'setting' };
   }
   for (const dir of searchPath.split(delimiter)) {

@@ -8,6 +8,7 @@
 import { TextDocuments } from 'vscode-languageserver';
 import { type Connection, DidChangeWatchedFilesNotification, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { useLocale } from '../l10n/tables';
 import {
   ContextsRequest,
   ModelChangedNotification,
@@ -108,6 +109,8 @@ function createParts(connection: Connection): Parts {
 function wireLifecycle(p: Parts, hooks: ServeHooks): void {
   const { connection, guard, client, server, live, workspace } = p;
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    // Diagnostics, hovers, hints and fix titles in the client's language (English without a table for it).
+    useLocale(params.locale);
     client.features = clientFeatures(params.capabilities);
     const init = readInitOptions(params.initializationOptions);
     client.init = init;

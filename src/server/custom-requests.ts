@@ -3,6 +3,8 @@
  * views show (model info, a namespace), the kubeconfig's contexts, a switch of context, an object's YAML. Each
  * has a fallback, the answer when its handler fails.
  */
+
+import { t } from '../core/l10n';
 import type { ModelInfo, NamespaceView, ObjectParams, ObjectResult, ResolveParams, ResolveResult } from '../protocol/requests';
 import { clusterModules, type LiveCluster } from './live-cluster';
 import type { NetLensServer } from './server';
@@ -43,16 +45,16 @@ export class CustomRequests {
     const name = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
     if (this.server.showsCluster && model) {
       const status = model.status();
-      if (status.state === 'failed') return { ok: false, message: `The cluster cannot be read: ${status.error?.message ?? 'see the NetLens log'}` };
+      if (status.state === 'failed') return { ok: false, message: t('The cluster cannot be read: {0}', status.error?.message ?? t('see the NetLens log')) };
       try {
         return { ok: true, from: 'cluster', yaml: await clusterModules().objectYaml(model.api, p, model.kubeconfig.context) };
       } catch (e) {
         if (!(e instanceof clusterModules().ApiError)) throw e;
-        return { ok: false, message: e.kind === 'not-found' ? `${name} no longer exists in the cluster.` : e.message };
+        return { ok: false, message: e.kind === 'not-found' ? t('{0} no longer exists in the cluster.', name) : e.message };
       }
     }
     const at = this.server.declaration(p.kind, p.namespace, p.name);
-    return at ? { ok: true, from: 'workspace', ...at } : { ok: false, message: `No manifest in the workspace declares ${name}.` };
+    return at ? { ok: true, from: 'workspace', ...at } : { ok: false, message: t('No manifest in the workspace declares {0}.', name) };
   }
 }
 

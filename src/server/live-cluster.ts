@@ -7,6 +7,7 @@
  */
 
 import type { LiveModel, LiveModelOptions, ModelStatus } from '../cluster/live-model';
+import { t } from '../core/l10n';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { ModelInfo } from '../protocol/requests';
 import { type ModelFailure, modelFailure } from './errors';
@@ -167,7 +168,7 @@ export class LiveCluster {
 /** What the server sees of a model: a snapshot while one can be trusted, its name, its state for the views. */
 function liveSource(model: LiveModelLike): LiveSource {
   return {
-    name: `cluster ${model.kubeconfig.context}`,
+    name: t('cluster {0}', model.kubeconfig.context),
     snapshot: () => (model.status().state === 'ready' ? model.snapshot() : undefined),
     // The views show what the lists gave so far while the cluster is read (they say it is loading); answers wait.
     latest: () => (model.status().state === 'failed' ? undefined : model.snapshot()),

@@ -31,6 +31,19 @@ export const paragraph = (...content: Inline[]): Block => ({ kind: 'paragraph', 
 export const intro = (...content: Inline[]): Block => ({ kind: 'paragraph', content, intro: true });
 export const list = (items: readonly (readonly Inline[])[], ordered = false): Block => ({ kind: 'list', ordered, items });
 
+/**
+ * A translated sentence with inline parts in its placeholders: `filled('Search path from namespace {0}:', code(ns))`,
+ * the parts where the sentence's language puts them.
+ */
+export function filled(template: string, ...parts: Inline[]): Inline[] {
+  const out: Inline[] = [];
+  template.split(/(\{\d+\})/).forEach((piece, i) => {
+    const part = i % 2 === 1 ? parts[Number(piece.slice(1, -1))] : piece;
+    if (part !== undefined && part !== '') out.push(part);
+  });
+  return out;
+}
+
 export function renderMarkdown(blocks: readonly Block[]): string {
   return joinBlocks(blocks, (b) => {
     switch (b.kind) {

@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Completion, completions } from '../core/complete';
+import { t } from '../core/l10n';
 import type { Service } from '../core/model';
 import { nameSpan, type Occurrence, occurrences, renameEdits, type ScannedFile, type ServiceKey, serviceOf } from '../core/navigate';
 import { type PortTarget, portAt, portOccurrences, portRenameEdits } from '../core/navigate-ports';
@@ -105,12 +106,12 @@ export class Navigation {
     const port = this.portAt(uri, offset);
     if (port) {
       const range = this.range(uri, port.start, port.end);
-      return range ? { range, placeholder: port.name } : new ResponseError(0, 'The document is not open.');
+      return range ? { range, placeholder: port.name } : new ResponseError(0, t('The document is not open.'));
     }
     const target = this.serviceAt(uri, offset);
-    if (!target?.span) return new ResponseError(0, 'Only the name of a Service or of a port, or a reference to one, can be renamed here.');
+    if (!target?.span) return new ResponseError(0, t('Only the name of a Service or of a port, or a reference to one, can be renamed here.'));
     const range = this.range(uri, target.span.start, target.span.end);
-    if (!range) return new ResponseError(0, 'The document is not open.');
+    if (!range) return new ResponseError(0, t('The document is not open.'));
     return { range, placeholder: target.key.name };
   }
 
@@ -118,7 +119,7 @@ export class Navigation {
   rename(uri: string, offset: number, newName: string): WorkspaceEdit | ResponseError<void> {
     const port = this.portAt(uri, offset);
     const target = port ? undefined : this.serviceAt(uri, offset);
-    if (!port && !target) return new ResponseError(0, 'There is no Service or port here to rename.');
+    if (!port && !target) return new ResponseError(0, t('There is no Service or port here to rename.'));
     const texts = new Map(this.source.files().map((f) => [f.uri, f.text]));
     const result = port
       ? portRenameEdits(port, newName.trim(), this.portOccurrencesOf(port))
@@ -127,7 +128,7 @@ export class Navigation {
     const changes: Record<string, TextEdit[]> = {};
     for (const e of result.edits) {
       const range = this.range(e.uri, e.start, e.end);
-      if (!range) return new ResponseError(0, `${e.uri} could not be read.`);
+      if (!range) return new ResponseError(0, t('{0} could not be read.', e.uri));
       (changes[e.uri] ??= []).push({ range, newText: e.newText });
     }
     return { changes };
@@ -155,7 +156,10 @@ export class Navigation {
       const range = this.range(uri, objectLineStart(file.text, svc.source.start, svc.source.nameStart), svc.source.nameEnd)!;
       const locations = found.map((o) => this.location(o.uri, o.start, o.end)).filter((l): l is Location => l !== undefined);
       const reach = this.clientsReaching(found, (snapshot.networkPolicies?.length ?? 0) > 0);
-      const title = `${found.length} reference${found.length === 1 ? '' : 's'} · ${svc.headless || svc.type === 'ExternalName' ? (svc.type === 'ExternalName' ? 'ExternalName' : 'headless') : `${ready} ready endpoint${ready === 1 ? '' : 's'}`}${reach}`;
+      const references = found.length === 1 ? t('1 reference') : t('{0} references', found.length);
+      const endpoints =
+        svc.type === 'ExternalName' ? 'ExternalName' : svc.headless ? t('headless') : ready === 1 ? t('1 ready endpoint') : t('{0} ready endpoints', ready);
+      const title = `${references} · ${endpoints}${reach}`;
       out.push({ range, command: { title, command: SHOW_REFERENCES_COMMAND, arguments: [uri, range.start, locations] } });
     }
     return out;
@@ -178,7 +182,7 @@ export class Navigation {
     }
     if (clients.size === 0) return '';
     const allowed = [...clients.values()].filter(Boolean).length;
-    return ` · reachable from ${allowed} of ${clients.size} client${clients.size === 1 ? '' : 's'}`;
+    return ` · ${clients.size === 1 ? t('reachable from {0} of 1 client', allowed) : t('reachable from {0} of {1} clients', allowed, clients.size)}`;
   }
 
   /** Each reference that reaches a Service links to the Service's declaration. */

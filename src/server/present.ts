@@ -5,13 +5,14 @@
  * cluster or a manifest is text, never markup (see `markup.ts`).
  */
 
-import { CLUSTER_IP_PENDING, countsText, endpointState } from '../core/endpoints';
+import { type EndpointCounts, endpointState } from '../core/endpoints';
+import { t } from '../core/l10n';
 import type { Endpoint, Service } from '../core/model';
 import type { Reference } from '../core/references';
 import type { DnsAnswer, DnsRecord, Explanation, OwnerSummary, Resolver, SearchStep } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import type { HoverFormat } from './capabilities';
-import { type Block, code, em, type Inline, intro, list, paragraph, renderMarkdown, renderPlaintext, strong } from './markup';
+import { type Block, code, em, filled, type Inline, intro, list, paragraph, renderMarkdown, renderPlaintext, strong } from './markup';
 
 export interface Answered {
   readonly answer: DnsAnswer;
@@ -53,17 +54,17 @@ function hoverBlocks({ ref, answered, direct, note, policy }: HoverFacts): Block
     ...(policy ? [paragraph(policy)] : []),
     ...searchBlocks(ref, answer, direct),
     ...(note ? [paragraph(em(note))] : []),
-    paragraph(em(`Source: ${source}`)),
+    paragraph(em(t('Source: {0}', source))),
   ];
 }
 
 function outcome(answer: DnsAnswer): Inline[] {
   if (answer.rcode !== 'NOERROR') return [' · ', answer.rcode];
-  return answer.answers.length === 0 ? [' · no records (NODATA)'] : [];
+  return answer.answers.length === 0 ? [' · ', t('no records (NODATA)')] : [];
 }
 
 function recordLine(r: DnsRecord): Inline[] {
-  return [r.type, ' ', r.data === null ? em('(allocated by the cluster)') : code(r.data)];
+  return [r.type, ' ', r.data === null ? em(t('(allocated by the cluster)')) : code(r.data)];
 }
 
 /**
@@ -79,7 +80,7 @@ function reasonBlocks(direct: Explanation, svc: Service | undefined, answeredByS
 function ownerBlocks(answer: DnsAnswer, direct: Explanation, svc: Service | undefined): Block[] {
   const owners = (answer.explanation.owners ?? []).filter((o) => !(svc && o.kind === 'ClusterIP' && o.namespace === svc.namespace && o.name === svc.name));
   const shownBySvc = svc !== undefined && owners.length < (answer.explanation.owners?.length ?? 0);
-  const whose = owners.length > 0 ? [intro(strong('Owners')), list(owners.map(ownerLine))] : shownBySvc ? [] : [paragraph(answer.explanation.summary)];
+  const whose = owners.length > 0 ? [intro(strong(t('Owners'))), list(owners.map(ownerLine))] : shownBySvc ? [] : [paragraph(answer.explanation.summary)];
   return [...whose, list(direct.details.map((d) => [d]))];
 }
 
@@ -98,9 +99,9 @@ function serviceBlocks(svc: Service, snapshot: ClusterSnapshot, ref: Reference, 
 }
 
 function serviceKind(svc: Service): Inline[] {
-  if (svc.type === 'ExternalName') return svc.externalName ? ['ExternalName → ', code(svc.externalName)] : ['ExternalName without a target'];
-  if (svc.headless) return [svc.type, ' · headless'];
-  if (svc.clusterIPPending) return [svc.type, ' · ', em(CLUSTER_IP_PENDING)];
+  if (svc.type === 'ExternalName') return svc.externalName ? ['ExternalName → ', code(svc.externalName)] : [t('ExternalName without a target')];
+  if (svc.headless) return [svc.type, ' · ', t('headless')];
+  if (svc.clusterIPPending) return [svc.type, ' · ', em(t('cluster IP allocated by the cluster'))];
   return [svc.type, ' · ', ...joined(svc.clusterIPs.map(code))];
 }
 
@@ -115,9 +116,8 @@ function portBlocks(svc: Service, ref: Reference): Block[] {
       lines: svc.ports.map((p) => [
         `${p.port}/${p.protocol}`,
         ...(p.name ? [' ', code(p.name)] : []),
-        ' → target port ',
-        code(String(p.targetPort)),
-        written(p) ? ' ← written here' : '',
+        ...filled(t(' → target port {0}'), code(String(p.targetPort))),
+        written(p) ? t(' ← written here') : '',
       ]),
     },
   ];
@@ -126,29 +126,38 @@ function portBlocks(svc: Service, ref: Reference): Block[] {
 function endpointBlocks(svc: Service, snapshot: ClusterSnapshot): Block[] {
   if (svc.type === 'ExternalName') return [];
   const endpoints = snapshot.slicesOf(svc.namespace, svc.name).flatMap((s) => s.endpoints);
-  if (endpoints.length === 0) return [paragraph(em('No endpoints.'))];
+  if (endpoints.length === 0) return [paragraph(em(t('No endpoints.')))];
   const shown = endpoints.slice(0, 10).map(endpointLine);
-  if (endpoints.length > shown.length) shown.push([`… ${endpoints.length - shown.length} more`]);
-  return [intro(`Endpoints: ${countsText(snapshot.endpointCounts(svc.namespace, svc.name))}`), list(shown)];
+  if (endpoints.length > shown.length) shown.push([t('… {0} more', endpoints.length - shown.length)]);
+  return [intro(t('Endpoints: {0}', countsText(snapshot.endpointCounts(svc.namespace, svc.name)))), list(shown)];
+}
+
+/** `3 ready`, `1 ready, 2 not ready, 1 terminating`, as core `countsText` writes them, in the current language. */
+function countsText(c: EndpointCounts): string {
+  return [
+    t('{0} ready', c.ready),
+    ...(c.notReady > 0 ? [t('{0} not ready', c.notReady)] : []),
+    ...(c.terminating > 0 ? [t('{0} terminating', c.terminating)] : []),
+  ].join(', ');
 }
 
 function endpointLine(e: Endpoint): Inline[] {
   const condition = endpointState(e);
-  const state = condition === 'ready' ? [] : [' · ', em(condition === 'terminating' ? 'terminating' : 'not ready')];
+  const state = condition === 'ready' ? [] : [' · ', em(condition === 'terminating' ? t('terminating') : t('not ready'))];
   if (e.pending) {
     const { replicas, workload } = e.pending;
-    if (e.hostname) return [code(e.hostname), ` · ${workload.kind} `, code(workload.name), ' · ', em('IP allocated by the cluster'), ...state];
+    if (e.hostname) return [code(e.hostname), ` · ${workload.kind} `, code(workload.name), ' · ', em(t('IP allocated by the cluster')), ...state];
     return [
       `${replicas} × ${workload.kind} `,
       code(workload.name),
       ' · ',
-      em(replicas === 1 ? 'IP allocated by the cluster' : 'IPs allocated by the cluster'),
+      em(replicas === 1 ? t('IP allocated by the cluster') : t('IPs allocated by the cluster')),
       ...state,
     ];
   }
   return [
     ...joined(e.addresses.map(code)),
-    ...(e.targetRef ? [' · pod ', code(e.targetRef.name)] : []),
+    ...(e.targetRef ? [' · ', ...filled(t('pod {0}'), code(e.targetRef.name))] : []),
     ...(e.hostname ? [' · hostname ', code(e.hostname)] : []),
     ...state,
   ];
@@ -158,14 +167,15 @@ function endpointLine(e: Endpoint): Inline[] {
 function searchBlocks(ref: Reference, answer: DnsAnswer, direct: Explanation): Block[] {
   const e = answer.explanation;
   if (!e.search || e.search.length < 2) return [];
-  const steps = e.search.map((s, i) => [code(s.name), ' · ', stepOutcome(s), i === e.matchedStep ? ' ← answered' : '']);
+  const steps = e.search.map((s, i) => [code(s.name), ' · ', stepOutcome(s), i === e.matchedStep ? t(' ← answered') : '']);
   const added = e.details.filter((d) => !direct.details.includes(d));
-  return [intro('Search path from namespace ', code(ref.namespace), ':'), list(steps, true), list(added.map((d) => [d]))];
+  return [intro(...filled(t('Search path from namespace {0}:'), code(ref.namespace))), list(steps, true), list(added.map((d) => [d]))];
 }
 
 function stepOutcome(s: SearchStep): string {
   if (s.rcode !== 'NOERROR') return s.rcode;
-  return s.answers === 0 ? 'NODATA' : `${s.answers} record${s.answers === 1 ? '' : 's'}`;
+  if (s.answers === 0) return 'NODATA';
+  return s.answers === 1 ? t('1 record') : t('{0} records', s.answers);
 }
 
 function joined(items: Inline[], separator = ', '): Inline[] {
@@ -179,21 +189,21 @@ export function inlayText(ref: Reference, a: Answered): string | undefined {
   if (answer.rcode === 'NXDOMAIN') return ref.kind === 'ip' ? ownerText(answer) : '→ NXDOMAIN';
   if (ref.kind === 'ip') return ownerText(answer);
   const first = answer.answers.find((r) => r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME');
-  if (!first) return '→ no address';
-  const target = first.data === null ? 'allocated IP' : first.data;
+  if (!first) return t('→ no address');
+  const target = first.data === null ? t('allocated IP') : first.data;
   const port = ref.port !== undefined ? `:${ref.port}` : '';
   const more = answer.answers.filter((r) => r.type === first.type).length;
   let text = `→ ${target}${first.type === 'CNAME' ? '' : port}${more > 1 ? ` (+${more - 1})` : ''}`;
   const svc = answer.explanation.service && snapshot.service(answer.explanation.service.namespace, answer.explanation.service.name);
   if (svc && svc.type !== 'ExternalName') {
-    text += ` · ${snapshot.endpointCounts(svc.namespace, svc.name).ready} ready`;
+    text += ` · ${t('{0} ready', snapshot.endpointCounts(svc.namespace, svc.name).ready)}`;
   }
   return text;
 }
 
 function ownerText(answer: DnsAnswer): string | undefined {
   const owners = answer.explanation.owners ?? [];
-  if (owners.length === 0) return '→ no owner';
+  if (owners.length === 0) return t('→ no owner');
   const o = owners[0]!;
   return `→ ${o.kind === 'ClusterIP' ? 'Service' : o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}${owners.length > 1 ? ` (+${owners.length - 1})` : ''}`;
 }

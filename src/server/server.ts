@@ -14,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Analysis, analyzeManifest } from '../core/analyze';
 import { type CheckSource, DIAGNOSTICS, type DiagnosticCode, whyUnchecked } from '../core/check';
 import { type ChunkedManifest, ManifestCache } from '../core/incremental';
+import { t } from '../core/l10n';
 import type { ParsedManifest } from '../core/manifests';
 import { serviceFqdn } from '../core/names';
 import type { ScannedFile } from '../core/navigate';
@@ -272,7 +273,7 @@ export class NetLensServer {
       }
       if (analysis.truncated) {
         const last = analysis.references[analysis.references.length - 1]!;
-        const message = `NetLens analysed the first ${MAX_REFERENCES} references of this file and stopped here; the rest is not checked.`;
+        const message = t('NetLens analysed the first {0} references of this file and stopped here; the rest is not checked.', MAX_REFERENCES);
         diagnostics.push(noteDiagnostic(doc, last.end, last.end, 'information', message));
       }
       this.client.publishDiagnostics(uri, doc.version, diagnostics);
@@ -548,7 +549,7 @@ export class NetLensServer {
       this.answers = new WeakMap();
     }
     const workspace = this.workspaceModel();
-    out.push({ name: 'the workspace manifests', resolver: this.workspaceResolver!, live: false, facts: workspace.facts });
+    out.push({ name: t('the workspace manifests'), resolver: this.workspaceResolver!, live: false, facts: workspace.facts });
     return out;
   }
 
@@ -567,7 +568,7 @@ export class NetLensServer {
       const severity = this.settings.severities[f.finding.code];
       if (severity === 'off') continue;
       const rendered = renderedAs(f);
-      const builds = f.builds.length > 0 ? ` [rendered by ${f.builds.join('; ')}]` : '';
+      const builds = f.builds.length > 0 ? t(' [rendered by {0}]', f.builds.join('; ')) : '';
       out.push(
         toDiagnostic(doc, {
           ...f.finding,
@@ -618,7 +619,8 @@ export class NetLensServer {
     const answered = this.renderedAnswer(r);
     if (!answered) return null;
     const direct = answered.resolver.query(answered.answer.qname, answered.answer.qtype).explanation;
-    const rendered = format === 'markdown' ? `Rendered as \`${r.rendered}\` by \`${r.build.label}\`` : `Rendered as ${r.rendered} by ${r.build.label}`;
+    const rendered =
+      format === 'markdown' ? t('Rendered as {0} by {1}', `\`${r.rendered}\``, `\`${r.build.label}\``) : t('Rendered as {0} by {1}', r.rendered, r.build.label);
     const value = `${rendered}\n\n${hoverText({ ref: r.reference, answered, direct }, format)}`;
     return { contents: { kind: format, value }, range: toRange(state.document, r.place.start, r.place.end) };
   }
@@ -660,7 +662,7 @@ export class NetLensServer {
       for (const state of this.docs.values()) if (!this.coveredByRender(state.document.uri)) manifests.push(this.parsed(state).manifest);
       manifests.push(...(this.rendered?.manifests ?? []));
       this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace, dnsService: dnsServiceOf(this.settings) });
-      this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions('the workspace manifests'));
+      this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions(t('the workspace manifests')));
       this.answers = new WeakMap();
       for (const d of this.docs.values()) d.analysis = undefined;
     }
@@ -774,21 +776,21 @@ function findingHint(ref: Reference, code: DiagnosticCode): string | undefined {
       return undefined;
     case 'NL001':
     case 'NL012':
-      return '→ no such Service';
+      return t('→ no such Service');
     case 'NL002':
-      return '→ no such namespace';
+      return t('→ no such namespace');
     case 'NL003':
-      return `→ no port ${ref.port ?? ''}`.trimEnd();
+      return ref.port === undefined ? t('→ no port') : t('→ no port {0}', ref.port);
     case 'NL008':
-      return '→ no cluster answers this form';
+      return t('→ no cluster answers this form');
     case 'NL009':
-      return '→ no such endpoint';
+      return t('→ no such endpoint');
     case 'NL010':
-      return '→ another cluster domain';
+      return t('→ another cluster domain');
     case 'NL013':
-      return '→ subset without pods';
+      return t('→ subset without pods');
     case 'NL014':
-      return '→ no ReferenceGrant';
+      return t('→ no ReferenceGrant');
     default:
       return `→ ${DIAGNOSTICS[code].name}`;
   }

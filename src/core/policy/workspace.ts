@@ -3,6 +3,8 @@
  * the API server would, and the policies of other APIs that NetLens reports without evaluating. Calico's
  * `NetworkPolicy` shares its kind with Kubernetes', so objects are told apart by API group as well as kind.
  */
+
+import { t } from '../l10n';
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from '../manifests';
 import type { NetworkPolicy, OtherPolicy } from '../model';
 import { groupOf } from '../references/kinds';
@@ -36,7 +38,11 @@ export function readPolicies(manifests: readonly ParsedManifest[], defaultNamesp
           uri: m.uri,
           code: 'duplicate-object',
           severity: 'warning',
-          message: `${o.kind} ${ns ? `${ns}/` : ''}${o.name} is declared again; this declaration replaces the one at ${earlier.uri}:${at.line}:${at.col}.`,
+          message: t(
+            '{0} is declared again; this declaration replaces the one at {1}.',
+            `${o.kind} ${ns ? `${ns}/` : ''}${o.name}`,
+            `${earlier.uri}:${at.line}:${at.col}`,
+          ),
           offset: o.source.nameStart,
           line: pos.line,
           column: pos.col,
