@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyzeManifest } from '../core/analyze';
 import { DIAGNOSTICS, type Finding } from '../core/check';
+import { t } from '../core/l10n';
 import type { ParsedManifest } from '../core/manifests';
 import { DEFAULT_ZONE } from '../core/names';
 import { type PodRecordsMode, Resolver } from '../core/resolver';
@@ -43,7 +44,8 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
   const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: args.namespace });
   // Duplicate keys are findings (NL015) of the file's own; the other problems go to stderr.
   for (const p of model.report.problems) if (p.code !== 'duplicate-key') err(`netlens: ${problemText(p)}\n`);
-  const resolver = new Resolver(model.snapshot, { ...(args.zone ? { zone: args.zone } : {}), podRecords: args.podRecords, sourceName: 'the manifests' });
+  const manifests = t('the manifests');
+  const resolver = new Resolver(model.snapshot, { ...(args.zone ? { zone: args.zone } : {}), podRecords: args.podRecords, sourceName: manifests });
   const located: Located[] = [];
   loaded.manifests.forEach((manifest, i) => {
     const analysis = analyzeManifest(
@@ -51,7 +53,7 @@ export function runCheck(args: CheckArgs, out: (s: string) => void, err: (s: str
       {
         zone: resolver.zone,
         defaultNamespace: args.namespace,
-        sources: [{ name: 'the manifests', resolver, live: false, facts: model.facts }],
+        sources: [{ name: manifests, resolver, live: false, facts: model.facts }],
         workspace: model.snapshot,
       },
       loaded.references[i],
@@ -90,12 +92,13 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   if (args.render === false) {
     // Without rendering, the files a kustomization reads are manifests as they are; chart folders hold templates.
     plainPaths = [...files, ...[...found.plainFiles, ...found.kustomizeInputs].sort().map(shown)];
-    if (found.charts.length > 0)
-      err(
-        `netlens: ${found.charts.length} Helm chart${found.charts.length === 1 ? '' : 's'} not rendered (--no-render): ${found.charts.map((c) => shown(c.dir)).join(', ')}\n`,
-      );
+    if (found.charts.length > 0) {
+      const dirs = found.charts.map((c) => shown(c.dir)).join(', ');
+      const n = found.charts.length;
+      err(`netlens: ${n === 1 ? t('1 Helm chart not rendered (--no-render): {0}', dirs) : t('{0} Helm charts not rendered (--no-render): {1}', n, dirs)}\n`);
+    }
   }
-  for (const s of found.skipped) err(`netlens: ${shown(s.file)}: skipped: ${s.reason}\n`);
+  for (const s of found.skipped) err(`netlens: ${t('{0}: skipped: {1}', shown(s.file), s.reason)}\n`);
 
   const loaded = loadManifests(plainPaths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, cwd);
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
@@ -108,7 +111,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
     try {
       renders.push(...(await pool(targets, 2, (t) => renderer.render(t))));
       for (const m of renderer.missingTools()) {
-        err(`netlens: ${m.reason}; not rendered (what NetLens would have run):\n${m.wouldRun.map((w) => `  ${w}`).join('\n')}\n`);
+        err(`netlens: ${t('{0}; not rendered (what NetLens would have run):', m.reason)}\n${m.wouldRun.map((w) => `  ${w}`).join('\n')}\n`);
       }
     } finally {
       renderer.dispose();
@@ -123,7 +126,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   }
 
   const builds: Build[] = [];
-  if (loaded.manifests.length > 0) builds.push({ id: 'plain', label: 'the manifests', manifests: loaded.manifests, references: loaded.references });
+  if (loaded.manifests.length > 0) builds.push({ id: 'plain', label: t('the manifests'), manifests: loaded.manifests, references: loaded.references });
   const labels = new Map(renders.map((r) => [r.label, shownLabel(r, shown)]));
   for (const r of renders)
     if (r.text !== '') builds.push(renderedBuild(r, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, labels.get(r.label)));
@@ -156,7 +159,7 @@ function shownLabel(r: RenderResult, shown: (f: string) => string): string {
 function renderedBy(builds: readonly string[], labels: ReadonlyMap<string, string>): string {
   const shownLabels = new Set(labels.values());
   const rendered = builds.filter((b) => shownLabels.has(b));
-  return rendered.length === 0 ? '' : ` [rendered by ${rendered.join('; ')}]`;
+  return rendered.length === 0 ? '' : t(' [rendered by {0}]', rendered.join('; '));
 }
 
 /** Runs tasks with at most `n` at a time, keeping their order in the results. */

@@ -5,6 +5,7 @@
 import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ManifestCache } from '../core/incremental';
+import { t } from '../core/l10n';
 import type { ManifestProblem, ParsedManifest } from '../core/manifests';
 import type { Reference, ScanOptions } from '../core/references';
 
@@ -27,7 +28,7 @@ export function collectManifestFiles(paths: readonly string[]): { files: string[
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      unreadable.push(fileProblem(dir, `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      unreadable.push(fileProblem(dir, t('cannot read folder: {0}', (e as NodeJS.ErrnoException).code ?? (e as Error).message)));
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -43,7 +44,7 @@ export function collectManifestFiles(paths: readonly string[]): { files: string[
     try {
       st = statSync(p);
     } catch (e) {
-      unreadable.push(fileProblem(p, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message));
+      unreadable.push(fileProblem(p, (e as NodeJS.ErrnoException).code === 'ENOENT' ? t('no such file or folder') : (e as Error).message));
       continue;
     }
     if (st.isDirectory()) walk(p);
@@ -68,12 +69,12 @@ export function loadManifests(paths: readonly string[], scan?: ScanOptions, cwd 
     try {
       bytes = readFileSync(file);
     } catch (e) {
-      unreadable.push(fileProblem(shown, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`));
+      unreadable.push(fileProblem(shown, t('cannot read: {0}', (e as NodeJS.ErrnoException).code ?? (e as Error).message)));
       continue;
     }
     const nul = bytes.indexOf(0);
     if (nul >= 0) {
-      unreadable.push(fileProblem(shown, `binary content (a NUL byte at offset ${nul}); not a YAML manifest`, lineColumn(bytes, nul)));
+      unreadable.push(fileProblem(shown, t('binary content (a NUL byte at offset {0}); not a YAML manifest', nul), lineColumn(bytes, nul)));
       continue;
     }
     let text: string;
@@ -81,7 +82,7 @@ export function loadManifests(paths: readonly string[], scan?: ScanOptions, cwd 
       text = decoder.decode(bytes);
     } catch {
       const bad = firstInvalidUtf8(bytes);
-      unreadable.push(fileProblem(shown, `not UTF-8 text (invalid byte 0x${bytes[bad]!.toString(16)} at offset ${bad})`, lineColumn(bytes, bad)));
+      unreadable.push(fileProblem(shown, t('not UTF-8 text (invalid byte {0} at offset {1})', `0x${bytes[bad]!.toString(16)}`, bad), lineColumn(bytes, bad)));
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -1,4 +1,5 @@
 /** Text and JSON renderings of answers for the terminal. */
+import { t } from '../core/l10n';
 import type { ManifestProblem } from '../core/manifests';
 import type { DnsAnswer } from '../core/resolver';
 
@@ -19,22 +20,23 @@ export function answerText(answer: DnsAnswer, color: boolean): string {
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
   const lines: string[] = [];
   const e = answer.explanation;
-  const outcome = answer.rcode !== 'NOERROR' ? answer.rcode : answer.answers.length === 0 ? 'NOERROR, no records (NODATA)' : 'NOERROR';
+  const outcome = answer.rcode !== 'NOERROR' ? answer.rcode : answer.answers.length === 0 ? `NOERROR, ${t('no records (NODATA)')}` : 'NOERROR';
   lines.push(`${b(answer.qname)} ${answer.qtype}: ${outcome}`);
   const width = Math.max(0, ...answer.answers.map((r) => r.name.length), ...answer.additional.map((r) => r.name.length));
-  for (const r of answer.answers) lines.push(`  ${r.name.padEnd(width)}  ${r.type.padEnd(5)} ${r.data ?? dim('(allocated by the cluster)')}`);
+  for (const r of answer.answers) lines.push(`  ${r.name.padEnd(width)}  ${r.type.padEnd(5)} ${r.data ?? dim(t('(allocated by the cluster)'))}`);
   if (answer.additional.length > 0) {
-    lines.push(dim('  additional:'));
-    for (const r of answer.additional) lines.push(`  ${r.name.padEnd(width)}  ${r.type.padEnd(5)} ${r.data ?? dim('(allocated by the cluster)')}`);
+    lines.push(dim(`  ${t('additional:')}`));
+    for (const r of answer.additional) lines.push(`  ${r.name.padEnd(width)}  ${r.type.padEnd(5)} ${r.data ?? dim(t('(allocated by the cluster)'))}`);
   }
   lines.push('');
   lines.push(e.summary);
   for (const d of e.details) lines.push(`  ${d}`);
   if (e.search && e.search.length > 0) {
-    lines.push(dim('Search path, as a pod sends it:'));
+    lines.push(dim(t('Search path, as a pod sends it:')));
     e.search.forEach((s, i) => {
       const mark = i === e.matchedStep ? '→' : ' ';
-      const result = s.rcode === 'NOERROR' ? (s.answers > 0 ? `${s.answers} record${s.answers === 1 ? '' : 's'}` : 'NODATA') : s.rcode;
+      const records = s.answers === 1 ? t('1 record') : t('{0} records', s.answers);
+      const result = s.rcode === 'NOERROR' ? (s.answers > 0 ? records : 'NODATA') : s.rcode;
       lines.push(dim(`  ${mark} ${i + 1}. ${s.name}  ${result}`));
     });
   }
@@ -102,7 +104,36 @@ export function formatCheck(format: CheckFormat, report: CheckReport, rules: rea
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** A severity as the text format shows it. */
+function severityWord(s: Located['severity']): string {
+  switch (s) {
+    case 'error':
+      return t('error');
+    case 'warning':
+      return t('warning');
+    case 'information':
+      return t('information');
+    case 'hint':
+      return t('hint');
+  }
+}
+
+/** `3 files checked`, `1 file and 2 renders checked`. */
+function checkedText(files: number, renders: number): string {
+  if (renders === 0) return files === 1 ? t('1 file checked') : t('{0} files checked', files);
+  const f = files === 1 ? t('1 file') : t('{0} files', files);
+  return t('{0} and {1} checked', f, renders === 1 ? t('1 render') : t('{0} renders', renders));
+}
+
+/** `1 error, 0 warnings in 1 file`, and the other findings when there are some. */
+function countsText(errors: number, warnings: number, others: number, files: number): string {
+  const counts = [
+    errors === 1 ? t('1 error') : t('{0} errors', errors),
+    warnings === 1 ? t('1 warning') : t('{0} warnings', warnings),
+    ...(others > 0 ? [others === 1 ? t('1 other finding') : t('{0} other findings', others)] : []),
+  ];
+  return t('{0} in {1}', counts.join(', '), files === 1 ? t('1 file') : t('{0} files', files));
+}
 
 /**
  * The terminal form: findings grouped under their file, `line:column  severity  code  message`, then one summary
@@ -122,9 +153,9 @@ export function checkText(report: CheckReport, color: boolean): string {
     lines.push(paint('1;4', file));
     const at = findings.map((f) => `${f.line}:${f.column}`);
     const atWidth = Math.max(...at.map((a) => a.length));
-    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    const sevWidth = Math.max(...findings.map((f) => severityWord(f.severity).length));
     findings.forEach((f, i) => {
-      const severity = paint(severityColor[f.severity], f.severity.padEnd(sevWidth));
+      const severity = paint(severityColor[f.severity], severityWord(f.severity).padEnd(sevWidth));
       lines.push(`  ${paint('2', at[i]!.padEnd(atWidth))}  ${severity}  ${paint('2', f.code)}  ${f.message}`);
     });
     lines.push('');
@@ -132,13 +163,12 @@ export function checkText(report: CheckReport, color: boolean): string {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const others = report.findings.length - errors - warnings;
-  const checked = `${plural(report.files.length, 'file')}${report.renders > 0 ? ` and ${plural(report.renders, 'render')}` : ''} checked`;
+  const checked = checkedText(report.files.length, report.renders);
   if (report.findings.length === 0) {
-    lines.push(`${checked}: ${paint('32', 'no findings')}.`);
+    lines.push(t('{0}: {1}.', checked, paint('32', t('no findings'))));
   } else {
-    const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(others > 0 ? [plural(others, 'other finding')] : [])];
-    const summary = `${counts.join(', ')} in ${plural(groups.size, 'file')}`;
-    lines.push(`${checked}: ${paint(errors > 0 ? '1;31' : '1;33', summary)}.`);
+    const summary = countsText(errors, warnings, others, groups.size);
+    lines.push(t('{0}: {1}.', checked, paint(errors > 0 ? '1;31' : '1;33', summary)));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -200,7 +230,8 @@ export function junit(report: CheckReport): string {
     if (errors.length > 0) {
       failures++;
       const first = errors[0]!;
-      const message = `${plural(errors.length, 'error')}, first at line ${first.line}: ${first.code} ${first.message}`;
+      const count = errors.length === 1 ? t('1 error') : t('{0} errors', errors.length);
+      const message = t('{0}, first at line {1}: {2} {3}', count, first.line, first.code, first.message);
       body.push(`      <failure message="${xmlAttr(message)}" type="${xmlAttr(first.code)}">${xmlText(errors.map(line).join('\n'))}</failure>`);
     }
     if (rest.length > 0) body.push(`      <system-out>${xmlText(rest.map(line).join('\n'))}</system-out>`);

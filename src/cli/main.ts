@@ -12,12 +12,15 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { LiveModel } from '../cluster/live-model';
+import { t, useMessages } from '../core/l10n';
 import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
+import { useLocale } from '../l10n/tables';
 import { runCheckWithRenders } from './check';
 import { loadManifests } from './files';
 import { answerJson, answerText, CHECK_FORMATS, type CheckFormat, problemText, useColor } from './format';
+import { chooseLocale } from './locale';
 import { runReach } from './reach';
 
 const USAGE = `Usage:
@@ -56,6 +59,8 @@ entry points (kustomize build) and reports findings at the template or file line
       --helm PATH           the helm binary (default: helm on PATH)
       --kustomize PATH      the kustomize binary (default: kustomize on PATH, else kubectl kustomize)
       --no-render           run nothing: charts are skipped, kustomization files read as plain files
+      --locale LANG         the language of the messages: es, zh-CN or ko (default: LC_ALL, else LC_MESSAGES,
+                            else LANG; JSON, SARIF, JUnit and workflow commands stay English without it)
   -h, --help                show this help
 `;
 
@@ -68,8 +73,20 @@ interface Context {
   readonly namespace: string;
 }
 
+/** Whether `--locale` chose the language: machine formats are English otherwise (see locale.ts). */
+let explicitLocale = false;
+
+/** Before a machine format is written: English unless `--locale` asked for a language. */
+function machineFormat(): void {
+  if (!explicitLocale) useMessages(undefined);
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const choice = chooseLocale(argv, process.env);
+  if ('error' in choice) throw new UsageError(choice.error);
+  useLocale(choice.locale);
+  explicitLocale = choice.explicit;
+  const [command, ...rest] = choice.args;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
@@ -80,9 +97,9 @@ async function main(argv: string[]): Promise<number> {
       rest,
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),
-      { connect },
+      { connect, machineFormat },
     );
-  if (command !== 'resolve') throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'resolve') throw new UsageError(t('unknown command "{0}"', command));
   return resolveCommand(rest);
 }
 
@@ -110,20 +127,21 @@ async function resolveCommand(args: string[]): Promise<number> {
   }
   const qtype = values.type?.toUpperCase();
   if (qtype !== undefined && !(QUERY_TYPES as readonly string[]).includes(qtype)) {
-    throw new UsageError(`--type must be one of ${QUERY_TYPES.join(', ')}; got "${values.type}"`);
+    throw new UsageError(t('{0} must be one of {1}; got "{2}"', '--type', QUERY_TYPES.join(', '), String(values.type)));
   }
   const podRecords = values['pod-records'] ?? 'insecure';
   if (!['disabled', 'insecure', 'verified'].includes(podRecords)) {
-    throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
+    throw new UsageError(t('{0} must be disabled, insecure or verified; got "{1}"', '--pod-records', podRecords));
   }
   if (values.batch === undefined && positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'give a name or an IP to resolve' : `give one name or IP; got ${positionals.length}`);
+    throw new UsageError(positionals.length === 0 ? t('give a name or an IP to resolve') : t('give one name or IP; got {0}', positionals.length));
   }
-  if (values.batch !== undefined && positionals.length > 0) throw new UsageError('--batch takes its questions from the file, not from arguments');
+  if (values.batch !== undefined && positionals.length > 0) throw new UsageError(t('--batch takes its questions from the file, not from arguments'));
   const files = values.file ?? [];
   if (files.length > 0 && (values.context !== undefined || values.kubeconfig !== undefined)) {
-    throw new UsageError('-f reads manifests; --context and --kubeconfig read a live cluster: give one or the other');
+    throw new UsageError(t('-f reads manifests; --context and --kubeconfig read a live cluster: give one or the other'));
   }
+  if (values.json || values.batch !== undefined) machineFormat();
   const options = {
     ...(values.zone !== undefined ? { zone: values.zone } : {}),
     podRecords: podRecords as PodRecordsMode,
@@ -138,11 +156,11 @@ async function resolveCommand(args: string[]): Promise<number> {
       if (loaded.unreadable.length > 0) return 2;
       const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: namespace });
       for (const p of model.report.problems) process.stderr.write(`netlens: ${problemText(p)}\n`);
-      resolver = new Resolver(model.snapshot, { ...options, sourceName: 'the manifests' });
+      resolver = new Resolver(model.snapshot, { ...options, sourceName: t('the manifests') });
     } else {
       live = await connect(values.context, values.kubeconfig);
       namespace = values.namespace ?? live.kubeconfig.namespace;
-      resolver = new Resolver(live.snapshot(), { ...options, sourceName: `the cluster of context ${live.kubeconfig.context}` });
+      resolver = new Resolver(live.snapshot(), { ...options, sourceName: t('the cluster of context {0}', live.kubeconfig.context) });
     }
   } catch (e) {
     live?.stop();
@@ -180,14 +198,16 @@ async function checkCommand(args: string[]): Promise<number> {
     return 0;
   }
   const format = values.format ?? 'text';
-  if (!(CHECK_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}; got "${format}"`);
-  if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
+  if (!(CHECK_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(t('{0} must be one of {1}; got "{2}"', '--format', CHECK_FORMATS.join(', '), format));
+  if (positionals.length === 0) throw new UsageError(t('give the manifest files or folders to check'));
   const podRecords = values['pod-records'] ?? 'insecure';
   if (!['disabled', 'insecure', 'verified'].includes(podRecords))
-    throw new UsageError(`--pod-records must be disabled, insecure or verified; got "${podRecords}"`);
+    throw new UsageError(t('{0} must be disabled, insecure or verified; got "{1}"', '--pod-records', podRecords));
   if (values['no-render'] && (values['helm-values'] || values.release || values.helm || values.kustomize)) {
-    throw new UsageError('--no-render renders nothing: --helm-values, --release, --helm and --kustomize do not apply');
+    throw new UsageError(t('--no-render renders nothing: --helm-values, --release, --helm and --kustomize do not apply'));
   }
+  if (format !== 'text') machineFormat();
   // Tool paths are the user's own choice on the command line; relative ones are taken from the current folder.
   const tool = (p: string | undefined) => (p === undefined ? undefined : resolvePath(p));
   const render = values['no-render']
@@ -232,8 +252,8 @@ async function connect(context: string | undefined, kubeconfig: string | undefin
   const status = await live.whenSettled(60_000);
   if (status.state !== 'ready') {
     live.stop();
-    const why = status.error?.message ?? `the cluster did not answer within 60 seconds`;
-    throw new InputError(`cannot read the cluster of context "${status.context}" (${status.server}): ${why}`);
+    const why = status.error?.message ?? t('the cluster did not answer within {0} seconds', 60);
+    throw new InputError(t('cannot read the cluster of context "{0}" ({1}): {2}', status.context, status.server, why));
   }
   for (const note of status.notes) process.stderr.write(`netlens: ${note}\n`);
   return live;
@@ -242,7 +262,7 @@ async function connect(context: string | undefined, kubeconfig: string | undefin
 function answerOne(ctx: Context, input: string, qtype: string | undefined, json: boolean): number {
   const result = ctx.resolver.resolve(input, { namespace: ctx.namespace, ...(qtype ? { qtype: qtype as QueryType } : {}) });
   if (!result.ok) {
-    process.stderr.write(`netlens: "${input}" is not a name or an IP address: ${result.error.message}\n`);
+    process.stderr.write(`netlens: ${t('"{0}" is not a name or an IP address: {1}', input, result.error.message)}\n`);
     return 2;
   }
   if (json) process.stdout.write(`${JSON.stringify(answerJson(result.answer))}\n`);
@@ -258,7 +278,7 @@ async function batch(ctx: Context, source: string): Promise<number> {
     try {
       input = (await import('node:stream')).Readable.from([readFileSync(source, 'utf8')]);
     } catch (e) {
-      throw new UsageError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(t('cannot read {0}: {1}', source, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
     }
   }
   const out: string[] = [];
@@ -280,16 +300,16 @@ async function batch(ctx: Context, source: string): Promise<number> {
     try {
       q = JSON.parse(text) as typeof q;
     } catch (e) {
-      fail(`not JSON: ${(e as Error).message}`);
+      fail(t('not JSON: {0}', (e as Error).message));
       continue;
     }
     if (q === null || typeof q !== 'object' || typeof q.qname !== 'string') {
-      fail('expected an object with a string "qname"');
+      fail(t('expected an object with a string "qname"'));
       continue;
     }
     const qtype = typeof q.qtype === 'string' ? q.qtype.toUpperCase() : 'A';
     if (!(QUERY_TYPES as readonly string[]).includes(qtype)) {
-      fail(`unknown qtype ${JSON.stringify(q.qtype)}`);
+      fail(t('unknown qtype {0}', JSON.stringify(q.qtype)));
       continue;
     }
     const result = ctx.resolver.resolve(q.qname, {
@@ -297,7 +317,7 @@ async function batch(ctx: Context, source: string): Promise<number> {
       qtype: qtype as QueryType,
     });
     if (!result.ok) {
-      fail(`"${q.qname}" is not a name or an IP address: ${result.error.message}`);
+      fail(t('"{0}" is not a name or an IP address: {1}', q.qname, result.error.message));
       continue;
     }
     out.push(`${JSON.stringify(answerJson(result.answer))}\n`);

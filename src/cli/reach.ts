@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import type { LiveModel } from '../cluster/live-model';
 import { parseIP } from '../core/ip';
+import { t } from '../core/l10n';
 import type { Pod, Protocol } from '../core/model';
 import { DEFAULT_NAMESPACE, InvalidZoneError, labelsUnder } from '../core/names';
 import {
@@ -20,6 +21,7 @@ import {
   judgeDns,
   judgeTarget,
   type Matrix,
+  policyLine,
   type Reach,
   type ReachModel,
   type ReachPath,
@@ -30,6 +32,7 @@ import {
   serviceTarget,
   type Target,
   type TargetSummary,
+  verdictWord,
 } from '../core/reach';
 import { Interner, type Json, reducePod } from '../core/reduce';
 import { Resolver } from '../core/resolver';
@@ -61,6 +64,7 @@ Options:
       --protocol PROTO      TCP (default), UDP or SCTP
       --matrix              every workload to every workload of the manifests, on the ports each serves
       --json                print the answer as JSON
+      --locale LANG         the language of the messages: es, zh-CN or ko (default: LC_ALL, LC_MESSAGES, LANG)
   -h, --help                show this help
 
 Exit status: 0 when answered (blocked is an answer), 2 for bad usage or unreadable input.
@@ -71,6 +75,8 @@ class UsageError extends Error {}
 export interface ReachDeps {
   /** Reads the live cluster of a kubeconfig context once (the `connect` of main.ts); it throws with a message to show. */
   readonly connect: (context: string | undefined, kubeconfig: string | undefined) => Promise<LiveModel>;
+  /** Called before JSON is written: its messages are English unless the user chose a language (main.ts). */
+  readonly machineFormat?: () => void;
 }
 
 type Write = (s: string) => void;
@@ -119,17 +125,18 @@ async function reach(args: readonly string[], out: Write, err: Write, deps: Reac
   }
   const files = values.file ?? [];
   if (files.length > 0 && (values.context !== undefined || values.kubeconfig !== undefined)) {
-    throw new UsageError('-f reads manifests; --context and --kubeconfig read a live cluster: give one or the other');
+    throw new UsageError(t('-f reads manifests; --context and --kubeconfig read a live cluster: give one or the other'));
   }
   const protocol = protocolOf(values.protocol);
   const port = portOf(values.port);
   if (values.matrix) {
-    if (positionals.length > 0) throw new UsageError('--matrix judges every workload of the manifests: give no SOURCE or TARGET');
-    if (files.length === 0) throw new UsageError('--matrix reads manifests: give them with -f');
-    if (typeof port === 'string') throw new UsageError('--matrix judges pods directly: --port must be a number');
+    if (positionals.length > 0) throw new UsageError(t('--matrix judges every workload of the manifests: give no SOURCE or TARGET'));
+    if (files.length === 0) throw new UsageError(t('--matrix reads manifests: give them with -f'));
+    if (typeof port === 'string') throw new UsageError(t('--matrix judges pods directly: --port must be a number'));
   } else if (positionals.length !== 2) {
-    throw new UsageError(positionals.length < 2 ? 'give a SOURCE and a TARGET' : `give one SOURCE and one TARGET; got ${positionals.length} arguments`);
+    throw new UsageError(positionals.length < 2 ? t('give a SOURCE and a TARGET') : t('give one SOURCE and one TARGET; got {0} arguments', positionals.length));
   }
+  if (values.json) deps.machineFormat?.();
   const loaded = await load(files, values.namespace ?? DEFAULT_NAMESPACE, values.zone, values.context, values.kubeconfig, err, deps);
   if (typeof loaded === 'number') return loaded;
   try {
@@ -153,7 +160,7 @@ async function reach(args: readonly string[], out: Write, err: Write, deps: Reac
 function protocolOf(text: string | undefined): Protocol | undefined {
   if (text === undefined) return undefined;
   const p = text.toUpperCase();
-  if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new UsageError(`--protocol must be TCP, UDP or SCTP; got "${text}"`);
+  if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new UsageError(t('{0} must be TCP, UDP or SCTP; got "{1}"', '--protocol', text));
   return p;
 }
 
@@ -161,10 +168,11 @@ function portOf(text: string | undefined): number | string | undefined {
   if (text === undefined) return undefined;
   if (/^\d+$/.test(text)) {
     const n = Number(text);
-    if (n < 1 || n > 65535) throw new UsageError(`--port must be 1 to 65535; got ${text}`);
+    if (n < 1 || n > 65535) throw new UsageError(t('{0} must be 1 to 65535; got {1}', '--port', text));
     return n;
   }
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(text) || text.length > 15) throw new UsageError(`--port must be a port number or a port name; got "${text}"`);
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(text) || text.length > 15)
+    throw new UsageError(t('{0} must be a port number or a port name; got "{1}"', '--port', text));
   return text;
 }
 
@@ -185,12 +193,13 @@ async function load(
       if (loaded.unreadable.length > 0) return 2;
       const model = buildWorkspaceModel(loaded.manifests, { defaultNamespace: namespace });
       for (const p of model.report.problems) if (p.code !== 'duplicate-key') err(`netlens: ${problemText(p)}\n`);
-      return { snapshot: model.snapshot, resolver: new Resolver(model.snapshot, { ...resolverOptions, sourceName: 'the manifests' }), name: 'the manifests' };
+      const manifests = t('the manifests');
+      return { snapshot: model.snapshot, resolver: new Resolver(model.snapshot, { ...resolverOptions, sourceName: manifests }), name: manifests };
     }
     const live = await deps.connect(context, kubeconfig);
-    const name = `the cluster of context ${live.kubeconfig.context}`;
+    const name = t('the cluster of context {0}', live.kubeconfig.context);
     const snapshot = live.snapshot();
-    if (snapshot.networkPolicies === undefined) err(`netlens: NetworkPolicies of ${name} cannot be read; verdicts are unknown\n`);
+    if (snapshot.networkPolicies === undefined) err(`netlens: ${t('NetworkPolicies of {0} cannot be read; verdicts are unknown', name)}\n`);
     return { snapshot, resolver: new Resolver(snapshot, { ...resolverOptions, sourceName: name }), live, name };
   } catch (e) {
     if (e instanceof InvalidZoneError) throw new UsageError(e.message);
@@ -254,21 +263,21 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
   const source = await sourceOf(loaded, model, sourceText);
   const input = parseTarget(targetText);
   if (input.kind === 'host' && input.port !== undefined && port !== undefined && input.port !== port)
-    throw new UsageError(`TARGET says port ${input.port} and --port ${port}: give one`);
+    throw new UsageError(t('TARGET says port {0} and --port {1}: give one', input.port, port));
   const written = input.kind === 'host' ? (input.port ?? port) : port;
   const base = { model: loaded.name, source, input: targetText };
   if (input.kind === 'object') {
     const kind = kindName(input.objectKind);
     if (kind === 'Service') {
       const svc = loaded.snapshot.service(input.namespace, input.name);
-      if (!svc) throw new UsageError(`no Service ${input.namespace}/${input.name} in ${loaded.name}`);
+      if (!svc) throw new UsageError(t('no Service {0} in {1}', `${input.namespace}/${input.name}`, loaded.name));
       return serviceAnswer(base, model, source, serviceTarget(svc, written, protocol), `Service ${input.namespace}/${input.name}`);
     }
     const pods = workloadPods(model, loaded, input.namespace, kind, input.name);
-    if (pods.length === 0) throw new UsageError(`no ${kind} ${input.namespace}/${input.name} with pods in ${loaded.name}`);
-    if (typeof written === 'string') throw new UsageError('a workload is reached on a port number: --port must be a number');
+    if (pods.length === 0) throw new UsageError(t('no {0} with pods in {1}', `${kind} ${input.namespace}/${input.name}`, loaded.name));
+    if (typeof written === 'string') throw new UsageError(t('a workload is reached on a port number: --port must be a number'));
     const ports = written !== undefined ? [{ port: written, protocol: protocol ?? 'TCP' }] : servedPorts(loaded.snapshot, pods);
-    if (ports.length === 0) throw new UsageError(`${kind} ${input.namespace}/${input.name} serves no port: give --port`);
+    if (ports.length === 0) throw new UsageError(t('{0} serves no port: give --port', `${kind} ${input.namespace}/${input.name}`));
     const each = ports.map((p) => judge(model, source.pods, { kind: 'Pods', pods, port: p.port, protocol: p.protocol }));
     return { ...base, target: { kind: 'Workload', namespace: input.namespace, workload: kind, name: input.name, ports }, reach: combined(each) };
   }
@@ -276,7 +285,7 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
   if (ip) {
     const svc = loaded.snapshot.servicesWithClusterIP(ip.text)[0];
     if (svc) return serviceAnswer(base, model, source, serviceTarget(svc, written, protocol), `Service ${svc.namespace}/${svc.name}`);
-    if (typeof written !== 'number') throw new UsageError(`${ip.text} is no Service's cluster IP: give the port (${ip.text}:PORT or --port)`);
+    if (typeof written !== 'number') throw new UsageError(t("{0} is no Service's cluster IP: give the port ({0}:PORT or --port)", ip.text));
     const pod = loaded.snapshot.podsWithIP(ip.text)[0];
     const target = pod
       ? { kind: 'Pods' as const, pods: [pod], port: written, protocol: protocol ?? 'TCP' }
@@ -287,7 +296,7 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
     return { ...base, target: summary, reach: judge(model, source.pods, target) };
   }
   const r = loaded.resolver.resolve(input.host, { namespace: source.namespace, qtype: 'A' });
-  if (!r.ok) throw new UsageError(`"${input.host}" is not a name or an IP address: ${r.error.message}`);
+  if (!r.ok) throw new UsageError(t('"{0}" is not a name or an IP address: {1}', input.host, r.error.message));
   const dns = judgeDns(model, source.pods);
   // A dotted name that no search step finds and that the cluster DNS forwards (REFUSED here) is outside the cluster,
   // unless its second label is a namespace (`api.shop`: a Service missing from that namespace).
@@ -296,7 +305,7 @@ async function one(loaded: Loaded, sourceText: string, targetText: string, port:
   const forwarded = r.answer.rcode === 'REFUSED' || (r.answer.rcode !== 'NOERROR' && search?.[search.length - 1]?.rcode === 'REFUSED');
   if (forwarded && hostLabels.length > 1 && !loaded.snapshot.hasNamespace(hostLabels[1]!)) {
     // Outside the cluster domain: the cluster DNS forwards it, and the address is not known here.
-    if (typeof written !== 'number') throw new UsageError(`${input.host} is outside the cluster: give the port (${input.host}:PORT or --port)`);
+    if (typeof written !== 'number') throw new UsageError(t('{0} is outside the cluster: give the port ({0}:PORT or --port)', input.host));
     const p = protocol ?? 'TCP';
     return {
       ...base,
@@ -327,7 +336,7 @@ function serviceAnswer(
   target: Target | undefined,
   what: string,
 ): Answer {
-  if (!target) throw new UsageError(`${what} exposes no port: give --port`);
+  if (!target) throw new UsageError(t('{0} exposes no port: give --port', what));
   return { ...base, target: target.summary, reach: judgeTarget(model, source.pods, target) };
 }
 
@@ -353,7 +362,7 @@ function parseTarget(text: string): TargetInput {
 
 function portNumber(text: string, whole: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 65535)) throw new UsageError(`"${whole}": the port must be 1 to 65535`);
+  if (!(n >= 1 && n <= 65535)) throw new UsageError(t('"{0}": the port must be 1 to 65535', whole));
   return n;
 }
 
@@ -362,7 +371,7 @@ async function sourceOf(loaded: Loaded, model: ReachModel, text: string): Promis
   if (parts.length === 2 && parts[0] && parts[1]) {
     const [namespace, name] = parts as [string, string];
     const pod = loaded.snapshot.pod(namespace, name);
-    if (!pod) throw new UsageError(`no pod ${namespace}/${name} in ${loaded.name} (a workload is NS/KIND/NAME)`);
+    if (!pod) throw new UsageError(t('no pod {0} in {1} (a workload is NS/KIND/NAME)', `${namespace}/${name}`, loaded.name));
     const kind = pod.template?.workload.kind ?? 'Pod';
     return { namespace, kind, name, pods: [pod] };
   }
@@ -370,10 +379,10 @@ async function sourceOf(loaded: Loaded, model: ReachModel, text: string): Promis
     const [namespace, rawKind, name] = parts as [string, string, string];
     const kind = kindName(rawKind);
     const pods = loaded.live ? await livePods(loaded.live, namespace, kind, name) : workloadPods(model, loaded, namespace, kind, name);
-    if (pods.length === 0) throw new UsageError(`no ${kind} ${namespace}/${name} with pods in ${loaded.name}`);
+    if (pods.length === 0) throw new UsageError(t('no {0} with pods in {1}', `${kind} ${namespace}/${name}`, loaded.name));
     return { namespace, kind, name, pods };
   }
-  throw new UsageError(`SOURCE must be NS/NAME of a pod or NS/KIND/NAME of a workload; got "${text}"`);
+  throw new UsageError(t('SOURCE must be NS/NAME of a pod or NS/KIND/NAME of a workload; got "{0}"', text));
 }
 
 /** A workload's pods in the workspace model, its kind matched without regard to case. */
@@ -407,7 +416,7 @@ async function livePods(live: LiveModel, namespace: string, kind: string, name: 
     return pod ? [pod] : [];
   }
   const where = LIVE_KINDS[kind];
-  if (!where) throw new UsageError(`a live workload is one of ${Object.keys(LIVE_KINDS).join(', ')}; got "${kind}"`);
+  if (!where) throw new UsageError(t('a live workload is one of {0}; got "{1}"', Object.keys(LIVE_KINDS).join(', '), kind));
   let object: Json;
   try {
     object = await live.api.getJson(where.path.replace('{ns}', encodeURIComponent(namespace)).replace('{name}', encodeURIComponent(name)));
@@ -417,9 +426,9 @@ async function livePods(live: LiveModel, namespace: string, kind: string, name: 
   }
   let template: unknown = object;
   for (const k of where.template) template = (template as Json | undefined)?.[k];
-  const t = (template ?? {}) as Json;
-  const labels = ((t.metadata as Json | undefined)?.labels ?? {}) as Json;
-  const pod = reducePod({ metadata: { name, namespace, labels }, spec: t.spec ?? {} }, new Interner(), () => {}, namespace);
+  const podTemplate = (template ?? {}) as Json;
+  const labels = ((podTemplate.metadata as Json | undefined)?.labels ?? {}) as Json;
+  const pod = reducePod({ metadata: { name, namespace, labels }, spec: podTemplate.spec ?? {} }, new Interner(), () => {}, namespace);
   return [{ ...pod, ready: true, template: { workload: { kind, namespace, name }, replicas: 1 } }];
 }
 
@@ -466,51 +475,61 @@ export function answerJson(a: Answer): object {
   };
 }
 
-function targetWords(t: Answer['target']): string {
-  switch (t.kind) {
-    case 'Service':
-      return `${t.endpoint !== undefined ? `endpoint ${t.endpoint} of ` : ''}Service ${t.namespace}/${t.name}${t.port !== undefined ? ` on ${t.port}${t.protocol ? `/${t.protocol}` : ''}` : ' (each port)'}`;
+function targetWords(target: Answer['target']): string {
+  switch (target.kind) {
+    case 'Service': {
+      const id = `${target.namespace}/${target.name}`;
+      const service = target.endpoint !== undefined ? t('endpoint {0} of Service {1}', target.endpoint, id) : `Service ${id}`;
+      if (target.port === undefined) return t('{0} (each port)', service);
+      return t('{0} on {1}', service, `${target.port}${target.protocol ? `/${target.protocol}` : ''}`);
+    }
     case 'Pod':
-      return `pod ${t.namespace}/${t.name} on ${t.port}/${t.protocol}`;
+      return t('pod {0} on {1}', `${target.namespace}/${target.name}`, `${target.port}/${target.protocol}`);
     case 'Workload':
-      return `the pods of ${t.workload} ${t.namespace}/${t.name} on ${t.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}`;
+      return t(
+        'the pods of {0} on {1}',
+        `${target.workload} ${target.namespace}/${target.name}`,
+        target.ports.map((p) => `${p.port}/${p.protocol}`).join(', '),
+      );
     case 'Address':
-      return `${t.host} on ${t.port}/${t.protocol} (no pod's address)`;
+      return t("{0} on {1} (no pod's address)", target.host, `${target.port}/${target.protocol}`);
     case 'Outside':
-      return `${t.host} on ${t.port}/${t.protocol} (outside the cluster)`;
+      return t('{0} on {1} (outside the cluster)', target.host, `${target.port}/${target.protocol}`);
     case 'NotFound':
-      return `${t.host} (not found)`;
+      return t('{0} (not found)', target.host);
   }
 }
 
 function summaryLine(a: Answer): string {
-  if (a.target.kind === 'NotFound') return `Policy: unknown — ${a.reach.unsure ?? `${a.input} resolves to nothing`}`;
+  if (a.target.kind === 'NotFound') return policyLine('unknown', a.reach.unsure ?? t('{0} resolves to nothing', a.input));
   const summary: TargetSummary | undefined = a.target.kind === 'Service' || a.target.kind === 'Pod' ? a.target : undefined;
-  return `Policy: ${a.reach.verdict} — ${reachText(a.reach, summary, a.model)}`;
+  return policyLine(a.reach.verdict, reachText(a.reach, summary, a.model));
 }
 
 function answerText(a: Answer): string {
   const lines: string[] = [];
   lines.push(summaryLine(a));
+  const from = `${a.source.kind} ${a.source.namespace}/${a.source.name}`;
+  const pods = a.source.pods.length;
   lines.push(
-    `  from ${a.source.kind} ${a.source.namespace}/${a.source.name} (${a.source.pods.length} pod${a.source.pods.length === 1 ? '' : 's'}) to ${targetWords(a.target)}, in ${a.model}`,
+    `  ${pods === 1 ? t('from {0} (1 pod) to {1}, in {2}', from, targetWords(a.target), a.model) : t('from {0} ({1} pods) to {2}, in {3}', from, pods, targetWords(a.target), a.model)}`,
   );
-  if (a.dns)
-    lines.push(
-      `  DNS: ${a.dns.verdict} (UDP ${a.dns.udp}, TCP ${a.dns.tcp}${a.dns.standIn ? '; the DNS pods are assumed: kube-system, k8s-app=kube-dns' : ''})${a.dns.isolated ? '' : ': egress not isolated'}`,
-    );
-  else lines.push('  DNS: not needed');
+  if (a.dns) {
+    const assumed = a.dns.standIn ? t('; the DNS pods are assumed: kube-system, k8s-app=kube-dns') : '';
+    const open = a.dns.isolated ? '' : t(': egress not isolated');
+    lines.push(`  DNS: ${verdictWord(a.dns.verdict)} (UDP ${verdictWord(a.dns.udp)}, TCP ${verdictWord(a.dns.tcp)}${assumed})${open}`);
+  } else lines.push(`  DNS: ${t('not needed')}`);
   const others = [...new Set([...a.reach.notEvaluated, ...(a.dns?.notEvaluated ?? [])])];
-  if (others.length > 0) lines.push(`  not evaluated: ${others.join(', ')}`);
+  if (others.length > 0) lines.push(`  ${t('not evaluated: {0}', others.join(', '))}`);
   for (const p of a.reach.paths) {
-    const to = p.pod ?? p.address ?? 'outside';
+    const to = p.pod ?? p.address ?? t('outside');
     const why =
       p.verdict === 'blocked'
         ? reachText({ verdict: 'blocked', networkPolicies: 'blocked', paths: [p], notEvaluated: [] })
         : p.verdict === 'allowed'
           ? reachText({ verdict: 'allowed', networkPolicies: 'allowed', paths: [p], notEvaluated: [] })
           : (p.unsure ?? '');
-    lines.push(`  ${p.from} → ${to} ${p.port}/${p.protocol}: ${p.verdict}${why ? ` — ${why}` : ''}`);
+    lines.push(`  ${p.from} → ${to} ${p.port}/${p.protocol}: ${verdictWord(p.verdict)}${why ? ` — ${why}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -537,11 +556,18 @@ function matrixText(m: Matrix, model: string, namespace: string | undefined): st
   const n = m.workloads.length;
   const lines: string[] = [];
   lines.push(
-    `Reach from each workload (row) to each workload (column) of ${model}${namespace ? ` in namespace ${namespace}` : ''}, on the ports the column serves:`,
+    namespace
+      ? t('Reach from each workload (row) to each workload (column) of {0} in namespace {1}, on the ports the column serves:', model, namespace)
+      : t('Reach from each workload (row) to each workload (column) of {0}, on the ports the column serves:', model),
   );
-  lines.push(
-    `  ${MARK.allowed} allowed   ${MARK.blocked} blocked   ${MARK.partial} some ports or pods only   ${MARK.unknown} unknown   ${MARK.none} serves no port`,
-  );
+  const legend: [string, string][] = [
+    [MARK.allowed!, t('allowed')],
+    [MARK.blocked!, t('blocked')],
+    [MARK.partial!, t('some ports or pods only')],
+    [MARK.unknown!, t('unknown')],
+    [MARK.none!, t('serves no port')],
+  ];
+  lines.push(`  ${legend.map(([mark, word]) => `${mark} ${word}`).join('   ')}`);
   lines.push('');
   const width = String(n).length;
   const names = m.workloads.map((w, i) => `${String(i + 1).padStart(width)} ${w.id}`);
@@ -555,11 +581,11 @@ function matrixText(m: Matrix, model: string, namespace: string | undefined): st
     lines.push(`${names[i]!.padEnd(nameWidth)}  ${row}  ${MARK[w.dns]}`);
   });
   lines.push('');
-  lines.push('Ports judged:');
+  lines.push(t('Ports judged:'));
   m.workloads.forEach((w, i) => {
-    lines.push(`${String(i + 1).padStart(width)} ${w.id}: ${w.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}`);
+    lines.push(`${String(i + 1).padStart(width)} ${w.id}: ${w.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || t('none')}`);
   });
-  if (m.notEvaluated.length > 0) lines.push('', `Not evaluated (every verdict they may bear on is unknown): ${m.notEvaluated.join(', ')}`);
-  if (!m.policiesKnown) lines.push('', 'The model holds no NetworkPolicies to judge by: every verdict is unknown.');
+  if (m.notEvaluated.length > 0) lines.push('', t('Not evaluated (every verdict they may bear on is unknown): {0}', m.notEvaluated.join(', ')));
+  if (!m.policiesKnown) lines.push('', t('The model holds no NetworkPolicies to judge by: every verdict is unknown.'));
   return `${lines.join('\n')}\n`;
 }
