@@ -5,8 +5,12 @@
 //         the same {0}-style placeholders and the same (command:…) links as the English text;
 //   l10n/bundle.l10n.json  (package.json's "l10n" folder) the English key list: exactly the strings the extension
 //         passes to vscode.l10n.t (or to the `t` function handed to its vscode-free modules) in src/extension;
-//   l10n/bundle.l10n.<lang>.json  the same keys as bundle.l10n.json, with the same placeholders.
-// The languages are LANGUAGES below; each must have both tables. Exits 1 and names each problem.
+//   l10n/bundle.l10n.<lang>.json  the same keys as bundle.l10n.json, with the same placeholders;
+//   l10n/server/bundle.l10n.json  the language server's and the `netlens` command's English key list: exactly the
+//         strings passed to the `t` of src/core/l10n.ts in SERVER_SOURCES (diagnostics, fix titles, hovers, hints,
+//         explanations, the command's text output), each mapping to itself;
+//   l10n/server/bundle.l10n.<lang>.json  the same keys as l10n/server/bundle.l10n.json, with the same placeholders.
+// The languages are LANGUAGES below; each must have every table. Exits 1 and names each problem.
 // test/unit/l10n.test.ts runs checkL10n in-process, on the repository and on a broken copy.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +18,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The languages NetLens ships, as VS Code names its display languages. */
 export const LANGUAGES = ['es', 'zh-cn', 'ko'];
+
+/** The folders whose `t('…')` calls are the language server's and the command's messages, and their tables' folder. */
+export const SERVER_SOURCES = ['src/core', 'src/server', 'src/cli', 'src/render', 'src/l10n'];
+export const SERVER_TABLES = 'l10n/server';
 
 const PLACEHOLDER = /\{[A-Za-z0-9_]+\}/g;
 const COMMAND_LINK = /\(command:[^)\s]+\)/g;
@@ -114,29 +122,43 @@ export function checkL10n(root) {
   const keys = sourceKeys(join(root, 'src', 'extension'));
   if (!pkg.l10n) {
     if (keys.size > 0) problems.push(`src/extension translates ${keys.size} strings but package.json names no "l10n" folder`);
-    return { problems, counts };
+  } else {
+    checkBundles(problems, counts, root, pkg.l10n, keys, 'src/extension', '');
   }
-  const dir = resolve(root, pkg.l10n);
+  const serverKeys = new Set();
+  for (const dir of SERVER_SOURCES) if (existsSync(join(root, dir))) for (const k of sourceKeys(join(root, dir))) serverKeys.add(k);
+  if (serverKeys.size > 0 || existsSync(join(root, SERVER_TABLES))) {
+    checkBundles(problems, counts, root, SERVER_TABLES, serverKeys, SERVER_SOURCES.join(', '), `${SERVER_TABLES}/`);
+  }
+  return { problems, counts };
+}
+
+/**
+ * A folder of bundles (`bundle.l10n.json` and one per language): the English one holds exactly the keys the sources
+ * translate, each mapping to itself; every language has the same keys with the same placeholders.
+ */
+function checkBundles(problems, counts, root, folder, keys, sources, prefix) {
+  const dir = resolve(root, folder);
   const englishPath = join(dir, 'bundle.l10n.json');
   const english = existsSync(englishPath) ? readJson(englishPath) : {};
-  if (!existsSync(englishPath)) problems.push(`${pkg.l10n}/bundle.l10n.json is missing`);
-  for (const key of keys) if (!(key in english)) problems.push(`bundle.l10n.json: missing key ${JSON.stringify(key)}, which src/extension translates`);
+  const en = `${prefix}bundle.l10n.json`;
+  if (!existsSync(englishPath)) problems.push(`${folder}/bundle.l10n.json is missing`);
+  for (const key of keys) if (!(key in english)) problems.push(`${en}: missing key ${JSON.stringify(key)}, which ${sources} translates`);
   for (const [key, value] of Object.entries(english)) {
-    if (!keys.has(key)) problems.push(`bundle.l10n.json: ${JSON.stringify(key)} is translated nowhere in src/extension`);
-    else if (value !== key) problems.push(`bundle.l10n.json: ${JSON.stringify(key)} should map to itself`);
+    if (!keys.has(key)) problems.push(`${en}: ${JSON.stringify(key)} is translated nowhere in ${sources}`);
+    else if (value !== key) problems.push(`${en}: ${JSON.stringify(key)} should map to itself`);
   }
-  counts['bundle.l10n.json'] = Object.keys(english).length;
+  counts[en] = Object.keys(english).length;
   for (const lang of LANGUAGES) {
     const name = `bundle.l10n.${lang}.json`;
     if (!existsSync(join(dir, name))) {
-      problems.push(`${pkg.l10n}/${name} is missing`);
+      problems.push(`${folder}/${name} is missing`);
       continue;
     }
     const table = readJson(join(dir, name));
-    counts[name] = Object.keys(table).length;
-    compareTable(problems, name, english, table);
+    counts[`${prefix}${name}`] = Object.keys(table).length;
+    compareTable(problems, `${prefix}${name}`, english, table);
   }
-  return { problems, counts };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -15,7 +15,11 @@ import type { ModelInfo, PodView, ServiceView } from '../../src/protocol/request
 import type { MapTexts } from '../../src/protocol/webview';
 import { repoRoot } from '../support/repo';
 
-type Check = { checkL10n(root: string): { problems: string[]; counts: Record<string, number> }; LANGUAGES: string[] };
+type Check = {
+  checkL10n(root: string): { problems: string[]; counts: Record<string, number> };
+  LANGUAGES: string[];
+  SERVER_SOURCES: string[];
+};
 // A real dynamic import: TypeScript compiles `import()` to `require()` for CommonJS, which cannot load an ES module.
 const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<Check>;
 const checker = (): Promise<Check> => importModule(pathToFileURL(join(repoRoot(), 'scripts', 'check-l10n.mjs')).href);
@@ -24,10 +28,14 @@ const root = repoRoot();
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-l10n-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A copy of the extension's tables and sources in a new folder, for a test to break. */
+/** The sources whose `t('…')` calls are the language server's and the command's messages (SERVER_SOURCES). */
+const SERVER_DIRS = ['src/core', 'src/server', 'src/cli', 'src/render', 'src/l10n'];
+
+/** A copy of the tables and the sources that use them in a new folder, for a test to break. */
 function copy(name: string): string {
   const dir = join(scratch, name);
-  for (const f of ['package.json', 'package.nls.json', 'package.nls.es.json', 'package.nls.zh-cn.json', 'package.nls.ko.json', 'l10n', 'src/extension']) {
+  const files = ['package.json', 'package.nls.json', 'package.nls.es.json', 'package.nls.zh-cn.json', 'package.nls.ko.json', 'l10n', 'src/extension'];
+  for (const f of [...files, ...SERVER_DIRS]) {
     if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
   }
   return dir;
@@ -37,12 +45,42 @@ const writeJson = (path: string, value: unknown): void => writeFileSync(path, JS
 
 describe('l10n: the translation tables', () => {
   it('the repository: every table has every key of English and no other, with the same placeholders', async () => {
-    const { checkL10n, LANGUAGES } = await checker();
+    const { checkL10n, LANGUAGES, SERVER_SOURCES } = await checker();
     const { problems, counts } = checkL10n(root);
     assert.deepEqual(problems, []);
     assert.deepEqual(LANGUAGES, ['es', 'zh-cn', 'ko']);
-    for (const lang of LANGUAGES) assert.equal(counts[`package.nls.${lang}.json`], counts['package.nls.json'], lang);
+    assert.deepEqual(SERVER_SOURCES, SERVER_DIRS);
+    for (const lang of LANGUAGES) {
+      assert.equal(counts[`package.nls.${lang}.json`], counts['package.nls.json'], lang);
+      assert.equal(counts[`l10n/server/bundle.l10n.${lang}.json`], counts['l10n/server/bundle.l10n.json'], lang);
+    }
     assert.ok(counts['package.nls.json']! > 40);
+    assert.ok(counts['l10n/server/bundle.l10n.json']! > 400, 'the language server and the command translate their messages');
+  });
+
+  it("the language server's tables: a missing key, a stray one, a placeholder dropped, and a source string without an English entry are reported", async () => {
+    const { checkL10n } = await checker();
+    const dir = copy('broken-server');
+    const ko = readJson(join(dir, 'l10n/server/bundle.l10n.ko.json'));
+    delete ko['Change the port to {0}'];
+    ko['Nothing at all'] = '아무것도 없음';
+    ko['Source: {0}'] = '출처';
+    writeJson(join(dir, 'l10n/server/bundle.l10n.ko.json'), ko);
+    const en = readJson(join(dir, 'l10n/server/bundle.l10n.json'));
+    delete en['→ no owner'];
+    writeJson(join(dir, 'l10n/server/bundle.l10n.json'), en);
+    const { problems } = checkL10n(dir);
+    const expect = (re: RegExp) =>
+      assert.ok(
+        problems.some((p) => re.test(p)),
+        `${re}\n${problems.join('\n')}`,
+      );
+    expect(/^l10n\/server\/bundle\.l10n\.ko\.json: missing key "Change the port to \{0\}"$/);
+    expect(/^l10n\/server\/bundle\.l10n\.ko\.json: extra key "Nothing at all"/);
+    expect(/^l10n\/server\/bundle\.l10n\.ko\.json: "Source: \{0\}" has placeholders \(none\), English \{0\}$/);
+    expect(/^l10n\/server\/bundle\.l10n\.json: missing key "→ no owner", which src\/core, src\/server, src\/cli, src\/render, src\/l10n translates$/);
+    // The other languages now hold a key English lacks.
+    expect(/^l10n\/server\/bundle\.l10n\.es\.json: extra key "→ no owner"/);
   });
 
   it('a translation that lacks a key, has an extra one, or drops a command link is reported', async () => {
