@@ -26,7 +26,8 @@ function check(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | 
   const r = spawnSync(process.execPath, [cli, 'check', 'k8s', ...args], {
     cwd: sampleRepo,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    // English, whatever the shell's locale (LC_ALL decides first).
+    env: { ...process.env, LC_ALL: 'C.UTF-8', ...env },
     timeout: 60_000,
   });
   if (r.error) throw r.error;
@@ -98,7 +99,7 @@ describe('colour', () => {
     const r = spawnSync('script', ['-qec', command, '/dev/null'], {
       cwd: sampleRepo,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '', ...env },
+      env: { ...process.env, NO_COLOR: '', LC_ALL: 'C.UTF-8', ...env },
       timeout: 60_000,
     });
     assert.equal(r.status, 1, r.stderr);

@@ -18,12 +18,15 @@ interface Run {
   readonly stderr: string;
 }
 
-function netlens(args: string[], options: { input?: string; cwd?: string } = {}): Run {
+/** The environment of a run: English whatever the shell's locale (LC_ALL decides first), unless a test sets its own. */
+const ENGLISH = { LC_ALL: 'C.UTF-8' };
+
+function netlens(args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: options.cwd ?? root,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...(options.env ?? ENGLISH) },
     timeout: 60_000,
   });
   if (r.error) throw r.error;
@@ -352,5 +355,65 @@ describe('netlens resolve --batch', () => {
     const run = netlens(['resolve', 'web', '--batch', '-', '-f', sample]);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /--batch takes its questions from the file/);
+  });
+});
+
+describe('netlens in other languages: LANG, LC_MESSAGES and LC_ALL, or --locale', () => {
+  const BROKEN = `${GOOD}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: front, namespace: shop}
+spec:
+  template:
+    spec:
+      containers:
+        - name: front
+          env: [{name: BACKEND, value: "http://good2.shop:80"}]
+`;
+  const spanish = { LANG: 'es_ES.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+
+  it('LANG=es_ES.UTF-8: the findings, the severities and the summary in Spanish; codes, names and ports as they are', () => {
+    const f = file('l10n/broken.yaml', BROKEN);
+    const run = netlens(['check', f], { env: spanish });
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.match(lines[1]!, /^ {2}\d+:\d+ {2}error {2}NL001 {2}No hay ningún Service "good2" en el namespace shop en los manifiestos; ¿quería decir good1\?$/);
+    assert.equal(lines[lines.length - 1], '1 archivo comprobado: 1 error, 0 advertencias en 1 archivo.');
+    assert.doesNotMatch(run.stdout, /No Service|did you mean|checked/);
+  });
+
+  it('LANG=es_ES.UTF-8: the machine formats stay English; --locale puts them in the language asked', () => {
+    const f = file('l10n/broken.yaml', BROKEN);
+    const english = JSON.parse(netlens(['check', f, '--format', 'json'], { env: spanish }).stdout) as { message: string }[];
+    assert.equal(english[0]!.message, 'No Service "good2" in namespace shop in the manifests; did you mean good1?');
+    const asked = JSON.parse(netlens(['check', f, '--format', 'json', '--locale', 'es'], { env: spanish }).stdout) as { message: string }[];
+    assert.equal(asked[0]!.message, 'No hay ningún Service "good2" en el namespace shop en los manifiestos; ¿quería decir good1?');
+  });
+
+  it('--locale ko: the explanation, the search path and a usage error in Korean; record types, names and addresses as they are', () => {
+    const f = file('l10n/good.yaml', GOOD);
+    const run = netlens(['resolve', 'good1', '-n', 'shop', '-f', f, '--locale', 'ko']);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'good1.shop.svc.cluster.local. A: NOERROR');
+    assert.match(lines[1]!, /^ {2}good1\.shop\.svc\.cluster\.local\. +A +10\.96\.0\.7$/);
+    assert.ok(run.stdout.includes('네임스페이스 shop에서 "good1"은(는) good1.shop.svc.cluster.local.(으)로 찾아집니다(검색 단계 4개 중 1번째).'), run.stdout);
+    assert.ok(run.stdout.includes('Pod가 보내는 순서대로의 검색 경로:'), run.stdout);
+    assert.match(run.stdout, /→ 1\. good1\.shop\.svc\.cluster\.local\. {2}레코드 1개/);
+    const usage = netlens(['resolve', '-f', f, '--locale=ko']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /^netlens: 확인할 이름이나 IP를 지정하세요\n/);
+  });
+
+  it('LC_ALL comes first, then LC_MESSAGES, then LANG; C is English; --locale without a value is a usage error', () => {
+    const f = file('l10n/good.yaml', GOOD);
+    const first = (env: NodeJS.ProcessEnv) => netlens(['resolve', 'nothere', '-n', 'shop', '-f', f], { env }).stdout.split('\n')[2];
+    assert.match(first({ LC_ALL: '', LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'es_ES.UTF-8' })!, /^从命名空间 shop 查询时/);
+    assert.match(first({ LC_ALL: 'ko_KR.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'es_ES.UTF-8' })!, /^네임스페이스 shop에서/);
+    assert.match(first({ LC_ALL: 'C', LANG: 'es_ES.UTF-8' })!, /^From namespace shop, "nothere" is not found/);
+    assert.match(first({ LC_ALL: '', LC_MESSAGES: '', LANG: 'fr_FR.UTF-8' })!, /^From namespace shop/, 'a language without tables is English');
+    const run = netlens(['resolve', 'good1', '-f', f, '--locale']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /--locale takes a language/);
   });
 });

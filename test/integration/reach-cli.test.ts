@@ -129,7 +129,12 @@ async function json(args: string[], live?: LiveModel): Promise<Record<string, an
 
 /** The bundled CLI in a child process, as a user runs it. */
 function netlens(args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', LC_ALL: 'C.UTF-8' },
+    timeout: 60_000,
+  });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
