@@ -83,8 +83,21 @@ export function withImpliedNamespace(objects: readonly ManifestObject[]): Manife
 /** Aliases a document may expand before it is refused: enough for real manifests, far too few for a bomb. */
 export const MAX_ALIAS_COUNT = 1000;
 
-export function parseManifest(uri: string, text: string): ParsedManifest {
+/**
+ * The line starts of `text` (lines end at LF, as the YAML parser reads them), counted from the text itself. The
+ * parser's own count misses the line breaks inside a multi-line plain scalar that it reads while recovering from a
+ * syntax error (yaml 2.9: `{{ x }}` on the first line of a Helm template, then a scalar over several lines), and
+ * every later line and column would be off by as many lines.
+ */
+export function lineCounterOf(text: string): LineCounter {
   const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+export function parseManifest(uri: string, text: string): ParsedManifest {
+  const lineCounter = lineCounterOf(text);
   const problems: ManifestProblem[] = [];
   const objects: ManifestObject[] = [];
   let skipped = 0;
@@ -95,7 +108,7 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
 
   // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
   // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, merge: true });
   const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
   for (const doc of documents) {
     if (doc.errors.length > 0) {

@@ -205,6 +205,22 @@ describe('parseManifest: malformed YAML', () => {
       assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
     }
   });
+
+  it('a Helm template read as YAML: errors after a scalar over several lines keep their lines (found by fuzzing)', () => {
+    // `{{` opens a flow mapping, so the rest is read while recovering, with "Service … - a" as one scalar over three
+    // lines: the YAML parser's own line count missed those lines and put the last error on line 2.
+    const text = '{{ x }}\nkind: Service\n\n  - a\n  b: c\n';
+    const m = parseManifest('template.yaml', text);
+    const last = m.problems.find((p) => p.offset === text.indexOf('b: c') + 1);
+    assert.ok(last, m.problems.map((p) => `${p.offset} ${p.message}`).join('; '));
+    const at = lineColOf(text, ': c');
+    assert.deepEqual({ line: last.line, column: last.column }, { line: at.line, column: at.column });
+    for (const p of m.problems) {
+      const before = text.slice(0, p.offset);
+      assert.deepEqual({ line: p.line, column: p.column }, { line: before.split('\n').length, column: p.offset - before.lastIndexOf('\n') }, p.message);
+      assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
+    }
+  });
 });
 
 describe('parseManifest: what is not a Kubernetes object', () => {
