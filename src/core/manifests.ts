@@ -2,10 +2,10 @@
  * Multi-document YAML manifests, parsed once with source positions kept. A document that fails to parse is
  * reported with its line and column and left out; every other document of the file is kept.
  */
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { Composer, CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, type Node as YamlNode } from 'yaml';
 import type { SourceRef } from './model';
 
-export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
+export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'too-deep' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
 
 export interface ManifestProblem {
   readonly uri: string;
@@ -84,6 +84,42 @@ export function withImpliedNamespace(objects: readonly ManifestObject[]): Manife
 export const MAX_ALIAS_COUNT = 1000;
 
 /**
+ * Collections a document may nest before it is refused unread. The YAML composer, `toJS` and the scanners recurse
+ * once a level, and about 1,000 levels (`- - - …` on one line, `[[[…`) use up Node's stack: the composer catches
+ * the overflow, but a regular expression that V8 compiles at that depth (its second run, when V8 recompiles it to
+ * machine code) ends the process with a fatal out-of-memory error that nothing can catch. Real manifests nest far
+ * less (the deepest CRD schemas about 40 levels).
+ */
+export const MAX_DEPTH = 256;
+
+/** The offset of the first collection of a document nested more than `MAX_DEPTH` deep, or -1; walked without recursion. */
+function tooDeepAt(doc: CST.Document): number {
+  const stack: [CST.Token | null | undefined, number][] = [[doc.value, 1]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+  }
+  return -1;
+}
+
+/** The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: reported, and left out. */
+function parseDocuments(text: string, refuse: (offset: number) => void): Document.Parsed[] {
+  function* shallow(tokens: Iterable<CST.Token>): Generator<CST.Token> {
+    for (const token of tokens) {
+      const deep = token.type === 'document' ? tooDeepAt(token) : -1;
+      if (deep >= 0) refuse(deep);
+      else yield token;
+    }
+  }
+  // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
+  // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true });
+  return Array.from(composer.compose(shallow(new Parser().parse(text))));
+}
+
+/**
  * The line starts of `text` (lines end at LF, as the YAML parser reads them), counted from the text itself. The
  * parser's own count misses the line breaks inside a multi-line plain scalar that it reads while recovering from a
  * syntax error (yaml 2.9: `{{ x }}` on the first line of a Helm template, then a scalar over several lines), and
@@ -106,10 +142,9 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
     problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col, ...(related !== undefined ? { related } : {}) });
   };
 
-  // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
-  // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, merge: true });
-  const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  const documents = parseDocuments(text, (offset) =>
+    problem('too-deep', 'error', `This document nests collections more than ${MAX_DEPTH} levels deep; NetLens does not read it.`, offset),
+  );
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
-import { MAX_ALIAS_COUNT, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
 
 /** 1-based line and column of the first occurrence of `needle` in `text`, counted by hand. */
 function lineColOf(text: string, needle: string, from = 0): { line: number; column: number; offset: number } {
@@ -353,6 +353,44 @@ describe('parseManifest: aliases', () => {
     assert.equal(Object.keys(data).length, 201);
     assert.equal(data.k199, '1');
     assert.deepEqual(m.problems, []);
+  });
+});
+
+describe('parseManifest: nesting', () => {
+  const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: kept}\n';
+
+  it('refuses a document nested thousands of levels deep, at the level beyond the limit, and keeps the others (found by fuzzing)', () => {
+    // Each of the four ways of nesting; parsed three times, since the second parse used to end the process.
+    const deep = [
+      `${'- '.repeat(2_000)}1\n`,
+      `x: ${'['.repeat(5_000)}1${']'.repeat(5_000)}\n`,
+      `x: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}\n`,
+      `${Array.from({ length: 1_500 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`,
+    ];
+    for (const doc of deep) {
+      for (let run = 0; run < 3; run++) {
+        const text = `${doc}---\n${service}`;
+        const m = parseManifest('deep.yaml', text);
+        assert.deepEqual(names(m), ['kept']);
+        assert.deepEqual(
+          m.problems.map((p) => p.code),
+          ['too-deep'],
+        );
+        const p = m.problems[0]!;
+        assert.ok(p.offset < doc.length, `offset ${p.offset} lies in the deep document`);
+        assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
+      }
+    }
+  });
+
+  it(`reads a document nested ${MAX_DEPTH} levels deep, and refuses one level more`, () => {
+    // The object's mapping is the first level, each bracket one more.
+    const nested = (levels: number) => `${service}spec: ${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}\n`;
+    const read = parseManifest('a.yaml', nested(MAX_DEPTH));
+    assert.deepEqual([names(read), read.problems], [['kept'], []]);
+    assert.equal(JSON.stringify(read.objects[0]!.value().spec).length, 2 * (MAX_DEPTH - 1) + 1);
+    const refused = parseManifest('b.yaml', nested(MAX_DEPTH + 1));
+    assert.deepEqual([names(refused), refused.problems.map((p) => p.code)], [[], ['too-deep']]);
   });
 });
 
