@@ -104,19 +104,66 @@ function tooDeepAt(doc: CST.Document): number {
   return -1;
 }
 
-/** The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: reported, and left out. */
+/** The syntax trees of `tokens` but for the documents nested too deep, whose offsets go to `refused`. */
+function* shallow(tokens: Iterable<CST.Token>, refused: number[]): Generator<CST.Token> {
+  for (const token of tokens) {
+    const deep = token.type === 'document' ? tooDeepAt(token) : -1;
+    if (deep >= 0) refused.push(deep);
+    else yield token;
+  }
+}
+
+/**
+ * The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: `refuse` is told where
+ * each is, and it is left out.
+ */
 function parseDocuments(text: string, refuse: (offset: number) => void): Document.Parsed[] {
-  function* shallow(tokens: Iterable<CST.Token>): Generator<CST.Token> {
-    for (const token of tokens) {
-      const deep = token.type === 'document' ? tooDeepAt(token) : -1;
-      if (deep >= 0) refuse(deep);
-      else yield token;
+  let source = text;
+  const blanked: number[] = [];
+  for (;;) {
+    const refused: number[] = [];
+    const parser = new Parser();
+    try {
+      // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
+      // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
+      const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true });
+      const documents = Array.from(composer.compose(shallow(parser.parse(source), refused)));
+      for (const offset of [...blanked, ...refused].sort((a, b) => a - b)) refuse(offset);
+      return documents;
+    } catch (e) {
+      // The parser recurses too, once a level, when one line closes many collections (2,000 `- ` on a line, then a
+      // line less indented): past the stack, the document is blanked out, its offsets kept, and the text parsed again.
+      // No regular expression runs in that recursion, so the overflow is an ordinary RangeError.
+      if (!(e instanceof RangeError)) throw e;
+      const { offset, rest } = blankDocument(source, Math.min(parser.offset, source.length));
+      blanked.push(offset);
+      source = rest;
     }
   }
-  // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
-  // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true });
-  return Array.from(composer.compose(shallow(new Parser().parse(text))));
+}
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+/**
+ * `text` with the document around `at` made blank (each character but line ends a space, so that every offset
+ * stays), and where its text began. The document ends before the next marker line after `at`; a blank one cannot
+ * overflow the parser, and when the document was blank already, the rest of the text is blanked instead.
+ */
+function blankDocument(text: string, at: number): { offset: number; rest: string } {
+  let start = 0;
+  let end = text.length;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) {
+    if (m.index! < at) start = m.index! + m[0].length;
+    else if (m.index! > start) {
+      end = m.index!;
+      break;
+    }
+  }
+  const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
+  const region = text.slice(start, end);
+  const first = region.search(/\S/);
+  if (first < 0) return { offset: start, rest: text.slice(0, start) + blank(text.slice(start)) };
+  return { offset: start + first, rest: text.slice(0, start) + blank(region) + text.slice(end) };
 }
 
 /**

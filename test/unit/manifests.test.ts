@@ -363,6 +363,8 @@ describe('parseManifest: nesting', () => {
     // Each of the four ways of nesting; parsed three times, since the second parse used to end the process.
     const deep = [
       `${'- '.repeat(2_000)}1\n`,
+      // A line less indented closes every level at once, which the YAML parser does by recursion.
+      `${'- '.repeat(3_000)}1\nkind: x\n`,
       `x: ${'['.repeat(5_000)}1${']'.repeat(5_000)}\n`,
       `x: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}\n`,
       `${Array.from({ length: 1_500 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`,
