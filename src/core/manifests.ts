@@ -215,14 +215,14 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
       if (isSeq(items)) {
         for (const item of items.items) {
           if (!isMap(item)) continue;
-          const obj = objectOf(uri, doc, item as YamlNode, problem);
+          const obj = objectOf(uri, text, doc, item as YamlNode, problem);
           if (obj) objects.push(obj);
           else skipped++;
         }
       }
       continue;
     }
-    const obj = objectOf(uri, doc, root, problem);
+    const obj = objectOf(uri, text, doc, root, problem);
     if (obj) objects.push(obj);
     else skipped++;
   }
@@ -272,7 +272,36 @@ function dropDuplicateKeys(root: unknown): { key: string; offset: number; firstO
 
 type Report = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number) => void;
 
-function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Report): ManifestObject | undefined {
+/**
+ * Whether `value` contains itself: an alias inside its own anchor (`&a [1, *a]`) makes the object a cycle, which no
+ * JSON holds and every walk of it follows forever. Walked without recursion; values that aliases share are walked once.
+ */
+function containsItself(value: unknown): boolean {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const stack: { readonly node: object; readonly leave: boolean }[] = [];
+  const enter = (v: unknown) => {
+    if (v !== null && typeof v === 'object') stack.push({ node: v, leave: false });
+  };
+  enter(value);
+  while (stack.length > 0) {
+    const { node, leave } = stack.pop()!;
+    if (leave) {
+      open.delete(node);
+      done.add(node);
+      continue;
+    }
+    if (open.has(node)) return true;
+    if (done.has(node)) continue;
+    open.add(node);
+    stack.push({ node, leave: true });
+    const children = node instanceof Map || node instanceof Set ? [...node.values()] : Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) enter(child);
+  }
+  return false;
+}
+
+function objectOf(uri: string, text: string, doc: Document.Parsed, node: YamlNode, report: Report): ManifestObject | undefined {
   if (!isMap(node)) return undefined;
   const apiVersion = scalarString(node.get('apiVersion', true));
   const kind = scalarString(node.get('kind', true));
@@ -284,6 +313,9 @@ function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Rep
   const range = node.range ?? [0, 0, 0];
   const nameRange = isScalar(nameNode) && nameNode.range ? nameNode.range : range;
   const source: SourceRef = { uri, start: range[0], end: range[2], nameStart: nameRange[0], nameEnd: nameRange[1] };
+  // Only an alias can make an object contain itself, and an alias is written with a `*`.
+  const star = text.indexOf('*', range[0]);
+  const aliased = star >= 0 && star < range[2];
   let cached: Record<string, unknown> | undefined;
   return {
     uri,
@@ -297,6 +329,12 @@ function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Rep
       if (cached) return cached;
       try {
         const js: unknown = node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+        if (aliased && containsItself(js)) {
+          // go-yaml, and so kubectl, refuses it too: "anchor value contains itself".
+          report('alias-limit', 'error', `${kind} ${name || '(unnamed)'}: an alias stands inside its own anchor, so the object never ends.`, range[0]);
+          cached = {};
+          return cached;
+        }
         cached = js !== null && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {};
       } catch (e) {
         // An alias bomb (or an alias to nothing) must not take the process down: refuse this object alone.

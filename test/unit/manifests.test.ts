@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
 import { MAX_ALIAS_COUNT, MAX_DEPTH, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
+import { buildWorkspaceModel } from '../../src/core/workspace';
 
 /** 1-based line and column of the first occurrence of `needle` in `text`, counted by hand. */
 function lineColOf(text: string, needle: string, from = 0): { line: number; column: number; offset: number } {
@@ -317,6 +318,23 @@ describe('parseManifest: aliases', () => {
     const m = parseManifest('alias.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: web}\nspec:\n  selector: *l\n');
     assert.deepEqual(m.objects[0]!.value().spec, { selector: { app: 'web' } });
     assert.deepEqual(m.problems, []);
+  });
+
+  it('refuses an object that contains itself through an alias, and keeps the others (found by fuzzing)', () => {
+    // `&b [1, 2, *b]` is a list that holds itself: the NetworkPolicy's reduction turned it into JSON and threw,
+    // which ended `netlens check` with an internal error.
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: loop, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              app: &b [1, 2, *b]\n';
+    const shared = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop, labels: &l {app: web}}\nspec: {selector: *l, ports: [{port: 80}]}\n';
+    const m = parseManifest('loop.yaml', `${policy}---\n${shared}`);
+    assert.deepEqual(m.objects[0]!.value(), {});
+    assert.deepEqual(m.objects[1]!.value().spec, { selector: { app: 'web' }, ports: [{ port: 80 }] }, 'an alias used twice is no loop');
+    assert.deepEqual(
+      m.problems.map((p) => [p.code, p.line, p.message]),
+      [['alias-limit', 1, 'NetworkPolicy loop: an alias stands inside its own anchor, so the object never ends.']],
+    );
+    const model = buildWorkspaceModel([m]);
+    assert.ok([...model.snapshot.services()].some((svc) => svc.name === 's'));
   });
 
   it('refuses an alias bomb quickly in value(), reports alias-limit and keeps the other documents', () => {
