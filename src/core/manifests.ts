@@ -125,8 +125,9 @@ function parseDocuments(text: string, refuse: (offset: number) => void): Documen
     const parser = new Parser();
     try {
       // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
-      // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
-      const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true });
+      // merge keys are expanded. A duplicate key is reported, not a reason to drop the object. The YAML library's
+      // warnings (a template's `{{ x }}: 1` key made a string) would go to the process's stderr: errors are reported here.
+      const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' });
       const documents = Array.from(composer.compose(shallow(parser.parse(source), refused)));
       for (const offset of [...blanked, ...refused].sort((a, b) => a - b)) refuse(offset);
       return documents;

@@ -374,6 +374,23 @@ describe('parseManifest: aliases', () => {
   });
 });
 
+describe('parseManifest: the YAML library says nothing of its own', () => {
+  it('a template key (`{{ x }}: 1`) made a string raises no process warning (found by fuzzing)', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      const m = parseManifest('tpl.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    {{ .Values.key }}: 1\n');
+      assert.deepEqual(m.objects[0]!.value().metadata, { name: 'x', labels: { '{ ? { .Values.key } }': 1 } });
+      // process.emitWarning emits on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    assert.deepEqual(warnings, []);
+  });
+});
+
 describe('parseManifest: nesting', () => {
   const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: kept}\n';
 
