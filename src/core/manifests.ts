@@ -315,8 +315,7 @@ function objectOf(uri: string, text: string, doc: Document.Parsed, node: YamlNod
   const nameRange = isScalar(nameNode) && nameNode.range ? nameNode.range : range;
   const source: SourceRef = { uri, start: range[0], end: range[2], nameStart: nameRange[0], nameEnd: nameRange[1] };
   // Only an alias can make an object contain itself, and an alias is written with a `*`.
-  const star = text.indexOf('*', range[0]);
-  const aliased = star >= 0 && star < range[2];
+  const aliased = text.slice(range[0], range[2]).includes('*');
   let cached: Record<string, unknown> | undefined;
   return {
     uri,
