@@ -8,6 +8,10 @@
 //   unit  in-process tests of the code: no server, no child process.
 //   integration  the CLI and the language server as child processes (stdio, exit statuses, output formats), and
 //         the package as npm and vsce see it.
+//   fuzz  property tests with fast-check (test/fuzz): generated names and IPs through the name grammar and the
+//         resolver, damaged real manifests through the parser, the reference scan and the checks, random edits and
+//         requests through the language server over stdio. Counts sized for CI (under a minute); `npm test -- fuzz
+//         --full` runs the full counts (10^6 names, 10^4 manifests, 10^4 edits; NETLENS_FUZZ=full does the same).
 //   nvim  the language server in Debian's Neovim, headless, driven by a Lua script through Neovim's own LSP client
 //         (test/nvim): hover, diagnostics, a quick fix, definition, a file changed on disk. Neovim is installed
 //         with apt on first use when missing (as root, as .ci/run installs its tools).
@@ -28,7 +32,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'integration', 'nvim', 'live', 'oracle', 'render', 'e2e'];
+const tiers = ['unit', 'integration', 'fuzz', 'nvim', 'live', 'oracle', 'render', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const w of wanted) {
   if (!tiers.includes(w)) {
@@ -80,6 +84,16 @@ if (run.includes('integration')) {
       '--test-reporter=spec',
       ...testFiles('integration'),
     ]) || failed;
+}
+if (run.includes('fuzz')) {
+  const full = process.argv.includes('--full') || process.env.NETLENS_FUZZ === 'full';
+  failed =
+    !step(
+      `Fuzz tests (fast-check${full ? ', full counts' : ''})`,
+      process.execPath,
+      ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('fuzz')],
+      full ? { NETLENS_FUZZ: 'full' } : {},
+    ) || failed;
 }
 if (run.includes('nvim')) {
   const hasNvim = () => spawnSync('nvim', ['--version'], { stdio: 'ignore' }).status === 0;

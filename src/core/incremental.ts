@@ -7,6 +7,7 @@ import { LineCounter } from 'yaml';
 import {
   duplicateKeyMessage,
   impliedNamespace,
+  lineCounterOf,
   type ManifestObject,
   type ManifestProblem,
   type ParsedManifest,
@@ -94,9 +95,7 @@ export class ManifestCache {
     const placed: { piece: Piece; start: number }[] = [];
     const references: Reference[] = [];
     const documents: ParsedManifest['documents'][number][] = [];
-    const lineCounter = new LineCounter();
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const lineCounter = lineCounterOf(text);
     let skipped = 0;
     let parsedPieces = 0;
     for (let i = 0; i + 1 < cuts.length; i++) {

@@ -2,11 +2,11 @@
  * Multi-document YAML manifests, parsed once with source positions kept. A document that fails to parse is
  * reported with its line and column and left out; every other document of the file is kept.
  */
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { Composer, CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, type Node as YamlNode } from 'yaml';
 import { t } from './l10n';
 import type { SourceRef } from './model';
 
-export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
+export type ProblemCode = 'yaml-syntax' | 'alias-limit' | 'too-deep' | 'duplicate-object' | 'duplicate-key' | 'invalid-value' | 'not-text';
 
 export interface ManifestProblem {
   readonly uri: string;
@@ -84,8 +84,105 @@ export function withImpliedNamespace(objects: readonly ManifestObject[]): Manife
 /** Aliases a document may expand before it is refused: enough for real manifests, far too few for a bomb. */
 export const MAX_ALIAS_COUNT = 1000;
 
-export function parseManifest(uri: string, text: string): ParsedManifest {
+/**
+ * Collections a document may nest before it is refused unread. The YAML composer, `toJS` and the scanners recurse
+ * once a level, and about 1,000 levels (`- - - …` on one line, `[[[…`) use up Node's stack: the composer catches
+ * the overflow, but a regular expression that V8 compiles at that depth (its second run, when V8 recompiles it to
+ * machine code) ends the process with a fatal out-of-memory error that nothing can catch. Real manifests nest far
+ * less (the deepest CRD schemas about 40 levels).
+ */
+export const MAX_DEPTH = 256;
+
+/** The offset of the first collection of a document nested more than `MAX_DEPTH` deep, or -1; walked without recursion. */
+function tooDeepAt(doc: CST.Document): number {
+  const stack: [CST.Token | null | undefined, number][] = [[doc.value, 1]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+  }
+  return -1;
+}
+
+/** The syntax trees of `tokens` but for the documents nested too deep, whose offsets go to `refused`. */
+function* shallow(tokens: Iterable<CST.Token>, refused: number[]): Generator<CST.Token> {
+  for (const token of tokens) {
+    const deep = token.type === 'document' ? tooDeepAt(token) : -1;
+    if (deep >= 0) refused.push(deep);
+    else yield token;
+  }
+}
+
+/**
+ * The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: `refuse` is told where
+ * each is, and it is left out.
+ */
+function parseDocuments(text: string, refuse: (offset: number) => void): Document.Parsed[] {
+  let source = text;
+  const blanked: number[] = [];
+  for (;;) {
+    const refused: number[] = [];
+    const parser = new Parser();
+    try {
+      // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
+      // merge keys are expanded. A duplicate key is reported, not a reason to drop the object. The YAML library's
+      // warnings (a template's `{{ x }}: 1` key made a string) would go to the process's stderr: errors are reported here.
+      const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' });
+      const documents = Array.from(composer.compose(shallow(parser.parse(source), refused)));
+      for (const offset of [...blanked, ...refused].sort((a, b) => a - b)) refuse(offset);
+      return documents;
+    } catch (e) {
+      // The parser recurses too, once a level, when one line closes many collections (2,000 `- ` on a line, then a
+      // line less indented): past the stack, the document is blanked out, its offsets kept, and the text parsed again.
+      // No regular expression runs in that recursion, so the overflow is an ordinary RangeError.
+      if (!(e instanceof RangeError)) throw e;
+      const { offset, rest } = blankDocument(source, Math.min(parser.offset, source.length));
+      blanked.push(offset);
+      source = rest;
+    }
+  }
+}
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+/**
+ * `text` with the document around `at` made blank (each character but line ends a space, so that every offset
+ * stays), and where its text began. The document ends before the next marker line after `at`; a blank one cannot
+ * overflow the parser, and when the document was blank already, the rest of the text is blanked instead.
+ */
+function blankDocument(text: string, at: number): { offset: number; rest: string } {
+  let start = 0;
+  let end = text.length;
+  for (const m of text.matchAll(DOCUMENT_MARKER)) {
+    if (m.index! < at) start = m.index! + m[0].length;
+    else if (m.index! > start) {
+      end = m.index!;
+      break;
+    }
+  }
+  const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
+  const region = text.slice(start, end);
+  const first = region.search(/\S/);
+  if (first < 0) return { offset: start, rest: text.slice(0, start) + blank(text.slice(start)) };
+  return { offset: start + first, rest: text.slice(0, start) + blank(region) + text.slice(end) };
+}
+
+/**
+ * The line starts of `text` (lines end at LF, as the YAML parser reads them), counted from the text itself. The
+ * parser's own count misses the line breaks inside a multi-line plain scalar that it reads while recovering from a
+ * syntax error (yaml 2.9: `{{ x }}` on the first line of a Helm template, then a scalar over several lines), and
+ * every later line and column would be off by as many lines.
+ */
+export function lineCounterOf(text: string): LineCounter {
   const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+export function parseManifest(uri: string, text: string): ParsedManifest {
+  const lineCounter = lineCounterOf(text);
   const problems: ManifestProblem[] = [];
   const objects: ManifestObject[] = [];
   let skipped = 0;
@@ -94,10 +191,9 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
     problems.push({ uri, code, severity, message, offset, line: pos.line, column: pos.col, ...(related !== undefined ? { related } : {}) });
   };
 
-  // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
-  // merge keys are expanded. A duplicate key is reported, not a reason to drop the object.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
-  const documents: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  const documents = parseDocuments(text, (offset) =>
+    problem('too-deep', 'error', t('This document nests collections more than {0} levels deep; NetLens does not read it.', MAX_DEPTH), offset),
+  );
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) problem('yaml-syntax', 'error', `YAML syntax: ${firstLine(e.message)}`, e.pos[0]);
@@ -121,14 +217,14 @@ export function parseManifest(uri: string, text: string): ParsedManifest {
       if (isSeq(items)) {
         for (const item of items.items) {
           if (!isMap(item)) continue;
-          const obj = objectOf(uri, doc, item as YamlNode, problem);
+          const obj = objectOf(uri, text, doc, item as YamlNode, problem);
           if (obj) objects.push(obj);
           else skipped++;
         }
       }
       continue;
     }
-    const obj = objectOf(uri, doc, root, problem);
+    const obj = objectOf(uri, text, doc, root, problem);
     if (obj) objects.push(obj);
     else skipped++;
   }
@@ -178,7 +274,36 @@ function dropDuplicateKeys(root: unknown): { key: string; offset: number; firstO
 
 type Report = (code: ProblemCode, severity: 'error' | 'warning', message: string, offset: number) => void;
 
-function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Report): ManifestObject | undefined {
+/**
+ * Whether `value` contains itself: an alias inside its own anchor (`&a [1, *a]`) makes the object a cycle, which no
+ * JSON holds and every walk of it follows forever. Walked without recursion; values that aliases share are walked once.
+ */
+function containsItself(value: unknown): boolean {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const stack: { readonly node: object; readonly leave: boolean }[] = [];
+  const enter = (v: unknown) => {
+    if (v !== null && typeof v === 'object') stack.push({ node: v, leave: false });
+  };
+  enter(value);
+  while (stack.length > 0) {
+    const { node, leave } = stack.pop()!;
+    if (leave) {
+      open.delete(node);
+      done.add(node);
+      continue;
+    }
+    if (open.has(node)) return true;
+    if (done.has(node)) continue;
+    open.add(node);
+    stack.push({ node, leave: true });
+    const children = node instanceof Map || node instanceof Set ? [...node.values()] : Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) enter(child);
+  }
+  return false;
+}
+
+function objectOf(uri: string, text: string, doc: Document.Parsed, node: YamlNode, report: Report): ManifestObject | undefined {
   if (!isMap(node)) return undefined;
   const apiVersion = scalarString(node.get('apiVersion', true));
   const kind = scalarString(node.get('kind', true));
@@ -190,6 +315,8 @@ function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Rep
   const range = node.range ?? [0, 0, 0];
   const nameRange = isScalar(nameNode) && nameNode.range ? nameNode.range : range;
   const source: SourceRef = { uri, start: range[0], end: range[2], nameStart: nameRange[0], nameEnd: nameRange[1] };
+  // Only an alias can make an object contain itself, and an alias is written with a `*`.
+  const aliased = text.slice(range[0], range[2]).includes('*');
   let cached: Record<string, unknown> | undefined;
   return {
     uri,
@@ -203,6 +330,12 @@ function objectOf(uri: string, doc: Document.Parsed, node: YamlNode, report: Rep
       if (cached) return cached;
       try {
         const js: unknown = node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+        if (aliased && containsItself(js)) {
+          // go-yaml, and so kubectl, refuses it too: "anchor value contains itself".
+          report('alias-limit', 'error', t('{0} {1}: an alias stands inside its own anchor, so the object never ends.', kind, name || '(unnamed)'), range[0]);
+          cached = {};
+          return cached;
+        }
         cached = js !== null && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {};
       } catch (e) {
         // An alias bomb (or an alias to nothing) must not take the process down: refuse this object alone.

@@ -268,8 +268,8 @@ export class NetLensServer {
       const analysis = this.analysis(state);
       const diagnostics: Diagnostic[] = analysis.findings.map((f) => toDiagnostic(doc, f));
       for (const p of state.parsed!.manifest.problems) {
-        // YAML errors are the YAML extension's to report; alias bombs are ours to explain.
-        if (p.code === 'alias-limit') diagnostics.push(noteDiagnostic(doc, p.offset, p.offset + 1, 'warning', p.message));
+        // YAML errors are the YAML extension's to report; alias bombs and documents nested too deep are ours to explain.
+        if (p.code === 'alias-limit' || p.code === 'too-deep') diagnostics.push(noteDiagnostic(doc, p.offset, p.offset + 1, 'warning', p.message));
       }
       if (analysis.truncated) {
         const last = analysis.references[analysis.references.length - 1]!;

@@ -63,6 +63,18 @@ describe('completion', () => {
     assert.deepEqual(at(deployment('            - {name: LOG_LEVEL, value: "ap|')), []);
   });
 
+  it('a word of 100,000 characters before the cursor is answered at once (found by fuzzing)', () => {
+    // The word was found by a regular expression that took time quadratic in its length: 16 s here.
+    const started = performance.now();
+    assert.deepEqual(at(`${deployment(`            - {name: API_HOST, value: "${'a'.repeat(100_000)}`)}!|`), []);
+    // In a selector, after a character no label holds: every pair of the namespace, as for an empty word.
+    assert.ok(
+      at(`apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec:\n  selector: {app: ${'a'.repeat(100_000)}é|`).includes('app: api'),
+    );
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
+  });
+
   it('ports after host:, namespaces after svc., the zone after .svc.', () => {
     assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api:|')).sort(), ['8080', '9090']);
     assert.deepEqual(at(deployment('            - {name: API_ADDR, value: "api.|')), ['api.shop']);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCustomResourceDefinition, ManifestCache } from '../../src/core/incremental';
-import { MAX_ALIAS_COUNT, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, type ParsedManifest, parseManifest, positionOf } from '../../src/core/manifests';
+import { buildWorkspaceModel } from '../../src/core/workspace';
 
 /** 1-based line and column of the first occurrence of `needle` in `text`, counted by hand. */
 function lineColOf(text: string, needle: string, from = 0): { line: number; column: number; offset: number } {
@@ -205,6 +206,22 @@ describe('parseManifest: malformed YAML', () => {
       assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
     }
   });
+
+  it('a Helm template read as YAML: errors after a scalar over several lines keep their lines (found by fuzzing)', () => {
+    // `{{` opens a flow mapping, so the rest is read while recovering, with "Service … - a" as one scalar over three
+    // lines: the YAML parser's own line count missed those lines and put the last error on line 2.
+    const text = '{{ x }}\nkind: Service\n\n  - a\n  b: c\n';
+    const m = parseManifest('template.yaml', text);
+    const last = m.problems.find((p) => p.offset === text.indexOf('b: c') + 1);
+    assert.ok(last, m.problems.map((p) => `${p.offset} ${p.message}`).join('; '));
+    const at = lineColOf(text, ': c');
+    assert.deepEqual({ line: last.line, column: last.column }, { line: at.line, column: at.column });
+    for (const p of m.problems) {
+      const before = text.slice(0, p.offset);
+      assert.deepEqual({ line: p.line, column: p.column }, { line: before.split('\n').length, column: p.offset - before.lastIndexOf('\n') }, p.message);
+      assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
+    }
+  });
 });
 
 describe('parseManifest: what is not a Kubernetes object', () => {
@@ -303,6 +320,23 @@ describe('parseManifest: aliases', () => {
     assert.deepEqual(m.problems, []);
   });
 
+  it('refuses an object that contains itself through an alias, and keeps the others (found by fuzzing)', () => {
+    // `&b [1, 2, *b]` is a list that holds itself: the NetworkPolicy's reduction turned it into JSON and threw,
+    // which ended `netlens check` with an internal error.
+    const policy =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: loop, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              app: &b [1, 2, *b]\n';
+    const shared = 'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop, labels: &l {app: web}}\nspec: {selector: *l, ports: [{port: 80}]}\n';
+    const m = parseManifest('loop.yaml', `${policy}---\n${shared}`);
+    assert.deepEqual(m.objects[0]!.value(), {});
+    assert.deepEqual(m.objects[1]!.value().spec, { selector: { app: 'web' }, ports: [{ port: 80 }] }, 'an alias used twice is no loop');
+    assert.deepEqual(
+      m.problems.map((p) => [p.code, p.line, p.message]),
+      [['alias-limit', 1, 'NetworkPolicy loop: an alias stands inside its own anchor, so the object never ends.']],
+    );
+    const model = buildWorkspaceModel([m]);
+    assert.ok([...model.snapshot.services()].some((svc) => svc.name === 's'));
+  });
+
   it('refuses an alias bomb quickly in value(), reports alias-limit and keeps the other documents', () => {
     assert.ok(MAX_ALIAS_COUNT > 0);
     // 10^40 strings if it were expanded: only a refusal can finish.
@@ -337,6 +371,63 @@ describe('parseManifest: aliases', () => {
     assert.equal(Object.keys(data).length, 201);
     assert.equal(data.k199, '1');
     assert.deepEqual(m.problems, []);
+  });
+});
+
+describe('parseManifest: the YAML library says nothing of its own', () => {
+  it('a template key (`{{ x }}: 1`) made a string raises no process warning (found by fuzzing)', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      const m = parseManifest('tpl.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    {{ .Values.key }}: 1\n');
+      assert.deepEqual(m.objects[0]!.value().metadata, { name: 'x', labels: { '{ ? { .Values.key } }': 1 } });
+      // process.emitWarning emits on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    assert.deepEqual(warnings, []);
+  });
+});
+
+describe('parseManifest: nesting', () => {
+  const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: kept}\n';
+
+  it('refuses a document nested thousands of levels deep, at the level beyond the limit, and keeps the others (found by fuzzing)', () => {
+    // Each of the four ways of nesting; parsed three times, since the second parse used to end the process.
+    const deep = [
+      `${'- '.repeat(2_000)}1\n`,
+      // A line less indented closes every level at once, which the YAML parser does by recursion.
+      `${'- '.repeat(3_000)}1\nkind: x\n`,
+      `x: ${'['.repeat(5_000)}1${']'.repeat(5_000)}\n`,
+      `x: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}\n`,
+      `${Array.from({ length: 1_500 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`,
+    ];
+    for (const doc of deep) {
+      for (let run = 0; run < 3; run++) {
+        const text = `${doc}---\n${service}`;
+        const m = parseManifest('deep.yaml', text);
+        assert.deepEqual(names(m), ['kept']);
+        assert.deepEqual(
+          m.problems.map((p) => p.code),
+          ['too-deep'],
+        );
+        const p = m.problems[0]!;
+        assert.ok(p.offset < doc.length, `offset ${p.offset} lies in the deep document`);
+        assert.deepEqual(positionOf(m, p.offset), { line: p.line, column: p.column });
+      }
+    }
+  });
+
+  it(`reads a document nested ${MAX_DEPTH} levels deep, and refuses one level more`, () => {
+    // The object's mapping is the first level, each bracket one more.
+    const nested = (levels: number) => `${service}spec: ${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}\n`;
+    const read = parseManifest('a.yaml', nested(MAX_DEPTH));
+    assert.deepEqual([names(read), read.problems], [['kept'], []]);
+    assert.equal(JSON.stringify(read.objects[0]!.value().spec).length, 2 * (MAX_DEPTH - 1) + 1);
+    const refused = parseManifest('b.yaml', nested(MAX_DEPTH + 1));
+    assert.deepEqual([names(refused), refused.problems.map((p) => p.code)], [[], ['too-deep']]);
   });
 });
 

@@ -258,6 +258,17 @@ describe('recognition: ConfigMap and Secret data', () => {
     assertReference('amqp URL with credentials', configMap('  AMQP_URL: "amqp://user:secret@⟦api⟧:⟪8080⟫/vhost"\n'));
   });
 
+  it('config lines with long runs of blanks are read at once, with the same positions', () => {
+    // The line regular expressions took time quadratic in a run of blanks: 40 s for 200,000.
+    const blanks = ' '.repeat(200_000);
+    const started = performance.now();
+    assertReference('before a comment', configMap(`  app.ini: |\n    [db]\n    host = ⟦db⟧${blanks}# the primary\n    port = ⟪5432⟫\n`));
+    assertReference('at the end of a value', configMap(`  app.ini: |\n    [db]\n    host = ⟦db⟧${blanks}\n    port = ⟪5432⟫\n`));
+    assertReference('tabs before the value', configMap(`  fluent-bit.conf: |\n    [OUTPUT]\n        Host${'\t'.repeat(200_000)}⟦api⟧\n        Port  ⟪8080⟫\n`));
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 3_000, `took ${elapsed.toFixed(0)} ms`);
+  });
+
   it('Secret stringData, and data that decodes to text', () => {
     assertReference('stringData', configMap('  config.yaml: |\n    url: http://⟦api⟧:⟪8080⟫\n', 'Secret', 'stringData'));
     const encoded = Buffer.from('postgres://app:hunter2@db:5432/app').toString('base64');

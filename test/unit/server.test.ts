@@ -1330,6 +1330,30 @@ spec:
     assert.ok(client.last('file:///ws/bomb.yaml').diagnostics.some((d) => /alias/i.test(d.message)));
   });
 
+  it('a document nested thousands of levels deep is refused and explained, edit after edit, and the others are checked (found by fuzzing)', () => {
+    // Parsed twice, `- - - …` on one line took the process down: V8 recompiled a regular expression with the stack used up.
+    const { client, server } = shopServer();
+    const uri = 'file:///ws/deep.yaml';
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop}
+spec:
+  containers: [{name: c, env: [{name: API_ADDR, value: "api.shop:9999"}]}]
+`;
+    const text = (n: number) => `${'- '.repeat(n)}1\n---\n${pod}`;
+    server.open(uri, text(2_000), 1);
+    for (let version = 2; version < 5; version++) server.change(uri, text(2_000 + version), version);
+    const { diagnostics } = client.last(uri);
+    assert.ok(
+      diagnostics.some((d) => /256 levels deep/.test(d.message) && d.range.start.line === 0),
+      diagnostics.map((d) => d.message).join('; '),
+    );
+    assert.ok(
+      diagnostics.some((d) => d.code === 'NL003'),
+      'the next document is checked',
+    );
+  });
+
   it('binary-ish content: NUL and control characters, lone surrogates, replacement characters', () => {
     const { client, server } = shopServer();
     const text =

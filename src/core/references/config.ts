@@ -413,8 +413,11 @@ interface Entry {
   readonly value: MappedText;
 }
 
-/** `host = db`, `spring.redis.host=redis`, `Host es` (fluent-bit), `[database]` sections, `# comments`. */
-const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*|"[^"]+"|'[^']+')[ \t]*(?:(?:=|:(?!\/\/))[ \t]*|[ \t]+)(.*?)[ \t]*$/;
+/**
+ * `host = db`, `spring.redis.host=redis`, `Host es` (fluent-bit), `[database]` sections, `# comments`. The value
+ * keeps its trailing blanks (see `trimBlanksEnd`): a lazy `(.*?)[ \t]*$` took time quadratic in a run of blanks.
+ */
+const LINE_ENTRY = /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*|"[^"]+"|'[^']+')[ \t]*(?:(?:=|:(?!\/\/))[ \t]*|[ \t]+)(.*)$/;
 const SECTION = /^[ \t]*(?:\[+([^\]\n]+)\]+|<\/?\s*([A-Za-z][^>\n]*)>|([A-Za-z_][\w.-]*)\s*\{|\})[ \t]*(?:[#;].*)?$/;
 
 /**
@@ -431,6 +434,25 @@ const DIRECTIVES: { re: RegExp; host: number; port?: number }[] = [
 /** haproxy's and other formats' directives about where this process listens or what it names, not a host. */
 const SKIP_LINE =
   /^[ \t]*(bind|listen|frontend|backend|use_backend|default_backend|acl|http-request|http-response|log|stats|mode|option|timeout|balance|maxconn|user|group|daemon|pidfile|chroot|ca-base|crt-base|errorfile|default-server)\b/;
+
+/** `s` without the spaces and tabs at its end, found from the end (`/[ \t]+$/` scans each blank's run again). */
+function trimBlanksEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--;
+  return s.slice(0, end);
+}
+
+/**
+ * Where a trailing comment starts in a value (`db:5432  # primary`): the blanks before the first `#` or `;` that has
+ * white space on both sides; -1 when none. As `/\s+[#;]\s.*$/` finds it, without its quadratic time on long blanks.
+ */
+function trailingComment(value: string): number {
+  const m = /\s[#;]\s/.exec(value);
+  if (!m) return -1;
+  let start = m.index;
+  while (start > 0 && /\s/.test(value[start - 1]!)) start--;
+  return start;
+}
 
 function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
   const text = m.text;
@@ -473,16 +495,17 @@ function scanLines(m: MappedText, options: ConfigOptions, sink: Sink): void {
     }
     const e = LINE_ENTRY.exec(line);
     if (e) {
-      let value = e[2]!;
-      let valueAt = at + line.lastIndexOf(value);
+      // The value is the end of the line, so it starts where the line's length less its own does.
+      let valueAt = at + line.length - e[2]!.length;
+      let value = trimBlanksEnd(e[2]!);
       // A quoted value (TOML, env files): its characters inside the quotes; a trailing comment goes.
       const q = /^(["'])(.*)\1(?:\s+[#;].*)?$/.exec(value);
       if (q) {
         valueAt += 1;
         value = q[2]!;
       } else {
-        const c = /\s+[#;]\s.*$/.exec(value);
-        if (c) value = value.slice(0, c.index);
+        const c = trailingComment(value);
+        if (c >= 0) value = value.slice(0, c);
       }
       const key = e[1]!.replace(/^["']|["']$/g, '');
       entries.push({ key, section, value: sub(valueAt, valueAt + value.length) });
