@@ -509,7 +509,10 @@ function missingService(ref: Reference, { service, namespace, endpoint, short }:
     replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service)}`, 'i'), `$1${n}`)),
   );
   // The same name in another namespace: qualify it, as a pod elsewhere must.
-  const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
+  const elsewhere = snapshot
+    .servicesNamed(service)
+    .filter((s) => s.namespace !== namespace)
+    .slice(0, 3);
   if (short)
     for (const s of elsewhere) fixes.push(replace(ref, `${s.name}.${s.namespace}`, `Qualify as ${s.name}.${s.namespace} (Service ${s.namespace}/${s.name})`));
   const hints = [
@@ -902,8 +905,7 @@ function serviceNames(snapshot: ClusterSnapshot, namespace: string): string[] {
 }
 
 function serviceNamedAnywhere(snapshot: ClusterSnapshot, name: string): boolean {
-  for (const s of snapshot.services()) if (s.name === name) return true;
-  return false;
+  return snapshot.servicesNamed(name).length > 0;
 }
 
 function closeNamespace(snapshot: ClusterSnapshot, ns: string): boolean {
