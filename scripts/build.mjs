@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context } from 'esbuild';
+import { yamlWithoutEnvReads } from './yaml-env-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -20,6 +21,7 @@ const node = {
   absWorkingDir: root,
   // jsonc-parser's main entry is a UMD module whose requires esbuild cannot follow; its ES module build bundles.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  plugins: [yamlWithoutEnvReads],
 };
 
 const builds = [
