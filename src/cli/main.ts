@@ -10,8 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { KubeconfigError } from '../cluster/kubeconfig';
-import { LiveModel } from '../cluster/live-model';
+import type { LiveModel } from '../cluster/live-model';
 import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
@@ -219,8 +218,14 @@ async function checkCommand(args: string[]): Promise<number> {
   }
 }
 
+/** The live cluster's modules (see cluster.ts), loaded on first use: only commands that read a cluster need them. */
+function clusterModules(): typeof import('./cluster') {
+  return require('./cluster') as typeof import('./cluster');
+}
+
 /** Reads the cluster of a kubeconfig context once: lists everything, then answers from that snapshot. */
 async function connect(context: string | undefined, kubeconfig: string | undefined): Promise<LiveModel> {
+  const { KubeconfigError, LiveModel } = clusterModules();
   let live: LiveModel;
   try {
     live = new LiveModel({ ...(context ? { context } : {}), ...(kubeconfig ? { path: kubeconfig } : {}) });

@@ -28,6 +28,7 @@ describe('package.json for the marketplaces and npm', () => {
       'README.md',
       'bin/netlens-lsp.js',
       'bin/netlens.js',
+      'dist/cli-cluster.js',
       'dist/cli.js',
       'dist/extension.js',
       'dist/server.js',
