@@ -245,8 +245,21 @@ function placeOf(build: Build, uri: string, start: number, end: number): Place {
     // Rendered text without a source (a file NetLens cannot open): the entry file, at its start.
     return { file: render.target.entryFile, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, produced: 'expression' };
   }
-  const m = build.manifests.find((x) => x.uri === uri);
+  const m = manifestNamed(build, uri);
   const a = m ? m.lineCounter.linePos(start) : { line: 1, col: 1 };
   const b = m ? m.lineCounter.linePos(end) : { line: 1, col: 1 };
   return { file: uri, start, end, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+const byUri = new WeakMap<readonly ParsedManifest[], Map<string, ParsedManifest>>();
+
+/** A build's manifest of a uri (the first, as a search would find it), by an index made once per build. */
+function manifestNamed(build: Build, uri: string): ParsedManifest | undefined {
+  let index = byUri.get(build.manifests);
+  if (!index) {
+    index = new Map();
+    for (const m of build.manifests) if (!index.has(m.uri)) index.set(m.uri, m);
+    byUri.set(build.manifests, index);
+  }
+  return index.get(uri);
 }
