@@ -805,14 +805,17 @@ export function checkServices(
       continue;
     }
     if (!svc.selector) continue;
-    const where = locate(svc);
+    // Located only for a finding: finding where a selector is written means reading the file's YAML nodes, which a
+    // check of many files may have let go of (the CLI's worker threads keep only their data).
+    let located: ServiceLocations | undefined | null = null;
+    const where = (): ServiceLocations | undefined => (located === null ? (located = locate(svc)) : located);
     const selector = Object.entries(svc.selector);
     const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
     if (pods.length === 0) {
       if (operatorPods(svc, facts)) continue;
       // Point at the first pair that no pod carries at all (the likely typo), else at the whole selector.
       const lonely = selector.find(([k, v]) => snapshot.podsSelectedBy(svc.namespace, { [k]: v }).length === 0);
-      const range = (lonely && where?.selectorPairs.get(lonely[0])) ?? where?.selector ?? at;
+      const range = (lonely && where()?.selectorPairs.get(lonely[0])) ?? where()?.selector ?? at;
       const why = lonely
         ? `no pod or workload template in namespace ${svc.namespace} has ${lonely[0]}=${lonely[1]}`
         : `no pod or workload template in namespace ${svc.namespace} has all of them`;
@@ -832,7 +835,7 @@ export function checkServices(
       if (typeof p.targetPort !== 'string' || operatorRun) return;
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));
       if (declares.length > 0) return;
-      const range = where?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
+      const range = where()?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
       const names = [
         ...new Set(
           pods.flatMap((pod) =>
