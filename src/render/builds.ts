@@ -60,6 +60,13 @@ export interface BuildOptions {
   readonly zone?: string;
   readonly defaultNamespace: string;
   readonly podRecords: PodRecordsMode;
+  /**
+   * The manifests to analyse (all when absent); the models are made of every manifest all the same. A worker thread
+   * of `netlens check` analyses its share of the files against the model of all of them.
+   */
+  readonly only?: ReadonlySet<ParsedManifest>;
+  /** Told after each manifest's analysis (for a progress line). */
+  readonly analyzed?: (manifest: ParsedManifest) => void;
 }
 
 /** A place in a file the user has: the source of rendered text, or a plain manifest itself. */
@@ -167,6 +174,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
       else problems.set(key, { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column, builds: [build.label] });
     }
     build.manifests.forEach((manifest, i) => {
+      if (options.only && !options.only.has(manifest)) return;
       const analysis = analyzeManifest(
         manifest,
         { zone: ownResolver.zone, defaultNamespace: options.defaultNamespace, sources, workspace: own.snapshot },
@@ -190,6 +198,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
         const fixes = sourceFixes(build, manifest.uri, f);
         findings.set(key, { f: { finding: f, place, builds: [], fixes, ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
       }
+      options.analyzed?.(manifest);
     });
   }
   return {
