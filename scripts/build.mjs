@@ -41,6 +41,8 @@ const cliClusterApart = {
 const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [...node.plugins, cliClusterApart] },
   { ...node, entryPoints: ['src/cli/cluster.ts'], outfile: 'dist/cli-cluster.js' },
+  // The worker threads of `netlens check` (src/cli/check-threads.ts starts dist/check-worker.js beside dist/cli.js).
+  { ...node, entryPoints: ['src/cli/check-worker.ts'], outfile: 'dist/check-worker.js' },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   // The network map's webview: browser code, one script (the page's CSP allows no other).

@@ -23,7 +23,7 @@ const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
   netlens resolve --batch FILE|- [-f PATH]... [options]
   netlens check PATH... [--format text|json|sarif|github|junit] [--namespace NS] [--zone ZONE]
-                [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render]
+                [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render] [--jobs N]
   netlens reach SOURCE TARGET [-f PATH]... [--port P] [--protocol TCP|UDP|SCTP] [--json]
   netlens reach --matrix -f PATH... [-n NS] [--port P] [--json]      (netlens reach --help)
 
@@ -55,6 +55,9 @@ entry points (kustomize build) and reports findings at the template or file line
       --helm PATH           the helm binary (default: helm on PATH)
       --kustomize PATH      the kustomize binary (default: kustomize on PATH, else kubectl kustomize)
       --no-render           run nothing: charts are skipped, kustomization files read as plain files
+  -j, --jobs N              worker threads for plain manifests (default: one per core when there are
+                            200 files or more, else none); 1: everything in this thread. On a terminal,
+                            a progress line on stderr while they work
   -h, --help                show this help
 `;
 
@@ -171,6 +174,7 @@ async function checkCommand(args: string[]): Promise<number> {
       helm: { type: 'string' },
       kustomize: { type: 'string' },
       'no-render': { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -178,6 +182,8 @@ async function checkCommand(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a whole number of 1 or more; got "${values.jobs}"`);
   const format = values.format ?? 'text';
   if (!(CHECK_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(', ')}; got "${format}"`);
   if (positionals.length === 0) throw new UsageError('give the manifest files or folders to check');
@@ -208,6 +214,7 @@ async function checkCommand(args: string[]): Promise<number> {
         ...(values.zone ? { zone: values.zone } : {}),
         podRecords: podRecords as PodRecordsMode,
         render,
+        ...(jobs !== undefined ? { jobs } : {}),
       },
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),

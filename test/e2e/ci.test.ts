@@ -70,6 +70,7 @@ describe('the npm package', () => {
       'bin/netlens-lsp.js',
       'dist/cli.js',
       'dist/cli-cluster.js',
+      'dist/check-worker.js',
       'dist/server.js',
       'LICENSE',
       'README.md',
