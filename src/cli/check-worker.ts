@@ -6,7 +6,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { detachedManifest, digestOf, type FileDigest, keptDigest } from '../core/detached';
+import { detachedManifest, digestOf, type FileDigest } from '../core/detached';
 import { ManifestCache } from '../core/incremental';
 import type { ManifestProblem, ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
@@ -49,7 +49,7 @@ function read(files: Extract<ToWorker, { type: 'read' }>['files']): void {
     const parsed = new ManifestCache(options.scan).parse(f.shown, text);
     // The models read the values of some objects only (see modelReadsValue); a check that asks for another one
     // (rarely) has it from the file parsed again.
-    const digest = keptDigest(digestOf(parsed), modelReadsValue);
+    const digest = digestOf(parsed, modelReadsValue);
     const manifest = detachedManifest(digest, { text, parse: () => new ManifestCache().parse(f.shown, text).manifest });
     own.set(f.index, { manifest, references: parsed.references });
     digests.push(digest);

@@ -29,7 +29,7 @@ export interface ObjectDigest {
   readonly namespace: string | undefined;
   readonly impliedNamespace?: string;
   readonly source: SourceRef;
-  /** Absent when the model does not read it (see keptDigest): read from the file parsed again if asked for. */
+  /** Absent when the model does not read it (see digestOf): read from the file parsed again if asked for. */
   readonly value: Record<string, unknown> | undefined;
   /**
    * The problem its value reported (an alias bomb refused): a parsed file reports it when its value is first read,
@@ -39,10 +39,13 @@ export interface ObjectDigest {
 }
 
 /**
- * The data of a parsed file. Every object's value is read here (an object the model does not read costs its
- * conversion, and nothing else); the problems a value reports are kept apart, each with its object.
+ * The data of a parsed file, with the values of the objects `keepValue` names (the model's: see modelReadsValue);
+ * another object's value is read from the file parsed again if a check ever asks for it. The problems a value
+ * reports (an alias bomb refused) are kept apart, each with its object: the model's report holds one only when the
+ * model reads that value, as with the parsed file. (A value the model does not read may report a problem later,
+ * which no output shows: the report is made when the model is.)
  */
-export function digestOf(parsed: ChunkedManifest): FileDigest {
+export function digestOf(parsed: ChunkedManifest, keepValue: (o: ManifestObject) => boolean = () => true): FileDigest {
   const m = parsed.manifest;
   const pieces = parsed.parts.map((p) => ({ objects: p.objects, problems: p.problems() }));
   const objects: ObjectDigest[] = [];
@@ -51,10 +54,10 @@ export function digestOf(parsed: ChunkedManifest): FileDigest {
     let seen = pieces[p]!.problems.length;
     for (let k = 0; k < part.objects; k++, index++) {
       const o = m.objects[index]!;
-      const value = o.value();
+      const value = keepValue(o) ? o.value() : undefined;
       // A refused value is empty, and its problem is the piece's last: the problems are read again only then.
       let refused: ManifestProblem | undefined;
-      if (isEmpty(value)) {
+      if (value && isEmpty(value)) {
         const now = part.problems();
         if (now.length > seen) refused = now[now.length - 1];
         seen = now.length;
@@ -77,15 +80,6 @@ export function digestOf(parsed: ChunkedManifest): FileDigest {
 function isEmpty(value: Record<string, unknown>): boolean {
   for (const _ in value) return false;
   return true;
-}
-
-/**
- * The data of a file with only the values that `keep` says are read (the model's: see modelReadsValue): the data
- * sent to other threads, and the data a thread keeps of its own files, whose other values are read from the file
- * parsed again if a check ever asks for one.
- */
-export function keptDigest(d: FileDigest, keep: (o: ObjectDigest) => boolean): FileDigest {
-  return { ...d, objects: d.objects.map((o) => (keep(o) ? o : { ...o, value: undefined })) };
 }
 
 export interface Attach {
@@ -188,7 +182,7 @@ class DetachedObject implements ManifestObject {
   value(): Record<string, unknown> {
     if (!this.read && this.o.refused) this.file.reportRefused(this.piece, this.o.refused);
     this.read = true;
-    // A value not kept (see keptDigest) is read from the file parsed again.
+    // A value not kept (see digestOf) is read from the file parsed again.
     return this.o.value ?? this.file.reparsed().objects[this.index]!.value();
   }
 }
