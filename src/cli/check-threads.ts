@@ -5,6 +5,7 @@
  * check in one thread prints them.
  */
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { ManifestProblem } from '../core/manifests';
 import type { BatchPlace, CheckWorkerData, FileToRead, FromWorker } from './check-messages';
@@ -24,6 +25,10 @@ type Options = Omit<CheckWorkerData, 'worker'>;
 
 /** Checks the files with `count` worker threads. */
 export async function checkInThreads(files: readonly FileToRead[], count: number, options: Options, progress: Progress): Promise<ThreadedCheck> {
+  // Each thread's heap grows by 10% past what it holds after a full collection, rather than by the up to 4× that V8
+  // chooses for itself: on 20,000 files (two threads, each with the model of all of them) the peak RSS went from
+  // 1.26 GB to 0.87 GB for some 10% more CPU time. A flag of the process: set before the threads' heaps are made.
+  setFlagsFromString('--heap-growing-percent=10');
   // Beside this file: dist/check-worker.js in the bundle, out/src/cli/check-worker.js when compiled by tsc.
   const script = join(__dirname, 'check-worker.js');
   const workers = Array.from({ length: count }, (_, worker) => new Worker(script, { workerData: { ...options, worker } satisfies CheckWorkerData }));
@@ -113,25 +118,14 @@ function readAll(pool: Pool, files: readonly FileToRead[], progress: Progress): 
 
 /** The second pass: every file's data to every worker (one shared buffer), and their findings back. */
 function checkAll(pool: Pool, files: number, batches: Batch[], progress: Progress): Promise<ThreadedCheck> {
-  const data = new SharedArrayBuffer(batches.reduce((n, b) => n + b.data.byteLength, 0));
-  const places: BatchPlace[] = [];
-  let offset = 0;
-  for (const b of batches) {
-    new Uint8Array(data, offset, b.data.byteLength).set(b.data);
-    places.push({ worker: b.worker, indices: b.indices, offset, length: b.data.byteLength });
-    offset += b.data.byteLength;
-  }
-  // The batches' own copies are not needed any more: let them go before the workers make their models.
-  batches.length = 0;
+  sendAll(pool, files, batches);
   const found: { index: number; located: readonly Located[] }[] = [];
   let problems: ThreadedCheck['problems'] = [];
   let checked = 0;
   let answered = 0;
   progress.update(`netlens: ${count(files)} files read; making the model`);
   return pool.run(
-    () => {
-      for (const w of pool.workers) w.postMessage({ type: 'check', files, data, batches: places });
-    },
+    () => {},
     (_, m, done) => {
       if (m.type === 'progress') {
         checked += m.checked;
@@ -143,6 +137,23 @@ function checkAll(pool: Pool, files: number, batches: Batch[], progress: Progres
       }
     },
   );
+}
+
+/**
+ * Sends every worker the data of all files in one shared buffer. The batches' own copies are let go, and the buffer
+ * is held by no one here once sent (a function of its own: a closure of the pass would keep it).
+ */
+function sendAll(pool: Pool, files: number, batches: Batch[]): void {
+  const data = new SharedArrayBuffer(batches.reduce((n, b) => n + b.data.byteLength, 0));
+  const places: BatchPlace[] = [];
+  let offset = 0;
+  for (const b of batches) {
+    new Uint8Array(data, offset, b.data.byteLength).set(b.data);
+    places.push({ worker: b.worker, indices: b.indices, offset, length: b.data.byteLength });
+    offset += b.data.byteLength;
+  }
+  batches.length = 0;
+  for (const w of pool.workers) w.postMessage({ type: 'check', files, data, batches: places });
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { detachedManifest, digestOf, type FileDigest } from '../core/detached';
+import { detachedManifest, digestOf, type FileDigest, releaseNodes, releaseValues } from '../core/detached';
 import { ManifestCache } from '../core/incremental';
 import type { ManifestProblem, ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
@@ -82,7 +82,13 @@ function check(manifests: ParsedManifest[]): void {
     defaultNamespace: options.defaultNamespace,
     podRecords: options.podRecords,
     only: new Set([...own.values()].map((o) => o.manifest)),
-    analyzed: () => {
+    // The model holds what it read of the values: let them go before the checks (their data outlive the model).
+    modelled: () => {
+      for (const m of manifests) releaseValues(m);
+    },
+    analyzed: (manifest) => {
+      // A file parsed again for a check keeps its nodes no longer than its own check.
+      releaseNodes(manifest);
       checked++;
       if (Date.now() - told < 100) return;
       post({ type: 'progress', checked });

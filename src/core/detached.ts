@@ -97,6 +97,19 @@ export function detachedManifest(d: FileDigest, attach?: Attach): ParsedManifest
   return new DetachedManifest(d, attach);
 }
 
+/** Lets go of the nodes of a detached file parsed again (once its checks are done); a later ask parses it again. */
+export function releaseNodes(m: ParsedManifest): void {
+  if (m instanceof DetachedManifest) m.releaseNodes();
+}
+
+/**
+ * Lets go of the values of a detached file's objects, once the model has read them: a value asked for later is read
+ * from the file parsed again (a file of this thread), or throws (another thread's).
+ */
+export function releaseValues(m: ParsedManifest): void {
+  if (m instanceof DetachedManifest) for (const o of m.objects) (o as DetachedObject).releaseValue();
+}
+
 class DetachedManifest implements ParsedManifest {
   readonly uri: string;
   readonly objects: readonly ManifestObject[];
@@ -136,6 +149,10 @@ class DetachedManifest implements ParsedManifest {
   /** A value read for the first time reported this problem (as the parsed file's value() reports it). */
   reportRefused(piece: number, problem: ManifestProblem): void {
     this.refused[piece]!.push(problem);
+  }
+
+  releaseNodes(): void {
+    this.parsed = undefined;
   }
 
   reparsed(): ParsedManifest {
@@ -182,7 +199,12 @@ class DetachedObject implements ManifestObject {
   value(): Record<string, unknown> {
     if (!this.read && this.o.refused) this.file.reportRefused(this.piece, this.o.refused);
     this.read = true;
-    // A value not kept (see digestOf) is read from the file parsed again.
+    // A value not kept (see digestOf), or let go, is read from the file parsed again.
     return this.o.value ?? this.file.reparsed().objects[this.index]!.value();
+  }
+
+  releaseValue(): void {
+    // The data is this thread's own copy (sent already, or received): dropping the value frees it.
+    (this.o as { value: unknown }).value = undefined;
   }
 }

@@ -65,6 +65,11 @@ export interface BuildOptions {
    * of `netlens check` analyses its share of the files against the model of all of them.
    */
   readonly only?: ReadonlySet<ParsedManifest>;
+  /**
+   * Told when a build's models are made, before its manifests are analysed: the values of the objects are not read
+   * again in that build (a worker thread with one build lets them go).
+   */
+  readonly modelled?: (build: Build) => void;
   /** Told after each manifest's analysis (for a progress line). */
   readonly analyzed?: (manifest: ParsedManifest) => void;
 }
@@ -173,6 +178,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
       if (prev) prev.builds.push(build.label);
       else problems.set(key, { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column, builds: [build.label] });
     }
+    options.modelled?.(build);
     build.manifests.forEach((manifest, i) => {
       if (options.only && !options.only.has(manifest)) return;
       const analysis = analyzeManifest(
