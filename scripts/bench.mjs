@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { yamlWithoutEnvReads } from './yaml-env-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
@@ -28,6 +29,8 @@ await build({
   absWorkingDir: root,
   // As scripts/build.mjs: jsonc-parser's UMD entry cannot be bundled, its ES module build can.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  // As scripts/build.mjs: the yaml parser without its per-token environment reads.
+  plugins: [yamlWithoutEnvReads],
 });
 
 const args = process.argv.slice(2);

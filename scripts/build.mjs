@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context } from 'esbuild';
+import { yamlWithoutEnvReads } from './yaml-env-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -20,10 +21,28 @@ const node = {
   absWorkingDir: root,
   // jsonc-parser's main entry is a UMD module whose requires esbuild cannot follow; its ES module build bundles.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  plugins: [yamlWithoutEnvReads],
+};
+
+/**
+ * The command line's live-cluster modules (src/cli/cluster.ts, with the Kubernetes client) in a bundle of their own,
+ * dist/cli-cluster.js, which dist/cli.js requires only when a command reads a cluster: they are two thirds of the
+ * command's code, and compiling them on every start was a tenth of a `netlens check`.
+ */
+const cliClusterApart = {
+  name: 'cli-cluster-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cluster$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.importer) ? { path: './cli-cluster.js', external: true } : undefined,
+    );
+  },
 };
 
 const builds = [
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [...node.plugins, cliClusterApart] },
+  { ...node, entryPoints: ['src/cli/cluster.ts'], outfile: 'dist/cli-cluster.js' },
+  // The worker threads of `netlens check` (src/cli/check-threads.ts starts dist/check-worker.js beside dist/cli.js).
+  { ...node, entryPoints: ['src/cli/check-worker.ts'], outfile: 'dist/check-worker.js' },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   // The network map's webview: browser code, one script (the page's CSP allows no other).

@@ -7,20 +7,24 @@
  * builds of their own; findings in rendered text are reported at the source file and line that produced it.
  */
 import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { analyzeManifest } from '../core/analyze';
 import { DIAGNOSTICS, type Finding } from '../core/check';
 import { t } from '../core/l10n';
-import type { ParsedManifest } from '../core/manifests';
+import type { ManifestProblem, ParsedManifest } from '../core/manifests';
 import { DEFAULT_ZONE } from '../core/names';
 import { type PodRecordsMode, Resolver } from '../core/resolver';
 import { buildWorkspaceModel } from '../core/workspace';
-import { analyzeBuilds, type Build, renderedAs, renderedBuild } from '../render/builds';
+import { analyzeBuilds, type Build, renderedBuild } from '../render/builds';
 import { discover, type RenderTarget } from '../render/discover';
 import { Renderer, type RenderSettings } from '../render/renderer';
 import type { RenderResult } from '../render/result';
-import { loadManifests } from './files';
+import { checkInThreads } from './check-threads';
+import { collectManifestFiles, displayPath, loadManifests, readManifests } from './files';
 import { type CheckFormat, formatCheck, type Located, problemText } from './format';
+import { byPlace, locatedOf, renderedBy, shownPath } from './located';
+import { progressLine } from './progress';
 
 export type { Located } from './format';
 
@@ -34,6 +38,20 @@ export interface CheckArgs {
   readonly podRecords: PodRecordsMode;
   /** Render the charts and kustomizations found in folders (with these settings); false: read them as files. */
   readonly render?: RenderSettings | false;
+  /**
+   * Worker threads for plain manifests (see check-threads.ts): 1 checks in this thread; more, that many threads;
+   * undefined, as many as the machine has cores when the files are many (else this thread).
+   */
+  readonly jobs?: number;
+}
+
+/** Files from which a check without `--jobs` runs in worker threads: below, starting them costs more than it gains. */
+export const THREADED_FROM_FILES = 200;
+
+/** How many worker threads check these files (0: none, this thread does). */
+export function workerCount(jobs: number | undefined, files: number, cores = availableParallelism()): number {
+  if (jobs !== undefined) return jobs <= 1 ? 0 : Math.min(jobs, Math.max(1, files));
+  return files >= THREADED_FROM_FILES ? Math.min(cores, Math.ceil(files / 64)) : 0;
 }
 
 /** Runs the checks on files and folders read as plain manifests (nothing is rendered); returns the exit status. */
@@ -87,7 +105,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   }
   const found = discover(dirs.map((d) => resolve(cwd, d)));
   const targets: RenderTarget[] = [...found.charts, ...found.kustomizations];
-  const shown = (f: string) => displayPath(f, cwd);
+  const shown = (f: string) => shownPath(f, cwd);
   let plainPaths = [...files, ...found.plainFiles.map(shown)];
   if (args.render === false) {
     // Without rendering, the files a kustomization reads are manifests as they are; chart folders hold templates.
@@ -100,7 +118,12 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   }
   for (const s of found.skipped) err(`netlens: ${t('{0}: skipped: {1}', shown(s.file), s.reason)}\n`);
 
-  const loaded = loadManifests(plainPaths, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, cwd);
+  const scan = { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace };
+  const collected = collectManifestFiles(plainPaths);
+  // Nothing to render: plain manifests only, which worker threads check as this thread would.
+  const workers = args.render === false || targets.length === 0 ? workerCount(args.jobs, collected.files.length) : 0;
+  if (workers > 0) return checkPlainInThreads(args, collected, workers, out, err, cwd);
+  const loaded = readManifests(collected, scan, cwd);
   for (const p of loaded.unreadable) err(`netlens: ${problemText(p)}\n`);
   if (loaded.unreadable.length > 0) return 2;
 
@@ -132,34 +155,49 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
     if (r.text !== '') builds.push(renderedBuild(r, { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace }, labels.get(r.label)));
   const analysis = analyzeBuilds(builds, { ...(args.zone ? { zone: args.zone } : {}), defaultNamespace: args.namespace, podRecords: args.podRecords });
   for (const p of analysis.problems) err(`netlens: ${problemText({ ...p, uri: shown(p.uri) })}${renderedBy(p.builds, labels)}\n`);
-  const located: Located[] = analysis.findings
-    .map((f) => ({
-      file: shown(f.place.file),
-      line: f.place.line,
-      column: f.place.column,
-      endLine: f.place.endLine,
-      endColumn: f.place.endColumn,
-      code: f.finding.code,
-      severity: f.finding.severity,
-      message: f.finding.message + renderedAs(f) + renderedBy(f.builds, labels),
-    }))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)));
+  const located: Located[] = analysis.findings.map((f) => locatedOf(f, shown, labels)).sort(byPlace);
   const report = { findings: located, files: loaded.manifests.map((m) => m.uri), renders: renders.filter((r) => r.text !== '').length };
   out(formatCheck(args.format, report, Object.values(DIAGNOSTICS), { color: args.color === true }));
   if (renderFailed) return 2;
   return located.some((l) => l.severity === 'error') ? 1 : 0;
 }
 
+/** `netlens check` of plain manifests in worker threads: the same output as in this thread, with a progress line. */
+async function checkPlainInThreads(
+  args: CheckArgs,
+  collected: { files: readonly string[]; unreadable: readonly ManifestProblem[] },
+  workers: number,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  cwd: string,
+): Promise<number> {
+  const files = collected.files.map((file, index) => ({ index, file, shown: displayPath(file, cwd) }));
+  const progress = progressLine(process.stderr);
+  const result = await checkInThreads(
+    files,
+    workers,
+    {
+      scan: { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace },
+      ...(args.zone ? { zone: args.zone } : {}),
+      defaultNamespace: args.namespace,
+      podRecords: args.podRecords,
+      cwd,
+    },
+    progress,
+  ).finally(() => progress.done());
+  const unreadable = [...collected.unreadable, ...result.unreadable];
+  for (const p of unreadable) err(`netlens: ${problemText(p)}\n`);
+  if (unreadable.length > 0) return 2;
+  const noRenders = new Map<string, string>();
+  for (const p of result.problems) err(`netlens: ${problemText({ ...p, uri: shownPath(p.uri, cwd) })}${renderedBy(p.builds, noRenders)}\n`);
+  const report = { findings: result.located, files: files.map((f) => f.shown), renders: 0 };
+  out(formatCheck(args.format, report, Object.values(DIAGNOSTICS), { color: args.color === true }));
+  return result.located.some((l) => l.severity === 'error') ? 1 : 0;
+}
+
 /** A render's name as the user would type it: its command, with the folder relative to the current one. */
 function shownLabel(r: RenderResult, shown: (f: string) => string): string {
   return r.command.map((a) => (a === r.target.dir ? shown(a) : a)).join(' ');
-}
-
-/** ` [rendered by A; B]` for findings in rendered text (the plain manifests' own findings say nothing more). */
-function renderedBy(builds: readonly string[], labels: ReadonlyMap<string, string>): string {
-  const shownLabels = new Set(labels.values());
-  const rendered = builds.filter((b) => shownLabels.has(b));
-  return rendered.length === 0 ? '' : t(' [rendered by {0}]', rendered.join('; '));
 }
 
 /** Runs tasks with at most `n` at a time, keeping their order in the results. */
@@ -174,11 +212,6 @@ async function pool<T, R>(items: readonly T[], n: number, task: (item: T) => Pro
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   return results;
-}
-
-function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, resolve(cwd, file));
-  return rel && !rel.startsWith('..') ? rel : resolve(cwd, file);
 }
 
 function locate(manifest: ParsedManifest, f: Finding): Located {

@@ -60,40 +60,59 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * recognised and not parsed), and with `scan` finds their references (else their lists are empty).
  */
 export function loadManifests(paths: readonly string[], scan?: ScanOptions, cwd = process.cwd()): LoadedFiles {
-  const { files, unreadable } = collectManifestFiles(paths);
+  return readManifests(collectManifestFiles(paths), scan, cwd);
+}
+
+/** The same, for files already collected (with the problems of collecting them). */
+export function readManifests(
+  collected: { files: readonly string[]; unreadable: readonly ManifestProblem[] },
+  scan?: ScanOptions,
+  cwd = process.cwd(),
+): LoadedFiles {
+  const { files } = collected;
+  const unreadable = [...collected.unreadable];
   const manifests: ParsedManifest[] = [];
   const references: (readonly Reference[])[] = [];
   for (const file of files) {
     const shown = displayPath(file, cwd);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      unreadable.push(fileProblem(shown, t('cannot read: {0}', (e as NodeJS.ErrnoException).code ?? (e as Error).message)));
+    const read = readManifestFile(file, shown);
+    if ('problem' in read) {
+      unreadable.push(read.problem);
       continue;
     }
-    const nul = bytes.indexOf(0);
-    if (nul >= 0) {
-      unreadable.push(fileProblem(shown, t('binary content (a NUL byte at offset {0}); not a YAML manifest', nul), lineColumn(bytes, nul)));
-      continue;
-    }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      const bad = firstInvalidUtf8(bytes);
-      unreadable.push(fileProblem(shown, t('not UTF-8 text (invalid byte {0} at offset {1})', `0x${bytes[bad]!.toString(16)}`, bad), lineColumn(bytes, bad)));
-      continue;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const parsed = new ManifestCache(scan).parse(shown, text);
+    const parsed = new ManifestCache(scan).parse(shown, read.text);
     manifests.push(parsed.manifest);
     references.push(parsed.references);
   }
   return { manifests, references, unreadable };
 }
 
-function displayPath(file: string, cwd: string): string {
+/**
+ * A manifest file's text, decoded strictly as UTF-8 (a byte-order mark dropped), or why it cannot be read, named
+ * `shown` (the path as the user sees it).
+ */
+export function readManifestFile(file: string, shown: string): { text: string } | { problem: ManifestProblem } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return { problem: fileProblem(shown, t('cannot read: {0}', (e as NodeJS.ErrnoException).code ?? (e as Error).message)) };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { problem: fileProblem(shown, t('binary content (a NUL byte at offset {0}); not a YAML manifest', nul), lineColumn(bytes, nul)) };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return { problem: fileProblem(shown, t('not UTF-8 text (invalid byte {0} at offset {1})', `0x${bytes[bad]!.toString(16)}`, bad), lineColumn(bytes, bad)) };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+/** A file's path as the CLI prints it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, resolve(file));
   return rel && !rel.startsWith('..') ? rel : resolve(file);
 }

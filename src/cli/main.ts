@@ -10,8 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { KubeconfigError } from '../cluster/kubeconfig';
-import { LiveModel } from '../cluster/live-model';
+import type { LiveModel } from '../cluster/live-model';
 import { t, useMessages } from '../core/l10n';
 import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
@@ -27,7 +26,7 @@ const USAGE = `Usage:
   netlens resolve NAME_OR_IP [-f PATH]... [options]
   netlens resolve --batch FILE|- [-f PATH]... [options]
   netlens check PATH... [--format text|json|sarif|github|junit] [--namespace NS] [--zone ZONE]
-                [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render]
+                [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render] [--jobs N]
   netlens reach SOURCE TARGET [-f PATH]... [--port P] [--protocol TCP|UDP|SCTP] [--json]
   netlens reach --matrix -f PATH... [-n NS] [--port P] [--json]      (netlens reach --help)
 
@@ -59,6 +58,9 @@ entry points (kustomize build) and reports findings at the template or file line
       --helm PATH           the helm binary (default: helm on PATH)
       --kustomize PATH      the kustomize binary (default: kustomize on PATH, else kubectl kustomize)
       --no-render           run nothing: charts are skipped, kustomization files read as plain files
+  -j, --jobs N              worker threads for plain manifests (default: one per core when there are
+                            200 files or more, else none); 1: everything in this thread. On a terminal,
+                            a progress line on stderr while they work
       --locale LANG         the language of the messages: es, zh-CN or ko (default: LC_ALL, else LC_MESSAGES,
                             else LANG; JSON, SARIF, JUnit and workflow commands stay English without it)
   -h, --help                show this help
@@ -190,6 +192,7 @@ async function checkCommand(args: string[]): Promise<number> {
       helm: { type: 'string' },
       kustomize: { type: 'string' },
       'no-render': { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -197,6 +200,8 @@ async function checkCommand(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`--jobs must be a whole number of 1 or more; got "${values.jobs}"`);
   const format = values.format ?? 'text';
   if (!(CHECK_FORMATS as readonly string[]).includes(format))
     throw new UsageError(t('{0} must be one of {1}; got "{2}"', '--format', CHECK_FORMATS.join(', '), format));
@@ -229,6 +234,7 @@ async function checkCommand(args: string[]): Promise<number> {
         ...(values.zone ? { zone: values.zone } : {}),
         podRecords: podRecords as PodRecordsMode,
         render,
+        ...(jobs !== undefined ? { jobs } : {}),
       },
       (s) => process.stdout.write(s),
       (s) => process.stderr.write(s),
@@ -239,8 +245,14 @@ async function checkCommand(args: string[]): Promise<number> {
   }
 }
 
+/** The live cluster's modules (see cluster.ts), loaded on first use: only commands that read a cluster need them. */
+function clusterModules(): typeof import('./cluster') {
+  return require('./cluster') as typeof import('./cluster');
+}
+
 /** Reads the cluster of a kubeconfig context once: lists everything, then answers from that snapshot. */
 async function connect(context: string | undefined, kubeconfig: string | undefined): Promise<LiveModel> {
+  const { KubeconfigError, LiveModel } = clusterModules();
   let live: LiveModel;
   try {
     live = new LiveModel({ ...(context ? { context } : {}), ...(kubeconfig ? { path: kubeconfig } : {}) });

@@ -39,7 +39,7 @@ export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOption
     : scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
   const findings = [...checkReferences(references, options.sources, options)];
   if (options.workspace) {
-    const declared = [...options.workspace.services()].filter((s) => s.source?.uri === manifest.uri);
+    const declared = options.workspace.servicesDeclaredIn(manifest.uri);
     const facts = options.sources.find((s) => !s.live)?.facts;
     findings.push(...checkServices(declared, options.workspace, options, (svc) => serviceLocations(manifest, svc, options.defaultNamespace), facts));
     findings.push(...checkMonitors(manifest, options.workspace, options.defaultNamespace, options));

@@ -554,7 +554,10 @@ function missingService(ref: Reference, { service, namespace, endpoint, short }:
     replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service)}`, 'i'), `$1${n}`)),
   );
   // The same name in another namespace: qualify it, as a pod elsewhere must.
-  const elsewhere = [...snapshot.services()].filter((s) => s.name === service && s.namespace !== namespace).slice(0, 3);
+  const elsewhere = snapshot
+    .servicesNamed(service)
+    .filter((s) => s.namespace !== namespace)
+    .slice(0, 3);
   if (short)
     for (const s of elsewhere)
       fixes.push(replace(ref, `${s.name}.${s.namespace}`, t('Qualify as {0} (Service {1})', `${s.name}.${s.namespace}`, `${s.namespace}/${s.name}`)));
@@ -866,12 +869,15 @@ export function checkServices(
       continue;
     }
     if (!svc.selector) continue;
-    const where = locate(svc);
+    // Located only for a finding: finding where a selector is written means reading the file's YAML nodes, which a
+    // check of many files may have let go of (the CLI's worker threads keep only their data).
+    let located: ServiceLocations | undefined | null = null;
+    const where = (): ServiceLocations | undefined => (located === null ? (located = locate(svc)) : located);
     const selector = Object.entries(svc.selector);
     const pods = snapshot.podsSelectedBy(svc.namespace, svc.selector);
     if (pods.length === 0) {
       if (operatorPods(svc, facts)) continue;
-      findings.push(selectorMatchesNothing(svc, selector, snapshot, where, at));
+      findings.push(selectorMatchesNothing(svc, selector, snapshot, where(), at));
       continue;
     }
     // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
@@ -880,7 +886,7 @@ export function checkServices(
       if (typeof p.targetPort !== 'string' || operatorRun) return;
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));
       if (declares.length > 0) return;
-      const range = where?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
+      const range = where()?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;
       const names = [
         ...new Set(
           pods.flatMap((pod) =>
@@ -989,8 +995,7 @@ function serviceNames(snapshot: ClusterSnapshot, namespace: string): string[] {
 }
 
 function serviceNamedAnywhere(snapshot: ClusterSnapshot, name: string): boolean {
-  for (const s of snapshot.services()) if (s.name === name) return true;
-  return false;
+  return snapshot.servicesNamed(name).length > 0;
 }
 
 function closeNamespace(snapshot: ClusterSnapshot, ns: string): boolean {

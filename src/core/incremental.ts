@@ -31,6 +31,17 @@ export interface ChunkedManifest {
   /** Pieces parsed for this version (the others came from the cache). */
   readonly parsedPieces: number;
   readonly pieces: number;
+  /**
+   * The pieces in order, for a caller that keeps a file's data without its YAML nodes (the CLI's worker threads):
+   * how many of `manifest.objects` each holds, and its problems placed in the file, read when asked as
+   * `manifest.problems` is (reading an object's value may add one to its piece).
+   */
+  readonly parts: readonly PieceInfo[];
+}
+
+export interface PieceInfo {
+  readonly objects: number;
+  problems(): ManifestProblem[];
 }
 
 const SEPARATOR = /^---(?=[ \t]*(?:#.*)?$)/gm;
@@ -128,25 +139,7 @@ export class ManifestCache {
         objects: placedObjects,
         // Read when asked: converting an object to data (value()) may report a problem after the parse.
         get problems(): ManifestProblem[] {
-          const problems: ManifestProblem[] = [];
-          for (const { piece, start } of placed) {
-            for (const p of piece.manifest.problems) {
-              const pos = lineCounter.linePos(p.offset + start);
-              const moved = { ...p, offset: p.offset + start, line: pos.line, column: pos.col };
-              if (p.related === undefined) problems.push(moved);
-              else {
-                // The message names a line of the piece: name it in the file.
-                const related = p.related + start;
-                const key = /"([^"]*)"/.exec(p.message)?.[1];
-                problems.push({
-                  ...moved,
-                  related,
-                  ...(p.code === 'duplicate-key' && key !== undefined ? { message: duplicateKeyMessage(key, lineCounter.linePos(related).line) } : {}),
-                });
-              }
-            }
-          }
-          return problems;
+          return placed.flatMap(({ piece, start }) => placeProblems(piece.manifest.problems, start, lineCounter));
         },
         skipped,
         lineCounter,
@@ -154,8 +147,29 @@ export class ManifestCache {
       references: placedReferences,
       parsedPieces,
       pieces: cuts.length - 1,
+      parts: placed.map(({ piece, start }) => ({
+        objects: piece.manifest.objects.length,
+        problems: () => placeProblems(piece.manifest.problems, start, lineCounter),
+      })),
     };
   }
+}
+
+/** A piece's problems placed in its file: offsets shifted, lines and columns of the file. */
+function placeProblems(problems: readonly ManifestProblem[], start: number, lineCounter: LineCounter): ManifestProblem[] {
+  return problems.map((p) => {
+    const pos = lineCounter.linePos(p.offset + start);
+    const moved = { ...p, offset: p.offset + start, line: pos.line, column: pos.col };
+    if (p.related === undefined) return moved;
+    // The message names a line of the piece: name it in the file.
+    const related = p.related + start;
+    const key = /"([^"]*)"/.exec(p.message)?.[1];
+    return {
+      ...moved,
+      related,
+      ...(p.code === 'duplicate-key' && key !== undefined ? { message: duplicateKeyMessage(key, lineCounter.linePos(related).line) } : {}),
+    };
+  });
 }
 
 function shiftObject(o: ManifestObject, by: number): ManifestObject {

@@ -31,6 +31,11 @@ export function t(message: string, ...args: ReadonlyArray<string | number>): str
   });
 }
 
+/** The current table (undefined: English), for a worker thread to use the same. */
+export function currentMessages(): MessageTable | undefined {
+  return table;
+}
+
 /** Makes `table` the current one; `undefined` is English. */
 export function useMessages(messages: MessageTable | undefined): void {
   table = messages;

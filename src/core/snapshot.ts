@@ -58,6 +58,12 @@ function nested<T>(outer: Map<string, Map<string, T>>, ns: string): Map<string, 
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 const FNV_OFFSET = 0x811c9dc5;
 
 /** FNV-1a over the UTF-16 code units of `s`, continuing from `h`. */
@@ -353,6 +359,30 @@ export class ClusterSnapshot {
 
   *services(): Iterable<Service> {
     for (const inner of this.serviceMap.values()) yield* inner.values();
+  }
+
+  private servicesByFile: Map<string, Service[]> | undefined;
+  private servicesByName: Map<string, Service[]> | undefined;
+
+  /**
+   * The Services declared in one file (their source's uri), in the order of services(). Indexed on first use: a
+   * check of every file of a large repository asks this once per file.
+   */
+  servicesDeclaredIn(uri: string): readonly Service[] {
+    if (!this.servicesByFile) {
+      this.servicesByFile = new Map();
+      for (const svc of this.services()) if (svc.source) pushTo(this.servicesByFile, svc.source.uri, svc);
+    }
+    return this.servicesByFile.get(uri) ?? EMPTY;
+  }
+
+  /** The Services of this name in every namespace, in the order of services(); indexed on first use. */
+  servicesNamed(name: string): readonly Service[] {
+    if (!this.servicesByName) {
+      this.servicesByName = new Map();
+      for (const svc of this.services()) pushTo(this.servicesByName, svc.name, svc);
+    }
+    return this.servicesByName.get(name) ?? EMPTY;
   }
 
   /** The EndpointSlices labelled with this Service's name, in the order they were given. */

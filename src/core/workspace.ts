@@ -12,6 +12,7 @@ import { LabelIndex } from './labels';
 import { type ManifestObject, type ManifestProblem, namespaceOf, type ParsedManifest } from './manifests';
 import type { ClusterObjects, Endpoint, EndpointPort, EndpointSlice, IPFamilyName, Namespace, Node, ObjectRef, PendingReplicas, Pod, Service } from './model';
 import { DEFAULT_NAMESPACE } from './names';
+import { isNetworkPolicy, otherPolicyKind } from './policy/kinds';
 import { readPolicies } from './policy/workspace';
 import { configRefsOf } from './reach/consumers';
 import {
@@ -63,11 +64,32 @@ const USED_KINDS = new Set([...WORKLOAD_KINDS, 'Namespace', 'Service', 'Pod', 'E
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node']);
 
 /** Whether the model reads an object: a built-in kind it models, or a kind of kinds.ts that runs pods. */
-function modelled(obj: ManifestObject): boolean {
+function modelled(obj: Pick<ManifestObject, 'apiVersion' | 'kind'>): boolean {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
   if (USED_KINDS.has(obj.kind) && ['', 'apps', 'batch', 'extensions', 'discovery.k8s.io'].includes(group)) return true;
   const spec = kindSpec(obj.apiVersion, obj.kind);
   return !!(spec?.template || spec?.pods || spec?.services);
+}
+
+/** Kinds whose objects readFacts reads the value of, by API group. */
+const FACT_KINDS: Readonly<Record<string, readonly string[]>> = {
+  'gateway.networking.k8s.io': ['ReferenceGrant'],
+  'networking.istio.io': ['DestinationRule', 'VirtualService', 'ServiceEntry'],
+};
+
+/**
+ * Whether building the model may read an object's value (`value()`): the objects it models, those of the facts it
+ * gathers (readFacts) and the policies. Of other objects it reads only the kind, name and namespace; a check in
+ * worker threads sends the values of these alone to the other threads (and fails loudly if the model reads another).
+ */
+export function modelReadsValue(obj: Pick<ManifestObject, 'apiVersion' | 'kind'>): boolean {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
+  return (
+    modelled(obj) ||
+    (FACT_KINDS[group]?.includes(obj.kind) ?? false) ||
+    isNetworkPolicy(obj.apiVersion, obj.kind) ||
+    !!otherPolicyKind(obj.apiVersion, obj.kind)
+  );
 }
 
 /**

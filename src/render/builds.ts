@@ -61,6 +61,18 @@ export interface BuildOptions {
   readonly zone?: string;
   readonly defaultNamespace: string;
   readonly podRecords: PodRecordsMode;
+  /**
+   * The manifests to analyse (all when absent); the models are made of every manifest all the same. A worker thread
+   * of `netlens check` analyses its share of the files against the model of all of them.
+   */
+  readonly only?: ReadonlySet<ParsedManifest>;
+  /**
+   * Told when a build's models are made, before its manifests are analysed: the values of the objects are not read
+   * again in that build (a worker thread with one build lets them go).
+   */
+  readonly modelled?: (build: Build) => void;
+  /** Told after each manifest's analysis (for a progress line). */
+  readonly analyzed?: (manifest: ParsedManifest) => void;
 }
 
 /** A place in a file the user has: the source of rendered text, or a plain manifest itself. */
@@ -167,7 +179,9 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
       if (prev) prev.builds.push(build.label);
       else problems.set(key, { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column, builds: [build.label] });
     }
+    options.modelled?.(build);
     build.manifests.forEach((manifest, i) => {
+      if (options.only && !options.only.has(manifest)) return;
       const analysis = analyzeManifest(
         manifest,
         { zone: ownResolver.zone, defaultNamespace: options.defaultNamespace, sources, workspace: own.snapshot },
@@ -191,6 +205,7 @@ export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): 
         const fixes = sourceFixes(build, manifest.uri, f);
         findings.set(key, { f: { finding: f, place, builds: [], fixes, ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
       }
+      options.analyzed?.(manifest);
     });
   }
   return {
@@ -246,8 +261,21 @@ export function placeOf(build: Build, uri: string, start: number, end: number): 
     // Rendered text without a source (a file NetLens cannot open): the entry file, at its start.
     return { file: render.target.entryFile, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, produced: 'expression' };
   }
-  const m = build.manifests.find((x) => x.uri === uri);
+  const m = manifestNamed(build, uri);
   const a = m ? m.lineCounter.linePos(start) : { line: 1, col: 1 };
   const b = m ? m.lineCounter.linePos(end) : { line: 1, col: 1 };
   return { file: uri, start, end, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+const byUri = new WeakMap<readonly ParsedManifest[], Map<string, ParsedManifest>>();
+
+/** A build's manifest of a uri (the first, as a search would find it), by an index made once per build. */
+function manifestNamed(build: Build, uri: string): ParsedManifest | undefined {
+  let index = byUri.get(build.manifests);
+  if (!index) {
+    index = new Map();
+    for (const m of build.manifests) if (!index.has(m.uri)) index.set(m.uri, m);
+    byUri.set(build.manifests, index);
+  }
+  return index.get(uri);
 }

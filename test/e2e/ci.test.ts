@@ -65,7 +65,18 @@ describe('the npm package', () => {
       .split('\n')
       .map((f) => f.replace(/^package\//, ''))
       .sort();
-    for (const f of ['bin/netlens.js', 'bin/netlens-lsp.js', 'dist/cli.js', 'dist/server.js', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'])
+    for (const f of [
+      'bin/netlens.js',
+      'bin/netlens-lsp.js',
+      'dist/cli.js',
+      'dist/cli-cluster.js',
+      'dist/check-worker.js',
+      'dist/server.js',
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'package.json',
+    ])
       assert.ok(files.includes(f), `${f} is packed`);
     assert.deepEqual(
       files.filter((f) => /^(src|test|scripts|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')),

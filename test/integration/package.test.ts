@@ -28,6 +28,8 @@ describe('package.json for the marketplaces and npm', () => {
       'README.md',
       'bin/netlens-lsp.js',
       'bin/netlens.js',
+      'dist/check-worker.js',
+      'dist/cli-cluster.js',
       'dist/cli.js',
       'dist/extension.js',
       'dist/server.js',

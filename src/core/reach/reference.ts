@@ -153,7 +153,7 @@ function judgedIn(
     const base = { model: source.name, live: source.live, holder, target: target.summary, reach, ...(dns ? { dns } : {}), ...(consumers ? { consumers } : {}) };
     v = { ...base, line: verdictLine(base) };
   }
-  cache.set(key, v ?? null);
+  remember(cache, key, v ?? null);
   return v;
 }
 
@@ -171,6 +171,17 @@ function acrossConsumers(consumers: readonly ConsumerVerdict[]): Reach {
   const unknown = consumers.find((c) => c.reach.verdict === 'unknown');
   if (unknown) return { ...unknown.reach, paths, notEvaluated, networkPolicies };
   return { verdict: 'partial', networkPolicies, paths, notEvaluated };
+}
+
+/**
+ * Verdicts kept per model, the oldest let go first past this many: a check of every file of a large repository
+ * judges each reference once, and keeping every verdict held some 70 MB for 20,000 files.
+ */
+const MAX_CACHED = 8192;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
 }
 
 const caches = new WeakMap<ReachModel, WeakMap<ClusterSnapshot, Map<string, ReferenceVerdict | null>>>();
@@ -207,7 +218,7 @@ function dnsOf(model: ReachModel, workspace: ClusterSnapshot, holder: Workload, 
   let d = cache.get(key);
   if (!d) {
     d = judgeDns(model, pods, options);
-    cache.set(key, d);
+    remember(cache, key, d);
   }
   return d;
 }

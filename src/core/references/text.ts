@@ -292,11 +292,18 @@ function isListItem(whole: string, word: string): boolean {
   return items.length > 1 && items.includes(word) && items.every((it) => it === '' || /^[A-Za-z0-9_.[\]:-]+$/.test(it));
 }
 
+/** Where `word` first stands alone in `text`: not preceded or followed by a name character (`[A-Za-z0-9_.-]`). */
 function indexOfWord(text: string, word: string): number {
-  const re = new RegExp(`(?<![A-Za-z0-9_.-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_.-])`);
-  const m = re.exec(text);
-  return m ? m.index : -1;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if (i > 0 && NAME_CHAR.test(text[i - 1]!)) continue;
+    const after = text[i + word.length];
+    if (after !== undefined && NAME_CHAR.test(after)) continue;
+    return i;
+  }
+  return -1;
 }
+
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
 
 function plausibleHost(value: string): boolean {
   const host = value.replace(/^\[|\]$/g, '');
