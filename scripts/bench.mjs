@@ -5,6 +5,7 @@
 //   npm run bench -- --only=resolve    one part (memory, resolve, parse, check, reach, lsp, complete, start, live, ui; comma-separated)
 //   npm run bench -- --queries=200000  fewer timed resolutions
 //   npm run bench -- --cpu-prof        also write a CPU profile to out/bench/ (open it in Chrome DevTools)
+//   npm run bench -- --only=check --gitops-dir=DIR   the generated 20,000-file repository written to DIR and kept
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

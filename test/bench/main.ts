@@ -12,6 +12,7 @@
  *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
  *                       code-server and Chromium on that cluster)
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
+ *   --gitops-dir=DIR    check: generate the 20,000-file repository into DIR and keep it (see check-speed.ts)
  *   --repo-root=PATH    where package.json is (default: the working directory)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
 import { buildWorkspaceModel } from '../../src/core/workspace';
 import { corpusDir } from '../support/repo';
+import { runCheckSpeedBench } from './check-speed';
 import { type GeneratedCluster, generateCluster, type Reduction } from './cluster';
 import { runCompleteBench } from './complete';
 import { runLiveBench } from './live';
@@ -48,6 +50,7 @@ interface Options {
   readonly only: ReadonlySet<string>;
   readonly compare: boolean;
   readonly repoRoot: string;
+  readonly gitopsDir: string | undefined;
 }
 
 function options(argv: readonly string[]): Options {
@@ -59,6 +62,7 @@ function options(argv: readonly string[]): Options {
     only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'complete', 'start', 'live', 'ui']),
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
+    gitopsDir: get('gitops-dir'),
   };
 }
 
@@ -473,6 +477,7 @@ async function main(): Promise<void> {
   process.env.NETLENS_CLUSTER_DIR ||= join(tmpdir(), 'netlens-bench-cluster');
   if (opts.only.has('lsp')) await runLspBench(opts.seed);
   if (opts.only.has('complete')) await runCompleteBench(opts.seed);
+  if (opts.only.has('check')) runCheckSpeedBench({ repoRoot: opts.repoRoot, runs: 9, ...(opts.gitopsDir ? { gitopsDir: opts.gitopsDir } : {}) }, out);
   if (opts.only.has('start')) await runStartBench(opts.repoRoot);
   if (opts.only.has('live')) {
     try {
