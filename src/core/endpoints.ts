@@ -2,6 +2,7 @@
  * What a Service's endpoints add up to, computed here once and shown alike by the hover, the inlay hint, the code
  * lens, the tree and the map: how many pods are ready, not ready and terminating, and the Service's address in words.
  */
+import { t } from './l10n';
 import type { Endpoint, Service } from './model';
 
 /** Pods behind a Service's endpoints, by condition. */
@@ -54,20 +55,22 @@ export function totalEndpoints(c: EndpointCounts): number {
   return c.ready + c.notReady + c.terminating;
 }
 
-/** `3 ready`, `1 ready, 2 not ready, 1 terminating`: the states with pods, ready always. */
+/** `3 ready`, `1 ready, 2 not ready, 1 terminating`: the states with pods, ready always, in the current language. */
 export function countsText(c: EndpointCounts): string {
-  return [`${c.ready} ready`, ...(c.notReady > 0 ? [`${c.notReady} not ready`] : []), ...(c.terminating > 0 ? [`${c.terminating} terminating`] : [])].join(
-    ', ',
-  );
+  return [
+    t('{0} ready', c.ready),
+    ...(c.notReady > 0 ? [t('{0} not ready', c.notReady)] : []),
+    ...(c.terminating > 0 ? [t('{0} terminating', c.terminating)] : []),
+  ].join(', ');
 }
 
-/** What a Service's name leads to, in words: its cluster IPs, `headless`, its ExternalName target, or why none. */
+/**
+ * What a Service's name leads to, in words of the current language: its cluster IPs, `headless`, its ExternalName
+ * target, or why none.
+ */
 export function serviceAddressText(s: Pick<Service, 'externalName' | 'headless' | 'clusterIPPending' | 'clusterIPs'> & { readonly type: string }): string {
   if (s.type === 'ExternalName') return `→ ${s.externalName ?? ''}`;
-  if (s.headless) return 'headless';
-  if (s.clusterIPPending) return CLUSTER_IP_PENDING;
-  return s.clusterIPs.join(', ') || 'no IP';
+  if (s.headless) return t('headless');
+  if (s.clusterIPPending) return t('cluster IP allocated by the cluster');
+  return s.clusterIPs.join(', ') || t('no IP');
 }
-
-/** A cluster IP the cluster allocates when the Service is created (workspace model). */
-export const CLUSTER_IP_PENDING = 'cluster IP allocated by the cluster';

@@ -50,19 +50,27 @@ export function groupText(node: Extract<Node, { kind: 'group' }>): ItemText {
   return { id: groupId(node.namespace, node.group), label: node.group === 'services' ? 'Services' : 'Pods', description: String(node.count) };
 }
 
-export function serviceText(s: ServiceView): ItemText {
+export function serviceText(s: ServiceView, t: Translate = english): ItemText {
   const ports = s.ports.map((p) => `${p.port}/${p.protocol}`).join(' ');
   const tooltip = [
     `Service ${s.namespace}/${s.name} (${s.type})`,
     s.fqdn,
-    s.type === 'ExternalName' ? `CNAME ${s.externalName ?? ''}` : `cluster IPs: ${s.address}`,
-    ...s.ports.map((p) => `port ${p.name || '(unnamed)'} ${p.port}/${p.protocol} → ${p.targetPort}${p.nodePort ? ` (node port ${p.nodePort})` : ''}`),
+    s.type === 'ExternalName' ? `CNAME ${s.externalName ?? ''}` : t('cluster IPs: {0}', s.address),
+    ...s.ports.map((p) =>
+      [
+        t('port {0} {1} → {2}', p.name || t('(unnamed)'), `${p.port}/${p.protocol}`, String(p.targetPort)),
+        ...(p.nodePort ? [`(${t('node port {0}', p.nodePort)})`] : []),
+      ].join(' '),
+    ),
     s.selector
-      ? `selector: ${Object.entries(s.selector)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}`
-      : 'no selector',
-    `Endpoints: ${s.readiness}`,
+      ? t(
+          'selector: {0}',
+          Object.entries(s.selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', '),
+        )
+      : t('no selector'),
+    t('Endpoints: {0}', s.readiness),
   ];
   return {
     id: serviceId(s.namespace, s.name),

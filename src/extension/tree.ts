@@ -263,7 +263,7 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
         return item(groupText(node), node.count > 0 ? Collapsed : None, { icon: node.group === 'services' ? 'globe' : 'vm' });
       case 'service': {
         const s = node.service;
-        return item(serviceText(s), Collapsed, {
+        return item(serviceText(s, vscode.l10n.t), Collapsed, {
           icon: new vscode.ThemeIcon(
             s.type === 'ExternalName' ? 'link-external' : 'globe',
             serviceBroken(s) ? new vscode.ThemeColor('list.warningForeground') : undefined,

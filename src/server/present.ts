@@ -5,7 +5,7 @@
  * cluster or a manifest is text, never markup (see `markup.ts`).
  */
 
-import { type EndpointCounts, endpointState } from '../core/endpoints';
+import { countsText, endpointState } from '../core/endpoints';
 import { t } from '../core/l10n';
 import type { Endpoint, Service } from '../core/model';
 import type { Reference } from '../core/references';
@@ -130,15 +130,6 @@ function endpointBlocks(svc: Service, snapshot: ClusterSnapshot): Block[] {
   const shown = endpoints.slice(0, 10).map(endpointLine);
   if (endpoints.length > shown.length) shown.push([t('… {0} more', endpoints.length - shown.length)]);
   return [intro(t('Endpoints: {0}', countsText(snapshot.endpointCounts(svc.namespace, svc.name)))), list(shown)];
-}
-
-/** `3 ready`, `1 ready, 2 not ready, 1 terminating`, as core `countsText` writes them, in the current language. */
-function countsText(c: EndpointCounts): string {
-  return [
-    t('{0} ready', c.ready),
-    ...(c.notReady > 0 ? [t('{0} not ready', c.notReady)] : []),
-    ...(c.terminating > 0 ? [t('{0} terminating', c.terminating)] : []),
-  ].join(', ');
 }
 
 function endpointLine(e: Endpoint): Inline[] {

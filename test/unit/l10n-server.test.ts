@@ -36,6 +36,7 @@ import { chooseLocale } from '../../src/cli/locale';
 import { languageOf, t, useMessages } from '../../src/core/l10n';
 import { readTable, tablesDir, useLocale } from '../../src/l10n/tables';
 import { serve } from '../../src/server/connection';
+import { NamespaceRequest } from '../../src/protocol/requests';
 import { Inbox } from '../support/inbox';
 
 const SERVICES = `apiVersion: v1
@@ -54,6 +55,11 @@ apiVersion: v1
 kind: Service
 metadata: {name: orders, namespace: shop}
 spec: {clusterIP: 10.96.4.3, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cache, namespace: shop}
+spec: {ports: [{port: 6379}]}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -101,6 +107,8 @@ interface Seen {
   readonly fixes: string[];
   readonly hover: string;
   readonly hints: string[];
+  /** The tree's and the map's Services of shop: `name: address · readiness`. */
+  readonly services: string[];
 }
 
 async function seen(locale: string | undefined): Promise<Seen> {
@@ -156,7 +164,9 @@ async function seen(locale: string | undefined): Promise<Seen> {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
     })) as InlayHint[];
+    const shop = await client.sendRequest(NamespaceRequest, { namespace: 'shop' });
     return {
+      services: shop.services.map((v) => `${v.name}: ${v.address} · ${v.readiness}`).sort(),
       nl001: byCode('NL001'),
       nl003: byCode('NL003'),
       fixes: [...actions, ...portActions].map((a) => a.title),
@@ -172,13 +182,14 @@ async function seen(locale: string | undefined): Promise<Seen> {
 }
 
 /** What each language says; the names, codes, addresses and ports in it are the English run's. */
-const EXPECTED: Record<string, { nl001: string; nl003: string; fixes: string[]; hover: RegExp[]; hints: string[] }> = {
+const EXPECTED: Record<string, { nl001: string; nl003: string; fixes: string[]; hover: RegExp[]; hints: string[]; services: string[] }> = {
   es: {
     nl001: 'No hay ningún Service "ordrs" en el namespace shop en los manifiestos del área de trabajo; ¿quería decir orders?',
     nl003: 'El Service shop/api no expone el puerto 9999; expone http 8080/TCP.',
     fixes: ['Cambiar a orders.shop', 'Cambiar el puerto a 8080'],
     hover: [/^Endpoints: 2 listos$/m, /^_Fuente: los manifiestos del área de trabajo_$/m],
     hints: ['→ 10.96.4.2:8080 · 2 listos', '→ no existe ese Service', '→ no hay puerto 9999'],
+    services: ['api: 10.96.4.2 · 2 listos', 'cache: IP de clúster asignada por el clúster · 0 listos', 'orders: 10.96.4.3 · 0 listos'],
   },
   'zh-CN': {
     nl001: '在工作区的清单中，命名空间 shop 中没有 Service“ordrs”；您是不是要写 orders？',
@@ -186,6 +197,7 @@ const EXPECTED: Record<string, { nl001: string; nl003: string; fixes: string[]; 
     fixes: ['改为 orders.shop', '将端口改为 8080'],
     hover: [/^端点：2 个就绪$/m, /^_来源：工作区的清单_$/m],
     hints: ['→ 10.96.4.2:8080 · 2 个就绪', '→ 没有此 Service', '→ 没有端口 9999'],
+    services: ['api: 10.96.4.2 · 2 个就绪', 'cache: 由集群分配的集群 IP · 0 个就绪', 'orders: 10.96.4.3 · 0 个就绪'],
   },
   'ko-KR': {
     nl001: '작업 영역의 매니페스트에서 네임스페이스 shop에 Service "ordrs"이(가) 없습니다 (orders을(를) 의도하셨나요?)',
@@ -193,6 +205,7 @@ const EXPECTED: Record<string, { nl001: string; nl003: string; fixes: string[]; 
     fixes: ['orders.shop(으)로 변경', '포트를 8080(으)로 변경'],
     hover: [/^엔드포인트: 2개 준비됨$/m, /^_출처: 작업 영역의 매니페스트_$/m],
     hints: ['→ 10.96.4.2:8080 · 2개 준비됨', '→ 그런 Service 없음', '→ 포트 9999 없음'],
+    services: ['api: 10.96.4.2 · 2개 준비됨', 'cache: 클러스터가 할당하는 클러스터 IP · 0개 준비됨', 'orders: 10.96.4.3 · 0개 준비됨'],
   },
 };
 
@@ -207,6 +220,7 @@ describe('the language server in the locale of initialize', () => {
     assert.match(english.hover, /^Endpoints: 2 ready$/m);
     assert.match(english.hover, /^_Source: the workspace manifests_$/m);
     assert.deepEqual(english.hints, ['→ 10.96.4.2:8080 · 2 ready', '→ no such Service', '→ no port 9999']);
+    assert.deepEqual(english.services, ['api: 10.96.4.2 · 2 ready', 'cache: cluster IP allocated by the cluster · 0 ready', 'orders: 10.96.4.3 · 0 ready']);
   });
 
   for (const [locale, expected] of Object.entries(EXPECTED)) {
@@ -218,6 +232,8 @@ describe('the language server in the locale of initialize', () => {
       assert.deepEqual([got.nl001.range, got.nl003.range], [english.nl001.range, english.nl003.range]);
       assert.deepEqual(got.fixes, expected.fixes);
       assert.deepEqual(got.hints, expected.hints);
+      // The views the tree and the map show (a Service's address and readiness) are the server's words too.
+      assert.deepEqual(got.services, expected.services);
       for (const re of expected.hover) assert.match(got.hover, re);
       // The hover's structure, names, addresses, kinds and field names are those of the English hover.
       for (const token of ['`api.shop:8080`', '`api.shop.svc.cluster.local.`', '- A `10.96.4.2`', '**Service** `shop/api` · ClusterIP · `10.96.4.2`']) {

@@ -10,7 +10,7 @@ import { mapHtml } from '../../src/extension/map-data';
 import { mapTexts } from '../../src/extension/map-texts';
 import { statusText, viewMessage } from '../../src/extension/model-state';
 import { english, fromBundle, type Translate } from '../../src/extension/translate';
-import { countsLabel, endpointNodes, moreText, namespaceText, podDetails } from '../../src/extension/tree-items';
+import { countsLabel, endpointNodes, moreText, namespaceText, podDetails, serviceText } from '../../src/extension/tree-items';
 import type { ModelInfo, PodView, ServiceView } from '../../src/protocol/requests';
 import type { MapTexts } from '../../src/protocol/webview';
 import { repoRoot } from '../support/repo';
@@ -135,6 +135,8 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
     ...over,
   });
   const service = { namespace: 'shop', name: 'api', selector: { app: 'api' }, endpoints: [] } as unknown as ServiceView;
+  const unnamedPort = { name: '', port: 80, protocol: 'TCP', targetPort: 8080, nodePort: 30080 };
+  const nodePort = { ...service, type: 'NodePort', fqdn: 'api.shop.svc.cluster.local', address: '10.96.0.9', ports: [unnamedPort], readiness: '0' };
   const pod = {
     namespace: 'shop',
     name: 'web-0',
@@ -154,6 +156,9 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
     countsLabel({ services: 1, pods: 3 }, t),
     namespaceText({ kind: 'namespace', name: 'shop', services: 1, pods: 3, loading: true }, t).description!,
     moreText({ kind: 'more', namespace: 'shop', offset: 50, total: 120 }, t).label,
+    // A Service's tooltip: its address, each port and a missing selector, labelled in the language.
+    ...serviceText(nodePort, t).tooltip!.split('\n').slice(2, 4),
+    serviceText({ ...nodePort, selector: undefined }, t).tooltip!.split('\n')[4]!,
     ...endpointNodes(service, undefined, t).map((n) => (n.kind === 'message' ? `${n.label}\n${n.tooltip}` : '')),
     ...podDetails(pod, t)
       .filter((n) => n.kind === 'detail' && n.copy === undefined)
@@ -188,6 +193,14 @@ describe("l10n: the tree's welcome and state texts in each language", () => {
     assert.equal(namespaceText({ kind: 'namespace', name: 'shop', services: 1, pods: 3 }).description, '1 service · 3 pods');
     assert.equal(viewMessage(cluster({ state: 'connecting' })), 'Reading the cluster…');
     assert.equal(fromBundle({})('Reconnecting: {0}', 'x'), 'Reconnecting: x');
+    assert.deepEqual(serviceText(nodePort).tooltip!.split('\n'), [
+      'Service shop/api (NodePort)',
+      'api.shop.svc.cluster.local',
+      'cluster IPs: 10.96.0.9',
+      'port (unnamed) 80/TCP → 8080 (node port 30080)',
+      'selector: app=api',
+      'Endpoints: 0',
+    ]);
   });
 });
 
