@@ -124,10 +124,17 @@ function checkInTerminal(context: vscode.ExtensionContext): void {
     void vscode.window.showInformationMessage(vscode.l10n.t('NetLens: open a folder to check the manifests in it.'));
     return;
   }
-  const cli = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
+  // The command's text in VS Code's display language (English has no table and needs no option).
+  const locale = vscode.env.language && vscode.env.language !== 'en' ? ['--locale', vscode.env.language] : [];
+  const cli = [context.asAbsolutePath('dist/cli.js'), 'check', '.', ...locale, ...(vscode.workspace.isTrusted ? [] : ['--no-render'])];
+  const ended = vscode.l10n.t(
+    'netlens check ended with exit status {0} (0: no error found, 1: an error found, 2: could not check). Press any key to close the terminal.',
+    '{0}',
+  );
+  // The closing line reaches the wrapper as data (its environment), never as code.
   const wrapper = [
     "const r = require('node:child_process').spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit' });",
-    "process.stdout.write('\\nnetlens check ended with exit status ' + r.status + ' (0: no error found, 1: an error found, 2: could not check). Press any key to close the terminal.');",
+    "process.stdout.write('\\n' + String(process.env.NETLENS_CHECK_ENDED).replace('{0}', String(r.status)));",
     'process.stdin.setRawMode?.(true); process.stdin.resume(); process.stdin.once("data", () => process.exit(0));',
   ].join(' ');
   const terminal = vscode.window.createTerminal({
@@ -135,7 +142,7 @@ function checkInTerminal(context: vscode.ExtensionContext): void {
     cwd: folder.uri,
     shellPath: process.execPath,
     shellArgs: ['-e', wrapper, ...cli],
-    env: { ELECTRON_RUN_AS_NODE: '1' },
+    env: { ELECTRON_RUN_AS_NODE: '1', NETLENS_CHECK_ENDED: ended },
   });
   context.subscriptions.push(terminal);
   terminal.show();

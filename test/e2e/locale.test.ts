@@ -2,16 +2,31 @@
  * NetLens in Spanish, in real VS Code: code-server started with `--locale es` (the test language pack of
  * test/e2e/language-pack), on a copy of the sample workspace and no cluster. The view's name, the tree's texts, a
  * client's verdict, a command's title and the map's texts come from the Spanish tables (package.nls.es.json, l10n/bundle.l10n.es.json);
- * names, kinds and ports stay as they are. Screenshots go to test-results/e2e/locale-*.png.
+ * names, kinds and ports stay as they are. Then the same in an untrusted folder (Restricted Mode): the hover and
+ * `netlens check` in the terminal answer in Spanish, and the check renders nothing.
+ * Screenshots go to test-results/e2e/locale-*.png.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { copyWorkspace, startCodeServer } from './vscode';
-import { expandTreeRow, launchBrowser, mapFrame, openNetLensView, openWorkbench, runCommand, screenshot, treeRow } from './workbench';
+import {
+  expandTreeRow,
+  goToLine,
+  hoverText,
+  launchBrowser,
+  mapFrame,
+  openNetLensView,
+  openWorkbench,
+  quickOpen,
+  runCommand,
+  screenshot,
+  terminalText,
+  treeRow,
+} from './workbench';
 
 const WAIT = 90_000;
 const TEST_TIMEOUT = 300_000;
@@ -61,6 +76,60 @@ test('en español: the view, the tree, a client verdict and a command in Spanish
     await screenshot(page, 'locale-es-map');
   } catch (e) {
     await screenshot(page, 'locale-es-failed').catch(() => undefined);
+    console.log(server.logs());
+    throw e;
+  } finally {
+    await page.close().catch(() => undefined);
+    await server.stop();
+  }
+});
+
+test('en español, en una carpeta no confiable: the hover and netlens check in Spanish, nothing rendered', { timeout: TEST_TIMEOUT }, async () => {
+  const workspace = copyWorkspace(undefined, join(scratch, 'restricted', 'sample-workspace'));
+  // A chart in the folder: a trusted run would render it; a restricted one only says it did not.
+  mkdirSync(join(workspace, 'chart', 'templates'), { recursive: true });
+  writeFileSync(join(workspace, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: chart\nversion: 0.1.0\n');
+  const server = await startCodeServer({
+    workspace,
+    locale: 'es',
+    settings: {
+      'netlens.cluster.enabled': false,
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'always',
+      // The DOM renderer draws the terminal's text as text, so that the test can read it.
+      'terminal.integrated.gpuAcceleration': 'off',
+    },
+  });
+  const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, locale: 'es-ES' });
+  try {
+    await openWorkbench(page, server.url, WAIT);
+    // VS Code's own words stay English with the test language pack; NetLens's are Spanish.
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await quickOpen(page, 'shop.yaml');
+    const needle = 'api.shop.svc.cluster.local';
+    await goToLine(
+      page,
+      readFileSync(join(workspace, 'shop.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes(needle)) + 1,
+    );
+    const hover = await hoverText(page, needle, 'Service shop/api', WAIT, 'Fuente:');
+    assert.match(hover, /Fuente: los manifiestos del área de trabajo/);
+    assert.match(hover, /Endpoints: \d+ listos?/);
+    assert.doesNotMatch(hover, /Source:|ready/);
+    await screenshot(page, 'locale-es-restricted-hover');
+
+    // netlens check from the editor: in the display language, and --no-render in Restricted Mode.
+    await runCommand(page, 'NetLens: Ejecutar netlens check en un terminal', WAIT);
+    const text = (await terminalText(page, /estado de salida/, WAIT)).replace(/\s+/g, ' ');
+    assert.match(text, /1 chart de Helm sin renderizar \(--no-render\): chart/);
+    assert.match(text, /\d+ archivos comprobados: sin hallazgos\./);
+    assert.match(text, /netlens check terminó con el estado de salida 0/);
+    assert.doesNotMatch(text, /files checked|no findings|exit status/);
+    await screenshot(page, 'locale-es-restricted-check');
+  } catch (e) {
+    await screenshot(page, 'locale-es-restricted-failed').catch(() => undefined);
     console.log(server.logs());
     throw e;
   } finally {

@@ -22,7 +22,19 @@ import { after, before, type TestContext, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Plane, startPlane } from '../live/plane';
 import { type CodeServer, copyWorkspace, type StartOptions, startCodeServer } from './vscode';
-import { goToLine, hoverText, launchBrowser, mapFrame, openNetLensView, openWorkbench, quickOpen, runCommand, screenshot, textPosition } from './workbench';
+import {
+  goToLine,
+  hoverText,
+  launchBrowser,
+  mapFrame,
+  openNetLensView,
+  openWorkbench,
+  quickOpen,
+  runCommand,
+  screenshot,
+  terminalText,
+  textPosition,
+} from './workbench';
 
 const WAIT = 90_000;
 const TEST_TIMEOUT = 300_000;
@@ -89,13 +101,6 @@ function pidsWith(needle: string): number[] {
     .map(Number);
 }
 
-/** The text of the active terminal, as the DOM renderer draws it; waits until it contains `expect`. */
-async function terminalText(page: Page, expect: RegExp): Promise<string> {
-  const rows = page.locator('.terminal-wrapper.active .xterm-rows');
-  await rows.filter({ hasText: expect }).first().waitFor({ state: 'visible', timeout: WAIT });
-  return rows.first().innerText();
-}
-
 test('Restricted Mode: enabled, hovers answered, the server outside the workspace, netlens check renders nothing', { timeout: TEST_TIMEOUT }, async () => {
   const settings = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' };
   await withWorkbench('restricted', { settings }, async (page, server, workspace) => {
@@ -117,9 +122,10 @@ test('Restricted Mode: enabled, hovers answered, the server outside the workspac
     assert.notEqual(cwd, workspace);
 
     await runCommand(page, 'NetLens: Run netlens check in a Terminal');
-    const text = await terminalText(page, /checked/);
-    assert.match(text.replace(/\s+/g, ' '), /Helm chart not rendered \(--no-render\): chart/);
-    assert.match(text.replace(/\s+/g, ' '), /2 files checked: no findings\./);
+    const text = (await terminalText(page, /exit status/, WAIT)).replace(/\s+/g, ' ');
+    assert.match(text, /Helm chart not rendered \(--no-render\): chart/);
+    assert.match(text, /2 files checked: no findings\./);
+    assert.match(text, /netlens check ended with exit status 0 \(0: no error found/);
     await screenshot(page, 'product-restricted-check');
   });
 });
@@ -227,7 +233,7 @@ test('the walkthrough: each step is checked by its own event', { timeout: TEST_T
     // The map's webview holds the keyboard focus, so the walkthrough is brought back by its tab, not by a key.
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
     await stepButton(page, 'check', 'Run netlens check');
-    await terminalText(page, /checked/);
+    await terminalText(page, /checked/, WAIT);
     await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
     // The page redraws a step when its completion event comes; all four must show checked.
     await page.locator('button.getting-started-step[data-step-id$="#check"][aria-checked="true"]').waitFor({ state: 'attached', timeout: WAIT });

@@ -101,12 +101,13 @@ export async function textPosition(page: Page, text: string): Promise<{ x: numbe
 /**
  * Hovers over text in the active editor until NetLens's hover, with `expect` in its text, shows (the language server may
  * still be starting at the first attempt, and an empty hover is not asked again until the mouse moves); returns
- * the hover's text.
+ * the hover's text. NetLens's hover is told from a document link's tooltip by `source`, the word its last line
+ * starts with in the display language.
  */
-export async function hoverText(page: Page, text: string, expect: string, timeoutMs = 60_000): Promise<string> {
+export async function hoverText(page: Page, text: string, expect: string, timeoutMs = 60_000, source = 'Source:'): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   // NetLens's hover (it ends with its source), not a document link's tooltip that names the same Service.
-  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).filter({ hasText: 'Source:' });
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect }).filter({ hasText: source });
   let last = '';
   while (Date.now() < deadline) {
     const at = await textPosition(page, text);
@@ -210,4 +211,11 @@ export async function mapFrame(page: Page, timeoutMs = 90_000): Promise<Frame> {
     if (Date.now() > deadline) throw new Error('no webview frame with a drawn map');
     await page.waitForEvent('framenavigated', { timeout: 2000 }).catch(() => undefined);
   }
+}
+
+/** The text of the active terminal, as the DOM renderer draws it (`terminal.integrated.gpuAcceleration: off`); waits until it contains `expect`. */
+export async function terminalText(page: Page, expect: RegExp, timeoutMs = 60_000): Promise<string> {
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows');
+  await rows.filter({ hasText: expect }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return rows.first().innerText();
 }
