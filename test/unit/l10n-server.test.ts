@@ -35,8 +35,8 @@ import {
 import { chooseLocale } from '../../src/cli/locale';
 import { languageOf, t, useMessages } from '../../src/core/l10n';
 import { readTable, tablesDir, useLocale } from '../../src/l10n/tables';
-import { serve } from '../../src/server/connection';
 import { NamespaceRequest } from '../../src/protocol/requests';
+import { serve } from '../../src/server/connection';
 import { Inbox } from '../support/inbox';
 
 const SERVICES = `apiVersion: v1
