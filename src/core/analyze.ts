@@ -33,16 +33,37 @@ export interface Analysis {
 
 /** Analyses a parsed file; `scanned` are its references when the caller has them already (an incremental parse). */
 export function analyzeManifest(manifest: ParsedManifest, options: AnalyzeOptions, scanned?: readonly Reference[]): Analysis {
+  const steps = analyzeManifestSteps(manifest, options, scanned);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** References checked between two steps of `analyzeManifestSteps`. */
+const REFERENCES_PER_STEP = 250;
+
+/**
+ * The same analysis in steps, for a caller that must not hold its thread for a large file (the language server on
+ * a rendered chart): it yields after each few hundred references and before the checks of declared objects.
+ */
+export function* analyzeManifestSteps(manifest: ParsedManifest, options: AnalyzeOptions, scanned?: readonly Reference[]): Generator<void, Analysis> {
   const max = options.maxReferences ?? 20_000;
   const references = scanned
     ? scanned.slice(0, max)
     : scanReferences(manifest, { zone: options.zone, defaultNamespace: options.defaultNamespace, maxReferences: max });
-  const findings = [...checkReferences(references, options.sources, options)];
+  const findings: Finding[] = [];
+  for (let i = 0; i < references.length; i += REFERENCES_PER_STEP) {
+    if (i > 0) yield;
+    findings.push(...checkReferences(references.slice(i, i + REFERENCES_PER_STEP), options.sources, options));
+  }
   if (options.workspace) {
+    yield;
     const declared = options.workspace.servicesDeclaredIn(manifest.uri);
     const facts = options.sources.find((s) => !s.live)?.facts;
     findings.push(...checkServices(declared, options.workspace, options, (svc) => serviceLocations(manifest, svc, options.defaultNamespace), facts));
     findings.push(...checkMonitors(manifest, options.workspace, options.defaultNamespace, options));
+    yield;
     // NetworkPolicy verdicts on the references of pods, and the file's own policies (NL017 to NL021).
     if (options.policyChecks !== false) findings.push(...checkPolicies(manifest, references, { ...options, workspace: options.workspace }));
   }

@@ -10,7 +10,7 @@
  *
  * Pure code over core (no Node API): the CLI runs the renders, and the language server can do the same.
  */
-import { analyzeManifest } from '../core/analyze';
+import { analyzeManifestSteps } from '../core/analyze';
 import type { CheckSource, Finding } from '../core/check';
 import { ManifestCache } from '../core/incremental';
 import { t } from '../core/l10n';
@@ -148,70 +148,195 @@ function without(m: ParsedManifest, namespaces: ReadonlySet<string>, defaultName
 /** Codes of findings about a name that may be an object of a dependency the render left out. */
 const UNKNOWN_NAME_CODES = new Set(['NL001', 'NL002', 'NL003', 'NL009']);
 
-export function analyzeBuilds(builds: readonly Build[], options: BuildOptions): BuildsAnalysis {
-  const findings = new Map<string, { f: BuildFinding; builds: string[] }>();
-  const problems = new Map<string, ManifestProblem & { builds: string[] }>();
-  const resolverOptions = { ...(options.zone ? { zone: options.zone } : {}), podRecords: options.podRecords };
-  for (const build of builds) {
-    const own = buildWorkspaceModel(build.manifests, { defaultNamespace: options.defaultNamespace });
-    const ownResolver = new Resolver(own.snapshot, { ...resolverOptions, sourceName: build.label });
-    const sources: CheckSource[] = [{ name: build.label, resolver: ownResolver, live: false, facts: own.facts }];
-    const others = builds.filter((b) => b !== build);
-    if (others.length > 0) {
-      const defined = namespacesOf(build, options.defaultNamespace);
-      const otherModel = buildWorkspaceModel(
-        others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
-        { defaultNamespace: options.defaultNamespace },
-      );
-      sources.push({
-        name: t('the other builds of the workspace'),
-        resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: t('the other builds of the workspace') }),
-        live: false,
-        facts: otherModel.facts,
-      });
+export function analyzeBuilds(builds: readonly Build[], options: BuildOptions, memo?: BuildsMemo): BuildsAnalysis {
+  const steps = analysisSteps(builds, options, memo);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, without holding the thread (for an editor): `pause` is awaited after each build's models are made and
+ * after each manifest is analysed.
+ */
+export async function analyzeBuildsAsync(
+  builds: readonly Build[],
+  options: BuildOptions,
+  pause: () => Promise<void>,
+  memo?: BuildsMemo,
+): Promise<BuildsAnalysis> {
+  const steps = analysisSteps(builds, options, memo);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
+}
+
+/** What one build's analysis found, before the builds' findings are merged. */
+interface BuildResult {
+  readonly findings: readonly { readonly key: string; readonly finding: Omit<BuildFinding, 'builds'> }[];
+  readonly problems: readonly { readonly key: string; readonly problem: ManifestProblem }[];
+  /** Whether any answer came from the other builds: if not, a change of another build cannot change this result. */
+  readonly consultedOthers: boolean;
+}
+
+interface Remembered {
+  readonly label: string;
+  readonly text: string;
+  readonly map: unknown;
+  readonly result: BuildResult;
+}
+
+/**
+ * The last analysis of each rendered build, kept between passes (the language server keeps one): a build whose render
+ * is the same (the same text from the same map) is not analysed again when no other build changed, or when none of
+ * its answers came from the other builds. The options must be the same from pass to pass (a new memo otherwise).
+ */
+export class BuildsMemo {
+  private last = new Map<string, Remembered>();
+  private options = '';
+
+  /** The builds that changed since the last pass (added, removed or rendered differently), and a reset on new options. */
+  begin(builds: readonly Build[], options: BuildOptions): Set<string> {
+    const key = JSON.stringify([options.zone, options.defaultNamespace, options.podRecords]);
+    if (key !== this.options) this.last.clear();
+    this.options = key;
+    const changed = new Set<string>(this.last.keys());
+    for (const b of builds) {
+      const prev = this.last.get(b.id);
+      if (prev && b.render && prev.label === b.label && prev.text === b.render.text && prev.map === b.render.map) changed.delete(b.id);
+      else changed.add(b.id);
     }
-    for (const p of own.report.problems) {
-      // A key written twice is a finding of the file's own (NL015), as in `netlens check` on plain files.
-      if (p.code === 'duplicate-key') continue;
-      const place = placeOf(build, p.uri, p.offset, p.offset);
-      const key = `${place.file}:${place.start}:${p.code}:${p.message}`;
+    return changed;
+  }
+
+  reusable(build: Build, changed: ReadonlySet<string>): BuildResult | undefined {
+    if (changed.has(build.id)) return undefined;
+    const prev = this.last.get(build.id);
+    if (!prev) return undefined;
+    const othersChanged = changed.size > 0;
+    return othersChanged && prev.result.consultedOthers ? undefined : prev.result;
+  }
+
+  /** Keeps this pass's results (of rendered builds; the others are not remembered). */
+  end(results: ReadonlyMap<Build, BuildResult>): void {
+    this.last = new Map();
+    for (const [b, result] of results) if (b.render) this.last.set(b.id, { label: b.label, text: b.render.text, map: b.render.map, result });
+  }
+}
+
+function* analysisSteps(builds: readonly Build[], options: BuildOptions, memo: BuildsMemo | undefined): Generator<void, BuildsAnalysis> {
+  const memoized = memo && !options.only ? memo : undefined;
+  const changed = memoized?.begin(builds, options) ?? new Set<string>();
+  const results = new Map<Build, BuildResult>();
+  for (const build of builds) {
+    const result = memoized?.reusable(build, changed) ?? (yield* buildSteps(build, builds, options));
+    results.set(build, result);
+  }
+  memoized?.end(results);
+  return merged(builds, results);
+}
+
+/** The findings of the builds in one list: a finding several builds share once, with the builds it holds in. */
+function merged(builds: readonly Build[], results: ReadonlyMap<Build, BuildResult>): BuildsAnalysis {
+  const findings = new Map<string, { f: Omit<BuildFinding, 'builds'>; builds: string[] }>();
+  const problems = new Map<string, ManifestProblem & { builds: string[] }>();
+  for (const build of builds) {
+    const result = results.get(build)!;
+    for (const { key, problem } of result.problems) {
       const prev = problems.get(key);
       if (prev) prev.builds.push(build.label);
-      else problems.set(key, { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column, builds: [build.label] });
+      else problems.set(key, { ...problem, builds: [build.label] });
     }
-    options.modelled?.(build);
-    build.manifests.forEach((manifest, i) => {
-      if (options.only && !options.only.has(manifest)) return;
-      const analysis = analyzeManifest(
-        manifest,
-        { zone: ownResolver.zone, defaultNamespace: options.defaultNamespace, sources, workspace: own.snapshot },
-        build.references?.[i],
-      );
-      for (const f of analysis.findings) {
-        if (build.render && build.render.missingDependencies.length > 0 && UNKNOWN_NAME_CODES.has(f.code)) {
-          const ref = analysis.references.find((r) => r.start <= f.start && f.end <= r.end);
-          const host = (ref?.host ?? manifest.text.slice(f.start, f.end)).toLowerCase();
-          // The name may be an object of a chart dependency that is not vendored: NetLens cannot see it.
-          if (build.render.missingDependencies.some((d) => host.includes(d.toLowerCase()))) continue;
-        }
-        const place = placeOf(build, manifest.uri, f.start, f.end);
-        const key = `${place.file}:${place.start}:${place.end}:${f.code}`;
-        const prev = findings.get(key);
-        if (prev) {
-          if (!prev.builds.includes(build.label)) prev.builds.push(build.label);
-          continue;
-        }
-        const rendered = build.render ? manifest.text.slice(f.start, f.end) : undefined;
-        const fixes = sourceFixes(build, manifest.uri, f);
-        findings.set(key, { f: { finding: f, place, builds: [], fixes, ...(rendered !== undefined ? { rendered } : {}) }, builds: [build.label] });
-      }
-      options.analyzed?.(manifest);
-    });
+    for (const { key, finding } of result.findings) {
+      const prev = findings.get(key);
+      if (!prev) findings.set(key, { f: finding, builds: [build.label] });
+      else if (!prev.builds.includes(build.label)) prev.builds.push(build.label);
+    }
   }
   return {
     findings: [...findings.values()].map(({ f, builds: b }) => ({ ...f, builds: b })),
     problems: [...problems.values()],
   };
+}
+
+/** The sources a build's references resolve in: its own objects, then (made when first asked for) the other builds'. */
+function buildSources(build: Build, builds: readonly Build[], options: BuildOptions) {
+  const resolverOptions = { ...(options.zone ? { zone: options.zone } : {}), podRecords: options.podRecords };
+  const own = buildWorkspaceModel(build.manifests, { defaultNamespace: options.defaultNamespace });
+  const ownResolver = new Resolver(own.snapshot, { ...resolverOptions, sourceName: build.label });
+  const sources: CheckSource[] = [{ name: build.label, resolver: ownResolver, live: false, facts: own.facts }];
+  const state = { consultedOthers: false };
+  const others = builds.filter((b) => b !== build);
+  if (others.length > 0) {
+    let made: { resolver: Resolver; facts: CheckSource['facts'] } | undefined;
+    const make = () => {
+      state.consultedOthers = true;
+      if (made) return made;
+      const defined = namespacesOf(build, options.defaultNamespace);
+      const otherModel = buildWorkspaceModel(
+        others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
+        { defaultNamespace: options.defaultNamespace },
+      );
+      const name = t('the other builds of the workspace');
+      made = { resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: name }), facts: otherModel.facts };
+      return made;
+    };
+    sources.push({
+      name: t('the other builds of the workspace'),
+      live: false,
+      get resolver() {
+        return make().resolver;
+      },
+      get facts() {
+        return make().facts;
+      },
+    });
+  }
+  return { own, ownResolver, sources, state };
+}
+
+/** One build's analysis, a manifest at a time. */
+function* buildSteps(build: Build, builds: readonly Build[], options: BuildOptions): Generator<void, BuildResult> {
+  const { own, ownResolver, sources, state } = buildSources(build, builds, options);
+  const problems: BuildResult['problems'][number][] = [];
+  for (const p of own.report.problems) {
+    // A key written twice is a finding of the file's own (NL015), as in `netlens check` on plain files.
+    if (p.code === 'duplicate-key') continue;
+    const place = placeOf(build, p.uri, p.offset, p.offset);
+    problems.push({
+      key: `${place.file}:${place.start}:${p.code}:${p.message}`,
+      problem: { ...p, uri: place.file, offset: place.start, line: place.line, column: place.column },
+    });
+  }
+  options.modelled?.(build);
+  yield;
+  const findings: BuildResult['findings'][number][] = [];
+  for (const [i, manifest] of build.manifests.entries()) {
+    if (options.only && !options.only.has(manifest)) continue;
+    const analysis = yield* analyzeManifestSteps(
+      manifest,
+      { zone: ownResolver.zone, defaultNamespace: options.defaultNamespace, sources, workspace: own.snapshot },
+      build.references?.[i],
+    );
+    for (const f of analysis.findings) {
+      if (build.render && build.render.missingDependencies.length > 0 && UNKNOWN_NAME_CODES.has(f.code)) {
+        const ref = analysis.references.find((r) => r.start <= f.start && f.end <= r.end);
+        const host = (ref?.host ?? manifest.text.slice(f.start, f.end)).toLowerCase();
+        // The name may be an object of a chart dependency that is not vendored: NetLens cannot see it.
+        if (build.render.missingDependencies.some((d) => host.includes(d.toLowerCase()))) continue;
+      }
+      const place = placeOf(build, manifest.uri, f.start, f.end);
+      const rendered = build.render ? manifest.text.slice(f.start, f.end) : undefined;
+      const finding = { finding: f, place, fixes: sourceFixes(build, manifest.uri, f), ...(rendered !== undefined ? { rendered } : {}) };
+      findings.push({ key: `${place.file}:${place.start}:${place.end}:${f.code}`, finding });
+    }
+    options.analyzed?.(manifest);
+    yield;
+  }
+  return { findings, problems, consultedOthers: state.consultedOthers };
 }
 
 /** A finding's fixes carried to the user's files (see BuildFinding.fixes). */

@@ -18,10 +18,11 @@ import { ManifestCache } from '../core/incremental';
 import type { ParsedManifest } from '../core/manifests';
 import type { ScanOptions } from '../core/references';
 import {
-  analyzeBuilds,
+  analyzeBuildsAsync,
   type Build,
   type BuildFinding,
   type BuildOptions,
+  BuildsMemo,
   type Place,
   type PlacedReference,
   placeReferences,
@@ -69,6 +70,8 @@ export class WorkspaceRenders {
   /** Parsed rendered text per target, kept between renders so that only changed documents are parsed again. */
   private readonly caches = new Map<string, ManifestCache>();
   private readonly saidMissing = new Set<string>();
+  /** Each build's last analysis: a build that did not change is not analysed again (see BuildsMemo). */
+  private readonly memo = new BuildsMemo();
 
   private rendererSettings = '';
 
@@ -134,7 +137,7 @@ export class WorkspaceRenders {
       if (!cache) this.caches.set(r.id, (cache = new ManifestCache(this.host.scan())));
       builds.push(await renderedBuildAsync(r, this.host.scan(), pause, r.label, cache));
     }
-    const analysis = analyzeBuilds(builds, this.host.buildOptions());
+    const analysis = await analyzeBuildsAsync(builds, this.host.buildOptions(), pause, this.memo);
     const findings = new Map<string, BuildFinding[]>();
     for (const f of analysis.findings) push(findings, fileUri(f.place.file), f);
     const problems = new Map<string, RenderProblem[]>();

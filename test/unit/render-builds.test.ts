@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
-import { analyzeBuilds, type Build, placeReferences, renderedBuild, renderedBuildAsync } from '../../src/render/builds';
+import { analyzeBuilds, analyzeBuildsAsync, type Build, BuildsMemo, placeReferences, renderedBuild, renderedBuildAsync } from '../../src/render/builds';
 import type { RenderResult } from '../../src/render/result';
 import { lineStartsOf, type MappedLine } from '../../src/render/source-map';
 
@@ -124,5 +124,80 @@ describe('builds answer for each other', () => {
       placed.map((p) => [p.rendered, p.place.file, p.place.line, p.place.column, p.place.produced]),
       [['api.back:80', '/src/front.yaml', lineOf(text, 'api.back:80'), text.split('\n')[lineOf(text, 'api.back:80') - 1]!.indexOf('api') + 1, 'literal']],
     );
+  });
+});
+
+describe('analysing builds again after a change (the language server, a pass per change)', () => {
+  /** The findings as `codes` shows them, and the builds whose manifests were analysed in this pass. */
+  const pass = async (builds: Build[], memo: BuildsMemo) => {
+    const analysed: string[] = [];
+    let pauses = 0;
+    const result = await analyzeBuildsAsync(builds, { ...options, analyzed: (m) => analysed.push(m.uri.split('/')[2]!) }, async () => void pauses++, memo);
+    const found = result.findings.map((f) => [f.finding.code, f.place.file, f.place.line, f.builds.join(' + ')]);
+    return { found, analysed, pauses };
+  };
+
+  it('in steps, with the result of one synchronous call', async () => {
+    const text = `${client('apii:80')}---\n${service('api')}`;
+    const builds = () => [renderedBuild(render('a', text, '/src/base.yaml'), scan), renderedBuild(render('b', text, '/src/base.yaml'), scan)];
+    const got = await pass(builds(), new BuildsMemo());
+    assert.deepEqual(got.found, codes(builds()));
+    assert.equal(got.found.length, 1);
+    assert.ok(got.pauses >= 4, `${got.pauses} pauses`);
+  });
+
+  it('analyses only the builds that changed, and those that asked the others; the findings are those of a full analysis', async () => {
+    const memo = new BuildsMemo();
+    const front = render('front', client('api.back:80'));
+    // lone's client reaches its own Service's pods: its own objects answer every question about it.
+    const web = service('web').replace('spec:\n', 'spec:\n  selector: {app: web}\n');
+    const pods =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: w\n        ports:\n        - containerPort: 80\n';
+    const lone = render('lone', `${client('web:80')}---\n${web}---\n${pods}`);
+    const back = render('back', service('api', 'back'));
+    const builds = (b: RenderResult) => [renderedBuild(front, scan), renderedBuild(lone, scan), renderedBuild(b, scan)];
+
+    const first = await pass(builds(back), memo);
+    assert.deepEqual(first.analysed, ['front', 'lone', 'back']);
+    assert.deepEqual(first.found, []);
+
+    // The same renders again (a file saved unchanged): nothing is analysed, the result is the same.
+    const same = await pass(builds({ ...back, fromCache: true }), memo);
+    assert.deepEqual(same.analysed, []);
+    assert.deepEqual(same.found, first.found);
+
+    // back's api now listens on 8080: front's name was answered by back, so front is analysed again and its port is
+    // broken now; lone answers its own name and is not analysed again.
+    const renamed = render('back', service('api', 'back').replace('port: 80', 'port: 8080'));
+    const after = await pass(builds(renamed), memo);
+    assert.deepEqual(after.analysed, ['front', 'back']);
+    assert.deepEqual(after.found, codes(builds(renamed)));
+    assert.deepEqual(
+      after.found.map((f) => [f[0], f[1]]),
+      [['NL003', '/src/front.yaml']],
+    );
+
+    // A build removed counts as a change too; new options start afresh.
+    const removed = await pass([renderedBuild(front, scan), renderedBuild(lone, scan)], memo);
+    assert.deepEqual(removed.analysed, ['front']);
+    assert.deepEqual(removed.found, codes([renderedBuild(front, scan), renderedBuild(lone, scan)]));
+    const analysed: string[] = [];
+    await analyzeBuildsAsync(
+      [renderedBuild(front, scan), renderedBuild(lone, scan)],
+      { ...options, defaultNamespace: 'other', analyzed: (m) => analysed.push(m.uri) },
+      async () => {},
+      memo,
+    );
+    assert.equal(analysed.length, 2);
+  });
+
+  it('a source edited without a change of the rendered text (its places moved) is analysed again', async () => {
+    const memo = new BuildsMemo();
+    const text = `${client('apii:80')}---\n${service('api')}`;
+    const a = render('a', text);
+    await pass([renderedBuild(a, scan)], memo);
+    // Same text, a new map (the render was made again from changed inputs).
+    const again = await pass([renderedBuild({ ...a, map: { ...a.map } }, scan)], memo);
+    assert.deepEqual(again.analysed, ['a']);
   });
 });
