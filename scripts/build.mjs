@@ -38,13 +38,38 @@ const cliClusterApart = {
   },
 };
 
+/**
+ * The Kubernetes client in a bundle of its own, dist/kube-client.js, which dist/server-main.js requires only when it first
+ * reads a cluster: it is a third of the server's code, and parsing it on every start delayed the answer to
+ * `initialize` (process start → answer is what an editor waits for).
+ */
+const kubeClientApart = {
+  name: 'kube-client-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './kube-client.js', external: true }));
+  },
+};
+
+/** The language server proper, dist/server-main.js, which its first stage dist/server.js loads (src/server/start.ts). */
+const serverApart = {
+  name: 'server-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/main$/ }, (args) =>
+      /[\\/]src[\\/]server[\\/]start\.ts$/.test(args.importer) ? { path: './server-main.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', plugins: [...node.plugins, cliClusterApart] },
   { ...node, entryPoints: ['src/cli/cluster.ts'], outfile: 'dist/cli-cluster.js' },
   // The worker threads of `netlens check` (src/cli/check-threads.ts starts dist/check-worker.js beside dist/cli.js).
   { ...node, entryPoints: ['src/cli/check-worker.ts'], outfile: 'dist/check-worker.js' },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
+  // The language server's first stage, which answers `initialize` before it loads the server (src/server/start.ts).
+  { ...node, entryPoints: ['src/server/start.ts'], outfile: 'dist/server.js', plugins: [...node.plugins, serverApart] },
+  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server-main.js', plugins: [...node.plugins, kubeClientApart] },
+  { ...node, entryPoints: ['src/cluster/kube-client.ts'], outfile: 'dist/kube-client.js' },
   // The network map's webview: browser code, one script (the page's CSP allows no other).
   {
     bundle: true,

@@ -3,7 +3,8 @@
  * server asks a client only for what it declared: configuration, watched-file registration, inlay-hint refresh,
  * code actions as literals, markdown.
  */
-import { type ClientCapabilities, type ServerCapabilities, TextDocumentSyncKind } from 'vscode-languageserver';
+// Types only: the server's first stage (start.ts) answers `initialize` with these before the LSP library is loaded.
+import type { ClientCapabilities, ServerCapabilities, TextDocumentSyncKind } from 'vscode-languageserver';
 
 export type HoverFormat = 'markdown' | 'plaintext';
 
@@ -25,6 +26,12 @@ export interface ClientFeatures {
   /** `textDocument/prepareRename` may be offered (`RenameOptions` only to a client with `prepareSupport`). */
   readonly prepareRename: boolean;
 }
+
+/** `TextDocumentSyncKind.Incremental`: documents change by ranges. */
+const INCREMENTAL: TextDocumentSyncKind = 2;
+
+/** What the server says of itself in its answer to `initialize`. */
+export const SERVER_INFO = { name: 'netlens-lsp', version: '0.1.0' } as const;
 
 /** The command a fix runs in a client that takes code actions as commands only. */
 export const APPLY_FIX_COMMAND = 'netlens.applyFix';
@@ -48,7 +55,7 @@ export function serverCapabilities(f: ClientFeatures): ServerCapabilities {
   // `CodeActionOptions` may be given only to a client with literal support.
   const codeActions = f.codeActionLiterals ? { codeActionKinds: ['quickfix'] } : f.applyEdit;
   return {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
+    textDocumentSync: INCREMENTAL,
     hoverProvider: true,
     inlayHintProvider: true,
     codeActionProvider: codeActions,

@@ -18,7 +18,7 @@ import {
   ResolveRequest,
   SwitchContextRequest,
 } from '../protocol/requests';
-import { APPLY_FIX_COMMAND, type ClientFeatures, clientFeatures, serverCapabilities } from './capabilities';
+import { APPLY_FIX_COMMAND, type ClientFeatures, clientFeatures, SERVER_INFO, serverCapabilities } from './capabilities';
 import { codeActionsFor, editOfCommand } from './convert';
 import { CustomRequests, FALLBACKS } from './custom-requests';
 import { DiagnosticsPublisher } from './diagnostics';
@@ -126,7 +126,7 @@ function wireLifecycle(p: Parts, hooks: ServeHooks): void {
     });
     workspace.init(params.workspaceFolders, params.rootUri);
     if (hooks.live) server.setLive(hooks.live);
-    return { capabilities: serverCapabilities(client.features), serverInfo: { name: 'netlens-lsp', version: '0.1.0' } };
+    return { capabilities: serverCapabilities(client.features), serverInfo: { ...SERVER_INFO } };
   });
   connection.onInitialized(
     guard(

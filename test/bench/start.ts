@@ -1,6 +1,6 @@
 /**
  * The language server's start as an editor meets it (`npm run bench -- --only=start`): the bundle `dist/server.js`
- * spawned with `--stdio`, process start → `initialize` answered, and `didOpen` of the sample workspace's shop.yaml →
+ * (the first stage, which answers `initialize` and then loads `dist/server-main.js`) spawned with `--stdio`, process start → `initialize` answered, and `didOpen` of the sample workspace's shop.yaml →
  * its first diagnostics. Beside them, in the same run and alternated with them, a Node process that answers
  * `initialize` with nothing loaded: the part of the figure that is Node's own start and the machine's load.
  */

@@ -72,6 +72,8 @@ describe('the npm package', () => {
       'dist/cli-cluster.js',
       'dist/check-worker.js',
       'dist/server.js',
+      'dist/server-main.js',
+      'dist/kube-client.js',
       'LICENSE',
       'README.md',
       'CHANGELOG.md',

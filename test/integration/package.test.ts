@@ -32,6 +32,8 @@ describe('package.json for the marketplaces and npm', () => {
       'dist/cli-cluster.js',
       'dist/cli.js',
       'dist/extension.js',
+      'dist/kube-client.js',
+      'dist/server-main.js',
       'dist/server.js',
       'dist/webview.js',
       'l10n/bundle.l10n.es.json',
