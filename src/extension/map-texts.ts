@@ -31,7 +31,7 @@ export function mapTexts(t: Translate = english): MapTexts {
     partlyBlocked: t('partly blocked'),
     blocked: t('blocked'),
     notEvaluated: t('not evaluated'),
-    layingOut: t('Laying out {0} nodes: namespace {1} ({2} of {3})…'),
+    drawing: t('Drawing {0} nodes…'),
     layoutFailed: t('The map could not be laid out: {0}'),
     matchOne: t('{0} match'),
     matchMany: t('{0} matches'),

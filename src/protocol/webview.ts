@@ -179,7 +179,7 @@ export type MapTextKey =
   | 'partlyBlocked'
   | 'blocked'
   | 'notEvaluated'
-  | 'layingOut'
+  | 'drawing'
   | 'layoutFailed'
   | 'matchOne'
   | 'matchMany'

@@ -37,6 +37,7 @@ export class TextMeasure {
   private readonly ctx: CanvasRenderingContext2D | null = document.createElement('canvas').getContext('2d');
   private readonly family: string;
   private readonly cache = new Map<string, number>();
+  private font = '';
 
   constructor() {
     this.family = getComputedStyle(document.body).fontFamily || 'sans-serif';
@@ -47,7 +48,12 @@ export class TextMeasure {
     let w = this.cache.get(key);
     if (w === undefined) {
       if (this.ctx) {
-        this.ctx.font = `${bold ? '600 ' : ''}${size}px ${this.family}`;
+        // Setting the font parses it: only when it changes.
+        const font = `${bold ? '600 ' : ''}${size}px ${this.family}`;
+        if (font !== this.font) {
+          this.ctx.font = font;
+          this.font = font;
+        }
         w = this.ctx.measureText(text).width;
       } else {
         w = text.length * size * 0.6;

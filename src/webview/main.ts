@@ -1,13 +1,13 @@
 /**
- * The network map's webview: receives the map from the extension host, lays it out with elkjs, draws it as SVG,
+ * The network map's webview: receives the map from the extension host, lays it out (layout.ts), draws it as SVG,
  * and offers search, a problems-only filter, selection (a click reveals the item in the tree) and pan/zoom. The
  * view state survives a reload through `setState`, and goes to the host, which builds the map with it.
  */
 import type { HostMessage, MapGraph, MapViewState, WebviewMessage } from '../protocol/webview';
 import { html, svg, TextMeasure } from './dom';
-import { type Box, layoutGraph } from './layout';
-import { type Drawing, type DrawnNode, draw, markers } from './render';
-import { count as countOf, say } from './texts';
+import { type Box, layoutSteps } from './layout';
+import { type Drawing, type DrawnNode, drawSteps, markers } from './render';
+import { count as countOf, formatNumber, say } from './texts';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -298,6 +298,31 @@ function showBanner(text: string | undefined, kind: 'info' | 'error' = 'info'): 
   banner.textContent = text ?? '';
 }
 
+/** How long the drawing keeps the page's thread before it lets the page paint and answer input. */
+const SLICE_MS = 30;
+
+/** The next task of the page's event loop (a message to itself: no timer clamping, unlike setTimeout). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(undefined);
+  });
+}
+
+/** Runs a generator to its end, giving the page its thread each time a slice has lasted `SLICE_MS`. */
+async function inSlices<T>(steps: Generator<void, T>): Promise<T> {
+  let slice = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - slice > SLICE_MS) {
+      await nextTask();
+      slice = performance.now();
+    }
+  }
+}
+
 async function render(graph: MapGraph): Promise<void> {
   latest = graph;
   if (busy) return;
@@ -307,28 +332,28 @@ async function render(graph: MapGraph): Promise<void> {
     while (latest) {
       const g = latest;
       latest = undefined;
-      const started = performance.now();
       const nodes = g.namespaces.reduce((n, ns) => n + Math.max(1, ns.nodes.length), 0);
+      busyText.textContent = say('drawing', formatNumber(nodes));
+      // Give the page a frame to say so, and a newer map the chance to replace this one.
+      await nextTask();
+      if (latest) continue;
+      const started = performance.now();
       const rect = canvas.getBoundingClientRect();
-      const layout = await layoutGraph(g, measure, rect.height > 0 ? Math.max(0.5, rect.width / rect.height) : 1.6, {
-        onNamespace: (name, done, total) => {
-          busyText.textContent = say('layingOut', nodes.toLocaleString('en-US'), name, done + 1, total);
-        },
-        // A newer map arrived: this one is not worth finishing.
-        cancelled: () => latest !== undefined,
-      });
-      if (!layout || latest) continue;
+      const layout = await inSlices(layoutSteps(g, measure, rect.height > 0 ? Math.max(0.5, rect.width / rect.height) : 1.6));
       const laidOut = performance.now();
       const first = drawing === undefined;
-      const next = draw(layout, measure);
-      viewport.replaceChildren(next.root);
-      drawing = next;
       layoutSize = { width: layout.width, height: layout.height };
+      if (first && !state.selected) fit();
+      const root = svg('g', { class: 'map' });
+      // Drawn apart from the page, then shown at once: the page lays out and paints a large SVG once, not at each slice.
+      const next = await inSlices(drawSteps(layout, measure, root));
+      viewport.replaceChildren(root);
+      drawing = next;
       summarize(g);
       applyFilter();
       if (state.selected && drawing.nodes.has(state.selected)) select(state.selected);
-      if (first) {
-        const restored = state.selected ? drawing.nodes.get(state.selected) : undefined;
+      if (first && state.selected) {
+        const restored = drawing.nodes.get(state.selected);
         if (restored) centerOn(restored.box);
         else fit();
       }

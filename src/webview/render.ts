@@ -6,6 +6,7 @@ import type { MapConnection, MapEdge, MapNamespace, MapNode, MapServiceNode, Map
 import { svg, type TextMeasure, tooltip } from './dom';
 import {
   type Box,
+  edgeLabel,
   type Layout,
   METRICS,
   namespaceMeta,
@@ -62,8 +63,16 @@ interface DrawnNamespace {
  */
 let lastDrawn = new Map<string, DrawnNamespace>();
 
-export function draw(layout: Layout, measure: TextMeasure): Drawing {
-  const root = svg('g', { class: 'map' });
+/** Elements drawn between two pauses of `drawSteps`: a slice of the page's thread of a few milliseconds. */
+const STEP = 48;
+
+/**
+ * Draws a laid-out map into `root` in steps: the generator pauses after each namespace and every few dozen nodes, and
+ * the caller gives the page its thread when a slice has lasted long enough (main.ts), so that no task is long and
+ * the map fills in where the user sees it. Namespaces drawn last time with the same layout keep their elements.
+ * Returns the drawing once every namespace and the connections are in `root`.
+ */
+export function* drawSteps(layout: Layout, measure: TextMeasure, root: SVGGElement): Generator<void, Drawing> {
   const nodes = new Map<string, DrawnNode>();
   const namespaces = new Map<string, { el: SVGGElement; ns: MapNamespace; box: Box }>();
   const edges: DrawnEdge[] = [];
@@ -85,10 +94,11 @@ export function draw(layout: Layout, measure: TextMeasure): Drawing {
       });
       edges.push(...before.edges);
       drawnNow.set(placed.ns.id, { placed, el, nodes: moved, edges: before.edges });
+      root.append(el);
     } else {
       const own = new Map<string, DrawnNode>();
       const ownEdges: DrawnEdge[] = [];
-      el = drawNamespace(placed, measure, own, ownEdges);
+      el = yield* drawNamespace(placed, measure, own, ownEdges, root);
       for (const [id, d] of own) nodes.set(id, d);
       edges.push(...ownEdges);
       const relative = [...own.values()].map((drawn) => ({
@@ -96,9 +106,9 @@ export function draw(layout: Layout, measure: TextMeasure): Drawing {
         relative: { x: drawn.box.x - placed.box.x, y: drawn.box.y - placed.box.y, width: drawn.box.width, height: drawn.box.height },
       }));
       drawnNow.set(placed.ns.id, { placed, el, nodes: relative, edges: ownEdges });
+      yield;
     }
     namespaces.set(placed.ns.id, { el, ns: placed.ns, box: placed.box });
-    root.append(el);
   }
   lastDrawn = drawnNow;
   const connections = drawConnections(layout.connections, nodes);
@@ -168,7 +178,13 @@ export function connectionText(c: MapConnection): string {
 
 export const VERDICTS: readonly MapVerdict[] = ['allowed', 'blocked', 'partial', 'unknown'];
 
-function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map<string, DrawnNode>, edges: DrawnEdge[]): SVGGElement {
+function* drawNamespace(
+  placed: PlacedNamespace,
+  measure: TextMeasure,
+  nodes: Map<string, DrawnNode>,
+  edges: DrawnEdge[],
+  root: SVGGElement,
+): Generator<void, SVGGElement> {
   const M = METRICS;
   const { ns, box } = placed;
   const g = svg('g', { class: `namespace ${ns.mode}${ns.broken > 0 ? ' has-broken' : ''}`, transform: `translate(${box.x},${box.y})` });
@@ -184,6 +200,7 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
     );
     tooltip(g, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
     nodes.set(ns.id, { id: ns.id, el: g, ns, box, search: ns.name.toLowerCase(), broken: ns.broken > 0, edges: [] });
+    root.append(g);
     return g;
   }
   const title = measure.fit(ns.name, M.titleFont, Math.max(60, box.width - 200), true);
@@ -201,8 +218,11 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
   const edgeLayer = svg('g', { class: 'edges' });
   const nodeLayer = svg('g', { class: 'nodes' });
   g.append(edgeLayer, nodeLayer);
+  root.append(g);
   const drawnHere = new Map<string, DrawnNode>();
+  let count = 0;
   for (const { node, box: b } of placed.nodes) {
+    if (++count % STEP === 0) yield;
     const el = drawNode(node, b, measure);
     nodeLayer.append(el);
     const absolute = { x: box.x + b.x, y: box.y + b.y, width: b.width, height: b.height };
@@ -220,6 +240,7 @@ function drawNamespace(placed: PlacedNamespace, measure: TextMeasure, nodes: Map
     nodes.set(node.id, drawn);
   }
   for (const { edge, points } of placed.edges) {
+    if (++count % STEP === 0) yield;
     const el = drawEdge(edge, points, drawnHere);
     edgeLayer.append(el);
     const drawn = { edge, el };
@@ -342,9 +363,7 @@ function drawEdge(edge: MapEdge, points: readonly { x: number; y: number }[], no
   const source = nodes.get(edge.source)?.node;
   const target = nodes.get(edge.target)?.node;
   const port = source?.kind === 'service' ? source.ports.find((p) => p.id === edge.sourcePort) : undefined;
-  // The endpoint's port is worth a label only where the Service's port row does not say it already (a named target port).
-  const resolved = edge.targetPort !== undefined && port?.targetPort !== String(edge.targetPort) ? `:${edge.targetPort}` : '';
-  const label = edge.count !== undefined ? `${resolved ? `${resolved} · ` : ''}${say('readyCount', `${edge.readyCount ?? 0}/${edge.count}`)}` : resolved;
+  const label = source ? edgeLabel(edge, source) : '';
   if (label) g.append(svg('text', { class: 'edge-label', x: end.x - 10, y: end.y - 4, 'text-anchor': 'end' }, label));
   const from = source?.kind === 'service' ? `${source.name}${port ? ` ${portLabel(port)}` : ''}` : edge.source;
   const to = target

@@ -5,9 +5,15 @@
  */
 import type { MapTextKey, MapTexts } from '../protocol/webview';
 
+/** The page's document, as far as this module reads it; absent where the layout runs without a page (tests, benchmarks). */
+interface Page {
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+}
+
 function read(): Partial<MapTexts> {
   try {
-    const content = document.querySelector('meta[name="netlens-texts"]')?.getAttribute('content');
+    const page = (globalThis as { document?: Page }).document;
+    const content = page?.querySelector('meta[name="netlens-texts"]')?.getAttribute('content');
     const parsed: unknown = content ? JSON.parse(content) : {};
     return parsed && typeof parsed === 'object' ? (parsed as Partial<MapTexts>) : {};
   } catch {
@@ -23,7 +29,14 @@ export function say(key: MapTextKey, ...args: (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (whole, i: string) => (args[Number(i)] === undefined ? whole : String(args[Number(i)])));
 }
 
+/** Numbers with thousands separators; one formatter for all (`toLocaleString` makes one a call, which is slow). */
+const numbers = new Intl.NumberFormat('en-US');
+
+export function formatNumber(n: number): string {
+  return numbers.format(n);
+}
+
 /** `one` for 1, `many` otherwise, with the count formatted. */
 export function count(n: number, one: MapTextKey, many: MapTextKey): string {
-  return say(n === 1 ? one : many, n.toLocaleString('en-US'));
+  return say(n === 1 ? one : many, numbers.format(n));
 }

@@ -8,7 +8,7 @@
  * Runs under `node --expose-gc` (scripts/bench.mjs bundles and starts it). Options:
  *   --seed=N            the generator's seed (default 20240501)
  *   --queries=N         timed resolutions (default 1000000)
- *   --only=LIST         memory,resolve,parse,check,reach,lsp,complete,start,live,ui (default all; live starts the local control plane and
+ *   --only=LIST         memory,resolve,parse,check,reach,lsp,complete,start,map,live,ui (default all; live starts the local control plane and
  *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
  *                       code-server and Chromium on that cluster)
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
@@ -31,6 +31,7 @@ import { type GeneratedCluster, generateCluster, type Reduction } from './cluste
 import { runCompleteBench } from './complete';
 import { runLiveBench } from './live';
 import { runLspBench } from './lsp';
+import { runMapBench } from './map';
 import { Rng } from './prng';
 import { buildQueryMix } from './queries';
 import { runReachBench } from './reach';
@@ -59,7 +60,7 @@ function options(argv: readonly string[]): Options {
   return {
     seed: Number(get('seed') ?? 20240501),
     queries: Number(get('queries') ?? 1_000_000),
-    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'complete', 'start', 'live', 'ui']),
+    only: new Set(only ? only.split(',') : ['memory', 'resolve', 'parse', 'check', 'reach', 'lsp', 'complete', 'start', 'map', 'live', 'ui']),
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
     gitopsDir: get('gitops-dir'),
@@ -479,6 +480,7 @@ async function main(): Promise<void> {
   if (opts.only.has('complete')) await runCompleteBench(opts.seed);
   if (opts.only.has('check')) runCheckSpeedBench({ repoRoot: opts.repoRoot, runs: 9, ...(opts.gitopsDir ? { gitopsDir: opts.gitopsDir } : {}) }, out);
   if (opts.only.has('start')) await runStartBench(opts.repoRoot);
+  if (opts.only.has('map')) await runMapBench(opts.seed);
   if (opts.only.has('live')) {
     try {
       await runLiveBench();

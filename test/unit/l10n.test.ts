@@ -229,7 +229,7 @@ describe("l10n: the network map's texts in each language", () => {
   it('English by default: every text, with its placeholders for the page to fill', () => {
     const en = inPage(english);
     assert.equal(en.filterPlaceholder, 'Filter by name, namespace or IP');
-    assert.equal(en.layingOut, 'Laying out {0} nodes: namespace {1} ({2} of {3})…');
+    assert.equal(en.drawing, 'Drawing {0} nodes…');
     assert.deepEqual(inPage(english), mapTexts());
   });
 
@@ -243,7 +243,7 @@ describe("l10n: the network map's texts in each language", () => {
       // A few are the same words in some languages ("{0} pod", "Endpoints: {0}" in Spanish; "{0} → Service {1}").
       const same = keys.filter((key) => translated[key] === en[key]);
       assert.ok(same.length <= 6, `${lang}: untranslated ${same.join(', ')}`);
-      for (const key of ['filterPlaceholder', 'layingOut', 'fitTitle', 'allowedByPolicy', 'connectionsBlocked'] as const)
+      for (const key of ['filterPlaceholder', 'drawing', 'fitTitle', 'allowedByPolicy', 'connectionsBlocked'] as const)
         assert.notEqual(translated[key], en[key]);
       assert.match(translated.connectionOn, /Service \{1\}/);
     });
