@@ -299,7 +299,7 @@ function showBanner(text: string | undefined, kind: 'info' | 'error' = 'info'): 
 }
 
 /** How long the drawing keeps the page's thread before it lets the page paint and answer input. */
-const SLICE_MS = 30;
+const SLICE_MS = 12;
 
 /** The next task of the page's event loop (a message to itself: no timer clamping, unlike setTimeout). */
 function nextTask(): Promise<void> {
@@ -344,10 +344,13 @@ async function render(graph: MapGraph): Promise<void> {
       const first = drawing === undefined;
       layoutSize = { width: layout.width, height: layout.height };
       if (first && !state.selected) fit();
-      const root = svg('g', { class: 'map' });
-      // Drawn apart from the page, then shown at once: the page lays out and paints a large SVG once, not at each slice.
+      // The first map fills in as it is drawn; a later one changes the drawing in place.
+      let root = drawing?.root;
+      if (!root) {
+        root = svg('g', { class: 'map' });
+        viewport.replaceChildren(root);
+      }
       const next = await inSlices(drawSteps(layout, measure, root));
-      viewport.replaceChildren(root);
       drawing = next;
       summarize(g);
       applyFilter();

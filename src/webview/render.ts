@@ -62,6 +62,9 @@ interface DrawnNamespace {
  * placed nodes and edges) keeps its elements, moved to its new place: a live update redraws what changed.
  */
 let lastDrawn = new Map<string, DrawnNamespace>();
+/** The root of the last drawing and its connections' layer: a drawing into the same root changes what changed. */
+let lastRoot: SVGGElement | undefined;
+let lastConnections: SVGGElement | undefined;
 
 /** Elements drawn between two pauses of `drawSteps`: a slice of the page's thread of a few milliseconds. */
 const STEP = 48;
@@ -69,7 +72,8 @@ const STEP = 48;
 /**
  * Draws a laid-out map into `root` in steps: the generator pauses after each namespace and every few dozen nodes, and
  * the caller gives the page its thread when a slice has lasted long enough (main.ts), so that no task is long and
- * the map fills in where the user sees it. Namespaces drawn last time with the same layout keep their elements.
+ * the map fills in where the user sees it. Namespaces drawn last time with the same layout keep their elements;
+ * drawn into the last drawing's root, the others' elements are replaced where they are.
  * Returns the drawing once every namespace and the connections are in `root`.
  */
 export function* drawSteps(layout: Layout, measure: TextMeasure, root: SVGGElement): Generator<void, Drawing> {
@@ -77,6 +81,9 @@ export function* drawSteps(layout: Layout, measure: TextMeasure, root: SVGGEleme
   const namespaces = new Map<string, { el: SVGGElement; ns: MapNamespace; box: Box }>();
   const edges: DrawnEdge[] = [];
   const drawnNow = new Map<string, DrawnNamespace>();
+  // Into the root drawn last: the namespaces that stay keep their place in the page, which restyles only the new ones.
+  const inPlace = root === lastRoot;
+  if (inPlace) lastConnections?.remove();
   for (const placed of layout.namespaces) {
     const before = lastDrawn.get(placed.ns.id);
     let el: SVGGElement;
@@ -94,8 +101,9 @@ export function* drawSteps(layout: Layout, measure: TextMeasure, root: SVGGEleme
       });
       edges.push(...before.edges);
       drawnNow.set(placed.ns.id, { placed, el, nodes: moved, edges: before.edges });
-      root.append(el);
+      if (!inPlace) root.append(el);
     } else {
+      if (inPlace) before?.el.remove();
       const own = new Map<string, DrawnNode>();
       const ownEdges: DrawnEdge[] = [];
       el = yield* drawNamespace(placed, measure, own, ownEdges, root);
@@ -110,9 +118,12 @@ export function* drawSteps(layout: Layout, measure: TextMeasure, root: SVGGEleme
     }
     namespaces.set(placed.ns.id, { el, ns: placed.ns, box: placed.box });
   }
+  if (inPlace) for (const [id, gone] of lastDrawn) if (!drawnNow.has(id)) gone.el.remove();
   lastDrawn = drawnNow;
   const connections = drawConnections(layout.connections, nodes);
   root.append(connections.layer);
+  lastRoot = root;
+  lastConnections = connections.layer;
   return { root, nodes, namespaces, edges, connections: connections.drawn };
 }
 

@@ -480,7 +480,7 @@ async function main(): Promise<void> {
   if (opts.only.has('complete')) await runCompleteBench(opts.seed);
   if (opts.only.has('check')) runCheckSpeedBench({ repoRoot: opts.repoRoot, runs: 9, ...(opts.gitopsDir ? { gitopsDir: opts.gitopsDir } : {}) }, out);
   if (opts.only.has('start')) await runStartBench(opts.repoRoot);
-  if (opts.only.has('map')) await runMapBench(opts.seed);
+  if (opts.only.has('map')) await runMapBench(opts.seed, opts.repoRoot);
   if (opts.only.has('live')) {
     try {
       await runLiveBench();
