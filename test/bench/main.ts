@@ -8,9 +8,10 @@
  * Runs under `node --expose-gc` (scripts/bench.mjs bundles and starts it). Options:
  *   --seed=N            the generator's seed (default 20240501)
  *   --queries=N         timed resolutions (default 1000000)
- *   --only=LIST         memory,resolve,parse,check,reach,lsp,complete,start,map,live,ui (default all; live starts the local control plane and
+ *   --only=LIST         memory,resolve,parse,check,reach,lsp,complete,start,map,live,ui,soak (default all but soak; live starts the local control plane and
  *                       loads 10,000 pods into it the first time, a few minutes; ui measures the extension in
  *                       code-server and Chromium on that cluster)
+ *   --soak-minutes=N    soak (not run by default): its length (default 30); it churns the local control plane
  *   --no-compare        skip measuring the same cluster reduced the other two ways (see cluster.ts)
  *   --gitops-dir=DIR    check: generate the 20,000-file repository into DIR and keep it (see check-speed.ts)
  *   --repo-root=PATH    where package.json is (default: the working directory)
@@ -36,6 +37,7 @@ import { Rng } from './prng';
 import { buildQueryMix } from './queries';
 import { runReachBench } from './reach';
 import { runRecognitionBench } from './recognition';
+import { runSoakBench } from './soak';
 import { runStartBench } from './start';
 import { against, bytes, figureTable, info, mean, median, percentile, type Row, table } from './stats';
 import { runUiBench } from './ui';
@@ -52,6 +54,7 @@ interface Options {
   readonly compare: boolean;
   readonly repoRoot: string;
   readonly gitopsDir: string | undefined;
+  readonly soakMinutes: number;
 }
 
 function options(argv: readonly string[]): Options {
@@ -64,6 +67,7 @@ function options(argv: readonly string[]): Options {
     compare: !argv.includes('--no-compare'),
     repoRoot: get('repo-root') ?? process.cwd(),
     gitopsDir: get('gitops-dir'),
+    soakMinutes: Number(get('soak-minutes') ?? 30),
   };
 }
 
@@ -488,6 +492,8 @@ async function main(): Promise<void> {
       out(`\nLive model: not measured: ${(e as Error).message.split('\n')[0]}`);
     }
   }
+  // Not in the default set: it runs for half an hour.
+  if (opts.only.has('soak')) await runSoakBench(opts.soakMinutes, opts.seed);
   if (opts.only.has('ui')) {
     try {
       await runUiBench(opts.repoRoot);
