@@ -243,18 +243,19 @@ function rawKey(o: Json): string {
   return m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? '');
 }
 
+/** Waits `ms`, or less when `signal` aborts; the abort listener goes with the wait (a model that reconnects for hours adds none). */
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolvePromise) => {
     if (signal.aborted) return resolvePromise();
-    const t = setTimeout(resolvePromise, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolvePromise();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(t);
+      resolvePromise();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolvePromise();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

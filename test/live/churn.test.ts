@@ -26,6 +26,10 @@ describe('churn and API server restarts while the model watches', { timeout: 15 
   after(() => kube?.close());
 
   it('stays equal to the cluster: every restart converges, and the end is a fresh list', async () => {
+    // Listeners left behind by each reconnection would show as this warning after ten of them.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
     const model = new LiveModel({ path: plane.kubeconfig, debounceMs: 50, maxBackoffMs: 1000 });
     model.start();
     try {
@@ -55,7 +59,12 @@ describe('churn and API server restarts while the model watches', { timeout: 15 
         held.pods.some((line) => line.startsWith(`${CHURN_NAMESPACE}/`)),
         'the churned namespace is in the model',
       );
+      assert.deepEqual(
+        warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')),
+        [],
+      );
     } finally {
+      process.off('warning', onWarning);
       model.stop();
     }
   });
