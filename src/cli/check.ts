@@ -103,7 +103,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
     }
     (dir ? dirs : files).push(p);
   }
-  const found = discover(dirs.map((d) => resolve(cwd, d)));
+  const found = await discover(dirs.map((d) => resolve(cwd, d)));
   const targets: RenderTarget[] = [...found.charts, ...found.kustomizations];
   const shown = (f: string) => shownPath(f, cwd);
   let plainPaths = [...files, ...found.plainFiles.map(shown)];

@@ -5,7 +5,8 @@
  * that belong to neither: files inside a chart, files a kustomization reads and kustomization files themselves are
  * inputs of a render, not manifests to read on their own.
  */
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { t } from '../core/l10n';
@@ -44,17 +45,21 @@ export interface Discovery {
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
 }
 
-/** Walks the given folders (relative ones from the current folder) and sorts what they hold. */
-export function discover(roots: readonly string[]): Discovery {
+/**
+ * Walks the given folders (relative ones from the current folder) and sorts what they hold. Asynchronous, a folder
+ * and a file at a time: in the language server a workspace of thousands of folders is walked without holding the
+ * event loop.
+ */
+export async function discover(roots: readonly string[]): Promise<Discovery> {
   const charts: ChartTarget[] = [];
   const skipped: { file: string; reason: string }[] = [];
   const kustomizationFiles: string[] = [];
   const yamlFiles: string[] = [];
   const chartDirs: string[] = [];
-  const walk = (dir: string): void => {
+  const walk = async (dir: string): Promise<void> => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
@@ -64,7 +69,7 @@ export function discover(roots: readonly string[]): Discovery {
       // A chart's folder belongs to the chart as a whole: its templates, values files and vendored sub-charts are
       // inputs of its render. No further chart or manifest is looked for below it.
       const entryFile = join(dir, 'Chart.yaml');
-      const meta = chartMeta(entryFile);
+      const meta = await chartMeta(entryFile);
       chartDirs.push(dir);
       if (meta.type === 'library') skipped.push({ file: entryFile, reason: t('a library chart is not rendered on its own') });
       else charts.push({ kind: 'helm', dir, entryFile, name: meta.name });
@@ -73,7 +78,7 @@ export function discover(roots: readonly string[]): Discovery {
     for (const e of entries) {
       const full = join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) walk(full);
+        if (!SKIPPED_DIRS.has(e.name)) await walk(full);
       } else if (e.isFile()) {
         if (KUSTOMIZATION_FILES.includes(e.name)) kustomizationFiles.push(full);
         else if (/\.ya?ml$/i.test(e.name)) yamlFiles.push(full);
@@ -85,13 +90,19 @@ export function discover(roots: readonly string[]): Discovery {
   for (const r of roots.map((x) => resolve(x)).sort((a, b) => a.length - b.length)) {
     if ([...walked].some((w) => r === w || r.startsWith(w + sep))) continue;
     walked.add(r);
-    walk(r);
+    await walk(r);
   }
 
   // A folder with two kustomization files is an error for kustomize; the first name in its order is used here.
   const byDir = new Map<string, Kustomization>();
   for (const f of kustomizationFiles) {
-    const k = readKustomization(f);
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const k = readKustomization(f, text);
     if (!byDir.has(k.dir)) byDir.set(k.dir, k);
   }
   const included = new Set<string>();
@@ -112,9 +123,9 @@ export function discover(roots: readonly string[]): Discovery {
 }
 
 /** `name` and `type` of a Chart.yaml; empty strings when unreadable. */
-function chartMeta(file: string): { name: string; type: string } {
+async function chartMeta(file: string): Promise<{ name: string; type: string }> {
   try {
-    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const doc = parseDocument(await readFile(file, 'utf8'));
     if (!isMap(doc.contents)) return { name: '', type: '' };
     const name = doc.contents.get('name', true);
     const type = doc.contents.get('type', true);

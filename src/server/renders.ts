@@ -111,7 +111,7 @@ export class WorkspaceRenders {
   }
 
   private async pass(): Promise<void> {
-    const found = discover([...this.host.folders()]);
+    const found = await discover([...this.host.folders()]);
     const targets: RenderTarget[] = [...found.charts, ...found.kustomizations];
     if (targets.length === 0 && this.current === EMPTY) return;
     const settings = this.settings();

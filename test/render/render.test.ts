@@ -51,14 +51,14 @@ async function renderOne(target: RenderTarget, settings: ConstructorParameters<t
   }
 }
 
-function chartTarget(dir: string): RenderTarget {
-  const t = discover([dir]).charts[0];
+async function chartTarget(dir: string): Promise<RenderTarget> {
+  const t = (await discover([dir])).charts[0];
   assert.ok(t, `no chart in ${dir}`);
   return t;
 }
 
-function kustomizeTarget(dir: string): RenderTarget {
-  const t = discover([dir]).kustomizations.find((k) => k.dir === dir);
+async function kustomizeTarget(dir: string): Promise<RenderTarget> {
+  const t = (await discover([dir])).kustomizations.find((k) => k.dir === dir);
   assert.ok(t, `no kustomization entry point at ${dir}`);
   return t;
 }
@@ -97,7 +97,7 @@ async function check(
 
 describe('Helm charts: each reference, what it reaches and its template line', () => {
   it('podinfo with values-prod.yaml (redis enabled): names built from template expressions', async () => {
-    const r = await renderOne(chartTarget(podinfo), { helmValues: ['values-prod.yaml'] });
+    const r = await renderOne(await chartTarget(podinfo), { helmValues: ['values-prod.yaml'] });
     assert.deepEqual(r.problems, []);
     assert.deepEqual(referenceRows(r, podinfo), [
       row(
@@ -133,7 +133,7 @@ describe('Helm charts: each reference, what it reaches and its template line', (
   });
 
   it('podinfo with its defaults has no redis, and the release name and namespace come from the settings', async () => {
-    const r = await renderOne(chartTarget(podinfo), { release: 'web', namespace: 'edge' });
+    const r = await renderOne(await chartTarget(podinfo), { release: 'web', namespace: 'edge' });
     assert.deepEqual(
       referenceRows(r, podinfo).map((x) => [x.rendered, x.reaches]),
       [
@@ -148,7 +148,7 @@ describe('Helm charts: each reference, what it reaches and its template line', (
   });
 
   it('robot-shop: a literal serviceName, on its line; objects without a namespace get the release namespace', async () => {
-    const r = await renderOne(chartTarget(robotShop));
+    const r = await renderOne(await chartTarget(robotShop));
     assert.deepEqual(referenceRows(r, robotShop), [
       row('redis', 'robot-shop/redis', 'templates/redis-statefulset.yaml', robotShop, 'serviceName: redis', 'literal'),
     ]);
@@ -160,7 +160,7 @@ describe('Helm charts: each reference, what it reaches and its template line', (
   });
 
   it('argo-cd: references in helpers included into ConfigMaps and args, the missing redis-ha dependency reported', async () => {
-    const r = await renderOne(chartTarget(argo));
+    const r = await renderOne(await chartTarget(argo));
     assert.deepEqual(
       r.problems.map((p) => [p.code, p.severity, p.line]),
       [['dependency-missing', 'information', lineOf(readFileSync(join(argo, 'Chart.yaml'), 'utf8'), '- name: redis-ha')]],
@@ -206,7 +206,7 @@ describe('Helm charts: each reference, what it reaches and its template line', (
     const renderer = new Renderer({ helmPath: helm, searchPath: '' });
     try {
       const chart = join(copy('charts/podinfo'), 'charts', 'podinfo');
-      const target = chartTarget(chart);
+      const target = await chartTarget(chart);
       const file = join(chart, 'templates', 'service.yaml');
       const disk = readFileSync(file, 'utf8');
       const edited = disk.replace('name: {{ template "podinfo.fullname" . }}', 'name: {{ template "podinfo.fullname" . }}-edited');
@@ -232,7 +232,7 @@ describe('Helm charts: each reference, what it reaches and its template line', (
   });
 
   it('argo-cd with redis-ha enabled: helm fails without the dependency, and says why on Chart.yaml', async () => {
-    const r = await renderOne(chartTarget(argo), { helmValues: ['ci/ha-static-values.yaml'] });
+    const r = await renderOne(await chartTarget(argo), { helmValues: ['ci/ha-static-values.yaml'] });
     assert.equal(r.text, '');
     const codes = r.problems.map((p) => [p.code, p.severity]);
     assert.deepEqual(codes, [
@@ -261,7 +261,7 @@ describe('Kustomize: Online Boutique base, components and test overlays', () => 
     );
 
   it('memorystore-with-all-components: base references on their lines, patch-added ones on the patch', async () => {
-    const r = await renderOne(kustomizeTarget(join(boutique, 'tests', 'memorystore-with-all-components')));
+    const r = await renderOne(await kustomizeTarget(join(boutique, 'tests', 'memorystore-with-all-components')));
     assert.deepEqual(r.problems, []);
     assert.ok(!r.text.includes('config.kubernetes.io/origin'), 'origin annotations are removed from the text handed on');
     assert.deepEqual(referenceRows(r, boutique), [
@@ -303,7 +303,7 @@ describe('Kustomize: Online Boutique base, components and test overlays', () => 
 
   it('the other overlays and the root kustomization map the same base lines', async () => {
     for (const dir of [join(boutique, 'tests', 'spanner-with-all-components'), join(boutique, 'tests', 'service-mesh-istio-with-all-components'), boutique]) {
-      const r = await renderOne(kustomizeTarget(dir));
+      const r = await renderOne(await kustomizeTarget(dir));
       assert.deepEqual(r.problems, [], dir);
       const rows = referenceRows(r, boutique);
       const cart = rows.filter((x) => x.rendered === 'cartservice:7070');
@@ -342,7 +342,7 @@ describe('Kustomize: generators, JSON and strategic-merge patches, transformers'
       mkdirSync(join(root, rel, '..'), { recursive: true });
       writeFileSync(join(root, rel), text);
     }
-    const r = await renderOne(kustomizeTarget(join(root, 'dev')));
+    const r = await renderOne(await kustomizeTarget(join(root, 'dev')));
     assert.deepEqual(r.problems, []);
     const at = (rel: string, needle: string) => `${rel}:${lineOf(files[rel]!, needle)}`;
     assert.deepEqual(
@@ -542,7 +542,7 @@ describe('caching and performance figures', () => {
     }, 1);
     const editor = new Renderer({ helmPath: helm, searchPath: '' });
     try {
-      const r = await editor.render(chartTarget(chart));
+      const r = await editor.render(await chartTarget(chart));
       const build = await renderedBuildAsync(r, { zone: 'cluster.local', defaultNamespace: 'default' }, () => new Promise((done) => setImmediate(done)));
       assert.deepEqual(
         analyzeBuilds([build], { defaultNamespace: 'default', podRecords: 'insecure' }).findings.map((f) => [
@@ -558,7 +558,7 @@ describe('caching and performance figures', () => {
 
     const renderer = new Renderer({ helmPath: helm, searchPath: '' });
     try {
-      const target = chartTarget(chart);
+      const target = await chartTarget(chart);
       const warm = await renderer.render(target);
       const t1 = performance.now();
       const cached = await renderer.render(target);

@@ -59,8 +59,8 @@ after(() => {
 });
 
 describe('discovery', () => {
-  it('finds charts (not their sub-charts, not library charts), entry points (not bases or components) and plain files', () => {
-    const d = discover([root]);
+  it('finds charts (not their sub-charts, not library charts), entry points (not bases or components) and plain files', async () => {
+    const d = await discover([root]);
     assert.deepEqual(
       d.charts.map((c) => [c.dir.slice(root.length), c.name]),
       [['/charts/web', 'web']],
@@ -82,9 +82,9 @@ describe('discovery', () => {
     ]);
   });
 
-  it('walks a folder given twice, or inside another given, once', () => {
-    const once = discover([root]);
-    const twice = discover([join(root, 'charts'), root, root]);
+  it('walks a folder given twice, or inside another given, once', async () => {
+    const once = await discover([root]);
+    const twice = await discover([join(root, 'charts'), root, root]);
     assert.deepEqual(
       [twice.charts.length, twice.kustomizations.length, twice.plainFiles.length],
       [once.charts.length, once.kustomizations.length, once.plainFiles.length],
@@ -134,7 +134,7 @@ describe('values files and tools', () => {
   it('reports a missing tool once, with what it would have run, and renders nothing', async () => {
     const renderer = new Renderer({ searchPath: join(root, 'nowhere') });
     try {
-      const d = discover([root]);
+      const d = await discover([root]);
       const results = await Promise.all([...d.charts, ...d.kustomizations].map((t) => renderer.render(t)));
       assert.ok(results.every((r) => r.text === '' && r.problems.length === 1 && r.problems[0]!.code === 'tool-missing'));
       const missing = renderer.missingTools();

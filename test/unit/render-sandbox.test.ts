@@ -66,7 +66,7 @@ describe('the tools run in a sandbox', () => {
     process.env.NETLENS_TEST_SECRET = 'do-not-pass';
     const renderer = new Renderer({ helmPath: join(bin, 'helm'), searchPath: '', release: 'rel' });
     try {
-      const r = await renderer.render(discover([chart]).charts[0]!);
+      const r = await renderer.render((await discover([chart])).charts[0]!);
       assert.deepEqual(
         r.problems.map((p) => p.code),
         ['dependency-missing'],
@@ -99,7 +99,7 @@ describe('the tools run in a sandbox', () => {
   it('kustomize builds a wrapper in a temporary folder that names the user folder, and passes no plugin flags', async () => {
     const renderer = new Renderer({ kustomizePath: join(bin, 'kustomize'), searchPath: '' });
     try {
-      const r = await renderer.render(discover([overlay]).kustomizations[0]!);
+      const r = await renderer.render((await discover([overlay])).kustomizations[0]!);
       // The fake output carries no origin annotation: the object is placed on the kustomization, and it says so.
       assert.deepEqual(
         r.problems.map((p) => p.code),
@@ -120,7 +120,7 @@ describe('the tools run in a sandbox', () => {
     const renderer = new Renderer({ helmPath: join(bin, 'slow-helm'), searchPath: '', timeoutMs: 300 });
     try {
       const started = Date.now();
-      const r = await renderer.render(discover([chart]).charts[0]!);
+      const r = await renderer.render((await discover([chart])).charts[0]!);
       assert.ok(Date.now() - started < 10_000);
       const timeout = r.problems.find((p) => p.code === 'render-timeout');
       assert.ok(timeout, JSON.stringify(r.problems));
