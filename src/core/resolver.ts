@@ -107,7 +107,10 @@ const MAX_CNAME_CHAIN = 10;
 interface Item {
   /** IP or name; null when the cluster has not allocated the address yet. */
   readonly host: string | null;
-  /** For a null host: the family it will have. */
+  /**
+   * The address's family, its host then in canonical form (the model's addresses are); for a null host, the family
+   * it will have. 0: a name, or text whose family is not known yet (`itemFamily` tells).
+   */
   readonly family: 4 | 6 | 0;
   readonly port: number;
   /** The name the record stands under (SRV target, PTR data) is `base`, or `<label>.base` for an endpoint of `endpoint`. */
@@ -213,15 +216,15 @@ function withDetails(w: Why, more: () => readonly string[]): Why {
 /** The family of an item's address (0 for a name), the same as `parseIP`'s. */
 function itemFamily(item: Item): 4 | 6 | 0 {
   const host = item.host;
-  if (host === null) return item.family;
+  if (host === null || item.family !== 0) return item.family;
   if (isPlainIPv4(host)) return 4;
   return parseIP(host)?.family ?? 0;
 }
 
 /** The canonical text of an item's address (as `canonicalIP`), `family` its `itemFamily` (4 or 6). */
-function itemAddress(host: string, family: 4 | 6 | 0): string {
-  // itemFamily is 4 only for the plain form, its own canonical text.
-  return family === 4 ? host : canonicalIP(host)!;
+function itemAddress(item: Item, host: string, family: 4 | 6 | 0): string {
+  // An item that came with its family holds the canonical text; itemFamily is 4 only for the plain form, its own.
+  return item.family !== 0 || family === 4 ? host : canonicalIP(host)!;
 }
 
 /**
@@ -731,7 +734,7 @@ export class Resolver {
         continue;
       }
       if (seen !== undefined && !seen.add(host)) continue;
-      records.push({ name, type: qtype, data: itemAddress(host, itemFam) });
+      records.push({ name, type: qtype, data: itemAddress(item, host, itemFam) });
     }
     if (!r.nameError && records.length === 0 && r.items.length > 0 && allAddresses) {
       (notes ??= []).push(() => t('There are no {0} addresses here, so {1} gets an empty answer (NODATA).', family === 4 ? 'IPv4' : 'IPv6', qtype));
@@ -764,7 +767,7 @@ export class Resolver {
         answers.push({ name, type: 'SRV', data: `0 ${weight} ${item.port} ${target}` });
       }
       if (fam !== 0 && (seenExtra === undefined || seenExtra.add(`${target} ${item.host ?? `pending ${item.pendingKey}`}`))) {
-        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item.host, fam) });
+        additional.push({ name: target, type: fam === 4 ? 'A' : 'AAAA', data: item.host === null ? null : itemAddress(item, item.host, fam) });
       }
     }
     const externalNames = count < r.items.length;
@@ -1049,7 +1052,8 @@ export class Resolver {
             for (const p of ports) {
               if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
               const pendingKey = address === null ? `${ep.targetRef?.name ?? ''}/${replica}/${family}` : undefined;
-              items.push(item(address, family, p.port ?? -1, base, ep, pendingKey));
+              // The model's addresses are canonical: the family is the address's own (a hand-written slice may mix).
+            items.push(item(address, address === null ? family : address.includes(':') ? 6 : 4, p.port ?? -1, base, ep, pendingKey));
               if (onePort) break;
             }
           }
@@ -1090,7 +1094,7 @@ export class Resolver {
       if (svc.clusterIPPending) {
         for (const f of svc.ipFamilies) items.push(item(null, f === 'IPv6' ? 6 : 4, p.port, base, undefined, f));
       }
-      for (const ip of svc.clusterIPs) items.push(item(ip, 0, p.port, base));
+      for (const ip of svc.clusterIPs) items.push(item(ip, ip.includes(':') ? 6 : 4, p.port, base));
       if (onePort) break;
     }
     if (!matched) {
