@@ -69,6 +69,8 @@ export async function runSoakBench(minutes: number, seed: number): Promise<void>
     console.log(figureTable(rows));
   } finally {
     model.stop();
+    // The bench cluster serves the other benchmarks too: the churned objects go.
+    await resetChurnNamespace(kube).catch(() => undefined);
     kube.close();
   }
 }
