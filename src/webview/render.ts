@@ -214,10 +214,12 @@ function* drawNamespace(
     root.append(g);
     return g;
   }
-  const title = measure.fit(ns.name, M.titleFont, Math.max(60, box.width - 200), true);
+  // The title takes the room the counts beside it leave (the layout makes the box wide enough for both).
+  const metaText = namespaceMeta(ns);
+  const title = measure.fit(ns.name, M.titleFont, Math.max(60, box.width - 36 - measure.width(metaText, M.font)), true);
   const header = svg('g', { class: 'ns-header', 'data-ns': ns.id });
   const titleText = svg('text', { class: 'ns-title', x: 12, y: 20 }, title);
-  const meta = svg('text', { class: 'ns-meta', x: 12 + measure.width(title, M.titleFont, true) + 12, y: 20 }, namespaceMeta(ns));
+  const meta = svg('text', { class: 'ns-meta', x: 12 + measure.width(title, M.titleFont, true) + 12, y: 20 }, metaText);
   header.append(titleText, meta);
   tooltip(header, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
   g.append(
