@@ -1053,7 +1053,7 @@ export class Resolver {
               if (!matchPortAndProtocol(port, p.name, proto, p.protocol)) continue;
               const pendingKey = address === null ? `${ep.targetRef?.name ?? ''}/${replica}/${family}` : undefined;
               // The model's addresses are canonical: the family is the address's own (a hand-written slice may mix).
-            items.push(item(address, address === null ? family : address.includes(':') ? 6 : 4, p.port ?? -1, base, ep, pendingKey));
+              items.push(item(address, address === null ? family : address.includes(':') ? 6 : 4, p.port ?? -1, base, ep, pendingKey));
               if (onePort) break;
             }
           }
