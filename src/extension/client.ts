@@ -13,9 +13,11 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
   // plugin it starts inherits that folder, and a relative plugin command or PATH entry must not find a program
   // that an opened folder holds.
   const cwd = context.extensionPath;
+  // Over stdio the server's first stage answers `initialize` before it loads the server (src/server/start.ts):
+  // the views ask their first questions sooner than over IPC, where the whole server loads first.
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { cwd } },
-    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio, options: { cwd } },
+    debug: { module, transport: TransportKind.stdio, options: { cwd, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   let hoverShown = false;
   const clientOptions: LanguageClientOptions = {
