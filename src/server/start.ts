@@ -3,8 +3,8 @@
  * and only then loads the server (main.ts, bundled apart as dist/server-main.js) and hands it the connection: what
  * was read, then the rest of stdin. An editor waits for that answer before it sends anything else, and loading the
  * server is most of a start; the answer depends only on what the client declared (capabilities.ts), so the server's
- * own answer, computed by the same function, is the same and is not sent again. Other transports (`--node-ipc`
- * under vscode-languageclient, `--socket`, `--pipe`) start the server at once.
+ * own answer, computed by the same function, is the same and is not sent again. The extension starts it over stdio
+ * too (src/extension/client.ts). Other transports (`--node-ipc`, `--socket`, `--pipe`) start the server at once.
  */
 import { startStdio } from './early';
 
