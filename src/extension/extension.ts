@@ -64,7 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const refreshViews = async (force: boolean) => {
     if (force) tree.refresh();
     else await tree.update().catch((e: Error) => output.warn(`Tree update: ${e.message}`));
-    map.refresh();
+    // A model change reaches the map directly (below), not a second later with the tree.
+    if (force) map.refresh();
     objects.refresh();
     const info = await tree.modelInfo().catch(() => undefined);
     await status.update(info, view, describeFilter(filterOf(info), vscode.l10n.t));
@@ -80,7 +81,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once.
   const onModelChanged = throttle(() => refreshViews(false), VIEW_REFRESH_MS);
   context.subscriptions.push(onModelChanged);
-  client.onNotification(ModelChangedNotification, () => onModelChanged.run());
+  client.onNotification(ModelChangedNotification, () => {
+    onModelChanged.run();
+    map.refresh();
+  });
 
   registerCommands({ context, output, client: () => client, tree, map, objects, filterOf, saveFilter, revealInTree, refreshViews, restart });
   context.subscriptions.push(

@@ -12,12 +12,13 @@ import { type HostMessage, MAP_VIEW_TYPE, type MapGraph, type MapViewState, type
 import { loadMapGraph, type MapSource, mapHtml } from './map-data';
 import { mapTexts } from './map-texts';
 import { filterModel } from './namespace-filter';
+import { throttle } from './throttle';
 
 /**
- * How long the map waits for the model to settle before it is built again (a live cluster changes in bursts; the
- * extension already passes on at most one change a second).
+ * The map is built again at once after the model changes, then at most this often while it keeps changing (a busy
+ * cluster reports changes every 100 ms; each build asks the server for every namespace drawn).
  */
-const REFRESH_DELAY_MS = 250;
+const REFRESH_INTERVAL_MS = 500;
 
 export interface MapPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -38,7 +39,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   /** Ids to select once the webview is ready. */
   private pendingSelect: readonly string[] | undefined;
   private ready = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly updates = throttle(() => this.update(), REFRESH_INTERVAL_MS);
   /** Counts builds, so that an older build finishing late does not replace a newer one. */
   private generation = 0;
 
@@ -60,11 +61,10 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     if (select) this.select(select);
   }
 
-  /** The model changed: build the map again, soon, if it is open. */
+  /** The model changed: build the map again if it is open (at once, or at the end of the interval). */
   refresh(): void {
     if (!this.panel) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), REFRESH_DELAY_MS);
+    this.updates.run();
   }
 
   /** Brings the map back after a window reload, with the state the webview kept. */
@@ -80,7 +80,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.updates.dispose();
     this.panel?.dispose();
   }
 
@@ -116,7 +116,6 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
         }
       }),
       panel.onDidDispose(() => {
-        clearTimeout(this.timer);
         this.panel = undefined;
         this.ready = false;
         this.sent = undefined;
