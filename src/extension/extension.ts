@@ -34,7 +34,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusFile = process.env.NETLENS_CLUSTER_STATUS_FILE;
   const statusAtStart = statusFile ? readClusterStatus(statusFile) : undefined;
   client = createClient(context, output);
-  await startClient(client, output);
 
   const { filterOf, saveFilter } = namespaceFilters(context.workspaceState);
   const tree = new NetLensTree(() => client, filterOf);
@@ -87,18 +86,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   registerCommands({ context, output, client: () => client, tree, map, objects, filterOf, saveFilter, revealInTree, refreshViews, restart });
-  context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()),
-    vscode.workspace.onDidChangeConfiguration(
-      (e) =>
-        void offerRestart(
-          restartSettingsChanged((key) => e.affectsConfiguration(key)),
-          restart,
-          output,
-        ),
-    ),
+  context.subscriptions.push(...restartWhenNeeded(restart, output));
+  // The views exist before the server answers: VS Code asks the tree for its items at once, and the questions wait for
+  // the server's start (the client sends nothing before it), instead of the view being made only after it.
+  const started = startClient(client, output);
+  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: vscode.l10n.t('Reading the cluster') }, () =>
+    started.then(() => refreshViews(true)),
   );
-  void vscode.window.withProgress({ location: { viewId: 'netlens.tree' }, title: vscode.l10n.t('Reading the cluster') }, () => refreshViews(true));
+  await started;
   if (statusFile) {
     watchClusterBeingBuilt(context, output, view, { file: statusFile, atStart: statusAtStart }, restart, (s) => {
       clusterStatus = s;
@@ -127,6 +122,21 @@ async function startClient(c: LanguageClient, output: vscode.LogOutputChannel): 
     output.error(`The NetLens language server did not start: ${(e as Error).stack ?? e}`);
     void vscode.window.showErrorMessage(vscode.l10n.t('NetLens: the language server did not start; see the NetLens output.'));
   }
+}
+
+/** The server starts again when the workspace becomes trusted, and (when asked) after a setting it reads at its start. */
+function restartWhenNeeded(restart: () => Promise<void>, output: vscode.LogOutputChannel): vscode.Disposable[] {
+  return [
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()),
+    vscode.workspace.onDidChangeConfiguration(
+      (e) =>
+        void offerRestart(
+          restartSettingsChanged((key) => e.affectsConfiguration(key)),
+          restart,
+          output,
+        ),
+    ),
+  ];
 }
 
 /** Settings the server reads only when it starts changed: says so, and restarts it when asked. */
