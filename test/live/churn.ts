@@ -6,12 +6,9 @@
  * What it checks is the model's promise: after every restart it is ready again, and at the end it holds exactly
  * what a fresh list of the cluster returns, without a duplicate and without a lost object.
  */
-import { spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { LiveModel } from '../../src/cluster/live-model';
 import type { Kube } from './kube';
-import type { Plane } from './plane';
+import { killApiServer, type Plane } from './plane';
 import { eventually, untilModel } from './wait';
 
 export const CHURN_NAMESPACE = 'churn';
@@ -64,28 +61,12 @@ function random(seed: number): () => number {
   };
 }
 
-/** Kills the API server (SIGKILL, as a crash) and starts it again with the same arguments; resolves when it answers `/readyz`. */
+/** Kills the API server (SIGKILL, as a crash) and starts it again after `downMs`; resolves when it answers `/readyz`, with the time from the kill. */
 export async function restartApiServer(plane: Plane, kube: Kube, downMs = 0): Promise<number> {
-  const pidFile = join(plane.dir, 'pids', 'kube-apiserver.pid');
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    .split('\0')
-    .filter((a) => a !== '');
   const killed = Date.now();
-  process.kill(pid, 'SIGKILL');
-  // Gone, or a zombie whose parent has not reaped it yet: either way its port is free.
-  await eventually(async () => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
-    } catch {
-      return true;
-    }
-  }, 30_000);
+  const startAgain = await killApiServer(plane);
   if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-  const log = openSync(join(plane.dir, 'logs', 'kube-apiserver.log'), 'a');
-  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
-  child.unref();
-  writeFileSync(pidFile, `${child.pid}\n`);
+  startAgain();
   await eventually(async () => {
     try {
       return (await kube.request('GET', '/readyz')).status === 200;

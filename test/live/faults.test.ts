@@ -4,8 +4,7 @@
  * Each is a distinct, typed state with a message a person understands; nothing crashes; no secret leaks.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +13,7 @@ import { Resolver } from '../../src/core/resolver';
 import { writeKubeconfig } from '../support/kubeconfig';
 import { loadFixtures } from './fixtures';
 import { Kube } from './kube';
-import { type Plane, startPlane } from './plane';
+import { killApiServer, type Plane, startPlane } from './plane';
 import { eventually, untilModel } from './wait';
 
 const scratch = mkdtempSync(join(tmpdir(), 'netlens-faults-'));
@@ -139,11 +138,6 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
     model.start();
     try {
       assert.equal((await model.whenSettled(30_000)).state, 'ready');
-      const pidFile = join(plane.dir, 'pids', 'kube-apiserver.pid');
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-        .split('\0')
-        .filter((a) => a !== '');
       const stale = new Promise<void>((resolve) => {
         const off = model.onChange((_s, st) => {
           if (st.state === 'stale') {
@@ -152,13 +146,10 @@ describe('faults on a real control plane', { timeout: 10 * 60 * 1000 }, () => {
           }
         });
       });
-      process.kill(pid, 'SIGKILL');
+      const startAgain = await killApiServer(plane);
       await stale;
       assert.equal(model.status().state, 'stale', 'while the server is down the model says its data may be out of date');
-      const log = openSync(join(plane.dir, 'logs', 'kube-apiserver.log'), 'a');
-      const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
-      child.unref();
-      writeFileSync(pidFile, `${child.pid}\n`);
+      startAgain();
       // Changes made right after the restart must reach the model; nothing from before may linger twice.
       await untilModel(model, () => model.status().state === 'ready', 120_000);
       // The API server lists before its service IP allocator has caught up ("range is full" until then): wait

@@ -2,10 +2,11 @@
  * The local control plane for the live tests: started (or reused) by test/cluster/up.sh, which builds the
  * binaries on first use and prints `KUBECONFIG=...` and `DNS=...` last.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/repo';
+import { eventually } from './wait';
 
 export interface Plane {
   readonly kubeconfig: string;
@@ -34,4 +35,31 @@ export function startPlane(): Plane {
     if (i > 0) env[line.slice(0, i)] = line.slice(i + 1);
   }
   return { kubeconfig, limitedKubeconfig: env.LIMITED_KUBECONFIG ?? join(dir, 'limited.kubeconfig'), dns, dir, env };
+}
+
+/**
+ * Kills the plane's API server (SIGKILL, as a crash) and waits until it is gone; resolves with a function that starts
+ * it again with the same arguments, its log and pid file where up.sh keeps them (down.sh stops the new one).
+ */
+export async function killApiServer(plane: Plane): Promise<() => void> {
+  const pidFile = join(plane.dir, 'pids', 'kube-apiserver.pid');
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((a) => a !== '');
+  process.kill(pid, 'SIGKILL');
+  // Gone, or a zombie whose parent has not reaped it yet: either way its port is free.
+  await eventually(async () => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+    } catch {
+      return true;
+    }
+  }, 30_000);
+  return () => {
+    const log = openSync(join(plane.dir, 'logs', 'kube-apiserver.log'), 'a');
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
+    child.unref();
+    writeFileSync(pidFile, `${child.pid}\n`);
+  };
 }
