@@ -2,8 +2,9 @@
  * The map's geometry: each node's size from its text, then a layout made for this graph's shape. Within a namespace
  * the graph is bipartite: Service ports on the left reach pods (or a Service's pods drawn as one, or addresses) on
  * the right, and most pods are reached by one Service. Each connected group of Services and what they reach is laid
- * out as two columns, the right one in the order of the ports that reach it (so that edges hardly cross), with
- * orthogonal edges; the groups, and then the namespaces, are packed in rows in their order, towards an aspect ratio.
+ * out as two columns, the right one in the order of the ports that reach it (so that edges hardly cross; many targets
+ * wrap into more columns, reached through a shared channel and lanes), with orthogonal edges; the groups, and then the
+ * namespaces, are packed on a skyline in their order, towards an aspect ratio (`pack`).
  * Linear in the nodes and edges after a sort of each right column: 1,000 pods take a few milliseconds, where elkjs's
  * layered layout took seconds in the page's only thread (`npm run bench -- --only=map` prints both).
  */

@@ -221,7 +221,7 @@ function* drawNamespace(
   const titleText = svg('text', { class: 'ns-title', x: 12, y: 20 }, title);
   const meta = svg('text', { class: 'ns-meta', x: 12 + measure.width(title, M.titleFont, true) + 12, y: 20 }, metaText);
   header.append(titleText, meta);
-  tooltip(header, `Namespace ${ns.name}\n${namespaceMeta(ns)}`);
+  tooltip(header, `Namespace ${ns.name}\n${metaText}`);
   g.append(
     svg('rect', { class: 'ns-box', width: box.width, height: box.height, rx: 6 }),
     svg('line', { class: 'ns-rule', x1: 0, x2: box.width, y1: M.nsHeader, y2: M.nsHeader }),
