@@ -168,6 +168,13 @@ export async function expandTreeRow(page: Page, label: string, timeoutMs = 90_00
   const row = treeRow(page, label).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    // The tooltip of the row the mouse rests on (the one expanded before) can cover this one: move away first.
+    await page.mouse.move(1, 1);
+    await page
+      .locator('.context-view .rendered-markdown')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
     await row.click();
     await page.waitForFunction(
       (l) =>
