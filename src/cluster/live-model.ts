@@ -13,7 +13,7 @@
 import type { ClusterObjects, EndpointSlice, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from '../core/model';
 import { OTHER_POLICY_KINDS, type OtherPolicyKind } from '../core/policy/kinds';
 import { reduceNetworkPolicy, reduceOtherPolicy } from '../core/policy/reduce';
-import { Interner, type Json, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService } from '../core/reduce';
+import { Interner, type Json, reduceEndpointSlice, reduceNamespace, reduceNode, reducePod, reduceService, shareWithPods } from '../core/reduce';
 import { ClusterSnapshot } from '../core/snapshot';
 import { ApiClient, ApiError, type ApiErrorKind, type WatchEvent } from './api';
 import { type KubeconfigOptions, type LoadedKubeconfig, loadKubeconfig } from './kubeconfig';
@@ -193,6 +193,7 @@ class Stream {
       for (const [k, v] of fresh) this.store.set(k, v);
     }
     this.resourceVersion = rv;
+    if (this.resource === 'pods') this.model.podsListed(this.namespace);
     this.synced = true;
     this.stale = false;
     this.error = undefined;
@@ -495,7 +496,7 @@ export class LiveModel {
       case 'services':
         return reduceService(item, this.intern, warn);
       case 'endpointslices':
-        return reduceEndpointSlice(item, this.intern, warn);
+        return reduceEndpointSlice(item, this.intern, warn, undefined, this.podOf);
       case 'pods':
         return reducePod(item, this.intern, warn);
       case 'nodes':
@@ -504,6 +505,28 @@ export class LiveModel {
         // A policy API found by discovery: list items may leave out their apiVersion and kind, which the stream knows.
         const kind = this.policyKinds.get(resource);
         return kind ? reduceOtherPolicy({ ...item, apiVersion: kind.apiVersion, kind: kind.row.kind }) : undefined;
+      }
+    }
+  }
+
+  /** The pod the model holds by namespace and name (an endpoint that targets it shares its strings). */
+  private readonly podOf = (namespace: string, name: string): Pod | undefined => {
+    const key = `${namespace}/${name}`;
+    const pod = this.streams.get('pods')?.store.get(key) ?? this.streams.get(`pods/${namespace}`)?.store.get(key);
+    return pod as Pod | undefined;
+  };
+
+  /**
+   * @internal The pods are listed: the slices listed before them share their pods' strings from now on (in a
+   * large cluster the slices' lists end first, and their copies would otherwise stay until each slice changes).
+   */
+  podsListed(namespace: string | undefined): void {
+    for (const s of this.streams.values()) {
+      if (s.resource !== 'endpointslices' || (namespace !== undefined && s.namespace !== undefined && s.namespace !== namespace)) continue;
+      for (const [key, slice] of s.store) {
+        if (namespace !== undefined && (slice as EndpointSlice).namespace !== namespace) continue;
+        const shared = shareWithPods(slice as EndpointSlice, this.podOf);
+        if (shared !== slice) s.store.set(key, shared);
       }
     }
   }

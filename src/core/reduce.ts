@@ -14,6 +14,7 @@ import type {
   LoadBalancerIngress,
   Namespace,
   Node,
+  ObjectRef,
   Pod,
   Protocol,
   Service,
@@ -55,14 +56,25 @@ export function protocol(v: unknown): Protocol {
 const EMPTY: readonly never[] = Object.freeze([]);
 const NO_LABELS: Labels = Object.freeze({});
 
+/** A 31-bit FNV-1a hash of a string: a small integer, so that a table keyed by it holds no key strings. */
+function hash31(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 1;
+}
+
 /**
- * Shares equal strings and structures between the objects of one model. The tables are bounded: a live model
- * runs for days while pods come and go with new names and label sets, so past a size they start afresh (the
- * objects already made keep what they share; only later sharing starts over).
+ * Shares equal strings and structures between the objects of one model. Structures are found by a hash of their
+ * content, confirmed by comparing the content, so that the table keeps no key strings (at 150,000 pods those cost
+ * more than the label sets they find). The tables are bounded: a live model runs for days while pods come and go
+ * with new names and label sets, so past a size they start afresh (the objects already made keep what they share;
+ * only later sharing starts over).
  */
 export class Interner {
   private strings = new Map<string, string>();
-  private structures = new Map<string, unknown>();
+  private structures = new Map<number, unknown>();
+  /** Structures whose hash another structure holds, by their full content (rare). */
+  private collided = new Map<string, unknown>();
 
   constructor(private readonly limit = 200_000) {}
 
@@ -78,24 +90,37 @@ export class Interner {
     if (!value) return NO_LABELS;
     const keys = Object.keys(value);
     if (keys.length === 0) return NO_LABELS;
-    return this.structure(`L${JSON.stringify(value)}`, () => {
+    return this.structure('L', value, () => {
       const out: Record<string, string> = {};
       for (const k of keys) out[this.s(k)] = this.s(value[k]!);
       return Object.freeze(out);
     });
   }
 
-  list<T>(key: string, items: T[]): readonly T[] {
+  /** One frozen list for equal lists of plain data; `kind` keeps lists of different things apart. */
+  list<T>(kind: string, items: T[]): readonly T[] {
     if (items.length === 0) return EMPTY;
-    return this.structure(key, () => Object.freeze(items));
+    return this.structure(kind, items, () => Object.freeze(items));
   }
 
-  private structure<T>(key: string, make: () => T): T {
-    const found = this.structures.get(key);
-    if (found !== undefined) return found as T;
-    if (this.structures.size >= this.limit) this.structures = new Map();
+  private structure<T>(kind: string, value: unknown, make: () => T): T {
+    const key = kind + JSON.stringify(value);
+    const h = hash31(key);
+    const found = this.structures.get(h);
+    if (found === undefined) {
+      if (this.structures.size >= this.limit) {
+        this.structures = new Map();
+        this.collided = new Map();
+      }
+      const made = make();
+      this.structures.set(h, made);
+      return made;
+    }
+    if (kind + JSON.stringify(found) === key) return found as T;
+    const other = this.collided.get(key);
+    if (other !== undefined) return other as T;
     const made = make();
-    this.structures.set(key, made);
+    this.collided.set(key, made);
     return made;
   }
 }
@@ -137,7 +162,7 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
   if (rawType && !SERVICE_TYPES.has(rawType)) warn(`Service ${m.name}: unknown type ${JSON.stringify(rawType)}; read as ClusterIP.`);
   const clusterIP = str(spec.clusterIP);
   const headless = clusterIP === 'None';
-  let clusterIPs: readonly string[] = [];
+  let clusterIPs: readonly string[] = EMPTY;
   if (!headless && type !== 'ExternalName') {
     const listed = arr(spec.clusterIPs).length > 0 ? arr(spec.clusterIPs) : clusterIP ? [clusterIP] : [];
     clusterIPs = ips(listed, `Service ${m.name}: cluster IP`, warn);
@@ -145,29 +170,96 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
   const clusterIPPending = !headless && type !== 'ExternalName' && clusterIPs.length === 0;
   let ipFamilies = arr(spec.ipFamilies).filter((f): f is IPFamilyName => f === 'IPv4' || f === 'IPv6');
   if (ipFamilies.length === 0) ipFamilies = clusterIPs.length > 0 ? clusterIPs.map((ip) => (ip.includes(':') ? 'IPv6' : 'IPv4')) : ['IPv4'];
+  const ns = intern.s(m.namespace || namespace || DEFAULT_NAMESPACE);
+  const families = intern.list('F', ipFamilies);
+  const ports = servicePorts(arr(spec.ports), m.name, intern, warn);
+  const publishNotReadyAddresses = spec.publishNotReadyAddresses === true;
+  const externalIPs = ips(arr(spec.externalIPs), `Service ${m.name}: external IP`, warn);
+  const loadBalancerIngress = ingressOf(o);
+  const name = m.name;
+  // The API server stores an empty selector as none: the Service gets no managed endpoints.
+  const selector = stringMap(spec.selector);
+  const sel = selector && Object.keys(selector).length > 0 ? intern.labels(selector) : undefined;
+  const externalName = type === 'ExternalName' ? str(spec.externalName) || undefined : undefined;
+  // The two common shapes as literals of their own, so that such a record holds its fields in the object itself
+  // (a spread adds them to a separate, larger store).
+  if (externalName === undefined) {
+    return sel
+      ? {
+          namespace: ns,
+          name,
+          type,
+          headless,
+          clusterIPs,
+          clusterIPPending,
+          ipFamilies: families,
+          ports,
+          selector: sel,
+          publishNotReadyAddresses,
+          externalIPs,
+          loadBalancerIngress,
+        }
+      : {
+          namespace: ns,
+          name,
+          type,
+          headless,
+          clusterIPs,
+          clusterIPPending,
+          ipFamilies: families,
+          ports,
+          publishNotReadyAddresses,
+          externalIPs,
+          loadBalancerIngress,
+        };
+  }
+  return {
+    namespace: ns,
+    name,
+    type,
+    headless,
+    clusterIPs,
+    clusterIPPending,
+    ipFamilies: families,
+    ports,
+    ...(sel ? { selector: sel } : {}),
+    externalName,
+    publishNotReadyAddresses,
+    externalIPs,
+    loadBalancerIngress,
+  };
+}
+
+function servicePorts(values: unknown[], service: string, intern: Interner, warn: Warn): readonly ServicePort[] {
   const ports: ServicePort[] = [];
-  for (const p of arr(spec.ports)) {
+  for (const p of values) {
     const po = obj(p);
     const port = po ? int(po.port) : undefined;
     if (!po || port === undefined) {
-      warn(`Service ${m.name}: a port without a numeric "port" is ignored.`);
+      warn(`Service ${service}: a port without a numeric "port" is ignored.`);
       continue;
     }
     const tp = po.targetPort;
     const targetPort = typeof tp === 'string' && !/^\d+$/.test(tp) ? intern.s(tp) : (int(tp) ?? port);
     const nodePort = int(po.nodePort);
     const appProtocol = str(po.appProtocol);
-    ports.push({
-      name: intern.s(str(po.name) ?? ''),
-      port,
-      targetPort,
-      protocol: protocol(po.protocol),
-      ...(nodePort !== undefined ? { nodePort } : {}),
-      ...(appProtocol ? { appProtocol } : {}),
-    });
+    const name = intern.s(str(po.name) ?? '');
+    const proto = protocol(po.protocol);
+    if (nodePort === undefined && !appProtocol) ports.push({ name, port, targetPort, protocol: proto });
+    else
+      ports.push({
+        name,
+        port,
+        targetPort,
+        protocol: proto,
+        ...(nodePort !== undefined ? { nodePort } : {}),
+        ...(appProtocol ? { appProtocol: intern.s(appProtocol) } : {}),
+      });
   }
-  const selector = stringMap(spec.selector);
-  const externalName = str(spec.externalName);
+  return intern.list('S', ports);
+}
+
+function ingressOf(o: Json): readonly LoadBalancerIngress[] {
   const ingress: LoadBalancerIngress[] = [];
   for (const i of arr(obj(obj(o.status)?.loadBalancer)?.ingress)) {
     const io = obj(i);
@@ -176,22 +268,7 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
     const hostname = str(io.hostname);
     ingress.push({ ...(ip ? { ip } : {}), ...(hostname ? { hostname } : {}) });
   }
-  return {
-    namespace: intern.s(m.namespace || namespace || DEFAULT_NAMESPACE),
-    name: m.name,
-    type,
-    headless,
-    clusterIPs,
-    clusterIPPending,
-    ipFamilies,
-    ports,
-    // The API server stores an empty selector as none: the Service gets no managed endpoints.
-    ...(selector && Object.keys(selector).length > 0 ? { selector: intern.labels(selector) } : {}),
-    ...(type === 'ExternalName' && externalName ? { externalName } : {}),
-    publishNotReadyAddresses: spec.publishNotReadyAddresses === true,
-    externalIPs: ips(arr(spec.externalIPs), `Service ${m.name}: external IP`, warn),
-    loadBalancerIngress: ingress,
-  };
+  return ingress.length === 0 ? EMPTY : ingress;
 }
 
 function endpointPorts(values: unknown[], intern: Interner): readonly EndpointPort[] {
@@ -201,10 +278,52 @@ function endpointPorts(values: unknown[], intern: Interner): readonly EndpointPo
     if (!po) continue;
     ports.push({ name: intern.s(str(po.name) ?? ''), port: int(po.port), protocol: protocol(po.protocol) });
   }
-  return intern.list(`P${JSON.stringify(ports)}`, ports);
+  return intern.list('P', ports);
 }
 
-export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, namespace?: string): EndpointSlice | undefined {
+/** The model's pod of a namespace and name, if it has one: an endpoint that targets it shares its strings. */
+export type PodLookup = (namespace: string, name: string) => Pod | undefined;
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * An endpoint record. An endpoint of a pod the model holds reuses the pod's name, hostname and IP list (at 150,000
+ * pods the copies a watch delivers would double what they cost); the common shapes are written as literals of
+ * their own, so that each record holds its fields in the object itself.
+ */
+function endpointRecord(
+  addresses: readonly string[],
+  cond: { ready: boolean; serving: boolean; terminating: boolean },
+  hostname: string | undefined,
+  nodeName: string | undefined,
+  targetRef: ObjectRef | undefined,
+  pod: Pod | undefined,
+): Endpoint {
+  const { ready, serving, terminating } = cond;
+  if (pod) {
+    if (sameList(addresses, pod.ips)) addresses = pod.ips;
+    else if (addresses.length === 1 && pod.ips.includes(addresses[0]!)) addresses = [pod.ips.find((ip) => ip === addresses[0])!];
+    if (hostname !== undefined && hostname === pod.hostname) hostname = pod.hostname;
+  }
+  if (targetRef && nodeName !== undefined) {
+    return hostname === undefined
+      ? { addresses, ready, serving, terminating, nodeName, targetRef }
+      : { addresses, ready, serving, terminating, hostname, nodeName, targetRef };
+  }
+  return {
+    addresses,
+    ready,
+    serving,
+    terminating,
+    ...(hostname ? { hostname } : {}),
+    ...(nodeName ? { nodeName } : {}),
+    ...(targetRef ? { targetRef } : {}),
+  };
+}
+
+export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, namespace?: string, podOf?: PodLookup): EndpointSlice | undefined {
   const m = meta(o);
   const addressType = str(o.addressType);
   if (addressType !== 'IPv4' && addressType !== 'IPv6' && addressType !== 'FQDN') {
@@ -223,18 +342,19 @@ export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, names
         ? arr(eo.addresses).filter((a): a is string => typeof a === 'string')
         : ips(arr(eo.addresses), `EndpointSlice ${m.name}: address`, warn);
     const tr = obj(eo.targetRef);
-    const hostname = str(eo.hostname);
+    const hostname = str(eo.hostname) || undefined;
     const nodeName = str(eo.nodeName);
     const trName = tr ? str(tr.name) : undefined;
-    endpoints.push({
-      addresses,
-      ready,
-      serving: typeof cond.serving === 'boolean' ? cond.serving : ready,
-      terminating: cond.terminating === true,
-      ...(hostname ? { hostname } : {}),
-      ...(nodeName ? { nodeName: intern.s(nodeName) } : {}),
-      ...(tr && trName ? { targetRef: { kind: intern.s(str(tr.kind) ?? 'Pod'), namespace: intern.s(str(tr.namespace) ?? ns), name: trName } } : {}),
-    });
+    let targetRef: ObjectRef | undefined;
+    let pod: Pod | undefined;
+    if (tr && trName) {
+      const kind = intern.s(str(tr.kind) ?? 'Pod');
+      const refNs = intern.s(str(tr.namespace) ?? ns);
+      pod = kind === 'Pod' ? podOf?.(refNs, trName) : undefined;
+      targetRef = { kind, namespace: refNs, name: pod ? pod.name : trName };
+    }
+    const conditions = { ready, serving: typeof cond.serving === 'boolean' ? cond.serving : ready, terminating: cond.terminating === true };
+    endpoints.push(endpointRecord(addresses, conditions, hostname, nodeName ? intern.s(nodeName) : undefined, targetRef, pod));
   }
   const serviceName = stringMap(m.labels)?.['kubernetes.io/service-name'];
   return {
@@ -242,9 +362,28 @@ export function reduceEndpointSlice(o: Json, intern: Interner, warn: Warn, names
     name: m.name,
     serviceName: serviceName === undefined ? undefined : intern.s(serviceName),
     addressType,
-    endpoints,
+    // Exact size: a pushed array keeps spare capacity.
+    endpoints: endpoints.length === 0 ? EMPTY : endpoints.slice(),
     ports: endpointPorts(arr(o.ports), intern),
   };
+}
+
+/**
+ * The slice with its endpoints sharing the strings of the pods they target, or the slice itself when they share
+ * them already (for slices that came before their pods, as in a model's first lists).
+ */
+export function shareWithPods(slice: EndpointSlice, podOf: PodLookup): EndpointSlice {
+  let changed = false;
+  const endpoints = slice.endpoints.map((e) => {
+    const ref = e.targetRef;
+    const pod = ref && ref.kind === 'Pod' ? podOf(ref.namespace, ref.name) : undefined;
+    // Strings cannot be told apart by identity; the IP list can: an endpoint that holds its pod's list shares already.
+    if (!pod || e.addresses === pod.ips || !sameList(e.addresses, pod.ips)) return e;
+    changed = true;
+    const targetRef = { kind: ref!.kind, namespace: ref!.namespace, name: pod.name };
+    return endpointRecord(e.addresses, e, e.hostname, e.nodeName, targetRef, pod);
+  });
+  return changed ? { ...slice, endpoints } : slice;
 }
 
 export function containerPorts(podSpec: Json, intern: Interner): readonly ContainerPort[] {
@@ -259,7 +398,7 @@ export function containerPorts(podSpec: Json, intern: Interner): readonly Contai
       out.push({ name: intern.s(str(po.name) ?? ''), containerPort, protocol: protocol(po.protocol), container: intern.s(str(co.name) ?? '') });
     }
   }
-  return intern.list(`C${JSON.stringify(out)}`, out);
+  return intern.list('C', out);
 }
 
 /** A pod as the API server reports it (status included). */
@@ -268,24 +407,41 @@ export function reducePod(o: Json, intern: Interner, warn: Warn, namespace?: str
   const spec = obj(o.spec) ?? {};
   const status = obj(o.status) ?? {};
   const listed = arr(status.podIPs).map((p) => obj(p)?.ip);
-  const podIPs = ips(listed.length > 0 ? listed : status.podIP ? [status.podIP] : [], `Pod ${m.name}: pod IP`, warn);
+  let podIPs = ips(listed.length > 0 ? listed : status.podIP ? [status.podIP] : [], `Pod ${m.name}: pod IP`, warn);
   const ready = arr(status.conditions).some((c) => obj(c)?.type === 'Ready' && obj(c)?.status === 'True');
   const phase = str(status.phase);
-  const hostname = str(spec.hostname);
-  const subdomain = str(spec.subdomain);
-  const nodeName = str(spec.nodeName);
+  const name = m.name;
+  // A StatefulSet's pod is its own hostname: one string for both.
+  const hostname = str(spec.hostname) === name ? name : str(spec.hostname) || undefined;
+  const subdomain = str(spec.subdomain) ? intern.s(str(spec.subdomain)!) : undefined;
+  const nodeName = str(spec.nodeName) ? intern.s(str(spec.nodeName)!) : undefined;
+  const ns = intern.s(m.namespace || namespace || DEFAULT_NAMESPACE);
+  const labels = intern.labels(stringMap(m.labels));
+  const hostNetwork = spec.hostNetwork === true;
+  // A host-network pod has its node's addresses: one list for the node's host-network pods.
+  if (hostNetwork) podIPs = intern.list('H', podIPs as string[]);
+  const terminating = obj(o.metadata)?.deletionTimestamp != null;
+  const ports = containerPorts(spec, intern);
+  // The shapes of scheduled pods as literals of their own: each record then holds its fields in the object itself.
+  if (nodeName !== undefined && phase) {
+    const p = intern.s(phase);
+    if (hostname === undefined && subdomain === undefined)
+      return { namespace: ns, name, ips: podIPs, labels, ready, hostNetwork, terminating, ports, nodeName, phase: p };
+    if (hostname !== undefined && subdomain !== undefined)
+      return { namespace: ns, name, ips: podIPs, labels, ready, hostNetwork, terminating, ports, hostname, subdomain, nodeName, phase: p };
+  }
   return {
-    namespace: intern.s(m.namespace || namespace || DEFAULT_NAMESPACE),
-    name: m.name,
+    namespace: ns,
+    name,
     ips: podIPs,
-    labels: intern.labels(stringMap(m.labels)),
+    labels,
     ready,
-    hostNetwork: spec.hostNetwork === true,
-    terminating: obj(o.metadata)?.deletionTimestamp != null,
-    ports: containerPorts(spec, intern),
+    hostNetwork,
+    terminating,
+    ports,
     ...(hostname ? { hostname } : {}),
-    ...(subdomain ? { subdomain: intern.s(subdomain) } : {}),
-    ...(nodeName ? { nodeName: intern.s(nodeName) } : {}),
+    ...(subdomain ? { subdomain } : {}),
+    ...(nodeName ? { nodeName } : {}),
     ...(phase ? { phase: intern.s(phase) } : {}),
   };
 }

@@ -156,9 +156,16 @@ function reduceLive(plan: ClusterPlan): GeneratedCluster {
   for (const n of plan.nodes)
     nodes.push(reduceNode(overTheWire({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name }, status: { addresses: n.addresses } }), intern));
   for (const s of plan.services) services.push(reduceService(overTheWire(serviceObject(s)), intern, warn));
-  for (const p of plan.pods) pods.push(reducePod(overTheWire(podObject(p)), intern, warn));
+  // The live model's pod store, keyed as it keys it: endpoints of a known pod share its strings.
+  const podStore = new Map<string, Pod>();
+  for (const p of plan.pods) {
+    const pod = reducePod(overTheWire(podObject(p)), intern, warn);
+    pods.push(pod);
+    podStore.set(`${pod.namespace}/${pod.name}`, pod);
+  }
+  const podOf = (namespace: string, name: string): Pod | undefined => podStore.get(`${namespace}/${name}`);
   for (const s of plan.slices) {
-    const slice = reduceEndpointSlice(overTheWire(sliceObject(s)), intern, warn);
+    const slice = reduceEndpointSlice(overTheWire(sliceObject(s)), intern, warn, undefined, podOf);
     if (slice) endpointSlices.push(slice);
   }
   return { objects: { namespaces, services, endpointSlices, pods, nodes }, internTables: intern, counts: plan.counts, warnings };
