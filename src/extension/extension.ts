@@ -24,6 +24,7 @@ let client: LanguageClient | undefined;
 
 /** The least time between two redraws of the views that model changes cause. */
 const VIEW_REFRESH_MS = 1000;
+const LOADING_REFRESH_MS = 250;
 /** The workspace state key of the namespace filters. */
 const FILTERS = 'netlens.namespaceFilter';
 
@@ -77,8 +78,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await client.restart();
     await refreshViews(true);
   };
-  // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once.
-  const onModelChanged = throttle(() => refreshViews(false), VIEW_REFRESH_MS);
+  // A busy cluster reports changes every 100 ms: the views follow at most once a second, the first change at once;
+  // while a cluster is first read, four times a second, so that its namespaces show as soon as their list came.
+  const onModelChanged = throttle(
+    () => refreshViews(false),
+    () => (tree.model?.kind === 'cluster' && tree.model.state === 'connecting' ? LOADING_REFRESH_MS : VIEW_REFRESH_MS),
+  );
   context.subscriptions.push(onModelChanged);
   client.onNotification(ModelChangedNotification, () => {
     onModelChanged.run();

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { type ModelInfo, ModelInfoRequest, NamespaceRequest } from '../protocol/requests';
+import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView } from '../protocol/requests';
 import { type HostMessage, MAP_VIEW_TYPE, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
 import { loadMapGraph, type MapSource, mapHtml } from './map-data';
 import { mapTexts } from './map-texts';
@@ -36,12 +36,16 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   private state: MapViewState | undefined;
   /** The last map sent, as JSON: an unchanged map is not sent again (the webview would lay it out again). */
   private sent: string | undefined;
+  /** Its namespaces' JSON by id, while `sent` is set: what the webview holds. */
+  private sentNamespaces = new Map<string, string>();
   /** Ids to select once the webview is ready. */
   private pendingSelect: readonly string[] | undefined;
   private ready = false;
   private readonly updates = throttle(() => this.update(), REFRESH_INTERVAL_MS);
   /** Counts builds, so that an older build finishing late does not replace a newer one. */
   private generation = 0;
+  /** The namespace views of the last map built, by namespace and pod limit. */
+  private views: ReadonlyMap<string, NamespaceView> = new Map();
 
   constructor(private readonly deps: MapPanelDeps) {}
 
@@ -119,6 +123,7 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
         this.panel = undefined;
         this.ready = false;
         this.sent = undefined;
+        this.views = new Map();
         for (const d of this.panelDisposables.splice(0)) d.dispose();
       }),
     );
@@ -166,7 +171,9 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
     try {
       const client = this.deps.client();
       if (!client) throw new Error('the language server is not running');
-      graph = await loadMapGraph(source(client, this.deps.filter), { expanded: this.state?.expanded ?? [], t: vscode.l10n.t });
+      const used = new Map<string, NamespaceView>();
+      graph = await loadMapGraph(source(client, this.deps.filter, this.views, used), { expanded: this.state?.expanded ?? [], t: vscode.l10n.t });
+      if (generation === this.generation) this.views = used;
     } catch (e) {
       if (generation !== this.generation) return;
       this.deps.log.error(`Network map: ${(e as Error).stack ?? String(e)}`);
@@ -175,13 +182,20 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
       return;
     }
     if (generation !== this.generation) return;
-    const json = JSON.stringify(graph);
+    const pieces = graph.namespaces.map((ns) => JSON.stringify(ns));
+    const json = `${JSON.stringify({ ...graph, namespaces: [] })}\n${pieces.join('\n')}`;
     if (json === this.sent) return;
+    const last = this.sent === undefined ? undefined : this.sentNamespaces;
     this.sent = json;
+    this.sentNamespaces = new Map(graph.namespaces.map((ns, i) => [ns.id, pieces[i]!]));
     this.deps.log.info(
       `Network map: ${graph.namespaces.length} namespaces, ${graph.totals.services} services, ${graph.totals.pods} pods (${graph.totals.podNodes} drawn), built in ${Date.now() - started} ms`,
     );
-    this.post({ type: 'graph', graph });
+    // After the first map, only the namespaces that changed are sent; the webview keeps the others.
+    if (last) {
+      const changed = graph.namespaces.filter((ns, i) => last.get(ns.id) !== pieces[i]);
+      this.post({ type: 'graph', graph: { ...graph, namespaces: changed }, order: graph.namespaces.map((ns) => ns.id) });
+    } else this.post({ type: 'graph', graph });
   }
 
   private post(message: HostMessage): void {
@@ -189,12 +203,23 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   }
 }
 
-function source(client: LanguageClient, filter: MapPanelDeps['filter']): MapSource {
+/**
+ * The map's questions to the server. The views of the last map are kept: each is asked for with its revision, and
+ * one that did not change comes back marked so, without its content.
+ */
+function source(client: LanguageClient, filter: MapPanelDeps['filter'], held: ReadonlyMap<string, NamespaceView>, used: Map<string, NamespaceView>): MapSource {
   return {
     modelInfo: async () => {
       const info = await client.sendRequest(ModelInfoRequest);
       return filter ? filterModel(info, filter(info)) : info;
     },
-    namespace: (namespace, limit) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit }),
+    namespace: async (namespace, limit) => {
+      const key = `${namespace}\u0000${limit}`;
+      const last = held.get(key);
+      const answer = await client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit, ...(last?.revision ? { known: last.revision } : {}) });
+      const view = answer.unchanged && last ? last : answer;
+      used.set(key, view);
+      return view;
+    },
   };
 }

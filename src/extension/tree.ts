@@ -79,8 +79,19 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     if (!client) return false;
     const info = await client.sendRequest(ModelInfoRequest);
     const names = [...this.namespaces.keys()].filter((name) => info.namespaces.some((n) => n.name === name));
+    // A view that did not change comes back marked so, without its content (it is the one held).
     const views = await Promise.all(
-      names.map((namespace) => client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit: this.shown.get(namespace) ?? POD_PAGE })),
+      names.map(async (namespace) => {
+        const held = this.namespaces.get(namespace);
+        const known = held?.revision;
+        const view = await client.sendRequest(NamespaceRequest, {
+          namespace,
+          offset: 0,
+          limit: this.shown.get(namespace) ?? POD_PAGE,
+          ...(known ? { known } : {}),
+        });
+        return view.unchanged && held ? held : view;
+      }),
     );
     const same =
       this.info !== undefined &&

@@ -151,14 +151,20 @@ export interface NamespaceView {
   /** Pods from `offset`, at most `limit`; `total` says how many there are. */
   readonly pods: readonly PodView[];
   readonly total: number;
+  /** Changes whenever the view does (within one server's life). */
+  readonly revision?: string;
+  /** The view is the one of the revision the request named: `services` and `pods` are left empty. */
+  readonly unchanged?: true;
 }
 
 /** The model the tree and the status bar show: cluster or workspace, its state and its namespaces. */
 export const ModelInfoRequest = new RequestType0<ModelInfo, void>('netlens/modelInfo');
 /** One namespace's Services and (a page of) its Pods. */
-export const NamespaceRequest = new RequestType<{ readonly namespace: string; readonly offset?: number; readonly limit?: number }, NamespaceView, void>(
-  'netlens/namespace',
-);
+export const NamespaceRequest = new RequestType<
+  { readonly namespace: string; readonly offset?: number; readonly limit?: number /** The revision the caller holds. */; readonly known?: string },
+  NamespaceView,
+  void
+>('netlens/namespace');
 /** The contexts of the kubeconfig, and the current one. */
 export const ContextsRequest = new RequestType0<{ readonly contexts: readonly string[]; readonly current?: string; readonly error?: string }, void>(
   'netlens/contexts',

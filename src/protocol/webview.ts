@@ -245,8 +245,12 @@ export interface MapViewState {
 
 /** Messages from the extension host to the webview. */
 export type HostMessage =
-  /** The map to draw, sent when the webview is ready and again whenever the model changes. */
-  | { readonly type: 'graph'; readonly graph: MapGraph }
+  /**
+   * The map to draw, sent when the webview is ready and again whenever the model changes. With `order`, a change to
+   * the map last sent: `graph.namespaces` holds the namespaces that changed, and the map's namespaces are those of
+   * `order`, each as just sent or else as last sent (at 10,000 pods the whole map is megabytes to copy).
+   */
+  | { readonly type: 'graph'; readonly graph: MapGraph; readonly order?: readonly string[] }
   /** Select, highlight and centre the first of these node ids that the map has (Reveal in Map). */
   | { readonly type: 'select'; readonly ids: readonly string[] }
   /** The map could not be built; the webview shows why instead of a stale or empty map. */

@@ -26,8 +26,8 @@ export class CustomRequests {
     return failure && info.kind === 'workspace' ? { ...info, errorKind: failure.kind, message: failure.message } : info;
   }
 
-  namespace(p: { readonly namespace: string; readonly offset?: number; readonly limit?: number }): NamespaceView {
-    return this.server.namespace(p.namespace, p.offset, p.limit);
+  namespace(p: { readonly namespace: string; readonly offset?: number; readonly limit?: number; readonly known?: string }): NamespaceView {
+    return this.server.namespace(p.namespace, p.offset, p.limit, p.known);
   }
 
   contexts(): { contexts: string[]; current?: string; error?: string } {

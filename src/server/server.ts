@@ -32,7 +32,7 @@ import type { NavigationSource } from './navigation';
 import { type Answered, hoverText, inlayText } from './present';
 import { placeLocation, type RenderedState, type SourceReference } from './renders';
 import { DEFAULT_SETTINGS, dnsServiceOf, type ServerSettings } from './settings';
-import { namespaceCounts, namespaceView } from './views';
+import { NamespaceViews, namespaceCounts } from './views';
 
 export { DEFAULT_SETTINGS, type ServerSettings } from './settings';
 
@@ -445,11 +445,14 @@ export class NetLensServer {
     return { kind: 'workspace', state: 'ready', notes: [], namespaces };
   }
 
-  namespace(namespace: string, offset?: number, limit?: number): NamespaceView {
+  /** A namespace's view; `known`: the revision the caller holds, answered with `unchanged` when it still is the view. */
+  namespace(namespace: string, offset?: number, limit?: number, known?: string): NamespaceView {
     const shown = this.shownSnapshot();
     if (!shown) return { namespace, services: [], pods: [], total: 0 };
-    return namespaceView(shown, this.settings.clusterDomain, namespace, offset, limit, this.serviceClients.current());
+    return this.namespaceViews.view(shown, this.settings.clusterDomain, namespace, offset, limit, this.serviceClients.current(), known);
   }
+
+  private readonly namespaceViews = new NamespaceViews();
 
   /** Who talks to whom (clients.ts): computed in the background, the views told when done. */
   private readonly serviceClients = new ServiceClients({

@@ -195,6 +195,11 @@ export function* layoutSteps(graph: MapGraph, measure: Measure, aspectRatio: num
     // The content keys are made only where there is a layout to compare with (not for a first map).
     const cached = laidNamespaces.get(ns.id);
     let key: string | undefined;
+    // A namespace the host did not send again is the same object as last time.
+    if (cached?.ns === ns) {
+      laid.set(ns.id, cached.laid);
+      continue;
+    }
     if (cached) {
       key = namespaceKey(ns);
       cached.key ??= namespaceKey(cached.ns);

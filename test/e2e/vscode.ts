@@ -238,8 +238,16 @@ export interface CodeServer {
   logs(lines?: number): string;
   /** When the extension host activated an extension (from its log), in ms since the epoch; undefined if not yet. */
   activatedAt(extensionId: string): number | undefined;
+  /** The lines of the extension's output channel (NetLens.log) that hold `text`, with their times. */
+  logged(text: string): { readonly at: number; readonly line: string }[];
   /** Stops code-server and everything it started (its process group); deletes a temporary dataDir. */
   stop(): Promise<void>;
+}
+
+/** The time of a VS Code log line: `2026-11-26 10:12:24.784 [info] ...`, local time. */
+function logTime(line: string): number | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(line);
+  return m ? new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime() : undefined;
 }
 
 function findFiles(dir: string, name: RegExp, out: string[] = []): string[] {
@@ -431,13 +439,22 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
       const line = readFileSync(f, 'utf8')
         .split('\n')
         .find((l) => l.includes(`_doActivateExtension ${extensionId},`));
-      // `2026-11-26 10:12:24.784 [info] ExtensionService#_doActivateExtension netlens.netlens, ...`, local time.
-      const m = line && /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})/.exec(line);
-      if (m) return new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!).getTime();
+      const at = line ? logTime(line) : undefined;
+      if (at !== undefined) return at;
     }
     return undefined;
   };
-  return { url, port, dataDir, logFile, process: child, logs, activatedAt, stop };
+  const logged = (text: string) => {
+    const out: { at: number; line: string }[] = [];
+    for (const f of findFiles(join(userDataDir, 'logs'), /^\d*-?NetLens\.log$/)) {
+      for (const line of readFileSync(f, 'utf8').split('\n')) {
+        const at = line.includes(text) ? logTime(line) : undefined;
+        if (at !== undefined) out.push({ at, line });
+      }
+    }
+    return out.sort((a, b) => a.at - b.at);
+  };
+  return { url, port, dataDir, logFile, process: child, logs, activatedAt, logged, stop };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

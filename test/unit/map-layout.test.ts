@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MapEdge, MapGraph, MapNamespace, MapNode, MapPodNode, MapServiceNode } from '../../src/protocol/webview';
+import { assemble } from '../../src/webview/assemble';
 import { type Box, type Layout, layoutGraph, METRICS, type Measure, type PlacedNamespace, pack, portY } from '../../src/webview/layout';
 
 const measure: Measure = { width: (text, size) => (text.length * 7 * size) / 12 };
@@ -210,6 +211,29 @@ describe('the map layout', () => {
     assert.notEqual(after.namespaces[1]!.nodes, before.namespaces[1]!.nodes);
     assert.equal(after.namespaces[1]!.nodes.length, 2 + 6);
     assertTidy(after);
+  });
+
+  it('a change from the host keeps the namespaces it does not send, as the same objects with the same layout', () => {
+    const same = stars('same', 3, 2);
+    const first = graph([same, stars('changing', 2, 2), stars('gone', 1, 1)]);
+    const before = layoutGraph(first, measure, 1.6);
+    const changed = stars('changing', 2, 3);
+    const added = stars('added', 1, 2);
+    const order = ['ns/added', 'ns/same', 'ns/changing'];
+    const whole = assemble(first, graph([changed, added]), order);
+    assert.ok(whole);
+    assert.deepEqual(
+      whole.namespaces.map((ns) => ns.id),
+      order,
+    );
+    assert.equal(whole.namespaces[1], same);
+    assert.equal(whole.namespaces[2], changed);
+    const after = layoutGraph(whole, measure, 1.6);
+    assert.equal(after.namespaces.find((n) => n.ns.id === 'ns/same')!.nodes, before.namespaces.find((n) => n.ns.id === 'ns/same')!.nodes);
+    assert.equal(after.namespaces.find((n) => n.ns.id === 'ns/changing')!.nodes.length, 2 + 6);
+    // A change against a map the page does not hold (it was started again, or a namespace is unknown to it).
+    assert.equal(assemble(undefined, graph([changed]), ['ns/changing']), undefined);
+    assert.equal(assemble(first, graph([changed]), ['ns/changing', 'ns/elsewhere']), undefined);
   });
 
   it('leaves room above the namespaces for connections only when there are some', () => {

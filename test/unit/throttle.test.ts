@@ -38,6 +38,35 @@ describe('throttle', () => {
     t.dispose();
   });
 
+  it('an interval given as a function is read at each call: shorter while loading, longer after', async () => {
+    const runs: number[] = [];
+    let loading = true;
+    const t = throttle(
+      async () => void runs.push(Date.now()),
+      () => (loading ? 250 : 1000),
+    );
+    t.run();
+    mock.timers.tick(0);
+    await settle();
+    mock.timers.tick(10);
+    t.run();
+    mock.timers.tick(239);
+    await settle();
+    assert.deepEqual(runs, [1_000_000]);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(runs, [1_000_000, 1_000_250]);
+    loading = false;
+    t.run();
+    mock.timers.tick(999);
+    await settle();
+    assert.equal(runs.length, 2);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(runs, [1_000_000, 1_000_250, 1_001_250]);
+    t.dispose();
+  });
+
   it('never overlaps a run still under way; a call during it runs once after it', async () => {
     let active = 0;
     let most = 0;
