@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type CodeServer, installCodeServer, startCodeServer } from '../e2e/vscode';
-import { expandTreeRow, launchBrowser, mapFrame, openNetLensView, openWorkbench, runCommand, screenshot, treeRow } from '../e2e/workbench';
+import { expandTreeRow, launchBrowser, mapFrame, openNetLensView, openWorkbench, runCommand, screenshot, treeRow, whenTreeRowAppears } from '../e2e/workbench';
 import { Kube } from '../live/kube';
 import { startPlane } from '../live/plane';
 import { ensureCluster, kubectl } from './live';
@@ -72,20 +72,17 @@ async function once(kubeconfig: string, kube: Kube, withMap: boolean): Promise<R
     const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const workbenchMs = await openWorkbench(page, server.url, WAIT);
     // The extension activates when its view opens: from the click to the namespaces of the cluster listed.
+    // The moments the rows come, by the page's own clock (Playwright's waits poll).
+    const shown = await whenTreeRowAppears(page, 'bench-09');
+    const complete = await whenTreeRowAppears(page, 'bench-09', 'loading');
     let t = Date.now();
     await openNetLensView(page, WAIT);
-    await treeRow(page, 'bench-09').first().waitFor({ state: 'visible', timeout: WAIT });
-    const listed = Date.now();
+    const listed = await shown(WAIT);
     const treeMs = listed - t;
     const activated = server.activatedAt('netlens.netlens');
     const activationMs = activated === undefined ? undefined : listed - activated;
     // The namespaces show as the first pages of the lists come; their counts are complete when "loading" goes.
-    await page
-      .locator('.pane-body .monaco-list-row', { hasText: 'bench-09' })
-      .filter({ hasNotText: 'loading' })
-      .first()
-      .waitFor({ state: 'visible', timeout: WAIT });
-    const completeMs = Date.now() - listed;
+    const completeMs = (await complete(WAIT)) - listed;
     await expandTreeRow(page, 'bench-00', WAIT);
     t = Date.now();
     await expandTreeRow(page, 'Pods', WAIT);

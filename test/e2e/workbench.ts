@@ -155,6 +155,41 @@ export function treeRow(page: Page, label: string): Locator {
   return treeRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
 }
 
+/**
+ * Starts watching the page for the first moment (its wall clock) a NetLens tree row labelled `label` whose text does
+ * not contain `without` is in the DOM, from a MutationObserver; the function returned resolves with that time once
+ * it has come. Playwright's waits poll, at 500 ms intervals after the first few hundred ms: this is the moment itself.
+ */
+export async function whenTreeRowAppears(page: Page, label: string, without?: string): Promise<(timeoutMs?: number) => Promise<number>> {
+  const key = `__netlensRow_${label}_${without ?? ''}`;
+  await page.evaluate(
+    ({ key, label, without }) => {
+      // The page's globals, typed as far as used here (this project's tests compile without the DOM's types).
+      type El = { querySelector(s: string): El | null; textContent: string | null };
+      const g = globalThis as unknown as {
+        document: { body: unknown; querySelectorAll(s: string): ArrayLike<El> };
+        MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void };
+      } & Record<string, number | undefined>;
+      const seen = () =>
+        Array.from(g.document.querySelectorAll('.pane-body .monaco-list-row')).some(
+          (row) => row.querySelector('.label-name')?.textContent?.trim() === label && (!without || !row.textContent?.includes(without)),
+        );
+      const observer = new g.MutationObserver(() => {
+        if (g[key] === undefined && seen()) {
+          g[key] = Date.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(g.document.body, { childList: true, subtree: true, characterData: true });
+    },
+    { key, label, without },
+  );
+  return async (timeoutMs = 90_000) => {
+    const handle = await page.waitForFunction((k) => (globalThis as unknown as Record<string, number | undefined>)[k], key, { timeout: timeoutMs });
+    return Number(await handle.jsonValue());
+  };
+}
+
 /** Opens the NetLens view from the activity bar. */
 export async function openNetLensView(page: Page, timeoutMs = 90_000): Promise<void> {
   await page
