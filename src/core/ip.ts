@@ -23,6 +23,20 @@ export interface ParsedIP {
 export function parseIP(text: string): ParsedIP | undefined {
   if (isPlainIPv4(text)) return { family: 4, text };
   if (text.indexOf(':') < 0 || text.indexOf('%') >= 0 || text.length > 45) return undefined;
+  // ipaddr.js takes microseconds for an IPv6 literal, and one lookup reads the same address several times (its
+  // reverse name, its owners, the nodes' addresses): the last ones read are remembered.
+  const known = recentIPv6.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const parsed = parseIPv6(text);
+  if (recentIPv6.size >= RECENT_IPV6) recentIPv6.clear();
+  recentIPv6.set(text, parsed ?? null);
+  return parsed;
+}
+
+const RECENT_IPV6 = 4096;
+const recentIPv6 = new Map<string, ParsedIP | null>();
+
+function parseIPv6(text: string): ParsedIP | undefined {
   if (!ipaddr.IPv6.isValid(text)) return undefined;
   const addr = ipaddr.IPv6.parse(text);
   if (addr.isIPv4MappedAddress()) {

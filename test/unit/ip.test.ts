@@ -33,6 +33,24 @@ describe('parseIP', () => {
   }
 });
 
+describe('parseIP, read again', () => {
+  it('gives the same answers the second time, past the number of addresses it remembers', () => {
+    const texts: string[] = [];
+    for (let i = 0; i < 5000; i++) texts.push(`FD00:0:${i.toString(16)}::0${(i % 7).toString(16)}`, `fd00::${i.toString(16)}::1`);
+    const first = texts.map((t) => parseIP(t));
+    assert.equal(first[1], undefined, 'two "::" are not an address');
+    for (let round = 0; round < 2; round++)
+      assert.deepEqual(
+        texts.map((t) => parseIP(t)),
+        first,
+      );
+    assert.deepEqual(
+      first.slice(0, 6).map((p) => p?.text),
+      ['fd00::', undefined, 'fd00:0:1::1', undefined, 'fd00:0:2::2', undefined],
+    );
+  });
+});
+
 describe('reverse names', () => {
   it('IPv4 round trip', () => {
     assert.equal(reverseName('10.96.0.10'), '10.0.96.10.in-addr.arpa.');
