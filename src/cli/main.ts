@@ -14,6 +14,7 @@ import type { LiveModel } from '../cluster/live-model';
 import { t, useMessages } from '../core/l10n';
 import { DEFAULT_NAMESPACE, InvalidZoneError } from '../core/names';
 import { type PodRecordsMode, QUERY_TYPES, type QueryType, Resolver } from '../core/resolver';
+import { NETLENS_VERSION } from '../core/version';
 import { buildWorkspaceModel } from '../core/workspace';
 import { useLocale } from '../l10n/tables';
 import { runCheckWithRenders } from './check';
@@ -29,6 +30,7 @@ const USAGE = `Usage:
                 [--helm-values FILE]... [--release NAME] [--helm PATH] [--kustomize PATH] [--no-render] [--jobs N]
   netlens reach SOURCE TARGET [-f PATH]... [--port P] [--protocol TCP|UDP|SCTP] [--json]
   netlens reach --matrix -f PATH... [-n NS] [--port P] [--json]      (netlens reach --help)
+  netlens --version
 
 Answers as the cluster's DNS would: from the Kubernetes manifests under each PATH (files or
 folders, searched recursively for .yaml and .yml), or without -f from the live cluster of the
@@ -64,6 +66,7 @@ entry points (kustomize build) and reports findings at the template or file line
       --locale LANG         the language of the messages: es, zh-CN or ko (default: LC_ALL, else LC_MESSAGES,
                             else LANG; JSON, SARIF, JUnit and workflow commands stay English without it)
   -h, --help                show this help
+      --version             print the version
 `;
 
 class UsageError extends Error {}
@@ -92,6 +95,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`netlens ${NETLENS_VERSION}\n`);
+    return 0;
   }
   if (command === 'check') return checkCommand(rest);
   if (command === 'reach')

@@ -5,6 +5,7 @@
  */
 // Types only: the server's first stage (start.ts) answers `initialize` with these before the LSP library is loaded.
 import type { ClientCapabilities, ServerCapabilities, TextDocumentSyncKind } from 'vscode-languageserver';
+import { NETLENS_VERSION } from '../core/version';
 
 export type HoverFormat = 'markdown' | 'plaintext';
 
@@ -31,7 +32,7 @@ export interface ClientFeatures {
 const INCREMENTAL: TextDocumentSyncKind = 2;
 
 /** What the server says of itself in its answer to `initialize`. */
-export const SERVER_INFO = { name: 'netlens-lsp', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'netlens-lsp', version: NETLENS_VERSION } as const;
 
 /** The command a fix runs in a client that takes code actions as commands only. */
 export const APPLY_FIX_COMMAND = 'netlens.applyFix';

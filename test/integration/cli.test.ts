@@ -1,7 +1,7 @@
 // The `netlens` command, run as a user runs it: the bundled dist/cli.js in a child process.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -184,6 +184,13 @@ describe('netlens: bad usage exits 2 with a message', () => {
     assert.ok(run.stderr.includes(missing), run.stderr);
     assert.match(run.stderr, /no such file or folder/);
     assert.equal(run.stdout, '');
+  });
+
+  it('--version prints the version of package.json', () => {
+    const run = netlens(['--version']);
+    assert.equal(run.status, 0);
+    const { version } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
+    assert.equal(run.stdout, `netlens ${version}\n`);
   });
 
   it('--help exits 0 with the usage', () => {

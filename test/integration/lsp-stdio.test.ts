@@ -2,7 +2,7 @@
 // the child's stdin and stdout. Every wait is for a message, never for time.
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -177,6 +177,7 @@ describe('netlens-lsp over stdio', () => {
       workspaceFolders: [{ uri: pathToFileURL(tmp).href, name: 'ws' }],
     });
     assert.equal(result.serverInfo?.name, 'netlens-lsp');
+    assert.equal(result.serverInfo?.version, (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version);
     assert.equal(result.capabilities.hoverProvider, true);
     assert.equal(result.capabilities.inlayHintProvider, true);
     assert.equal(result.capabilities.definitionProvider, true);
