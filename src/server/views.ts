@@ -51,6 +51,8 @@ export function namespaceView(snapshot: ClusterSnapshot, zone: string, namespace
  */
 export class NamespaceViews {
   private readonly entries = new Map<string, { readonly inputs: readonly unknown[]; readonly clients: string; readonly view: NamespaceView }>();
+  /** The keys of each namespace's views, the last asked for first. */
+  private readonly byNamespace = new Map<string, string[]>();
   /** Revisions of this process only: a client that kept one from an earlier server never matches. */
   private readonly prefix = `${process.pid.toString(36)}.${Date.now().toString(36)}.`;
   private next = 0;
@@ -63,6 +65,7 @@ export class NamespaceViews {
     const clientsText = clients ? JSON.stringify([...snapshot.servicesIn(namespace)].map((s) => clients.get(`${s.namespace}/${s.name}`) ?? null)) : '';
     const entry = this.entries.get(key);
     if (entry && entry.clients === clientsText && sameItems(entry.inputs, inputs)) {
+      this.touch(namespace, key);
       const { view } = entry;
       return known !== undefined && known === view.revision
         ? { namespace, services: [], pods: [], total: view.total, revision: view.revision, unchanged: true }
@@ -71,8 +74,24 @@ export class NamespaceViews {
     const view = { ...namespaceView(snapshot, zone, namespace, offset, limit, clients), revision: this.prefix + (this.next++).toString(36) };
     this.entries.delete(key);
     this.entries.set(key, { inputs, clients: clientsText, view });
+    this.touch(namespace, key);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    // Namespaces come and go: past the bound, start afresh.
+    if (this.byNamespace.size > this.maxEntries) {
+      this.byNamespace.clear();
+      this.entries.clear();
+    }
     return view;
+  }
+
+  /**
+   * A namespace keeps its two views asked for last (the map's and the tree's page): a view lists every endpoint of
+   * the namespace, so the views kept stay within twice what the cluster's views hold.
+   */
+  private touch(namespace: string, key: string): void {
+    const keys = [key, ...(this.byNamespace.get(namespace) ?? []).filter((k) => k !== key)];
+    for (const old of keys.splice(2)) this.entries.delete(old);
+    this.byNamespace.set(namespace, keys);
   }
 }
 

@@ -122,6 +122,12 @@ describe('server: namespace views kept between snapshots', () => {
     const v2 = views.view(snapshot, 'cluster.local', 'a', 0, 500, new Map([['a/web', [client]]]), v1.revision);
     assert.equal(v2.unchanged, undefined);
     assert.equal(v2.services[0]!.clients?.[0]?.name, 'shop');
+    // A namespace keeps its two views asked for last: a third page drops the first.
+    const page1 = views.view(snapshot, 'cluster.local', 'b', 0, 1);
+    const page2 = views.view(snapshot, 'cluster.local', 'b', 1, 1);
+    assert.equal(views.view(snapshot, 'cluster.local', 'b', 0, 1, undefined, page1.revision).unchanged, true);
+    views.view(snapshot, 'cluster.local', 'b', 0, 500);
+    assert.equal(views.view(snapshot, 'cluster.local', 'b', 1, 1, undefined, page2.revision).unchanged, undefined);
     // A workspace model rebuilt from its files makes new records even where nothing changed.
     const rebuilt = ClusterSnapshot.build(objects(namespaceOf('a'), b));
     assert.equal(views.view(rebuilt, 'cluster.local', 'a', 0, 500, undefined, v2.revision).unchanged, undefined);
