@@ -181,38 +181,6 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
   const selector = stringMap(spec.selector);
   const sel = selector && Object.keys(selector).length > 0 ? intern.labels(selector) : undefined;
   const externalName = type === 'ExternalName' ? str(spec.externalName) || undefined : undefined;
-  // The two common shapes as literals of their own, so that such a record holds its fields in the object itself
-  // (a spread adds them to a separate, larger store).
-  if (externalName === undefined) {
-    return sel
-      ? {
-          namespace: ns,
-          name,
-          type,
-          headless,
-          clusterIPs,
-          clusterIPPending,
-          ipFamilies: families,
-          ports,
-          selector: sel,
-          publishNotReadyAddresses,
-          externalIPs,
-          loadBalancerIngress,
-        }
-      : {
-          namespace: ns,
-          name,
-          type,
-          headless,
-          clusterIPs,
-          clusterIPPending,
-          ipFamilies: families,
-          ports,
-          publishNotReadyAddresses,
-          externalIPs,
-          loadBalancerIngress,
-        };
-  }
   return {
     namespace: ns,
     name,
@@ -223,7 +191,7 @@ export function reduceService(o: Json, intern: Interner, warn: Warn, namespace?:
     ipFamilies: families,
     ports,
     ...(sel ? { selector: sel } : {}),
-    externalName,
+    ...(externalName !== undefined ? { externalName } : {}),
     publishNotReadyAddresses,
     externalIPs,
     loadBalancerIngress,
