@@ -3,6 +3,8 @@
  * only what DNS and reachability need. Strings and small structures that repeat across thousands of objects
  * (namespaces, node names, label sets, port lists) are interned so that a large cluster stays small in memory.
  */
+import { sameItems } from './arrays';
+import { hashKey } from './hash';
 import { canonicalIP } from './ip';
 import type {
   ContainerPort,
@@ -56,13 +58,6 @@ export function protocol(v: unknown): Protocol {
 const EMPTY: readonly never[] = Object.freeze([]);
 const NO_LABELS: Labels = Object.freeze({});
 
-/** A 31-bit FNV-1a hash of a string: a small integer, so that a table keyed by it holds no key strings. */
-function hash31(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 1;
-}
-
 /**
  * Shares equal strings and structures between the objects of one model. Structures are found by a hash of their
  * content, confirmed by comparing the content, so that the table keeps no key strings (at 150,000 pods those cost
@@ -105,7 +100,8 @@ export class Interner {
 
   private structure<T>(kind: string, value: unknown, make: () => T): T {
     const key = kind + JSON.stringify(value);
-    const h = hash31(key);
+    // 31 bits: a small integer, so that the table keyed by it holds no key strings.
+    const h = hashKey(key) >>> 1;
     const found = this.structures.get(h);
     if (found === undefined) {
       if (this.structures.size >= this.limit) {
@@ -252,10 +248,6 @@ function endpointPorts(values: unknown[], intern: Interner): readonly EndpointPo
 /** The model's pod of a namespace and name, if it has one: an endpoint that targets it shares its strings. */
 export type PodLookup = (namespace: string, name: string) => Pod | undefined;
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 /**
  * An endpoint record. An endpoint of a pod the model holds reuses the pod's name, hostname and IP list (at 150,000
  * pods the copies a watch delivers would double what they cost); the common shapes are written as literals of
@@ -271,8 +263,8 @@ function endpointRecord(
 ): Endpoint {
   const { ready, serving, terminating } = cond;
   if (pod) {
-    if (sameList(addresses, pod.ips)) addresses = pod.ips;
-    else if (addresses.length === 1 && pod.ips.includes(addresses[0]!)) addresses = [pod.ips.find((ip) => ip === addresses[0])!];
+    if (sameItems(addresses, pod.ips)) addresses = pod.ips;
+    else if (addresses.length === 1 && pod.ips.includes(addresses[0]!)) addresses = [pod.ips[pod.ips.indexOf(addresses[0]!)]!];
     if (hostname !== undefined && hostname === pod.hostname) hostname = pod.hostname;
   }
   if (targetRef && nodeName !== undefined) {
@@ -346,7 +338,7 @@ export function shareWithPods(slice: EndpointSlice, podOf: PodLookup): EndpointS
     const ref = e.targetRef;
     const pod = ref && ref.kind === 'Pod' ? podOf(ref.namespace, ref.name) : undefined;
     // Strings cannot be told apart by identity; the IP list can: an endpoint that holds its pod's list shares already.
-    if (!pod || e.addresses === pod.ips || !sameList(e.addresses, pod.ips)) return e;
+    if (!pod || e.addresses === pod.ips || !sameItems(e.addresses, pod.ips)) return e;
     changed = true;
     const targetRef = { kind: ref!.kind, namespace: ref!.namespace, name: pod.name };
     return endpointRecord(e.addresses, e, e.hostname, e.nodeName, targetRef, pod);

@@ -10,6 +10,7 @@
  * The snapshot keeps its own copies of the pod and slice lists, so a caller may go on changing its arrays.
  */
 import { countEndpoints, type EndpointCounts, NO_ENDPOINTS } from './endpoints';
+import { hashKey, hashPair } from './hash';
 import { canonicalIP } from './ip';
 import { LabelIndex } from './labels';
 import type { ClusterObjects, Endpoint, EndpointSlice, Labels, Namespace, NetworkPolicy, Node, OtherPolicy, Pod, Service } from './model';
@@ -62,29 +63,6 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-
-/** FNV-1a over the UTF-16 code units of `s`, continuing from `h`. */
-function fnv(s: string, h: number): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
-
-/** The final mix (murmur3's), so that similar keys (IPs differing in one digit) spread over the table. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-function hashKey(s: string): number {
-  return mix(fnv(s, FNV_OFFSET));
-}
-
-function hashPair(a: string, b: string): number {
-  return mix(fnv(b, Math.imul(fnv(a, FNV_OFFSET) ^ 0x2f, 0x01000193)));
 }
 
 /**
