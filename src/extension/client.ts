@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { type NamespaceParams, NamespaceRequest, type NamespaceView } from '../protocol/requests';
 import { initializationOptions, readSettings, SECTION } from './settings';
 
 export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
@@ -43,4 +44,14 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     },
   };
   return new LanguageClient('netlens', 'NetLens', serverOptions, clientOptions);
+}
+
+/**
+ * A namespace's view from the server, asked with the revision of the one held: a view that did not change comes back
+ * marked so, without its content, and the one held is the answer.
+ */
+export async function askNamespace(client: LanguageClient, params: Omit<NamespaceParams, 'known'>, held: NamespaceView | undefined): Promise<NamespaceView> {
+  const known = held?.revision;
+  const answer = await client.sendRequest(NamespaceRequest, { ...params, ...(known ? { known } : {}) });
+  return answer.unchanged && held ? held : answer;
 }

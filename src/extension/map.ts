@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView } from '../protocol/requests';
+import { type ModelInfo, ModelInfoRequest, type NamespaceView } from '../protocol/requests';
 import { type HostMessage, MAP_VIEW_TYPE, type MapGraph, type MapViewState, type WebviewMessage } from '../protocol/webview';
+import { askNamespace } from './client';
 import { loadMapGraph, type MapSource, mapHtml } from './map-data';
 import { mapTexts } from './map-texts';
 import { filterModel } from './namespace-filter';
@@ -34,10 +35,12 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
   private panel: vscode.WebviewPanel | undefined;
   private readonly panelDisposables: vscode.Disposable[] = [];
   private state: MapViewState | undefined;
-  /** The last map sent, as JSON: an unchanged map is not sent again (the webview would lay it out again). */
-  private sent: string | undefined;
-  /** Its namespaces' JSON by id, while `sent` is set: what the webview holds. */
-  private sentNamespaces = new Map<string, string>();
+  /**
+   * The last map sent, as JSON: the rest of the map (with the namespaces' order), and each namespace by id. An
+   * unchanged map is not sent again (the webview would lay it out again), and of a changed one only the namespaces
+   * that changed.
+   */
+  private sent: { readonly rest: string; readonly namespaces: ReadonlyMap<string, string> } | undefined;
   /** Ids to select once the webview is ready. */
   private pendingSelect: readonly string[] | undefined;
   private ready = false;
@@ -182,20 +185,19 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
       return;
     }
     if (generation !== this.generation) return;
-    const pieces = graph.namespaces.map((ns) => JSON.stringify(ns));
-    const json = `${JSON.stringify({ ...graph, namespaces: [] })}\n${pieces.join('\n')}`;
-    if (json === this.sent) return;
-    const last = this.sent === undefined ? undefined : this.sentNamespaces;
-    this.sent = json;
-    this.sentNamespaces = new Map(graph.namespaces.map((ns, i) => [ns.id, pieces[i]!]));
+    const namespaces = new Map(graph.namespaces.map((ns) => [ns.id, JSON.stringify(ns)]));
+    // The rest of the map, with the namespaces' order.
+    const rest = JSON.stringify({ ...graph, namespaces: graph.namespaces.map((ns) => ns.id) });
+    const last = this.sent;
+    const changed = graph.namespaces.filter((ns) => last?.namespaces.get(ns.id) !== namespaces.get(ns.id));
+    if (last?.rest === rest && changed.length === 0) return;
+    this.sent = { rest, namespaces };
     this.deps.log.info(
       `Network map: ${graph.namespaces.length} namespaces, ${graph.totals.services} services, ${graph.totals.pods} pods (${graph.totals.podNodes} drawn), built in ${Date.now() - started} ms`,
     );
     // After the first map, only the namespaces that changed are sent; the webview keeps the others.
-    if (last) {
-      const changed = graph.namespaces.filter((ns, i) => last.get(ns.id) !== pieces[i]);
-      this.post({ type: 'graph', graph: { ...graph, namespaces: changed }, order: graph.namespaces.map((ns) => ns.id) });
-    } else this.post({ type: 'graph', graph });
+    if (last) this.post({ type: 'graph', graph: { ...graph, namespaces: changed }, order: graph.namespaces.map((ns) => ns.id) });
+    else this.post({ type: 'graph', graph });
   }
 
   private post(message: HostMessage): void {
@@ -204,8 +206,8 @@ export class MapPanel implements vscode.Disposable, vscode.WebviewPanelSerialize
 }
 
 /**
- * The map's questions to the server. The views of the last map are kept: each is asked for with its revision, and
- * one that did not change comes back marked so, without its content.
+ * The map's questions to the server. The views of the last map are kept, so that one that did not change is not
+ * sent again (askNamespace).
  */
 function source(client: LanguageClient, filter: MapPanelDeps['filter'], held: ReadonlyMap<string, NamespaceView>, used: Map<string, NamespaceView>): MapSource {
   return {
@@ -215,9 +217,7 @@ function source(client: LanguageClient, filter: MapPanelDeps['filter'], held: Re
     },
     namespace: async (namespace, limit) => {
       const key = `${namespace}\u0000${limit}`;
-      const last = held.get(key);
-      const answer = await client.sendRequest(NamespaceRequest, { namespace, offset: 0, limit, ...(last?.revision ? { known: last.revision } : {}) });
-      const view = answer.unchanged && last ? last : answer;
+      const view = await askNamespace(client, { namespace, offset: 0, limit }, held.get(key));
       used.set(key, view);
       return view;
     },

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { parseId } from '../protocol/ids';
 import { type ModelInfo, ModelInfoRequest, NamespaceRequest, type NamespaceView, type ReachVerdict, type ServiceView } from '../protocol/requests';
+import { askNamespace } from './client';
 import { filterModel } from './namespace-filter';
 import {
   clientsText,
@@ -79,19 +80,8 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     if (!client) return false;
     const info = await client.sendRequest(ModelInfoRequest);
     const names = [...this.namespaces.keys()].filter((name) => info.namespaces.some((n) => n.name === name));
-    // A view that did not change comes back marked so, without its content (it is the one held).
     const views = await Promise.all(
-      names.map(async (namespace) => {
-        const held = this.namespaces.get(namespace);
-        const known = held?.revision;
-        const view = await client.sendRequest(NamespaceRequest, {
-          namespace,
-          offset: 0,
-          limit: this.shown.get(namespace) ?? POD_PAGE,
-          ...(known ? { known } : {}),
-        });
-        return view.unchanged && held ? held : view;
-      }),
+      names.map((namespace) => askNamespace(client, { namespace, offset: 0, limit: this.shown.get(namespace) ?? POD_PAGE }, this.namespaces.get(namespace))),
     );
     const same =
       this.info !== undefined &&

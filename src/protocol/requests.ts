@@ -160,11 +160,14 @@ export interface NamespaceView {
 /** The model the tree and the status bar show: cluster or workspace, its state and its namespaces. */
 export const ModelInfoRequest = new RequestType0<ModelInfo, void>('netlens/modelInfo');
 /** One namespace's Services and (a page of) its Pods. */
-export const NamespaceRequest = new RequestType<
-  { readonly namespace: string; readonly offset?: number; readonly limit?: number /** The revision the caller holds. */; readonly known?: string },
-  NamespaceView,
-  void
->('netlens/namespace');
+export const NamespaceRequest = new RequestType<NamespaceParams, NamespaceView, void>('netlens/namespace');
+export interface NamespaceParams {
+  readonly namespace: string;
+  readonly offset?: number;
+  readonly limit?: number;
+  /** The revision of the view the caller holds: answered `unchanged` while it is still the view. */
+  readonly known?: string;
+}
 /** The contexts of the kubeconfig, and the current one. */
 export const ContextsRequest = new RequestType0<{ readonly contexts: readonly string[]; readonly current?: string; readonly error?: string }, void>(
   'netlens/contexts',

@@ -5,7 +5,7 @@
  */
 
 import { t } from '../core/l10n';
-import type { ModelInfo, NamespaceView, ObjectParams, ObjectResult, ResolveParams, ResolveResult } from '../protocol/requests';
+import type { ModelInfo, NamespaceParams, NamespaceView, ObjectParams, ObjectResult, ResolveParams, ResolveResult } from '../protocol/requests';
 import { clusterModules, type LiveCluster } from './live-cluster';
 import type { NetLensServer } from './server';
 
@@ -26,7 +26,7 @@ export class CustomRequests {
     return failure && info.kind === 'workspace' ? { ...info, errorKind: failure.kind, message: failure.message } : info;
   }
 
-  namespace(p: { readonly namespace: string; readonly offset?: number; readonly limit?: number; readonly known?: string }): NamespaceView {
+  namespace(p: NamespaceParams): NamespaceView {
     return this.server.namespace(p.namespace, p.offset, p.limit, p.known);
   }
 

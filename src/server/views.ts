@@ -1,4 +1,5 @@
 /** The tree's and the map's views of a snapshot: plain data for the protocol, one namespace at a time. */
+import { sameItems } from '../core/arrays';
 import { countsText, serviceAddressText } from '../core/endpoints';
 import type { Pod, Service } from '../core/model';
 import { endpointFqdn, podFqdn, serviceFqdn } from '../core/names';
@@ -57,7 +58,7 @@ export class NamespaceViews {
   private readonly prefix = `${process.pid.toString(36)}.${Date.now().toString(36)}.`;
   private next = 0;
 
-  constructor(private readonly maxEntries = 1000) {}
+  constructor(private readonly maxNamespaces = 1000) {}
 
   view(snapshot: ClusterSnapshot, zone: string, namespace: string, offset = 0, limit = 500, clients?: ClientsByService, known?: string): NamespaceView {
     const key = `${zone}\u0000${namespace}\u0000${offset}\u0000${limit}`;
@@ -72,15 +73,13 @@ export class NamespaceViews {
         : view;
     }
     const view = { ...namespaceView(snapshot, zone, namespace, offset, limit, clients), revision: this.prefix + (this.next++).toString(36) };
-    this.entries.delete(key);
-    this.entries.set(key, { inputs, clients: clientsText, view });
-    this.touch(namespace, key);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     // Namespaces come and go: past the bound, start afresh.
-    if (this.byNamespace.size > this.maxEntries) {
+    if (this.byNamespace.size >= this.maxNamespaces && !this.byNamespace.has(namespace)) {
       this.byNamespace.clear();
       this.entries.clear();
     }
+    this.entries.set(key, { inputs, clients: clientsText, view });
+    this.touch(namespace, key);
     return view;
   }
 
@@ -107,12 +106,6 @@ function viewInputs(snapshot: ClusterSnapshot, namespace: string): unknown[] {
   out.push(null);
   for (const p of snapshot.networkPolicies ?? []) if (p.namespace === namespace) out.push(p);
   return out;
-}
-
-function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function serviceView(snapshot: ClusterSnapshot, zone: string, s: Service, clients: readonly ClientView[] | undefined): ServiceView {
