@@ -1,6 +1,7 @@
 /**
  * The language server proper (dist/server-main.js), started by its first stage (start.ts): it creates the LSP
- * connection (stdio handed over by the first stage, or `--node-ipc`, `--socket`, `--pipe`) and serves it. Nothing but LSP is written to stdout.
+ * connection (stdio handed over by the first stage, or `--node-ipc`, `--socket`, `--pipe`) and serves it. Nothing
+ * but LSP is written to stdout.
  */
 import { format } from 'node:util';
 import { type Connection, createConnection, type Message, type MessageWriter, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';

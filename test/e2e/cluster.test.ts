@@ -22,6 +22,7 @@ import { Kube } from '../live/kube';
 import { type Plane, startPlane } from '../live/plane';
 import { type CodeServer, startCodeServer } from './vscode';
 import {
+  dismissTooltips,
   expandTreeRow,
   goToLine,
   hoverText,
@@ -299,13 +300,8 @@ test(
     const tab = page.locator('.tabs-container .tab', { hasText: `${pod.name}.yaml` }).first();
     // A redraw of the tree (the cluster still settling after the previous test) can swallow a click: try again.
     for (let attempt = 1; ; attempt++) {
-      // A tooltip of another row, left open where the mouse last was, would cover this one: move away first.
-      await page.mouse.move(1, 1);
-      await page
-        .locator('.context-view .rendered-markdown')
-        .first()
-        .waitFor({ state: 'hidden', timeout: 5000 })
-        .catch(() => undefined);
+      // A tooltip of another row, left open where the mouse last was, would cover this one.
+      await dismissTooltips(page);
       await row.hover();
       await row.locator('.action-label[aria-label="Open YAML"]').click({ timeout: WAIT });
       const opened = await tab.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : WAIT }).then(

@@ -198,18 +198,23 @@ export async function openNetLensView(page: Page, timeoutMs = 90_000): Promise<v
     .click({ timeout: timeoutMs });
 }
 
+/** Moves the mouse away and waits until the tooltip it left open (a hover's markdown) is gone. */
+export async function dismissTooltips(page: Page): Promise<void> {
+  await page.mouse.move(1, 1);
+  await page
+    .locator('.context-view .rendered-markdown')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
+}
+
 /** Expands the first tree row labelled `label`, and waits until it is expanded. */
 export async function expandTreeRow(page: Page, label: string, timeoutMs = 90_000): Promise<void> {
   const row = treeRow(page, label).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
-    // The tooltip of the row the mouse rests on (the one expanded before) can cover this one: move away first.
-    await page.mouse.move(1, 1);
-    await page
-      .locator('.context-view .rendered-markdown')
-      .first()
-      .waitFor({ state: 'hidden', timeout: 5_000 })
-      .catch(() => undefined);
+    // The tooltip of the row the mouse rests on (the one expanded before) can cover this one.
+    await dismissTooltips(page);
     await row.click();
     await page.waitForFunction(
       (l) =>
