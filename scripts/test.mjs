@@ -114,7 +114,11 @@ if (run.includes('nvim')) {
 const up = join(root, 'test', 'cluster', 'up.sh');
 const planeWasUp = spawnSync('bash', [up, '--check'], { cwd: root, stdio: 'ignore' }).status === 0;
 if (run.includes('live')) {
-  if (step('Control plane (build on first use, then start)', 'bash', [up], {})) {
+  // A start that fails is tried once more (up.sh clears what a failed start left): a component that exits during
+  // startup has been seen once in CI, and not again in a dozen starts here; its log's tail is printed above.
+  const started =
+    step('Control plane (build on first use, then start)', 'bash', [up], {}) || step('Control plane (second try after a failed start)', 'bash', [up], {});
+  if (started) {
     failed =
       !step('Live tests (control plane, CoreDNS)', process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...testFiles('live')]) ||
       failed;
