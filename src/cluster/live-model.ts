@@ -286,6 +286,8 @@ export class LiveModel {
   private cached: ClusterSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastEmit = 0;
+  /** Whether the first list of namespaces is complete (its pages are told at once). */
+  private namespacesListed = false;
   private stopped = false;
   private readyWaiters: (() => void)[] = [];
 
@@ -537,7 +539,11 @@ export class LiveModel {
     if (dataChanged) this.cached = undefined;
     if (stream.resource === 'namespaces' && dataChanged) this.reconcileNamespaceStreams();
     if (stream.error && !stream.denied) this.log('warn', `${stream.path}: ${stream.error.message}`);
-    this.schedule();
+    // The pages of the first list of namespaces are told at once, not after the debounce: while the other lists'
+    // pages keep the thread busy, a timer of 100 ms fired some 200 ms late, and the views showed nothing meanwhile.
+    const first = stream.resource === 'namespaces' && dataChanged && !this.namespacesListed;
+    if (first && stream.synced) this.namespacesListed = true;
+    this.schedule(first);
     for (const w of [...this.readyWaiters]) w();
   }
 
@@ -594,9 +600,11 @@ export class LiveModel {
     return ns && !ns.denied ? [] : this.fallbackNamespaces();
   }
 
-  private schedule(): void {
-    if (this.timer || this.listeners.size === 0) return;
-    const wait = Math.max(0, this.lastEmit + this.debounceMs - Date.now());
+  /** Tells the listeners after the debounce interval; `now`: in the next turn of the event loop. */
+  private schedule(now = false): void {
+    if ((this.timer && !now) || this.listeners.size === 0) return;
+    clearTimeout(this.timer);
+    const wait = now ? 0 : Math.max(0, this.lastEmit + this.debounceMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.lastEmit = Date.now();

@@ -85,7 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     () => (tree.model?.kind === 'cluster' && tree.model.state === 'connecting' ? LOADING_REFRESH_MS : VIEW_REFRESH_MS),
   );
   context.subscriptions.push(onModelChanged);
-  client.onNotification(ModelChangedNotification, () => {
+  client.onNotification(ModelChangedNotification, (p) => {
+    if (p?.info) tree.pushed(p.info);
     onModelChanged.run();
     map.refresh();
   });

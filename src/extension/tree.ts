@@ -98,6 +98,17 @@ export class NetLensTree implements vscode.TreeDataProvider<Node> {
     return true;
   }
 
+  /**
+   * The model info a change notification brought (sent when the kind, the state or the namespaces' names changed):
+   * the first level is redrawn from it at once, without waiting for the next update to ask. Counts follow with it.
+   */
+  pushed(info: ModelInfo): void {
+    if (this.info !== undefined && JSON.stringify(info) === JSON.stringify(this.info)) return;
+    this.info = info;
+    for (const name of this.namespaces.keys()) if (!info.namespaces.some((n) => n.name === name)) this.namespaces.delete(name);
+    this.changed.fire(undefined);
+  }
+
   showMore(namespace: string): void {
     this.shown.set(namespace, (this.shown.get(namespace) ?? POD_PAGE) + POD_PAGE);
     this.namespaces.delete(namespace);

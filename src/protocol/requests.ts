@@ -1,7 +1,7 @@
 /**
  * The custom requests between the extension and the language server, each declared once and imported by both.
  */
-import { NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { EndpointCounts } from '../core/endpoints';
 import type { DnsAnswer, QueryType } from '../core/resolver';
 
@@ -175,7 +175,14 @@ export const ContextsRequest = new RequestType0<{ readonly contexts: readonly st
 /** Switches the live model to another kubeconfig context. */
 export const SwitchContextRequest = new RequestType<{ readonly context: string }, ModelInfo, void>('netlens/switchContext');
 /** The model changed (objects or state): views should ask again. */
-export const ModelChangedNotification = new NotificationType0('netlens/modelChanged');
+export const ModelChangedNotification = new NotificationType<ModelChangedParams | undefined>('netlens/modelChanged');
+export interface ModelChangedParams {
+  /**
+   * The model info, sent along when the kind, the state or the names of the namespaces changed since the last
+   * notification (counts alone do not): the tree shows a cluster's namespaces without asking first.
+   */
+  readonly info?: ModelInfo;
+}
 
 /** An object of the model, by kind, namespace and name. */
 export interface ObjectParams {

@@ -76,7 +76,8 @@ function createParts(connection: Connection): Parts {
   const documents = new TextDocuments(TextDocument);
   const publisher = new DiagnosticsPublisher((p) => void connection.sendDiagnostics(p));
   const refresh = new ClientRefresh({
-    modelChanged: () => connection.sendNotification(ModelChangedNotification),
+    // The requests are made below, with the server; no change is told before they are.
+    modelChanged: () => connection.sendNotification(ModelChangedNotification, requests.changed()),
     get refreshInlayHints() {
       return client.features.inlayHintRefresh ? () => connection.languages.inlayHint.refresh() : undefined;
     },
@@ -89,6 +90,7 @@ function createParts(connection: Connection): Parts {
   });
   const live = new LiveCluster({ server, log, changed: () => refresh.liveChanged() });
   const workspace = new WorkspaceFiles(server, log);
+  const requests = new CustomRequests(server, live);
   return {
     connection,
     log,
@@ -99,7 +101,7 @@ function createParts(connection: Connection): Parts {
     server,
     live,
     workspace,
-    requests: new CustomRequests(server, live),
+    requests,
     refresh,
     rendering: {},
   };

@@ -5,7 +5,16 @@
  */
 
 import { t } from '../core/l10n';
-import type { ModelInfo, NamespaceParams, NamespaceView, ObjectParams, ObjectResult, ResolveParams, ResolveResult } from '../protocol/requests';
+import type {
+  ModelChangedParams,
+  ModelInfo,
+  NamespaceParams,
+  NamespaceView,
+  ObjectParams,
+  ObjectResult,
+  ResolveParams,
+  ResolveResult,
+} from '../protocol/requests';
 import { clusterModules, type LiveCluster } from './live-cluster';
 import type { NetLensServer } from './server';
 
@@ -24,6 +33,20 @@ export class CustomRequests {
     const info = this.server.modelInfo();
     const failure = this.live.configFailure;
     return failure && info.kind === 'workspace' ? { ...info, errorKind: failure.kind, message: failure.message } : info;
+  }
+
+  private pushedKey = '';
+
+  /**
+   * What goes with a `netlens/modelChanged` notification: the model info when what the tree's first level shows
+   * (the kind, the state, the namespaces' names) changed since the last one, else nothing.
+   */
+  changed(): ModelChangedParams {
+    const info = this.modelInfo();
+    const key = JSON.stringify([info.kind, info.state, info.namespaces.map((n) => n.name)]);
+    if (key === this.pushedKey) return {};
+    this.pushedKey = key;
+    return { info };
   }
 
   namespace(p: NamespaceParams): NamespaceView {

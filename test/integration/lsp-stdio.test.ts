@@ -44,7 +44,14 @@ import {
   StreamMessageWriter,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol/node';
-import { ModelChangedNotification, NamespaceRequest, ObjectRequest, ResolveRequest } from '../../src/protocol/requests';
+import {
+  ModelChangedNotification,
+  type ModelChangedParams,
+  ModelInfoRequest,
+  NamespaceRequest,
+  ObjectRequest,
+  ResolveRequest,
+} from '../../src/protocol/requests';
 import { Inbox } from '../support/inbox';
 import { repoRoot } from '../support/repo';
 
@@ -117,7 +124,7 @@ describe('netlens-lsp over stdio', () => {
   const configurations = new Inbox<ConfigurationParams>();
   const logs = new Inbox<LogMessageParams>();
   const exited = new Inbox<{ code: number | null; signal: NodeJS.Signals | null }>();
-  const modelChanges = new Inbox<true>();
+  const modelChanges = new Inbox<ModelChangedParams>();
   const hintRefreshes = new Inbox<true>();
   // The settings the client answers `workspace/configuration` with: NL001 switched off.
   let settings: Settings = { diagnostics: { severity: { NL001: 'off' } }, inlayHints: { enabled: true } };
@@ -137,7 +144,7 @@ describe('netlens-lsp over stdio', () => {
     connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
     connection.onNotification(LogMessageNotification.type, (p) => logs.push(p));
-    connection.onNotification(ModelChangedNotification, () => modelChanges.push(true));
+    connection.onNotification(ModelChangedNotification, (p) => modelChanges.push(p ?? {}));
     connection.onRequest(InlayHintRefreshRequest.type, () => {
       hintRefreshes.push(true);
       return null;
@@ -406,7 +413,9 @@ describe('netlens-lsp over stdio', () => {
     unlinkSync(file);
     from = modelChanges.count;
     await connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Deleted }] });
-    await modelChanges.next(() => true, from);
+    // A Service less in a namespace shown still: the views are told to ask again, and no model info comes along.
+    const told = await modelChanges.next(() => true, from);
+    assert.equal(told.info, undefined);
     const gone = await connection.sendRequest(ResolveRequest, { input: 'cache.shop.svc.cluster.local' });
     assert.equal(gone.ok && gone.answer.rcode, 'NXDOMAIN');
 
@@ -426,6 +435,24 @@ describe('netlens-lsp over stdio', () => {
     rmSync(outside, { force: true });
     const names = (await connection.sendRequest(NamespaceRequest, { namespace: 'shop' })).services.map((s) => s.name);
     assert.deepEqual(names, ['api', 'queue']);
+
+    // A namespace more: the notification brings the model info, as the request answers it, for the tree's first level.
+    const billing = join(tmp, 'billing.yaml');
+    writeFileSync(billing, 'apiVersion: v1\nkind: Service\nmetadata: {name: ledger, namespace: billing}\nspec: {clusterIP: 10.96.7.11, ports: [{port: 80}]}\n');
+    from = modelChanges.count;
+    await connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(billing).href, type: FileChangeType.Created }],
+    });
+    const pushed = await modelChanges.next((p) => p.info !== undefined, from);
+    assert.ok(pushed.info?.namespaces.some((n) => n.name === 'billing' && n.services === 1));
+    assert.deepEqual(pushed.info, await connection.sendRequest(ModelInfoRequest));
+    unlinkSync(billing);
+    from = modelChanges.count;
+    await connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(billing).href, type: FileChangeType.Deleted }],
+    });
+    const without = await modelChanges.next((p) => p.info !== undefined, from);
+    assert.ok(without.info && !without.info.namespaces.some((n) => n.name === 'billing'));
   });
 
   it('shuts down and exits with status 0; it wrote nothing but LSP to stdout and logged no error', async () => {

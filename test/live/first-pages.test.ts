@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LiveModel, type ModelStatus } from '../../src/cluster/live-model';
-import { loadFixtures } from './fixtures';
+import { loadFixtures, NAMESPACES } from './fixtures';
 import { Kube } from './kube';
 import { type Plane, startPlane } from './plane';
 
@@ -48,6 +48,25 @@ describe('the first lists, a page at a time', { timeout: 5 * 60 * 1000 }, () => 
     } finally {
       paged.stop();
       whole.stop();
+    }
+  });
+
+  it('the first namespaces are told at once, not after the debounce interval', async () => {
+    // A debounce longer than the test, and a page per namespace: the first change is told at once, and then only the
+    // pages of namespaces can be told within the test.
+    const model = new LiveModel({ path: plane.kubeconfig, pageSize: 1, debounceMs: 10 * 60 * 1000 });
+    const told = new Promise<readonly string[]>((resolve) => {
+      model.onChange((snapshot) => {
+        const names = snapshot.namespaceNames();
+        if (NAMESPACES.every((n) => names.includes(n))) resolve(names);
+      });
+    });
+    model.start();
+    try {
+      const names = await told;
+      assert.ok(names.includes('shop'));
+    } finally {
+      model.stop();
     }
   });
 });
