@@ -502,8 +502,9 @@ class ObjectReader {
   }
 
   service(o: ManifestObject): Service {
-    const labels = stringMap(obj(obj(o.value().metadata)?.labels));
-    return { ...reduceService(o.value(), this.intern, this.warner(o), this.ns(o)), source: o.source, ...(labels ? { labels } : {}) };
+    const v = o.value();
+    const labels = stringMap(obj(obj(v.metadata)?.labels));
+    return { ...reduceService(v, this.intern, this.warner(o), this.ns(o)), source: o.source, ...(labels ? { labels } : {}) };
   }
 
   /** A Pod object: as the API server reports it when the manifest holds its status, else a pod still to be created. */
