@@ -673,6 +673,21 @@ describe('recognition: never a finding', () => {
     );
   });
 
+  it('identifiers and code that only look like addresses: an Istio owner URI, a script of a ConfigMap', () => {
+    quiet(
+      container(
+        `          env:\n            - {name: ISTIO_META_OWNER, value: "kubernetes://apis/apps/v1/namespaces/shop/deployments/web"}\n            - {name: GRPC_TARGET, value: "kubernetes:///api.shop:8080"}\n`,
+      ),
+    );
+    const r = quiet(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: auth, namespace: shop}\ndata:\n  auth.js: |\n    const tokens = {\n      "token1": "user1",\n    };\n    const server = new Http.Server((req, res) => {});\n    server.listen(9002);\n  auth.conf: |\n    server = new Http.Server(handler)\n`,
+    );
+    assert.deepEqual(
+      r.references.map((ref) => ref.host),
+      [],
+    );
+  });
+
   it('labels in config files are no hosts (`service: gateway` in an alert route)', () => {
     quiet(
       `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: am, namespace: shop}\ndata:\n  alertmanager.yml: |\n    route:\n      routes:\n        - match: {service: gatewya}\n`,

@@ -197,6 +197,34 @@ export function within(outer: MappedText, inner: MappedText): MappedText {
 
 export type ConfigFormat = 'yaml' | 'json' | 'lines' | 'nginx' | 'haproxy' | 'shell' | 'text';
 
+/** Embedded files that are programs (scripts of an interpreter, sources of a language): read as text. */
+const CODE_EXTENSIONS = new Set([
+  'js',
+  'mjs',
+  'cjs',
+  'ts',
+  'py',
+  'rb',
+  'lua',
+  'pl',
+  'php',
+  'go',
+  'java',
+  'kt',
+  'groovy',
+  'scala',
+  'cs',
+  'rs',
+  'c',
+  'cc',
+  'cpp',
+  'h',
+  'swift',
+  'r',
+  'tcl',
+  'ps1',
+]);
+
 /** The format of an embedded file, from its name (a data key) and, failing that, its content. */
 function configFormat(name: string | undefined, text: string): ConfigFormat {
   const lower = (name ?? '').toLowerCase();
@@ -204,6 +232,8 @@ function configFormat(name: string | undefined, text: string): ConfigFormat {
   if (ext === 'json' || ext === 'jsonc' || ext === 'json5') return 'json';
   if (ext === 'yaml' || ext === 'yml') return 'yaml';
   if (ext === 'sh' || ext === 'bash' || /^#!\s*\S*\b(sh|bash|ash|dash|zsh)\b/.test(text)) return 'shell';
+  // A program's source: its names and addresses are in its literals (URLs, `host:port`), never in `x = y` lines.
+  if (ext !== undefined && CODE_EXTENSIONS.has(ext)) return 'text';
   if (
     lower.includes('nginx') ||
     /^\s*(upstream\s+\S+\s*\{|location\s+\S.*\{|server\s*\{)/m.test(text) ||
@@ -424,8 +454,9 @@ const SECTION = /^[ \t]*(?:\[+([^\]\n]+)\]+|<\/?\s*([A-Za-z][^>\n]*)>|([A-Za-z_]
  * Directives of line formats that name a host by position: haproxy's `server NAME ADDR[:PORT]`, redis's
  * `replicaof HOST PORT`, sentinel's `sentinel monitor NAME HOST PORT QUORUM`.
  */
+// The name of `server NAME ADDRESS` is never `=` (`server = …` is a key's value, read as such).
 const DIRECTIVES: { re: RegExp; host: number; port?: number }[] = [
-  { re: /^[ \t]*server[ \t]+(\S+)[ \t]+(\S+)/, host: 2 },
+  { re: /^[ \t]*server[ \t]+([^\s=]\S*)[ \t]+(\S+)/, host: 2 },
   { re: /^[ \t]*server-template[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)/, host: 3 },
   { re: /^[ \t]*(?:replicaof|slaveof)[ \t]+(\S+)[ \t]+(\d{1,5})\b/, host: 1, port: 2 },
   { re: /^[ \t]*sentinel[ \t]+monitor[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\d{1,5})\b/, host: 2, port: 3 },

@@ -221,6 +221,10 @@ export const NO_HOST_SCHEMES = new Set([
   'chart',
   'helm',
   'kustomize',
+  // Istio's workload owners (`kubernetes://apis/apps/v1/namespaces/…`), gRPC resolvers' `kubernetes:///svc.ns:port`
+  // and `kubernetes://ns/svc`: API paths and namespaces, no host a pod looks up.
+  'kubernetes',
+  'k8s',
   'configmap',
   'k8s-secret',
   'kubernetes-secret',
