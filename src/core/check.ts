@@ -533,7 +533,7 @@ function meantName(ref: Reference, fqdn: string, answer: DnsAnswer, source: Chec
 /** NL002: a namespace that does not exist, with the near ones as fixes. */
 function missingNamespace(ref: Reference, namespace: string, source: CheckSource): Finding[] | undefined {
   const snapshot = source.resolver.snapshot;
-  const near = closest(namespace, snapshot.namespaceNames());
+  const near = closest(namespace, snapshot.namespaceNames(), 3, ref.strength !== 'weak');
   // Namespaces are often made outside the manifests (`kubectl create namespace`, Helm's --create-namespace, a chart
   // not rendered): without a cluster, an unknown one is reported only when a near one suggests a misspelling.
   if (near.length === 0 && !source.live) return undefined;
@@ -546,9 +546,13 @@ function missingNamespace(ref: Reference, namespace: string, source: CheckSource
 /** NL001: no Service of that name in the namespace; the near names, and the same name elsewhere, as fixes. */
 function missingService(ref: Reference, { service, namespace, endpoint, short }: MeantName, source: CheckSource): Finding[] {
   const snapshot = source.resolver.snapshot;
+  // For a weak reference a near name is the reason to report it: a misspelling, not a longer name that begins alike
+  // (`istio-host-split` beside `istio-host-split-stable` is a name of its own).
   const near = closest(
     service,
     [...snapshot.servicesIn(namespace)].map((s) => s.name),
+    3,
+    ref.strength !== 'weak',
   );
   const fixes: Fix[] = near.map((n) =>
     replace(ref, ref.host.replace(new RegExp(`^(${endpoint ? `${escapeRegExp(endpoint)}\\.` : ''})${escapeRegExp(service)}`, 'i'), `$1${n}`)),
@@ -1003,14 +1007,14 @@ function closeNamespace(snapshot: ClusterSnapshot, ns: string): boolean {
 }
 
 /** Names within a small edit distance (or sharing a long prefix), nearest first. */
-export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
+export function closest(word: string, candidates: Iterable<string>, max = 3, prefixes = true): string[] {
   const w = word.toLowerCase();
   const limit = Math.max(1, Math.min(3, Math.floor(w.length / 3)));
   const scored: [string, number][] = [];
   for (const c of candidates) {
     if (c === w) continue;
     const d = distance(w, c.toLowerCase(), limit);
-    if (d <= limit || (w.length >= 5 && (c.startsWith(w) || w.startsWith(c)))) scored.push([c, d]);
+    if (d <= limit || (prefixes && w.length >= 5 && (c.startsWith(w) || w.startsWith(c)))) scored.push([c, d]);
   }
   return scored
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))

@@ -1,9 +1,10 @@
 /**
  * Analysis of a workspace made of builds: the plain manifests (one build, read together as today), and each
  * rendered chart and Kustomize entry point (one build each). A reference resolves in its own build first, then in
- * the other builds; but another rendered build never answers for a namespace that the reference's own rendered
- * build defines, so that alternatives of each other (the dev and prod overlays of one base, all in `default`) do
- * not hide each other's broken references. The plain manifests are no alternative of any render: they answer for
+ * the other builds; but a rendered build that is an alternative of the reference's own (they read a file in common:
+ * the dev and prod overlays of one base, all in `default`) never answers for a namespace that the own build defines,
+ * so that alternatives do not hide each other's broken references. Renders that read nothing in common are deployed
+ * side by side, and answer for each other everywhere. The plain manifests are no alternative of any render: they answer for
  * renders, and renders for them, in every namespace. Findings in rendered text are carried back to their source file and line through the
  * render's map; a finding that several builds share (a base used by several overlays) is reported once and says
  * which builds it holds in.
@@ -121,6 +122,15 @@ export interface BuildsAnalysis {
 }
 
 const CLUSTER_WIDE = new Set(['Namespace', 'Node']);
+
+/**
+ * Whether two renders are alternatives of each other: they read a file in common (a base, a component, a chart), so
+ * that one or the other is deployed, not both.
+ */
+function alternatives(a: RenderResult, b: RenderResult): boolean {
+  const read = new Set(a.inputs);
+  return b.inputs.some((f) => read.has(f));
+}
 
 /** The namespaces a build puts objects in (or declares). */
 function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
@@ -277,7 +287,11 @@ function buildSources(build: Build, builds: readonly Build[], options: BuildOpti
       if (made) return made;
       const defined = namespacesOf(build, options.defaultNamespace);
       const otherModel = buildWorkspaceModel(
-        others.flatMap((b) => b.manifests.map((m) => (build.render && b.render ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] }))),
+        others.flatMap((b) =>
+          b.manifests.map((m) =>
+            build.render && b.render && alternatives(build.render, b.render) ? without(m, defined, options.defaultNamespace) : { ...m, problems: [] },
+          ),
+        ),
         { defaultNamespace: options.defaultNamespace },
       );
       const name = t('the other builds of the workspace');

@@ -667,6 +667,8 @@ describe('recognition: never a finding', () => {
 
   it('weak positions: reported only when a near name makes a misspelling likely', () => {
     quiet(container(`          args: ["--backend=badger", "--server=production-cluster"]\n          env:\n            - {name: AUTH_SERVICE, value: oauth}\n`));
+    // A longer name that begins alike is a name of its own, not a misspelling: `apiserver` beside the Service `api`.
+    quiet(container(`          env:\n            - {name: AUTH_SERVICE, value: apiserver}\n`));
     assert.deepEqual(
       analyse(container(`          env:\n            - {name: API_SERVICE, value: apii}\n`)).findings.map((f) => [f.code, f.fixes[0]?.title]),
       [['NL001', 'Change to api']],

@@ -1,6 +1,7 @@
 // How builds answer for each other (src/render/builds.ts): a reference resolves in its own build, then in the
-// others, except that another render never answers for a namespace its own render defines; findings go back to
-// their source through the render's map. Renders here are made by hand (text and an identity map), no tool runs.
+// others, except that an alternative render (one that reads a file in common with it) never answers for a namespace
+// its own render defines; findings go back to their source through the render's map. Renders here are made by hand
+// (text and an identity map), no tool runs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseManifest } from '../../src/core/manifests';
@@ -9,7 +10,7 @@ import type { RenderResult } from '../../src/render/result';
 import { lineStartsOf, type MappedLine } from '../../src/render/source-map';
 
 /** A render whose every line comes, literally, from the same line of one source file. */
-function render(id: string, text: string, source = `/src/${id}.yaml`, missingDependencies: string[] = []): RenderResult {
+function render(id: string, text: string, source = `/src/${id}.yaml`, missingDependencies: string[] = [], inputs: string[] = []): RenderResult {
   const starts = lineStartsOf(text);
   const lines: MappedLine[] = starts.map((s, i) => {
     const end = i + 1 < starts.length ? starts[i + 1]! - 1 : text.length;
@@ -22,7 +23,7 @@ function render(id: string, text: string, source = `/src/${id}.yaml`, missingDep
     label: `kustomize build ${id}`,
     text,
     map: { sources: [{ path: source, text }], lineStarts: starts, lines },
-    inputs: [],
+    inputs: [`/src/${id}/kustomization.yaml`, source, ...inputs],
     problems: [],
     namespace: undefined,
     missingDependencies,
@@ -47,9 +48,17 @@ const codes = (builds: Build[]) => analyzeBuilds(builds, options).findings.map((
 describe('builds answer for each other', () => {
   it('an alternative render (the prod overlay) never answers for the namespace the dev overlay defines', () => {
     const devText = `${client('api:80')}---\n${service('web')}`;
-    const dev = renderedBuild(render('dev', devText), scan);
-    const prod = renderedBuild(render('prod', service('api')), scan);
+    // Overlays of one base: both read its kustomization.
+    const base = ['/src/base/kustomization.yaml'];
+    const dev = renderedBuild(render('dev', devText, undefined, [], base), scan);
+    const prod = renderedBuild(render('prod', service('api'), undefined, [], base), scan);
     assert.deepEqual(codes([dev, prod]), [['NL001', '/src/dev.yaml', lineOf(devText, 'value: api:80'), 'kustomize build dev']]);
+  });
+
+  it('renders that read nothing in common are deployed side by side: they answer for each other in every namespace', () => {
+    const app = renderedBuild(render('app', `${client('api:80')}---\n${service('web')}`), scan);
+    const api = renderedBuild(render('api', service('api')), scan);
+    assert.deepEqual(codes([app, api]), []);
   });
 
   it('a render answers for a namespace the asking render does not define, and the plain manifests answer in any', () => {
