@@ -139,11 +139,15 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
     } finally {
       renderer.dispose();
     }
+    // A kustomization shared by several entry points is read by each build: its problem is printed once.
+    const printed = new Set<string>();
     for (const r of renders) {
       for (const p of r.problems) {
         if (p.code === 'tool-missing') continue;
         if (p.severity === 'error') renderFailed = true;
-        err(`${shown(p.file)}:${p.line}:${p.column}: ${p.severity}: ${p.message}\n`);
+        const line = `${shown(p.file)}:${p.line}:${p.column}: ${p.severity}: ${p.message}\n`;
+        if (!printed.has(line)) err(line);
+        printed.add(line);
       }
     }
   }

@@ -121,7 +121,8 @@ function refusedBuild(target: KustomizeTarget, entryText: string, graph: readonl
           at,
           at + r.length,
           'remote-refused',
-          'error',
+          // NetLens declines to fetch it: nothing is wrong with the kustomization, and the other builds are checked.
+          'warning',
           t('{0} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.', r),
         ),
       );

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CheckArgs, type Located, runCheckWithRenders } from '../../src/cli/check';
 import { analyzeBuilds, renderedBuildAsync } from '../../src/render/builds';
@@ -462,6 +462,34 @@ describe('netlens check on folders with charts and overlays', () => {
       otel.map((l) => [l.file, l.line, l.code]),
       [[component.slice(1), lineOf(text, 'value: "opentelemetrycollector:4317"'), 'NL001']],
     );
+  });
+
+  it('a remote resource is not fetched: a warning on its line, once for a base two overlays share, and the rest is checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-remote-'));
+    copies.push(dir);
+    const remote = 'https://example.com/remote.yaml';
+    for (const [path, text] of Object.entries({
+      'base/kustomization.yaml': `resources:\n- app.yaml\n- ${remote}\n`,
+      'base/app.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: app}\nspec: {ports: [{port: 80}]}\n',
+      'dev/kustomization.yaml': 'resources:\n- ../base\n',
+      'prod/kustomization.yaml': 'resources:\n- ../base\n',
+      'plain/client.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: client}\nspec:\n  containers:\n  - name: c\n    image: c\n    env: [{name: API_URL, value: "http://apii:80"}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: 80}]}\n',
+    })) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    const cli = join(repoRoot(), 'dist', 'cli.js');
+    if (!existsSync(cli)) assert.equal(spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'build.mjs')]).status, 0);
+    const r = spawnSync(process.execPath, [cli, 'check', '.', '--kustomize', kustomize, '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const warnings = r.stderr.split('\n').filter((l) => l.includes(remote));
+    assert.deepEqual(warnings, [`base/kustomization.yaml:3:3: warning: ${remote} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`]);
+    // Not a failed render: the exit status is the findings' (the plain manifest's misspelt Service).
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as Located[]).map((l) => [l.file, l.line, l.code]),
+      [['plain/client.yaml', 8, 'NL001']],
+    );
+    assert.equal(r.status, 1, r.stderr);
   });
 
   it('JSON names source files; the exit status says a render failed; --no-render runs nothing', async () => {
