@@ -483,7 +483,9 @@ describe('netlens check on folders with charts and overlays', () => {
     if (!existsSync(cli)) assert.equal(spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'build.mjs')]).status, 0);
     const r = spawnSync(process.execPath, [cli, 'check', '.', '--kustomize', kustomize, '--format', 'json'], { cwd: dir, encoding: 'utf8' });
     const warnings = r.stderr.split('\n').filter((l) => l.includes(remote));
-    assert.deepEqual(warnings, [`base/kustomization.yaml:3:3: warning: ${remote} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`]);
+    assert.deepEqual(warnings, [
+      `base/kustomization.yaml:3:3: warning: ${remote} would be fetched over the network; NetLens builds only what is on disk, so this build was not run.`,
+    ]);
     // Not a failed render: the exit status is the findings' (the plain manifest's misspelt Service).
     assert.deepEqual(
       (JSON.parse(r.stdout) as Located[]).map((l) => [l.file, l.line, l.code]),
