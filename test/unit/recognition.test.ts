@@ -675,6 +675,16 @@ describe('recognition: never a finding', () => {
     );
   });
 
+  it("an Ingress backend on the AWS Load Balancer Controller's port use-annotation names an action, not a Service", () => {
+    const r = quiet(
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: alb\n  namespace: shop\n  annotations:\n    alb.ingress.kubernetes.io/actions.ssl-redirect: '{"Type": "redirect"}'\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: ssl-redirect, port: {name: use-annotation}}\n      - path: /api\n        pathType: Prefix\n        backend:\n          service: {name: api, port: {name: use-annotation}}\n`,
+    );
+    assert.deepEqual(
+      r.references.map((ref) => ref.host),
+      [],
+    );
+  });
+
   it('identifiers and code that only look like addresses: an Istio owner URI, a script of a ConfigMap', () => {
     quiet(
       container(

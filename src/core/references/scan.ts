@@ -118,6 +118,10 @@ function readService(h: Holder, field: Extract<FieldSpec, { holds: 'service' }>,
         : /^\d+$/.test(String(port.value))
           ? Number(port.value)
           : String(port.value);
+  // The AWS Load Balancer Controller's actions: a backend on the port `use-annotation` names the action of the
+  // annotation `alb.ingress.kubernetes.io/actions.<name>` (a redirect, a fixed response, weighted target groups), not
+  // a Service and its port.
+  if (portValue === 'use-annotation') return;
   const portRange = port ? valueRange(port) : undefined;
   h.emit({
     kind: 'service',
