@@ -548,8 +548,27 @@ class ObjectReader {
       return pods;
     }
     if (custom) replicas = int(at(v, custom.replicas)) ?? 1;
-    if (replicas === 0) return [];
-    return [this.templatePod(o, o.name, labels, podSpec, { workload, replicas })];
+    const experiments = o.kind === 'Rollout' ? this.experimentPods(o, v, labels, podSpec, workload) : [];
+    if (replicas === 0) return experiments;
+    return [this.templatePod(o, o.name, labels, podSpec, { workload, replicas }), ...experiments];
+  }
+
+  /**
+   * The pods of an Argo Rollout's canary experiments: its template under labels of their own (`metadata.labels` of
+   * the experiment's template), which a preview Service selects while the production one does not.
+   */
+  private experimentPods(o: ManifestObject, v: Json, labels: Record<string, string>, podSpec: Json, workload: ObjectRef): Pod[] {
+    const pods: Pod[] = [];
+    for (const step of arr(at(v, 'spec.strategy.canary.steps'))) {
+      for (const item of arr(obj(obj(step)?.experiment)?.templates)) {
+        const template = obj(item);
+        const own = stringMap(obj(template?.metadata)?.labels);
+        if (!template || !own) continue;
+        const name = `${o.name}-${str(template.name) ?? 'experiment'}`;
+        pods.push(this.templatePod(o, name, { ...labels, ...own }, podSpec, { workload, replicas: int(template.replicas) ?? 1 }));
+      }
+    }
+    return pods;
   }
 
   /** The pods an operator runs for a custom resource (a Prometheus, an Alertmanager), as kinds.ts describes them. */

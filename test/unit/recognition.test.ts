@@ -575,6 +575,17 @@ describe('recognition: structure', () => {
     );
   });
 
+  it("a preview Service selects the pods of an Argo Rollout's canary experiment, under the experiment's labels", () => {
+    const rollout = (labels: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: x, ports: [{name: http, containerPort: 80}]}]}\n  strategy:\n    canary:\n      steps:\n      - experiment:\n          templates:\n          - name: preview\n            specRef: canary\n            selector: {matchLabels: ${labels}}\n            metadata: {labels: ${labels}}\n`;
+    const preview = `apiVersion: v1\nkind: Service\nmetadata: {name: web-preview, namespace: shop}\nspec:\n  selector: {app: web-preview}\n  ports: [{port: 80, targetPort: http}]\n`;
+    assert.deepEqual(analyse(preview, [CLUSTER, rollout('{app: web-preview}')]).findings, []);
+    assert.deepEqual(
+      analyse(preview, [CLUSTER, rollout('{app: web-canary}')]).findings.map((f) => f.code),
+      ['NL005'],
+    );
+  });
+
   it('the line NL015 names is the file’s, in a document after others', () => {
     const text = `${CLUSTER}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n  A: "1"\n  A: "2"\n`;
     const first = text.split('\n').indexOf('  A: "1"') + 1;
