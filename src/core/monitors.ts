@@ -63,6 +63,9 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   const where = all ? t('any namespace') : names.length === 1 ? t('namespace {0}', names[0]!) : t('namespaces {0}', names.join(', '));
   if (selected.length === 0) {
     const pair = lonelyPair(selector, targets);
+    // Any namespace: the manifests hold only some of the cluster's (its control plane, what operators create), so
+    // that nothing there matches says little; only a label value one edit or so from one they hold is reported.
+    if (all && !(pair && misspelt(pair, targets))) return [];
     const range = (pair && pairRange(selectorNode, pair[0])) ?? rangeOf(selectorNode);
     if (!range) return [];
     const monitor = `${obj.kind} ${obj.name}`;
@@ -116,6 +119,13 @@ function finding(code: 'NL003' | 'NL016', start: number, end: number, message: s
 }
 
 /** The first matchLabels pair that no target carries at all: the likely typo. */
+/** Whether a target has the pair's label with a near value (a misspelling, not a longer value that begins alike). */
+function misspelt([key, value]: [string, string], targets: readonly Target[]): boolean {
+  const values = new Set<string>();
+  for (const target of targets) if (target.labels[key] !== undefined) values.add(target.labels[key]!);
+  return closest(value, values, 1, false).length > 0;
+}
+
 function lonelyPair(selector: LabelSelector, targets: readonly Target[]): [string, string] | undefined {
   return Object.entries(selector.matchLabels).find(([k, v]) => !targets.some((t) => t.labels[k] === v));
 }

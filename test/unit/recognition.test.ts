@@ -511,6 +511,13 @@ describe('recognition: custom resources, from the table', () => {
       analyse(sm('api', 'metrix'), [labelled]).findings.map((f) => [f.code, f.line, f.fixes[0]?.title]),
       [['NL003', 8, 'Change the port to metrics']],
     );
+    // Over any namespace the manifests hold only some of the cluster's: a misspelt value is reported, another is not.
+    const anyNs = (label: string) => `${sm(label, 'metrics')}  namespaceSelector: {any: true}\n`;
+    assert.deepEqual(
+      analyse(anyNs('apx'), [labelled]).findings.map((f) => [f.code, f.line]),
+      [['NL016', 6]],
+    );
+    assert.deepEqual(analyse(anyNs('istiod'), [labelled]).findings, []);
   });
 
   it("an operator's pods and Services: Prometheus podMetadata, prometheus-operated; names an unknown operator may create", () => {
