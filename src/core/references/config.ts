@@ -454,8 +454,8 @@ const SECTION = /^[ \t]*(?:\[+([^\]\n]+)\]+|<\/?\s*([A-Za-z][^>\n]*)>|([A-Za-z_]
  * Directives of line formats that name a host by position: haproxy's `server NAME ADDR[:PORT]`, redis's
  * `replicaof HOST PORT`, sentinel's `sentinel monitor NAME HOST PORT QUORUM`.
  */
-// The name of `server NAME ADDRESS` is never `=` (`server = …` is a key's value, read as such).
 const DIRECTIVES: { re: RegExp; host: number; port?: number }[] = [
+  // The name is never `=`: `server = …` is a key's value, read as such.
   { re: /^[ \t]*server[ \t]+([^\s=]\S*)[ \t]+(\S+)/, host: 2 },
   { re: /^[ \t]*server-template[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)/, host: 3 },
   { re: /^[ \t]*(?:replicaof|slaveof)[ \t]+(\S+)[ \t]+(\d{1,5})\b/, host: 1, port: 2 },

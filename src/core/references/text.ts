@@ -56,9 +56,11 @@ const LIST_HOST_RE = new RegExp(String.raw`,(${HOST_PART})(?::(\d{1,5}))?`, 'g')
 const HOST_PORT_RE = /(?<![\w.:/@\u0001-])(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})(?![\w.:\u0001])/g;
 const DOTTED_RE = /(?<![\w.:/@\u0001-])([A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)\.?(?![\w:\u0001-])/g;
 const IPV6_RE = /(?<![\w:.])((?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4})(?![\w:.])/g;
-/** `host=db port=5432` (libpq), `Server=tcp:db,1433;` (ADO.NET), `Data Source=db`: a host key in a connection string. */
-// The value ends the text, or a quote, separator or comment follows, or the next `key=`: not the first word of a
-// statement (`const server = new Http.Server(…)` in a script is no connection string).
+/**
+ * `host=db port=5432` (libpq), `Server=tcp:db,1433;` (ADO.NET), `Data Source=db`: a host key in a connection string.
+ * The value ends the text, or a quote, separator or comment follows, or the next `key=`: not the first word of a
+ * statement (`const server = new Http.Server(…)` in a script is no connection string).
+ */
 const DSN_HOST_RE =
   /(?<![\w.-])((?:[a-z][\w-]*_)?(?:host|hostaddr|hostname|server|data source|address|addr))\s*=\s*['"]?(?:tcp:)?([A-Za-z0-9_.[\]:-]+?)(?:,(\d{1,5}))?(?=$|['";&,]|\s+(?:$|[#;]|[A-Za-z_][\w.-]*\s*=))/gi;
 const DSN_PORT_RE = /(?<![\w.-])port\s*=\s*(\d{1,5})(?=$|[\s;&,])/gi;
