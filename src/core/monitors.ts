@@ -68,15 +68,7 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
     if (all && !(pair && misspelt(pair, targets))) return [];
     const range = (pair && pairRange(selectorNode, pair[0])) ?? rangeOf(selectorNode);
     if (!range) return [];
-    const monitor = `${obj.kind} ${obj.name}`;
-    const message = pair
-      ? overServices
-        ? t('{0} selects nothing: no Service in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`)
-        : t('{0} selects nothing: no pod in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`)
-      : overServices
-        ? t('{0} selects nothing: no Service in {1} has all of its labels, so nothing is scraped.', monitor, where)
-        : t('{0} selects nothing: no pod in {1} has all of its labels, so nothing is scraped.', monitor, where);
-    return [finding('NL016', range[0] + shift, range[1] + shift, message)];
+    return [finding('NL016', range[0] + shift, range[1] + shift, nothingSelected(`${obj.kind} ${obj.name}`, pair, overServices, where))];
   }
   const out: Finding[] = [];
   const offered = [...new Set(selected.flatMap((t) => t.ports))];
@@ -119,6 +111,17 @@ function finding(code: 'NL003' | 'NL016', start: number, end: number, message: s
 }
 
 /** The first matchLabels pair that no target carries at all: the likely typo. */
+/** NL016's message: the label no target has (or, all being had apart, that none has all of them). */
+function nothingSelected(monitor: string, pair: [string, string] | undefined, overServices: boolean, where: string): string {
+  if (pair)
+    return overServices
+      ? t('{0} selects nothing: no Service in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`)
+      : t('{0} selects nothing: no pod in {1} has the label {2}, so nothing is scraped.', monitor, where, `${pair[0]}=${pair[1]}`);
+  return overServices
+    ? t('{0} selects nothing: no Service in {1} has all of its labels, so nothing is scraped.', monitor, where)
+    : t('{0} selects nothing: no pod in {1} has all of its labels, so nothing is scraped.', monitor, where);
+}
+
 /** Whether a target has the pair's label with a near value (a misspelling, not a longer value that begins alike). */
 function misspelt([key, value]: [string, string], targets: readonly Target[]): boolean {
   const values = new Set<string>();
