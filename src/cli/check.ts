@@ -109,7 +109,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   let plainPaths = [...files, ...found.plainFiles.map(shown)];
   if (args.render === false) {
     // Without rendering, the files a kustomization reads are manifests as they are; chart folders hold templates.
-    plainPaths = [...files, ...[...found.plainFiles, ...found.kustomizeInputs].sort().map(shown)];
+    plainPaths = [...files, ...[...found.plainFiles, ...found.kustomizeInputs, ...found.leftOut].sort().map(shown)];
     if (found.charts.length > 0) {
       const dirs = found.charts.map((c) => shown(c.dir)).join(', ');
       const n = found.charts.length;
@@ -117,6 +117,10 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
     }
   }
   for (const s of found.skipped) err(`netlens: ${t('{0}: skipped: {1}', shown(s.file), s.reason)}\n`);
+  if (args.render !== false && found.leftOut.length > 0) {
+    const names = found.leftOut.slice(0, 3).map(shown).join(', ') + (found.leftOut.length > 3 ? ', …' : '');
+    err(`netlens: ${t('not checked, listed by no kustomization of their folder: {0} ({1})', found.leftOut.length, names)}\n`);
+  }
 
   const scan = { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace };
   const collected = collectManifestFiles(plainPaths);

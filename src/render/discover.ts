@@ -3,11 +3,13 @@
  * vendored under another chart's charts/), Kustomize entry points (kustomizations that no other kustomization of
  * the tree includes as a resource or component, and that are not components themselves), and the plain manifests
  * that belong to neither: files inside a chart, files a kustomization reads and kustomization files themselves are
- * inputs of a render, not manifests to read on their own.
+ * inputs of a render, not manifests to read on their own. A YAML file in a kustomization's folder that no
+ * kustomization lists is left out on purpose (scaffolds such as kubebuilder's comment out the auth proxy's Service
+ * or a monitor): it is not deployed, and read neither as a manifest nor as an input.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { t } from '../core/l10n';
 import { KUSTOMIZATION_FILES, type Kustomization, readKustomization } from './kustomization';
@@ -41,6 +43,8 @@ export interface Discovery {
   readonly plainFiles: readonly string[];
   /** YAML files that kustomizations read (resources, patches): manifests only once built. */
   readonly kustomizeInputs: readonly string[];
+  /** YAML files in a kustomization's folder that no kustomization reads: left out of the builds on purpose. */
+  readonly leftOut: readonly string[];
   /** Charts skipped, with why (library charts cannot be rendered on their own). */
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
 }
@@ -117,9 +121,11 @@ export async function discover(roots: readonly string[]): Promise<Discovery> {
     kustomizations.push({ kind: 'kustomize', dir: k.dir, entryFile: k.file });
   }
   const outsideCharts = yamlFiles.filter((f) => !chartDirs.some((d) => f.startsWith(d + sep)));
-  const plainFiles = outsideCharts.filter((f) => !referenced.has(f));
+  const unread = outsideCharts.filter((f) => !referenced.has(f));
+  const leftOut = unread.filter((f) => byDir.has(dirname(f)));
+  const plainFiles = unread.filter((f) => !byDir.has(dirname(f)));
   const kustomizeInputs = outsideCharts.filter((f) => referenced.has(f));
-  return { charts, kustomizations, plainFiles, kustomizeInputs, skipped };
+  return { charts, kustomizations, plainFiles, kustomizeInputs, leftOut, skipped };
 }
 
 /** `name` and `type` of a Chart.yaml; empty strings when unreadable. */

@@ -45,6 +45,11 @@ export interface RenderedState {
   readonly references: ReadonlyMap<string, readonly SourceReference[]>;
   /** The files the builds read (templates, bases, patches, values): their plain reading gives way to the builds'. */
   readonly covered: ReadonlySet<string>;
+  /**
+   * YAML files in a kustomization's folder that no kustomization reads (discover.ts): left out on purpose, so not
+   * in the model, and no findings; hovers still answer.
+   */
+  readonly leftOut: ReadonlySet<string>;
   /** The rendered objects, one manifest per build. */
   readonly manifests: readonly ParsedManifest[];
   readonly builds: readonly Build[];
@@ -60,7 +65,15 @@ export interface RenderHost {
   changed(state: RenderedState): void;
 }
 
-const EMPTY: RenderedState = { findings: new Map(), problems: new Map(), references: new Map(), covered: new Set(), manifests: [], builds: [] };
+const EMPTY: RenderedState = {
+  findings: new Map(),
+  problems: new Map(),
+  references: new Map(),
+  covered: new Set(),
+  leftOut: new Set(),
+  manifests: [],
+  builds: [],
+};
 
 export class WorkspaceRenders {
   private renderer: Renderer | undefined;
@@ -146,7 +159,8 @@ export class WorkspaceRenders {
     for (const b of builds) for (const p of placeReferences(b)) push(references, fileUri(p.place.file), { ...p, build: b });
     const covered = new Set<string>();
     for (const r of renders) if (r.text !== '') for (const input of r.inputs) covered.add(fileUri(input));
-    this.current = { findings, problems, references, covered, manifests: builds.flatMap((b) => b.manifests), builds };
+    const leftOut = new Set(found.leftOut.map(fileUri));
+    this.current = { findings, problems, references, covered, leftOut, manifests: builds.flatMap((b) => b.manifests), builds };
     this.host.changed(this.current);
   }
 }

@@ -174,6 +174,11 @@ export class NetLensServer {
     return this.rendered?.covered.has(uri) === true;
   }
 
+  /** A file in a kustomization's folder that no kustomization reads: not deployed, so not modelled nor checked. */
+  private leftOutOfBuilds(uri: string): boolean {
+    return this.rendered?.leftOut.has(uri) === true;
+  }
+
   /** How many workspace files the model holds from disk, and whether it holds this one. */
   diskFiles(uri?: string): { count: number; has: boolean } {
     return { count: this.disk.size, has: uri !== undefined && this.disk.has(uri) };
@@ -264,6 +269,10 @@ export class NetLensServer {
         const diagnostics = this.renderedDiagnostics(state);
         this.client.publishDiagnostics(uri, doc.version, diagnostics);
         return diagnostics;
+      }
+      if (this.leftOutOfBuilds(uri)) {
+        this.client.publishDiagnostics(uri, doc.version, []);
+        return [];
       }
       const analysis = this.analysis(state);
       const diagnostics: Diagnostic[] = analysis.findings.map((f) => toDiagnostic(doc, f));
@@ -468,7 +477,7 @@ export class NetLensServer {
       await cache.prepare(uri, text, pause);
       return this.disk.get(uri)?.text === text ? this.scannedDisk(uri, cache) : undefined;
     },
-    covered: (uri) => this.coveredByRender(uri),
+    covered: (uri) => this.coveredByRender(uri) || this.leftOutOfBuilds(uri),
     rendered: () => this.rendered?.references.values() ?? [],
     models: () => {
       const shown = this.shownSnapshot();
@@ -661,8 +670,9 @@ export class NetLensServer {
     if (!this.workspace) {
       const manifests: ParsedManifest[] = [];
       // A file a render reads is in the model as rendered (its overlay's namespace, prefix and patches), not as is.
-      for (const [uri, m] of this.disk) if (!this.docs.has(uri) && !this.coveredByRender(uri)) manifests.push(m);
-      for (const state of this.docs.values()) if (!this.coveredByRender(state.document.uri)) manifests.push(this.parsed(state).manifest);
+      const plain = (uri: string) => !this.coveredByRender(uri) && !this.leftOutOfBuilds(uri);
+      for (const [uri, m] of this.disk) if (!this.docs.has(uri) && plain(uri)) manifests.push(m);
+      for (const state of this.docs.values()) if (plain(state.document.uri)) manifests.push(this.parsed(state).manifest);
       manifests.push(...(this.rendered?.manifests ?? []));
       this.workspace = buildWorkspaceModel(manifests, { defaultNamespace: this.settings.defaultNamespace, dnsService: dnsServiceOf(this.settings) });
       this.workspaceResolver = new Resolver(this.workspace.snapshot, this.resolverOptions(t('the workspace manifests')));

@@ -16,7 +16,7 @@ import { Renderer } from '../../src/render/renderer';
 import type { RenderResult } from '../../src/render/result';
 import { toSource } from '../../src/render/source-map';
 import { corpusDir, repoRoot } from '../support/repo';
-import { corpusCopy, lineOf, type RefRow, referenceRows, tools } from './support';
+import { corpusCopy, lineOf, type RefRow, referenceRows, tools, writeKubebuilderConfig } from './support';
 
 const corpus = corpusDir();
 const podinfo = join(corpus, 'charts', 'podinfo', 'charts', 'podinfo');
@@ -492,6 +492,23 @@ describe('netlens check on folders with charts and overlays', () => {
       [['plain/client.yaml', 8, 'NL001']],
     );
     assert.equal(r.status, 1, r.stderr);
+  });
+
+  it("a file in a kustomization's folder that it does not list is left out: not checked, and said so", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-left-out-'));
+    copies.push(dir);
+    writeKubebuilderConfig(dir);
+    const cli = join(repoRoot(), 'dist', 'cli.js');
+    if (!existsSync(cli)) assert.equal(spawnSync(process.execPath, [join(repoRoot(), 'scripts', 'build.mjs')]).status, 0);
+    const run = (...more: string[]) => spawnSync(process.execPath, [cli, 'check', 'config', '--format', 'json', ...more], { cwd: dir, encoding: 'utf8' });
+    const rendered = run('--kustomize', kustomize);
+    assert.deepEqual(JSON.parse(rendered.stdout), [], 'its Service selects pods of namespace system, which the build renames: no NL005');
+    assert.match(rendered.stderr, /not checked, listed by no kustomization of their folder: 1 \(config\/rbac\/auth_proxy_service\.yaml\)/);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    // Without rendering every file is a manifest as it is, this one too.
+    const plain = run('--no-render');
+    assert.doesNotMatch(plain.stderr, /not checked/);
+    assert.equal(plain.status, 0, plain.stderr);
   });
 
   it('JSON names source files; the exit status says a render failed; --no-render runs nothing', async () => {

@@ -2,7 +2,8 @@
 // rendered by the helm and kustomize of the render tier, as an editor sees them: diagnostics on the base line that
 // an overlay breaks, hovers and inlay hints on template lines with the rendered value and what it reaches.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +11,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceRenders } from '../../src/server/renders';
 import { DEFAULT_SETTINGS, NetLensServer, type ServerClient, type ServerSettings } from '../../src/server/server';
-import { corpusCopy, lineOf, tools } from './support';
+import { corpusCopy, lineOf, tools, writeKubebuilderConfig } from './support';
 
 class Client implements ServerClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
@@ -146,6 +147,30 @@ describe('language server: Kustomize overlays as rendered', () => {
       assert.ok(
         checkout.locations.some((l) => l.uri === uri('base/checkoutservice.yaml') && l.range.start.line === lineOf(text, 'productcatalogservice:3550') - 1),
         JSON.stringify(checkout.locations),
+      );
+    } finally {
+      renders.dispose();
+    }
+  });
+});
+
+describe("language server: a file in a kustomization's folder that no kustomization lists", () => {
+  it('is left out of the model and gets no diagnostics; the builds are analysed as ever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-left-out-'));
+    copies.push(dir);
+    const files = writeKubebuilderConfig(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'));
+    const { server, client, renders, uri } = await serverOn(dir, files);
+    try {
+      open(server, dir, uri, 'config/rbac/auth_proxy_service.yaml');
+      // Its selector names pods of namespace system, which the build renames: read as a manifest, it was NL005.
+      assert.deepEqual(client.diagnostics.get(uri('config/rbac/auth_proxy_service.yaml')), []);
+      assert.deepEqual(
+        server.namespace('system').services.map((s) => s.name),
+        [],
+      );
+      assert.deepEqual(
+        server.namespace('project-system').pods.map((p) => p.name),
+        ['project-controller-manager'],
       );
     } finally {
       renders.dispose();

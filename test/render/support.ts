@@ -1,9 +1,9 @@
 /** Helpers of the render tier: the tools built by test/tools/build.sh, copies of the corpus, references of a render. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ManifestCache } from '../../src/core/incremental';
 import { Resolver } from '../../src/core/resolver';
 import { buildWorkspaceModel } from '../../src/core/workspace';
@@ -74,4 +74,26 @@ export function lineOf(text: string, needle: string, after = 0): number {
   const lines = text.split('\n');
   for (let i = after; i < lines.length; i++) if (lines[i]!.includes(needle)) return i + 1;
   assert.fail(`${JSON.stringify(needle)} is in no line of the file`);
+}
+
+/**
+ * A kubebuilder scaffold's `config/` in `dir`: the default overlay renames namespace `system`, and `config/rbac`
+ * lists only the ServiceAccount: the auth proxy's Service beside it is commented out of the build. Returns the files.
+ */
+export function writeKubebuilderConfig(dir: string): string[] {
+  const files: Record<string, string> = {
+    'config/default/kustomization.yaml': 'namespace: project-system\nnamePrefix: project-\nresources:\n- ../rbac\n- ../manager\n',
+    'config/rbac/kustomization.yaml': 'resources:\n- service_account.yaml\n#- auth_proxy_service.yaml\n',
+    'config/rbac/service_account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: controller-manager, namespace: system}\n',
+    'config/rbac/auth_proxy_service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata: {name: controller-manager-metrics-service, namespace: system}\nspec:\n  selector: {control-plane: controller-manager}\n  ports: [{name: https, port: 8443}]\n',
+    'config/manager/kustomization.yaml': 'resources:\n- manager.yaml\n',
+    'config/manager/manager.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller-manager, namespace: system}\nspec:\n  selector: {matchLabels: {control-plane: controller-manager}}\n  template:\n    metadata: {labels: {control-plane: controller-manager}}\n    spec: {containers: [{name: manager, image: controller:latest}]}\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return Object.keys(files);
 }

@@ -51,7 +51,9 @@ before(() => {
   write('k/overlays/prod/env.txt', 'A=B\n');
   // Plain manifests, beside and inside the trees.
   write('plain/web.yaml', service('web'));
+  // In a kustomization's folder and listed by none: left out on purpose. In a folder below it without one: plain.
   write('k/overlays/dev/unused.yml', service('unused'));
+  write('k/overlays/dev/extra/more.yaml', service('more'));
 });
 
 after(() => {
@@ -73,7 +75,11 @@ describe('discovery', () => {
       '/k/overlays/dev/kustomization.yaml',
       '/k/overlays/prod/Kustomization',
     ]);
-    assert.deepEqual(d.plainFiles.map((f) => f.slice(root.length)).sort(), ['/k/overlays/dev/unused.yml', '/plain/web.yaml']);
+    assert.deepEqual(d.plainFiles.map((f) => f.slice(root.length)).sort(), ['/k/overlays/dev/extra/more.yaml', '/plain/web.yaml']);
+    assert.deepEqual(
+      d.leftOut.map((f) => f.slice(root.length)),
+      ['/k/overlays/dev/unused.yml'],
+    );
     assert.deepEqual(d.kustomizeInputs.map((f) => f.slice(root.length)).sort(), [
       '/k/base/api.yaml',
       '/k/base/db.yaml',
