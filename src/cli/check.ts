@@ -119,7 +119,7 @@ export async function runCheckWithRenders(args: CheckArgs, out: (s: string) => v
   for (const s of found.skipped) err(`netlens: ${t('{0}: skipped: {1}', shown(s.file), s.reason)}\n`);
   if (args.render !== false && found.leftOut.length > 0) {
     const names = found.leftOut.slice(0, 3).map(shown).join(', ') + (found.leftOut.length > 3 ? ', …' : '');
-    err(`netlens: ${t('not checked, listed by no kustomization of their folder: {0} ({1})', found.leftOut.length, names)}\n`);
+    err(`netlens: ${t("not checked, switched off in their folder's kustomization (a commented-out entry): {0} ({1})", found.leftOut.length, names)}\n`);
   }
 
   const scan = { zone: args.zone ?? DEFAULT_ZONE, defaultNamespace: args.namespace };

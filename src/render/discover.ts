@@ -3,16 +3,19 @@
  * vendored under another chart's charts/), Kustomize entry points (kustomizations that no other kustomization of
  * the tree includes as a resource or component, and that are not components themselves), and the plain manifests
  * that belong to neither: files inside a chart, files a kustomization reads and kustomization files themselves are
- * inputs of a render, not manifests to read on their own. A YAML file in a kustomization's folder that no
- * kustomization lists is left out on purpose (scaffolds such as kubebuilder's comment out the auth proxy's Service
- * or a monitor): it is not deployed, and read neither as a manifest nor as an input.
+ * inputs of a render, not manifests to read on their own. A file that its folder's kustomization lists only in a
+ * comment (`#- auth_proxy_service.yaml`: scaffolds such as kubebuilder's switch parts off so) is left out on purpose:
+ * it is not deployed, and read neither as a manifest nor as an input.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { t } from '../core/l10n';
 import { KUSTOMIZATION_FILES, type Kustomization, readKustomization } from './kustomization';
+
+/** A list entry switched off in a kustomization: `#- file.yaml`, `# - file.yaml`, a file of its own folder. */
+const COMMENTED_ENTRY = /^[ \t]*#[ \t]*-[ \t]*([^\s/#]+\.ya?ml)[ \t]*$/gim;
 
 /** Folders a walk never enters: tool state and dependencies, not manifests (as the CLI's file walk). */
 export const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.terraform', '.venv', 'vendor']);
@@ -43,7 +46,7 @@ export interface Discovery {
   readonly plainFiles: readonly string[];
   /** YAML files that kustomizations read (resources, patches): manifests only once built. */
   readonly kustomizeInputs: readonly string[];
-  /** YAML files in a kustomization's folder that no kustomization reads: left out of the builds on purpose. */
+  /** YAML files that their folder's kustomization lists only in a comment: switched off, left out on purpose. */
   readonly leftOut: readonly string[];
   /** Charts skipped, with why (library charts cannot be rendered on their own). */
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
@@ -99,6 +102,7 @@ export async function discover(roots: readonly string[]): Promise<Discovery> {
 
   // A folder with two kustomization files is an error for kustomize; the first name in its order is used here.
   const byDir = new Map<string, Kustomization>();
+  const commentedOut = new Set<string>();
   for (const f of kustomizationFiles) {
     let text: string;
     try {
@@ -107,7 +111,9 @@ export async function discover(roots: readonly string[]): Promise<Discovery> {
       continue;
     }
     const k = readKustomization(f, text);
-    if (!byDir.has(k.dir)) byDir.set(k.dir, k);
+    if (byDir.has(k.dir)) continue;
+    byDir.set(k.dir, k);
+    for (const m of text.matchAll(COMMENTED_ENTRY)) commentedOut.add(join(k.dir, m[1]!));
   }
   const included = new Set<string>();
   const referenced = new Set<string>();
@@ -122,8 +128,8 @@ export async function discover(roots: readonly string[]): Promise<Discovery> {
   }
   const outsideCharts = yamlFiles.filter((f) => !chartDirs.some((d) => f.startsWith(d + sep)));
   const unread = outsideCharts.filter((f) => !referenced.has(f));
-  const leftOut = unread.filter((f) => byDir.has(dirname(f)));
-  const plainFiles = unread.filter((f) => !byDir.has(dirname(f)));
+  const leftOut = unread.filter((f) => commentedOut.has(f));
+  const plainFiles = unread.filter((f) => !commentedOut.has(f));
   const kustomizeInputs = outsideCharts.filter((f) => referenced.has(f));
   return { charts, kustomizations, plainFiles, kustomizeInputs, leftOut, skipped };
 }

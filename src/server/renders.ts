@@ -46,8 +46,8 @@ export interface RenderedState {
   /** The files the builds read (templates, bases, patches, values): their plain reading gives way to the builds'. */
   readonly covered: ReadonlySet<string>;
   /**
-   * YAML files in a kustomization's folder that no kustomization reads (discover.ts): left out on purpose, so not
-   * in the model, and no findings; hovers still answer.
+   * YAML files that their folder's kustomization lists only in a comment (discover.ts): switched off, so not in the
+   * model, and no findings; hovers still answer.
    */
   readonly leftOut: ReadonlySet<string>;
   /** The rendered objects, one manifest per build. */

@@ -174,7 +174,7 @@ export class NetLensServer {
     return this.rendered?.covered.has(uri) === true;
   }
 
-  /** A file in a kustomization's folder that no kustomization reads: not deployed, so not modelled nor checked. */
+  /** A file its folder's kustomization lists only in a comment: not deployed, so not modelled nor checked. */
   private leftOutOfBuilds(uri: string): boolean {
     return this.rendered?.leftOut.has(uri) === true;
   }

@@ -494,7 +494,7 @@ describe('netlens check on folders with charts and overlays', () => {
     assert.equal(r.status, 1, r.stderr);
   });
 
-  it("a file in a kustomization's folder that it does not list is left out: not checked, and said so", () => {
+  it("a file its folder's kustomization lists only in a comment is switched off: not checked, and said so", () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-left-out-'));
     copies.push(dir);
     writeKubebuilderConfig(dir);
@@ -503,7 +503,10 @@ describe('netlens check on folders with charts and overlays', () => {
     const run = (...more: string[]) => spawnSync(process.execPath, [cli, 'check', 'config', '--format', 'json', ...more], { cwd: dir, encoding: 'utf8' });
     const rendered = run('--kustomize', kustomize);
     assert.deepEqual(JSON.parse(rendered.stdout), [], 'its Service selects pods of namespace system, which the build renames: no NL005');
-    assert.match(rendered.stderr, /not checked, listed by no kustomization of their folder: 1 \(config\/rbac\/auth_proxy_service\.yaml\)/);
+    assert.match(
+      rendered.stderr,
+      /not checked, switched off in their folder's kustomization \(a commented-out entry\): 1 \(config\/rbac\/auth_proxy_service\.yaml\)/,
+    );
     assert.equal(rendered.status, 0, rendered.stderr);
     // Without rendering every file is a manifest as it is, this one too.
     const plain = run('--no-render');

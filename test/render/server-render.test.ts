@@ -154,7 +154,7 @@ describe('language server: Kustomize overlays as rendered', () => {
   });
 });
 
-describe("language server: a file in a kustomization's folder that no kustomization lists", () => {
+describe("language server: a file its folder's kustomization lists only in a comment", () => {
   it('is left out of the model and gets no diagnostics; the builds are analysed as ever', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netlens-left-out-'));
     copies.push(dir);

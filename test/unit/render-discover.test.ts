@@ -40,7 +40,7 @@ before(() => {
   write('k/components/cache/cache.yaml', service('cache'));
   write(
     'k/overlays/dev/kustomization.yaml',
-    'resources:\n- ../../base\ncomponents:\n- ../../components/cache\npatches:\n- path: replicas.yaml\n- patch: |-\n    kind: Service\n    metadata:\n      name: api\n',
+    'resources:\n- ../../base\n#- disabled.yaml\ncomponents:\n- ../../components/cache\npatches:\n- path: replicas.yaml\n- patch: |-\n    kind: Service\n    metadata:\n      name: api\n',
   );
   write('k/overlays/dev/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n');
   write(
@@ -51,7 +51,8 @@ before(() => {
   write('k/overlays/prod/env.txt', 'A=B\n');
   // Plain manifests, beside and inside the trees.
   write('plain/web.yaml', service('web'));
-  // In a kustomization's folder and listed by none: left out on purpose. In a folder below it without one: plain.
+  // Listed only in a comment of its folder's kustomization: switched off. Listed nowhere, or below: plain.
+  write('k/overlays/dev/disabled.yaml', service('disabled'));
   write('k/overlays/dev/unused.yml', service('unused'));
   write('k/overlays/dev/extra/more.yaml', service('more'));
 });
@@ -75,10 +76,14 @@ describe('discovery', () => {
       '/k/overlays/dev/kustomization.yaml',
       '/k/overlays/prod/Kustomization',
     ]);
-    assert.deepEqual(d.plainFiles.map((f) => f.slice(root.length)).sort(), ['/k/overlays/dev/extra/more.yaml', '/plain/web.yaml']);
+    assert.deepEqual(d.plainFiles.map((f) => f.slice(root.length)).sort(), [
+      '/k/overlays/dev/extra/more.yaml',
+      '/k/overlays/dev/unused.yml',
+      '/plain/web.yaml',
+    ]);
     assert.deepEqual(
       d.leftOut.map((f) => f.slice(root.length)),
-      ['/k/overlays/dev/unused.yml'],
+      ['/k/overlays/dev/disabled.yaml'],
     );
     assert.deepEqual(d.kustomizeInputs.map((f) => f.slice(root.length)).sort(), [
       '/k/base/api.yaml',
