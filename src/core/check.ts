@@ -620,6 +620,8 @@ function checkPort(ref: Reference, answer: DnsAnswer, source: CheckSource): Find
 }
 
 function portProblem(ref: Reference, svc: Service, snapshot: ClusterSnapshot): Finding | undefined {
+  // Declared by more than one file of the workspace: which declaration, and so which ports, is deployed is not known.
+  if (svc.redeclared) return undefined;
   const port = ref.port!;
   const start = ref.portStart ?? ref.hostStart;
   const end = ref.portEnd ?? ref.hostEnd;
@@ -887,7 +889,7 @@ export function checkServices(
     // An operator's pods run containers of its own choosing (sidecars, reloaders): their ports are not all known.
     const operatorRun = pods.some((pod) => pod.template !== undefined && OPERATOR_POD_KINDS.has(pod.template.workload.kind));
     svc.ports.forEach((p) => {
-      if (typeof p.targetPort !== 'string' || operatorRun) return;
+      if (typeof p.targetPort !== 'string' || operatorRun || svc.redeclared) return;
       const declares = pods.filter((pod) => pod.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol));
       if (declares.length > 0) return;
       const range = where()?.targetPorts.get(`${p.port}/${p.protocol}`) ?? at;

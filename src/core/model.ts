@@ -83,6 +83,12 @@ export interface Service {
   readonly implied?: 'built-in' | 'operator';
   /** The Service's own labels, which ServiceMonitors select (read from manifests; the live model leaves them out). */
   readonly labels?: Labels;
+  /**
+   * Workspace models only: declared in more than one file (bundles that are alternatives of each other, side by
+   * side in a folder). The last declaration is modelled, but which one is deployed is not known: its ports are not
+   * judged.
+   */
+  readonly redeclared?: true;
 }
 
 export interface EndpointPort {

@@ -30,6 +30,8 @@ interface Target {
   /** Port names this target offers. */
   readonly ports: readonly string[];
   readonly declared: boolean;
+  /** Declared by more than one file: its ports are not known for sure. */
+  readonly redeclared?: boolean;
 }
 
 function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: ClusterSnapshot, defaultNamespace: string): Finding[] {
@@ -46,16 +48,7 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   const all = nsSel?.any === true;
   const names = Array.isArray(nsSel?.matchNames) ? nsSel!.matchNames.map(String) : [own];
   const namespaces = all ? snapshot.namespaceNames() : names;
-  const targets: Target[] = [];
-  for (const ns of namespaces) {
-    if (field.over === 'Service') {
-      for (const s of snapshot.servicesIn(ns))
-        targets.push({ namespace: ns, name: s.name, labels: s.labels ?? {}, ports: s.ports.map((p) => p.name).filter(Boolean), declared: !!s.source });
-    } else {
-      for (const p of snapshot.podsIn(ns))
-        targets.push({ namespace: ns, name: p.name, labels: p.labels, ports: p.ports.map((cp) => cp.name).filter(Boolean), declared: !!p.source });
-    }
-  }
+  const targets = targetsIn(snapshot, namespaces, field.over);
   // Namespaces whose Services (or pods) the manifests do not declare are managed elsewhere: nothing to say.
   if (!targets.some((t) => t.declared)) return [];
   const selected = targets.filter((t) => selectorMatches(selector, t.labels));
@@ -72,6 +65,8 @@ function checkMonitor(obj: ManifestObject, field: MonitorField, snapshot: Cluste
   }
   const out: Finding[] = [];
   const offered = [...new Set(selected.flatMap((t) => t.ports))];
+  // A selected Service that several files declare: its ports are not known for sure.
+  if (selected.some((t) => t.redeclared)) return [];
   for (const portNode of scalarsAt(specNode, field.ports)) {
     const port = String(portNode.value);
     if (typeof portNode.value !== 'string' || offered.includes(port)) continue;
@@ -111,6 +106,28 @@ function finding(code: 'NL003' | 'NL016', start: number, end: number, message: s
 }
 
 /** The first matchLabels pair that no target carries at all: the likely typo. */
+/** The Services (or pods) of these namespaces that a monitor may select. */
+function targetsIn(snapshot: ClusterSnapshot, namespaces: readonly string[], over: MonitorField['over']): Target[] {
+  const targets: Target[] = [];
+  for (const ns of namespaces) {
+    if (over === 'Service') {
+      for (const s of snapshot.servicesIn(ns))
+        targets.push({
+          namespace: ns,
+          name: s.name,
+          labels: s.labels ?? {},
+          ports: s.ports.map((p) => p.name).filter(Boolean),
+          declared: !!s.source,
+          redeclared: s.redeclared === true,
+        });
+    } else {
+      for (const p of snapshot.podsIn(ns))
+        targets.push({ namespace: ns, name: p.name, labels: p.labels, ports: p.ports.map((cp) => cp.name).filter(Boolean), declared: !!p.source });
+    }
+  }
+  return targets;
+}
+
 /** NL016's message: the label no target has (or, all being had apart, that none has all of them). */
 function nothingSelected(monitor: string, pair: [string, string] | undefined, overServices: boolean, where: string): string {
   if (pair)

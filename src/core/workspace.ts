@@ -100,6 +100,8 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
   const problems: ManifestProblem[] = [];
   let skipped = 0;
   const latest = new Map<string, ManifestObject>();
+  /** The objects whose key another file declared too (the later declaration, the one modelled). */
+  const redeclared = new WeakSet<ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
   const facts = {
     customResources: [] as CustomResource[],
@@ -115,7 +117,8 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
       readFacts(obj, defaultNamespace, facts.customResources, facts.referenceGrants, facts.meshHosts, facts.destinationRules, facts.routedSubsets);
       if (!modelled(obj)) continue;
       const ns = CLUSTER_SCOPED.has(obj.kind) ? '' : namespaceOf(obj, defaultNamespace);
-      const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name}`;
+      // An object without a name (`generateName`, as a Job of a post-install step) is one of its own each time.
+      const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name || `#${obj.uri}#${obj.source.start}`}`;
       const earlier = latest.get(key);
       if (earlier) {
         const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
@@ -134,18 +137,19 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
           column: pos.col,
         });
         latest.delete(key);
+        if (earlier.uri !== obj.uri) redeclared.add(obj);
       }
       latest.set(key, obj);
     }
   }
   const empty =
     facts.customResources.length + facts.referenceGrants.length + facts.meshHosts.size + facts.destinationRules.length + facts.routedSubsets.size === 0;
-  return { latest, lineOf, problems, skipped, facts: empty ? NO_FACTS : (facts as WorkspaceFacts) };
+  return { latest, redeclared, lineOf, problems, skipped, facts: empty ? NO_FACTS : (facts as WorkspaceFacts) };
 }
 
 export function buildWorkspaceModel(manifests: readonly ParsedManifest[], options: WorkspaceOptions = {}): WorkspaceModel {
   const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
-  const { latest, lineOf, problems, skipped, facts } = collectObjects(manifests, defaultNamespace);
+  const { latest, redeclared, lineOf, problems, skipped, facts } = collectObjects(manifests, defaultNamespace);
   const reader = new ObjectReader(defaultNamespace, (obj, message) => {
     const m = lineOf.get(obj.uri)!;
     const pos = m.lineCounter.linePos(obj.source.start);
@@ -155,6 +159,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
     latest.values(),
     reader,
     defaultNamespace,
+    redeclared,
   );
   addImpliedServices(services, options.dnsService ?? { namespace: 'kube-system', name: 'kube-dns' });
 
@@ -187,7 +192,7 @@ export function buildWorkspaceModel(manifests: readonly ParsedManifest[], option
 }
 
 /** The records of the workspace's objects, by kind; workloads become the pods (and operators' Services) they make. */
-function readObjects(objects: Iterable<ManifestObject>, reader: ObjectReader, defaultNamespace: string) {
+function readObjects(objects: Iterable<ManifestObject>, reader: ObjectReader, defaultNamespace: string, redeclared: WeakSet<ManifestObject>) {
   const namespaces: Namespace[] = [];
   const services: Service[] = [];
   const pods: Pod[] = [];
@@ -203,7 +208,7 @@ function readObjects(objects: Iterable<ManifestObject>, reader: ObjectReader, de
         namespaces.push({ ...reduceNamespace(obj.value()), name: obj.name, source: obj.source });
         break;
       case 'Service':
-        services.push(reader.service(obj));
+        services.push(redeclared.has(obj) ? { ...reader.service(obj), redeclared: true } : reader.service(obj));
         break;
       case 'Pod':
         pods.push(reader.pod(obj));

@@ -693,6 +693,24 @@ describe('recognition: never a finding', () => {
     );
   });
 
+  it('bundles that are alternatives of each other, side by side: the ports of a Service both declare are not judged', () => {
+    const bundle = (port: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: speaker-monitor, namespace: shop, labels: {app: speaker}}\nspec:\n  ports: [{name: ${port}, port: 9120}]\n---\n` +
+      `apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: speaker, namespace: shop}\nspec:\n  selector: {matchLabels: {app: speaker}}\n  endpoints: [{port: ${port}}]\n---\n` +
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: speaker, namespace: shop}\nspec:\n  defaultBackend: {service: {name: speaker-monitor, port: {name: ${port}}}}\n`;
+    // The other bundle's file comes later and wins; this file's monitor and Ingress name this bundle's port.
+    const r = analyse(bundle('frrmetrics'), [CLUSTER, bundle('metrics')]);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      [],
+    );
+    // In one file, the later declaration is the one deployed: its ports are judged.
+    assert.deepEqual(
+      analyse(`${bundle('frrmetrics')}---\n${bundle('metrics').split('---\n')[0]}`).findings.map((f) => f.code),
+      ['NL003', 'NL003'],
+    );
+  });
+
   it("an Ingress backend on the AWS Load Balancer Controller's port use-annotation names an action, not a Service", () => {
     const r = quiet(
       `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: alb\n  namespace: shop\n  annotations:\n    alb.ingress.kubernetes.io/actions.ssl-redirect: '{"Type": "redirect"}'\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service: {name: ssl-redirect, port: {name: use-annotation}}\n      - path: /api\n        pathType: Prefix\n        backend:\n          service: {name: api, port: {name: use-annotation}}\n`,

@@ -783,6 +783,25 @@ spec: {clusterIP: 10.96.6.6, ports: [{port: 5432}]}
     );
   });
 
+  it('objects without a name (generateName) are each an object of their own, never a duplicate', () => {
+    const job = (step: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: ${step}-, namespace: ops}\nspec:\n  template:\n    metadata: {labels: {step: ${step}}}\n    spec: {containers: [{name: c, image: x}]}\n`;
+    const m = workspace([
+      ['cleanup.yaml', job('cleanup')],
+      ['migrate.yaml', job('migrate')],
+    ]);
+    assert.equal(m.report.problems.filter((p) => p.code === 'duplicate-object').length, 0);
+    assert.equal(m.objects.pods.filter((p) => p.namespace === 'ops').length, 2);
+  });
+
+  it('a Service that another file declares again is marked redeclared; one redeclared in its own file is not', () => {
+    assert.equal(service(model, 'data', 'db').redeclared, true);
+    const one = workspace(
+      'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {clusterIP: 10.0.0.2}\n',
+    );
+    assert.equal(service(one, 'default', 'x').redeclared, undefined);
+  });
+
   it('an object without namespace and one in the default namespace are the same object', () => {
     const m = workspace('apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: team}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: x}\n', {
       defaultNamespace: 'team',
