@@ -162,6 +162,12 @@ export interface CheckSource {
   readonly live: boolean;
   /** What the manifests say beyond Services and pods: custom resources, ReferenceGrants, mesh hosts. */
   readonly facts?: WorkspaceFacts;
+  /**
+   * Services whose namespace is only assumed, by name, with the build that holds them: a chart rendered into the
+   * namespace NetLens chose (its name). Installed into another namespace, such a Service answers names there, so a
+   * name it would answer is not called missing.
+   */
+  readonly movable?: ReadonlyMap<string, string>;
 }
 
 export interface CheckOptions {
@@ -250,7 +256,7 @@ function checkTarget(ref: Reference, sources: readonly CheckSource[]): Finding[]
     if (found && r.answer.rcode === 'NOERROR')
       return [...(checkPort(ref, r.answer, source) ?? []), ...checkSubsets(ref, r.answer, source), ...checkDefinedSubsets(ref, r.answer, source)];
   }
-  if (meshHost(ref, sources) || operatorMade(ref, sources)) return undefined;
+  if (meshHost(ref, sources) || operatorMade(ref, sources) || movedBuild(ref, sources)) return undefined;
   return notFound(ref, norm.name.fqdn, first!, primary);
 }
 
@@ -280,6 +286,12 @@ export function whyUnchecked(ref: Reference, sources: readonly CheckSource[]): s
   if (meshHost(ref, sources)) return t('An Istio ServiceEntry declares this host: the mesh answers it.');
   const cr = operatorResource(ref, sources);
   if (cr) return t('It may be a Service that the operator of {0} {1} creates, so NetLens does not call it missing.', cr.kind, `${cr.namespace}/${cr.name}`);
+  const moved = movedBuild(ref, sources);
+  if (moved)
+    return t(
+      "A Service of that name is in {0}, rendered into a namespace NetLens assumed (the chart's name): installed into another namespace, it may answer this name, so NetLens does not call it missing.",
+      moved,
+    );
   if (ref.strength === 'weak')
     return t(
       'NetLens is not sure this text names a host (the field does not always hold one), so it is reported only when a near name suggests a misspelling.',
@@ -339,6 +351,25 @@ function meshHost(ref: Reference, sources: readonly CheckSource[]): boolean {
  */
 function operatorMade(ref: Reference, sources: readonly CheckSource[]): boolean {
   return operatorResource(ref, sources) !== undefined;
+}
+
+/** The build (a chart rendered into a namespace NetLens assumed) that holds a Service of the name `ref` means. */
+function movedBuild(ref: Reference, sources: readonly CheckSource[]): string | undefined {
+  if (!sources.some((s) => s.movable !== undefined && s.movable.size > 0)) return undefined;
+  const labels = ref.host.toLowerCase().replace(/\.$/, '').split('.');
+  const service =
+    ref.kind === 'service'
+      ? ref.host.toLowerCase()
+      : labels.length >= 3 && labels[2] === 'svc'
+        ? labels[0]
+        : labels[labels.length - 1] === 'svc'
+          ? labels[labels.length - 3]
+          : labels[0];
+  for (const s of sources) {
+    const build = service === undefined ? undefined : s.movable?.get(service);
+    if (build) return build;
+  }
+  return undefined;
 }
 
 function operatorResource(ref: Reference, sources: readonly CheckSource[]): CustomResource | undefined {
@@ -673,7 +704,7 @@ function checkServiceRef(ref: Reference, sources: readonly CheckSource[]): Findi
       return out.length > 0 ? out : undefined;
     }
   }
-  if (operatorMade(ref, sources)) return undefined;
+  if (operatorMade(ref, sources) || movedBuild(ref, sources)) return undefined;
   const snapshot = sources[0]!.resolver.snapshot;
   if (!sources[0]!.live && snapshot.hasNamespace(ns) && !declaresServices(snapshot, ns)) return undefined;
   const near = closest(

@@ -132,6 +132,22 @@ function alternatives(a: RenderResult, b: RenderResult): boolean {
   return b.inputs.some((f) => read.has(f));
 }
 
+/**
+ * The Services of charts rendered into a namespace NetLens assumed (the chart's name), by name, with their build's
+ * label: a user installs a chart into a namespace of their own choosing, where these Services answer.
+ */
+function movableServices(builds: readonly Build[], options: BuildOptions): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const b of builds) {
+    if (!b.render?.namespaceAssumed) continue;
+    for (const m of b.manifests)
+      for (const o of m.objects)
+        if (o.kind === 'Service' && namespaceOf(o, options.defaultNamespace) === b.render.namespace && !out.has(o.name.toLowerCase()))
+          out.set(o.name.toLowerCase(), b.label);
+  }
+  return out;
+}
+
 /** The namespaces a build puts objects in (or declares). */
 function namespacesOf(build: Build, defaultNamespace: string): Set<string> {
   const out = new Set<string>();
@@ -281,7 +297,7 @@ function buildSources(build: Build, builds: readonly Build[], options: BuildOpti
   const state = { consultedOthers: false };
   const others = builds.filter((b) => b !== build);
   if (others.length > 0) {
-    let made: { resolver: Resolver; facts: CheckSource['facts'] } | undefined;
+    let made: { resolver: Resolver; facts: CheckSource['facts']; movable: CheckSource['movable'] } | undefined;
     const make = () => {
       state.consultedOthers = true;
       if (made) return made;
@@ -295,7 +311,11 @@ function buildSources(build: Build, builds: readonly Build[], options: BuildOpti
         { defaultNamespace: options.defaultNamespace },
       );
       const name = t('the other builds of the workspace');
-      made = { resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: name }), facts: otherModel.facts };
+      made = {
+        resolver: new Resolver(otherModel.snapshot, { ...resolverOptions, sourceName: name }),
+        facts: otherModel.facts,
+        movable: movableServices(others, options),
+      };
       return made;
     };
     sources.push({
@@ -306,6 +326,9 @@ function buildSources(build: Build, builds: readonly Build[], options: BuildOpti
       },
       get facts() {
         return make().facts;
+      },
+      get movable() {
+        return make().movable;
       },
     });
   }

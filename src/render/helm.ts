@@ -24,6 +24,8 @@ export interface HelmOptions {
   readonly release: string;
   /** The release namespace; default the chart's name. */
   readonly namespace?: string;
+  /** No setting chose the namespace: it is the chart's name, an assumption (RenderResult.namespaceAssumed). */
+  readonly namespaceAssumed?: boolean;
   /** Values files beside the chart's own values.yaml, absolute (resolved by the caller). */
   readonly valuesFiles: readonly string[];
   /** `--kube-version`, when the chart's Capabilities should say another version than helm's default. */
@@ -90,6 +92,7 @@ export async function renderChart(
     label: `helm template ${options.release} ${target.dir}`,
     inputs,
     namespace,
+    ...(options.namespaceAssumed ? { namespaceAssumed: true as const } : {}),
     missingDependencies: missingEnabled,
     command: ['helm', ...shown],
     toolMs: run.ms,

@@ -157,6 +157,7 @@ export class Renderer {
     const options = {
       release,
       namespace,
+      namespaceAssumed: !this.settings.namespace,
       valuesFiles,
       ...(this.settings.kubeVersion ? { kubeVersion: this.settings.kubeVersion } : {}),
       timeoutMs: this.settings.timeoutMs ?? 60_000,

@@ -44,6 +44,8 @@ export interface RenderResult {
   readonly problems: readonly RenderProblem[];
   /** The namespace of objects that name none in the rendered text (Helm writes the release namespace into them). */
   readonly namespace: string | undefined;
+  /** A chart's release namespace that no setting chose (the chart's name): it may be installed into any other. */
+  readonly namespaceAssumed?: true;
   /**
    * Names (and aliases) of enabled chart dependencies that are not vendored: their objects are missing from the
    * render, so a reference to a name that contains one of them may be to an object NetLens cannot see.

@@ -55,6 +55,16 @@ describe('builds answer for each other', () => {
     assert.deepEqual(codes([dev, prod]), [['NL001', '/src/dev.yaml', lineOf(devText, 'value: api:80'), 'kustomize build dev']]);
   });
 
+  it("a chart rendered into the namespace NetLens assumed (its name): its Services may be installed where a name wants them", () => {
+    const appText = `${client('http://api.platform.svc.cluster.local:80', 'platform')}---\n${service('web', 'platform')}`;
+    const plain: Build = { id: 'plain', label: 'the manifests', manifests: [parseManifest('app.yaml', appText)] };
+    const chart = (assumed: boolean) =>
+      renderedBuild({ ...render('api', service('api', 'api')), namespace: 'api', ...(assumed ? { namespaceAssumed: true as const } : {}) }, scan);
+    assert.deepEqual(codes([plain, chart(true)]), []);
+    // Installed where the settings say: the Service is in that namespace, and the name in another is missing.
+    assert.deepEqual(codes([plain, chart(false)]), [['NL001', 'app.yaml', lineOf(appText, 'value: http://api'), 'the manifests']]);
+  });
+
   it('renders that read nothing in common are deployed side by side: they answer for each other in every namespace', () => {
     const app = renderedBuild(render('app', `${client('api:80')}---\n${service('web')}`), scan);
     const api = renderedBuild(render('api', service('api')), scan);
