@@ -55,7 +55,7 @@ describe('builds answer for each other', () => {
     assert.deepEqual(codes([dev, prod]), [['NL001', '/src/dev.yaml', lineOf(devText, 'value: api:80'), 'kustomize build dev']]);
   });
 
-  it("a chart rendered into the namespace NetLens assumed (its name): its Services may be installed where a name wants them", () => {
+  it('a chart rendered into the namespace NetLens assumed (its name): its Services may be installed where a name wants them', () => {
     const appText = `${client('http://api.platform.svc.cluster.local:80', 'platform')}---\n${service('web', 'platform')}`;
     const plain: Build = { id: 'plain', label: 'the manifests', manifests: [parseManifest('app.yaml', appText)] };
     const chart = (assumed: boolean) =>
