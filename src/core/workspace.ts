@@ -92,6 +92,61 @@ export function modelReadsValue(obj: Pick<ManifestObject, 'apiVersion' | 'kind'>
   );
 }
 
+interface Duplicate {
+  readonly obj: ManifestObject;
+  readonly earlier: ManifestObject;
+  readonly manifest: ParsedManifest;
+  readonly ns: string;
+}
+
+/** A file that declares again this many objects of one other file is taken for a bundle that is its alternative. */
+const ALTERNATIVE_BUNDLE = 4;
+
+/**
+ * The problems of objects declared again: each at its later name, but where one file declares again many objects of
+ * another (bundles that are alternatives of each other, side by side: `install.yaml` and `namespace-install.yaml`),
+ * one problem at the first of them says so.
+ */
+function duplicateProblems(duplicates: readonly Duplicate[], lineOf: ReadonlyMap<string, ParsedManifest>): ManifestProblem[] {
+  const pairs = new Map<string, Duplicate[]>();
+  for (const d of duplicates) {
+    const key = `${d.earlier.uri}\n${d.obj.uri}`;
+    const list = pairs.get(key);
+    if (list) list.push(d);
+    else pairs.set(key, [d]);
+  }
+  const problems: ManifestProblem[] = [];
+  for (const list of pairs.values()) {
+    const bundle = list[0]!.earlier.uri !== list[0]!.obj.uri && list.length >= ALTERNATIVE_BUNDLE;
+    for (const { obj, earlier, manifest, ns } of bundle ? list.slice(0, 1) : list) {
+      const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
+      const pos = manifest.lineCounter.linePos(obj.source.nameStart);
+      const message = bundle
+        ? t(
+            'This file declares again {0} objects of {1} (from {2} on): if the two are alternatives of each other, only one is applied; NetLens models the later declarations.',
+            list.length,
+            earlier.uri,
+            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
+          )
+        : t(
+            '{0} is declared again; this declaration replaces the one at {1}.',
+            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
+            `${earlier.uri}:${at.line}:${at.col}`,
+          );
+      problems.push({
+        uri: manifest.uri,
+        code: 'duplicate-object',
+        severity: 'warning',
+        message,
+        offset: obj.source.nameStart,
+        line: pos.line,
+        column: pos.col,
+      });
+    }
+  }
+  return problems;
+}
+
 /**
  * The objects of the manifests that the model reads, the later declaration of one object winning (and the earlier
  * reported), and the facts of every object (custom resources, grants, mesh hosts, routes).
@@ -100,6 +155,7 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
   const problems: ManifestProblem[] = [];
   let skipped = 0;
   const latest = new Map<string, ManifestObject>();
+  const duplicates: Duplicate[] = [];
   /** The objects whose key another file declared too (the later declaration, the one modelled). */
   const redeclared = new WeakSet<ManifestObject>();
   const lineOf = new Map<string, ParsedManifest>();
@@ -121,27 +177,14 @@ function collectObjects(manifests: readonly ParsedManifest[], defaultNamespace: 
       const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${ns}/${obj.name || `#${obj.uri}#${obj.source.start}`}`;
       const earlier = latest.get(key);
       if (earlier) {
-        const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
-        const pos = m.lineCounter.linePos(obj.source.nameStart);
-        problems.push({
-          uri: m.uri,
-          code: 'duplicate-object',
-          severity: 'warning',
-          message: t(
-            '{0} is declared again; this declaration replaces the one at {1}.',
-            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
-            `${earlier.uri}:${at.line}:${at.col}`,
-          ),
-          offset: obj.source.nameStart,
-          line: pos.line,
-          column: pos.col,
-        });
+        duplicates.push({ obj, earlier, manifest: m, ns });
         latest.delete(key);
         if (earlier.uri !== obj.uri) redeclared.add(obj);
       }
       latest.set(key, obj);
     }
   }
+  problems.push(...duplicateProblems(duplicates, lineOf));
   const empty =
     facts.customResources.length + facts.referenceGrants.length + facts.meshHosts.size + facts.destinationRules.length + facts.routedSubsets.size === 0;
   return { latest, redeclared, lineOf, problems, skipped, facts: empty ? NO_FACTS : (facts as WorkspaceFacts) };

@@ -783,6 +783,28 @@ spec: {clusterIP: 10.96.6.6, ports: [{port: 5432}]}
     );
   });
 
+  it('a file that declares again many objects of another (alternative bundles) gets one problem that says so', () => {
+    const svc = (name: string, ip: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: app}\nspec: {clusterIP: ${ip}}\n`;
+    const names = ['api', 'db', 'cache', 'queue', 'web'];
+    const install = names.map((n, i) => svc(n, `10.96.1.${i + 1}`)).join('---\n');
+    const namespaced = names.map((n, i) => svc(n, `10.96.2.${i + 1}`)).join('---\n');
+    const m = workspace([
+      ['install.yaml', install],
+      ['namespace-install.yaml', namespaced],
+      ['extra.yaml', svc('web', '10.96.3.1')],
+    ]);
+    const dups = m.report.problems.filter((p) => p.code === 'duplicate-object');
+    assert.deepEqual(
+      dups.map((p) => [p.uri, p.line]),
+      [
+        ['namespace-install.yaml', 3],
+        ['extra.yaml', 3],
+      ],
+    );
+    assert.match(dups[0]!.message, /declares again 5 objects of install\.yaml \(from Service app\/api on\)/);
+    assert.match(dups[1]!.message, /Service app\/web is declared again; this declaration replaces the one at namespace-install\.yaml:21:1/);
+  });
+
   it('objects without a name (generateName) are each an object of their own, never a duplicate', () => {
     const job = (step: string) =>
       `apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: ${step}-, namespace: ops}\nspec:\n  template:\n    metadata: {labels: {step: ${step}}}\n    spec: {containers: [{name: c, image: x}]}\n`;
