@@ -356,26 +356,25 @@ function operatorMade(ref: Reference, sources: readonly CheckSource[]): boolean 
 /** The build (a chart rendered into a namespace NetLens assumed) that holds a Service of the name `ref` means. */
 function movedBuild(ref: Reference, sources: readonly CheckSource[]): string | undefined {
   if (!sources.some((s) => s.movable !== undefined && s.movable.size > 0)) return undefined;
-  const labels = ref.host.toLowerCase().replace(/\.$/, '').split('.');
-  const service =
-    ref.kind === 'service'
-      ? ref.host.toLowerCase()
-      : labels.length >= 3 && labels[2] === 'svc'
-        ? labels[0]
-        : labels[labels.length - 1] === 'svc'
-          ? labels[labels.length - 3]
-          : labels[0];
+  const { service } = nameParts(ref);
+  if (!service) return undefined;
   for (const s of sources) {
-    const build = service === undefined ? undefined : s.movable?.get(service);
+    const build = s.movable?.get(service);
     if (build) return build;
   }
   return undefined;
 }
 
-function operatorResource(ref: Reference, sources: readonly CheckSource[]): CustomResource | undefined {
+/** The labels of the name `ref` writes (lower case), and the Service it means: a structured reference's name, else a label. */
+function nameParts(ref: Reference): { readonly labels: readonly string[]; readonly service: string | undefined } {
   const labels = ref.host.toLowerCase().replace(/\.$/, '').split('.');
   const service =
     ref.kind === 'service' ? ref.host.toLowerCase() : labels.length >= 2 && labels[labels.length - 1] === 'svc' ? labels[labels.length - 3] : labels[0];
+  return { labels, service };
+}
+
+function operatorResource(ref: Reference, sources: readonly CheckSource[]): CustomResource | undefined {
+  const { labels, service } = nameParts(ref);
   const namespace =
     ref.kind === 'service'
       ? (ref.serviceNamespace ?? ref.namespace)

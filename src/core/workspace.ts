@@ -119,20 +119,20 @@ function duplicateProblems(duplicates: readonly Duplicate[], lineOf: ReadonlyMap
   for (const list of pairs.values()) {
     const bundle = list[0]!.earlier.uri !== list[0]!.obj.uri && list.length >= ALTERNATIVE_BUNDLE;
     for (const { obj, earlier, manifest, ns } of bundle ? list.slice(0, 1) : list) {
-      const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
       const pos = manifest.lineCounter.linePos(obj.source.nameStart);
-      const message = bundle
-        ? t(
-            'This file declares again {0} objects of {1} (from {2} on): if the two are alternatives of each other, only one is applied; NetLens models the later declarations.',
-            list.length,
-            earlier.uri,
-            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
-          )
-        : t(
-            '{0} is declared again; this declaration replaces the one at {1}.',
-            `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`,
-            `${earlier.uri}:${at.line}:${at.col}`,
-          );
+      const id = `${obj.kind} ${ns ? `${ns}/` : ''}${obj.name}`;
+      let message: string;
+      if (bundle)
+        message = t(
+          'This file declares again {0} objects of {1} (from {2} on): if the two are alternatives of each other, only one is applied; NetLens models the later declarations.',
+          list.length,
+          earlier.uri,
+          id,
+        );
+      else {
+        const at = lineOf.get(earlier.uri)!.lineCounter.linePos(earlier.source.start);
+        message = t('{0} is declared again; this declaration replaces the one at {1}.', id, `${earlier.uri}:${at.line}:${at.col}`);
+      }
       problems.push({
         uri: manifest.uri,
         code: 'duplicate-object',
