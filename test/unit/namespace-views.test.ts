@@ -62,13 +62,18 @@ function namespaceOf(ns: string) {
   return { pods, slice: slice(ns, pods), service: service(ns) };
 }
 
+/** Views over a snapshot of namespaces a and b, and the view of a, made first. */
+function twoNamespaces() {
+  const views = new NamespaceViews();
+  const a = namespaceOf('a');
+  const b = namespaceOf('b');
+  const snapshot = ClusterSnapshot.build(objects(a, b));
+  return { views, a, b, snapshot, va: views.view(snapshot, 'cluster.local', 'a') };
+}
+
 describe('server: namespace views kept between snapshots', () => {
   it('answers unchanged for the namespace whose records stayed, and a new view for the one that changed', () => {
-    const views = new NamespaceViews();
-    const a = namespaceOf('a');
-    const b = namespaceOf('b');
-    const first = ClusterSnapshot.build(objects(a, b));
-    const va = views.view(first, 'cluster.local', 'a');
+    const { views, a, b, snapshot: first, va } = twoNamespaces();
     const vb = views.view(first, 'cluster.local', 'b');
     assert.ok(va.revision && vb.revision && va.revision !== vb.revision);
     // The view is the one namespaceView makes, with its revision.
@@ -101,11 +106,7 @@ describe('server: namespace views kept between snapshots', () => {
   });
 
   it('a change in who connects to a Service, or records equal in content but new, make the view again', () => {
-    const views = new NamespaceViews();
-    const a = namespaceOf('a');
-    const b = namespaceOf('b');
-    const snapshot = ClusterSnapshot.build(objects(a, b));
-    const v1 = views.view(snapshot, 'cluster.local', 'a');
+    const { views, b, snapshot, va: v1 } = twoNamespaces();
     const client = {
       kind: 'Deployment',
       namespace: 'b',
