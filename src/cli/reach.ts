@@ -34,7 +34,7 @@ import {
   type TargetSummary,
   verdictWord,
 } from '../core/reach';
-import { Interner, type Json, reducePod } from '../core/reduce';
+import { Interner, type Json, podWith, reducePod } from '../core/reduce';
 import { Resolver } from '../core/resolver';
 import type { ClusterSnapshot } from '../core/snapshot';
 import { buildWorkspaceModel } from '../core/workspace';
@@ -429,7 +429,7 @@ async function livePods(live: LiveModel, namespace: string, kind: string, name: 
   const podTemplate = (template ?? {}) as Json;
   const labels = ((podTemplate.metadata as Json | undefined)?.labels ?? {}) as Json;
   const pod = reducePod({ metadata: { name, namespace, labels }, spec: podTemplate.spec ?? {} }, new Interner(), () => {}, namespace);
-  return [{ ...pod, ready: true, template: { workload: { kind, namespace, name }, replicas: 1 } }];
+  return [podWith(pod, { ready: true, template: { workload: { kind, namespace, name }, replicas: 1 } })];
 }
 
 // ---- output ----

@@ -21,6 +21,7 @@ import {
   int,
   type Json,
   obj,
+  podWith,
   protocol,
   reduceEndpointSlice,
   reduceNamespace,
@@ -558,14 +559,14 @@ class ObjectReader {
   /** A Pod object: as the API server reports it when the manifest holds its status, else a pod still to be created. */
   pod(o: ManifestObject): Pod {
     const pod = reducePod(o.value(), this.intern, this.warner(o), this.ns(o));
-    if (pod.ips.length > 0) return { ...pod, source: o.source };
-    return { ...pod, ready: true, template: { workload: { kind: 'Pod', namespace: pod.namespace, name: o.name }, replicas: 1 }, source: o.source };
+    if (pod.ips.length > 0) return podWith(pod, { source: o.source });
+    return podWith(pod, { ready: true, template: { workload: { kind: 'Pod', namespace: pod.namespace, name: o.name }, replicas: 1 }, source: o.source });
   }
 
   /** A pod of a workload's template, as the controller would create it (before the cluster gives it an IP). */
   private templatePod(o: ManifestObject, name: string, labels: Record<string, string>, spec: Json, template: PendingReplicas): Pod {
     const pod = reducePod({ metadata: { name, namespace: this.ns(o), labels }, spec }, this.intern, this.warner(o), this.ns(o));
-    return { ...pod, ready: true, template, source: o.source };
+    return podWith(pod, { ready: true, template, source: o.source });
   }
 
   /** The pods a workload would run: one record per StatefulSet replica (their names are known), else one for the template. */
