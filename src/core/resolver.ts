@@ -912,20 +912,22 @@ export class Resolver {
       return { items: [], nameError: true, why: because(() => said(t('{0} is not an address in the reverse zone {1}.', name, zone))) };
     }
     const ns = name.slice(d2 + 1, d1);
-    if (!this.snapshot.hasNamespace(ns)) {
+    // The name from the third label from the end on, `<service>.<namespace>.svc.<zone>.`: the Service's own name
+    // (written out for the root zone, where `${service}.${ns}.svc.${zone}.` ends in two dots).
+    const service = count === 2 ? '' : name.slice(d3 + 1, d2);
+    const base = count === 2 ? '' : zone === '' ? `${service}.${ns}.${last}..` : d3 < 0 ? name : name.slice(d3 + 1);
+    // A Service found by that name shows that its namespace exists: one lookup, not two, for most questions.
+    const svc = count === 2 || last !== 'svc' ? undefined : this.servicesByName().get(base);
+    if (svc === undefined && !this.snapshot.hasNamespace(ns)) {
       const source = this.source;
       return { items: [], nameError: true, why: because(() => said(t('There is no namespace "{0}" in {1}.', ns, source))) };
     }
-    if (count === 2) return last === 'pod' ? this.findPods(ns, '', '') : this.findServices(ns, '', '', '', '', '', anyPort);
-    // The name from the third label from the end on, `<service>.<namespace>.svc.<zone>.`: the Service's own name
-    // (written out for the root zone, where `${service}.${ns}.svc.${zone}.` ends in two dots).
-    const service = name.slice(d3 + 1, d2);
-    const base = zone === '' ? `${service}.${ns}.${last}..` : d3 < 0 ? name : name.slice(d3 + 1);
+    if (count === 2) return last === 'pod' ? this.findPods(ns, '', '') : this.findServices(ns, '', undefined, '', '', '', '', anyPort);
     if (last === 'pod') return this.findPods(ns, service, base);
     const endpoint = count === 4 ? name.slice(0, d3) : '';
     const port = count === 5 ? stripUnderscore(name.slice(0, d4)) : '';
     const proto = count === 5 ? stripUnderscore(name.slice(d4 + 1, d3)) : '';
-    return this.findServices(ns, service, endpoint, port, proto, base, anyPort);
+    return this.findServices(ns, service, svc, endpoint, port, proto, base, anyPort);
   }
 
   /** The pod named `podName` in `ns`; `target` is the whole name (`<podName>.<ns>.pod.<zone>.`). */
@@ -986,13 +988,22 @@ export class Resolver {
   }
 
   /**
-   * The Service `serviceName` of `ns`, asked as `[_<port>._<proto>.|<endpoint>.]<service>.<namespace>.svc.<zone>.`;
+   * The Service `serviceName` of `ns` (`svc`, when there is one), asked as `[_<port>._<proto>.|<endpoint>.]<service>.<namespace>.svc.<zone>.`;
    * `base` is the Service's own name, `<service>.<namespace>.svc.<zone>.`.
    *
    * Longer than 80 lines: it is on the hot path of every Service question, and keeping the three kinds of answer
    * (ExternalName, endpoints, cluster IP) in one body avoids a query object per question (`npm run bench -- --only=resolve`).
    */
-  private findServices(ns: string, serviceName: string, endpoint: string, port: string, proto: string, base: string, anyPort: boolean): Lookup {
+  private findServices(
+    ns: string,
+    serviceName: string,
+    svc: Service | undefined,
+    endpoint: string,
+    port: string,
+    proto: string,
+    base: string,
+    anyPort: boolean,
+  ): Lookup {
     if (serviceName === '') {
       const zone = this.zone;
       return {
@@ -1001,7 +1012,6 @@ export class Resolver {
         why: because(() => said(t('{0} is the domain of namespace {1}: it exists and holds no records of its own.', `${ns}.svc.${zone}.`, ns))),
       };
     }
-    const svc = this.servicesByName().get(base);
     if (!svc) {
       const source = this.source;
       return { items: [], nameError: true, why: because(() => said(t('Namespace {0} has no Service "{1}" in {2}.', ns, serviceName, source))) };
