@@ -1045,8 +1045,12 @@ export function closest(word: string, candidates: Iterable<string>, max = 3, pre
   const scored: [string, number][] = [];
   for (const c of candidates) {
     if (c === w) continue;
-    const d = distance(w, c.toLowerCase(), limit);
-    if (d <= limit || (prefixes && w.length >= 5 && (c.startsWith(w) || w.startsWith(c)))) scored.push([c, d]);
+    // Most candidates differ in length by more than the limit: they are settled without a distance.
+    const near = Math.abs(c.length - w.length) <= limit;
+    const prefix = prefixes && w.length >= 5 && (c.startsWith(w) || w.startsWith(c));
+    if (!near && !prefix) continue;
+    const d = near ? distance(w, c.toLowerCase(), limit) : limit + 1;
+    if (d <= limit || prefix) scored.push([c, d]);
   }
   return scored
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
@@ -1054,31 +1058,45 @@ export function closest(word: string, candidates: Iterable<string>, max = 3, pre
     .map(([c]) => c);
 }
 
+/** Three rows of `distance`'s table, kept between calls (a check asks for thousands of distances). */
+let rows = new Int32Array(3 * 64);
+
 /**
  * Edit distance with swapped neighbours as one edit (optimal string alignment: `wbe` is one edit from `web`),
  * giving up early past `limit`.
  */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const n = b.length + 1;
+  if (rows.length < 3 * n) rows = new Int32Array(6 * n);
+  const r = rows;
+  // The rows before the previous one, the previous one and the current one, as offsets into `r`.
+  let before = 0;
+  let prev = n;
+  let cur = 2 * n;
+  for (let j = 0; j < n; j++) r[prev + j] = j;
   let prevBest = 0;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    const ai = a.charCodeAt(i - 1);
+    const aBefore = i > 1 ? a.charCodeAt(i - 2) : -1;
+    r[cur] = i;
     let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
-      cur[j] = d;
-      best = Math.min(best, d);
+    for (let j = 1; j < n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(r[prev + j]! + 1, r[cur + j - 1]! + 1, r[prev + j - 1]! + (ai === bj ? 0 : 1));
+      if (j > 1 && aBefore === bj && ai === b.charCodeAt(j - 2)) d = Math.min(d, r[before + j - 2]! + 1);
+      r[cur + j] = d;
+      if (d < best) best = d;
     }
     // A row can fall below the one before it only through a swap, which reaches back two rows.
     if (best > limit && prevBest >= limit) return limit + 1;
+    const spare = before;
     before = prev;
     prev = cur;
+    cur = spare;
     prevBest = best;
   }
-  return prev[b.length]!;
+  return r[prev + n - 1]!;
 }
 
 function escapeRegExp(s: string): string {
