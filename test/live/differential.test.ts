@@ -131,6 +131,12 @@ function report(mismatches: Mismatch[]): string {
 }
 
 describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 * 1000 }, () => {
+  const marker = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { namespace: 'default', name: `dns-read-${process.pid}` },
+    spec: { ports: [{ port: 80 }] },
+  };
   let plane: Plane;
   let kube: Kube;
   let model: LiveModel;
@@ -140,6 +146,12 @@ describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 *
     plane = startPlane();
     kube = new Kube(plane.kubeconfig);
     pods = await loadFixtures(kube);
+    // Tests before this one restart the API server, and CoreDNS's watches come back after a backoff of up to 30 s:
+    // a Service made now that CoreDNS answers shows that it reads the cluster again.
+    const made = Date.now();
+    await kube.create(marker);
+    await eventually(async () => (await ask(plane.dns, `${marker.metadata.name}.default.svc.${Z}`, 'A')).rcode === 'NOERROR', 120_000);
+    console.log(`differential: CoreDNS answered a Service made now after ${Date.now() - made} ms`);
     model = new LiveModel({ path: plane.kubeconfig, debounceMs: 20 });
     model.start();
     const status = await model.whenSettled(60_000);
@@ -148,8 +160,9 @@ describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 *
     await untilModel(model, endpointsSettled, 60_000);
   });
 
-  after(() => {
+  after(async () => {
     model?.stop();
+    await kube?.delete(marker).catch(() => undefined);
     kube?.close();
   });
 
