@@ -157,7 +157,7 @@ describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 *
     const status = await model.whenSettled(60_000);
     assert.equal(status.state, 'ready', JSON.stringify(status));
     // The controller manager writes EndpointSlices after the pods: wait until they match the pods.
-    await untilModel(model, endpointsSettled, 60_000);
+    await untilModel(model, (s) => endpointsSettled(s, NAMESPACES), 60_000);
   });
 
   after(async () => {
@@ -276,7 +276,7 @@ describe('NetLens against CoreDNS on a real control plane', { timeout: 30 * 60 *
           endpointsOf(s, 'data', 'cache').some((e) => e.addresses.includes(cache1.ips[0]!) && !e.ready) &&
           endpointsOf(s, 'data', 'db').some((e) => e.hostname === 'db-3') &&
           s.slicesOf('shop', 'web').every((sl) => sl.ports.some((p) => p.name === 'admin')) &&
-          endpointsSettled(s)
+          endpointsSettled(s, NAMESPACES)
         );
       },
       60_000,

@@ -17,7 +17,7 @@ import { judge, type Reach, reachModel } from '../../src/core/reach';
 import type { ClusterSnapshot } from '../../src/core/snapshot';
 import { writeKubeconfig } from '../support/kubeconfig';
 import { repoRoot } from '../support/repo';
-import { loadFixtures } from './fixtures';
+import { loadFixtures, NAMESPACES } from './fixtures';
 import { Kube } from './kube';
 import { type Plane, startPlane } from './plane';
 import { endpointsSettled, eventually, untilModel } from './wait';
@@ -55,7 +55,7 @@ describe('NetworkPolicies and Namespace labels in the live model', { timeout: 5 
     model.start();
     assert.equal((await model.whenSettled(60_000)).state, 'ready');
     // The fixture's pods are created afresh: wait until the controller has written their endpoints.
-    await untilModel(model, endpointsSettled, 60_000);
+    await untilModel(model, (s) => endpointsSettled(s, NAMESPACES), 60_000);
   });
 
   after(async () => {
