@@ -257,7 +257,13 @@ test(
     const activated = server!.activatedAt('netlens.netlens');
     figures.push(`workbench URL opened → namespace ${ns} in the tree: ${listed - started} ms`);
     if (activated !== undefined) figures.push(`extension activated → namespace in the tree: ${listed - activated} ms`);
-    assert.match(await treeRow(ns).first().innerText(), /2 services · 4 pods/);
+    // The first level shows the namespaces while the lists are still read (their counts so far, "loading…"), then
+    // the counts of the complete lists.
+    const complete = treeRow(ns)
+      .filter({ hasText: /2 services · 4 pods(?! · loading)/ })
+      .first();
+    await complete.waitFor({ state: 'visible', timeout: WAIT });
+    assert.match(await complete.innerText(), /2 services · 4 pods/);
     await expand(ns);
     await expand('Services');
     await expand('Pods');
