@@ -288,10 +288,10 @@ function endpointPorts(values: unknown[], intern: Interner): readonly EndpointPo
 /** The model's pod of a namespace and name, if it has one: an endpoint that targets it shares its strings. */
 export type PodLookup = (namespace: string, name: string) => Pod | undefined;
 
-const READY = 1;
-const SERVING = 2;
-const TERMINATING = 4;
-const HOSTNAME = 8;
+const ENDPOINT_READY = 1;
+const ENDPOINT_SERVING = 2;
+const ENDPOINT_TERMINATING = 4;
+const ENDPOINT_HOSTNAME = 8;
 
 /**
  * An endpoint that says of its pod only what the pod says itself (its addresses, node and hostname): it holds the
@@ -308,16 +308,16 @@ class PodEndpoint implements Endpoint {
     return this.pod.ips;
   }
   get ready(): boolean {
-    return (this.bits & READY) !== 0;
+    return (this.bits & ENDPOINT_READY) !== 0;
   }
   get serving(): boolean {
-    return (this.bits & SERVING) !== 0;
+    return (this.bits & ENDPOINT_SERVING) !== 0;
   }
   get terminating(): boolean {
-    return (this.bits & TERMINATING) !== 0;
+    return (this.bits & ENDPOINT_TERMINATING) !== 0;
   }
   get hostname(): string | undefined {
-    return this.bits & HOSTNAME ? this.pod.hostname : undefined;
+    return this.bits & ENDPOINT_HOSTNAME ? this.pod.hostname : undefined;
   }
   get nodeName(): string | undefined {
     return this.pod.nodeName;
@@ -367,7 +367,13 @@ function endpointRecord(
       (hostname === undefined || hostname === pod.hostname) &&
       targetRef.namespace === pod.namespace
     ) {
-      return new PodEndpoint(pod, (ready ? READY : 0) | (serving ? SERVING : 0) | (terminating ? TERMINATING : 0) | (hostname !== undefined ? HOSTNAME : 0));
+      return new PodEndpoint(
+        pod,
+        (ready ? ENDPOINT_READY : 0) |
+          (serving ? ENDPOINT_SERVING : 0) |
+          (terminating ? ENDPOINT_TERMINATING : 0) |
+          (hostname !== undefined ? ENDPOINT_HOSTNAME : 0),
+      );
     }
   }
   if (targetRef && nodeName !== undefined) {
