@@ -39,8 +39,8 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
  * slices until its next change).
  */
 export function endpointsSettled(s: ClusterSnapshot, namespaces: readonly string[]): boolean {
-  for (const svc of s.services()) {
-    if (!svc.selector || svc.type === 'ExternalName' || !namespaces.includes(svc.namespace)) continue;
+  for (const svc of namespaces.flatMap((ns) => [...s.servicesIn(ns)])) {
+    if (!svc.selector || svc.type === 'ExternalName') continue;
     const want = new Set<string>();
     for (const p of s.podsIn(svc.namespace)) {
       if (p.terminating || !Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v)) continue;
