@@ -3,6 +3,7 @@
  * reported with its line and column and left out; every other document of the file is kept.
  */
 import { Composer, CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, type Node as YamlNode } from 'yaml';
+import { readBlockYaml } from './block-yaml';
 import { t } from './l10n';
 import type { SourceRef } from './model';
 
@@ -115,20 +116,27 @@ function* shallow(tokens: Iterable<CST.Token>, refused: number[]): Generator<CST
 }
 
 /**
+ * As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<` merge
+ * keys are expanded. A duplicate key is reported, not a reason to drop the object. The YAML library's warnings (a
+ * template's `{{ x }}: 1` key made a string) would go to the process's stderr: errors are reported here.
+ */
+const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
+
+/**
  * The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: `refuse` is told where
  * each is, and it is left out.
  */
 function parseDocuments(text: string, refuse: (offset: number) => void): Document.Parsed[] {
+  // Most manifests are plain block YAML, which the block reader makes the same nodes of, several times faster.
+  const quick = readBlockYaml(text, COMPOSER_OPTIONS);
+  if (quick) return [quick];
   let source = text;
   const blanked: number[] = [];
   for (;;) {
     const refused: number[] = [];
     const parser = new Parser();
     try {
-      // As kubectl reads YAML (go-yaml through sigs.k8s.io/yaml): a key written twice keeps its later value, and `<<`
-      // merge keys are expanded. A duplicate key is reported, not a reason to drop the object. The YAML library's
-      // warnings (a template's `{{ x }}: 1` key made a string) would go to the process's stderr: errors are reported here.
-      const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' });
+      const composer = new Composer(COMPOSER_OPTIONS);
       const documents = Array.from(composer.compose(shallow(parser.parse(source), refused)));
       for (const offset of [...blanked, ...refused].sort((a, b) => a - b)) refuse(offset);
       return documents;
