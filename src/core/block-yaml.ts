@@ -477,14 +477,14 @@ export function readBlockYaml(text: string, options: Options): Document.Parsed |
   const doc = new Document(undefined, options);
   const reader = new Reader(text, doc);
   try {
-    return read(text, doc, reader);
+    return readDocument(text, doc, reader);
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     throw e;
   }
 }
 
-function read(text: string, doc: Document, reader: Reader): Document.Parsed | undefined {
+function readDocument(text: string, doc: Document, reader: Reader): Document.Parsed | undefined {
   const start = firstContent(text, 0);
   if (start < 0) return undefined;
   let offset = start;
