@@ -16,11 +16,12 @@
  *   --gitops-dir=DIR    check: generate the 20,000-file repository into DIR and keep it (see check-speed.ts)
  *   --repo-root=PATH    where package.json is (default: the working directory)
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { parseAllDocuments } from 'yaml';
+import { Composer, Parser, parseAllDocuments } from 'yaml';
+import { readBlockYaml } from '../../src/core/block-yaml';
 import { parseManifest } from '../../src/core/manifests';
 import type { ClusterObjects } from '../../src/core/model';
 import { Resolver } from '../../src/core/resolver';
@@ -396,6 +397,68 @@ function parsing(rows: Row[]): void {
   out();
   rows.push(against('Parse + index argo-cd-ha / bare YAML parse', f / b, GOAL_PARSE_RATIO, '×', 2));
   rows.push(info('  medians', `${f.toFixed(1)} ms / ${b.toFixed(1)} ms`));
+  if (sink === -1) out('');
+  blockReading(rows);
+}
+
+/**
+ * The block reader (src/core/block-yaml.ts) against the YAML library on the corpus's documents, cut at separators as
+ * the incremental parse cuts them: the library alone, and the reader with the library for what it leaves.
+ */
+function blockReading(rows: Row[]): void {
+  const pieces: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'charts') walk(path);
+      } else if (/\.ya?ml$/.test(e.name)) {
+        const text = readFileSync(path, 'utf8');
+        const cuts = [0, ...[...text.matchAll(/^---(?=[ \t]*(?:#.*)?$)/gm)].map((m) => m.index).filter((i) => i > 0), text.length];
+        for (let i = 0; i + 1 < cuts.length; i++) pieces.push(text.slice(cuts[i], cuts[i + 1]));
+      }
+    }
+  };
+  walk(corpusDir());
+  const options = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
+  let sink = 0;
+  let taken = 0;
+  const library = (): void => {
+    for (const p of pieces) sink += Array.from(new Composer(options).compose(new Parser().parse(p))).length;
+  };
+  const reader = (): void => {
+    taken = 0;
+    for (const p of pieces) {
+      const doc = readBlockYaml(p, options);
+      if (doc) taken++;
+      else sink += Array.from(new Composer(options).compose(new Parser().parse(p))).length;
+    }
+  };
+  const libraryRuns: number[] = [];
+  const readerRuns: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    for (const [f, runs] of i % 2 === 0
+      ? ([
+          [library, libraryRuns],
+          [reader, readerRuns],
+        ] as const)
+      : ([
+          [reader, readerRuns],
+          [library, libraryRuns],
+        ] as const)) {
+      collectGarbage();
+      const t0 = performance.now();
+      f();
+      if (i >= 2) runs.push(ms(t0));
+    }
+  }
+  const l = median(libraryRuns);
+  const r = median(readerRuns);
+  const bytes = pieces.reduce((n, p) => n + p.length, 0);
+  out(`Block reader: the corpus's manifests but charts (${pieces.length} documents, ${(bytes / 1024 / 1024).toFixed(2)} MB), ${taken} read by the block`);
+  out(`reader and the rest by the library; 2 warm-up rounds, then 6 interleaved, medians: library ${l.toFixed(1)} ms, reader ${r.toFixed(1)} ms.`);
+  out();
+  rows.push(info('YAML library / block reader (corpus)', `${(l / r).toFixed(1)}× (${l.toFixed(1)} / ${r.toFixed(1)} ms; ${taken} of ${pieces.length} read)`));
   if (sink === -1) out('');
 }
 
