@@ -478,9 +478,9 @@ export function readBlockYaml(text: string, options: Options): Document.Parsed |
   const reader = new Reader(text, doc);
   try {
     return readDocument(text, doc, reader);
-  } catch (e) {
-    if (e === OUTSIDE) return undefined;
-    throw e;
+  } catch {
+    // Outside the subset (OUTSIDE), or anything unforeseen: the library reads the text, as it did before this reader.
+    return undefined;
   }
 }
 
