@@ -1,13 +1,15 @@
 /**
- * A fast reader for the YAML that manifests are written in: one document of block mappings and sequences, keys
- * and values on one line each (plain or quoted), literal and folded block scalars, empty `[]` and `{}`, comments.
- * It makes the same nodes as the YAML library's composer (the same classes, values, types and ranges), about five
- * times faster (4.6–5.0× on the documents of the GitOps benchmark) and with far less garbage; a text with anything else (anchors, aliases, tags, flow
- * collections with items, multi-line plain or quoted scalars, tabs, CR, directives, a second document, an
- * error of any kind) is not read here, and the caller parses it with the library. The nodes carry no comments and
- * no `spaceBefore`: nothing in NetLens reads them, and no document is written back from them.
+ * A fast reader for the YAML that manifests are written in: one document of block mappings and sequences, keys and
+ * values on one line each (plain or quoted), literal and folded block scalars, `{}`, one-line flow sequences of
+ * scalars, comments. It makes the same nodes as the YAML library's composer (the same classes, values, types and
+ * ranges), about five times faster (4.6–5.0× on the documents of the GitOps benchmark) and with far less garbage.
+ * A text with anything else (anchors, aliases, tags, flow mappings with items, nested flow collections, multi-line
+ * plain or quoted scalars, tabs, CR, directives, a second document, an error of any kind) is not read here, and the
+ * caller parses it with the library. The nodes carry no comments and no `spaceBefore`: nothing in NetLens reads them,
+ * and no document is written back from them.
  *
- * The equality with the library's nodes is checked on the corpus and on damaged copies of it (test/fuzz).
+ * The equality with the library's nodes is checked on the corpus, on generated block YAML and on damaged copies of
+ * the corpus (test/unit/block-yaml.test.ts, test/fuzz/block-yaml.test.ts).
  */
 import { CST, Document, type DocumentOptions, isScalar, Pair, type ParseOptions, Scalar, type ScalarTag, type SchemaOptions, YAMLMap, YAMLSeq } from 'yaml';
 
@@ -267,7 +269,7 @@ class Reader {
     let node: Node;
     if (ch === 0x7c || ch === 0x3e) return this.blockScalar(v, indent);
     if (ch === DOUBLE || ch === SINGLE) node = this.quoted(v);
-    else if (ch === 0x5b || ch === 0x7b) node = this.emptyFlow(v);
+    else if (ch === 0x5b || ch === 0x7b) node = this.flow(v);
     else {
       if (INDICATOR.has(ch) || ((ch === DASH || ch === 0x3f || ch === COLON) && this.endsToken(v + 1))) this.outside();
       node = this.plainValue(v);
@@ -381,17 +383,59 @@ class Reader {
     return scalar;
   }
 
-  /** `[]` or `{}`, spaces allowed inside. */
-  private emptyFlow(c: number): YAMLMap | YAMLSeq {
+  /** `{}`, `[]`, or a one-line sequence of plain and quoted scalars (`[a, "b", 1]`); spaces allowed inside. */
+  private flow(c: number): YAMLMap | YAMLSeq {
     const t = this.text;
     const open = t.charCodeAt(c);
-    const inner = this.spacesFrom(c + 1);
-    if (inner >= this.len || t.charCodeAt(inner) !== (open === 0x5b ? 0x5d : 0x7d)) this.outside();
     const node = open === 0x5b ? new YAMLSeq(this.doc.schema) : new YAMLMap(this.doc.schema);
     this.endsEmpty = false;
     node.flow = true;
-    node.range = [c, inner + 1, inner + 1];
+    let p = this.spacesFrom(c + 1);
+    if (open === 0x7b) {
+      if (p >= this.len || t.charCodeAt(p) !== 0x7d) this.outside();
+    } else {
+      while (p < this.len && t.charCodeAt(p) !== 0x5d) {
+        const item = this.flowItem(p);
+        (node as YAMLSeq).items.push(item);
+        p = item.range![2];
+        const ch = t.charCodeAt(p);
+        if (ch === 0x2c) p = this.spacesFrom(p + 1);
+        else if (ch !== 0x5d) this.outside();
+      }
+      if (p >= this.len) this.outside();
+    }
+    node.range = [c, p + 1, p + 1];
     return node;
+  }
+
+  /** An item of a one-line flow sequence at `p`: its range goes on over the spaces after it. */
+  private flowItem(p: number): Scalar {
+    const t = this.text;
+    const first = t.charCodeAt(p);
+    let item: Scalar;
+    if (first === DOUBLE || first === SINGLE) item = this.quoted(p);
+    else {
+      if (INDICATOR.has(first) || ((first === DASH || first === 0x3f || first === COLON) && this.endsFlowToken(p + 1))) this.outside();
+      let e = p;
+      for (; e < this.len; e++) {
+        const ch = t.charCodeAt(e);
+        if (ch === 0x2c || ch === 0x5d || ch === NEWLINE) break;
+        if (ch === 0x5b || ch === 0x7b || ch === 0x7d || (ch === HASH && t.charCodeAt(e - 1) === SPACE)) this.outside();
+        // `a: b` and `a:` make a pair in a flow sequence.
+        if (ch === COLON && this.endsFlowToken(e + 1)) this.outside();
+      }
+      while (e > p && t.charCodeAt(e - 1) === SPACE) e--;
+      item = this.plain(t.slice(p, e), p, e);
+    }
+    item.range![2] = this.spacesFrom(item.range![1]);
+    return item;
+  }
+
+  /** Whether `p` ends a plain scalar's indicator in a flow collection: a space, newline, `,`, `]` or the end. */
+  private endsFlowToken(p: number): boolean {
+    if (p >= this.len) return true;
+    const ch = this.text.charCodeAt(p);
+    return ch === SPACE || ch === NEWLINE || ch === 0x2c || ch === 0x5d || ch === 0x7d;
   }
 
   /** A literal or folded block scalar whose header is at `h`, in a collection of indent `indent`. */

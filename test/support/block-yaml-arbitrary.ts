@@ -59,11 +59,23 @@ const quoted = fc.oneof(
   word.map((w) => `'${w}'`),
   fc.constantFrom('"a\\tb"', '"\\u00e9"', '"a\\"b"', "'it''s'", '""', "''", '"a\\qb"', '"a b" x', '"a"b', '"a', '"a\\\\"', "'a'#c"),
 );
+/** One-line flow sequences: items plain, quoted or odd, with any spacing, commas and closing. */
+const flowSequence = fc
+  .record({
+    items: fc.array(fc.oneof(plain, quoted, fc.constantFrom('', 'a b', 'c:d', 'e: f', 'g:', '[h]', '{i}', 'j #k', '-', '- l', ':m', '8080', '1.5')), {
+      maxLength: 4,
+    }),
+    gaps: fc.array(fc.constantFrom('', ' ', '  '), { minLength: 10, maxLength: 10 }),
+    close: fc.constantFrom(']', ',]', ', ]', ' ]', '', ']x', '] # c'),
+  })
+  .map(({ items, gaps, close }) => `[${gaps[0]}${items.map((it, i) => `${it}${gaps[(i * 2 + 1) % 10]}`).join(`,${gaps[3]}`)}${close}`);
+
 const scalar = fc
   .oneof(
     { weight: 3, arbitrary: plain },
     { weight: 2, arbitrary: quoted },
     { weight: 1, arbitrary: fc.constantFrom('', '[]', '{}', '[ ]', '{  }', '[a]', '{a: 1}', '[', '# c', '&a x', '*a', '!!str x') },
+    { weight: 2, arbitrary: flowSequence },
   )
   .map((text): Tree => ({ kind: 'scalar', text }));
 const block: fc.Arbitrary<Tree> = fc

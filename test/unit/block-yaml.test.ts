@@ -74,6 +74,8 @@ describe('block reader', () => {
       '# head\n---\n# c\nkind: x # y\n',
       'k: 0x1F\nl: 017\nm: 1e3\nn: ~\no: True\np: 1.50\nq: .inf\n8080: x\n',
       'e: "q\\tw \\u00e9"\nf: \'it\'\'s\'\n"quoted key": 1\n',
+      'a: [x, "y", 1]\nb: [ x ,y ]  # c\nc: [x,]\nd: ["--x=1", \'q\' , http://h:80]\n',
+      '- [a, b]\n-   [ ]\n',
     ];
     for (const text of texts) {
       const doc = read(text);
@@ -86,7 +88,10 @@ describe('block reader', () => {
     const texts = [
       'a: &x 1\nb: *x\n',
       'a: !!str 1\n',
-      'a: [1, 2]\n',
+      'a: [b: 1]\n',
+      'a: [b, [c]]\n',
+      'a: [b,,c]\n',
+      'a: [b\n',
       'a: {b: 1}\n',
       'a: b\n  c\n',
       'a: "b\n  c"\n',
