@@ -512,6 +512,37 @@ interface Peek {
   readonly deepest: number;
 }
 
+/** The documents this reader made: their nodes hold no aliases, merge keys or tags. */
+const READ = new WeakSet<Document>();
+
+/** Whether `doc` was made by the block reader. */
+export function isBlockRead(doc: Document): boolean {
+  return READ.has(doc);
+}
+
+/**
+ * The data of a node of a document the block reader made, as the library's `toJS` gives it: mappings are plain
+ * objects (a key written twice keeps its later value; `__proto__` and other inherited names become own properties),
+ * keys their scalars' text (`null` as the empty text). With no alias, merge key or tag to follow, it is several times
+ * faster than `toJS`.
+ */
+export function plainData(node: unknown): unknown {
+  if (node instanceof Scalar) return typeof node.value === 'bigint' ? Number(node.value) : node.value;
+  if (node instanceof YAMLSeq) return node.items.map(plainData);
+  if (node instanceof YAMLMap) {
+    const data: Record<string, unknown> = {};
+    for (const pair of node.items as Pair[]) {
+      const key = plainData(pair.key);
+      const name = key === null ? '' : String(key);
+      const value = plainData(pair.value);
+      if (name in data) Object.defineProperty(data, name, { value, writable: true, enumerable: true, configurable: true });
+      else data[name] = value;
+    }
+    return data;
+  }
+  return null;
+}
+
 /**
  * The document of `text` as the library's composer would give it (one document, no errors), or undefined when the
  * text is not of the subset read here.
@@ -521,7 +552,9 @@ export function readBlockYaml(text: string, options: Options): Document.Parsed |
   const doc = new Document(undefined, options);
   const reader = new Reader(text, doc);
   try {
-    return readDocument(text, doc, reader);
+    const read = readDocument(text, doc, reader);
+    if (read) READ.add(read);
+    return read;
   } catch {
     // Outside the subset (OUTSIDE), or anything unforeseen: the library reads the text, as it did before this reader.
     return undefined;

@@ -3,7 +3,7 @@
  * reported with its line and column and left out; every other document of the file is kept.
  */
 import { Composer, CST, type Document, isMap, isScalar, isSeq, LineCounter, Parser, type Node as YamlNode } from 'yaml';
-import { readBlockYaml } from './block-yaml';
+import { isBlockRead, plainData, readBlockYaml } from './block-yaml';
 import { t } from './l10n';
 import type { SourceRef } from './model';
 
@@ -325,6 +325,8 @@ function objectOf(uri: string, text: string, doc: Document.Parsed, node: YamlNod
   const source: SourceRef = { uri, start: range[0], end: range[2], nameStart: nameRange[0], nameEnd: nameRange[1] };
   // Only an alias can make an object contain itself, and an alias is written with a `*`.
   const aliased = text.slice(range[0], range[2]).includes('*');
+  // A document of the block reader has no alias and no merge key: its data is read without the library's toJS.
+  const blockRead = isBlockRead(doc);
   let cached: Record<string, unknown> | undefined;
   return {
     uri,
@@ -336,6 +338,11 @@ function objectOf(uri: string, text: string, doc: Document.Parsed, node: YamlNod
     node,
     value() {
       if (cached) return cached;
+      if (blockRead) {
+        const data = plainData(node);
+        cached = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+        return cached;
+      }
       try {
         const js: unknown = node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
         if (aliased && containsItself(js)) {

@@ -98,7 +98,10 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
             fc.oneof(
               { weight: 5, arbitrary: word },
               { weight: 1, arbitrary: quoted },
-              { weight: 1, arbitrary: fc.constantFrom('8080', 'true', '<<', '- k', 'a b', '? k') },
+              {
+                weight: 1,
+                arbitrary: fc.constantFrom('8080', 'true', '<<', '- k', 'a b', '? k', '__proto__', 'toString', 'null', '~', '1.5', '"__proto__"', '0x1F'),
+              },
             ),
             tie('node'),
           ),

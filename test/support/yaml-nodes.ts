@@ -2,7 +2,9 @@
  * The YAML library's own reading of a text, and where a node tree differs from another: what the block reader
  * (src/core/block-yaml.ts) is compared with.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Composer, type Document, isMap, isPair, isScalar, isSeq, Parser } from 'yaml';
+import { plainData } from '../../src/core/block-yaml';
 
 /** The options manifests.ts composes documents with. */
 export const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
@@ -40,7 +42,8 @@ export function nodeDifference(a: unknown, b: unknown, path = '$'): string | und
 }
 
 /**
- * How the block reader's document of `text` differs from the library's, or undefined when they agree (or when the
+ * How the block reader's document of `text` differs from the library's (its nodes, or their data as `toJS` and
+ * `plainData` give it), or undefined when they agree (or when the
  * reader leaves the text to the library, `read` false).
  */
 export function blockReaderDifference(text: string, read: Document.Parsed | undefined): string | undefined {
@@ -52,5 +55,9 @@ export function blockReaderDifference(text: string, read: Document.Parsed | unde
   if (doc.warnings.length > 0) return `the library warns: ${doc.warnings[0]!.message}`;
   if (JSON.stringify(doc.range) !== JSON.stringify(read.range)) return `document range ${JSON.stringify(doc.range)} against ${JSON.stringify(read.range)}`;
   if (doc.directives.docStart !== read.directives.docStart) return `--- marker: ${doc.directives.docStart} against ${read.directives.docStart}`;
-  return nodeDifference(doc.contents, read.contents);
+  const nodes = nodeDifference(doc.contents, read.contents);
+  if (nodes) return nodes;
+  const data = doc.toJS({ maxAliasCount: 1000 });
+  const plain = plainData(read.contents);
+  return isDeepStrictEqual(data, plain) ? undefined : `data ${JSON.stringify(data)} against ${JSON.stringify(plain)}`;
 }

@@ -76,6 +76,7 @@ describe('block reader', () => {
       'e: "q\\tw \\u00e9"\nf: \'it\'\'s\'\n"quoted key": 1\n',
       'a: [x, "y", 1]\nb: [ x ,y ]  # c\nc: [x,]\nd: ["--x=1", \'q\' , http://h:80]\n',
       '- [a, b]\n-   [ ]\n',
+      '__proto__: x\ntoString: 1\nnull: 2\n~: 3\n1.5: 4\nconstructor:\n  a: 1\n',
     ];
     for (const text of texts) {
       const doc = read(text);
