@@ -271,7 +271,7 @@ class Reader {
     if (ch === DOUBLE || ch === SINGLE) node = this.quoted(v);
     else if (ch === 0x5b || ch === 0x7b) node = this.flow(v);
     else {
-      if (INDICATOR.has(ch) || ((ch === DASH || ch === 0x3f || ch === COLON) && this.endsToken(v + 1))) this.outside();
+      this.plainStart(v, false);
       node = this.plainValue(v);
     }
     this.lineAfter(node, indent);
@@ -329,13 +329,20 @@ class Reader {
     if (next.line >= 0 && next.indent > indent) this.outside();
   }
 
+  /** Refuses a plain scalar at `c` that begins with an indicator (`-`, `?` and `:` only when a space or the end follows). */
+  private plainStart(c: number, flow: boolean): void {
+    const first = this.text.charCodeAt(c);
+    if (INDICATOR.has(first)) this.outside();
+    if ((first === DASH || first === 0x3f || first === COLON) && (flow ? this.endsFlowToken(c + 1) : this.endsToken(c + 1))) this.outside();
+  }
+
   private key(c: number, colon: number): Scalar {
     const t = this.text;
     const first = t.charCodeAt(c);
     let key: Scalar;
     if (first === DOUBLE || first === SINGLE) key = this.quoted(c);
     else {
-      if (INDICATOR.has(first) || ((first === DASH || first === 0x3f || first === COLON) && this.endsToken(c + 1))) this.outside();
+      this.plainStart(c, false);
       if (t.charCodeAt(colon - 1) === SPACE) this.outside();
       const source = t.slice(c, colon);
       if (source === '<<') this.outside();
@@ -415,7 +422,7 @@ class Reader {
     let item: Scalar;
     if (first === DOUBLE || first === SINGLE) item = this.quoted(p);
     else {
-      if (INDICATOR.has(first) || ((first === DASH || first === 0x3f || first === COLON) && this.endsFlowToken(p + 1))) this.outside();
+      this.plainStart(p, true);
       let e = p;
       for (; e < this.len; e++) {
         const ch = t.charCodeAt(e);
