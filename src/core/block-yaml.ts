@@ -43,11 +43,6 @@ type Node = Scalar | YAMLMap | YAMLSeq;
 class Reader {
   /** The start of the next line not read yet. */
   pos = 0;
-  /**
-   * Whether the last node read is an empty value: the library keeps the blank lines after one with it, not after
-   * the document's contents.
-   */
-  endsEmpty = false;
   private readonly len: number;
   private readonly tags: Document['schema']['tags'];
 
@@ -85,7 +80,7 @@ class Reader {
    * The next line from `from` (a line start) with content, past blank lines and comment lines: its start and where its
    * content begins; and whether comment lines were passed, and the indent of the deepest.
    */
-  private peek(from: number): Peek {
+  peek(from: number): Peek {
     let p = from;
     let comments = false;
     let deepest = -1;
@@ -263,7 +258,6 @@ class Reader {
       // next content (past its indent) when it ends the mapping or follows at once, else at the end of the first
       // blank line (the lines after it go to the next key).
       if (ch === HASH) empty.range![2] = next.line === this.pos || next.line < 0 || next.indent < indent ? next.content : this.eol(this.pos);
-      this.endsEmpty = true;
       return empty;
     }
     let node: Node;
@@ -281,7 +275,6 @@ class Reader {
   /** A one-line plain scalar value at `v`, ended by the line's end or a comment. */
   private plainValue(v: number): Scalar {
     const t = this.text;
-    this.endsEmpty = false;
     const lineEnd = this.eol(v);
     let end = lineEnd;
     for (let i = v + 1; i < lineEnd; i++) {
@@ -309,7 +302,6 @@ class Reader {
     if (rest > start && rest < this.len && t.charCodeAt(rest) === HASH) rest = this.eol(rest);
     if (rest < this.len && t.charCodeAt(rest) !== NEWLINE) this.outside();
     let end = rest < this.len ? rest + 1 : this.len;
-    this.pos = end;
     // Comments more indented than the collection, with blank lines before them, join the value.
     for (let p = end; p < this.len; ) {
       const c = this.spacesFrom(p);
@@ -349,7 +341,6 @@ class Reader {
       key = this.plain(source, c, colon);
     }
     if (colon - c > MAX_KEY) this.outside();
-    key.range = [c, colon, colon];
     return key;
   }
 
@@ -383,7 +374,6 @@ class Reader {
       value = resolved.value;
     } else if (!double && value.includes("''")) value = value.replaceAll("''", "'");
     const scalar = new Scalar(value);
-    this.endsEmpty = false;
     scalar.range = [c, close, close];
     scalar.source = value;
     scalar.type = double ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
@@ -395,7 +385,6 @@ class Reader {
     const t = this.text;
     const open = t.charCodeAt(c);
     const node = open === 0x5b ? new YAMLSeq(this.doc.schema) : new YAMLMap(this.doc.schema);
-    this.endsEmpty = false;
     node.flow = true;
     let p = this.spacesFrom(c + 1);
     if (open === 0x7b) {
@@ -502,7 +491,6 @@ class Reader {
     scalar.range = [h, end, end];
     scalar.source = value;
     scalar.type = folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
-    this.endsEmpty = false;
     this.pos = end;
     return scalar;
   }
@@ -569,44 +557,35 @@ export function readBlockYaml(text: string, options: Options): Document.Parsed |
 }
 
 function readDocument(text: string, doc: Document, reader: Reader): Document.Parsed | undefined {
-  const start = firstContent(text, 0);
-  if (start < 0) return undefined;
-  let offset = start;
-  let c = start;
-  const startLine = text.lastIndexOf('\n', start) + 1;
-  if (start === startLine && text.startsWith('---', start) && (start + 3 === text.length || text[start + 3] === ' ' || text[start + 3] === '\n')) {
-    const lineEnd = text.indexOf('\n', start);
-    const rest = text.slice(start + 3, lineEnd < 0 ? text.length : lineEnd).trim();
+  const first = reader.peek(0);
+  if (first.line < 0) return undefined;
+  let offset = first.line;
+  let at = first;
+  if (first.indent === 0 && text.startsWith('---', first.content) && [' ', '\n', undefined].includes(text[first.content + 3])) {
+    const lineEnd = text.indexOf('\n', first.content);
+    const rest = text.slice(first.content + 3, lineEnd < 0 ? text.length : lineEnd).trim();
     if (rest !== '' && !rest.startsWith('#')) return undefined;
     doc.directives!.docStart = true;
-    c = firstContent(text, lineEnd < 0 ? text.length : lineEnd + 1);
-    if (c < 0) return undefined;
-  } else {
-    offset = startLine;
+    offset = first.content;
+    at = reader.peek(lineEnd < 0 ? text.length : lineEnd + 1);
+    if (at.line < 0) return undefined;
   }
-  const lineStart = text.lastIndexOf('\n', c) + 1;
+  const c = at.content;
   if (text.startsWith('---', c) || text.startsWith('...', c) || text.charCodeAt(c) === 0x25) return undefined;
-  reader.pos = lineStart;
-  const contents = reader.block(c, c - lineStart, 0);
+  reader.pos = at.line;
+  const contents = reader.block(c, at.indent, 0);
   // Nothing but blank and comment lines may follow.
-  if (firstContent(text, reader.pos) >= 0) return undefined;
+  if (reader.peek(reader.pos).line >= 0) return undefined;
   doc.contents = contents;
-  doc.range = [offset, contents.range![2], reader.endsEmpty ? contents.range![2] : text.length];
+  // The library keeps the blank lines after an empty last value with it, not after the document's contents.
+  doc.range = [offset, contents.range![2], endsEmpty(contents) ? contents.range![2] : text.length];
   return doc as Document.Parsed;
 }
 
-/** The first character of the first line from `from` that is neither blank nor a comment, or -1. */
-function firstContent(text: string, from: number): number {
-  let p = from;
-  while (p < text.length) {
-    let c = p;
-    while (c < text.length && text.charCodeAt(c) === SPACE) c++;
-    if (c >= text.length) return -1;
-    const ch = text.charCodeAt(c);
-    if (ch !== NEWLINE && ch !== HASH) return c;
-    const n = text.indexOf('\n', c);
-    if (n < 0) return -1;
-    p = n + 1;
-  }
-  return -1;
+/** Whether the last value of `node`, followed down its last items, is an empty one (`key:` with nothing after it). */
+function endsEmpty(node: Node): boolean {
+  if (node instanceof Scalar) return node.type === 'PLAIN' && node.source === '';
+  const last = node.items[node.items.length - 1];
+  if (last === undefined || node.flow) return false;
+  return endsEmpty((last instanceof Pair ? last.value : last) as Node);
 }
