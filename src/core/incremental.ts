@@ -58,6 +58,12 @@ export function isCustomResourceDefinition(piece: string): boolean {
   return CRD_KIND.test(piece) && CRD_API.test(piece) && piece.indexOf('\n---', 1) === -1;
 }
 
+/** The pieces of a file's text, cut at each document separator (`---` at the start of a line) but the first character. */
+export function documentPieces(text: string): string[] {
+  const cuts = cutsOf(text);
+  return cuts.slice(1).map((end, i) => text.slice(cuts[i], end));
+}
+
 /** Where the pieces of a file start (at each document separator but the first character), and its length. */
 function cutsOf(text: string): number[] {
   const cuts = [0];

@@ -120,7 +120,7 @@ function* shallow(tokens: Iterable<CST.Token>, refused: number[]): Generator<CST
  * keys are expanded. A duplicate key is reported, not a reason to drop the object. The YAML library's warnings (a
  * template's `{{ x }}: 1` key made a string) would go to the process's stderr: errors are reported here.
  */
-const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
+export const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
 
 /**
  * The documents of `text`, as `parseAllDocuments` gives them, but for those nested too deep: `refuse` is told where

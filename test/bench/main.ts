@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Composer, Parser, parseAllDocuments } from 'yaml';
 import { readBlockYaml } from '../../src/core/block-yaml';
-import { parseManifest } from '../../src/core/manifests';
+import { documentPieces } from '../../src/core/incremental';
+import { COMPOSER_OPTIONS, parseManifest } from '../../src/core/manifests';
 import type { ClusterObjects } from '../../src/core/model';
 import { Resolver } from '../../src/core/resolver';
 import { ClusterSnapshot } from '../../src/core/snapshot';
@@ -413,25 +414,22 @@ function blockReading(rows: Row[]): void {
       if (e.isDirectory()) {
         if (e.name !== 'charts') walk(path);
       } else if (/\.ya?ml$/.test(e.name)) {
-        const text = readFileSync(path, 'utf8');
-        const cuts = [0, ...[...text.matchAll(/^---(?=[ \t]*(?:#.*)?$)/gm)].map((m) => m.index).filter((i) => i > 0), text.length];
-        for (let i = 0; i + 1 < cuts.length; i++) pieces.push(text.slice(cuts[i], cuts[i + 1]));
+        pieces.push(...documentPieces(readFileSync(path, 'utf8')));
       }
     }
   };
   walk(corpusDir());
-  const options = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
   let sink = 0;
   let taken = 0;
   const library = (): void => {
-    for (const p of pieces) sink += Array.from(new Composer(options).compose(new Parser().parse(p))).length;
+    for (const p of pieces) sink += Array.from(new Composer(COMPOSER_OPTIONS).compose(new Parser().parse(p))).length;
   };
   const reader = (): void => {
     taken = 0;
     for (const p of pieces) {
-      const doc = readBlockYaml(p, options);
+      const doc = readBlockYaml(p, COMPOSER_OPTIONS);
       if (doc) taken++;
-      else sink += Array.from(new Composer(options).compose(new Parser().parse(p))).length;
+      else sink += Array.from(new Composer(COMPOSER_OPTIONS).compose(new Parser().parse(p))).length;
     }
   };
   const libraryRuns: number[] = [];

@@ -5,9 +5,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Composer, type Document, isMap, isPair, isScalar, isSeq, Parser } from 'yaml';
 import { plainData } from '../../src/core/block-yaml';
+import { COMPOSER_OPTIONS } from '../../src/core/manifests';
 
-/** The options manifests.ts composes documents with. */
-export const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: true, logLevel: 'error' } as const;
+export { COMPOSER_OPTIONS };
 
 /** The documents of `text` as the library's parser and composer give them. */
 export function libraryDocuments(text: string): Document.Parsed[] {

@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readBlockYaml } from '../../src/core/block-yaml';
+import { documentPieces } from '../../src/core/incremental';
 import { parseManifest } from '../../src/core/manifests';
 import { blockYamlText } from '../support/block-yaml-arbitrary';
 import { corpusDir } from '../support/repo';
@@ -24,9 +25,7 @@ function pieces(dir: string): { name: string; text: string }[] {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.ya?ml$/.test(e.name)) {
-        const text = readFileSync(p, 'utf8');
-        const cuts = [0, ...[...text.matchAll(/^---(?=[ \t]*(?:#.*)?$)/gm)].map((m) => m.index).filter((i) => i > 0), text.length];
-        for (let i = 0; i + 1 < cuts.length; i++) out.push({ name: `${relative(dir, p)}#${i}`, text: text.slice(cuts[i], cuts[i + 1]) });
+        out.push(...documentPieces(readFileSync(p, 'utf8')).map((text, i) => ({ name: `${relative(dir, p)}#${i}`, text })));
       }
     }
   };
