@@ -130,13 +130,16 @@ test('Restricted Mode: enabled, hovers answered, the server outside the workspac
   });
 });
 
-/** Waits until `path` holds text other than `before` (the editor saved it), then returns it. */
-async function changedOnDisk(page: Page, path: string, before: string): Promise<string> {
+/**
+ * Waits until `path` holds `expected` (the editor saved it) and returns what it holds then, or at the deadline. A
+ * save truncates the file before it writes it, so a read in between sees an empty file: only the expected text, or
+ * the deadline, ends the wait; the caller's assertion shows any difference.
+ */
+async function savedText(page: Page, path: string, expected: string): Promise<string> {
   const deadline = Date.now() + WAIT;
   for (;;) {
     const now = readFileSync(path, 'utf8');
-    if (now !== before) return now;
-    if (Date.now() > deadline) throw new Error(`${path} was not saved`);
+    if (now === expected || Date.now() > deadline) return now;
     // Saving goes through code-server's file system; the page's next frame is the event to look again on.
     await page.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(r)));
   }
@@ -180,15 +183,16 @@ test('rename a Service through the rename box: every reference in every file, no
     await box.waitFor({ state: 'hidden', timeout: WAIT });
     await runCommand(page, 'File: Save All Files');
 
-    const shopAfter = await changedOnDisk(page, shopPath, shop);
-    const edgeAfter = await changedOnDisk(page, edgePath, edge);
     // Exactly the places that name the Service: the URL, the Service's own name, the Ingress backend.
     const expectedShop = shop
       .replace('http://api.shop.svc.cluster.local:8080/v1', 'http://payments-api.shop.svc.cluster.local:8080/v1')
       .replace('kind: Service\nmetadata:\n  name: api\n', 'kind: Service\nmetadata:\n  name: payments-api\n');
+    const expectedEdge = edge.replace('                name: api\n', '                name: payments-api\n');
     assert.notEqual(expectedShop, shop);
+    assert.notEqual(expectedEdge, edge);
+    const shopAfter = await savedText(page, shopPath, expectedShop);
     assert.equal(shopAfter, expectedShop);
-    assert.equal(edgeAfter, edge.replace('                name: api\n', '                name: payments-api\n'));
+    assert.equal(await savedText(page, edgePath, expectedEdge), expectedEdge);
     assert.match(shopAfter, /kind: Deployment\nmetadata:\n {2}name: api\n/, 'the Deployment keeps its name');
 
     // The renamed workspace: the hover answers for the new name, and the Problems indicator stays at zero.
