@@ -14,7 +14,7 @@ import type { ManifestProblem, ParsedManifest } from '../core/manifests';
 import type { Reference } from '../core/references';
 import { modelReadsValue } from '../core/workspace';
 import { analyzeBuilds } from '../render/builds';
-import type { CheckWorkerData, FromWorker, ToWorker } from './check-messages';
+import type { BatchData, CheckWorkerData, FromWorker, ToWorker } from './check-messages';
 import { readManifestFile } from './files';
 import type { Located } from './format';
 import { locatedOf, shownPath } from './located';
@@ -30,14 +30,34 @@ function post(message: FromWorker): void {
   port.postMessage(message);
 }
 
+/** The batches the other workers sent, until the model is made of them. */
+let fromPeers: BatchData[] = [];
+/** The second pass, once it is asked for: the number of files, and of batches to wait for. */
+let checking: { readonly files: number; readonly batches: number } | undefined;
+
 port.on('message', (m: ToWorker) => {
   if (m.type === 'read') read(m.files);
   else {
-    const manifests = received(m.files, m.data, m.batches);
-    // Checked in a task of its own, so that the message, and the shared buffer it holds, can be let go.
-    setImmediate(() => check(manifests));
+    checking = { files: m.files, batches: m.batches };
+    checkWhenReady();
   }
 });
+for (const peer of options.peers) {
+  peer.on('message', (b: BatchData) => {
+    fromPeers.push(b);
+    checkWhenReady();
+  });
+}
+
+/** Checks once the second pass is asked for and every batch of the other workers has come (in either order). */
+function checkWhenReady(): void {
+  if (checking === undefined || fromPeers.length < checking.batches) return;
+  const manifests = received(checking.files, fromPeers);
+  fromPeers = [];
+  checking = undefined;
+  // Checked in a task of its own, so that nothing holds the shared buffers any longer.
+  setImmediate(() => check(manifests));
+}
 
 function read(files: Extract<ToWorker, { type: 'read' }>['files']): void {
   const digests: FileDigest[] = [];
@@ -59,15 +79,19 @@ function read(files: Extract<ToWorker, { type: 'read' }>['files']): void {
     digests.push(digest);
     indices.push(f.index);
   }
-  post({ type: 'read', indices, data: serialize(digests), unreadable });
+  // Copied once into shared memory, which the other workers read.
+  const bytes = serialize(digests);
+  const data = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(data).set(bytes);
+  for (const peer of options.peers) peer.postMessage({ indices, data } satisfies BatchData);
+  post({ type: 'read', indices, unreadable });
 }
 
 /** Every file, in the order of all files: this worker's own, and the others from their data. */
-function received(count: number, data: SharedArrayBuffer, batches: Extract<ToWorker, { type: 'check' }>['batches']): ParsedManifest[] {
+function received(count: number, batches: readonly BatchData[]): ParsedManifest[] {
   const manifests: ParsedManifest[] = new Array(count);
   for (const b of batches) {
-    if (b.worker === options.worker) continue;
-    const digests = deserialize(Buffer.from(data, b.offset, b.length)) as FileDigest[];
+    const digests = deserialize(Buffer.from(b.data)) as FileDigest[];
     digests.forEach((d, k) => {
       manifests[b.indices[k]!] = detachedManifest(d);
     });
